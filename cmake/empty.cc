@@ -1,0 +1,1 @@
+// Intentionally empty: the shared library is made of fnguard_core.

@@ -1,0 +1,22 @@
+# Installs libfnguard, its public headers, a CMake package
+# (find_package(fnguard) -> fnguard::fnguard) and a pkg-config file.
+include(CMakePackageConfigHelpers)
+
+install(TARGETS fnguard EXPORT fnguardTargets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/fnguard DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS fnguard_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(EXPORT fnguardTargets NAMESPACE fnguard:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/fnguard)
+
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/fnguardConfig.cmake.in
+  ${CMAKE_CURRENT_BINARY_DIR}/fnguardConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/fnguard)
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/fnguardConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/fnguardConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/fnguardConfigVersion.cmake
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/fnguard)
+
+configure_file(${PROJECT_SOURCE_DIR}/cmake/fnguard.pc.in ${CMAKE_CURRENT_BINARY_DIR}/fnguard.pc @ONLY)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/fnguard.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,20 @@
+// fnguard/fnguard.h: the one header users include.
+//
+//   #include <fnguard/fnguard.h>
+//
+//   int main() {
+//     auto guard = fnguard::Guard::FromEnv();
+//     if (!guard.ok()) return 1;
+//     return fnguard::lambda::Run(**guard, [](const fnguard::lambda::Request& req) {
+//       return fnguard::lambda::Response::Success(R"({"statusCode":200,"body":"hi"})");
+//     });
+//   }
+#ifndef FNGUARD_FNGUARD_H_
+#define FNGUARD_FNGUARD_H_
+
+#include "fnguard/guard.h"
+#include "fnguard/lambda.h"
+#include "fnguard/status.h"
+#include "fnguard/verdict.h"
+
+#endif  // FNGUARD_FNGUARD_H_

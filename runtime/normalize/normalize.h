@@ -1,0 +1,53 @@
+// Normalization: undo the encodings attackers use to hide a payload.
+//
+// Each transform is a free function `bool Name(std::string_view in, std::string* out)`
+// that returns false (and leaves `out` untouched) when it would change nothing,
+// so callers copy only when needed. Transforms are linear time.
+//
+// Normalizer chains the generic transforms that every detector benefits from;
+// detectors apply class-specific ones (SQL comments, path folding, case) on top.
+#ifndef FNGUARD_RUNTIME_NORMALIZE_NORMALIZE_H_
+#define FNGUARD_RUNTIME_NORMALIZE_NORMALIZE_H_
+
+#include <string>
+#include <string_view>
+
+namespace fnguard::normalize {
+
+// %XX and %uXXXX (UTF-8 encoded) decoding; '+' to space when `plus_as_space`.
+// One pass; call repeatedly (UrlDecodeRepeated) for double encoding.
+bool UrlDecode(std::string_view in, std::string* out, bool plus_as_space = false);
+// Repeats UrlDecode until nothing changes or `max_rounds` is reached.
+bool UrlDecodeRepeated(std::string_view in, std::string* out, int max_rounds = 4);
+// &lt; &#60; &#x3c; &#x3c (missing ';'), named entities (the common HTML set).
+bool HtmlEntityDecode(std::string_view in, std::string* out);
+// JavaScript/JSON escapes: \uXXXX, \u{X..}, \xXX, \NNN octal, \n \t ...
+bool JsUnescape(std::string_view in, std::string* out);
+// Overlong UTF-8 (e.g. C0 AE) to ASCII, full-width forms (U+FF01..FF5E) to ASCII.
+bool FoldUnicode(std::string_view in, std::string* out);
+// Removes NUL and other control bytes except \t \n \r.
+bool RemoveControl(std::string_view in, std::string* out);
+// Collapses runs of whitespace (space, \t, \n, \r, \v, \f) to one space.
+bool CollapseWhitespace(std::string_view in, std::string* out);
+// Removes /* ... */ comments (replaced by one space) and trailing "--"/"#" comments.
+bool RemoveSqlComments(std::string_view in, std::string* out);
+// ASCII lower-casing.
+bool Lowercase(std::string_view in, std::string* out);
+// Path folding: backslash to '/', doubled slashes, "./" segments, "seg/../".
+bool FoldPath(std::string_view in, std::string* out);
+
+// Runs the generic chain (URL decoding repeated, %u, HTML entities, JS escapes,
+// Unicode folding, control removal) and returns a view of the result: `in`
+// itself when nothing changed, else a view into this object's buffer, valid
+// until the next call. Not thread-safe: one per invocation context.
+class Normalizer {
+ public:
+  std::string_view Normalize(std::string_view in);
+
+ private:
+  std::string a_, b_;
+};
+
+}  // namespace fnguard::normalize
+
+#endif  // FNGUARD_RUNTIME_NORMALIZE_NORMALIZE_H_

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every system package that fnguard's build, tests and demo need.
+# Idempotent: does nothing when all packages are already present.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config make
+  clang libclang-rt-14-dev
+  libsimdjson-dev libre2-dev libabsl-dev
+  libprotobuf-dev protobuf-compiler
+  libyaml-cpp-dev
+  libcurl4-openssl-dev libssl-dev openssl zlib1g-dev
+  libcpp-httplib-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 ca-certificates
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "bootstrap: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
