@@ -1,0 +1,203 @@
+#include "runtime/engine/engine.h"
+
+#include <re2/re2.h>
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "runtime/detect/detector.h"
+#include "runtime/report/redact.h"
+
+namespace fnguard::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The clock is read once every this many fields.
+constexpr size_t kClockStride = 16;
+
+constexpr std::string_view kLimitDetector = "limits";
+
+Finding MakeLimitFinding(const event::LimitFinding& lf) {
+  Finding f;
+  f.detector = std::string(kLimitDetector);
+  f.rule_id = absl::StrCat("limits.", lf.limit);
+  f.field_path = lf.path;
+  f.reason = lf.detail;
+  f.score = 100;
+  return f;
+}
+
+}  // namespace
+
+std::string MakeExcerpt(std::string_view value, size_t offset, size_t length, size_t max_len) {
+  if (offset > value.size()) offset = 0;
+  if (length == 0 || offset + length > value.size()) length = value.size() - offset;
+  // Center the window on the evidence, with some context before it.
+  size_t start = offset > 16 ? offset - 16 : 0;
+  size_t end = std::min(value.size(), std::max(offset + length, start + max_len));
+  if (end - start > max_len) end = start + max_len;
+  std::string_view window = value.substr(start, end - start);
+  std::string printable;
+  printable.reserve(window.size() + 8);
+  if (start > 0) printable += "...";
+  for (unsigned char c : window) {
+    if (c < 0x20 || c == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      printable += "\\x";
+      printable.push_back(kHex[c >> 4]);
+      printable.push_back(kHex[c & 15]);
+    } else {
+      printable.push_back(static_cast<char>(c));
+    }
+  }
+  if (end < value.size()) printable += "...";
+  return report::Redact(printable);
+}
+
+Inspector::Inspector(std::shared_ptr<const policy::Policy> policy)
+    : policy_(std::move(policy)), decoder_(policy_->limits.event) {}
+
+bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
+  if (field.value.empty()) return true;
+  const policy::Policy& p = *policy_;
+
+  DetectorSet enabled = p.detectors;
+  for (const policy::Exclusion& ex : p.exclusions) {
+    if (policy::PathMatches(ex.path, field.path)) {
+      for (size_t i = 0; i < kDetectorCount; ++i) {
+        auto id = static_cast<DetectorId>(i);
+        if (ex.detectors.Has(id)) enabled.Remove(id);
+      }
+    }
+  }
+
+  detect::Input in;
+  in.raw = field.value;
+  in.path = field.path;
+  in.location = field.location;
+  in.is_key = field.is_key;
+  in.event_kind = kind_;
+  if (!enabled.empty()) {
+    in.norm = normalizer_.Normalize(field.value);
+    in.mask = detect::CharMask::Of(in.norm);
+    for (size_t i = 0; i < kDetectorCount; ++i) {
+      auto id = static_cast<DetectorId>(i);
+      if (!enabled.Has(id)) continue;
+      detect::Match m;
+      if (!detect::Get(id).Inspect(in, &m)) continue;
+      Finding f;
+      f.detector = std::string(DetectorName(id));
+      f.rule_id = std::string(m.rule_id);
+      f.field_path = field.path;
+      f.excerpt = MakeExcerpt(in.norm, m.offset, m.length);
+      f.reason = std::move(m.reason);
+      f.score = m.score;
+      verdict->findings.push_back(std::move(f));
+      if (verdict->findings.size() >= kMaxFindings) return false;
+    }
+  }
+
+  for (const policy::CustomRule& rule : p.rules) {
+    if (!rule.paths.empty()) {
+      bool any = false;
+      for (const std::string& pat : rule.paths) {
+        if (policy::PathMatches(pat, field.path)) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) continue;
+    }
+    re2::StringPiece match;
+    re2::StringPiece text(field.value.data(), field.value.size());
+    if (!rule.re->Match(text, 0, text.size(), RE2::UNANCHORED, &match, 1)) continue;
+    Finding f;
+    f.detector = "custom";
+    f.rule_id = absl::StrCat("custom.", rule.id);
+    f.field_path = field.path;
+    f.excerpt = MakeExcerpt(field.value, static_cast<size_t>(match.data() - text.data()), match.size());
+    f.reason = rule.reason.empty() ? absl::StrCat("matches custom rule '", rule.id, "'") : rule.reason;
+    f.score = 100;
+    verdict->findings.push_back(std::move(f));
+    if (verdict->findings.size() >= kMaxFindings) return false;
+  }
+  return true;
+}
+
+void Inspector::Decide(Verdict* v) const {
+  const policy::Policy& p = *policy_;
+  if (!v->findings.empty()) {
+    const Finding& first = v->findings.front();
+    v->action = p.mode == policy::Mode::kBlock ? Action::kBlock : Action::kMonitor;
+    v->detector = first.detector;
+    v->rule_id = first.rule_id;
+    v->field_path = first.field_path;
+    v->excerpt = first.excerpt;
+    v->reason = first.reason;
+  } else if (v->timed_out && p.on_timeout == policy::FailMode::kClosed) {
+    v->action = p.mode == policy::Mode::kBlock ? Action::kBlock : Action::kMonitor;
+    v->detector = "limits";
+    v->rule_id = "limits.time_budget";
+    v->reason = absl::StrCat("inspection exceeded the time budget of ", p.limits.time_budget_us,
+                             " us and on_timeout is closed");
+  } else {
+    v->action = Action::kAllow;
+  }
+}
+
+Verdict Inspector::Inspect(std::string_view event, absl::Status* decode_status) {
+  const Clock::time_point start = Clock::now();
+  Verdict verdict;
+  absl::Status st = decoder_.Decode(event, &decoded_);
+  if (decode_status != nullptr) *decode_status = st;
+  kind_ = decoded_.kind;
+  verdict.event_kind = std::string(event::KindName(decoded_.kind));
+  if (!st.ok()) {
+    Finding f;
+    f.detector = "event";
+    f.rule_id = "event.malformed";
+    f.field_path = "";
+    f.excerpt = MakeExcerpt(event, 0, std::min<size_t>(event.size(), 40));
+    f.reason = absl::StrCat("the event is not a valid JSON document: ", st.message());
+    f.score = 100;
+    verdict.findings.push_back(std::move(f));
+  }
+  for (const event::LimitFinding& lf : decoded_.limit_findings) {
+    if (verdict.findings.size() >= kMaxFindings) break;
+    verdict.findings.push_back(MakeLimitFinding(lf));
+  }
+
+  const auto budget = std::chrono::microseconds(policy_->limits.time_budget_us);
+  const size_t n = decoded_.fields.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (i % kClockStride == kClockStride - 1 && Clock::now() - start > budget) {
+      verdict.timed_out = true;
+      break;
+    }
+    if (!InspectField(decoded_.fields[i], &verdict)) break;
+  }
+  Decide(&verdict);
+  verdict.elapsed_ns = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
+  return verdict;
+}
+
+Verdict Inspector::InspectValue(std::string_view value, event::Location location,
+                                std::string_view path) {
+  const Clock::time_point start = Clock::now();
+  Verdict verdict;
+  kind_ = event::Kind::kGeneric;
+  verdict.event_kind = "value";
+  event::Field field;
+  field.path = std::string(path);
+  field.value = value;
+  field.location = location;
+  InspectField(field, &verdict);
+  Decide(&verdict);
+  verdict.elapsed_ns = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
+  return verdict;
+}
+
+}  // namespace fnguard::engine

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The fnguard CLI contract: commands, flags, JSON keys and exit codes that
+# scripts outside the repository rely on.
+set -uo pipefail
+BUILD=${1:?build dir}
+SRC=${2:?source dir}
+FN="$BUILD/fnguard"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail=0
+pass=0
+expect_exit() {  # expect_exit WANT DESCRIPTION CMD...
+  local want=$1 desc=$2
+  shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL: $desc: exit $got, want $want"; sed 's/^/  stdout: /' "$TMP/out" | head -5; sed 's/^/  stderr: /' "$TMP/err" | head -5
+    fail=$((fail + 1))
+  else
+    pass=$((pass + 1))
+  fi
+}
+expect_grep() {  # expect_grep PATTERN FILE DESCRIPTION
+  if grep -q -- "$1" "$2"; then pass=$((pass + 1)); else echo "FAIL: $3: '$1' not in $2"; head -5 "$2"; fail=$((fail + 1)); fi
+}
+
+# --- top level
+expect_exit 0 "help" "$FN" --help
+expect_exit 2 "no command" "$FN"
+expect_exit 2 "unknown command" "$FN" frobnicate
+
+# --- scan
+cat >"$TMP/clean.json" <<'JSON'
+{"version":"2.0","rawPath":"/hello","rawQueryString":"name=Ada","headers":{"accept":"application/json"},
+ "queryStringParameters":{"name":"Ada"},"requestContext":{"http":{"method":"GET","path":"/hello"}},"isBase64Encoded":false}
+JSON
+cat >"$TMP/attack.json" <<'JSON'
+{"version":"2.0","rawPath":"/hello","rawQueryString":"name=x","headers":{"accept":"application/json"},
+ "queryStringParameters":{"name":"x' UNION SELECT username, password FROM users--"},
+ "requestContext":{"http":{"method":"GET","path":"/hello"}},"isBase64Encoded":false}
+JSON
+printf '{"truncated": ' >"$TMP/broken.json"
+expect_exit 0 "scan clean" "$FN" scan "$TMP/clean.json"
+expect_grep "clean" "$TMP/out" "scan clean prints clean"
+expect_exit 1 "scan attack" "$FN" scan "$TMP/attack.json"
+expect_grep "sqli" "$TMP/out" "scan attack names the detector"
+expect_exit 1 "scan attack json" "$FN" scan --format json "$TMP/attack.json"
+python3 - "$TMP/out" <<'PY' || fail=$((fail + 1))
+import json, sys
+d = json.loads(open(sys.argv[1]).read().splitlines()[0])
+for k in ("file", "event_kind", "action", "timed_out", "findings"):
+    assert k in d, k
+f = d["findings"][0]
+for k in ("detector", "rule_id", "field_path", "excerpt", "reason"):
+    assert k in f, k
+assert d["action"] == "block" and f["field_path"] == "query.name", d
+PY
+expect_exit 2 "scan broken json" "$FN" scan "$TMP/broken.json"
+expect_exit 2 "scan missing file" "$FN" scan "$TMP/nope.json"
+expect_exit 2 "scan no files" "$FN" scan
+expect_exit 2 "scan bad format" "$FN" scan --format xml "$TMP/clean.json"
+expect_exit 2 "scan clean+broken" "$FN" scan "$TMP/clean.json" "$TMP/broken.json"
+
+# --- policy check
+cat >"$TMP/good.yaml" <<'YAML'
+version: 1
+mode: monitor
+inspection:
+  detectors: [sqli, xss]
+egress:
+  mode: enforce
+  allow:
+    - {host: "*.example.com"}
+YAML
+cat >"$TMP/bad.yaml" <<'YAML'
+version: 1
+mdoe: block
+YAML
+expect_exit 0 "policy check valid" "$FN" policy check "$TMP/good.yaml"
+expect_grep "warning" "$TMP/out" "policy check audits monitor mode"
+expect_exit 2 "policy check invalid" "$FN" policy check "$TMP/bad.yaml"
+expect_grep "bad.yaml:2" "$TMP/err" "policy check names the line"
+expect_grep "mdoe" "$TMP/err" "policy check names the key"
+expect_exit 2 "policy check missing" "$FN" policy check "$TMP/none.yaml"
+expect_exit 2 "scan with invalid policy" "$FN" scan --policy "$TMP/bad.yaml" "$TMP/clean.json"
+
+# --- eval
+cat >"$TMP/corpus.jsonl" <<'JSONL'
+{"id":"a1","label":"sqli","payload":"1' OR '1'='1' -- "}
+{"id":"a2","label":"xss","payload":"<script>alert(document.cookie)</script>"}
+{"id":"b1","label":"benign","payload":"hello world"}
+{"id":"b2","label":"benign","payload":"Mary O'Connor"}
+{"id":"r1","label":"benign","method":"GET","uri":"/shop/item.jsp?id=2&name=Jam","headers":{"Host":"localhost"}}
+JSONL
+for embed in raw query json-body header; do
+  expect_exit 0 "eval --embed $embed" "$FN" eval --input "$TMP/corpus.jsonl" --embed "$embed"
+  python3 - "$TMP/out" "$embed" <<'PY' || fail=$((fail + 1))
+import json, sys
+d = json.loads(open(sys.argv[1]).read())
+for k in ("total", "by_label", "recall", "false_positive_rate", "latency_ns"):
+    assert k in d, k
+assert d["total"] == 5, d
+assert set(d["by_label"]) == {"sqli", "xss", "benign"}, d
+for v in d["by_label"].values():
+    assert set(("n", "flagged")) <= set(v), v
+assert "p50" in d["latency_ns"] and "p99" in d["latency_ns"]
+assert d["by_label"]["benign"]["n"] == 3
+assert 0.0 <= d["recall"] <= 1.0 and 0.0 <= d["false_positive_rate"] <= 1.0
+if sys.argv[2] in ("raw", "query"):
+    assert d["recall"] == 1.0, d
+    assert d["false_positive_rate"] == 0.0, d
+PY
+done
+expect_exit 2 "eval missing input" "$FN" eval --input "$TMP/none.jsonl"
+expect_exit 2 "eval bad embed" "$FN" eval --input "$TMP/corpus.jsonl" --embed cookie
+
+# --- bench
+expect_exit 0 "bench" "$FN" bench --iterations 50
+expect_exit 0 "bench json" "$FN" bench --iterations 20 --format json
+expect_grep "p99_ns" "$TMP/out" "bench json has p99"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,124 @@
+#include "runtime/engine/engine.h"
+
+#include <re2/re2.h>
+
+#include <gtest/gtest.h>
+
+namespace fnguard::engine {
+namespace {
+
+// A policy with no built-in detectors and one custom rule, so these tests
+// exercise the engine's own logic (fields, exclusions, rules, decisions).
+std::shared_ptr<policy::Policy> RulePolicy() {
+  auto p = std::make_shared<policy::Policy>();
+  p->detectors = DetectorSet();
+  policy::CustomRule rule;
+  rule.id = "evil";
+  rule.reason = "contains the word evil";
+  rule.re = std::make_shared<re2::RE2>("(?i)evil");
+  p->rules.push_back(rule);
+  return p;
+}
+
+constexpr std::string_view kEvent =
+    R"({"version":"2.0","rawPath":"/x","rawQueryString":"q=EVIL","headers":{"accept":"*/*"},)"
+    R"("queryStringParameters":{"q":"EVIL"},"requestContext":{"http":{"method":"GET"}},"isBase64Encoded":false})";
+
+TEST(InspectorTest, CustomRuleBlocksInBlockMode) {
+  Inspector ins(RulePolicy());
+  Verdict v = ins.Inspect(kEvent);
+  ASSERT_FALSE(v.findings.empty());
+  EXPECT_EQ(v.action, Action::kBlock);
+  EXPECT_EQ(v.detector, "custom");
+  EXPECT_EQ(v.rule_id, "custom.evil");
+  EXPECT_EQ(v.reason, "contains the word evil");
+  EXPECT_EQ(v.excerpt, "EVIL");
+}
+
+TEST(InspectorTest, MonitorModeReportsButDoesNotBlock) {
+  auto p = RulePolicy();
+  p->mode = policy::Mode::kMonitor;
+  Inspector ins(p);
+  Verdict v = ins.Inspect(kEvent);
+  EXPECT_EQ(v.action, Action::kMonitor);
+  EXPECT_FALSE(v.findings.empty());
+}
+
+TEST(InspectorTest, RulePathsRestrictWhereARuleApplies) {
+  auto p = RulePolicy();
+  p->rules[0].paths = {"headers.*"};
+  Inspector ins(p);
+  EXPECT_EQ(ins.Inspect(kEvent).action, Action::kAllow);
+}
+
+TEST(InspectorTest, CleanEventIsAllowed) {
+  Inspector ins(RulePolicy());
+  Verdict v = ins.Inspect(R"({"hello":"world"})");
+  EXPECT_EQ(v.action, Action::kAllow);
+  EXPECT_TRUE(v.findings.empty());
+  EXPECT_FALSE(v.timed_out);
+}
+
+TEST(InspectorTest, MalformedEventIsAFindingAndReportsTheDecodeError) {
+  Inspector ins(RulePolicy());
+  absl::Status st;
+  Verdict v = ins.Inspect(R"({"a": "unterminated)", &st);
+  EXPECT_FALSE(st.ok());
+  ASSERT_EQ(v.findings.size(), 1u);
+  EXPECT_EQ(v.findings[0].rule_id, "event.malformed");
+  EXPECT_EQ(v.action, Action::kBlock);
+}
+
+TEST(InspectorTest, InspectValueUsesTheGivenPath) {
+  Inspector ins(RulePolicy());
+  Verdict v = ins.InspectValue("pure evil", event::Location::kQuery, "query.q");
+  ASSERT_EQ(v.action, Action::kBlock);
+  EXPECT_EQ(v.field_path, "query.q");
+}
+
+TEST(InspectorTest, FindingsAreCapped) {
+  Inspector ins(RulePolicy());
+  std::string ev = "{";
+  for (int i = 0; i < 100; ++i) ev += "\"k" + std::to_string(i) + "\":\"evil\",";
+  ev += "\"end\":1}";
+  Verdict v = ins.Inspect(ev);
+  EXPECT_EQ(v.findings.size(), kMaxFindings);
+}
+
+TEST(InspectorTest, TimeBudgetMarksTimedOutAndOnTimeoutClosedBlocks) {
+  auto p = RulePolicy();
+  p->rules[0].re = std::make_shared<re2::RE2>("(?i)(a+)+b[^x]*zzz");  // never matches below
+  p->limits.time_budget_us = 1;
+  p->on_timeout = policy::FailMode::kClosed;
+  Inspector ins(p);
+  std::string ev = "{";
+  for (int i = 0; i < 2000; ++i) ev += "\"k" + std::to_string(i) + "\":\"" + std::string(200, 'a') + "\",";
+  ev += "\"end\":1}";
+  Verdict v = ins.Inspect(ev);
+  EXPECT_TRUE(v.timed_out);
+  EXPECT_EQ(v.action, Action::kBlock);
+  EXPECT_EQ(v.rule_id, "limits.time_budget");
+
+  p->on_timeout = policy::FailMode::kOpen;
+  Inspector open(p);
+  Verdict v2 = open.Inspect(ev);
+  EXPECT_TRUE(v2.timed_out);
+  EXPECT_EQ(v2.action, Action::kAllow);
+}
+
+TEST(ExcerptTest, EscapesControlBytesAndTruncates) {
+  EXPECT_EQ(MakeExcerpt("a\nb", 0, 3), "a\\x0ab");
+  std::string big(500, 'x');
+  std::string e = MakeExcerpt(big, 200, 5, 40);
+  EXPECT_LE(e.size(), 40u + 6u);
+  EXPECT_EQ(e.substr(0, 3), "...");
+}
+
+TEST(ExcerptTest, RedactsSecrets) {
+  std::string e = MakeExcerpt("key=AKIAIOSFODNN7EXAMPLE and more", 0, 10);
+  EXPECT_EQ(e.find("AKIAIOSFODNN7EXAMPLE"), std::string::npos);
+  EXPECT_NE(e.find("[REDACTED]"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fnguard::engine

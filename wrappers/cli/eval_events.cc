@@ -1,0 +1,171 @@
+#include "wrappers/cli/eval_events.h"
+
+#include <cctype>
+
+#include "runtime/core/json.h"
+
+namespace fnguard::cli {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes one query component the way API Gateway fills
+// queryStringParameters: %XX and '+' as space.
+std::string QueryDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+void BeginV2(json::Writer& w, std::string_view method, std::string_view path,
+             std::string_view raw_query) {
+  w.BeginObject();
+  w.Field("version", "2.0");
+  w.Field("routeKey", "$default");
+  w.Field("rawPath", path);
+  w.Field("rawQueryString", raw_query);
+}
+
+void RequestContext(json::Writer& w, std::string_view method, std::string_view path) {
+  w.Key("requestContext").BeginObject();
+  w.Field("accountId", "123456789012");
+  w.Field("apiId", "evalapi");
+  w.Field("domainName", "evalapi.execute-api.us-east-1.amazonaws.com");
+  w.Key("http").BeginObject();
+  w.Field("method", method);
+  w.Field("path", path);
+  w.Field("protocol", "HTTP/1.1");
+  w.Field("sourceIp", "203.0.113.10");
+  w.Field("userAgent", "fnguard-eval/1.0");
+  w.EndObject();
+  w.Field("requestId", "eval-request");
+  w.Field("routeKey", "$default");
+  w.Field("stage", "$default");
+  w.Field("timeEpoch", int64_t{1700000000000});
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string UrlEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string BuildEmbeddedEvent(Embed embed, std::string_view payload) {
+  json::Writer w;
+  const bool post = embed == Embed::kJsonBody;
+  const std::string raw_query = embed == Embed::kQuery ? "q=" + UrlEncode(payload) : "";
+  BeginV2(w, post ? "POST" : "GET", "/items", raw_query);
+  w.Key("headers").BeginObject();
+  w.Field("accept", "application/json");
+  w.Field("host", "evalapi.execute-api.us-east-1.amazonaws.com");
+  w.Field("user-agent", "fnguard-eval/1.0");
+  if (post) w.Field("content-type", "application/json");
+  if (embed == Embed::kHeader) w.Field("x-input", payload);
+  w.EndObject();
+  if (embed == Embed::kQuery) {
+    w.Key("queryStringParameters").BeginObject().Field("q", payload).EndObject();
+  }
+  RequestContext(w, post ? "POST" : "GET", "/items");
+  if (post) {
+    json::Writer body;
+    body.BeginObject().Field("q", payload).EndObject();
+    w.Field("body", body.str());
+  }
+  w.Field("isBase64Encoded", false);
+  w.EndObject();
+  return w.Take();
+}
+
+std::string BuildRequestEvent(const RequestLine& req) {
+  std::string_view uri = req.uri;
+  // Absolute-form URIs (http://host/path?q) keep only path and query.
+  if (auto scheme = uri.find("://"); scheme != std::string_view::npos && scheme < 8) {
+    auto slash = uri.find('/', scheme + 3);
+    uri = slash == std::string_view::npos ? std::string_view("/") : uri.substr(slash);
+  }
+  std::string_view path = uri;
+  std::string_view query;
+  if (auto q = uri.find('?'); q != std::string_view::npos) {
+    path = uri.substr(0, q);
+    query = uri.substr(q + 1);
+  }
+  json::Writer w;
+  BeginV2(w, req.method, path, query);
+  w.Key("headers").BeginObject();
+  std::string cookies;
+  for (const auto& [name, value] : req.headers) {
+    std::string lower;
+    for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (lower == "cookie") {
+      cookies = value;
+      continue;
+    }
+    w.Field(lower, value);
+  }
+  w.EndObject();
+  if (!cookies.empty()) {
+    w.Key("cookies").BeginArray();
+    size_t start = 0;
+    while (start <= cookies.size()) {
+      size_t end = cookies.find(';', start);
+      if (end == std::string::npos) end = cookies.size();
+      std::string_view c = std::string_view(cookies).substr(start, end - start);
+      while (!c.empty() && c.front() == ' ') c.remove_prefix(1);
+      if (!c.empty()) w.String(c);
+      start = end + 1;
+    }
+    w.EndArray();
+  }
+  if (!query.empty()) {
+    w.Key("queryStringParameters").BeginObject();
+    size_t start = 0;
+    while (start <= query.size()) {
+      size_t end = query.find('&', start);
+      if (end == std::string_view::npos) end = query.size();
+      std::string_view pair = query.substr(start, end - start);
+      if (!pair.empty()) {
+        size_t eq = pair.find('=');
+        std::string name = QueryDecode(pair.substr(0, eq));
+        std::string value = eq == std::string_view::npos ? "" : QueryDecode(pair.substr(eq + 1));
+        w.Field(name, value);
+      }
+      start = end + 1;
+    }
+    w.EndObject();
+  }
+  RequestContext(w, req.method, path);
+  if (!req.body.empty()) w.Field("body", req.body);
+  w.Field("isBase64Encoded", false);
+  w.EndObject();
+  return w.Take();
+}
+
+}  // namespace fnguard::cli
