@@ -24,8 +24,8 @@ demo: build
 
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 sanitize: bootstrap
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFNGUARD_SANITIZE=ON -DFNGUARD_BUILD_EXAMPLES=OFF
-	cmake --build build-asan -j $(JOBS) --target fnguard_unit_tests
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFNGUARD_SANITIZE=ON
+	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -L unit -j $(JOBS)
 
 # libFuzzer targets (clang); run each for FUZZ_SECONDS.

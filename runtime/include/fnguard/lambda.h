@@ -26,7 +26,7 @@
 namespace fnguard::lambda {
 
 // One invocation, as the Runtime API delivered it.
-struct Request {
+struct FNGUARD_API Request {
   std::string payload;               // the event document
   std::string request_id;            // Lambda-Runtime-Aws-Request-Id
   std::string xray_trace_id;         // Lambda-Runtime-Trace-Id
