@@ -11,6 +11,7 @@
 #define FNGUARD_POLICY_POLICY_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -103,6 +104,9 @@ struct Policy {
   Egress egress;
   Reporting reporting;
   BlockResponse block_response;
+  // Where each configured key or list entry was written, for messages:
+  // "egress.allow[1]" -> "policy.yaml:12:7". Empty for DefaultPolicy().
+  std::map<std::string, std::string> locations;
 };
 
 // Built-in defaults: block mode, every detector, default limits, egress
