@@ -1,13 +1,599 @@
-// PLACEHOLDER: replaced by the real xss detector.
+// Cross-site scripting: a small HTML tag reader plus checks for the places a
+// browser runs script: <script>, event-handler attributes (in a tag or
+// injected into an attribute after a closing quote), javascript:/vbscript:/
+// data:text/html URLs, dangerous embedding tags, CSS expressions and string
+// break-outs inside a JavaScript context.
+//
+// Every scan moves forward only (quote searches remember where a quote is
+// known to be absent), so the work is linear in the value.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
 #include "runtime/detect/detector.h"
 
 namespace fnguard::detect {
 namespace {
+
+constexpr int kThreshold = 60;
+constexpr size_t kMaxTagName = 32;
+constexpr size_t kMaxAttrName = 64;
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAlnum(char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+bool IsUrlIgnorable(char c) { return c == '\t' || c == '\n' || c == '\r'; }
+
+bool EqualsCI(std::string_view a, std::string_view lower_b) {
+  if (a.size() != lower_b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != lower_b[i]) return false;
+  }
+  return true;
+}
+
+bool StartsWithCI(std::string_view s, size_t pos, std::string_view lower_lit) {
+  if (pos + lower_lit.size() > s.size()) return false;
+  return EqualsCI(s.substr(pos, lower_lit.size()), lower_lit);
+}
+
+// Matches `lower_lit` at `pos` while skipping the tab/newline bytes that
+// browsers strip from URLs. Sets `*end` past the match.
+bool MatchUrlLoose(std::string_view s, size_t pos, std::string_view lower_lit, size_t* end) {
+  size_t i = pos;
+  for (char want : lower_lit) {
+    while (i < s.size() && IsUrlIgnorable(s[i])) ++i;
+    if (i >= s.size() || Lower(s[i]) != want) return false;
+    ++i;
+  }
+  *end = i;
+  return true;
+}
+
+struct Finding {
+  std::string_view rule_id;
+  std::string_view reason;
+  int score = 0;
+  size_t offset = 0;
+  size_t length = 0;
+};
+
+// Script-running URL schemes at `pos` (leading spaces/controls skipped).
+// Returns the score (0: none) and sets `*end` past the scheme.
+int ScriptUrlAt(std::string_view s, size_t pos, size_t* end) {
+  while (pos < s.size() && (IsSpace(s[pos]) || static_cast<unsigned char>(s[pos]) < 0x20)) ++pos;
+  if (MatchUrlLoose(s, pos, "javascript:", end) || MatchUrlLoose(s, pos, "vbscript:", end) ||
+      MatchUrlLoose(s, pos, "livescript:", end)) {
+    return 90;
+  }
+  if (MatchUrlLoose(s, pos, "data:", end)) {
+    size_t e = *end;
+    while (e < s.size() && IsSpace(s[e])) ++e;
+    if (StartsWithCI(s, e, "text/html") || StartsWithCI(s, e, "image/svg+xml") ||
+        StartsWithCI(s, e, "application/xhtml") || StartsWithCI(s, e, "text/xml") ||
+        StartsWithCI(s, e, "application/x-shockwave") ||
+        StartsWithCI(s, e, "text/javascript") || StartsWithCI(s, e, "application/javascript")) {
+      return 85;
+    }
+  }
+  return 0;
+}
+
+// Attributes whose value is loaded or navigated to as a URL.
+bool IsUrlAttribute(std::string_view name) {
+  static constexpr std::array<std::string_view, 17> kNames = {
+      "href",     "src",        "action",  "formaction", "data",     "xlink:href",
+      "background", "dynsrc",   "lowsrc",  "poster",     "code",     "codebase",
+      "to",       "values",     "from",    "content",    "srcset"};
+  for (std::string_view n : kNames) {
+    if (EqualsCI(name, n)) return true;
+  }
+  return false;
+}
+
+bool IsEventHandlerName(std::string_view name) {
+  if (name.size() < 5 || Lower(name[0]) != 'o' || Lower(name[1]) != 'n') return false;
+  for (size_t i = 2; i < name.size(); ++i) {
+    if (!IsAlpha(name[i]) && name[i] != '-' && name[i] != '_') return false;
+  }
+  return true;
+}
+
+// CSS that runs script: expression(), -moz-binding, behavior, javascript: in url().
+bool DangerousCss(std::string_view s, size_t from, size_t to, size_t* at) {
+  to = std::min(to, s.size());
+  for (size_t i = from; i < to; ++i) {
+    char c = Lower(s[i]);
+    if (c == 'e' && StartsWithCI(s, i, "expression")) {
+      size_t j = i + 10;
+      while (j < to && (IsSpace(s[j]) || s[j] == '/' || s[j] == '*')) ++j;
+      if (j < to && (s[j] == '(' || s[j] == '\\')) {
+        *at = i;
+        return true;
+      }
+    }
+    if (c == '-' && StartsWithCI(s, i, "-moz-binding")) {
+      *at = i;
+      return true;
+    }
+    if (c == 'b' && StartsWithCI(s, i, "behavior") && i + 8 < to) {
+      size_t j = i + 8;
+      while (j < to && IsSpace(s[j])) ++j;
+      if (j < to && s[j] == ':') {
+        *at = i;
+        return true;
+      }
+    }
+    if (c == '@' && StartsWithCI(s, i, "@import")) {
+      *at = i;
+      return true;
+    }
+  }
+  return false;
+}
+
+class Scanner {
+ public:
+  explicit Scanner(std::string_view s) : s_(s) { no_quote_from_.fill(s.size() + 1); }
+
+  Finding Run() {
+    ScanTags();
+    if (best_.score < 90) ScanAttributeInjection();
+    if (best_.score < 90) ScanUrls();
+    if (best_.score < 90) ScanJsBreakout();
+    if (best_.score < 90) ScanCssOutsideTags();
+    if (best_.score < 85) ScanLooseTags();
+    if (best_.score < 65) ScanScriptCalls();
+    return best_;
+  }
+
+ private:
+  void Report(std::string_view rule, std::string_view reason, int score, size_t from,
+              size_t to) {
+    if (score <= best_.score) return;
+    to = std::min(std::max(to, from), s_.size());
+    best_ = Finding{rule, reason, score, from, to - from};
+  }
+
+  // Position of the next `q` at or after `from`, npos when none. Remembers
+  // misses so repeated searches stay linear.
+  size_t FindQuote(char q, size_t from) {
+    size_t slot = q == '"' ? 0 : (q == '\'' ? 1 : 2);
+    if (from >= no_quote_from_[slot]) return std::string_view::npos;
+    size_t p = s_.find(q, from);
+    if (p == std::string_view::npos) no_quote_from_[slot] = from;
+    return p;
+  }
+
+  // Reads one tag starting at s_[lt] == '<'. Returns where scanning resumes.
+  size_t ReadTag(size_t lt) {
+    size_t i = lt + 1;
+    bool closing = false;
+    if (i < s_.size() && s_[i] == '/') {
+      closing = true;
+      ++i;
+    }
+    size_t name_start = i;
+    while (i < s_.size() && i - name_start < kMaxTagName &&
+           (IsAlnum(s_[i]) || s_[i] == '-' || s_[i] == ':' || s_[i] == '_')) {
+      ++i;
+    }
+    if (i == name_start || !IsAlpha(s_[name_start])) return lt + 1;
+    std::string_view name = s_.substr(name_start, i - name_start);
+    if (!closing && EqualsCI(name, "script")) {
+      Report("xss.script_tag", "a <script> tag", 92, lt, i);
+      return i;
+    }
+    // A tag name ends at whitespace, '/', '>' or the end of the value.
+    if (i < s_.size() && !IsSpace(s_[i]) && s_[i] != '/' && s_[i] != '>') return i;
+    if (closing) return i;
+
+    static constexpr std::array<std::string_view, 9> kEmbedding = {
+        "iframe", "frame", "frameset", "object", "embed", "applet", "isindex", "base", "import"};
+    bool embedding = false;
+    for (std::string_view n : kEmbedding) embedding = embedding || EqualsCI(name, n);
+    if (embedding) {
+      Report("xss.dangerous_tag", "a tag that embeds or redirects active content", 80, lt, i);
+    }
+    const bool meta = EqualsCI(name, "meta");
+    const bool style = EqualsCI(name, "style");
+    const bool link = EqualsCI(name, "link");
+
+    // Attributes.
+    while (i < s_.size()) {
+      while (i < s_.size() && (IsSpace(s_[i]) || s_[i] == '/')) ++i;
+      if (i >= s_.size() || s_[i] == '>') break;
+      if (s_[i] == '<') return i;  // a new tag starts: the previous one was left open
+      size_t an = i;
+      while (i < s_.size() && i - an < kMaxAttrName && !IsSpace(s_[i]) && s_[i] != '/' &&
+             s_[i] != '>' && s_[i] != '=' && s_[i] != '<') {
+        ++i;
+      }
+      if (i == an) {
+        ++i;  // a stray byte such as '=' with no name
+        continue;
+      }
+      std::string_view attr = s_.substr(an, i - an);
+      size_t j = i;
+      while (j < s_.size() && IsSpace(s_[j])) ++j;
+      size_t value_start = j;
+      size_t value_end = j;
+      bool has_value = false;
+      if (j < s_.size() && s_[j] == '=') {
+        has_value = true;
+        ++j;
+        while (j < s_.size() && IsSpace(s_[j])) ++j;
+        if (j < s_.size() && (s_[j] == '"' || s_[j] == '\'' || s_[j] == '`')) {
+          char q = s_[j];
+          value_start = j + 1;
+          size_t close = FindQuote(q, value_start);
+          value_end = close == std::string_view::npos ? s_.size() : close;
+          i = close == std::string_view::npos ? s_.size() : close + 1;
+        } else {
+          value_start = j;
+          while (j < s_.size() && !IsSpace(s_[j]) && s_[j] != '>') ++j;
+          value_end = j;
+          i = j;
+        }
+      }
+      std::string_view value = s_.substr(value_start, value_end - value_start);
+      if (IsEventHandlerName(attr)) {
+        Report("xss.event_handler", "an HTML tag with an event-handler attribute", 90, lt,
+               value_end);
+      }
+      size_t scheme_end = 0;
+      if (has_value && (IsUrlAttribute(attr) || meta || link)) {
+        int score = ScriptUrlAt(s_, value_start, &scheme_end);
+        if (score == 0 && meta) {
+          // <meta http-equiv=refresh content="0;url=javascript:...">
+          for (size_t k = value_start; k + 4 <= value_end; ++k) {
+            if (StartsWithCI(s_, k, "url=")) {
+              score = ScriptUrlAt(s_, k + 4, &scheme_end);
+              break;
+            }
+          }
+        }
+        if (score > 0 && scheme_end <= value_end + 1) {
+          Report("xss.js_url", "an attribute loads a script-running URL", score, lt,
+                 value_end);
+        }
+      }
+      if (meta && EqualsCI(attr, "http-equiv") &&
+          (EqualsCI(value, "refresh") || EqualsCI(value, "set-cookie"))) {
+        Report("xss.dangerous_tag", "a <meta http-equiv> tag that redirects or sets cookies",
+               75, lt, value_end);
+      }
+      if (EqualsCI(attr, "attributename") && IsEventHandlerName(value)) {
+        Report("xss.event_handler", "an SVG animation that sets an event handler", 85, lt,
+               value_end);
+      }
+      if (EqualsCI(attr, "srcdoc") && value.find('<') != std::string_view::npos) {
+        Report("xss.dangerous_tag", "an iframe srcdoc with markup", 80, lt, value_end);
+      }
+      size_t css_at = 0;
+      if (has_value && EqualsCI(attr, "style") &&
+          DangerousCss(s_, value_start, value_end, &css_at)) {
+        Report("xss.css_expression", "a style attribute with script-running CSS", 80, lt,
+               value_end);
+      }
+    }
+    size_t tag_end = i;
+    if (style) {
+      // The style sheet body up to </style> (or the end).
+      size_t body_end = s_.size();
+      for (size_t k = s_.find('<', tag_end); k != std::string_view::npos;
+           k = s_.find('<', k + 1)) {
+        if (StartsWithCI(s_, k, "</style")) {
+          body_end = k;
+          break;
+        }
+      }
+      size_t css_at = 0;
+      if (DangerousCss(s_, tag_end, body_end, &css_at)) {
+        Report("xss.css_expression", "a <style> block with script-running CSS", 80, lt,
+               css_at + 8);
+      }
+      return std::max(body_end, tag_end);
+    }
+    return tag_end;
+  }
+
+  void ScanTags() {
+    size_t i = s_.find('<');
+    while (i != std::string_view::npos && i < s_.size()) {
+      size_t next = ReadTag(i);
+      if (next <= i) next = i + 1;
+      if (best_.score >= 92) return;
+      i = s_.find('<', next);
+    }
+  }
+
+  // `" onmouseover="alert(1)` or `' autofocus onfocus=alert(1) x='`: a quote
+  // closes an attribute value and an event handler follows, with no tag.
+  void ScanAttributeInjection() {
+    size_t last_breakout = std::string_view::npos;  // a quote followed by space, '/' or '>'
+    for (size_t i = 0; i + 4 < s_.size(); ++i) {
+      char c = s_[i];
+      if ((c == '"' || c == '\'' || c == '`') && i + 1 < s_.size() &&
+          (IsSpace(s_[i + 1]) || s_[i + 1] == '/' || s_[i + 1] == '>')) {
+        last_breakout = i;
+        continue;
+      }
+      if (Lower(c) != 'o' || Lower(s_[i + 1]) != 'n') continue;
+      if (i > 0 && (s_[i - 1] == '"' || s_[i - 1] == '\'' || s_[i - 1] == '`')) {
+        last_breakout = i - 1;
+      }
+      if (i > 0 && !(IsSpace(s_[i - 1]) || s_[i - 1] == '/' || s_[i - 1] == '"' ||
+                     s_[i - 1] == '\'')) {
+        continue;
+      }
+      size_t j = i + 2;
+      while (j < s_.size() && IsAlpha(s_[j])) ++j;
+      if (j - i < 5) continue;
+      size_t name_end = j;
+      while (j < s_.size() && IsSpace(s_[j])) ++j;
+      if (j >= s_.size() || s_[j] != '=') continue;
+      ++j;
+      // The handler body must look like code: a call, a template or an assignment.
+      size_t body_end = std::min(s_.size(), j + 200);
+      bool code = false;
+      for (size_t k = j; k < body_end; ++k) {
+        char b = s_[k];
+        if (b == '(' || b == '`' || b == '=' || b == '[' || b == '{' || b == ';') {
+          code = true;
+          break;
+        }
+      }
+      if (!code) continue;
+      int score = 0;
+      if (last_breakout != std::string_view::npos) score = 85;
+      else if (i == 0) score = 75;  // the value is a bare handler: on...=code
+      if (score > 0) {
+        Report("xss.attribute_breakout",
+               "an event-handler attribute injected after a closing quote", score,
+               last_breakout == std::string_view::npos ? i : last_breakout, name_end);
+        return;
+      }
+      i = name_end - 1;
+    }
+  }
+
+  // A script-running URL anywhere: at the start, or after a quote, '=', space,
+  // '(' or similar boundary, followed by something that looks like code.
+  void ScanUrls() {
+    for (size_t i = 0; i < s_.size(); ++i) {
+      char c = Lower(s_[i]);
+      if (c != 'j' && c != 'v' && c != 'l' && c != 'd') continue;
+      if (i > 0 && (IsAlnum(s_[i - 1]) || s_[i - 1] == '-' || s_[i - 1] == '_' ||
+                    s_[i - 1] == '.')) {
+        continue;
+      }
+      size_t end = 0;
+      int score = ScriptUrlAt(s_, i, &end);
+      if (score == 0) continue;
+      bool data = c == 'd';
+      bool code = data;
+      for (size_t k = end; k < std::min(s_.size(), end + 256) && !code; ++k) {
+        char b = s_[k];
+        code = b == '(' || b == '`' || b == '=' || b == ';' || b == '[' || b == '{' ||
+               b == '\\' || b == '%' || b == '<' || b == '+';
+      }
+      if (!code) continue;
+      Report("xss.js_url", "a script-running URL scheme", data ? 80 : score - 5, i, end);
+      i = end - 1;
+    }
+  }
+
+  // A quote closes a JavaScript string and script follows: `';alert(1)//`,
+  // `"-alert(1)-"`, `\';confirm(1);//`. The call target must be a known sink
+  // or the injection must end by commenting out / reopening the string.
+  void ScanJsBreakout() {
+    static constexpr std::array<std::string_view, 14> kSinks = {
+        "alert",  "prompt",     "confirm",     "eval",     "function", "settimeout",
+        "setinterval", "fetch", "import",      "document", "window",   "top",
+        "self", "location"};
+    for (size_t i = 0; i < s_.size(); ++i) {
+      char q = s_[i];
+      if (q != '"' && q != '\'' && q != '`') continue;
+      size_t j = i + 1;
+      size_t ops = 0;
+      while (j < s_.size() && (IsSpace(s_[j]) || s_[j] == ';' || s_[j] == '+' ||
+                               s_[j] == '-' || s_[j] == '*' || s_[j] == '|' || s_[j] == '&' ||
+                               s_[j] == ',' || s_[j] == ')' || s_[j] == '}' || s_[j] == '^' ||
+                               s_[j] == '/' || s_[j] == '%')) {
+        if (!IsSpace(s_[j])) ++ops;
+        ++j;
+        if (j - i > 16) break;
+      }
+      if (ops == 0) continue;
+      size_t id = j;
+      while (j < s_.size() && (IsAlnum(s_[j]) || s_[j] == '_' || s_[j] == '$' || s_[j] == '.'))
+        ++j;
+      if (j == id) continue;
+      std::string_view target = s_.substr(id, j - id);
+      size_t dot = target.find('.');
+      std::string_view head = target.substr(0, dot);
+      bool sink = false;
+      for (std::string_view k : kSinks) sink = sink || EqualsCI(head, k);
+      size_t k = j;
+      while (k < s_.size() && IsSpace(s_[k])) ++k;
+      bool call = k < s_.size() && (s_[k] == '(' || s_[k] == '`' || s_[k] == '[' ||
+                                    (s_[k] == '=' && head != target));
+      if (!call || !sink) {
+        i = std::max(i, id);
+        continue;
+      }
+      Report("xss.js_breakout", "a quote closes a JavaScript string and a call follows", 80, i,
+             k + 1);
+      return;
+    }
+  }
+
+  // {{constructor.constructor('...')()}} and style="...expression(" outside tags.
+  void ScanCssOutsideTags() {
+    size_t at = 0;
+    size_t scanned = 0;  // template bodies are scanned once each
+    for (size_t i = s_.find("{{"); i != std::string_view::npos; i = s_.find("{{", i + 2)) {
+      size_t end = std::min(s_.size(), i + 256);
+      size_t from = std::max(i + 2, scanned);
+      scanned = end;
+      for (size_t k = from; k + 11 < end; ++k) {
+        if (StartsWithCI(s_, k, "constructor") || StartsWithCI(s_, k, "$eval(") ||
+            StartsWithCI(s_, k, "$on.")) {
+          Report("xss.js_breakout", "a client-side template expression reaches the constructor",
+                 75, i, k + 11);
+          return;
+        }
+      }
+    }
+    for (size_t i = 0; i < s_.size(); ++i) {
+      char c = Lower(s_[i]);
+      if (c != 'e' && c != '-' && c != 'b') continue;
+      if (DangerousCss(s_, i, std::min(s_.size(), i + 16), &at) && at == i &&
+          !StartsWithCI(s_, i, "@import")) {
+        // Only in a CSS declaration: preceded by ':' (with optional spaces).
+        size_t p = i;
+        while (p > 0 && IsSpace(s_[p - 1])) --p;
+        if (p > 0 && (s_[p - 1] == ':' || s_[p - 1] == '"' || s_[p - 1] == '\'')) {
+          Report("xss.css_expression", "script-running CSS in a style declaration", 75, i,
+                 i + 10);
+          return;
+        }
+      }
+    }
+  }
+
+  // Tags that a comment, CDATA section or stray quote hid from ReadTag:
+  // "<name" followed, before the next '>', by an event handler.
+  void ScanLooseTags() {
+    for (size_t lt = s_.find('<'); lt != std::string_view::npos; lt = s_.find('<', lt + 1)) {
+      if (lt + 1 >= s_.size() || !IsAlpha(s_[lt + 1])) continue;
+      size_t i = lt + 1;
+      while (i < s_.size() && s_[i] != '>' && s_[i] != '<') {
+        char c = s_[i];
+        bool boundary = IsSpace(c) || c == '/' || c == '"' || c == '\'';
+        if (boundary && i + 3 < s_.size() && Lower(s_[i + 1]) == 'o' &&
+            Lower(s_[i + 2]) == 'n') {
+          size_t j = i + 3;
+          while (j < s_.size() && IsAlpha(s_[j])) ++j;
+          size_t name_end = j;
+          while (j < s_.size() && IsSpace(s_[j])) ++j;
+          if (name_end - i >= 6 && j < s_.size() && s_[j] == '=') {
+            Report("xss.event_handler", "an HTML tag with an event-handler attribute", 85, lt,
+                   name_end);
+            return;
+          }
+          i = name_end;
+          continue;
+        }
+        ++i;
+      }
+      if (i >= s_.size()) return;
+      lt = i - 1;
+    }
+  }
+
+  // Script dialogs and evaluators called directly: alert(1), prompt`1`,
+  // eval(atob(..)), top["al"+"ert"](1). Scored lower than the structural
+  // rules: on its own this is script text, dangerous in a script context.
+  void ScanScriptCalls() {
+    // Script markers that need no call syntax.
+    for (size_t i = 0; i + 4 < s_.size(); ++i) {
+      char c = s_[i];
+      if (c == '<' && StartsWithCI(s_, i, "</script") &&
+          (i + 8 >= s_.size() || !IsAlnum(s_[i + 8]))) {
+        Report("xss.js_breakout", "a </script> end tag closes the script context", 70, i,
+               i + 8);
+        return;
+      }
+      if (c == '&' && s_[i + 1] == '{') {
+        Report("xss.js_breakout", "a JavaScript entity &{...}", 65, i, i + 2);
+        return;
+      }
+      if (c == '+' && StartsWithCI(s_, i, "+adw-") && i + 5 < s_.size() && IsAlpha(s_[i + 5])) {
+        Report("xss.script_tag", "a UTF-7 encoded tag", 70, i, i + 5);
+        return;
+      }
+      if ((c == 'd' || c == 'D') && StartsWithCI(s_, i, "document.") &&
+          (StartsWithCI(s_, i + 9, "cookie") || StartsWithCI(s_, i + 9, "write") ||
+           StartsWithCI(s_, i + 9, "location") || StartsWithCI(s_, i + 9, "domain"))) {
+        Report("xss.js_breakout", "script reads or writes the document's cookie or content",
+               62, i, i + 15);
+        return;
+      }
+    }
+    static constexpr std::array<std::string_view, 9> kCalls = {
+        "alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "atob",
+        "fromcharcode", "execscript"};
+    static constexpr std::array<std::string_view, 5> kGlobals = {"top", "window", "self",
+                                                                 "parent", "frames"};
+    for (size_t i = 0; i < s_.size(); ++i) {
+      if (!IsAlpha(s_[i]) || (i > 0 && (IsAlnum(s_[i - 1]) || s_[i - 1] == '_'))) continue;
+      size_t j = i;
+      while (j < s_.size() && IsAlnum(s_[j])) ++j;
+      std::string_view word = s_.substr(i, j - i);
+      size_t k = j;
+      if (k < s_.size() && s_[k] == ')') ++k;  // (alert)(1)
+      if (k < s_.size() && (s_[k] == '(' || s_[k] == '`')) {
+        for (std::string_view c : kCalls) {
+          if (EqualsCI(word, c)) {
+            Report("xss.js_breakout", "a script dialog or evaluator is called", 65, i, k + 1);
+            return;
+          }
+        }
+      }
+      if (j < s_.size() && s_[j] == '[' && j + 1 < s_.size() &&
+          (s_[j + 1] == '"' || s_[j + 1] == '\'' || s_[j + 1] == '/' || s_[j + 1] == '`')) {
+        for (std::string_view g : kGlobals) {
+          if (EqualsCI(word, g)) {
+            Report("xss.js_breakout", "a global object is indexed by a computed name", 65, i,
+                   j + 1);
+            return;
+          }
+        }
+      }
+      i = j;
+    }
+  }
+
+  std::string_view s_;
+  std::array<size_t, 3> no_quote_from_;
+  Finding best_;
+};
+
+bool MaybeXss(const CharMask& m) { return m.HasAny("<:=(`{"); }
+
 class XssImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kXss; }
-  bool Inspect(const Input&, Match*) const override { return false; }
+
+  bool Inspect(const Input& in, Match* m) const override {
+    if (in.norm.size() < 4 || !MaybeXss(in.mask)) return false;
+    Finding f = Scanner(in.norm).Run();
+    bool from_raw = false;
+    if (f.score < kThreshold && in.raw.data() != in.norm.data() && in.raw != in.norm &&
+        MaybeXss(CharMask::Of(in.raw))) {
+      Finding r = Scanner(in.raw).Run();
+      if (r.score > f.score) {
+        f = r;
+        from_raw = true;
+      }
+    }
+    if (f.score < kThreshold) return false;
+    m->rule_id = f.rule_id;
+    m->reason = std::string(f.reason);
+    m->score = std::min(f.score, 100);
+    m->offset = from_raw ? 0 : f.offset;
+    m->length = from_raw ? std::min(f.length, in.norm.size()) : f.length;
+    return true;
+  }
 };
+
 }  // namespace
 
 const Detector& XssDetector() {

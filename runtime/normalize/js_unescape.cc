@@ -1,0 +1,136 @@
+// JavaScript/JSON string escapes.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "runtime/normalize/normalize.h"
+#include "runtime/normalize/text_codec.h"
+
+namespace fnguard::normalize {
+namespace {
+
+// Parses exactly `n` hex digits at in[i]; -1 when they are not all hex.
+int64_t FixedHex(std::string_view in, size_t i, size_t n) {
+  if (i + n > in.size()) return -1;
+  int64_t v = 0;
+  for (size_t k = 0; k < n; ++k) {
+    int d = HexValue(in[i + k]);
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+// Decodes the numeric escape (\uXXXX, \u{X..}, \xXX) at in[i] == '\\'.
+// Returns bytes consumed, 0 when there is none.
+size_t NumericEscapeAt(std::string_view in, size_t i, uint32_t* cp) {
+  if (i + 1 >= in.size()) return 0;
+  char k = in[i + 1];
+  if (k == 'x') {
+    int64_t v = FixedHex(in, i + 2, 2);
+    if (v < 0) return 0;
+    *cp = static_cast<uint32_t>(v);
+    return 4;
+  }
+  if (k != 'u') return 0;
+  if (i + 2 < in.size() && in[i + 2] == '{') {
+    size_t j = i + 3;
+    uint32_t v = 0;
+    while (j < in.size() && j - (i + 3) < 8 && HexValue(in[j]) >= 0) {
+      v = v * 16 + static_cast<uint32_t>(HexValue(in[j]));
+      ++j;
+    }
+    if (j == i + 3 || j >= in.size() || in[j] != '}') return 0;
+    *cp = v;
+    return j + 1 - i;
+  }
+  int64_t v = FixedHex(in, i + 2, 4);
+  if (v < 0) return 0;
+  uint32_t u = static_cast<uint32_t>(v);
+  // A surrogate pair written as two escapes.
+  if (u >= 0xD800 && u <= 0xDBFF && i + 7 < in.size() && in[i + 6] == '\\' &&
+      in[i + 7] == 'u') {
+    int64_t lo = FixedHex(in, i + 8, 4);
+    if (lo >= 0xDC00 && lo <= 0xDFFF) {
+      *cp = 0x10000 + ((u - 0xD800) << 10) + (static_cast<uint32_t>(lo) - 0xDC00);
+      return 12;
+    }
+  }
+  *cp = u;
+  return 6;
+}
+
+// Decodes any escape at in[i] == '\\' (numeric, octal, simple). Returns bytes
+// consumed (0: leave the backslash as is).
+size_t AnyEscapeAt(std::string_view in, size_t i, uint32_t* cp) {
+  size_t n = NumericEscapeAt(in, i, cp);
+  if (n != 0) return n;
+  if (i + 1 >= in.size()) return 0;
+  char k = in[i + 1];
+  if (k >= '0' && k <= '7') {
+    uint32_t v = 0;
+    size_t j = i + 1;
+    while (j < in.size() && j - (i + 1) < 3 && in[j] >= '0' && in[j] <= '7' &&
+           v * 8 + static_cast<uint32_t>(in[j] - '0') <= 0377) {
+      v = v * 8 + static_cast<uint32_t>(in[j] - '0');
+      ++j;
+    }
+    *cp = v;
+    return j - i;
+  }
+  switch (k) {
+    case 'n': *cp = '\n'; return 2;
+    case 't': *cp = '\t'; return 2;
+    case 'r': *cp = '\r'; return 2;
+    case 'b': *cp = '\b'; return 2;
+    case 'f': *cp = '\f'; return 2;
+    case 'v': *cp = '\v'; return 2;
+    case '\'': case '"': case '\\': case '/': case '`':
+      *cp = static_cast<uint32_t>(k);
+      return 2;
+    default:
+      return 0;
+  }
+}
+
+bool Unescape(std::string_view in, std::string* out, bool numeric_only) {
+  auto escape_at = [&](size_t i, uint32_t* cp) {
+    return numeric_only ? NumericEscapeAt(in, i, cp) : AnyEscapeAt(in, i, cp);
+  };
+  uint32_t cp = 0;
+  size_t first = in.size();
+  for (size_t i = in.find('\\'); i != std::string_view::npos; i = in.find('\\', i + 1)) {
+    if (escape_at(i, &cp) != 0) {
+      first = i;
+      break;
+    }
+  }
+  if (first == in.size()) return false;
+  std::string result;
+  result.reserve(in.size());
+  result.append(in.substr(0, first));
+  for (size_t i = first; i < in.size();) {
+    if (in[i] == '\\') {
+      size_t n = escape_at(i, &cp);
+      if (n != 0) {
+        AppendUtf8(cp, &result);
+        i += n;
+        continue;
+      }
+    }
+    result.push_back(in[i]);
+    ++i;
+  }
+  *out = std::move(result);
+  return true;
+}
+
+}  // namespace
+
+bool JsUnescape(std::string_view in, std::string* out) { return Unescape(in, out, false); }
+
+bool JsUnescapeNumeric(std::string_view in, std::string* out) {
+  return Unescape(in, out, true);
+}
+
+}  // namespace fnguard::normalize

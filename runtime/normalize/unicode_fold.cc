@@ -1,0 +1,100 @@
+// Unicode folding: overlong UTF-8 encodings of ASCII and full-width forms.
+//
+// Overlong sequences (C0 AE for '.', E0 80 AF for '/', F0 80 80 BC for '<')
+// are invalid UTF-8 that lenient decoders still map to ASCII. Full-width
+// forms (U+FF01..U+FF5E) are normalized to ASCII by NFKC-applying back ends.
+// A few look-alikes that back ends are known to fold are included: U+3000
+// (ideographic space), U+2024 (one dot leader) and U+2215 (division slash).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "runtime/normalize/normalize.h"
+
+namespace fnguard::normalize {
+namespace {
+
+bool IsCont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// ASCII byte that the sequence at in[i] folds to, with its length; 0 length
+// when the sequence is left alone.
+size_t FoldAt(std::string_view in, size_t i, char* ascii) {
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(in[i + k]); };
+  unsigned char b0 = at(0);
+  size_t left = in.size() - i;
+  if ((b0 == 0xC0 || b0 == 0xC1) && left >= 2 && IsCont(at(1))) {
+    *ascii = static_cast<char>(((b0 & 0x01) << 6) | (at(1) & 0x3F));
+    return 2;
+  }
+  if (b0 == 0xE0 && left >= 3 && IsCont(at(1)) && IsCont(at(2)) && at(1) < 0x82) {
+    *ascii = static_cast<char>(((at(1) & 0x01) << 6) | (at(2) & 0x3F));
+    return 3;
+  }
+  if (b0 == 0xF0 && left >= 4 && at(1) == 0x80 && at(2) == 0x80 && IsCont(at(3))) {
+    *ascii = static_cast<char>(at(3) & 0x3F);
+    return 4;
+  }
+  if (b0 == 0xF0 && left >= 4 && at(1) == 0x80 && at(2) == 0x81 && IsCont(at(3))) {
+    *ascii = static_cast<char>(0x40 | (at(3) & 0x3F));
+    return 4;
+  }
+  if (b0 == 0xEF && left >= 3) {
+    // U+FF01..U+FF3F is EF BC 81..BF; U+FF40..U+FF5E is EF BD 80..9E.
+    if (at(1) == 0xBC && at(2) >= 0x81 && at(2) <= 0xBF) {
+      *ascii = static_cast<char>(at(2) - 0x81 + 0x21);
+      return 3;
+    }
+    if (at(1) == 0xBD && at(2) >= 0x80 && at(2) <= 0x9E) {
+      *ascii = static_cast<char>(at(2) - 0x80 + 0x60);
+      return 3;
+    }
+  }
+  if (b0 == 0xE3 && left >= 3 && at(1) == 0x80 && at(2) == 0x80) {
+    *ascii = ' ';
+    return 3;
+  }
+  if (b0 == 0xE2 && left >= 3 && at(1) == 0x80 && at(2) == 0xA4) {
+    *ascii = '.';
+    return 3;
+  }
+  if (b0 == 0xE2 && left >= 3 && at(1) == 0x88 && at(2) == 0x95) {
+    *ascii = '/';
+    return 3;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool FoldUnicode(std::string_view in, std::string* out) {
+  size_t first = in.size();
+  char ascii = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    unsigned char b = static_cast<unsigned char>(in[i]);
+    if (b >= 0xC0 && FoldAt(in, i, &ascii) != 0) {
+      first = i;
+      break;
+    }
+  }
+  if (first == in.size()) return false;
+  std::string result;
+  result.reserve(in.size());
+  result.append(in.substr(0, first));
+  for (size_t i = first; i < in.size();) {
+    unsigned char b = static_cast<unsigned char>(in[i]);
+    if (b >= 0xC0) {
+      size_t n = FoldAt(in, i, &ascii);
+      if (n != 0) {
+        result.push_back(ascii);
+        i += n;
+        continue;
+      }
+    }
+    result.push_back(in[i]);
+    ++i;
+  }
+  *out = std::move(result);
+  return true;
+}
+
+}  // namespace fnguard::normalize

@@ -1,0 +1,146 @@
+#include <string>
+#include <string_view>
+
+#include "gtest/gtest.h"
+#include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
+
+namespace fnguard::detect {
+namespace {
+
+using testing::Detects;
+
+struct AttackCase {
+  std::string_view value;
+  std::string_view rule;
+};
+
+TEST(SqliTest, DetectsAttacks) {
+  const AttackCase kCases[] = {
+      {"nobody' OR 'k'='k", "sqli.tautology"},
+      {"7 or 2=2", "sqli.tautology"},
+      {"7) OR (2=2", "sqli.tautology"},
+      {"zz\" or \"q\"=\"q", "sqli.tautology"},
+      {"x' or 3>2 --", "sqli.tautology"},
+      {"x' oR/**/5=5#", "sqli.tautology"},
+      {"x'\tor\n8=8-- -", "sqli.tautology"},
+      {"x'or(4)=(4)#", "sqli.tautology"},
+      {"x' || 'b'='b", "sqli.tautology"},
+      {"12 AND 3 BETWEEN 1 AND 5", "sqli.tautology"},
+      {"9 union all select null,null,version()", "sqli.union"},
+      {"-5 UNION/**/SELECT username, password FROM accounts", "sqli.union"},
+      {"q') union (select 1,2)--", "sqli.union"},
+      {"x' /*!50000UnIoN*/ /*!50000SeLeCt*/ 1,2,3-- -", "sqli.union"},
+      {"3; DROP TABLE orders", "sqli.stacked"},
+      {"w'; exec master..xp_cmdshell 'whoami'--", "sqli.function_call"},
+      {"k'; waitfor delay '0:0:7'--", "sqli.stacked"},
+      {"44; declare @v varchar(20)", "sqli.stacked"},
+      {"bob'--", "sqli.comment_truncation"},
+      {"root')#", "sqli.comment_truncation"},
+      {"8 and sleep(4)", "sqli.time_blind"},
+      {"j' AND BENCHMARK(5000000,MD5(1))#", "sqli.time_blind"},
+      {"1;select pg_sleep(6)", "sqli.stacked"},
+      {"t' and extractvalue(2,concat(0x5c,@@version))-- ", "sqli.error_based"},
+      {"1 AND updatexml(1,concat(0x3a,user()),1)", "sqli.error_based"},
+      {"z' union select load_file('/etc/hosts')#", "sqli.union"},
+      {"m' into outfile '/tmp/out.txt'--", "sqli.function_call"},
+      {"6 order by 12--", "sqli.order_by"},
+      {"p' group by id having 1=1--", "sqli.order_by"},
+      {"2 and (select count(*) from sysobjects)>0", "sqli.tautology"},
+  };
+  for (const AttackCase& c : kCases) {
+    Match m;
+    EXPECT_TRUE(Detects(SqliDetector(), c.value, &m)) << c.value;
+    EXPECT_GE(m.score, 60) << c.value;
+    EXPECT_EQ(m.rule_id, c.rule) << c.value;
+    EXPECT_FALSE(m.reason.empty()) << c.value;
+    EXPECT_LE(m.offset + m.length, c.value.size() + 1) << c.value;
+  }
+}
+
+TEST(SqliTest, RuleIdsNameTheTechnique) {
+  Match m;
+  ASSERT_TRUE(Detects(SqliDetector(), "9 union all select null,null", &m));
+  EXPECT_EQ(m.rule_id, "sqli.union");
+  ASSERT_TRUE(Detects(SqliDetector(), "3; DROP TABLE orders", &m));
+  EXPECT_EQ(m.rule_id, "sqli.stacked");
+  ASSERT_TRUE(Detects(SqliDetector(), "8 and sleep(4)", &m));
+  EXPECT_EQ(m.rule_id, "sqli.time_blind");
+}
+
+TEST(SqliTest, DetectsEncodedAttacks) {
+  const std::string_view kCases[] = {
+      "x%27%20or%20%271%27%3D%271",
+      "x%2527%2520or%25201%253D1--",
+      "5%20UNION%20SELECT%201,2",
+      "x&#39; or &#39;a&#39;=&#39;a",
+      "\xEF\xBC\x87 or 1=1--",
+  };
+  for (std::string_view v : kCases) {
+    Match m;
+    EXPECT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+  }
+}
+
+TEST(SqliTest, IgnoresBenignText) {
+  const std::string_view kCases[] = {
+      "O'Brien",
+      "Don't stop",
+      "it's 5 o'clock",
+      "select your plan",
+      "Drop us a line; we'll reply",
+      "union station",
+      "1-2 or 3-4 weeks",
+      "rock'n'roll",
+      "I'd say 'yes' or 'no'",
+      "Select Comfort; Union Pacific",
+      "The Union Select Committee meets today",
+      "john.doe+tag@example.com",
+      "https://example.com/search?q=shoes&sort=price-asc&page=2",
+      "# Heading\n\n- item one\n- item two",
+      "{\"name\":\"x\",\"count\":3,\"tags\":[\"a\",\"b\"]}",
+      "\"Chromium\";v=\"92\", \" Not A;Brand\";v=\"99\", \"Google Chrome\";v=\"92\"",
+      "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)",
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl",
+      "3f2a9c4e-1b7d-4e8a-9f00-2c6b1d8e7a55",
+      "2024-03-01T12:30:00Z",
+      "/var/log/app-2024.log",
+      "QmFzZTY0IGVuY29kZWQgdGV4dA==",
+      "p@ss'W0rd--#1",
+      "Hello; select a plan below",
+      "pay 10 or 20 dollars",
+      "and then there were none",
+      "5' 10\" tall",
+      "Le'Veon Bell -- running back",
+  };
+  for (std::string_view v : kCases) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+TEST(SqliTest, HeadersAreStricterThanQuery) {
+  Match m;
+  // A bare truncation probe passes the query threshold but not the header one.
+  EXPECT_TRUE(Detects(SqliDetector(), "bob'--", &m, event::Location::kQuery));
+  EXPECT_FALSE(Detects(SqliDetector(), "bob'--", &m, event::Location::kHeader));
+  EXPECT_TRUE(Detects(SqliDetector(), "1 union select 1,2", &m, event::Location::kHeader));
+}
+
+TEST(SqliTest, PathologicalInputsFinish) {
+  const std::string_view kUnits[] = {"(", "'", "\"", "/*", "--", "1=", "or ", "`", "@", "0x"};
+  for (std::string_view unit : kUnits) {
+    std::string big;
+    while (big.size() < (1u << 20)) big += unit;
+    Match m;
+    Detects(SqliDetector(), big, &m);
+  }
+  std::string tail(1 << 20, 'a');
+  tail += "' or 1=1--";
+  Match m;
+  EXPECT_TRUE(Detects(SqliDetector(), tail, &m));
+}
+
+}  // namespace
+}  // namespace fnguard::detect
