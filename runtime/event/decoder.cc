@@ -1,15 +1,969 @@
-// PLACEHOLDER: replaced by the real decoder.
+// Event decoding: recognizes the Lambda event shape, then emits (path, value)
+// fields for every client-controlled string, decoding bodies by content type.
+//
+// Memory: the top-level event is parsed by `event_parser`; nested documents
+// (JSON bodies, JSON queue messages) by a small pool of parsers so that their
+// strings stay valid without copying. Beyond the pool, nested documents share
+// one overflow parser and their strings are copied into the arena. All of it
+// is kept between Decode() calls.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "runtime/event/arena.h"
 #include "runtime/event/event.h"
+#include "runtime/event/json_numbers.h"
+#include "runtime/event/multipart.h"
+#include "runtime/event/text_codecs.h"
 
 namespace fnguard::event {
-struct Decoder::State {};
-Decoder::Decoder(Limits limits) : limits_(limits), state_(std::make_unique<State>()) {}
+namespace {
+
+namespace dom = simdjson::dom;
+
+// Nested documents parsed without copying their strings.
+constexpr size_t kPooledParsers = 4;
+// File-upload parts whose content is inspected (text only, up to this size).
+constexpr size_t kMaxInspectedFileBytes = 64 * 1024;
+// Paths are for people and exclusions: long keys are cut in paths (the key
+// itself is still a field when it is unusual).
+constexpr size_t kMaxPathSegment = 128;
+constexpr size_t kMaxPathBytes = 512;
+
+enum LimitBit : uint32_t {
+  kLimitEventBytes = 1u << 0,
+  kLimitBodyBytes = 1u << 1,
+  kLimitDepth = 1u << 2,
+  kLimitFields = 1u << 3,
+  kLimitEncoding = 1u << 4,
+};
+
+bool IsIdentChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+// Object keys that are judged on their own: operator-like ($ne), prototype
+// pollution names, and anything that is not a plain identifier.
+bool IsUnusualKey(std::string_view key) {
+  if (key.empty()) return false;
+  if (key[0] == '$') return true;
+  if (key == "__proto__" || key == "constructor" || key == "prototype") return true;
+  for (char c : key) {
+    if (!IsIdentChar(c) && c != '.') return true;
+  }
+  return false;
+}
+
+// Query and form names in bracket notation (`user[$ne]`, `a[__proto__][x]`)
+// become nested objects in common frameworks: judge each component.
+bool IsUnusualParamName(std::string_view name) {
+  size_t start = 0;
+  for (size_t i = 0; i <= name.size(); ++i) {
+    if (i == name.size() || name[i] == '[' || name[i] == ']' || name[i] == '.') {
+      std::string_view part = name.substr(start, i - start);
+      if (!part.empty() &&
+          (part[0] == '$' || part == "__proto__" || part == "constructor" || part == "prototype")) {
+        return true;
+      }
+      start = i + 1;
+    } else if (!IsIdentChar(name[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Binary-looking file content is not inspected.
+bool IsTextLike(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+    if (c == 0x7f) return false;
+  }
+  return true;
+}
+
+char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+enum class BodyFormat { kJson, kForm, kMultipart, kXml, kText, kSniff };
+
+BodyFormat FormatOf(std::string_view media_type) {
+  if (media_type.empty()) return BodyFormat::kSniff;
+  auto ends_with = [&](std::string_view suffix) {
+    return media_type.size() >= suffix.size() &&
+           media_type.substr(media_type.size() - suffix.size()) == suffix;
+  };
+  if (ends_with("/json") || ends_with("+json") || media_type == "application/x-ndjson") {
+    return BodyFormat::kJson;
+  }
+  if (media_type == "application/x-www-form-urlencoded") return BodyFormat::kForm;
+  if (media_type == "multipart/form-data") return BodyFormat::kMultipart;
+  if (ends_with("/xml") || ends_with("+xml")) return BodyFormat::kXml;
+  // text/plain and unknown types: applications often parse them as JSON anyway.
+  return BodyFormat::kSniff;
+}
+
+// Callers check the element type first.
+dom::array ArrayOf(dom::element e) {
+  dom::array a;
+  if (e.get_array().get(a) != simdjson::SUCCESS) return {};
+  return a;
+}
+
+dom::object ObjectOf(dom::element e) {
+  dom::object o;
+  if (e.get_object().get(o) != simdjson::SUCCESS) return {};
+  return o;
+}
+
+std::string_view StringOf(dom::element e) {
+  std::string_view s;
+  if (e.get_string().get(s) != simdjson::SUCCESS) return {};
+  return s;
+}
+
+bool IsTrue(dom::element e) {
+  bool b = false;
+  if (e.get_bool().get(b) == simdjson::SUCCESS) return b;
+  // Some producers send "true" as a string.
+  return StringOf(e) == "true";
+}
+
+// Members of an event's top-level object that select and drive the shape.
+struct TopLevel {
+  dom::element version, raw_path, raw_query, cookies, headers, mv_headers, query, mv_query,
+      path_params, body, base64, request_context, http_method, path, resource, records,
+      lower_records, detail_type, source, detail, delivery_stream;
+  uint32_t present = 0;
+  enum Bit : uint32_t {
+    kVersion = 1u << 0,
+    kRawPath = 1u << 1,
+    kRawQuery = 1u << 2,
+    kCookies = 1u << 3,
+    kHeaders = 1u << 4,
+    kMvHeaders = 1u << 5,
+    kQuery = 1u << 6,
+    kMvQuery = 1u << 7,
+    kPathParams = 1u << 8,
+    kBody = 1u << 9,
+    kBase64 = 1u << 10,
+    kRequestContext = 1u << 11,
+    kHttpMethod = 1u << 12,
+    kPath = 1u << 13,
+    kResource = 1u << 14,
+    kRecords = 1u << 15,
+    kLowerRecords = 1u << 16,
+    kDetailType = 1u << 17,
+    kSource = 1u << 18,
+    kDetail = 1u << 19,
+    kDeliveryStream = 1u << 20,
+  };
+  bool has(uint32_t bit) const { return (present & bit) != 0; }
+
+  void Collect(dom::object obj) {
+    struct Member {
+      std::string_view key;
+      dom::element TopLevel::*slot;
+      uint32_t bit;
+    };
+    static constexpr Member kMembers[] = {
+        {"version", &TopLevel::version, kVersion},
+        {"rawPath", &TopLevel::raw_path, kRawPath},
+        {"rawQueryString", &TopLevel::raw_query, kRawQuery},
+        {"cookies", &TopLevel::cookies, kCookies},
+        {"headers", &TopLevel::headers, kHeaders},
+        {"multiValueHeaders", &TopLevel::mv_headers, kMvHeaders},
+        {"queryStringParameters", &TopLevel::query, kQuery},
+        {"multiValueQueryStringParameters", &TopLevel::mv_query, kMvQuery},
+        {"pathParameters", &TopLevel::path_params, kPathParams},
+        {"body", &TopLevel::body, kBody},
+        {"isBase64Encoded", &TopLevel::base64, kBase64},
+        {"requestContext", &TopLevel::request_context, kRequestContext},
+        {"httpMethod", &TopLevel::http_method, kHttpMethod},
+        {"path", &TopLevel::path, kPath},
+        {"resource", &TopLevel::resource, kResource},
+        {"Records", &TopLevel::records, kRecords},
+        {"records", &TopLevel::lower_records, kLowerRecords},
+        {"detail-type", &TopLevel::detail_type, kDetailType},
+        {"source", &TopLevel::source, kSource},
+        {"detail", &TopLevel::detail, kDetail},
+        {"deliveryStreamArn", &TopLevel::delivery_stream, kDeliveryStream},
+    };
+    for (dom::key_value_pair kv : obj) {
+      for (const Member& m : kMembers) {
+        if (kv.key == m.key) {
+          this->*m.slot = kv.value;
+          present |= m.bit;
+          break;
+        }
+      }
+    }
+  }
+};
+
+enum class RecordKind { kSqs, kSns, kKinesis, kOther };
+
+RecordKind RecordKindOf(dom::element record) {
+  dom::object obj;
+  if (record.get_object().get(obj) != simdjson::SUCCESS) return RecordKind::kOther;
+  bool has_sns = false, has_kinesis = false;
+  for (dom::key_value_pair kv : obj) {
+    if (kv.key == "eventSource" || kv.key == "EventSource") {
+      std::string_view src = StringOf(kv.value);
+      if (src == "aws:sqs") return RecordKind::kSqs;
+      if (src == "aws:sns") return RecordKind::kSns;
+      if (src == "aws:kinesis") return RecordKind::kKinesis;
+    } else if (kv.key == "Sns" && kv.value.is_object()) {
+      has_sns = true;
+    } else if (kv.key == "kinesis" && kv.value.is_object()) {
+      has_kinesis = true;
+    }
+  }
+  if (has_sns) return RecordKind::kSns;
+  if (has_kinesis) return RecordKind::kKinesis;
+  return RecordKind::kOther;
+}
+
+}  // namespace
+
+struct Decoder::State {
+  explicit State(const Limits& l) : limits(l) {
+    parser_depth = static_cast<size_t>(std::min<uint64_t>(uint64_t{l.max_depth} * 2 + 16, 4096));
+    InitParser(&event_parser);
+    InitParser(&overflow_parser);
+  }
+
+  void InitParser(dom::parser* p) const {
+    // Sets the nesting limit; capacity grows on demand. On allocation failure
+    // the parser keeps simdjson's defaults and fails later with MEMALLOC.
+    simdjson::error_code err = p->allocate(simdjson::dom::MINIMAL_DOCUMENT_CAPACITY, parser_depth);
+    static_cast<void>(err);
+  }
+
+  // --- per-call state ---------------------------------------------------------
+
+  void Begin(DecodedEvent* o) {
+    out = o;
+    out->Clear();
+    arena.Reset();
+    path.clear();
+    nested_used = 0;
+    fields_full = false;
+    reported_limits = 0;
+  }
+
+  void AddFinding(LimitBit bit, std::string_view limit, std::string detail) {
+    if (reported_limits & bit) return;
+    reported_limits |= bit;
+    LimitFinding f;
+    f.limit = std::string(limit);
+    f.path = path;
+    f.detail = std::move(detail);
+    out->limit_findings.push_back(std::move(f));
+  }
+
+  // Emits a field at the current path. Returns false once the field limit is
+  // reached (callers stop walking).
+  bool Emit(Location loc, std::string_view value, bool is_key = false) {
+    if (fields_full) return false;
+    if (value.empty()) return true;
+    if (out->fields.size() >= limits.max_fields) {
+      fields_full = true;
+      AddFinding(kLimitFields, "max_fields",
+                 absl::StrCat("more than ", limits.max_fields, " fields"));
+      return false;
+    }
+    Field& f = out->fields.emplace_back();
+    f.path.assign(path);
+    f.value = value;
+    f.location = loc;
+    f.is_key = is_key;
+    return true;
+  }
+
+  // --- paths ------------------------------------------------------------------
+
+  // Appends `.key` (or `["key"]` when the key has path punctuation), cut to
+  // the path size limits. Returns the previous length for PopTo().
+  size_t PushKey(std::string_view key, bool lower = false) {
+    size_t mark = path.size();
+    if (path.size() >= kMaxPathBytes) return mark;
+    key = key.substr(0, std::min(kMaxPathSegment, kMaxPathBytes - path.size()));
+    bool quote = key.find_first_of(".[]\"") != std::string_view::npos;
+    if (quote) {
+      path.append("[\"");
+      for (char c : key) {
+        if (c == '"' || c == '\\') path.push_back('\\');
+        path.push_back(lower ? LowerAscii(c) : c);
+      }
+      path.append("\"]");
+    } else {
+      if (!path.empty()) path.push_back('.');
+      if (lower) {
+        for (char c : key) path.push_back(LowerAscii(c));
+      } else {
+        path.append(key);
+      }
+    }
+    return mark;
+  }
+
+  size_t PushIndex(size_t index) {
+    size_t mark = path.size();
+    if (path.size() >= kMaxPathBytes) return mark;
+    path.push_back('[');
+    char digits[24];
+    size_t n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + index % 10);
+      index /= 10;
+    } while (index != 0);
+    while (n > 0) path.push_back(digits[--n]);
+    path.push_back(']');
+    return mark;
+  }
+
+  void PopTo(size_t mark) { path.resize(mark); }
+
+  // --- JSON -------------------------------------------------------------------
+
+  // Parses `text` with `parser`, retrying once with numbers blanked out when
+  // simdjson cannot represent one of them.
+  simdjson::error_code ParseJson(dom::parser& parser, std::string_view text, dom::element* root) {
+    simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(*root);
+    if ((err == simdjson::NUMBER_ERROR || err == simdjson::NUMBER_OUT_OF_RANGE) &&
+        BlankOutNumbers(text, &number_scratch)) {
+      err = parser.parse(number_scratch.data(), number_scratch.size(), true).get(*root);
+    }
+    return err;
+  }
+
+  void DepthFinding() {
+    AddFinding(kLimitDepth, "max_depth",
+               absl::StrCat("JSON nesting deeper than ", limits.max_depth, " levels"));
+  }
+
+  // Emits every string value under `e` (the container at nesting `depth`,
+  // 1 for a document root). `copy` copies strings into the arena (for
+  // documents whose parser is reused within this call).
+  void WalkJson(dom::element e, Location loc, uint32_t depth, bool copy) {
+    if (fields_full) return;
+    switch (e.type()) {
+      case dom::element_type::STRING: {
+        std::string_view s = StringOf(e);
+        Emit(loc, copy ? arena.Copy(s) : s);
+        return;
+      }
+      case dom::element_type::ARRAY: {
+        if (depth > limits.max_depth) {
+          DepthFinding();
+          return;
+        }
+        size_t index = 0;
+        for (dom::element child : ArrayOf(e)) {
+          if (fields_full) return;
+          size_t mark = PushIndex(index++);
+          WalkJson(child, loc, depth + 1, copy);
+          PopTo(mark);
+        }
+        return;
+      }
+      case dom::element_type::OBJECT: {
+        if (depth > limits.max_depth) {
+          DepthFinding();
+          return;
+        }
+        for (dom::key_value_pair kv : ObjectOf(e)) {
+          if (fields_full) return;
+          size_t mark = PushKey(kv.key);
+          if (IsUnusualKey(kv.key)) Emit(loc, copy ? arena.Copy(kv.key) : kv.key, true);
+          WalkJson(kv.value, loc, depth + 1, copy);
+          PopTo(mark);
+        }
+        return;
+      }
+      default:
+        return;  // numbers, booleans and null carry no injection
+    }
+  }
+
+  // Parses and walks a nested JSON document at the current path. Returns
+  // false when `text` is not JSON (the caller inspects it as text).
+  bool WalkNestedJson(std::string_view text, Location loc) {
+    dom::parser* parser;
+    bool copy;
+    if (nested_used < kPooledParsers) {
+      if (nested_parsers.size() <= nested_used) {
+        nested_parsers.push_back(std::make_unique<dom::parser>());
+        InitParser(nested_parsers.back().get());
+      }
+      parser = nested_parsers[nested_used].get();
+      copy = false;
+    } else {
+      parser = &overflow_parser;
+      copy = true;
+    }
+    dom::element root;
+    simdjson::error_code err = ParseJson(*parser, text, &root);
+    if (err == simdjson::DEPTH_ERROR) {
+      DepthFinding();
+      return false;
+    }
+    if (err != simdjson::SUCCESS) return false;
+    if (!copy) ++nested_used;
+    WalkJson(root, loc, 1, copy);
+    return true;
+  }
+
+  // --- bodies -----------------------------------------------------------------
+
+  // Lower-cased media type of a Content-Type value (a view into the event or
+  // the arena).
+  std::string_view LowerMediaType(std::string_view content_type) {
+    std::string_view type = SplitMediaType(content_type).type;
+    if (!HasUpperAscii(type)) return type;
+    char* p = arena.Allocate(type.size());
+    for (size_t i = 0; i < type.size(); ++i) p[i] = LowerAscii(type[i]);
+    return std::string_view(p, type.size());
+  }
+
+  // Decodes a body (HTTP body or record message) at the current path.
+  void DecodeBody(std::string_view raw, bool base64, std::string_view content_type, Location loc) {
+    if (raw.empty()) return;
+    std::string_view text = raw;
+    if (base64) {
+      size_t cap = Base64MaxDecodedSize(raw.size());
+      char* buf = arena.Allocate(cap);
+      std::optional<size_t> n = Base64Decode(raw, buf);
+      if (n) {
+        arena.ShrinkLast(buf, cap, *n);
+        text = std::string_view(buf, *n);
+      } else {
+        arena.ShrinkLast(buf, cap, 0);
+        AddFinding(kLimitEncoding, "body_encoding",
+                   "body is marked base64 but is not valid base64; inspecting it as text");
+      }
+    }
+    if (text.size() > limits.max_body_bytes) {
+      AddFinding(kLimitBodyBytes, "max_body_bytes",
+                 absl::StrCat("body of ", text.size(), " bytes exceeds the ", limits.max_body_bytes,
+                              "-byte inspection limit"));
+      Emit(loc, text.substr(0, limits.max_body_bytes));
+      return;
+    }
+    std::string_view media_type = LowerMediaType(content_type);
+    BodyFormat format = FormatOf(media_type);
+    if (format == BodyFormat::kSniff) {
+      size_t i = 0;
+      while (i < text.size() &&
+             (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) {
+        ++i;
+      }
+      char first = i < text.size() ? text[i] : '\0';
+      format = (first == '{' || first == '[') ? BodyFormat::kJson
+               : first == '<'                 ? BodyFormat::kXml
+                                              : BodyFormat::kText;
+    }
+    switch (format) {
+      case BodyFormat::kJson:
+        if (!WalkNestedJson(text, loc)) Emit(loc, text);
+        return;
+      case BodyFormat::kForm:
+        DecodeForm(text, loc);
+        return;
+      case BodyFormat::kMultipart: {
+        std::optional<std::string_view> boundary =
+            FindMediaTypeParam(SplitMediaType(content_type).params, "boundary");
+        if (!boundary || !DecodeMultipart(text, *boundary, loc)) Emit(loc, text);
+        return;
+      }
+      case BodyFormat::kXml:  // whole document, so DOCTYPE/ENTITY stay visible
+      case BodyFormat::kText:
+      case BodyFormat::kSniff:
+        Emit(loc, text);
+        return;
+    }
+  }
+
+  // Percent-decodes once when needed (a view into the arena), else returns `s`.
+  std::string_view PercentDecoded(std::string_view s, bool plus_as_space) {
+    if (!NeedsPercentDecode(s, plus_as_space)) return s;
+    char* p = arena.Allocate(s.size());
+    size_t n = PercentDecode(s, plus_as_space, p);
+    arena.ShrinkLast(p, s.size(), n);
+    return std::string_view(p, n);
+  }
+
+  // `name=value&...` pairs: each decoded value becomes a field named after
+  // its decoded name. Unusual names are also fields of their own.
+  void DecodePairs(std::string_view text, Location loc) {
+    ForEachFormPair(text, [&](std::string_view raw_name, std::string_view raw_value) {
+      std::string_view name = PercentDecoded(raw_name, true);
+      size_t mark = PushKey(name);
+      bool ok = true;
+      if (IsUnusualParamName(name)) ok = Emit(loc, name, true);
+      if (ok) ok = Emit(loc, PercentDecoded(raw_value, true));
+      PopTo(mark);
+      return ok && !fields_full;
+    });
+  }
+
+  void DecodeForm(std::string_view text, Location loc) { DecodePairs(text, loc); }
+
+  bool DecodeMultipart(std::string_view text, std::string_view boundary, Location loc) {
+    MultipartResult result = ForEachMultipartPart(text, boundary, [&](const MultipartPart& part) {
+      size_t mark = part.name.empty() ? path.size() : PushKey(part.name);
+      bool ok = true;
+      if (IsUnusualParamName(part.name)) ok = Emit(loc, part.name, true);
+      if (part.has_filename) {
+        size_t file_mark = PushKey("filename");
+        if (ok) ok = Emit(loc, part.filename);
+        PopTo(file_mark);
+        if (ok && part.content.size() <= kMaxInspectedFileBytes && IsTextLike(part.content)) {
+          ok = Emit(loc, part.content);
+        }
+      } else if (ok) {
+        ok = Emit(loc, part.content);
+      }
+      PopTo(mark);
+      return ok && !fields_full;
+    });
+    return result != MultipartResult::kMalformed;
+  }
+
+  // --- HTTP shapes ------------------------------------------------------------
+
+  // Emits one header (or each value of a multi-value header); notes the
+  // Content-Type; splits Cookie headers unless the event has a v2 cookies
+  // array.
+  void EmitHeader(std::string_view name, dom::element value, bool has_cookie_array,
+                  std::string_view* content_type) {
+    auto one = [&](std::string_view v) {
+      if (EqualsIgnoreCase(name, "cookie")) {
+        if (!has_cookie_array) EmitCookies(v);
+        return;
+      }
+      if (content_type->empty() && EqualsIgnoreCase(name, "content-type")) *content_type = v;
+      size_t mark = PushKey("headers");
+      PushKey(name, /*lower=*/true);
+      Emit(Location::kHeader, v);
+      PopTo(mark);
+    };
+    if (value.is_string()) {
+      one(StringOf(value));
+    } else if (value.is_array()) {
+      for (dom::element v : ArrayOf(value)) {
+        if (fields_full) return;
+        if (v.is_string()) one(StringOf(v));
+      }
+    }
+  }
+
+  void EmitCookies(std::string_view header) {
+    ForEachCookie(header, [&](std::string_view name, std::string_view value) {
+      size_t mark = PushKey("cookies");
+      if (!name.empty()) PushKey(name);
+      bool ok = Emit(Location::kCookie, value);
+      PopTo(mark);
+      return ok;
+    });
+  }
+
+  // Headers from multiValueHeaders when present, else headers.
+  void EmitHeaders(const TopLevel& top, bool has_cookie_array, std::string_view* content_type) {
+    dom::object obj;
+    bool use_mv =
+        top.has(TopLevel::kMvHeaders) && top.mv_headers.get_object().get(obj) == simdjson::SUCCESS;
+    if (!use_mv &&
+        (!top.has(TopLevel::kHeaders) || top.headers.get_object().get(obj) != simdjson::SUCCESS)) {
+      return;
+    }
+    for (dom::key_value_pair kv : obj) {
+      if (fields_full) return;
+      EmitHeader(kv.key, kv.value, has_cookie_array, content_type);
+    }
+    // A Content-Type only in the single-value map still selects the body format.
+    dom::object single;
+    if (use_mv && content_type->empty() && top.has(TopLevel::kHeaders) &&
+        top.headers.get_object().get(single) == simdjson::SUCCESS) {
+      for (dom::key_value_pair kv : single) {
+        if (EqualsIgnoreCase(kv.key, "content-type") && kv.value.is_string()) {
+          *content_type = StringOf(kv.value);
+        }
+      }
+    }
+  }
+
+  // Query values from the multi-value map when present, else the single one.
+  // `decode` for ALB, whose values arrive still percent-encoded.
+  void EmitQueryMaps(const TopLevel& top, bool decode) {
+    dom::object obj;
+    bool found =
+        (top.has(TopLevel::kMvQuery) && top.mv_query.get_object().get(obj) == simdjson::SUCCESS) ||
+        (top.has(TopLevel::kQuery) && top.query.get_object().get(obj) == simdjson::SUCCESS);
+    if (!found) return;
+    for (dom::key_value_pair kv : obj) {
+      if (fields_full) return;
+      std::string_view name = decode ? PercentDecoded(kv.key, true) : kv.key;
+      size_t mark = PushKey("query");
+      PushKey(name);
+      bool ok = true;
+      if (IsUnusualParamName(name)) ok = Emit(Location::kQuery, name, true);
+      auto one = [&](dom::element v) {
+        if (ok && v.is_string()) {
+          std::string_view s = StringOf(v);
+          ok = Emit(Location::kQuery, decode ? PercentDecoded(s, true) : s);
+        }
+      };
+      if (kv.value.is_array()) {
+        for (dom::element v : ArrayOf(kv.value)) one(v);
+      } else {
+        one(kv.value);
+      }
+      PopTo(mark);
+    }
+  }
+
+  void EmitPathParams(const TopLevel& top) {
+    dom::object obj;
+    if (!top.has(TopLevel::kPathParams) ||
+        top.path_params.get_object().get(obj) != simdjson::SUCCESS) {
+      return;
+    }
+    for (dom::key_value_pair kv : obj) {
+      if (!kv.value.is_string()) continue;
+      size_t mark = PushKey("params");
+      PushKey(kv.key);
+      bool ok = Emit(Location::kParam, StringOf(kv.value));
+      PopTo(mark);
+      if (!ok) return;
+    }
+  }
+
+  void EmitBodyAndType(const TopLevel& top, std::string_view content_type) {
+    out->content_type = LowerMediaType(content_type);
+    if (!top.has(TopLevel::kBody) || !top.body.is_string()) return;
+    bool base64 = top.has(TopLevel::kBase64) && IsTrue(top.base64);
+    size_t mark = PushKey("body");
+    DecodeBody(StringOf(top.body), base64, content_type, Location::kBody);
+    PopTo(mark);
+  }
+
+  void EmitPath(std::string_view value) {
+    size_t mark = PushKey("path");
+    Emit(Location::kPath, value);
+    PopTo(mark);
+  }
+
+  // REST v1, ALB and WebSocket share one layout.
+  void DecodeV1Like(const TopLevel& top, bool alb) {
+    if (top.has(TopLevel::kHttpMethod)) out->method = StringOf(top.http_method);
+    if (top.has(TopLevel::kPath)) EmitPath(StringOf(top.path));
+    std::string_view content_type;
+    EmitQueryMaps(top, alb);
+    EmitHeaders(top, /*has_cookie_array=*/false, &content_type);
+    EmitPathParams(top);
+    EmitBodyAndType(top, content_type);
+  }
+
+  void DecodeV2(const TopLevel& top, const dom::object* request_context) {
+    dom::element http;
+    if (request_context != nullptr &&
+        request_context->at_key("http").get(http) == simdjson::SUCCESS) {
+      dom::element method;
+      if (http.at_key("method").get(method) == simdjson::SUCCESS) out->method = StringOf(method);
+    }
+    if (top.has(TopLevel::kRawPath)) EmitPath(StringOf(top.raw_path));
+    dom::object query;
+    if (top.has(TopLevel::kQuery) && top.query.get_object().get(query) == simdjson::SUCCESS) {
+      EmitQueryMaps(top, /*decode=*/false);
+    } else if (top.has(TopLevel::kRawQuery)) {
+      size_t mark = PushKey("query");
+      DecodePairs(StringOf(top.raw_query), Location::kQuery);
+      PopTo(mark);
+    }
+    bool has_cookie_array = top.has(TopLevel::kCookies) && top.cookies.is_array();
+    if (has_cookie_array) {
+      for (dom::element c : ArrayOf(top.cookies)) {
+        if (fields_full) break;
+        if (c.is_string()) EmitCookies(StringOf(c));
+      }
+    }
+    std::string_view content_type;
+    EmitHeaders(top, has_cookie_array, &content_type);
+    EmitPathParams(top);
+    EmitBodyAndType(top, content_type);
+  }
+
+  // --- records ----------------------------------------------------------------
+
+  // Emits `attributes.<name>` for each string attribute value under the key
+  // `value_key` ("stringValue" for SQS, "Value" for SNS).
+  void EmitMessageAttributes(dom::element attributes, std::string_view value_key) {
+    dom::object obj;
+    if (attributes.get_object().get(obj) != simdjson::SUCCESS) return;
+    for (dom::key_value_pair kv : obj) {
+      dom::object attr;
+      if (kv.value.get_object().get(attr) != simdjson::SUCCESS) continue;
+      dom::element value, type;
+      if (attr.at_key(value_key).get(value) != simdjson::SUCCESS || !value.is_string()) continue;
+      if (attr.at_key("Type").get(type) == simdjson::SUCCESS && StringOf(type) == "Binary") {
+        continue;
+      }
+      size_t mark = PushKey("attributes");
+      PushKey(kv.key);
+      bool ok = Emit(Location::kMessage, StringOf(value));
+      PopTo(mark);
+      if (!ok) return;
+    }
+  }
+
+  void DecodeSqsRecord(dom::object record) {
+    for (dom::key_value_pair kv : record) {
+      if (fields_full) return;
+      if (kv.key == "body" && kv.value.is_string()) {
+        size_t mark = PushKey("body");
+        DecodeBody(StringOf(kv.value), false, {}, Location::kMessage);
+        PopTo(mark);
+      } else if (kv.key == "messageAttributes") {
+        EmitMessageAttributes(kv.value, "stringValue");
+      }
+    }
+  }
+
+  void DecodeSnsRecord(dom::object record) {
+    dom::object sns;
+    if (record.at_key("Sns").get_object().get(sns) != simdjson::SUCCESS) return;
+    for (dom::key_value_pair kv : sns) {
+      if (fields_full) return;
+      if (kv.key == "Message" && kv.value.is_string()) {
+        size_t mark = PushKey("message");
+        DecodeBody(StringOf(kv.value), false, {}, Location::kMessage);
+        PopTo(mark);
+      } else if (kv.key == "Subject" && kv.value.is_string()) {
+        size_t mark = PushKey("subject");
+        Emit(Location::kMessage, StringOf(kv.value));
+        PopTo(mark);
+      } else if (kv.key == "MessageAttributes") {
+        EmitMessageAttributes(kv.value, "Value");
+      }
+    }
+  }
+
+  // Kinesis stream records (`kinesis.data`) and Firehose records (`data`).
+  void DecodeStreamData(dom::element data) {
+    if (!data.is_string()) return;
+    size_t mark = PushKey("data");
+    DecodeBody(StringOf(data), /*base64=*/true, {}, Location::kMessage);
+    PopTo(mark);
+  }
+
+  void DecodeRecords(dom::element records, Kind kind) {
+    dom::array list;
+    if (records.get_array().get(list) != simdjson::SUCCESS) return;
+    size_t index = 0;
+    for (dom::element record : list) {
+      if (fields_full) return;
+      size_t i = index++;
+      RecordKind rk = kind == Kind::kKinesis && !records_are_aws_shaped ? RecordKind::kKinesis
+                                                                        : RecordKindOf(record);
+      dom::object obj;
+      if (record.get_object().get(obj) != simdjson::SUCCESS || rk == RecordKind::kOther) {
+        // Not a message record: its JSON path, like a generic event.
+        size_t mark = PushKey(records_key);
+        PushIndex(i);
+        WalkJson(record, Location::kOther, 3, false);
+        PopTo(mark);
+        continue;
+      }
+      size_t mark = PushKey("records");
+      PushIndex(i);
+      switch (rk) {
+        case RecordKind::kSqs:
+          DecodeSqsRecord(obj);
+          break;
+        case RecordKind::kSns:
+          DecodeSnsRecord(obj);
+          break;
+        case RecordKind::kKinesis: {
+          dom::element data;
+          if (records_are_aws_shaped) {
+            dom::element kinesis;
+            if (obj.at_key("kinesis").get(kinesis) == simdjson::SUCCESS &&
+                kinesis.at_key("data").get(data) == simdjson::SUCCESS) {
+              DecodeStreamData(data);
+            }
+          } else if (obj.at_key("data").get(data) == simdjson::SUCCESS) {
+            DecodeStreamData(data);
+          }
+          break;
+        }
+        case RecordKind::kOther:
+          break;
+      }
+      PopTo(mark);
+    }
+  }
+
+  // --- top level --------------------------------------------------------------
+
+  void DecodeRoot(dom::element root) {
+    dom::object obj;
+    if (root.get_object().get(obj) != simdjson::SUCCESS) {
+      WalkJson(root, Location::kOther, 1, false);
+      return;
+    }
+    TopLevel top;
+    top.Collect(obj);
+
+    // Queue, topic and stream records.
+    dom::array records;
+    if (top.has(TopLevel::kRecords) && top.records.get_array().get(records) == simdjson::SUCCESS &&
+        records.size() > 0) {
+      Kind kind = Kind::kGeneric;
+      switch (RecordKindOf(records.at(0).value_unsafe())) {
+        case RecordKind::kSqs:
+          kind = Kind::kSqs;
+          break;
+        case RecordKind::kSns:
+          kind = Kind::kSns;
+          break;
+        case RecordKind::kKinesis:
+          kind = Kind::kKinesis;
+          break;
+        case RecordKind::kOther:
+          break;
+      }
+      if (kind != Kind::kGeneric) {
+        out->kind = kind;
+        records_are_aws_shaped = true;
+        records_key = "Records";
+        DecodeRecords(top.records, kind);
+        return;
+      }
+    }
+    // Kinesis Data Firehose transformation: `records[].data`, base64.
+    if (top.has(TopLevel::kDeliveryStream) && top.has(TopLevel::kLowerRecords) &&
+        top.lower_records.is_array()) {
+      out->kind = Kind::kKinesis;
+      records_are_aws_shaped = false;
+      records_key = "records";
+      DecodeRecords(top.lower_records, Kind::kKinesis);
+      return;
+    }
+    // EventBridge: only `detail` is the sender's content.
+    if (top.has(TopLevel::kDetailType) && top.has(TopLevel::kSource) &&
+        top.has(TopLevel::kDetail)) {
+      out->kind = Kind::kEventBridge;
+      size_t mark = PushKey("detail");
+      WalkJson(top.detail, Location::kMessage, 2, false);
+      PopTo(mark);
+      return;
+    }
+    // HTTP shapes, told apart by requestContext.
+    dom::object rc;
+    bool has_rc = top.has(TopLevel::kRequestContext) &&
+                  top.request_context.get_object().get(rc) == simdjson::SUCCESS;
+    if (has_rc) {
+      bool elb = false, connection = false, event_type = false, http = false;
+      std::string_view domain;
+      for (dom::key_value_pair kv : rc) {
+        if (kv.key == "elb")
+          elb = true;
+        else if (kv.key == "connectionId")
+          connection = true;
+        else if (kv.key == "eventType")
+          event_type = true;
+        else if (kv.key == "http")
+          http = kv.value.is_object();
+        else if (kv.key == "domainName")
+          domain = StringOf(kv.value);
+      }
+      if (elb) {
+        out->kind = Kind::kAlb;
+        DecodeV1Like(top, /*alb=*/true);
+        return;
+      }
+      if (connection && event_type) {
+        out->kind = Kind::kWebSocket;
+        DecodeV1Like(top, /*alb=*/false);
+        return;
+      }
+      bool v2 = (top.has(TopLevel::kVersion) && StringOf(top.version) == "2.0" &&
+                 (top.has(TopLevel::kRawPath) || http)) ||
+                (http && top.has(TopLevel::kRawPath));
+      if (v2) {
+        out->kind = domain.find(".lambda-url.") != std::string_view::npos ? Kind::kFunctionUrl
+                                                                          : Kind::kApiGatewayV2;
+        DecodeV2(top, &rc);
+        return;
+      }
+    }
+    if (top.has(TopLevel::kHttpMethod) &&
+        (has_rc || top.has(TopLevel::kResource) || top.has(TopLevel::kPath))) {
+      out->kind = Kind::kApiGatewayV1;
+      DecodeV1Like(top, /*alb=*/false);
+      return;
+    }
+    if (top.has(TopLevel::kVersion) && StringOf(top.version) == "2.0" &&
+        top.has(TopLevel::kRawPath)) {
+      out->kind = Kind::kApiGatewayV2;
+      DecodeV2(top, has_rc ? &rc : nullptr);
+      return;
+    }
+    WalkJson(root, Location::kOther, 1, false);
+  }
+
+  // --- members ----------------------------------------------------------------
+
+  const Limits limits;
+  size_t parser_depth = 0;
+  dom::parser event_parser;
+  std::vector<std::unique_ptr<dom::parser>> nested_parsers;
+  size_t nested_used = 0;
+  dom::parser overflow_parser;
+  std::string number_scratch;
+  ByteArena arena;
+  std::string path;
+  DecodedEvent* out = nullptr;
+  bool fields_full = false;
+  uint32_t reported_limits = 0;
+  bool records_are_aws_shaped = true;
+  std::string_view records_key = "Records";
+};
+
+Decoder::Decoder(Limits limits) : limits_(limits), state_(std::make_unique<State>(limits)) {}
+
 Decoder::~Decoder() = default;
-absl::Status Decoder::Decode(std::string_view, DecodedEvent* out) {
-  out->Clear();
+
+absl::Status Decoder::Decode(std::string_view json, DecodedEvent* out) {
+  State& s = *state_;
+  s.Begin(out);
+  if (json.size() > limits_.max_event_bytes) {
+    s.AddFinding(kLimitEventBytes, "max_event_bytes",
+                 absl::StrCat("event of ", json.size(), " bytes exceeds the ",
+                              limits_.max_event_bytes, "-byte limit; not inspected"));
+    return absl::OkStatus();
+  }
+  dom::element root;
+  simdjson::error_code err = s.ParseJson(s.event_parser, json, &root);
+  if (err == simdjson::DEPTH_ERROR) {
+    s.DepthFinding();
+    return absl::OkStatus();
+  }
+  if (err != simdjson::SUCCESS) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("event is not a JSON document: ", simdjson::error_message(err)));
+  }
+  s.DecodeRoot(root);
   return absl::OkStatus();
 }
-std::string_view LocationName(Location) { return "other"; }
-std::string_view KindName(Kind) { return "generic"; }
-bool IsHttpKind(Kind k) { return k == Kind::kApiGatewayV1 || k == Kind::kApiGatewayV2 || k == Kind::kFunctionUrl || k == Kind::kAlb; }
+
 }  // namespace fnguard::event

@@ -1,0 +1,98 @@
+// Small, allocation-free decoders for the text encodings found in Lambda
+// events: base64 bodies, percent-encoded query strings and form bodies,
+// Content-Type parameters and Cookie headers. All run in linear time and
+// accept any byte sequence.
+#ifndef FNGUARD_RUNTIME_EVENT_TEXT_CODECS_H_
+#define FNGUARD_RUNTIME_EVENT_TEXT_CODECS_H_
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace fnguard::event {
+
+// Upper bound of the decoded size of `encoded_size` base64 characters.
+constexpr size_t Base64MaxDecodedSize(size_t encoded_size) { return encoded_size / 4 * 3 + 3; }
+
+// Decodes standard (+/) or URL-safe (-_) base64 into `out`, which must hold
+// Base64MaxDecodedSize(in.size()) bytes. Padding is optional; ASCII
+// whitespace is skipped. Returns the decoded size, or nullopt when `in` is
+// not base64 (bad character, data after padding, a dangling 6-bit group).
+std::optional<size_t> Base64Decode(std::string_view in, char* out);
+
+// True when PercentDecode would change `in` (it holds a valid %XX escape, or
+// a '+' and `plus_as_space`).
+bool NeedsPercentDecode(std::string_view in, bool plus_as_space);
+
+// Decodes %XX escapes once (and '+' as a space when `plus_as_space`, as in
+// query strings and form bodies). Invalid escapes are kept verbatim. `out`
+// must hold in.size() bytes; returns the decoded size.
+size_t PercentDecode(std::string_view in, bool plus_as_space, char* out);
+
+// Splits a Content-Type value: the media type (trimmed, NOT lower-cased) and
+// the raw parameter list after the first ';'.
+struct MediaTypeParts {
+  std::string_view type;
+  std::string_view params;
+};
+MediaTypeParts SplitMediaType(std::string_view content_type);
+
+// Finds parameter `name` (case-insensitive) in a `; a=b; c="d"` list and
+// returns its value with surrounding quotes removed; nullopt when absent.
+std::optional<std::string_view> FindMediaTypeParam(std::string_view params, std::string_view name);
+
+// ASCII case-insensitive equality.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// True when `s` has an ASCII upper-case letter.
+bool HasUpperAscii(std::string_view s);
+
+// Strips ASCII spaces and tabs from both ends.
+std::string_view TrimSpaces(std::string_view s);
+
+// Calls `fn(name, value)` for each `name=value` item of a Cookie header (or a
+// v2 `cookies` array entry), split on ';'. Items without '=' are passed with
+// an empty name and the item as value. Names and values are trimmed.
+template <typename Fn>
+void ForEachCookie(std::string_view header, Fn&& fn) {
+  size_t start = 0;
+  while (start <= header.size()) {
+    size_t end = header.find(';', start);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view item = TrimSpaces(header.substr(start, end - start));
+    if (!item.empty()) {
+      size_t eq = item.find('=');
+      if (eq == std::string_view::npos) {
+        if (!fn(std::string_view(), item)) return;
+      } else {
+        if (!fn(TrimSpaces(item.substr(0, eq)), TrimSpaces(item.substr(eq + 1)))) return;
+      }
+    }
+    start = end + 1;
+  }
+}
+
+// Calls `fn(raw_name, raw_value)` for each `&`-separated item of a query
+// string or form body (still percent-encoded). An item without '=' has an
+// empty value. Empty items are skipped. `fn` returns false to stop.
+template <typename Fn>
+void ForEachFormPair(std::string_view text, Fn&& fn) {
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('&', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view item = text.substr(start, end - start);
+    if (!item.empty()) {
+      size_t eq = item.find('=');
+      std::string_view name = eq == std::string_view::npos ? item : item.substr(0, eq);
+      std::string_view value =
+          eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+      if (!fn(name, value)) return;
+    }
+    start = end + 1;
+  }
+}
+
+}  // namespace fnguard::event
+
+#endif  // FNGUARD_RUNTIME_EVENT_TEXT_CODECS_H_

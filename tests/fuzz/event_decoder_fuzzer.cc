@@ -1,0 +1,100 @@
+// Fuzzes the event decoder two ways, selected by the first input byte:
+//   even: the rest of the input is the whole event;
+//   odd:  the rest is the body of an API Gateway v2 event (or an SQS message),
+//         with a content type and base64 flag chosen by the second byte.
+// Every field value is read back so that dangling views show up under ASan.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "runtime/event/event.h"
+
+namespace {
+
+using fnguard::event::DecodedEvent;
+using fnguard::event::Decoder;
+using fnguard::event::Limits;
+
+void AppendJsonEscaped(std::string_view in, std::string* out) {
+  static const char kHex[] = "0123456789abcdef";
+  for (unsigned char c : in) {
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(static_cast<char>(c));
+    } else if (c < 0x20 || c >= 0x80) {
+      // Bytes >= 0x80 become U+0080..U+00FF so that the event stays UTF-8.
+      out->append("\\u00");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+    } else {
+      out->push_back(static_cast<char>(c));
+    }
+  }
+}
+
+size_t Consume(const DecodedEvent& ev) {
+  size_t sum = ev.content_type.size() + ev.method.size();
+  for (const auto& f : ev.fields) {
+    for (char c : f.value) sum += static_cast<unsigned char>(c);
+    sum += f.path.size();
+  }
+  for (const auto& l : ev.limit_findings) sum += l.limit.size() + l.path.size();
+  return sum;
+}
+
+Decoder& SmallDecoder() {
+  static Decoder* decoder = new Decoder(Limits{
+      .max_event_bytes = 256 * 1024, .max_body_bytes = 4096, .max_depth = 8, .max_fields = 200});
+  return *decoder;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
+  Decoder& decoder = SmallDecoder();
+  DecodedEvent ev;
+  volatile size_t sink = 0;
+  if ((data[0] & 1) == 0) {
+    std::string copy(input);  // exact-size buffer: reads past the end are caught
+    if (decoder.Decode(copy, &ev).ok()) sink = sink + Consume(ev);
+    return 0;
+  }
+  static const char* const kContentTypes[] = {
+      "application/json",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=XyZ",
+      "multipart/form-data; boundary=\\\"a b\\\"",
+      "application/xml",
+      "text/plain",
+      "",
+      "APPLICATION/vnd.api+JSON; charset=utf-8",
+  };
+  uint8_t selector = input.empty() ? 0 : static_cast<uint8_t>(input[0]);
+  std::string_view body = input.empty() ? input : input.substr(1);
+  const char* content_type = kContentTypes[selector % 8];
+  bool base64 = (selector & 8) != 0;
+  bool sqs = (selector & 16) != 0;
+  std::string event;
+  if (sqs) {
+    event = R"({"Records":[{"eventSource":"aws:sqs","body":")";
+    AppendJsonEscaped(body, &event);
+    event += R"("},{"kinesis":{"data":")";
+    AppendJsonEscaped(body, &event);
+    event += R"("}}]})";
+  } else {
+    event = R"({"version":"2.0","rawPath":"/p","rawQueryString":")";
+    AppendJsonEscaped(body.substr(0, 64), &event);
+    event += R"(","cookies":["a=b"],"headers":{"content-type":")";
+    event += content_type;
+    event += R"(","cookie":"c=d"},"requestContext":{"http":{"method":"POST"}},"isBase64Encoded":)";
+    event += base64 ? "true" : "false";
+    event += R"(,"body":")";
+    AppendJsonEscaped(body, &event);
+    event += "\"}";
+  }
+  if (decoder.Decode(event, &ev).ok()) sink = sink + Consume(ev);
+  return 0;
+}

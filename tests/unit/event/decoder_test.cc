@@ -1,0 +1,638 @@
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "runtime/event/event.h"
+
+namespace fnguard::event {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::string DataFile(std::string_view name) {
+  return ReadFile(std::filesystem::path(FNGUARD_SOURCE_DIR) / "tests/data/events" /
+                  std::string(name));
+}
+
+// All values emitted at `path` (value fields only, in order).
+std::vector<std::string> Values(const DecodedEvent& ev, std::string_view path) {
+  std::vector<std::string> out;
+  for (const Field& f : ev.fields) {
+    if (f.path == path && !f.is_key) out.emplace_back(f.value);
+  }
+  return out;
+}
+
+const Field* FindField(const DecodedEvent& ev, std::string_view path, bool is_key = false) {
+  for (const Field& f : ev.fields) {
+    if (f.path == path && f.is_key == is_key) return &f;
+  }
+  return nullptr;
+}
+
+bool AnyPathStartsWith(const DecodedEvent& ev, std::string_view prefix) {
+  return std::any_of(ev.fields.begin(), ev.fields.end(),
+                     [&](const Field& f) { return f.path.rfind(prefix, 0) == 0; });
+}
+
+std::vector<std::string> LimitNames(const DecodedEvent& ev) {
+  std::vector<std::string> out;
+  for (const LimitFinding& f : ev.limit_findings) out.push_back(f.limit);
+  return out;
+}
+
+// An HTTP API v2 POST event. `escaped_body` goes inside a JSON string as is.
+std::string V2Post(std::string_view content_type, std::string_view escaped_body,
+                   std::string_view raw_query = "") {
+  std::string json = R"({"version":"2.0","rawPath":"/x","rawQueryString":")";
+  json.append(raw_query);
+  json.append(R"(","headers":{"content-type":")");
+  json.append(content_type);
+  json.append(R"("},"requestContext":{"http":{"method":"POST"}},"body":")");
+  json.append(escaped_body);
+  json.append(R"("})");
+  return json;
+}
+
+// A REST API v1 POST event with a base64-flagged body.
+std::string V1Base64Post(std::string_view escaped_body) {
+  std::string json =
+      R"({"httpMethod":"POST","path":"/","resource":"/","headers":{},"isBase64Encoded":true,)";
+  json.append(R"("body":")");
+  json.append(escaped_body);
+  json.append(R"("})");
+  return json;
+}
+
+class DecoderTest : public ::testing::Test {
+ protected:
+  DecodedEvent DecodeOk(std::string_view json, Decoder* decoder = nullptr) {
+    DecodedEvent ev;
+    absl::Status st = (decoder ? decoder : &decoder_)->Decode(json, &ev);
+    EXPECT_TRUE(st.ok()) << st;
+    return ev;
+  }
+
+  Decoder decoder_;
+  std::string text_;  // keeps the decoded event alive for the test body
+};
+
+// --- the real AWS samples ---------------------------------------------------
+
+TEST_F(DecoderTest, EveryCorpusSampleDecodesWithTheRightKind) {
+  std::filesystem::path dir = std::filesystem::path(FNGUARD_SOURCE_DIR) / "../shared/corpus/events";
+  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "no corpus at " << dir;
+
+  const std::map<std::string, Kind> expected = {
+      {"awslambdago__apigw-request.json", Kind::kApiGatewayV1},
+      {"awslambdago__apigw-restapi-openapi-request.json", Kind::kApiGatewayV1},
+      {"awslambdago__apigw-custom-auth-request-type-request.json", Kind::kApiGatewayV1},
+      {"powertools__apiGatewayProxyEvent.json", Kind::kApiGatewayV1},
+      {"powertools__apiGatewayProxyOtherEvent.json", Kind::kApiGatewayV1},
+      {"awslambdago__apigw-v2-request-no-authorizer.json", Kind::kApiGatewayV2},
+      {"awslambdago__apigw-v2-request-iam.json", Kind::kApiGatewayV2},
+      {"awslambdago__apigw-v2-request-jwt-authorizer.json", Kind::kApiGatewayV2},
+      {"awslambdago__apigw-v2-custom-authorizer-v2-request.json", Kind::kApiGatewayV2},
+      {"powertools__apiGatewayProxyV2Event.json", Kind::kApiGatewayV2},
+      {"awslambdago__function-url-domain-only-get-request.json", Kind::kFunctionUrl},
+      {"awslambdago__function-url-request-with-headers-and-cookies-and-text-body.json",
+       Kind::kFunctionUrl},
+      {"awslambdago__lambda-urls-request.json", Kind::kFunctionUrl},
+      {"powertools__lambdaFunctionUrlEvent.json", Kind::kFunctionUrl},
+      {"powertools__lambdaFunctionUrlIAMEvent.json", Kind::kFunctionUrl},
+      {"awslambdago__alb-lambda-target-request-headers-only.json", Kind::kAlb},
+      {"awslambdago__alb-lambda-target-request-multivalue-headers.json", Kind::kAlb},
+      {"powertools__albEvent.json", Kind::kAlb},
+      {"powertools__albMultiValueQueryStringEvent.json", Kind::kAlb},
+      {"awslambdago__apigw-websocket-request.json", Kind::kWebSocket},
+      {"awslambdago__apigw-websocket-request-send-message.json", Kind::kWebSocket},
+      {"awslambdago__sqs-event.json", Kind::kSqs},
+      {"powertools__sqsEvent.json", Kind::kSqs},
+      {"powertools__snsSqsEvent.json", Kind::kSqs},
+      {"awslambdago__sns-event.json", Kind::kSns},
+      {"powertools__snsEvent.json", Kind::kSns},
+      {"powertools__eventBridgeEvent.json", Kind::kEventBridge},
+      {"awslambdago__codebuild-state-change.json", Kind::kEventBridge},
+      {"awslambdago__kinesis-event.json", Kind::kKinesis},
+      {"powertools__kinesisStreamEvent.json", Kind::kKinesis},
+      {"awslambdago__kinesis-firehose-event.json", Kind::kKinesis},
+      {"awslambdago__s3-event.json", Kind::kGeneric},
+      {"awslambdago__dynamodb-event.json", Kind::kGeneric},
+      {"powertools__cognitoPreSignUpEvent.json", Kind::kGeneric},
+      {"powertools__vpcLatticeV2Event.json", Kind::kGeneric},
+      {"awslambdago__apigw-custom-auth-request.json", Kind::kGeneric},
+  };
+  const std::set<std::string> flagged_but_not_base64 = {
+      "powertools__apiGatewayProxyEventAnotherPath.json",
+      "powertools__apiGatewayProxyEventPathTrailingSlash.json",
+      "powertools__apiGatewayProxyEvent_noVersionAuth.json",
+  };
+  size_t decoded = 0;
+  size_t checked_kinds = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    std::string name = entry.path().filename().string();
+    std::string json = ReadFile(entry.path());
+    DecodedEvent ev;
+    absl::Status st = decoder_.Decode(json, &ev);
+    ASSERT_TRUE(st.ok()) << name << ": " << st;
+    if (flagged_but_not_base64.count(name)) {
+      // These samples set isBase64Encoded with a plain-text body.
+      EXPECT_THAT(LimitNames(ev), ElementsAre("body_encoding")) << name;
+      EXPECT_THAT(Values(ev, "body"), ElementsAre("Hello from Lambda!")) << name;
+    } else {
+      EXPECT_THAT(ev.limit_findings, IsEmpty()) << name;
+    }
+    ++decoded;
+    auto it = expected.find(name);
+    if (it != expected.end()) {
+      EXPECT_EQ(KindName(ev.kind), KindName(it->second)) << name;
+      ++checked_kinds;
+    }
+    if (IsHttpKind(ev.kind)) {
+      EXPECT_FALSE(AnyPathStartsWith(ev, "requestContext")) << name;
+      EXPECT_FALSE(AnyPathStartsWith(ev, "stageVariables")) << name;
+      EXPECT_FALSE(ev.method.empty()) << name;
+    }
+  }
+  EXPECT_GE(decoded, 150u);
+  EXPECT_EQ(checked_kinds, expected.size());
+}
+
+TEST_F(DecoderTest, CorpusFunctionUrlCookiesComeFromTheArrayOnly) {
+  std::filesystem::path file =
+      std::filesystem::path(FNGUARD_SOURCE_DIR) / "../shared/corpus/events" /
+      "awslambdago__function-url-request-with-headers-and-cookies-and-text-body.json";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << "no corpus";
+  text_ = ReadFile(file);
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "cookies.foo"), ElementsAre("bar"));
+  EXPECT_THAT(Values(ev, "cookies.hello"), ElementsAre("hello"));
+  EXPECT_EQ(FindField(ev, "headers.cookie"), nullptr);
+  EXPECT_THAT(Values(ev, "body.hello"), ElementsAre("world"));
+  EXPECT_EQ(ev.content_type, "application/json");
+}
+
+// --- hand-written events of each shape ----------------------------------------
+
+TEST_F(DecoderTest, ApiGatewayV1Get) {
+  text_ = DataFile("apigw-v1-get.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kApiGatewayV1);
+  EXPECT_EQ(KindName(ev.kind), "apigw-v1");
+  EXPECT_TRUE(IsHttpKind(ev.kind));
+  EXPECT_EQ(ev.method, "GET");
+  EXPECT_EQ(ev.content_type, "");
+  EXPECT_THAT(Values(ev, "path"), ElementsAre("/orders/42"));
+  EXPECT_EQ(FindField(ev, "path")->location, Location::kPath);
+  // multiValue maps win; no duplicates from the single-value maps.
+  EXPECT_THAT(Values(ev, "query.status"), ElementsAre("open", "closed"));
+  EXPECT_THAT(Values(ev, "query.page"), ElementsAre("2"));
+  EXPECT_EQ(FindField(ev, "query.page")->location, Location::kQuery);
+  EXPECT_THAT(Values(ev, "headers.x-trace"), ElementsAre("a1", "b2"));
+  EXPECT_THAT(Values(ev, "headers.user-agent"), ElementsAre("curl/8.5.0"));
+  EXPECT_EQ(FindField(ev, "headers.user-agent")->location, Location::kHeader);
+  EXPECT_THAT(Values(ev, "cookies.session"), ElementsAre("abc123"));
+  EXPECT_THAT(Values(ev, "cookies.theme"), ElementsAre("dark"));
+  EXPECT_EQ(FindField(ev, "cookies.theme")->location, Location::kCookie);
+  EXPECT_EQ(FindField(ev, "headers.cookie"), nullptr);
+  EXPECT_THAT(Values(ev, "params.id"), ElementsAre("42"));
+  EXPECT_EQ(FindField(ev, "params.id")->location, Location::kParam);
+  EXPECT_FALSE(AnyPathStartsWith(ev, "requestContext"));
+  EXPECT_FALSE(AnyPathStartsWith(ev, "stageVariables"));
+  EXPECT_FALSE(AnyPathStartsWith(ev, "body"));
+  // path, 2 + 1 query, accept + user-agent + 2 x-trace, 2 cookies, 1 param.
+  EXPECT_EQ(ev.fields.size(), 11u);
+}
+
+TEST_F(DecoderTest, ApiGatewayV2JsonBody) {
+  text_ = DataFile("apigw-v2-post-json.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kApiGatewayV2);
+  EXPECT_EQ(ev.method, "POST");
+  EXPECT_EQ(ev.content_type, "application/json");
+  EXPECT_THAT(Values(ev, "path"), ElementsAre("/users"));
+  EXPECT_THAT(Values(ev, "query.lang"), ElementsAre("en"));
+  EXPECT_THAT(Values(ev, "query.tag"), ElementsAre("a,b"));
+  EXPECT_THAT(Values(ev, "cookies.sid"), ElementsAre("s1"));
+  EXPECT_THAT(Values(ev, "cookies.pref"), ElementsAre("p2"));
+  EXPECT_EQ(FindField(ev, "headers.cookie"), nullptr);
+  EXPECT_THAT(Values(ev, "headers.x-request-id"), ElementsAre("r-77"));
+  EXPECT_THAT(Values(ev, "body.user.name"), ElementsAre("Ada Lovelace"));
+  EXPECT_EQ(FindField(ev, "body.user.name")->location, Location::kBody);
+  EXPECT_THAT(Values(ev, "body.user.emails[0]"), ElementsAre("ada@example.com"));
+  EXPECT_THAT(Values(ev, "body.user.emails[1]"), ElementsAre("ada@work.example"));
+  EXPECT_EQ(FindField(ev, "body.user.age"), nullptr);    // numbers are not fields
+  EXPECT_EQ(FindField(ev, "body.user.admin"), nullptr);  // nor booleans
+  const Field* where = FindField(ev, "body.$where", /*is_key=*/true);
+  ASSERT_NE(where, nullptr);
+  EXPECT_EQ(where->value, "$where");
+  EXPECT_THAT(Values(ev, "body.$where"), ElementsAre("x"));
+  const Field* proto = FindField(ev, "body.__proto__", /*is_key=*/true);
+  ASSERT_NE(proto, nullptr);
+  EXPECT_EQ(proto->value, "__proto__");
+  EXPECT_THAT(Values(ev, "body.__proto__.polluted"), ElementsAre("yes"));
+  EXPECT_EQ(FindField(ev, "body.user", /*is_key=*/true), nullptr);  // plain keys are not fields
+  EXPECT_FALSE(AnyPathStartsWith(ev, "requestContext"));
+}
+
+TEST_F(DecoderTest, AlbQueryValuesAreDecodedOnce) {
+  text_ = DataFile("alb-query-encoded.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kAlb);
+  EXPECT_EQ(ev.method, "GET");
+  EXPECT_THAT(Values(ev, "query.q"), ElementsAre("caf\xC3\xA9 au lait"));
+  EXPECT_THAT(Values(ev, "query[\"sort[by]\"]"), ElementsAre("price,asc"));
+  EXPECT_EQ(ev.content_type, "text/plain");
+  EXPECT_FALSE(AnyPathStartsWith(ev, "body"));
+}
+
+TEST_F(DecoderTest, FunctionUrlFormBodyAndRawQuery) {
+  text_ = DataFile("function-url-form.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kFunctionUrl);
+  EXPECT_EQ(KindName(ev.kind), "function-url");
+  EXPECT_EQ(ev.content_type, "application/x-www-form-urlencoded");
+  EXPECT_THAT(Values(ev, "query.ref"), ElementsAre("newsletter footer"));
+  EXPECT_THAT(Values(ev, "body.email"), ElementsAre("ada@example.com"));
+  EXPECT_THAT(Values(ev, "body.name"), ElementsAre("Ada Lovelace"));
+  EXPECT_THAT(Values(ev, "body.topics"), ElementsAre("news", "events"));
+  EXPECT_EQ(FindField(ev, "body"), nullptr);
+}
+
+TEST_F(DecoderTest, SqsJsonAndTextBodies) {
+  text_ = DataFile("sqs-json-body.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kSqs);
+  EXPECT_FALSE(IsHttpKind(ev.kind));
+  EXPECT_EQ(ev.method, "");
+  EXPECT_THAT(Values(ev, "records[0].body.order.id"), ElementsAre("o-1"));
+  EXPECT_THAT(Values(ev, "records[0].body.order.items[0].sku"), ElementsAre("BOOK-1"));
+  EXPECT_EQ(FindField(ev, "records[0].body.order.id")->location, Location::kMessage);
+  EXPECT_THAT(Values(ev, "records[1].body"), ElementsAre("plain text message"));
+  EXPECT_THAT(Values(ev, "records[0].attributes.tenant"), ElementsAre("acme"));
+  EXPECT_EQ(FindField(ev, "records[0].attributes.blob"), nullptr);
+  EXPECT_FALSE(AnyPathStartsWith(ev, "Records"));  // AWS-set record metadata is skipped
+}
+
+TEST_F(DecoderTest, SnsMessageSubjectAndAttributes) {
+  text_ = DataFile("sns.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kSns);
+  EXPECT_THAT(Values(ev, "records[0].message.event"), ElementsAre("signup"));
+  EXPECT_THAT(Values(ev, "records[0].message.user.email"), ElementsAre("ada@example.com"));
+  EXPECT_THAT(Values(ev, "records[0].subject"), ElementsAre("New signup"));
+  EXPECT_THAT(Values(ev, "records[0].attributes.origin"), ElementsAre("web"));
+  EXPECT_EQ(FindField(ev, "records[0].attributes.raw"), nullptr);
+  EXPECT_EQ(ev.fields.size(), 4u);
+}
+
+TEST_F(DecoderTest, EventBridgeDetailOnly) {
+  text_ = DataFile("eventbridge.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kEventBridge);
+  EXPECT_THAT(Values(ev, "detail.invoice.id"), ElementsAre("inv-9"));
+  EXPECT_THAT(Values(ev, "detail.invoice.lines[0]"), ElementsAre("setup fee"));
+  EXPECT_THAT(Values(ev, "detail.invoice.lines[1]"), ElementsAre("monthly plan"));
+  EXPECT_EQ(ev.fields.size(), 3u);
+}
+
+TEST_F(DecoderTest, KinesisDataIsBase64Decoded) {
+  text_ = DataFile("kinesis.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kKinesis);
+  EXPECT_THAT(Values(ev, "records[0].data.click.page"), ElementsAre("/pricing"));
+  EXPECT_THAT(Values(ev, "records[0].data.click.ref"), ElementsAre("ad"));
+  EXPECT_THAT(Values(ev, "records[1].data"), ElementsAre("plain log line"));
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+}
+
+TEST_F(DecoderTest, MultipartFieldsAndFiles) {
+  text_ = DataFile("multipart.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.content_type, "multipart/form-data");
+  EXPECT_THAT(Values(ev, "body.title"), ElementsAre("Quarterly report"));
+  EXPECT_THAT(Values(ev, "body.notes.filename"), ElementsAre("notes.txt"));
+  EXPECT_THAT(Values(ev, "body.notes"), ElementsAre("hello file"));
+  EXPECT_THAT(Values(ev, "body.image.filename"), ElementsAre("logo.png"));
+  EXPECT_THAT(Values(ev, "body.image"), IsEmpty());  // binary content is skipped
+}
+
+TEST_F(DecoderTest, Base64JsonBody) {
+  text_ = DataFile("base64-body.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kApiGatewayV1);
+  EXPECT_EQ(ev.method, "POST");
+  EXPECT_THAT(Values(ev, "body.item.name"), ElementsAre("lamp"));
+  EXPECT_THAT(Values(ev, "body.item.tags[1]"), ElementsAre("light"));
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+}
+
+TEST_F(DecoderTest, WebSocketMessage) {
+  text_ = DataFile("websocket-message.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kWebSocket);
+  EXPECT_EQ(KindName(ev.kind), "websocket");
+  EXPECT_THAT(Values(ev, "body.text"), ElementsAre("hello room"));
+  EXPECT_FALSE(AnyPathStartsWith(ev, "requestContext"));
+}
+
+TEST_F(DecoderTest, AttackEventsCarryTheirPayloadInTheExpectedField) {
+  struct Case {
+    const char* file;
+    Kind kind;
+    const char* path;
+    const char* needle;
+  };
+  const Case cases[] = {
+      {"attacks/apigw-v1-sqli.json", Kind::kApiGatewayV1, "query.id", "UNION ALL SELECT"},
+      {"attacks/apigw-v2-xss.json", Kind::kApiGatewayV2, "body.comment.text", "<svg/onload="},
+      {"attacks/alb-path_traversal.json", Kind::kAlb, "query.file", "../../../../etc/shadow"},
+      {"attacks/function-url-cmdi.json", Kind::kFunctionUrl, "headers.x-image-name", "; wget"},
+      {"attacks/sqs-jndi.json", Kind::kSqs, "records[0].body.user.agent", "${jndi:ldap://"},
+      {"attacks/sns-nosqli.json", Kind::kSns, "records[0].message.login.password.$gt", "$gt"},
+      {"attacks/eventbridge-ssti.json", Kind::kEventBridge, "detail.invoice.footer", "__globals__"},
+      {"attacks/apigw-v1-form-xss.json", Kind::kApiGatewayV1, "body.message",
+       "<iframe src=\"javascript:"},
+      {"attacks/multipart-sqli.json", Kind::kApiGatewayV2, "body.username", "'/**/OR/**/1=1#"},
+      {"attacks/base64-json-path_traversal.json", Kind::kApiGatewayV1, "body.report.template",
+       "../../../../../proc/self/environ"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.file);
+    std::string json = DataFile(c.file);
+    ASSERT_FALSE(json.empty());
+    DecodedEvent ev = DecodeOk(json);
+    EXPECT_EQ(ev.kind, c.kind);
+    bool found = false;
+    for (const Field& f : ev.fields) {
+      if (f.path == c.path && f.value.find(c.needle) != std::string_view::npos) found = true;
+    }
+    EXPECT_TRUE(found) << "no field " << c.path << " containing " << c.needle;
+  }
+}
+
+// --- shapes and details ---------------------------------------------------------
+
+TEST_F(DecoderTest, GenericEventUsesJsonPaths) {
+  DecodedEvent ev = DecodeOk(
+      R"({"Records":[{"eventSource":"aws:s3","s3":{"object":{"key":"a/b.txt","size":3}}}]})");
+  EXPECT_EQ(ev.kind, Kind::kGeneric);
+  EXPECT_THAT(Values(ev, "Records[0].s3.object.key"), ElementsAre("a/b.txt"));
+  EXPECT_THAT(Values(ev, "Records[0].eventSource"), ElementsAre("aws:s3"));
+  EXPECT_EQ(FindField(ev, "Records[0].s3.object.key")->location, Location::kOther);
+}
+
+TEST_F(DecoderTest, KeysWithPathPunctuationAreQuoted) {
+  DecodedEvent ev = DecodeOk(R"({"a.b":{"c":"1"},"x":{"y[0]":"2"}})");
+  EXPECT_THAT(Values(ev, "[\"a.b\"].c"), ElementsAre("1"));
+  EXPECT_THAT(Values(ev, "x[\"y[0]\"]"), ElementsAre("2"));
+  // Not plain identifiers: emitted as keys too.
+  EXPECT_NE(FindField(ev, "x[\"y[0]\"]", true), nullptr);
+}
+
+TEST_F(DecoderTest, HeaderNamesAreLowerCased) {
+  DecodedEvent ev =
+      DecodeOk(R"({"httpMethod":"GET","path":"/","resource":"/","headers":{"X-Api-KEY":"k1",)"
+               R"("Content-Type":"Text/HTML; charset=UTF-8"},"body":"<b>hi</b>"})");
+  EXPECT_EQ(ev.kind, Kind::kApiGatewayV1);
+  EXPECT_THAT(Values(ev, "headers.x-api-key"), ElementsAre("k1"));
+  EXPECT_EQ(ev.content_type, "text/html");
+  EXPECT_THAT(Values(ev, "body"), ElementsAre("<b>hi</b>"));
+}
+
+TEST_F(DecoderTest, XmlBodyIsOneField) {
+  std::string xml =
+      "<?xml version=\\\"1.0\\\"?><!DOCTYPE r [<!ENTITY e SYSTEM "
+      "\\\"file:///etc/hostname\\\">]><r>&e;</r>";
+  std::string json = V2Post("application/xml", xml);
+  DecodedEvent ev = DecodeOk(json);
+  ASSERT_EQ(Values(ev, "body").size(), 1u);
+  EXPECT_THAT(Values(ev, "body")[0], HasSubstr("<!ENTITY e SYSTEM"));
+}
+
+TEST_F(DecoderTest, BrokenJsonBodyIsInspectedAsText) {
+  DecodedEvent ev = DecodeOk(V2Post("application/json", R"({\"a\": \"' OR 1=1 --\")"));
+  EXPECT_THAT(Values(ev, "body"), ElementsAre("{\"a\": \"' OR 1=1 --\""));
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+}
+
+TEST_F(DecoderTest, TextPlainBodyThatIsJsonIsWalked) {
+  DecodedEvent ev = DecodeOk(V2Post("text/plain", R"( {\"q\":\"v\"})"));
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("v"));
+}
+
+TEST_F(DecoderTest, QueryAndFormNamesWithOperatorsAreKeyFields) {
+  DecodedEvent ev = DecodeOk(V2Post("application/x-www-form-urlencoded", "pw[$gt]=&ok=1",
+                                    "user%5B%24ne%5D=x&a[__proto__][p]=1"));
+  const Field* ne = FindField(ev, "query[\"user[$ne]\"]", true);
+  ASSERT_NE(ne, nullptr);
+  EXPECT_EQ(ne->value, "user[$ne]");
+  EXPECT_NE(FindField(ev, "query[\"a[__proto__][p]\"]", true), nullptr);
+  EXPECT_NE(FindField(ev, "body[\"pw[$gt]\"]", true), nullptr);
+  EXPECT_EQ(FindField(ev, "body.ok", true), nullptr);
+  EXPECT_THAT(Values(ev, "body.ok"), ElementsAre("1"));
+}
+
+TEST_F(DecoderTest, UrlSafeBase64WithoutPadding) {
+  // "{\"k\":\"?>~\"}" in the URL-safe alphabet, padding stripped.
+  DecodedEvent ev = DecodeOk(V1Base64Post("eyJrIjoiPz5-In0"));
+  EXPECT_THAT(Values(ev, "body.k"), ElementsAre("?>~"));
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+}
+
+TEST_F(DecoderTest, ValuesStayValidUntilTheNextDecodeAcrossManyNestedDocuments) {
+  // More JSON record bodies than pooled parsers: the rest are copied.
+  std::string json = R"({"Records":[)";
+  for (int i = 0; i < 12; ++i) {
+    if (i) json += ",";
+    json += R"({"eventSource":"aws:sqs","body":"{\"n\":\"value-)" + std::to_string(i) +
+            R"(\",\"deep\":{\"k\":\"v)" + std::to_string(i) + R"(\"}}"})";
+  }
+  json += "]}";
+  DecodedEvent ev = DecodeOk(json);
+  for (int i = 0; i < 12; ++i) {
+    std::string base = "records[" + std::to_string(i) + "].body";
+    EXPECT_THAT(Values(ev, base + ".n"), ElementsAre("value-" + std::to_string(i)));
+    EXPECT_THAT(Values(ev, base + ".deep.k"), ElementsAre("v" + std::to_string(i)));
+  }
+  // Reuse: a second decode on the same Decoder gives the right answer too.
+  text_ = DataFile("sns.json");
+  DecodedEvent again = DecodeOk(text_);
+  EXPECT_THAT(Values(again, "records[0].message.event"), ElementsAre("signup"));
+}
+
+// --- limits and bad input ---------------------------------------------------------
+
+TEST_F(DecoderTest, TenThousandDeepNestingIsALimitFindingNotACrash) {
+  std::string deep = std::string(10000, '[') + "\"x\"" + std::string(10000, ']');
+  DecodedEvent ev = DecodeOk(deep);
+  EXPECT_THAT(LimitNames(ev), ElementsAre("max_depth"));
+  EXPECT_THAT(ev.fields, IsEmpty());
+
+  // The same inside a JSON body: the body is still inspected as text.
+  std::string body_deep = std::string(10000, '[') + std::string(10000, ']');
+  std::string json = V2Post("application/json", body_deep);
+  DecodedEvent ev2 = DecodeOk(json);
+  EXPECT_THAT(LimitNames(ev2), ElementsAre("max_depth"));
+  EXPECT_EQ(ev2.limit_findings[0].path, "body");
+  EXPECT_EQ(Values(ev2, "body").size(), 1u);
+}
+
+TEST_F(DecoderTest, ModerateNestingIsWalkedUpToTheLimit) {
+  Decoder decoder(Limits{.max_depth = 4});
+  DecodedEvent ev = DecodeOk(
+      R"({"a":{"s":"1","b":{"s":"2","c":{"s":"3","d":{"s":"4","e":{"s":"5"}}}}}})", &decoder);
+  EXPECT_THAT(Values(ev, "a.b.c.s"), ElementsAre("3"));
+  EXPECT_THAT(Values(ev, "a.b.c.d.s"), IsEmpty());
+  ASSERT_THAT(LimitNames(ev), ElementsAre("max_depth"));
+  EXPECT_EQ(ev.limit_findings[0].path, "a.b.c.d");
+  EXPECT_THAT(ev.limit_findings[0].detail, HasSubstr("4 levels"));
+}
+
+TEST_F(DecoderTest, OversizedEventIsNotParsed) {
+  // A 100 MB "body" claim: far above Lambda's cap.
+  std::string big =
+      R"({"httpMethod":"POST","path":"/","body":")" + std::string(100 * 1024 * 1024, 'A') + "\"}";
+  DecodedEvent ev = DecodeOk(big);
+  EXPECT_THAT(LimitNames(ev), ElementsAre("max_event_bytes"));
+  EXPECT_THAT(ev.fields, IsEmpty());
+  big.clear();
+  big.shrink_to_fit();
+
+  Decoder small(Limits{.max_event_bytes = 64 * 1024});
+  std::string medium = R"({"a":")" + std::string(100 * 1024, 'b') + "\"}";
+  DecodedEvent ev2 = DecodeOk(medium, &small);
+  EXPECT_THAT(LimitNames(ev2), ElementsAre("max_event_bytes"));
+  EXPECT_THAT(ev2.limit_findings[0].detail, HasSubstr("65536"));
+  EXPECT_THAT(ev2.fields, IsEmpty());
+}
+
+TEST_F(DecoderTest, OversizedBodyIsInspectedAsAPrefix) {
+  Decoder decoder(Limits{.max_body_bytes = 1000});
+  std::string body = "{\\\"k\\\":\\\"" + std::string(5000, 'z') + "\\\"}";
+  std::string json = V2Post("application/json", body);
+  DecodedEvent ev = DecodeOk(json, &decoder);
+  EXPECT_THAT(LimitNames(ev), ElementsAre("max_body_bytes"));
+  std::vector<std::string> values = Values(ev, "body");
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(values[0].size(), 1000u);
+  EXPECT_EQ(values[0].substr(0, 6), "{\"k\":\"");
+}
+
+TEST_F(DecoderTest, FieldCountLimit) {
+  Decoder decoder(Limits{.max_fields = 10});
+  std::string json = "[";
+  for (int i = 0; i < 100; ++i) json += (i ? ",\"v" : "\"v") + std::to_string(i) + "\"";
+  json += "]";
+  DecodedEvent ev = DecodeOk(json, &decoder);
+  EXPECT_EQ(ev.fields.size(), 10u);
+  ASSERT_THAT(LimitNames(ev), ElementsAre("max_fields"));
+  EXPECT_EQ(ev.limit_findings[0].path, "[10]");
+}
+
+TEST_F(DecoderTest, BadBase64IsAFindingAndTheRawTextIsInspected) {
+  DecodedEvent ev = DecodeOk(V1Base64Post("not*base64; DROP TABLE t"));
+  EXPECT_THAT(LimitNames(ev), ElementsAre("body_encoding"));
+  EXPECT_EQ(ev.limit_findings[0].path, "body");
+  EXPECT_THAT(Values(ev, "body"), ElementsAre("not*base64; DROP TABLE t"));
+}
+
+TEST_F(DecoderTest, NotJsonIsInvalidArgument) {
+  const std::string bad[] = {
+      "", "   ", R"({"httpMethod":"GET","path":"/)", "{\"a\":\"\xff\xfe\"}", "{\"a\":1,}", "nul",
+  };
+  for (const std::string& json : bad) {
+    DecodedEvent ev;
+    ev.fields.push_back(Field{"stale", "x"});
+    absl::Status st = decoder_.Decode(json, &ev);
+    EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << json;
+    EXPECT_THAT(std::string(st.message()), HasSubstr("not a JSON document")) << json;
+    EXPECT_THAT(ev.fields, IsEmpty()) << json;
+  }
+  DecodedEvent ev;
+  absl::Status st = decoder_.Decode("{\"a\":\"\xc3\x28\"}", &ev);
+  EXPECT_THAT(std::string(st.message()), HasSubstr("UTF-8"));
+}
+
+TEST_F(DecoderTest, HugeNumbersDoNotBreakDecoding) {
+  DecodedEvent ev = DecodeOk(
+      R"({"a":1e999999,"b":123456789012345678901234567890,"c":"kept","d":-1e400,)"
+      R"("e":["x\"1e999",2]})");
+  EXPECT_THAT(Values(ev, "c"), ElementsAre("kept"));
+  EXPECT_THAT(Values(ev, "e[0]"), ElementsAre("x\"1e999"));
+  EXPECT_EQ(ev.fields.size(), 2u);
+  // And inside a JSON body.
+  DecodedEvent ev2 =
+      DecodeOk(V2Post("application/json", R"({\"n\":99999999999999999999999,\"s\":\"inside\"})"));
+  EXPECT_THAT(Values(ev2, "body.s"), ElementsAre("inside"));
+  // A malformed number stays an error.
+  DecodedEvent ev3;
+  EXPECT_FALSE(decoder_.Decode(R"({"a":01,"b":1e999999})", &ev3).ok());
+}
+
+TEST_F(DecoderTest, NonObjectTopLevel) {
+  DecodedEvent ev = DecodeOk("42");
+  EXPECT_THAT(ev.fields, IsEmpty());
+  EXPECT_EQ(ev.kind, Kind::kGeneric);
+  DecodedEvent ev2 = DecodeOk(R"("just a string")");
+  ASSERT_EQ(ev2.fields.size(), 1u);
+  EXPECT_EQ(ev2.fields[0].value, "just a string");
+  DecodedEvent ev3 = DecodeOk(R"([1, "two", {"three": "3"}])");
+  EXPECT_THAT(Values(ev3, "[1]"), ElementsAre("two"));
+  EXPECT_THAT(Values(ev3, "[2].three"), ElementsAre("3"));
+  DecodedEvent ev4 = DecodeOk("null");
+  EXPECT_THAT(ev4.fields, IsEmpty());
+}
+
+TEST_F(DecoderTest, NullMembersOfHttpShapesAreIgnored) {
+  DecodedEvent ev =
+      DecodeOk(R"({"resource":"/","path":"/","httpMethod":"GET","headers":null,)"
+               R"("multiValueHeaders":null,"queryStringParameters":null,)"
+               R"("multiValueQueryStringParameters":null,"pathParameters":null,"body":null,)"
+               R"("isBase64Encoded":false,"requestContext":{}})");
+  EXPECT_EQ(ev.kind, Kind::kApiGatewayV1);
+  EXPECT_THAT(Values(ev, "path"), ElementsAre("/"));
+  EXPECT_EQ(ev.fields.size(), 1u);
+}
+
+TEST(EventNamesTest, KindAndLocationNames) {
+  EXPECT_EQ(KindName(Kind::kGeneric), "generic");
+  EXPECT_EQ(KindName(Kind::kApiGatewayV2), "apigw-v2");
+  EXPECT_EQ(KindName(Kind::kAlb), "alb");
+  EXPECT_EQ(KindName(Kind::kSqs), "sqs");
+  EXPECT_EQ(KindName(Kind::kSns), "sns");
+  EXPECT_EQ(KindName(Kind::kEventBridge), "eventbridge");
+  EXPECT_EQ(KindName(Kind::kKinesis), "kinesis");
+  EXPECT_EQ(LocationName(Location::kPath), "path");
+  EXPECT_EQ(LocationName(Location::kQuery), "query");
+  EXPECT_EQ(LocationName(Location::kHeader), "header");
+  EXPECT_EQ(LocationName(Location::kCookie), "cookie");
+  EXPECT_EQ(LocationName(Location::kParam), "param");
+  EXPECT_EQ(LocationName(Location::kBody), "body");
+  EXPECT_EQ(LocationName(Location::kMessage), "message");
+  EXPECT_EQ(LocationName(Location::kOther), "other");
+  EXPECT_FALSE(IsHttpKind(Kind::kWebSocket));
+  EXPECT_TRUE(IsHttpKind(Kind::kFunctionUrl));
+}
+
+}  // namespace
+}  // namespace fnguard::event

@@ -1,0 +1,84 @@
+#include "runtime/event/multipart.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace fnguard::event {
+namespace {
+
+struct Part {
+  std::string name, filename, content_type, content;
+  bool has_filename;
+};
+
+std::vector<Part> Parts(std::string_view body, std::string_view boundary, MultipartResult* result) {
+  std::vector<Part> parts;
+  *result = ForEachMultipartPart(body, boundary, [&](const MultipartPart& p) {
+    parts.push_back(Part{std::string(p.name), std::string(p.filename), std::string(p.content_type),
+                         std::string(p.content), p.has_filename});
+    return true;
+  });
+  return parts;
+}
+
+TEST(MultipartTest, FieldsAndFiles) {
+  std::string body =
+      "preamble\r\n--XyZ\r\nContent-Disposition: form-data; "
+      "name=\"title\"\r\n\r\nHello\r\nworld\r\n"
+      "--XyZ\r\ncontent-disposition: form-data; name=\"doc\"; filename=\"a b.txt\"\r\n"
+      "Content-Type: text/plain\r\n\r\nfile text\r\n--XyZ--\r\nepilogue";
+  MultipartResult result;
+  std::vector<Part> parts = Parts(body, "XyZ", &result);
+  EXPECT_EQ(result, MultipartResult::kComplete);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].name, "title");
+  EXPECT_EQ(parts[0].content, "Hello\r\nworld");
+  EXPECT_FALSE(parts[0].has_filename);
+  EXPECT_EQ(parts[1].name, "doc");
+  EXPECT_TRUE(parts[1].has_filename);
+  EXPECT_EQ(parts[1].filename, "a b.txt");
+  EXPECT_EQ(parts[1].content_type, "text/plain");
+  EXPECT_EQ(parts[1].content, "file text");
+}
+
+TEST(MultipartTest, BareLineFeedsAndMissingClose) {
+  std::string body =
+      "--b\nContent-Disposition: form-data; name=x\n\n1 OR 1=1\n--b\n"
+      "Content-Disposition: form-data; name=y\n\ntail";
+  MultipartResult result;
+  std::vector<Part> parts = Parts(body, "b", &result);
+  EXPECT_EQ(result, MultipartResult::kTruncated);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].name, "x");
+  EXPECT_EQ(parts[0].content, "1 OR 1=1");
+  EXPECT_EQ(parts[1].content, "tail");
+}
+
+TEST(MultipartTest, Malformed) {
+  MultipartResult result;
+  EXPECT_TRUE(Parts("no delimiter here", "b", &result).empty());
+  EXPECT_EQ(result, MultipartResult::kMalformed);
+  Parts("--b\r\n", "", &result);
+  EXPECT_EQ(result, MultipartResult::kMalformed);
+  Parts(std::string(100, '-'), std::string(71, 'x'), &result);
+  EXPECT_EQ(result, MultipartResult::kMalformed);
+  // A delimiter must start a line.
+  EXPECT_TRUE(Parts("x--b\r\n\r\nv", "b", &result).empty());
+}
+
+TEST(MultipartTest, StopsWhenAsked) {
+  std::string body = "--b\r\n\r\n1\r\n--b\r\n\r\n2\r\n--b--";
+  int n = 0;
+  MultipartResult result = ForEachMultipartPart(body, "b", [&](const MultipartPart&) {
+    ++n;
+    return false;
+  });
+  EXPECT_EQ(result, MultipartResult::kStopped);
+  EXPECT_EQ(n, 1);
+}
+
+}  // namespace
+}  // namespace fnguard::event

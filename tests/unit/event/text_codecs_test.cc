@@ -1,0 +1,104 @@
+#include "runtime/event/text_codecs.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "runtime/event/json_numbers.h"
+
+namespace fnguard::event {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+std::optional<std::string> B64(std::string_view in) {
+  std::string out(Base64MaxDecodedSize(in.size()), '\0');
+  std::optional<size_t> n = Base64Decode(in, out.data());
+  if (!n) return std::nullopt;
+  out.resize(*n);
+  return out;
+}
+
+TEST(Base64Test, StandardUrlSafeAndUnpadded) {
+  EXPECT_EQ(B64("aGVsbG8gd29ybGQ="), "hello world");
+  EXPECT_EQ(B64("aGVsbG8gd29ybGQ"), "hello world");
+  EXPECT_EQ(B64("-_8"), "\xfb\xff");
+  EXPECT_EQ(B64("+/8="), "\xfb\xff");
+  EXPECT_EQ(B64("YQ=="), "a");
+  EXPECT_EQ(B64("YQ"), "a");
+  EXPECT_EQ(B64("YWI="), "ab");
+  EXPECT_EQ(B64(""), "");
+  EXPECT_EQ(B64("aGVs\r\nbG8="), "hello");
+}
+
+TEST(Base64Test, RejectsNonBase64) {
+  EXPECT_EQ(B64("a*b="), std::nullopt);
+  EXPECT_EQ(B64("YQ==YQ"), std::nullopt);  // data after padding
+  EXPECT_EQ(B64("Y"), std::nullopt);       // 6 dangling bits
+  EXPECT_EQ(B64("<script>"), std::nullopt);
+}
+
+std::string Pct(std::string_view in, bool plus) {
+  std::string out(in.size(), '\0');
+  out.resize(PercentDecode(in, plus, out.data()));
+  return out;
+}
+
+TEST(PercentDecodeTest, DecodesOnceAndKeepsInvalidEscapes) {
+  EXPECT_EQ(Pct("a%20b+c", true), "a b c");
+  EXPECT_EQ(Pct("a%20b+c", false), "a b+c");
+  EXPECT_EQ(Pct("%252e%252e", true), "%2e%2e");  // once only
+  EXPECT_EQ(Pct("100%", true), "100%");
+  EXPECT_EQ(Pct("%zz%4", true), "%zz%4");
+  EXPECT_EQ(Pct("%C3%A9", true), "\xC3\xA9");
+  EXPECT_TRUE(NeedsPercentDecode("a%41", false));
+  EXPECT_TRUE(NeedsPercentDecode("a+b", true));
+  EXPECT_FALSE(NeedsPercentDecode("a+b", false));
+  EXPECT_FALSE(NeedsPercentDecode("100%", true));
+  EXPECT_FALSE(NeedsPercentDecode("%4", true));
+}
+
+TEST(MediaTypeTest, SplitAndParams) {
+  MediaTypeParts p = SplitMediaType(" multipart/form-data ; boundary=\"a;b\"; charset=utf-8");
+  EXPECT_EQ(p.type, "multipart/form-data");
+  EXPECT_EQ(FindMediaTypeParam(p.params, "BOUNDARY"), "a;b");
+  EXPECT_EQ(FindMediaTypeParam(p.params, "charset"), "utf-8");
+  EXPECT_EQ(FindMediaTypeParam(p.params, "missing"), std::nullopt);
+  EXPECT_EQ(SplitMediaType("application/json").type, "application/json");
+}
+
+TEST(CookieTest, SplitsOnSemicolons) {
+  std::vector<std::pair<std::string, std::string>> got;
+  ForEachCookie(" a=1; b = two ;;flag; c=x=y", [&](std::string_view n, std::string_view v) {
+    got.emplace_back(n, v);
+    return true;
+  });
+  EXPECT_THAT(got,
+              ElementsAre(Pair("a", "1"), Pair("b", "two"), Pair("", "flag"), Pair("c", "x=y")));
+}
+
+TEST(FormPairsTest, SplitsRawPairs) {
+  std::vector<std::pair<std::string, std::string>> got;
+  ForEachFormPair("a=1&&b&c=%41=&", [&](std::string_view n, std::string_view v) {
+    got.emplace_back(n, v);
+    return true;
+  });
+  EXPECT_THAT(got, ElementsAre(Pair("a", "1"), Pair("b", ""), Pair("c", "%41=")));
+}
+
+TEST(BlankOutNumbersTest, ReplacesNumbersOutsideStringsOnly) {
+  std::string out;
+  EXPECT_TRUE(BlankOutNumbers(R"({"a":1e999999,"b":"12345","c":[-0.5E+10]})", &out));
+  EXPECT_EQ(out, R"({"a":0       ,"b":"12345","c":[0       ]})");
+  EXPECT_TRUE(BlankOutNumbers(R"(["\"", 123456789012345678901234567890])", &out));
+  EXPECT_EQ(out, std::string(R"(["\"", 0)") + std::string(29, ' ') + "]");
+  // Malformed tokens are left alone.
+  EXPECT_FALSE(BlankOutNumbers("[01, 1., -, 1e]", &out));
+  EXPECT_EQ(out, "[01, 1., -, 1e]");
+}
+
+}  // namespace
+}  // namespace fnguard::event
