@@ -1,13 +1,625 @@
-// PLACEHOLDER: replaced by the real cmdi detector.
+// OS command injection.
+//
+// A small shell lexer finds the places where a shell starts a new command:
+// after ; | || && & and newlines, inside `...` and $(...), <(...) and >(...),
+// and in brace expansions {cmd,arg}. The word there is read the way a shell
+// would after quote removal and empty expansions (c''at, c\at, "w"hoami,
+// w$@hoami, ${IFS} and $IFS$9 as blanks, /usr/bin/id, cmd.exe), and looked up
+// in a list of Unix and Windows commands grouped by how likely the name is to
+// occur in prose. The separator's strength (a ';' is code, " & " between two
+// words is English) and the shape of the next argument (a flag, a path, a
+// URL, an environment variable) decide. Linear: each command position reads a
+// bounded word.
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
 
 namespace fnguard::detect {
 namespace {
+
+using scan::IAt;
+using scan::IsAlnum;
+using scan::IsAlpha;
+using scan::IsDigit;
+using scan::Lower;
+
+// kTool: names that are almost never English words; flagged after any real
+// separator. kShort: command names that are short words or abbreviations;
+// flagged after a real separator when nothing wordy follows. kWord: ordinary
+// English words; flagged only with a shell-shaped argument.
+enum class Tier : uint8_t { kNone = 0, kTool, kShort, kWord };
+
+struct Command {
+  std::string_view name;
+  Tier tier;
+};
+
+// Sorted by name for binary search.
+constexpr Command kCommands[] = {
+    {"%comspec%", Tier::kTool},   {"adduser", Tier::kTool},     {"arp", Tier::kShort},
+    {"awk", Tier::kShort},        {"base32", Tier::kTool},      {"base64", Tier::kTool},
+    {"bash", Tier::kTool},        {"bitsadmin", Tier::kTool},   {"busybox", Tier::kTool},
+    {"cat", Tier::kShort},        {"certutil", Tier::kTool},    {"chattr", Tier::kTool},
+    {"chmod", Tier::kTool},       {"chown", Tier::kTool},       {"cmd", Tier::kTool},
+    {"copy", Tier::kWord},        {"cp", Tier::kShort},         {"crontab", Tier::kTool},
+    {"cscript", Tier::kTool},     {"csh", Tier::kTool},         {"curl", Tier::kTool},
+    {"dash", Tier::kWord},        {"date", Tier::kWord},        {"del", Tier::kWord},
+    {"df", Tier::kShort},         {"dig", Tier::kShort},        {"dir", Tier::kShort},
+    {"du", Tier::kShort},         {"echo", Tier::kShort},       {"env", Tier::kShort},
+    {"eval", Tier::kShort},       {"exec", Tier::kShort},       {"expr", Tier::kShort},
+    {"false", Tier::kWord},      {"find", Tier::kWord},        {"finger", Tier::kWord},
+    {"ftp", Tier::kShort},        {"gcc", Tier::kShort},        {"getent", Tier::kTool},
+    {"grep", Tier::kShort},       {"gzip", Tier::kShort},       {"head", Tier::kWord},
+    {"history", Tier::kWord},     {"host", Tier::kWord},        {"hostname", Tier::kShort},
+    {"id", Tier::kShort},         {"ifconfig", Tier::kTool},    {"ipconfig", Tier::kTool},
+    {"java", Tier::kWord},        {"kill", Tier::kWord},        {"killall", Tier::kTool},
+    {"ksh", Tier::kTool},         {"last", Tier::kWord},        {"lastlog", Tier::kTool},
+    {"less", Tier::kWord},        {"ls", Tier::kShort},         {"lsb_release", Tier::kTool},
+    {"lsof", Tier::kTool},        {"lua", Tier::kShort},        {"mkdir", Tier::kShort},
+    {"mkfifo", Tier::kTool},      {"more", Tier::kWord},        {"mshta", Tier::kTool},
+    {"mv", Tier::kShort},         {"nc", Tier::kTool},          {"ncat", Tier::kTool},
+    {"net", Tier::kWord},         {"netcat", Tier::kTool},      {"netsh", Tier::kTool},
+    {"netstat", Tier::kTool},
+    {"nl", Tier::kShort},         {"nmap", Tier::kTool},        {"node", Tier::kWord},
+    {"nohup", Tier::kTool},       {"nslookup", Tier::kTool},    {"od", Tier::kShort},
+    {"openssl", Tier::kShort},    {"passwd", Tier::kTool},      {"perl", Tier::kShort},
+    {"php", Tier::kShort},        {"phpinfo", Tier::kTool},     {"ping", Tier::kShort},
+    {"pkill", Tier::kTool},       {"powershell", Tier::kTool},  {"printenv", Tier::kTool},
+    {"printf", Tier::kShort},     {"ps", Tier::kShort},         {"pwd", Tier::kShort},
+    {"pwsh", Tier::kTool},        {"python", Tier::kShort},     {"python2", Tier::kTool},
+    {"python3", Tier::kTool},     {"reg", Tier::kWord},         {"regsvr32", Tier::kTool},
+    {"rm", Tier::kShort},         {"rmdir", Tier::kShort},      {"route", Tier::kWord},
+    {"rsync", Tier::kShort},      {"ruby", Tier::kShort},       {"rundll32", Tier::kTool},
+    {"scp", Tier::kShort},        {"sed", Tier::kShort},        {"set", Tier::kWord},
+    {"sh", Tier::kTool},          {"sleep", Tier::kShort},      {"socat", Tier::kTool},
+    {"sort", Tier::kWord},        {"ssh", Tier::kShort},        {"sudo", Tier::kTool},
+    {"sysinfo", Tier::kTool},    {"systeminfo", Tier::kTool},  {"tac", Tier::kShort},        {"tail", Tier::kWord},
+    {"tar", Tier::kShort},        {"taskkill", Tier::kTool},    {"tasklist", Tier::kTool},
+    {"tcsh", Tier::kTool},        {"tee", Tier::kShort},        {"telnet", Tier::kTool},
+    {"tftp", Tier::kTool},        {"time", Tier::kWord},        {"timeout", Tier::kWord},
+    {"touch", Tier::kWord},       {"traceroute", Tier::kTool},  {"tracert", Tier::kTool},
+    {"true", Tier::kWord},       {"type", Tier::kWord},        {"uname", Tier::kTool},
+    {"uniq", Tier::kShort},       {"unset", Tier::kShort},      {"unzip", Tier::kShort},
+    {"uptime", Tier::kTool},      {"useradd", Tier::kTool},     {"usermod", Tier::kTool},
+    {"ver", Tier::kWord},         {"vol", Tier::kWord},         {"wc", Tier::kShort},
+    {"wget", Tier::kTool},        {"whereis", Tier::kShort},    {"which", Tier::kWord},        {"whoami", Tier::kTool},      {"wmic", Tier::kTool},
+    {"wscript", Tier::kTool},     {"xargs", Tier::kTool},       {"xterm", Tier::kTool},
+    {"xxd", Tier::kTool},         {"zsh", Tier::kTool},
+};
+
+Tier LookupCommand(std::string_view name) {
+  const Command* begin = std::begin(kCommands);
+  const Command* end = std::end(kCommands);
+  const Command* it = std::lower_bound(
+      begin, end, name, [](const Command& c, std::string_view n) { return c.name < n; });
+  if (it != end && it->name == name) return it->tier;
+  return Tier::kNone;
+}
+
+// How a command position was reached.
+enum class Context : uint8_t {
+  kStart,         // beginning of the value
+  kStrong,        // ; && || and unambiguous | &
+  kWeak,          // newline, or " | " / " & " between words (prose-like)
+  kSubstitution,  // `...`, $(...), <(...), >(...), {cmd,arg}
+  kCodeSpan,      // `...` that may be markdown inline code
+};
+
+// The next argument's shape.
+enum class ArgShape : uint8_t {
+  kWordy = 0,  // a plain word follows: prose
+  kEnd,        // nothing follows
+  kSeparator,  // another separator or a closing quote follows
+  kLineEnd,    // the command is alone on its line
+  kShell,      // flag, path, URL, variable, redirection, glob
+};
+
+constexpr size_t kMaxWord = 64;
+constexpr size_t kMaxWordScan = 256;
+
+struct Word {
+  char plain[kMaxWord];  // quotes, backslashes and empty expansions removed
+  size_t plain_len = 0;
+  char split[kMaxWord];  // as `plain` but with '\' kept as a directory separator
+  size_t split_len = 0;
+  size_t end = 0;        // position after the word in the value
+  bool too_long = false;
+  bool glob = false;     // contains ? or * globs
+};
+
+// '+' is a space in form-encoded query strings that reach us undecoded.
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '+'; }
+
+// Length of a ${IFS} / $IFS$9 / $IFS spelling at `p`, or 0.
+size_t IfsLength(std::string_view v, size_t p) {
+  if (IAt(v, p, "${ifs}")) return 6;
+  if (IAt(v, p, "$ifs")) {
+    size_t n = 4;
+    if (p + 5 < v.size() + 1 && p + 4 < v.size() && v[p + 4] == '$' && p + 5 < v.size() &&
+        IsDigit(v[p + 5])) {
+      n = 6;
+    }
+    return n;
+  }
+  return 0;
+}
+
+size_t SkipBlanks(std::string_view v, size_t p) {
+  for (size_t guard = 0; p < v.size() && guard < kMaxWordScan; ++guard) {
+    if (IsBlank(v[p])) {
+      ++p;
+      continue;
+    }
+    size_t ifs = IfsLength(v, p);
+    if (ifs == 0) break;
+    p += ifs;
+  }
+  return p;
+}
+
+bool EndsWord(char c) {
+  return IsBlank(c) || c == ';' || c == '|' || c == '&' || c == '<' || c == '>' || c == '(' ||
+         c == ')' || c == '`' || c == '\n' || c == '\r' || c == ',' || c == '}' || c == '#' ||
+         c == '{';
+}
+
+// Reads the shell word at `p` (after blanks).
+Word ReadWord(std::string_view v, size_t p) {
+  Word w;
+  size_t scanned = 0;
+  while (p < v.size() && scanned < kMaxWordScan) {
+    ++scanned;
+    char c = v[p];
+    if (EndsWord(c)) break;
+    if (c == '\'' || c == '"') {
+      ++p;
+      continue;
+    }
+    if (c == '$') {
+      if (IfsLength(v, p) > 0) break;
+      if (p + 1 < v.size()) {
+        char n = v[p + 1];
+        if (n == '@' || n == '*' || IsDigit(n)) {
+          p += 2;
+          continue;
+        }
+        if ((n == '(' && p + 2 < v.size() && v[p + 2] == ')') ||
+            (n == '{' && p + 2 < v.size() && v[p + 2] == '}')) {
+          p += 3;
+          continue;
+        }
+      }
+    }
+    if (c == '\\') {
+      if (w.split_len < kMaxWord) w.split[w.split_len++] = '/';
+      ++p;
+      continue;
+    }
+    if (c == '?' || c == '*') w.glob = true;
+    if (w.plain_len >= kMaxWord || w.split_len >= kMaxWord) {
+      w.too_long = true;
+      ++p;
+      continue;
+    }
+    w.plain[w.plain_len++] = Lower(c);
+    w.split[w.split_len++] = Lower(c);
+    ++p;
+  }
+  w.end = p;
+  return w;
+}
+
+std::string_view BaseName(std::string_view s, std::string_view* dir) {
+  size_t slash = s.rfind('/');
+  if (slash == std::string_view::npos) {
+    *dir = {};
+    return s;
+  }
+  *dir = s.substr(0, slash + 1);
+  return s.substr(slash + 1);
+}
+
+std::string_view StripExe(std::string_view s) {
+  for (std::string_view ext : {".exe", ".com", ".bat", ".cmd"}) {
+    if (s.size() > ext.size() && s.substr(s.size() - ext.size()) == ext) {
+      return s.substr(0, s.size() - ext.size());
+    }
+  }
+  return s;
+}
+
+bool IsBinDir(std::string_view dir) {
+  // dir ends with '/'. "/bin/", "/usr/local/sbin/", "c:/windows/system32/".
+  return scan::IEndsWith(dir, "/bin/") || scan::IEndsWith(dir, "/sbin/") ||
+         scan::IEndsWith(dir, "system32/") || scan::IEndsWith(dir, "syswow64/") ||
+         dir == "bin/" || dir == "sbin/";
+}
+
+struct Resolved {
+  Tier tier = Tier::kNone;
+  bool bin_dir = false;
+  std::string_view name;
+};
+
+Resolved ResolveWord(const Word& w) {
+  Resolved r;
+  if (w.too_long || w.plain_len == 0) return r;
+  std::string_view dir;
+  std::string_view plain(w.plain, w.plain_len);
+  std::string_view base = StripExe(BaseName(plain, &dir));
+  r.tier = LookupCommand(base);
+  r.name = base;
+  r.bin_dir = !dir.empty() && IsBinDir(dir);
+  if (r.tier == Tier::kNone || (!dir.empty() && !r.bin_dir)) {
+    std::string_view split(w.split, w.split_len);
+    base = StripExe(BaseName(split, &dir));
+    Tier t = LookupCommand(base);
+    if (t != Tier::kNone && (dir.empty() || IsBinDir(dir))) {
+      r.tier = t;
+      r.name = base;
+      r.bin_dir = !dir.empty();
+    } else if (!dir.empty() && !r.bin_dir) {
+      // "/api/users/id" is a URL path, not a command.
+      r.tier = Tier::kNone;
+    }
+  }
+  return r;
+}
+
+ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command) {
+  p = SkipBlanks(v, p);
+  if (p >= v.size()) return ArgShape::kEnd;
+  char c = v[p];
+  if (c == '\n' || c == '\r') return ArgShape::kLineEnd;
+  if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n' || c == '\r' || c == ')' ||
+      c == '#' || c == '\'' || c == '"') {
+    // A quote right after the command closes the injected string: "';id'".
+    return ArgShape::kSeparator;
+  }
+  if (c == '-' && p + 1 < v.size() && (IsAlnum(v[p + 1]) || v[p + 1] == '-')) {
+    return ArgShape::kShell;
+  }
+  if (c == '/' || c == '\\' || c == '~' || c == '$' || c == '%' || c == '>' || c == '<' ||
+      c == '*' || c == '{' || c == '(') {
+    return ArgShape::kShell;
+  }
+  if (c == '.' && p + 1 < v.size() && (v[p + 1] == '/' || v[p + 1] == '.')) {
+    return ArgShape::kShell;
+  }
+  if (IsAlpha(c) && p + 2 < v.size() && v[p + 1] == ':' && (v[p + 2] == '\\' || v[p + 2] == '/')) {
+    return ArgShape::kShell;  // c:\ or c:/
+  }
+  if (IsDigit(c) && (command == "sleep" || command == "ping" || command == "timeout" ||
+                     command == "kill" || command == "nc" || command == "ncat")) {
+    return ArgShape::kShell;
+  }
+  // A URL argument ("curl http://x") or "net user".
+  size_t e = p;
+  while (e < v.size() && e - p < 16 && (IsAlnum(v[e]) || v[e] == '_')) ++e;
+  if (IAt(v, e, "://")) return ArgShape::kShell;
+  std::string_view next = v.substr(p, e - p);
+  if ((command == "which" || command == "whereis") && e - p < 16) {
+    char buf[16];
+    for (size_t k = 0; k < next.size(); ++k) buf[k] = Lower(next[k]);
+    if (LookupCommand(std::string_view(buf, next.size())) != Tier::kNone) return ArgShape::kShell;
+  }
+  if (command == "reg" && (scan::IEquals(next, "add") || scan::IEquals(next, "query") ||
+                           scan::IEquals(next, "delete") || scan::IEquals(next, "save") ||
+                           scan::IEquals(next, "export"))) {
+    return ArgShape::kShell;
+  }
+  if (command == "net" && (scan::IEquals(next, "user") || scan::IEquals(next, "localgroup") ||
+                           scan::IEquals(next, "view") || scan::IEquals(next, "share") ||
+                           scan::IEquals(next, "use") || scan::IEquals(next, "group"))) {
+    return ArgShape::kShell;
+  }
+  // A file name with an extension ("cat index.php", "type win.ini").
+  if (e < v.size() && v[e] == '.' && e + 1 < v.size() && IsAlpha(v[e + 1])) {
+    size_t x = e + 1;
+    while (x < v.size() && IsAlnum(v[x])) ++x;
+    if (x - e - 1 <= 4 && (x >= v.size() || !IsAlnum(v[x]))) return ArgShape::kShell;
+  }
+  return ArgShape::kWordy;
+}
+
+bool Decide(Context ctx, Tier tier, ArgShape arg) {
+  switch (ctx) {
+    case Context::kSubstitution:
+      return tier == Tier::kTool || tier == Tier::kShort || arg != ArgShape::kWordy;
+    case Context::kStrong:
+      if (tier == Tier::kTool) return true;
+      if (tier == Tier::kShort) return arg != ArgShape::kWordy;
+      return arg == ArgShape::kShell;
+    case Context::kWeak:
+    case Context::kCodeSpan:
+      if (tier == Tier::kTool) return arg != ArgShape::kWordy;
+      return arg == ArgShape::kShell;
+    case Context::kStart:
+      return arg == ArgShape::kShell ||
+             (tier != Tier::kWord && (arg == ArgShape::kSeparator || arg == ArgShape::kLineEnd));
+  }
+  return false;
+}
+
+// True when the line around `pos` is a markdown table row ("| a | b |").
+bool InTableRow(std::string_view v, size_t pos) {
+  size_t ls = v.rfind('\n', pos);
+  ls = ls == std::string_view::npos ? 0 : ls + 1;
+  size_t le = v.find('\n', pos);
+  if (le == std::string_view::npos) le = v.size();
+  std::string_view line = v.substr(ls, le - ls);
+  while (!line.empty() && scan::IsSpace(line.front())) line.remove_prefix(1);
+  while (!line.empty() && scan::IsSpace(line.back())) line.remove_suffix(1);
+  if (line.size() < 5 || line.front() != '|' || line.back() != '|') return false;
+  return std::count(line.begin(), line.end(), '|') >= 3 && line.find(" | ") != std::string_view::npos;
+}
+
 class CmdiImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kCmdi; }
-  bool Inspect(const Input&, Match*) const override { return false; }
+
+  bool Inspect(const Input& in, Match* m) const override {
+    if (in.is_key) return false;
+    std::string_view v = in.norm;
+    if (v.size() < 2) return false;
+    if (in.mask.Has('<') && InspectSsi(v, m)) return true;
+    if (in.mask.Has('(') && in.mask.Has('{')) {
+      size_t p = v.find("() {");
+      if (p == std::string_view::npos) p = v.find("(){");
+      if (p != std::string_view::npos) {
+        return Fill(m, "cmdi.shellshock",
+                    "Bash function definition in a value (Shellshock, CVE-2014-6271)", 95, p, 8);
+      }
+    }
+    if (in.mask.Has('/')) {
+      size_t p = scan::IFind(v, "/dev/tcp/");
+      if (p == std::string_view::npos) p = scan::IFind(v, "/dev/udp/");
+      if (p != std::string_view::npos) {
+        return Fill(m, "cmdi.reverse_shell", "Bash /dev/tcp redirection used for reverse shells",
+                    90, p, 9);
+      }
+    }
+    if (in.mask.Has('(') && InspectCodeExec(v, m)) return true;
+    // Command at the start of the value; a leading quote or parenthesis means
+    // the value breaks out of a quoted string first ("' whoami").
+    {
+      size_t s0 = 0;
+      while (s0 < v.size() && s0 < 8 && (v[s0] == '\'' || v[s0] == '"' || v[s0] == ')')) ++s0;
+      if (CheckPosition(v, s0, s0 > 0 ? Context::kStrong : Context::kStart, m)) return true;
+    }
+    if (!in.mask.HasAny(";|&`$\n\r{<>") && !in.mask.has_control) return false;
+    size_t table_line_checked_upto = 0;
+    bool table_line = false;
+    bool open_backtick = false;
+    for (size_t i = 0; i < v.size(); ++i) {
+      char c = v[i];
+      Context ctx;
+      size_t next = i + 1;
+      switch (c) {
+        case ';':
+          ctx = Context::kStrong;
+          break;
+        case '\n':
+        case '\r': {
+          // A newline after code-like text (or first in the value) starts a
+          // command; after a sentence it is just a line break.
+          size_t b = i;
+          while (b > 0 && (scan::IsSpace(v[b - 1]))) --b;
+          char prev = b > 0 ? v[b - 1] : ';';
+          ctx = (prev == ';' || prev == '\'' || prev == '"' || prev == '|' || prev == '&' ||
+                 prev == ')' || prev == '`' || prev == '>')
+                    ? Context::kStrong
+                    : Context::kWeak;
+          break;
+        }
+        case '`': {
+          open_backtick = !open_backtick;
+          if (!open_backtick) continue;  // closing one
+          // `cmd` glued to a word or quote is shell; " `ls` " in prose is
+          // markdown inline code and needs stronger evidence.
+          bool glued = i == 0 || (!scan::IsSpace(v[i - 1]) && v[i - 1] != '(');
+          ctx = glued ? Context::kSubstitution : Context::kCodeSpan;
+          break;
+        }
+        case '|':
+        case '&': {
+          if (next < v.size() && v[next] == c) {
+            ctx = Context::kStrong;
+            ++next;
+            break;
+          }
+          if (c == '|' && next < v.size() && v[next] == '&') ++next;  // |&
+          if (c == '|') {
+            if (i >= table_line_checked_upto) {
+              size_t le = v.find('\n', i);
+              table_line_checked_upto = le == std::string_view::npos ? v.size() : le;
+              table_line = InTableRow(v, i);
+            }
+            if (table_line) continue;
+          }
+          // " & " or " | " between two words reads as prose.
+          size_t b = i;
+          while (b > 0 && IsBlank(v[b - 1])) --b;
+          bool spaced_before = b < i;
+          bool word_before = b > 0 && IsAlnum(v[b - 1]);
+          bool spaced_after = next < v.size() && IsBlank(v[next]);
+          ctx = (word_before && (spaced_before || c == '&') && (spaced_after || c == '&'))
+                    ? Context::kWeak
+                    : Context::kStrong;
+          if (c == '&' && word_before && !spaced_before && !spaced_after) {
+            // "R&D", "AT&T", "a=1&b=2": not a separator.
+            continue;
+          }
+          break;
+        }
+        case '$':
+          if (next < v.size() && v[next] == '(') {
+            ctx = Context::kSubstitution;
+            ++next;
+            break;
+          }
+          continue;
+        case '<':
+        case '>':
+          if (next < v.size() && v[next] == '(') {
+            ctx = Context::kSubstitution;
+            ++next;
+            break;
+          }
+          continue;
+        case '{': {
+          // Brace expansion {cmd,arg,...}.
+          Word w = ReadWord(v, next);
+          if (w.end < v.size() && v[w.end] == ',' && ResolveWord(w).tier != Tier::kNone) {
+            ctx = Context::kSubstitution;
+            break;
+          }
+          continue;
+        }
+        default:
+          continue;
+      }
+      if (CheckPosition(v, next, ctx, m)) return true;
+    }
+    return false;
+  }
+
+ private:
+  static bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
+                   size_t len) {
+    m->rule_id = rule;
+    m->reason = std::move(reason);
+    m->score = score;
+    m->offset = off;
+    m->length = len;
+    return true;
+  }
+
+  // PHP (and similar) code that runs commands: <?php, system('...'),
+  // ${@print(...)}, {${phpinfo()}}.
+  static bool InspectCodeExec(std::string_view v, Match* m) {
+    size_t p = scan::IFind(v, "<?php");
+    if (p != std::string_view::npos) {
+      return Fill(m, "cmdi.php_code", "PHP code block in a value", 85, p, 5);
+    }
+    for (size_t d = v.find('$'); d != std::string_view::npos; d = v.find('$', d + 1)) {
+      if (d + 1 < v.size() && v[d + 1] == '_' &&
+          (IAt(v, d + 2, "get[") || IAt(v, d + 2, "post[") || IAt(v, d + 2, "request[") ||
+           IAt(v, d + 2, "server[") || IAt(v, d + 2, "cookie["))) {
+        return Fill(m, "cmdi.php_superglobal", "PHP request superglobal used as code", 75, d, 6);
+      }
+      if (d + 1 < v.size() && v[d + 1] == '{') {
+        size_t a = d + 2;
+        if (a < v.size() && v[a] == '@') ++a;
+        size_t b = a;
+        while (b < v.size() && b - a < 32 && (IsAlnum(v[b]) || v[b] == '_')) ++b;
+        if (b > a + 1 && b < v.size() && v[b] == '(' && (a > d + 2 || (d > 0 && v[d - 1] == '{'))) {
+          return Fill(m, "cmdi.php_complex_syntax",
+                      "PHP complex string syntax calling a function", 85, d, b - d + 1);
+        }
+      }
+    }
+    static constexpr std::string_view kExecFunctions[] = {
+        "system",  "passthru",   "shell_exec", "exec",   "popen",   "proc_open", "pcntl_exec",
+        "phpinfo", "phpversion", "assert",     "eval",   "create_function",     "call_user_func",
+    };
+    for (size_t i = v.find('('); i != std::string_view::npos; i = v.find('(', i + 1)) {
+      size_t b = i;
+      while (b > 0 && (IsAlnum(v[b - 1]) || v[b - 1] == '_')) --b;
+      if (b == i || i - b > 20) continue;
+      std::string_view name = v.substr(b, i - b);
+      bool known = false;
+      for (std::string_view f : kExecFunctions) known = known || scan::IEquals(name, f);
+      if (!known) continue;
+      size_t a = i + 1;
+      bool no_args = a < v.size() && v[a] == ')';
+      bool bare_call = no_args && (scan::IAt(name, 0, "php"));
+      bool code_arg = a < v.size() && (v[a] == '\'' || v[a] == '"' || v[a] == '$' || v[a] == '`');
+      char before = b > 0 ? v[b - 1] : ' ';
+      bool code_before = b == 0 || before == ';' || before == '@' || before == '{' ||
+                         before == '(' || before == '.' || before == ':' || before == '|' ||
+                         before == '&' || IsBlank(before) || before == '\'' || before == '"';
+      if ((bare_call || code_arg) && code_before) {
+        return Fill(m, "cmdi.code_exec_call",
+                    "Call of the code-execution function " + std::string(name) + "()", 85, b,
+                    i - b + 1);
+      }
+    }
+    return false;
+  }
+
+  static bool InspectSsi(std::string_view v, Match* m) {
+    size_t p = v.find("<!--#");
+    if (p != std::string_view::npos) {
+      for (std::string_view d : {"exec", "include", "echo", "config", "printenv", "set ", "fsize",
+                                 "flastmod", "if "}) {
+        if (IAt(v, p + 5, d)) {
+          return Fill(m, "cmdi.ssi_directive",
+                      "Server-side include directive that runs commands or reads files", 85, p,
+                      5 + d.size());
+        }
+      }
+    }
+    p = scan::IFind(v, "<esi:");
+    if (p != std::string_view::npos) {
+      return Fill(m, "cmdi.esi_directive", "Edge-side include tag injected into a value", 75, p,
+                  5);
+    }
+    return false;
+  }
+
+  static bool CheckPosition(std::string_view v, size_t p, Context ctx, Match* m) {
+    p = SkipBlanks(v, p);
+    if (p >= v.size()) return false;
+    Word w = ReadWord(v, p);
+    if (w.plain_len == 0) return false;
+    Resolved r = ResolveWord(w);
+    if (r.tier == Tier::kNone) {
+      // Globbed binary path: /???/c?t, /bin/ca*.
+      if (w.glob && ctx != Context::kWeak && w.plain_len >= 5 && w.plain[0] == '/') {
+        std::string_view s(w.plain, w.plain_len);
+        size_t q = std::count(s.begin(), s.end(), '?') + std::count(s.begin(), s.end(), '*');
+        bool shellish = true;
+        for (char c : s) shellish = shellish && (IsAlnum(c) || c == '/' || c == '?' || c == '*');
+        if (q >= 2 && shellish && std::count(s.begin(), s.end(), '/') >= 2) {
+          return Fill(m, "cmdi.glob_command", "Command name written with shell globs", 80, p,
+                      w.end - p);
+        }
+      }
+      return false;
+    }
+    if (r.bin_dir && ctx != Context::kWeak) {
+      return Fill(m, "cmdi.binary_path",
+                  "Absolute path to the " + std::string(r.name) + " binary in a value", 85, p,
+                  w.end - p);
+    }
+    ArgShape arg = ClassifyArg(v, w.end, r.name);
+    if (!Decide(ctx, r.tier, arg)) return false;
+    switch (ctx) {
+      case Context::kSubstitution:
+      case Context::kCodeSpan:
+        return Fill(m, "cmdi.substitution",
+                    "Command substitution running " + std::string(r.name), 90, p, w.end - p);
+      case Context::kStart:
+        return Fill(m, "cmdi.command_line",
+                    "Value is a " + std::string(r.name) + " command line", 70, p, w.end - p);
+      case Context::kStrong:
+        return Fill(m, "cmdi.separator_command",
+                    "Shell separator followed by the " + std::string(r.name) + " command", 90, p,
+                    w.end - p);
+      case Context::kWeak:
+        return Fill(m, "cmdi.separator_command",
+                    "Shell separator followed by the " + std::string(r.name) + " command", 70, p,
+                    w.end - p);
+    }
+    return false;
+  }
 };
+
 }  // namespace
 
 const Detector& CmdiDetector() {

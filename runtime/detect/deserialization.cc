@@ -1,13 +1,306 @@
-// PLACEHOLDER: replaced by the real deserialization detector.
+// Insecure deserialization payloads: Java serialization streams (raw,
+// base64 "rO0AB", hex "aced0005") and gadget class names, fastjson/Jackson
+// "@type" and Json.NET "$type" polymorphic type keys naming dangerous
+// classes, PHP serialize() objects (validated: the declared string length
+// must match), .NET BinaryFormatter streams, Python pickle opcodes, YAML
+// language tags (!!python/object, !!javax.script...), and Ruby Marshal
+// payloads carrying known gadgets.
+#include <string>
+#include <string_view>
+
+#include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/fill_match.h"
 
 namespace fnguard::detect {
 namespace {
+
+using scan::IFind;
+using scan::IsDigit;
+
+constexpr size_t kNpos = std::string_view::npos;
+
+constexpr std::string_view kJavaGadgets[] = {
+    "org.apache.commons.collections.functors.",
+    "org.apache.commons.collections4.functors.",
+    "org.apache.commons.beanutils.beancomparator",
+    "invokertransformer",
+    "chainedtransformer",
+    "instantiatetransformer",
+    "ysoserial",
+    "javax.management.badattributevalueexpexception",
+    "com.sun.org.apache.xalan.internal.xsltc.trax.templatesimpl",
+    "org.apache.xalan.xsltc.trax.templatesimpl",
+    "com.sun.rowset.jdbcrowsetimpl",
+    "org.springframework.beans.factory.objectfactory",
+    "org.codehaus.groovy.runtime.convertedclosure",
+    "org.codehaus.groovy.runtime.methodclosure",
+    "com.mchange.v2.c3p0.",
+    "org.apache.xbean.naming.context",
+    "com.sun.jndi.rmi.registry.referencewrapper",
+    "sun.reflect.annotation.annotationinvocationhandler",
+    "java.rmi.server.unicastremoteobject",
+    "javax.naming.initialcontext",
+    "org.hibernate.engine.spi.typedvalue",
+    "bsh.xthis",
+    "clojure.core$comp",
+    "com.sun.syndication.feed.impl.objectbean",
+    "org.python.core.pyobject",
+    "javax.script.scriptenginemanager",
+    "java.net.urlclassloader",
+    "java.lang.processbuilder",
+};
+
+constexpr std::string_view kDotNetGadgets[] = {
+    "system.windows.data.objectdataprovider", "system.data.services.internal.expandedwrapper",
+    "system.security.principal.windowsidentity", "system.diagnostics.process",
+    "system.workflow.componentmodel.serialization", "typeconfusedelegate",
+    "system.management.automation.psobject", "system.configuration.install.assemblyinstaller",
+    "system.windows.forms.bindingsource", "system.io.fileinfo",
+};
+
+bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
+          size_t len) {
+  return FillMatch(m, rule, std::move(reason), score, off, len);
+}
+
+bool IsBase64Char(char c) {
+  return scan::IsAlnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
+}
+
+// A base64 token starting at `p` of at least `min_len` characters.
+bool Base64TokenAt(std::string_view v, size_t p, size_t min_len) {
+  if (p > 0 && IsBase64Char(v[p - 1]) && v[p - 1] != '=') return false;
+  size_t e = p;
+  while (e < v.size() && IsBase64Char(v[e])) ++e;
+  return e - p >= min_len;
+}
+
+// Parses a PHP serialized value at `p`; returns its end or kNpos. Bounded
+// recursion depth; structure must be exact (lengths match).
+size_t ParsePhp(std::string_view v, size_t p, int depth, int* objects);
+
+size_t ParseNumber(std::string_view v, size_t p, long* out) {
+  size_t s = p;
+  if (p < v.size() && (v[p] == '-' || v[p] == '+')) ++p;
+  long n = 0;
+  size_t d = p;
+  while (p < v.size() && IsDigit(v[p]) && p - d < 12) n = n * 10 + (v[p++] - '0');
+  if (p == d) return kNpos;
+  if (p < v.size() && v[p] == '.') {
+    ++p;
+    while (p < v.size() && IsDigit(v[p])) ++p;
+  }
+  *out = n;
+  return p > s ? p : kNpos;
+}
+
+size_t ParsePhpString(std::string_view v, size_t p, std::string_view* s) {
+  // N:"...."
+  long len;
+  p = ParseNumber(v, p, &len);
+  if (p == kNpos || len < 0 || p + 1 >= v.size() || v[p] != ':' || v[p + 1] != '"') return kNpos;
+  p += 2;
+  if (p + static_cast<size_t>(len) + 1 > v.size() || v[p + len] != '"') return kNpos;
+  *s = v.substr(p, len);
+  return p + len + 1;
+}
+
+size_t ParsePhp(std::string_view v, size_t p, int depth, int* objects) {
+  if (depth > 16 || p + 1 >= v.size() || v[p + 1] != ':') {
+    if (p + 1 < v.size() && v[p] == 'N' && v[p + 1] == ';') return p + 2;
+    return kNpos;
+  }
+  char t = v[p];
+  p += 2;
+  long n;
+  std::string_view s;
+  switch (t) {
+    case 'i':
+    case 'd':
+    case 'b':
+      p = ParseNumber(v, p, &n);
+      return (p != kNpos && p < v.size() && v[p] == ';') ? p + 1 : kNpos;
+    case 's':
+      p = ParsePhpString(v, p, &s);
+      return (p != kNpos && p < v.size() && v[p] == ';') ? p + 1 : kNpos;
+    case 'a':
+    case 'O':
+    case 'C': {
+      if (t != 'a') {
+        p = ParsePhpString(v, p, &s);
+        if (p == kNpos || p >= v.size() || v[p] != ':' || s.empty()) return kNpos;
+        ++p;
+        ++*objects;
+      }
+      p = ParseNumber(v, p, &n);
+      if (p == kNpos || n < 0 || n > 4096 || p + 1 >= v.size() || v[p] != ':' ||
+          v[p + 1] != '{') {
+        return kNpos;
+      }
+      p += 2;
+      if (t == 'C') {
+        size_t close = p + static_cast<size_t>(n);
+        return (close < v.size() && v[close] == '}') ? close + 1 : kNpos;
+      }
+      for (long i = 0; i < n; ++i) {
+        p = ParsePhp(v, p, depth + 1, objects);  // key
+        if (p == kNpos) return kNpos;
+        p = ParsePhp(v, p, depth + 1, objects);  // value
+        if (p == kNpos) return kNpos;
+      }
+      return (p < v.size() && v[p] == '}') ? p + 1 : kNpos;
+    }
+    default:
+      return kNpos;
+  }
+}
+
 class DeserializationImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kDeserialization; }
-  bool Inspect(const Input&, Match*) const override { return false; }
+
+  bool Inspect(const Input& in, Match* m) const override {
+    if (in.is_key) return false;
+    std::string_view v = in.norm;
+    std::string_view raw = in.raw;
+    if (v.size() < 4 && raw.size() < 4) return false;
+    // Raw Java stream magic (normalization drops the NULs, so look at raw).
+    if (raw.size() >= 4 && static_cast<unsigned char>(raw[0]) == 0xac &&
+        static_cast<unsigned char>(raw[1]) == 0xed && raw[2] == 0 && raw[3] == 5) {
+      return Fill(m, "deserialization.java_stream", "Java serialization stream (AC ED 00 05)",
+                  95, 0, 4);
+    }
+    for (size_t p = v.find("rO0AB"); p != kNpos; p = v.find("rO0AB", p + 1)) {
+      if (Base64TokenAt(v, p, 16)) {
+        return Fill(m, "deserialization.java_base64", "Base64 Java serialization stream (rO0AB)",
+                    95, p, 5);
+      }
+    }
+    for (size_t p = IFind(v, "aced0005"); p != kNpos; p = IFind(v, "aced0005", p + 1)) {
+      if ((p == 0 || !scan::IsHex(v[p - 1])) && p + 16 <= v.size()) {
+        return Fill(m, "deserialization.java_hex", "Hex Java serialization stream (aced0005)",
+                    90, p, 8);
+      }
+    }
+    if (in.mask.Has('.')) {
+      for (std::string_view g : kJavaGadgets) {
+        size_t p = IFind(v, g);
+        if (p != kNpos) {
+          return Fill(m, "deserialization.java_gadget",
+                      "Known Java deserialization gadget class " + std::string(g), 90, p,
+                      g.size());
+        }
+      }
+    }
+    // fastjson/Jackson "@type": "com.x.Y" ; Json.NET "$type": "System.X, Asm".
+    for (std::string_view key : {"@type", "$type"}) {
+      bool key_path = scan::IEndsWith(in.path, key);
+      size_t p = v.find(key);
+      if (p == kNpos && !key_path) continue;
+      std::string_view cls;
+      size_t at = 0;
+      if (key_path) {
+        cls = v;
+      } else {
+        size_t c = scan::SkipSpaces(v, p + key.size() + ((p + key.size() < v.size() &&
+                                                          (v[p + key.size()] == '"')) ? 1 : 0));
+        if (c >= v.size() || v[c] != ':') continue;
+        c = scan::SkipSpaces(v, c + 1);
+        if (c >= v.size() || v[c] != '"') continue;
+        size_t e = v.find('"', c + 1);
+        if (e == kNpos) continue;
+        cls = v.substr(c + 1, e - c - 1);
+        at = p;
+      }
+      size_t dots = 0;
+      for (char ch : cls) dots += ch == '.';
+      bool javaish = dots >= 2 && (scan::IAt(cls, 0, "com.") || scan::IAt(cls, 0, "org.") ||
+                                   scan::IAt(cls, 0, "java.") || scan::IAt(cls, 0, "javax.") ||
+                                   scan::IAt(cls, 0, "sun.") || scan::IAt(cls, 0, "net.") ||
+                                   scan::IAt(cls, 0, "ch.") || scan::IAt(cls, 0, "oracle.") ||
+                                   scan::IAt(cls, 0, "br."));
+      bool dotnet = key == "$type" && dots >= 1 &&
+                    (scan::IAt(cls, 0, "system.") || scan::IAt(cls, 0, "microsoft."));
+      bool gadget = false;
+      for (std::string_view g : kDotNetGadgets) gadget = gadget || IFind(cls, g) != kNpos;
+      if ((key == "@type" && javaish) || gadget || (dotnet && cls.find(',') != kNpos)) {
+        return Fill(m, "deserialization.polymorphic_type",
+                    std::string(key) + " names the class " +
+                        std::string(cls.substr(0, 80)) + " for polymorphic deserialization",
+                    gadget ? 95 : 80, at, key_path ? v.size() : cls.size() + key.size());
+      }
+    }
+    // PHP serialize(): O:8:"stdClass":1:{...}, a:2:{i:0;...}.
+    if (in.mask.Has(':') && in.mask.Has('{')) {
+      for (size_t p = 0; p + 4 < v.size(); ++p) {
+        char t = v[p];
+        if ((t != 'O' && t != 'a' && t != 'C') || v[p + 1] != ':' ||
+            (p > 0 && scan::IsAlnum(v[p - 1]))) {
+          continue;
+        }
+        int objects = 0;
+        size_t e = ParsePhp(v, p, 0, &objects);
+        if (e == kNpos) continue;
+        if (objects > 0 || e - p >= 12) {
+          return Fill(m, "deserialization.php_object",
+                      objects > 0 ? "PHP serialized object" : "PHP serialized array", 
+                      objects > 0 ? 90 : 70, p, e - p);
+        }
+        p = e - 1;
+      }
+    }
+    // .NET BinaryFormatter stream in base64.
+    {
+      size_t p = v.find("AAEAAAD/////");
+      if (p != kNpos) {
+        return Fill(m, "deserialization.dotnet_binaryformatter",
+                    ".NET BinaryFormatter serialized stream", 90, p, 12);
+      }
+    }
+    // Python pickle: GLOBAL opcode naming a module and a callable.
+    for (std::string_view g : {"cos\nsystem", "cposix\nsystem", "c__builtin__\n", "cbuiltins\n",
+                               "csubprocess\n", "cnt\nsystem", "c__builtin__\neval"}) {
+      size_t p = v.find(g);
+      if (p == kNpos) p = raw.find(g);
+      if (p != kNpos) {
+        return Fill(m, "deserialization.python_pickle",
+                    "Python pickle GLOBAL opcode loading a callable", 90, p, g.size());
+      }
+    }
+    if ((v.size() >= 16 && (v.substr(0, 4) == "gASV" || v.substr(0, 4) == "gANj" ||
+                            v.substr(0, 4) == "gAJj")) &&
+        Base64TokenAt(v, 0, 16)) {
+      return Fill(m, "deserialization.python_pickle", "Base64 Python pickle stream", 75, 0, 4);
+    }
+    // YAML language-specific tags.
+    if (in.mask.Has('!')) {
+      for (std::string_view tag : {"!!python/object", "!!python/name", "!!python/module",
+                                   "!!javax.", "!!java.", "!!com.sun.", "!!org.",
+                                   "!ruby/object:", "!ruby/hash:", "!!ruby/object"}) {
+        size_t p = IFind(v, tag);
+        if (p != kNpos) {
+          return Fill(m, "deserialization.yaml_tag",
+                      "YAML tag that instantiates a language object", 90, p, tag.size());
+        }
+      }
+    }
+    // Ruby Marshal: raw 04 08 or base64 "BAh" carrying a known gadget.
+    if ((raw.size() >= 2 && raw[0] == 4 && raw[1] == 8) || v.find("BAh") == 0) {
+      for (std::string_view g : {"Gem::Requirement", "Gem::StubSpecification", "ERB",
+                                 "Gem::Installer", "ActiveSupport::Deprecation", "Net::WriteAdapter",
+                                 "Gem::Package::TarReader", "R0VNOjpSZXF1aXJlbWVudA",
+                                 "OjpSZXF1aXJlbWVudA"}) {
+        if (raw.find(g) != kNpos || v.find(g) != kNpos) {
+          return Fill(m, "deserialization.ruby_marshal",
+                      "Ruby Marshal payload with a known gadget", 90, 0, 3);
+        }
+      }
+    }
+    return false;
+  }
 };
+
 }  // namespace
 
 const Detector& DeserializationDetector() {

@@ -1,13 +1,154 @@
-// PLACEHOLDER: replaced by the real nosqli detector.
+// NoSQL (MongoDB) injection: query operators smuggled in as object keys
+// ({"$ne": 1}, username[$ne]=1), operator objects inside string values, and
+// JavaScript injected into $where / mapReduce strings ('; return true; //,
+// this.password.match(/.*/), sleep(5000), while(true){}).
+#include <string>
+#include <string_view>
+
+#include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/fill_match.h"
 
 namespace fnguard::detect {
 namespace {
+
+using scan::IAt;
+using scan::IFind;
+using scan::IsAlnum;
+
+constexpr size_t kNpos = std::string_view::npos;
+
+constexpr std::string_view kOperators[] = {
+    "ne",    "eq",     "gt",     "gte",        "lt",        "lte",      "in",      "nin",
+    "regex", "where",  "exists", "or",         "and",       "not",      "nor",     "expr",
+    "function", "accumulator", "lookup", "elemmatch", "size", "type",   "all",     "mod",
+    "text",  "search", "jsonschema", "options", "comment",  "set",      "unset",   "push",
+    "pull",  "inc",    "rename", "merge",      "out",       "group",    "match",   "project",
+    "unionwith", "graphlookup", "facet", "addfields", "replaceroot", "natural", "slice",
+};
+
+// Length of a Mongo operator name starting at `p` (just after '$'), or 0.
+size_t OperatorAt(std::string_view v, size_t p) {
+  size_t e = p;
+  while (e < v.size() && e - p < 16 && scan::IsAlpha(v[e])) ++e;
+  if (e == p || (e < v.size() && IsAlnum(v[e]))) return 0;
+  std::string_view name = v.substr(p, e - p);
+  for (std::string_view op : kOperators) {
+    if (scan::IEquals(name, op)) return e - p;
+  }
+  return 0;
+}
+
 class NosqliImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kNosqli; }
-  bool Inspect(const Input&, Match*) const override { return false; }
+
+  bool Inspect(const Input& in, Match* m) const override {
+    std::string_view v = in.norm;
+    if (in.is_key) {
+      if (v.size() > 1 && v[0] == '$' && OperatorAt(v, 1) == v.size() - 1) {
+        return FillMatch(m, "nosqli.operator_key",
+                         "MongoDB query operator " + std::string(v) + " as an object key", 90, 0,
+                         v.size());
+      }
+    }
+    // username[$ne]=... arrives as a field path ending in "[$ne]".
+    for (size_t p = in.path.find("[$"); p != kNpos; p = in.path.find("[$", p + 2)) {
+      size_t n = OperatorAt(in.path, p + 2);
+      if (n > 0 && p + 2 + n < in.path.size() && in.path[p + 2 + n] == ']') {
+        return FillMatch(m, "nosqli.operator_param",
+                         "MongoDB operator in a parameter name (" +
+                             std::string(in.path.substr(p, n + 3)) + ")",
+                         90, 0, v.size());
+      }
+    }
+    if (!in.mask.Has('$') && !in.mask.Has('=') && !in.mask.Has('(') && !in.mask.Has('|') &&
+        !in.mask.Has('&') && !in.mask.Has(';')) {
+      return false;
+    }
+    if (in.mask.Has('$')) {
+      for (size_t p = v.find('$'); p != kNpos; p = v.find('$', p + 1)) {
+        size_t n = OperatorAt(v, p + 1);
+        if (n == 0) continue;
+        size_t e = p + 1 + n;
+        char before = p > 0 ? v[p - 1] : ' ';
+        // [$ne]=  /  {"$gt":  /  {$where:  /  , $where:
+        bool bracket = before == '[' && e < v.size() && v[e] == ']';
+        size_t a = e;
+        if (a < v.size() && (v[a] == '"' || v[a] == '\'')) ++a;
+        a = scan::SkipSpaces(v, a);
+        bool keyish = a < v.size() && v[a] == ':' &&
+                      (before == '"' || before == '\'' || before == '{' || before == ',' ||
+                       before == ' ' || p == 0);
+        if (keyish) {
+          size_t q = p;
+          while (q > 0 && (v[q - 1] == '"' || v[q - 1] == '\'' || v[q - 1] == ' ')) --q;
+          bool in_object = q == 0 || v[q - 1] == '{' || v[q - 1] == ',';
+          if (!in_object) keyish = false;
+        }
+        if (bracket || keyish) {
+          return FillMatch(m, "nosqli.operator_injection",
+                           "MongoDB query operator $" + std::string(v.substr(p + 1, n)) +
+                               " injected into a value",
+                           90, p, n + 1);
+        }
+      }
+    }
+    // JavaScript injected into a $where string.
+    static constexpr std::string_view kJsSinks[] = {
+        "this.",        "return true", "return 1",   "return(true)", "return(1)",   "sleep(",       "while(true)",
+        "while (true)", "db.",         "new date()", "tojson(",      "emit(",
+        "objectid(",    "isodate(",    "function(",  "process.",     "require(",
+    };
+    if (in.mask.HasAny("'\";|&") || (in.mask.Has('(') && scan::IAt(v, 0, "db."))) {
+      for (std::string_view s : kJsSinks) {
+        size_t p = IFind(v, s);
+        if (p == kNpos) continue;
+        // Must follow a string break or a boolean join: "'; ", "' && ", "|| ".
+        size_t b = p;
+        while (b > 0 && scan::IsSpace(v[b - 1])) --b;
+        std::string_view left = v.substr(0, b);
+        bool breakout = (s == "db." && b == 0 && v.find('(') != kNpos) ||
+                        scan::IEndsWith(left, ";") || scan::IEndsWith(left, "&&") ||
+                        scan::IEndsWith(left, "||") || scan::IEndsWith(left, "{");
+        if (!breakout) continue;
+        if (s == "db." && IFind(v, "find") == kNpos && IFind(v, "drop") == kNpos &&
+            IFind(v, "insert") == kNpos && IFind(v, "update") == kNpos &&
+            IFind(v, "remove") == kNpos && IFind(v, "getcollection") == kNpos) {
+          continue;
+        }
+        if (s == "this." && IFind(v, "match(") == kNpos && v.find("==") == kNpos &&
+            v.find("!=") == kNpos && v.find('<') == kNpos && v.find('>') == kNpos) {
+          continue;
+        }
+        if (v.find('\'') == kNpos && v.find('"') == kNpos && s != "this." && s != "sleep(" &&
+            s != "db." && !IAt(s, 0, "return")) {
+          continue;
+        }
+        return FillMatch(m, "nosqli.js_injection",
+                         "JavaScript injected into a MongoDB $where expression", 85, p,
+                         s.size());
+      }
+      // ' || 'a'=='a   /   || 1==1   (JavaScript equality; SQL uses '=').
+      for (size_t p = v.find("=="); p != kNpos; p = v.find("==", p + 2)) {
+        size_t j = v.rfind("||", p);
+        size_t k = v.rfind("&&", p);
+        size_t join = j == kNpos ? k : (k == kNpos ? j : std::max(j, k));
+        if (join == kNpos || p - join > 24) continue;
+        std::string_view mid = v.substr(join + 2, p - join - 2);
+        bool simple = true;
+        for (char c : mid) simple = simple && (IsAlnum(c) || c == ' ' || c == '\'' || c == '"');
+        if (simple) {
+          return FillMatch(m, "nosqli.js_tautology",
+                           "JavaScript tautology joined with || or && (MongoDB $where)", 75,
+                           join, p + 2 - join);
+        }
+      }
+    }
+    return false;
+  }
 };
+
 }  // namespace
 
 const Detector& NosqliDetector() {

@@ -1,13 +1,472 @@
-// PLACEHOLDER: replaced by the real path_traversal detector.
+// Path traversal and local file inclusion.
+//
+// The value is folded the way a file API would see it (backslashes and
+// look-alike slashes to '/', "0x2f"/"0x5c" spelled-out slashes, NUL and
+// ";" tricks) and walked segment by segment: a segment made only of dots
+// ("..", "....", "..;") climbs a directory. Climbing two or more levels, or
+// climbing into a sensitive file, is an attack; a single climb counts only in
+// path-shaped places. Independently, absolute references to well-known
+// sensitive files and PHP-style stream wrappers (file://, php://filter, zip://,
+// phar://, expect://) are reported.
+#include <string>
+#include <string_view>
+
+#include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
 
 namespace fnguard::detect {
 namespace {
+
+using scan::IAt;
+using scan::IFind;
+using scan::Lower;
+
+constexpr size_t kMaxFolded = 64 * 1024;
+
+// Sensitive files and directories, written with '/' and lower case; matched
+// at a segment boundary (start, '/', or after a drive letter).
+constexpr std::string_view kSensitive[] = {
+    "etc/passwd",     "etc/shadow",        "etc/group",        "etc/hosts",
+    "etc/issue",      "etc/hostname",      "etc/sudoers",      "etc/crontab",
+    "etc/fstab",      "etc/mtab",          "etc/motd",         "etc/resolv.conf",
+    "etc/security/",  "etc/ssh/",          "etc/mysql/",       "etc/httpd/",
+    "etc/apache",     "etc/nginx/",        "etc/php",          "etc/profile",
+    "etc/master.passwd", "etc/pwd.db",     "etc/spwd.db",      "etc/inetd.conf",
+    "etc/environment", "etc/os-release",   "etc/proftp",       "etc/vsftpd",
+    "etc/shells",     "etc/netplan",       "etc/network/",     "etc/redis",
+    "proc/self/",     "proc/version",      "proc/cpuinfo",     "proc/meminfo",
+    "proc/net/",      "proc/mounts",       "proc/1/",          "proc/sched_debug",
+    "var/log/",       "var/run/secrets",   "var/lib/mysql",    "var/mail/",
+    "var/spool/",     "root/.",            ".ssh/id_",         ".ssh/authorized_keys",
+    ".ssh/known_hosts", ".aws/credentials", ".aws/config",      ".bash_history",
+    ".bashrc",        ".git/config",       ".git/head",        ".htpasswd",
+    ".htaccess",      ".docker/config.json", ".kube/config",   ".npmrc",
+    ".env",           "web-inf/web.xml",   "web-inf/",         "meta-inf/",
+    "wp-config.php",  "windows/win.ini",   "win.ini",          "boot.ini",
+    "system.ini",     "windows/system32",  "winnt/",           "windows/repair",
+    "inetpub/",       "web.config",        "applicationhost.config", "sam",
+    "php.ini",        "my.cnf",            "httpd.conf",       "id_rsa",
+    "dev/null",       "sys/class/",        "sys/power/",       "usr/local/",
+};
+
+// Targets that are sensitive even when written as an absolute path alone.
+constexpr std::string_view kAbsoluteSensitive[] = {
+    "/etc/passwd", "/etc/shadow", "/etc/group",  "/etc/sudoers", "/etc/master.passwd",
+    "/proc/self/", "/etc/hosts",  "/etc/issue",  "/.ssh/id_",    "/.aws/credentials",
+    "/root/.",     "/etc/crontab", "/proc/version", "/var/run/secrets/",
+    "/windows/win.ini", "/boot.ini", "/windows/system32/", "/winnt/", "/web-inf/web.xml",
+    "/.htpasswd", "/.git/config", "/.env", "/wp-config.php", "/var/log/", "/etc/",
+};
+
+constexpr std::string_view kWrappers[] = {
+    "php://filter", "php://input", "php://fd", "php://memory", "php://temp", "zip://",
+    "phar://",      "expect://",   "glob://",  "compress.zlib://", "compress.bzip2://",
+    "data://text/", "file://",
+};
+
+// Folds `in` into `out`: lower case, '\' and look-alike slashes to '/',
+// spelled-out 0x2f/0x5c to '/', NUL dropped. Only the first kMaxFolded
+// bytes are folded.
+void Fold(std::string_view in, std::string* out) {
+  out->clear();
+  size_t n = std::min(in.size(), kMaxFolded);
+  out->reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c == '\\') {
+      out->push_back('/');
+    } else if (c == 0) {
+      continue;
+    } else if (c == '0' && i + 3 < n && (in[i + 1] == 'x' || in[i + 1] == 'X') &&
+               ((in[i + 2] == '2' && (in[i + 3] == 'f' || in[i + 3] == 'F')) ||
+                (in[i + 2] == '5' && (in[i + 3] == 'c' || in[i + 3] == 'C')))) {
+      out->push_back('/');
+      i += 3;
+    } else if (c == '0' && i + 3 < n && (in[i + 1] == 'x' || in[i + 1] == 'X') &&
+               in[i + 2] == '2' && (in[i + 3] == 'e' || in[i + 3] == 'E')) {
+      out->push_back('.');
+      i += 3;
+    } else if (c == 0xe2 && i + 2 < n && static_cast<unsigned char>(in[i + 1]) == 0x88 &&
+               (static_cast<unsigned char>(in[i + 2]) == 0x95 ||
+                static_cast<unsigned char>(in[i + 2]) == 0x96)) {
+      out->push_back('/');  // U+2215 DIVISION SLASH, U+2216 SET MINUS
+      i += 2;
+    } else if (c == 0xef && i + 2 < n &&
+               ((static_cast<unsigned char>(in[i + 1]) == 0xbc &&
+                 (static_cast<unsigned char>(in[i + 2]) == 0x8f ||
+                  static_cast<unsigned char>(in[i + 2]) == 0xbc)) ||
+                (static_cast<unsigned char>(in[i + 1]) == 0x80 &&
+                 static_cast<unsigned char>(in[i + 2]) == 0xa5))) {
+      out->push_back('/');  // full-width / and \, and the private-use slash U+F025
+      i += 2;
+    } else if (c == 0xee && i + 2 < n && static_cast<unsigned char>(in[i + 1]) == 0xbf &&
+               static_cast<unsigned char>(in[i + 2]) == 0x88) {
+      out->push_back('/');  // private-use slash U+EFC8 (IIS %u decoding)
+      i += 2;
+    } else if (c == 0xef && i + 2 < n && static_cast<unsigned char>(in[i + 1]) == 0xbc &&
+               static_cast<unsigned char>(in[i + 2]) == 0x8e) {
+      out->push_back('.');  // full-width dot
+      i += 2;
+    } else {
+      out->push_back(Lower(static_cast<char>(c)));
+    }
+  }
+}
+
+bool IsSegmentStart(std::string_view s, size_t pos) {
+  if (pos == 0) return true;
+  char p = s[pos - 1];
+  return p == '/' || p == '=' || p == ':' || p == ' ' || p == '"' || p == '\'' || p == '(';
+}
+
+// Position of the first sensitive target in `f` at or after `from`, and its length.
+bool FindSensitive(std::string_view f, size_t from, size_t* at, size_t* len) {
+  for (std::string_view t : kSensitive) {
+    for (size_t p = f.find(t, from); p != std::string_view::npos; p = f.find(t, p + 1)) {
+      if (!IsSegmentStart(f, p)) continue;
+      // Whole-segment names must end at a boundary ("sam" not "sample").
+      char last = t.back();
+      size_t end = p + t.size();
+      if (last != '/' && last != '.' && last != '_' && end < f.size()) {
+        char e = f[end];
+        if (scan::IsAlnum(e) || e == '_' || e == '-') continue;
+      }
+      *at = p;
+      *len = t.size();
+      return true;
+    }
+  }
+  return false;
+}
+
+struct Traversal {
+  int climbs = 0;       // number of dot-only segments
+  size_t first = std::string_view::npos;
+  size_t end_of_last = 0;
+};
+
+bool IsDotSegmentChar(char c) { return c == '.'; }
+
+// Climbs written with an unknown separator: "..%bg%qf..%bg%qf", "%/..%/..".
+// Counts dot runs separated by the same short filler. Returns the number of
+// repetitions and where the pattern ends.
+int PeriodicDots(std::string_view f, size_t* first, size_t* end) {
+  int best = 0;
+  int reps = 0;
+  std::string_view prev_filler;
+  size_t prev_run_end = std::string_view::npos;
+  size_t run_start_first = 0;
+  size_t i = 0;
+  while (i < f.size()) {
+    if (f[i] != '.') {
+      ++i;
+      continue;
+    }
+    size_t b = i;
+    while (i < f.size() && f[i] == '.') ++i;
+    if (i - b < 2) continue;
+    if (prev_run_end != std::string_view::npos) {
+      std::string_view filler = f.substr(prev_run_end, b - prev_run_end);
+      if (!filler.empty() && filler.size() <= 10 && filler == prev_filler) {
+        ++reps;
+      } else {
+        reps = (!filler.empty() && filler.size() <= 10) ? 1 : 0;
+        if (reps == 0) run_start_first = b;
+      }
+      prev_filler = filler;
+    } else {
+      run_start_first = b;
+    }
+    if (reps > best) {
+      best = reps;
+      *first = run_start_first;
+      *end = i + prev_filler.size();
+    }
+    prev_run_end = i;
+  }
+  return best;
+}
+
+// Sensitive targets as letter/digit skeletons: what is left of
+// "..%bg%qfetc%bg%qfpasswd" or "etc0x5chosts" once separators of any
+// spelling are dropped.
+constexpr std::string_view kSkeletonTargets[] = {
+    "etcpasswd", "etcshadow", "etcissue", "etcgroup", "etchosts", "bootini", "winini",
+    "windowssystem32", "winntsystem32", "procselfenviron", "procselfcmdline", "webinfwebxml",
+    "systemini", "etcsudoers", "etcmasterpasswd",
+};
+
+// Builds the skeleton of `f` (alnum only; any run containing whitespace
+// becomes one space) and reports whether a target occurs in it after some
+// traversal-looking noise (two or more dots or '?').
+bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* target) {
+  std::string sk;
+  sk.reserve(std::min<size_t>(f.size(), 4096));
+  int noise = 0;
+  int noise_at_first_alpha = -1;
+  for (size_t i = 0; i < f.size() && sk.size() < 4096; ++i) {
+    char c = f[i];
+    if (c == '%') {
+      // Drop escape-looking noise: %5c, %qf, %u2216.
+      ++noise;
+      if (i + 5 < f.size() && f[i + 1] == 'u' && scan::IsHex(f[i + 2]) && scan::IsHex(f[i + 3]) &&
+          scan::IsHex(f[i + 4]) && scan::IsHex(f[i + 5])) {
+        i += 5;
+        continue;
+      }
+      // "%5c" and the invalid "%qf" are dropped whole; "%c" before a word
+      // ("%csystem32") is ambiguous, so both readings are tried.
+      size_t k = 0;
+      while (k < 2 && i + 1 < f.size() && scan::IsAlnum(f[i + 1])) {
+        if (k == 1 && !greedy_escapes && !scan::IsHex(f[i + 1])) break;
+        ++i;
+        ++k;
+      }
+      continue;
+    }
+    if (scan::IsAlnum(c)) {
+      sk.push_back(c);
+    } else if (scan::IsSpace(c)) {
+      if (!sk.empty() && sk.back() != ' ') sk.push_back(' ');
+    } else if (c == '.' || c == '?' || c == '^' || static_cast<unsigned char>(c) >= 0x80) {
+      ++noise;
+    }
+    if (noise_at_first_alpha < 0 && scan::IsAlpha(c)) noise_at_first_alpha = noise;
+  }
+  for (std::string_view t : kSkeletonTargets) {
+    size_t p = sk.find(t);
+    if (p == std::string::npos) continue;
+    if (noise >= 2) {
+      *target = t;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsSystemRoot(std::string_view seg) {
+  for (std::string_view r : {"etc", "var", "usr", "opt", "proc", "sys", "root", "private",
+                             "library", "applications", "system", "bin", "sbin", "lib", "boot",
+                             "dev", "srv", "tmp", "windows", "winnt", "inetpub", "xampp",
+                             "apache", "apache2", "nginx", "httpd", "mysql"}) {
+    if (seg == r) return true;
+  }
+  return false;
+}
+
+// Whole-value names of files that are never legitimate request input.
+constexpr std::string_view kSensitiveNames[] = {
+    ".htaccess", ".htpasswd", ".env", "web.config", "wp-config.php", "boot.ini", "win.ini",
+    "id_rsa", ".bash_history", ".git/config", "web-inf/web.xml", ".aws/credentials",
+};
+
+// Counts dot-only segments bounded by '/' (at least on one side).
+Traversal CountClimbs(std::string_view f) {
+  Traversal t;
+  size_t i = 0;
+  while (i < f.size()) {
+    if (f[i] != '.') {
+      ++i;
+      continue;
+    }
+    size_t b = i;
+    while (i < f.size() && IsDotSegmentChar(f[i])) ++i;
+    size_t dots = i - b;
+    // "..;/" (Tomcat path parameter) and "..?" probes count as a climb.
+    size_t e = i;
+    while (e < f.size() && (f[e] == ';' || f[e] == '?' || f[e] == ' ') && e - i < 3) ++e;
+    bool slash_before = b == 0 || f[b - 1] == '/' || f[b - 1] == '=';
+    bool slash_after = e < f.size() && f[e] == '/';
+    bool at_end = e == f.size();
+    if (dots >= 2 && dots <= 64 &&
+        ((slash_after && slash_before) || (at_end && b > 0 && f[b - 1] == '/'))) {
+      ++t.climbs;
+      if (t.first == std::string_view::npos) t.first = b;
+      t.end_of_last = e;
+    }
+    i = e > i ? e : i;
+  }
+  return t;
+}
+
 class PathTraversalImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kPathTraversal; }
-  bool Inspect(const Input&, Match*) const override { return false; }
+
+  bool Inspect(const Input& in, Match* m) const override {
+    if (in.is_key) return false;
+    std::string_view v = in.norm;
+    if (v.size() < 3) return false;
+    const bool has_slash = in.mask.HasAny("/\\") || in.mask.has_non_ascii || in.mask.Has('0');
+    const bool has_dot = in.mask.Has('.') || in.mask.has_non_ascii || in.mask.Has('0');
+    if (!has_slash && !has_dot) return false;
+    std::string folded;
+    Fold(v, &folded);
+    std::string_view f = folded;
+
+    if (in.mask.Has(':')) {
+      for (std::string_view w : kWrappers) {
+        size_t p = f.find(w);
+        if (p == std::string_view::npos) continue;
+        if (w == "file://") {
+          // file:// with a path; public web URLs never use it.
+          size_t a = p + w.size();
+          if (a >= f.size()) continue;
+        }
+        return Fill(m, "path_traversal.stream_wrapper",
+                    "Stream wrapper " + std::string(w) + " used to read or include files", 85, p,
+                    w.size());
+      }
+    }
+
+    Traversal t = CountClimbs(f);
+    size_t sat = 0, slen = 0;
+    bool sensitive_after =
+        t.climbs > 0 && FindSensitive(f, t.end_of_last, &sat, &slen);
+    if (t.climbs >= 2 || (t.climbs >= 1 && sensitive_after)) {
+      int score = sensitive_after ? 95 : (t.climbs >= 3 ? 85 : 75);
+      return Fill(m, "path_traversal.dot_dot_slash",
+                  sensitive_after ? "Directory traversal to a sensitive file"
+                                  : "Directory traversal climbing " + std::to_string(t.climbs) +
+                                        " levels",
+                  score, t.first, (sensitive_after ? sat + slen : t.end_of_last) - t.first);
+    }
+    {
+      size_t pfirst = 0, pend = 0;
+      int reps = PeriodicDots(f, &pfirst, &pend);
+      if (reps >= 2 || (reps >= 1 && FindSensitive(f, pend > 0 ? pend - 1 : 0, &sat, &slen))) {
+        return Fill(m, "path_traversal.encoded_dots",
+                    "Repeated dot-dot sequences with an encoded separator", 80, pfirst,
+                    pend - pfirst);
+      }
+    }
+    {
+      std::string_view whole = f;
+      while (!whole.empty() && (whole.front() == '/' || whole.front() == '.') &&
+             !(whole.size() > 1 && whole[0] == '.' && scan::IsAlpha(whole[1]))) {
+        whole.remove_prefix(1);
+      }
+      for (std::string_view name : kSensitiveNames) {
+        if (whole == name) {
+          return Fill(m, "path_traversal.sensitive_file",
+                      "Value names the sensitive file " + std::string(name), 70, 0, f.size());
+        }
+      }
+    }
+    if (t.climbs == 1) {
+      const bool pathy_location = in.location == event::Location::kPath ||
+                                  in.location == event::Location::kParam ||
+                                  in.location == event::Location::kQuery;
+      // A value that starts by climbing, or a request path that climbs.
+      bool starts = t.first == 0 || (t.first == 1 && f[0] == '/');
+      if (pathy_location && (starts || in.location == event::Location::kPath)) {
+        return Fill(m, "path_traversal.dot_dot_slash", "Directory traversal in a path value", 60,
+                    t.first, t.end_of_last - t.first);
+      }
+    }
+
+    // Absolute sensitive paths with no traversal.
+    for (std::string_view a : kAbsoluteSensitive) {
+      size_t p = f.find(a);
+      if (p == std::string_view::npos) continue;
+      // "/etc/" and "/var/log/" alone only when the whole value is that path.
+      bool generic = a == "/etc/" || a == "/var/log/";
+      if (generic && !(p == 0 && f.find(' ') == std::string_view::npos && f.size() > a.size())) {
+        continue;
+      }
+      // Preceded by start, a drive letter, a quote, '=', ':' or whitespace;
+      // not inside a longer URL path such as "https://x/etc/passwd-docs".
+      if (p > 0) {
+        char b = f[p - 1];
+        bool ok = b == '=' || b == ' ' || b == '"' || b == '\'' || b == ':' || b == '(' ||
+                  b == '.' || b == '\n' || b == '\t' || b == '>' || b == ',';
+        if (!ok) continue;
+        if (b == ':' && p >= 2 && !scan::IsAlpha(f[p - 2])) continue;
+      }
+      size_t end = p + a.size();
+      if (a.back() != '/' && end < f.size() && (scan::IsAlnum(f[end]) || f[end] == '_')) continue;
+      return Fill(m, "path_traversal.sensitive_file",
+                  "Reference to the sensitive system file " + std::string(a), 80, p, a.size());
+    }
+    {
+      std::string_view target;
+      if (SkeletonTarget(f, true, &target) || SkeletonTarget(f, false, &target)) {
+        return Fill(m, "path_traversal.obfuscated_traversal",
+                    "Obfuscated traversal to a sensitive file", 80, 0, f.size());
+      }
+    }
+    // Base64 of "../../" ("Li4vLi4v") or "..\\..\\" ("Li5cLi5c").
+    {
+      size_t p = v.find("Li4vLi4v");
+      if (p == std::string_view::npos) p = v.find("Li5cLi5c");
+      if (p != std::string_view::npos) {
+        return Fill(m, "path_traversal.base64_traversal",
+                    "Base64-encoded directory traversal sequence", 75, p, 8);
+      }
+    }
+    // A value that is entirely an absolute path into a system directory.
+    if (in.location == event::Location::kQuery || in.location == event::Location::kParam ||
+        in.location == event::Location::kBody || in.location == event::Location::kCookie) {
+      std::string_view whole = f;
+      while (!whole.empty() && scan::IsSpace(whole.back())) whole.remove_suffix(1);
+      size_t root = std::string_view::npos;
+      if (whole.size() > 3 && whole[0] == '/') root = 1;
+      if (whole.size() > 4 && scan::IsAlpha(whole[0]) && whole[1] == ':' && whole[2] == '/') {
+        root = 3;
+      }
+      if (root != std::string_view::npos && whole.find_first_of(" <>\"'") == std::string_view::npos) {
+        size_t slash = whole.find('/', root);
+        if (slash != std::string_view::npos && slash + 1 < whole.size() &&
+            (IsSystemRoot(whole.substr(root, slash - root)) ||
+           (root == 3 && (whole.find("/apache") != std::string_view::npos ||
+                          whole.find("/xampp") != std::string_view::npos ||
+                          whole.find("/conf/") != std::string_view::npos)))) {
+          return Fill(m, "path_traversal.system_path",
+                      "Value is an absolute path into a system directory", 65, 0, whole.size());
+        }
+        if (root == 3 && (scan::IEndsWith(whole, ".log") || scan::IEndsWith(whole, "_log") ||
+                          scan::IEndsWith(whole, ".conf") || scan::IEndsWith(whole, ".ini") ||
+                          scan::IEndsWith(whole, ".cnf") || whole.find("/logs/") != std::string_view::npos)) {
+          return Fill(m, "path_traversal.system_path",
+                      "Value is a Windows path to a server log or configuration file", 65, 0,
+                      whole.size());
+        }
+      }
+    }
+    // Windows drive paths into the system directory ("c:/windows/...").
+    if (f.size() >= 11) {
+      for (size_t p = f.find(":/"); p != std::string_view::npos; p = f.find(":/", p + 1)) {
+        if (p == 0 || !scan::IsAlpha(f[p - 1]) || (p >= 2 && scan::IsAlnum(f[p - 2]))) continue;
+        if (IAt(f, p + 2, "windows/") || IAt(f, p + 2, "winnt/") || IAt(f, p + 2, "boot.ini") ||
+            IAt(f, p + 2, "inetpub/") || IAt(f, p + 2, "system volume information")) {
+          return Fill(m, "path_traversal.sensitive_file",
+                      "Reference to a Windows system directory", 75, p - 1, 12);
+        }
+      }
+    }
+    // NUL-byte truncation of a file name ("../x.php%00.jpg", "/etc/passwd\0").
+    if (in.raw.find('\0') != std::string_view::npos || IFind(in.raw, "%00") != std::string_view::npos) {
+      size_t s_at, s_len;
+      if (FindSensitive(f, 0, &s_at, &s_len)) {
+        return Fill(m, "path_traversal.null_byte",
+                    "NUL byte truncating a path to a sensitive file", 80, s_at, s_len);
+      }
+    }
+    return false;
+  }
+
+ private:
+  static bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
+                   size_t len) {
+    m->rule_id = rule;
+    m->reason = std::move(reason);
+    m->score = score;
+    m->offset = off;
+    m->length = len;
+    return true;
+  }
 };
+
 }  // namespace
 
 const Detector& PathTraversalDetector() {

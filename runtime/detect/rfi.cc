@@ -1,13 +1,127 @@
-// PLACEHOLDER: replaced by the real rfi detector.
+// Remote file inclusion: a URL handed to an include()-style parameter.
+// Plain links are everywhere in API traffic, so a URL alone is never enough:
+// it needs a truncation trick (a trailing '?', '%00' or '#' that cuts off the
+// extension the application appends), a script-like resource (.php, .txt,
+// .inc ...) on an IP literal or with an include-ish parameter name, or a PHP
+// input/data/expect wrapper.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/fill_match.h"
+#include "runtime/detect/ip_address.h"
+#include "runtime/detect/url_scan.h"
 
 namespace fnguard::detect {
 namespace {
+
+using scan::IEquals;
+using scan::IFind;
+
+constexpr size_t kNpos = std::string_view::npos;
+
+constexpr std::string_view kScriptExtensions[] = {
+    ".php", ".txt", ".inc", ".phtml", ".php3", ".php4", ".php5", ".jsp", ".asp",
+    ".aspx", ".pl", ".cgi", ".sh", ".py", ".rb", ".shtml", ".htc", ".gif?", ".jpg?",
+};
+
+constexpr std::string_view kIncludeNames[] = {
+    "file",   "page",     "include", "inc",  "template", "tpl",    "path",   "doc",
+    "document", "folder", "root",    "dir",  "load",     "view",   "content", "layout",
+    "mod",    "module",   "conf",    "config", "lang",   "language", "show", "site",
+    "cat",    "action",   "board",   "pg",   "style",    "theme",  "skin",   "read",
+    "filename", "filepath", "require", "src", "source",
+};
+
+bool IsIncludeName(std::string_view name) {
+  for (std::string_view n : kIncludeNames) {
+    if (IEquals(name, n)) return true;
+  }
+  return false;
+}
+
+// The path part of `rest` (before '?' or '#').
+std::string_view PathOf(std::string_view rest) {
+  size_t q = rest.find_first_of("?#");
+  return q == kNpos ? rest : rest.substr(0, q);
+}
+
+bool HasScriptExtension(std::string_view path) {
+  for (std::string_view e : kScriptExtensions) {
+    if (e.back() == '?') continue;
+    if (scan::IEndsWith(path, e)) return true;
+  }
+  return false;
+}
+
 class RfiImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kRfi; }
-  bool Inspect(const Input&, Match*) const override { return false; }
+
+  bool Inspect(const Input& in, Match* m) const override {
+    if (in.is_key || !in.mask.Has(':')) return false;
+    std::string_view v = in.norm;
+    for (std::string_view w : {"php://input", "data://text/plain", "data:text/plain;base64",
+                               "expect://", "data://text/html"}) {
+      size_t p = IFind(v, w);
+      if (p != kNpos) {
+        return FillMatch(m, "rfi.php_wrapper",
+                         "PHP stream wrapper " + std::string(w) + " used as an include source",
+                         85, p, w.size());
+      }
+    }
+    if (!in.mask.Has('/')) return false;
+    const bool include_name = IsIncludeName(scan::LastPathName(in.path));
+    size_t pos = 0;
+    UrlRef url;
+    int n = 0;
+    while (n < 16 && NextUrl(v, &pos, &url, /*allow_protocol_relative=*/true)) {
+      ++n;
+      bool web = url.scheme.empty() || IEquals(url.scheme, "http") ||
+                 IEquals(url.scheme, "https") || IEquals(url.scheme, "ftp") ||
+                 IEquals(url.scheme, "ftps") || IEquals(url.scheme, "smb");
+      if (!web || url.host.empty()) continue;
+      std::string_view path = PathOf(url.rest);
+      const bool script = HasScriptExtension(path);
+      std::string_view tail = url.rest.substr(path.size());
+      // Trailing '?' (or '??', '#', '%00') that truncates an appended extension.
+      bool truncation = (!tail.empty() && (tail == "?" || tail == "??" || tail == "#" ||
+                                           tail == "?#" || tail == "%00")) ||
+                        (in.raw.find('\0') != kNpos && script);
+      uint32_t v4;
+      std::array<uint8_t, 16> v6;
+      std::string_view h = url.host;
+      bool ip_host = ParseIpv4Loose(h, &v4) ||
+                     (h.size() > 2 && h.front() == '[' &&
+                      ParseIpv6(h.substr(1, h.size() - 2), &v6));
+      bool starts_value = url.begin == scan::SkipSpaces(v, 0);
+      if (truncation && (script || !path.empty())) {
+        return FillMatch(m, "rfi.truncated_url",
+                         "Remote URL ending in a truncation trick used for file inclusion", 85,
+                         url.begin, url.end - url.begin);
+      }
+      if (script && (ip_host || (include_name && starts_value))) {
+        return FillMatch(m, "rfi.remote_script",
+                         "Remote script URL passed where a file is included", 80, url.begin,
+                         url.end - url.begin);
+      }
+      if (url.scheme.empty() && script && starts_value && include_name) {
+        return FillMatch(m, "rfi.remote_script",
+                         "Protocol-relative script URL passed where a file is included", 75,
+                         url.begin, url.end - url.begin);
+      }
+      if (IEquals(url.scheme, "ftp") && starts_value && include_name) {
+        return FillMatch(m, "rfi.remote_script", "FTP URL passed where a file is included", 70,
+                         url.begin, url.end - url.begin);
+      }
+    }
+    return false;
+  }
 };
+
 }  // namespace
 
 const Detector& RfiDetector() {

@@ -1,13 +1,303 @@
-// PLACEHOLDER: replaced by the real ssti detector.
+// Server-side template injection.
+//
+// Finds template expression regions by their delimiters ({{ }}, ${ }, #{ },
+// *{ }, @{ }, ~{ }, <% %>, {% %}, [[ ]], @( )) and directive syntax of the
+// common engines (Velocity #set/#foreach, FreeMarker <#assign>/?new(),
+// Smarty {php}), then judges what is inside: an arithmetic probe (7*7), a
+// call, a Python dunder chain, a filter trick (|attr, |filter) or a root
+// object that exposes the runtime (config, self, request, T(...)) is an
+// attack; a plain placeholder ({{name}}, ${user.id}, {{ title|upper }}) is not.
+#include <string>
+#include <string_view>
+
+#include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
 
 namespace fnguard::detect {
 namespace {
+
+using scan::IAt;
+using scan::IFind;
+using scan::IsAlnum;
+using scan::IsDigit;
+using scan::IsSpace;
+using scan::IsWordChar;
+
+constexpr size_t kNpos = std::string_view::npos;
+constexpr size_t kMaxBody = 2048;
+
+constexpr std::string_view kDunders[] = {
+    "__class__", "__mro__", "__subclasses__", "__globals__", "__builtins__", "__import__",
+    "__init__",  "__base__", "__bases__",     "__dict__",    "__getattribute__", "__reduce__",
+};
+
+// Root objects whose mere use in an expression reaches the runtime.
+constexpr std::string_view kDangerousRoots[] = {
+    "config",   "self",        "request", "settings", "lipsum", "cycler", "joiner",
+    "namespace", "_self",      "url_for", "get_flashed_messages", "range", "dump", "app",
+    "t",        "runtime",     "class",   "object",   "java",   "ex",     "product",
+    "session",  "environment", "env",     "system",   "process", "global", "this",
+};
+
+constexpr std::string_view kDangerousWords[] = {
+    "getclass",    "forname",  "getruntime", "processbuilder", "exec(",  "popen",
+    "subprocess",  "system(",  "eval(",      "import",         "getenv", "freemarker",
+    "?new",        "?api",     "scriptengine", ".inspect",     "|attr",  "|filter",
+    "|map(",       "|join",    "registerundefinedfiltercallback", "getfilter",
+    "mro",         "os.",      "newinstance", "invoke",        "passthru", "shell_exec",
+    "file.open",   "file.read", "io.popen",  "require(",       "child_process", "constructor",
+};
+
+bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
+          size_t len) {
+  m->rule_id = rule;
+  m->reason = std::move(reason);
+  m->score = score;
+  m->offset = off;
+  m->length = len;
+  return true;
+}
+
+// An arithmetic probe: "7*7", "7 * '7'" anywhere in the body, or a body
+// that is nothing but "number operator number" ("4+4", "1-2"); dates such as
+// 2020-01-01 inside JSON arrays are not probes.
+bool HasArithmetic(std::string_view b) {
+  size_t start = scan::SkipSpaces(b, 0);
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (!IsDigit(b[i]) || (i > 0 && (IsAlnum(b[i - 1]) || b[i - 1] == '.'))) continue;
+    size_t first = i;
+    size_t j = i;
+    while (j < b.size() && IsDigit(b[j])) ++j;
+    while (j < b.size() && (IsSpace(b[j]) || b[j] == '\'' || b[j] == '"')) ++j;
+    if (j >= b.size() || (b[j] != '*' && b[j] != '+' && b[j] != '-' && b[j] != '/' &&
+                          b[j] != '%')) {
+      i = j;
+      continue;
+    }
+    char op = b[j];
+    ++j;
+    while (j < b.size() && (IsSpace(b[j]) || b[j] == '\'' || b[j] == '"')) ++j;
+    if (j < b.size() && IsDigit(b[j])) {
+      if (op == '*') return true;
+      size_t k = j;
+      while (k < b.size() && IsDigit(b[k])) ++k;
+      while (k < b.size() && (IsSpace(b[k]) || b[k] == '\'' || b[k] == '"')) ++k;
+      bool quoted_start = first > start && (b[start] == '\'' || b[start] == '"');
+      if ((first == start || quoted_start) && k == b.size()) return true;
+    }
+    i = j;
+  }
+  return false;
+}
+
+// Judges an expression body. Returns a reason or an empty view.
+std::string_view JudgeExpression(std::string_view b) {
+  size_t s = scan::SkipSpaces(b, 0);
+  b = b.substr(s);
+  while (!b.empty() && IsSpace(b.back())) b.remove_suffix(1);
+  if (b.empty()) return {};
+  for (std::string_view d : kDunders) {
+    if (IFind(b, d) != kNpos) return "Python attribute chain reaching interpreter internals";
+  }
+  if (HasArithmetic(b)) return "arithmetic probe inside template delimiters";
+  for (std::string_view w : kDangerousWords) {
+    if (IFind(b, w) != kNpos) return "template expression that reaches the runtime";
+  }
+  // Root identifier.
+  size_t e = 0;
+  while (e < b.size() && (IsWordChar(b[e]))) ++e;
+  std::string_view root = b.substr(0, e);
+  bool call = false;
+  for (size_t i = 0; i < b.size(); ++i) {
+    if (b[i] == '(' && i > 0 && (IsWordChar(b[i - 1]) || b[i - 1] == ')' || b[i - 1] == ']')) {
+      call = true;
+      break;
+    }
+  }
+  for (std::string_view r : kDangerousRoots) {
+    if (scan::IEquals(root, r) &&
+        (e == b.size() || b[e] == '.' || b[e] == '[' || b[e] == '(' || b[e] == '|')) {
+      if (r == "t" && (e >= b.size() || b[e] != '(')) continue;
+      if ((r == "app" || r == "this" || r == "object" || r == "product" || r == "session" ||
+           r == "env" || r == "ex" || r == "global" || r == "class" || r == "java" ||
+           r == "system" || r == "process" || r == "environment" || r == "runtime") &&
+          !call) {
+        continue;
+      }
+      return "template expression on an object that exposes the server";
+    }
+  }
+  if (call) return "function call inside template delimiters";
+  // String literal with a method or subscript: ''.x, "a"[0].
+  if ((b[0] == '\'' || b[0] == '"') && b.size() > 2) {
+    size_t close = b.find(b[0], 1);
+    if (close != kNpos && close + 1 < b.size() && (b[close + 1] == '.' || b[close + 1] == '[')) {
+      return "method call on a string literal inside template delimiters";
+    }
+  }
+  return {};
+}
+
+struct Region {
+  std::string_view open;
+  std::string_view close;
+  std::string_view engine;
+};
+
+constexpr Region kRegions[] = {
+    {"{{", "}}", "Jinja/Twig/Handlebars"}, {"${", "}", "EL/FreeMarker/Mako"},
+    {"#{", "}", "EL/Ruby/Pug"},            {"*{", "}", "Thymeleaf"},
+    {"@{", "}", "Thymeleaf/Razor"},        {"~{", "}", "Thymeleaf"},
+    {"<%", "%>", "ERB/JSP/EJS"},           {"[[", "]]", "Thymeleaf inline"},
+    {"@(", ")", "Razor"},                  {"{", "}", "Smarty"},
+};
+
+constexpr std::string_view kJinjaTags[] = {
+    "for ", "if ", "set ", "import ", "include ", "extends ", "macro ", "block ", "print ",
+    "debug", "load ", "with ", "call ", "filter ", "from ",
+};
+
 class SstiImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kSsti; }
-  bool Inspect(const Input&, Match*) const override { return false; }
+
+  bool Inspect(const Input& in, Match* m) const override {
+    if (in.is_key) return false;
+    std::string_view v = in.norm;
+    if (v.size() < 3) return false;
+    const bool braces = in.mask.HasAny("{[") || in.mask.Has('<') || in.mask.Has('(');
+    if (!braces && !in.mask.Has('_') && !in.mask.Has('#')) return false;
+    // Dunder chains need no delimiter: "''.__class__.__mro__".
+    if (in.mask.Has('_')) {
+      for (std::string_view d : {"__class__", "__mro__", "__subclasses__", "__globals__",
+                                 "__builtins__"}) {
+        size_t p = v.find(d);
+        if (p != kNpos && p > 0 && (v[p - 1] == '.' || v[p - 1] == '\'' || v[p - 1] == '"' ||
+                                    v[p - 1] == '[' || v[p - 1] == '(')) {
+          return Fill(m, "ssti.python_dunder_chain",
+                      "Python attribute chain reaching interpreter internals", 90, p, d.size());
+        }
+      }
+    }
+    if (in.mask.Has('{') && in.mask.Has('%')) {
+      for (size_t p = v.find("{%"); p != kNpos; p = v.find("{%", p + 2)) {
+        size_t b = p + 2;
+        if (b < v.size() && (v[b] == '-' || v[b] == '+')) ++b;
+        b = scan::SkipSpaces(v, b);
+        for (std::string_view t : kJinjaTags) {
+          if (IAt(v, b, t) && v.find("%}", b) != kNpos) {
+            return Fill(m, "ssti.template_tag", "Jinja/Twig/Django template tag in a value", 80,
+                        p, b + t.size() - p);
+          }
+        }
+      }
+    }
+    if (in.mask.Has('#')) {
+      for (std::string_view d : {"#set(", "#foreach(", "#if(", "#evaluate(", "#define(",
+                                 "#parse(", "#include("}) {
+        size_t p = IFind(v, d);
+        if (p == kNpos) {
+          // "#set ($x" with a space.
+          std::string_view kw = d.substr(0, d.size() - 1);
+          for (size_t q = IFind(v, kw); q != kNpos; q = IFind(v, kw, q + 1)) {
+            size_t a = scan::SkipSpaces(v, q + kw.size());
+            if (a < v.size() && v[a] == '(' && a > q + kw.size()) {
+              p = q;
+              break;
+            }
+          }
+        }
+        if (p != kNpos && v.find('$', p) != kNpos) {
+          return Fill(m, "ssti.velocity_directive", "Velocity directive in a value", 85, p,
+                      d.size());
+        }
+      }
+    }
+    if (in.mask.Has('<') && in.mask.Has('#')) {
+      for (std::string_view d : {"<#assign", "<#import", "<#include", "<#list", "<#macro",
+                                 "<#function", "<#if", "<#setting"}) {
+        size_t p = IFind(v, d);
+        if (p != kNpos) {
+          return Fill(m, "ssti.freemarker_directive", "FreeMarker directive in a value", 85, p,
+                      d.size());
+        }
+      }
+    }
+    if (in.mask.Has('$')) {
+      size_t p = IFind(v, "$class.inspect");
+      if (p == kNpos) p = IFind(v, "$class.type");
+      if (p != kNpos) {
+        return Fill(m, "ssti.velocity_directive", "Velocity class tool reflection", 90, p, 6);
+      }
+    }
+    if (in.mask.Has('{')) {
+      for (std::string_view d : {"{php}", "{/php}", "{system(", "{exec(", "{passthru(",
+                                 "{$smarty.", "{include file=", "{fetch file=",
+                                 "{self::getstreamvariable", "{eval"}) {
+        size_t p = IFind(v, d);
+        if (p != kNpos) {
+          return Fill(m, "ssti.smarty_tag", "Smarty template tag that runs code", 85, p,
+                      d.size());
+        }
+      }
+      // Handlebars block helpers used for prototype access.
+      size_t p = IFind(v, "{{#with");
+      if (p == kNpos) p = IFind(v, "{{#each");
+      if (p != kNpos && (IFind(v, "constructor") != kNpos || IFind(v, " as |") != kNpos ||
+                         IFind(v, "lookup") != kNpos)) {
+        return Fill(m, "ssti.handlebars_helper",
+                    "Handlebars block helper reaching object internals", 85, p, 7);
+      }
+    }
+    for (const Region& r : kRegions) {
+      if (!in.mask.Has(r.open[0]) || !in.mask.Has(r.close[0])) continue;
+      size_t from = 0;
+      int regions = 0;
+      while (regions < 256) {
+        size_t p = v.find(r.open, from);
+        if (p == kNpos) break;
+        ++regions;
+        size_t b = p + r.open.size();
+        if (r.open == "<%" && b < v.size() && (v[b] == '=' || v[b] == '-' || v[b] == '#')) ++b;
+        if (r.open == "{{" && b < v.size() && (v[b] == '=' || v[b] == '{')) ++b;
+        std::string_view window = v.substr(std::min(b, v.size()), kMaxBody + r.close.size());
+        size_t c = window.find(r.close);
+        if (c == kNpos) {
+          from = b;
+          continue;
+        }
+        c += b;
+        std::string_view body = v.substr(b, c - b);
+        from = c + r.close.size();
+        if (r.open == "{" ) {
+          // Bare braces: only Smarty-style "{$x|...}" calls; JSON and CSS
+          // braces are common, so require a '$' root and a call.
+          if (body.empty() || body[0] != '$' || body.find('(') == kNpos) continue;
+        }
+        if (r.open == "${" && !body.empty() && body.find(':') != kNpos &&
+            body.find('(') == kNpos) {
+          continue;  // "${env:X}" lookups are the jndi detector's; "${a:b}" defaults.
+        }
+        std::string_view why = JudgeExpression(body);
+        if (why.empty()) continue;
+        return Fill(m, "ssti.expression",
+                    std::string(r.engine) + " " + std::string(why), 85, p,
+                    c + r.close.size() - p);
+      }
+    }
+    // Java/Spring EL reflection without delimiters in the value itself.
+    if (in.mask.Has('(')) {
+      size_t p = IFind(v, "t(java.lang.");
+      if (p == kNpos) p = IFind(v, ".getclass().forname(");
+      if (p != kNpos) {
+        return Fill(m, "ssti.java_reflection", "Expression-language reflection into java.lang",
+                    85, p, 12);
+      }
+    }
+    return false;
+  }
 };
+
 }  // namespace
 
 const Detector& SstiDetector() {

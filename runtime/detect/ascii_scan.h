@@ -1,0 +1,79 @@
+// Small allocation-free ASCII scanning primitives shared by the detectors.
+// All comparisons against literals are case-insensitive; literals must be
+// written in lower case. Every function is linear in the bytes it touches.
+#ifndef FNGUARD_RUNTIME_DETECT_ASCII_SCAN_H_
+#define FNGUARD_RUNTIME_DETECT_ASCII_SCAN_H_
+
+#include <cstddef>
+#include <string_view>
+
+namespace fnguard::detect::scan {
+
+inline char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
+inline bool IsWordChar(char c) { return IsAlnum(c) || c == '_'; }
+inline bool IsHex(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+inline bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// True when `s` at `pos` starts with the lower-case literal `lit`.
+inline bool IAt(std::string_view s, size_t pos, std::string_view lit) {
+  if (pos > s.size() || s.size() - pos < lit.size()) return false;
+  for (size_t i = 0; i < lit.size(); ++i) {
+    if (Lower(s[pos + i]) != lit[i]) return false;
+  }
+  return true;
+}
+
+inline bool IEquals(std::string_view s, std::string_view lit) {
+  return s.size() == lit.size() && IAt(s, 0, lit);
+}
+
+inline bool IEndsWith(std::string_view s, std::string_view lit) {
+  return s.size() >= lit.size() && IAt(s, s.size() - lit.size(), lit);
+}
+
+// First position >= `from` where the lower-case literal `lit` occurs, or npos.
+// Cost is O(n * |lit|) in the worst case; callers use short literals.
+inline size_t IFind(std::string_view s, std::string_view lit, size_t from = 0) {
+  if (lit.empty()) return from <= s.size() ? from : std::string_view::npos;
+  const char first = lit[0];
+  for (size_t i = from; i + lit.size() <= s.size(); ++i) {
+    if (Lower(s[i]) == first && IAt(s, i, lit)) return i;
+  }
+  return std::string_view::npos;
+}
+
+inline bool IContains(std::string_view s, std::string_view lit) {
+  return IFind(s, lit) != std::string_view::npos;
+}
+
+inline size_t SkipSpaces(std::string_view s, size_t pos) {
+  while (pos < s.size() && IsSpace(s[pos])) ++pos;
+  return pos;
+}
+
+// The last name component of a field path such as "query.file",
+// "body.items[2].url" or "headers.x-template": "file", "url", "x-template".
+inline std::string_view LastPathName(std::string_view path) {
+  size_t end = path.size();
+  while (end > 0 && (path[end - 1] == ']' || IsDigit(path[end - 1]) || path[end - 1] == '[')) {
+    if (path[end - 1] == '[') { --end; break; }
+    --end;
+  }
+  size_t start = end;
+  while (start > 0 && path[start - 1] != '.' && path[start - 1] != '[' &&
+         path[start - 1] != '/') {
+    --start;
+  }
+  return path.substr(start, end - start);
+}
+
+}  // namespace fnguard::detect::scan
+
+#endif  // FNGUARD_RUNTIME_DETECT_ASCII_SCAN_H_

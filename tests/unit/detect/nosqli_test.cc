@@ -1,0 +1,89 @@
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/detect/detector.h"
+#include "tests/unit/detect/detector_cases.h"
+
+namespace fnguard::detect {
+namespace {
+
+using testing::Case;
+using testing::Detects;
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string r;
+  r.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) r += s;
+  return r;
+}
+
+TEST(NosqliTest, DetectsAttacks) {
+  const std::vector<std::string> attacks = {
+      "{\"$ne\": null}",
+      "{\"username\": {\"$gt\": \"\"}}",
+      "user[$regex]=^a",
+      "{$where: 'sleep(100)'}",
+      "'; return true; var x='",
+      "' && this.password.match(/.*/)//",
+      "1; sleep(5000)",
+      "db.users.find()",
+      "' || 'a'=='a",
+  };
+  for (const std::string& a : attacks) {
+    Case c;
+    c.value = a;
+    EXPECT_TRUE(Detects(NosqliDetector(), c)) << a;
+    c.location = event::Location::kBody;
+    c.path = "body.v";
+    EXPECT_TRUE(Detects(NosqliDetector(), c)) << a;
+  }
+}
+
+TEST(NosqliTest, IgnoresBenign) {
+  const std::vector<std::string> benign = {
+      "$100",
+      "$5.99 price",
+      "$HOME",
+      "Total: $1,299",
+      "a == b in math",
+      "return to sender",
+  };
+  for (const std::string& b : benign) {
+    Case c;
+    c.value = b;
+    Match m;
+    EXPECT_FALSE(Detects(NosqliDetector(), c, &m)) << b << " -> " << m.rule_id;
+    c.location = event::Location::kBody;
+    c.path = "body.text";
+    EXPECT_FALSE(Detects(NosqliDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
+TEST(NosqliTest, CompletesOnPathologicalInput) {
+  testing::RunsOnLargeInput(NosqliDetector(), std::string(1 << 20, '$'));
+  testing::RunsOnLargeInput(NosqliDetector(), Repeat("[$ne]", 1 << 17));
+  testing::RunsOnLargeInput(NosqliDetector(), Repeat("||==", 1 << 18));
+}
+
+TEST(NosqliTest, ReportsItsId) {
+  EXPECT_EQ(Get(NosqliDetector().id()).id(), NosqliDetector().id());
+}
+
+TEST(NosqliTest, OperatorKeysAndPaths) {
+  Case c;
+  c.value = "$ne";
+  c.is_key = true;
+  c.path = "body.password";
+  EXPECT_TRUE(Detects(NosqliDetector(), c));
+  c.value = "$ref";
+  EXPECT_FALSE(Detects(NosqliDetector(), c));
+  Case q;
+  q.value = "1";
+  q.path = "query.username[$ne]";
+  EXPECT_TRUE(Detects(NosqliDetector(), q));
+}
+
+
+}  // namespace
+}  // namespace fnguard::detect

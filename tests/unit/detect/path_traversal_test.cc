@@ -1,0 +1,102 @@
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/detect/detector.h"
+#include "tests/unit/detect/detector_cases.h"
+
+namespace fnguard::detect {
+namespace {
+
+using testing::Case;
+using testing::Detects;
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string r;
+  r.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) r += s;
+  return r;
+}
+
+TEST(PathTraversalTest, DetectsAttacks) {
+  const std::vector<std::string> attacks = {
+      "../../etc/passwd",
+      "..\\..\\windows\\win.ini",
+      "/static/../../../etc/shadow",
+      "....//....//etc/passwd",
+      "..;/..;/WEB-INF/web.xml",
+      "/etc/passwd",
+      "file:///etc/passwd",
+      "php://filter/convert.base64-encode/resource=index.php",
+      "zip://uploads/a.zip#shell.php",
+      "phar://uploads/x.jpg",
+      "/proc/self/environ",
+      "C:/Windows/System32/drivers/etc/hosts",
+      "../../../../.ssh/id_rsa",
+      "..0x2f..0x2fetc0x2fpasswd",
+      "../.aws/credentials",
+      ".htaccess",
+      "..%qf..%qf..%qfboot.ini",
+  };
+  for (const std::string& a : attacks) {
+    Case c;
+    c.value = a;
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << a;
+    c.location = event::Location::kBody;
+    c.path = "body.v";
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << a;
+  }
+}
+
+TEST(PathTraversalTest, IgnoresBenign) {
+  const std::vector<std::string> benign = {
+      "/home/user/docs/report.pdf",
+      "src/main.cc",
+      "C:\\Users\\me\\file.txt",
+      "https://example.com/a/b?c=d",
+      "2024/01/15",
+      "Wait...",
+      "version 1.2..3",
+      "see ../images/a.png for details",
+      "arn:aws:s3:::bucket/key/path",
+      "images/2024/cat.png",
+      "etc. passwords are secret",
+      "the boot in itself",
+  };
+  for (const std::string& b : benign) {
+    Case c;
+    c.value = b;
+    Match m;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c, &m)) << b << " -> " << m.rule_id;
+    c.location = event::Location::kBody;
+    c.path = "body.text";
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
+TEST(PathTraversalTest, CompletesOnPathologicalInput) {
+  testing::RunsOnLargeInput(PathTraversalDetector(), std::string(1 << 20, '.'));
+  testing::RunsOnLargeInput(PathTraversalDetector(), std::string(1 << 20, '/'));
+  testing::RunsOnLargeInput(PathTraversalDetector(), Repeat("../", 1 << 18));
+  testing::RunsOnLargeInput(PathTraversalDetector(), Repeat("%qf..", 1 << 18));
+}
+
+TEST(PathTraversalTest, ReportsItsId) {
+  EXPECT_EQ(Get(PathTraversalDetector().id()).id(), PathTraversalDetector().id());
+}
+
+TEST(PathTraversalTest, SingleClimbDependsOnLocation) {
+  Case c;
+  c.value = "/static/../app.js";
+  c.location = event::Location::kPath;
+  c.path = "path";
+  EXPECT_TRUE(Detects(PathTraversalDetector(), c));
+  c.value = "see ../app.js";
+  c.location = event::Location::kBody;
+  c.path = "body.text";
+  EXPECT_FALSE(Detects(PathTraversalDetector(), c));
+}
+
+
+}  // namespace
+}  // namespace fnguard::detect

@@ -1,0 +1,80 @@
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/detect/detector.h"
+#include "tests/unit/detect/detector_cases.h"
+
+namespace fnguard::detect {
+namespace {
+
+using testing::Case;
+using testing::Detects;
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string r;
+  r.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) r += s;
+  return r;
+}
+
+TEST(RfiTest, DetectsAttacks) {
+  const std::vector<std::string> attacks = {
+      "http://203.0.113.5/shell.txt?",
+      "https://evil.example/x.php?",
+      "http://198.51.100.2/backdoor.php",
+      "php://input",
+      "data://text/plain;base64,PD9waHAgcGhwaW5mbygpOz8+",
+      "expect://id",
+      "ftp://evil.example/a.txt?",
+  };
+  for (const std::string& a : attacks) {
+    Case c;
+    c.value = a;
+    EXPECT_TRUE(Detects(RfiDetector(), c)) << a;
+    c.location = event::Location::kBody;
+    c.path = "body.v";
+    EXPECT_TRUE(Detects(RfiDetector(), c)) << a;
+  }
+}
+
+TEST(RfiTest, IgnoresBenign) {
+  const std::vector<std::string> benign = {
+      "https://example.com/page?x=1",
+      "see https://docs.example.org/guide.html",
+      "http://example.com/",
+      "https://cdn.example.com/app.js",
+      "https://example.com/api/status.php",
+  };
+  for (const std::string& b : benign) {
+    Case c;
+    c.value = b;
+    Match m;
+    EXPECT_FALSE(Detects(RfiDetector(), c, &m)) << b << " -> " << m.rule_id;
+    c.location = event::Location::kBody;
+    c.path = "body.text";
+    EXPECT_FALSE(Detects(RfiDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
+TEST(RfiTest, CompletesOnPathologicalInput) {
+  testing::RunsOnLargeInput(RfiDetector(), std::string(1 << 20, ':'));
+  testing::RunsOnLargeInput(RfiDetector(), Repeat("http://", 1 << 17));
+}
+
+TEST(RfiTest, ReportsItsId) {
+  EXPECT_EQ(Get(RfiDetector().id()).id(), RfiDetector().id());
+}
+
+TEST(RfiTest, IncludeParameterWithScriptUrl) {
+  Case c;
+  c.value = "https://attacker.example/shell.php";
+  c.path = "query.page";
+  EXPECT_TRUE(Detects(RfiDetector(), c));
+  c.path = "query.homepage_link";
+  EXPECT_FALSE(Detects(RfiDetector(), c));
+}
+
+
+}  // namespace
+}  // namespace fnguard::detect

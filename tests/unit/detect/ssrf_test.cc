@@ -1,0 +1,104 @@
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/detect/detector.h"
+#include "tests/unit/detect/detector_cases.h"
+
+namespace fnguard::detect {
+namespace {
+
+using testing::Case;
+using testing::Detects;
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string r;
+  r.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) r += s;
+  return r;
+}
+
+TEST(SsrfTest, DetectsAttacks) {
+  const std::vector<std::string> attacks = {
+      "http://127.0.0.1/admin",
+      "http://2130706433/",
+      "http://0x7f000001/",
+      "http://0177.0.0.1/",
+      "http://127.1/",
+      "http://[::1]/",
+      "http://[::ffff:127.0.0.1]/",
+      "http://[0:0:0:0:0:ffff:7f00:1]/",
+      "http://0.0.0.0:8080/",
+      "http://localhost:3000/",
+      "http://app.localhost/",
+      "http://169.254.169.254/latest/meta-data/",
+      "http://0xa9fea9fe/",
+      "http://2852039166/",
+      "http://metadata.google.internal/computeMetadata/v1/",
+      "http://[fd00:ec2::254]/",
+      "http://100.100.100.200/",
+      "http://10.0.0.5/",
+      "http://172.16.3.4/",
+      "http://192.168.1.1/",
+      "http://100.64.0.1/",
+      "http://127.0.0.1.nip.io/",
+      "http://expected.example@127.0.0.1/",
+      "http://127.0.0.1#@expected.example/",
+      "gopher://example.com:25/_HELO",
+      "dict://example.com:11211/stat",
+      "https://example.com/?next=http://127.0.0.1/",
+      "http://\u2460\u2462\u2466.0.0.1/",
+  };
+  for (const std::string& a : attacks) {
+    Case c;
+    c.value = a;
+    EXPECT_TRUE(Detects(SsrfDetector(), c)) << a;
+    c.location = event::Location::kBody;
+    c.path = "body.v";
+    EXPECT_TRUE(Detects(SsrfDetector(), c)) << a;
+  }
+}
+
+TEST(SsrfTest, IgnoresBenign) {
+  const std::vector<std::string> benign = {
+      "https://example.com/",
+      "version 1.2.3.4",
+      "run it on localhost later",
+      "https://api.example.org/v1/items?a=1",
+      "http://pre-signed-url-for-response",
+      "127.0.0.1, 10.0.0.1",
+  };
+  for (const std::string& b : benign) {
+    Case c;
+    c.value = b;
+    Match m;
+    EXPECT_FALSE(Detects(SsrfDetector(), c, &m)) << b << " -> " << m.rule_id;
+    c.location = event::Location::kBody;
+    c.path = "body.text";
+    EXPECT_FALSE(Detects(SsrfDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
+TEST(SsrfTest, CompletesOnPathologicalInput) {
+  testing::RunsOnLargeInput(SsrfDetector(), std::string(1 << 20, ':'));
+  testing::RunsOnLargeInput(SsrfDetector(), Repeat("http://", 1 << 17));
+  testing::RunsOnLargeInput(SsrfDetector(), Repeat("://[", 1 << 18));
+}
+
+TEST(SsrfTest, ReportsItsId) {
+  EXPECT_EQ(Get(SsrfDetector().id()).id(), SsrfDetector().id());
+}
+
+TEST(SsrfTest, BareInternalHostInUrlField) {
+  Case c;
+  c.value = "169.254.169.254";
+  c.path = "query.callback_url";
+  EXPECT_TRUE(Detects(SsrfDetector(), c));
+  c.path = "headers.x-forwarded-for";
+  c.location = event::Location::kHeader;
+  EXPECT_FALSE(Detects(SsrfDetector(), c));
+}
+
+
+}  // namespace
+}  // namespace fnguard::detect

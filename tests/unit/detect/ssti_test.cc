@@ -1,0 +1,89 @@
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/detect/detector.h"
+#include "tests/unit/detect/detector_cases.h"
+
+namespace fnguard::detect {
+namespace {
+
+using testing::Case;
+using testing::Detects;
+
+std::string Repeat(const std::string& s, size_t n) {
+  std::string r;
+  r.reserve(s.size() * n);
+  for (size_t i = 0; i < n; ++i) r += s;
+  return r;
+}
+
+TEST(SstiTest, DetectsAttacks) {
+  const std::vector<std::string> attacks = {
+      "{{7*7}}",
+      "{{ config }}",
+      "{{self.__init__.__globals__}}",
+      "{{''.__class__.__mro__[1]}}",
+      "${7*7}",
+      "#{7*7}",
+      "*{T(java.lang.Runtime).getRuntime()}",
+      "<%= 7*7 %>",
+      "#set($x = 1)",
+      "{% import os %}",
+      "{{request.application.__globals__}}",
+      "<#assign ex=\"freemarker.template.utility.Execute\"?new()>",
+      "$class.inspect(\"java.lang.Runtime\")",
+      "{php}echo 1;{/php}",
+      "[[${7*7}]]",
+      "{{ x|attr('__class__') }}",
+      "{{#with \"s\" as |string|}}{{/with}}",
+      "{{=7*7}}",
+  };
+  for (const std::string& a : attacks) {
+    Case c;
+    c.value = a;
+    EXPECT_TRUE(Detects(SstiDetector(), c)) << a;
+    c.location = event::Location::kBody;
+    c.path = "body.v";
+    EXPECT_TRUE(Detects(SstiDetector(), c)) << a;
+  }
+}
+
+TEST(SstiTest, IgnoresBenign) {
+  const std::vector<std::string> benign = {
+      "{{name}}",
+      "Hello {{ user.first_name }}",
+      "${HOME}",
+      "$100",
+      "{\"a\":1}",
+      "p{color:red}",
+      "{{ title|upper }}",
+      "[[\"2020-01-01\",\"2020-02-01\"]]",
+      "${user.id}",
+      "Price: $5.99",
+  };
+  for (const std::string& b : benign) {
+    Case c;
+    c.value = b;
+    Match m;
+    EXPECT_FALSE(Detects(SstiDetector(), c, &m)) << b << " -> " << m.rule_id;
+    c.location = event::Location::kBody;
+    c.path = "body.text";
+    EXPECT_FALSE(Detects(SstiDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
+TEST(SstiTest, CompletesOnPathologicalInput) {
+  testing::RunsOnLargeInput(SstiDetector(), std::string(1 << 20, '{'));
+  testing::RunsOnLargeInput(SstiDetector(), Repeat("{{", 1 << 19));
+  testing::RunsOnLargeInput(SstiDetector(), Repeat("${", 1 << 19));
+  testing::RunsOnLargeInput(SstiDetector(), Repeat("<%", 1 << 19));
+}
+
+TEST(SstiTest, ReportsItsId) {
+  EXPECT_EQ(Get(SstiDetector().id()).id(), SstiDetector().id());
+}
+
+
+}  // namespace
+}  // namespace fnguard::detect
