@@ -13,6 +13,7 @@ PACKAGES=(
   libcpp-httplib-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 ca-certificates
+  libmodsecurity-dev modsecurity-crs
 )
 
 missing=()

@@ -1,50 +1,36 @@
 // fnguard bench: time the inspection pipeline per event.
-//   fnguard bench [--events DIR] [--iterations N] [--format text|json] [--vs modsecurity]
+//   fnguard bench [--events DIR | --body-bytes N] [--iterations N] [--format text|json]
+//                 [--vs modsecurity]
 // Without --events, a typical HTTP API request (query, headers, small JSON
-// body) is used. Prints per-event latency percentiles. Exit 0; 2 on bad input.
+// body) is used; --body-bytes N uses one request with an N-byte benign JSON
+// body instead (throughput on large bodies). Prints per-event latency percentiles and init time. With
+// --vs modsecurity the same events also run, in the same process right after
+// fnguard's run, through libmodsecurity + OWASP CRS (paranoia level 1; see
+// wrappers/cli/modsecurity_engine.h), each event rebuilt as the HTTP request
+// a web server would hand it; the ratios are ModSecurity / fnguard.
+// Exit 0; 2 on bad input or when the comparison is not available.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <optional>
 
 #include "runtime/core/json.h"
 #include "runtime/engine/engine.h"
+#include "wrappers/cli/bench_events.h"
 #include "wrappers/cli/cli.h"
-#include "wrappers/cli/eval_events.h"
+#include "wrappers/cli/event_request.h"
+#ifdef FNGUARD_HAVE_MODSECURITY
+#include "wrappers/cli/modsecurity_engine.h"
+#endif
 
 namespace fnguard::cli {
 namespace {
 
 constexpr const char* kBenchUsage =
-    "usage: fnguard bench [--events DIR] [--iterations N] [--policy P] [--format text|json]\n"
-    "                     [--vs modsecurity]\n";
-
-std::string TypicalEvent() {
-  RequestLine req;
-  req.method = "POST";
-  req.uri = "/v1/orders?customer=4711&currency=EUR&include=items,shipping&page=2";
-  req.headers = {
-      {"accept", "application/json, text/plain, */*"},
-      {"accept-encoding", "gzip, deflate, br"},
-      {"accept-language", "en-US,en;q=0.9,de;q=0.8"},
-      {"authorization", "Bearer 3f1c9a7e5b2d4c6e8a0b1c2d3e4f5a6b"},
-      {"content-type", "application/json"},
-      {"cookie", "session=8f2a1c; theme=dark; consent=analytics"},
-      {"host", "api.shop.example.com"},
-      {"origin", "https://shop.example.com"},
-      {"referer", "https://shop.example.com/checkout?step=2"},
-      {"sec-ch-ua", "\"Chromium\";v=\"118\", \"Google Chrome\";v=\"118\", \"Not=A?Brand\";v=\"99\""},
-      {"user-agent",
-       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-       "Chrome/118.0.0.0 Safari/537.36"},
-      {"x-forwarded-for", "198.51.100.23"},
-  };
-  req.body =
-      R"({"customer":{"name":"Siobhán O'Brien","email":"siobhan.obrien@example.com","phone":"+353 1 555 0100"},)"
-      R"("items":[{"sku":"BK-1049","qty":2,"note":"gift wrap, please!"},{"sku":"MG-77","qty":1}],)"
-      R"("shipping":{"street":"12 Grafton St.","city":"Dublin","zip":"D02 X285"},"coupon":"AUTUMN-15%"})";
-  return BuildRequestEvent(req);
-}
+    "usage: fnguard bench [--events DIR | --body-bytes N] [--iterations N] [--policy P]\n"
+    "                     [--format text|json] [--vs modsecurity]\n";
 
 uint64_t Pct(std::vector<uint64_t> v, double p) {
   if (v.empty()) return 0;
@@ -53,10 +39,127 @@ uint64_t Pct(std::vector<uint64_t> v, double p) {
   return v[k];
 }
 
+using Clock = std::chrono::steady_clock;
+
+double MillisSince(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+// One engine's run over the event set.
+struct RunStats {
+  size_t events = 0;
+  size_t samples = 0;
+  uint64_t p50_ns = 0, p99_ns = 0;
+  double mean_ns = 0, events_per_s = 0, mb_per_s = 0;
+  double init_ms = 0;
+  uint64_t flagged = 0;  // events the engine flagged (first round)
+  uint64_t timed_out = 0;  // fnguard: inspections cut short by the policy's time budget
+};
+
+// Times `inspect(i)` (returns whether event i was flagged) for every event,
+// `iterations` times, after a warmup whose first round counts flags.
+// `bytes[i]` is event i's size for the MB/s figure.
+template <typename InspectFn>
+RunStats Measure(const std::vector<size_t>& bytes, int iterations, InspectFn&& inspect) {
+  RunStats st;
+  st.events = bytes.size();
+  const int warmup = std::clamp(iterations / 10, 1, 50);
+  for (int round = 0; round < warmup; ++round) {
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      const bool flagged = inspect(i);
+      if (round == 0 && flagged) ++st.flagged;
+    }
+  }
+  std::vector<uint64_t> samples;
+  samples.reserve(static_cast<size_t>(iterations) * bytes.size());
+  uint64_t total_bytes = 0;
+  const auto wall0 = Clock::now();
+  for (int round = 0; round < iterations; ++round) {
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      const auto t0 = Clock::now();
+      (void)inspect(i);
+      const auto t1 = Clock::now();
+      samples.push_back(static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()));
+      total_bytes += bytes[i];
+    }
+  }
+  const double wall_s = std::chrono::duration<double>(Clock::now() - wall0).count();
+  st.samples = samples.size();
+  st.p50_ns = Pct(samples, 0.50);
+  st.p99_ns = Pct(samples, 0.99);
+  double sum = 0;
+  for (uint64_t s : samples) sum += static_cast<double>(s);
+  st.mean_ns = samples.empty() ? 0 : sum / static_cast<double>(samples.size());
+  st.events_per_s = wall_s > 0 ? static_cast<double>(samples.size()) / wall_s : 0;
+  st.mb_per_s = wall_s > 0 ? static_cast<double>(total_bytes) / wall_s / 1e6 : 0;
+  return st;
+}
+
+void WriteStats(json::Writer& w, const RunStats& st) {
+  w.Field("events", static_cast<uint64_t>(st.events));
+  w.Field("samples", static_cast<uint64_t>(st.samples));
+  w.Field("p50_ns", st.p50_ns).Field("p99_ns", st.p99_ns);
+  w.Key("mean_ns").Double(st.mean_ns);
+  w.Key("events_per_s").Double(st.events_per_s);
+  w.Key("mb_per_s").Double(st.mb_per_s);
+  w.Key("init_ms").Double(st.init_ms);
+  w.Field("flagged", st.flagged);
+}
+
+void PrintStats(const RunStats& st) {
+  std::printf("  per event: p50 %.2f us, p99 %.2f us, mean %.2f us\n",
+              static_cast<double>(st.p50_ns) / 1e3, static_cast<double>(st.p99_ns) / 1e3,
+              st.mean_ns / 1e3);
+  std::printf("  throughput: %.0f events/s, %.1f MB/s\n", st.events_per_s, st.mb_per_s);
+  std::printf("  init: %.3f ms; flagged %llu of %zu events\n", st.init_ms,
+              static_cast<unsigned long long>(st.flagged), st.events);
+}
+
+#ifdef FNGUARD_HAVE_MODSECURITY
+double Ratio(double num, double den) { return den > 0 ? num / den : 0; }
+
+struct ModSecurityRun {
+  RunStats stats;
+  std::string version;
+  int rules = 0;
+  std::map<std::string, uint64_t> request_sources;
+};
+
+absl::StatusOr<ModSecurityRun> RunModSecurity(
+    const std::vector<std::pair<std::string, std::string>>& events,
+    const std::vector<size_t>& bytes, int iterations) {
+  // Rebuilding the HTTP requests is the web server's work, not the WAF's:
+  // done once, outside the timed region.
+  ModSecurityRun run;
+  std::vector<HttpRequest> requests;
+  requests.reserve(events.size());
+  for (const auto& [name, ev] : events) {
+    auto req = HttpRequestFromEvent(ev);
+    if (!req.ok()) {
+      return absl::InvalidArgumentError(name + ": " + std::string(req.status().message()));
+    }
+    ++run.request_sources[std::string(RequestSourceName(req->source))];
+    requests.push_back(std::move(req->request));
+  }
+  const auto t0 = Clock::now();
+  auto engine = ModSecurityEngine::Create(ModSecurityOptions{});
+  const double init_ms = MillisSince(t0);
+  if (!engine.ok()) return engine.status();
+  run.version = (*engine)->version();
+  run.rules = (*engine)->rule_count();
+  run.stats = Measure(bytes, iterations,
+                      [&](size_t i) { return (*engine)->Evaluate(requests[i]).intervened; });
+  run.stats.init_ms = init_ms;
+  return run;
+}
+#endif
+
 }  // namespace
 
 int BenchCommand(const Args& args) {
-  ArgParser ap({"--events", "--iterations", "--format", "--policy", "--vs"}, {"--help"});
+  ArgParser ap({"--events", "--iterations", "--format", "--policy", "--vs", "--body-bytes"},
+               {"--help"});
   if (!ap.Parse(args)) {
     std::fprintf(stderr, "fnguard bench: %s\n%s", ap.error().c_str(), kBenchUsage);
     return kExitBadInput;
@@ -65,12 +168,21 @@ int BenchCommand(const Args& args) {
     std::fputs(kBenchUsage, stdout);
     return kExitOk;
   }
+  const bool vs_modsecurity = ap.Get("--vs").has_value();
   if (auto vs = ap.Get("--vs")) {
+#ifdef FNGUARD_HAVE_MODSECURITY
+    if (*vs != "modsecurity") {
+      std::fprintf(stderr, "fnguard bench: --vs %s: the only comparison is 'modsecurity'\n",
+                   vs->c_str());
+      return kExitBadInput;
+    }
+#else
     std::fprintf(stderr,
                  "fnguard bench: --vs %s: this build has no ModSecurity comparison "
                  "(libmodsecurity was not found at build time)\n",
                  vs->c_str());
     return kExitBadInput;
+#endif
   }
   int iterations = 2000;
   if (auto it = ap.Get("--iterations")) {
@@ -85,9 +197,12 @@ int BenchCommand(const Args& args) {
     }
   }
   const std::string format = ap.Get("--format").value_or("text");
-  auto pol = PolicyFromFlagOrEnv(ap.Get("--policy"));
-  if (!pol.ok()) {
-    std::fprintf(stderr, "fnguard bench: %s\n", std::string(pol.status().message()).c_str());
+  if (format != "text" && format != "json") {
+    std::fprintf(stderr, "fnguard bench: --format must be text or json\n");
+    return kExitBadInput;
+  }
+  if (ap.Has("--events") && ap.Has("--body-bytes")) {
+    std::fprintf(stderr, "fnguard bench: --events and --body-bytes exclude each other\n");
     return kExitBadInput;
   }
   std::vector<std::pair<std::string, std::string>> events;
@@ -114,54 +229,103 @@ int BenchCommand(const Args& args) {
       std::fprintf(stderr, "fnguard bench: no .json events in %s\n", dir->c_str());
       return kExitBadInput;
     }
-  } else {
-    events.emplace_back("typical-http-api-post", TypicalEvent());
-  }
-
-  engine::Inspector inspector(*pol);
-  using Clock = std::chrono::steady_clock;
-  // Warm up buffers and caches.
-  for (int i = 0; i < 50; ++i) {
-    for (const auto& [name, ev] : events) (void)inspector.Inspect(ev);
-  }
-  std::vector<uint64_t> samples;
-  samples.reserve(static_cast<size_t>(iterations) * events.size());
-  uint64_t bytes = 0;
-  const auto wall0 = Clock::now();
-  for (int i = 0; i < iterations; ++i) {
-    for (const auto& [name, ev] : events) {
-      const auto t0 = Clock::now();
-      Verdict v = inspector.Inspect(ev);
-      const auto t1 = Clock::now();
-      samples.push_back(static_cast<uint64_t>(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()));
-      bytes += ev.size();
+  } else if (auto body_bytes = ap.Get("--body-bytes")) {
+    long long n = -1;
+    try {
+      n = std::stoll(*body_bytes);
+    } catch (...) {
+      n = -1;
     }
+    if (n <= 0 || n > 6 * 1024 * 1024) {
+      std::fprintf(stderr, "fnguard bench: --body-bytes must be 1..6291456 (Lambda's payload cap)\n");
+      return kExitBadInput;
+    }
+    events.emplace_back("large-json-body", LargeJsonBodyEvent(static_cast<size_t>(n)));
+  } else {
+    events.emplace_back("typical-http-api-post", TypicalHttpApiEvent());
   }
-  const double wall_s = std::chrono::duration<double>(Clock::now() - wall0).count();
-  const uint64_t p50 = Pct(samples, 0.50), p99 = Pct(samples, 0.99);
-  double mean = 0;
-  for (uint64_t s : samples) mean += static_cast<double>(s);
-  mean /= static_cast<double>(samples.size());
+  std::vector<size_t> bytes;
+  for (const auto& [name, ev] : events) bytes.push_back(ev.size());
+
+  // fnguard's init: loading the policy and building the inspection context.
+  const auto init0 = Clock::now();
+  auto pol = PolicyFromFlagOrEnv(ap.Get("--policy"));
+  if (!pol.ok()) {
+    std::fprintf(stderr, "fnguard bench: %s\n", std::string(pol.status().message()).c_str());
+    return kExitBadInput;
+  }
+  engine::Inspector inspector(*pol);
+  const double fnguard_init_ms = MillisSince(init0);
+  uint64_t timed_out = 0;
+  RunStats fn = Measure(bytes, iterations, [&](size_t i) {
+    Verdict v = inspector.Inspect(events[i].second);
+    if (v.timed_out) ++timed_out;
+    return !v.findings.empty();
+  });
+  fn.init_ms = fnguard_init_ms;
+  fn.timed_out = timed_out;
+
+#ifdef FNGUARD_HAVE_MODSECURITY
+  std::optional<ModSecurityRun> ms;
+  if (vs_modsecurity) {
+    auto run = RunModSecurity(events, bytes, iterations);
+    if (!run.ok()) {
+      std::fprintf(stderr, "fnguard bench: --vs modsecurity: %s\n",
+                   std::string(run.status().message()).c_str());
+      return kExitBadInput;
+    }
+    ms = *std::move(run);
+  }
+#else
+  (void)vs_modsecurity;
+#endif
+
   if (format == "json") {
     json::Writer w;
     w.BeginObject();
     w.Key("fnguard").BeginObject();
-    w.Field("events", static_cast<uint64_t>(events.size()));
-    w.Field("samples", static_cast<uint64_t>(samples.size()));
-    w.Field("p50_ns", p50).Field("p99_ns", p99);
-    w.Key("mean_ns").Double(mean);
-    w.Key("events_per_s").Double(static_cast<double>(samples.size()) / wall_s);
-    w.Key("mb_per_s").Double(static_cast<double>(bytes) / wall_s / 1e6);
+    WriteStats(w, fn);
+    w.Field("timed_out", fn.timed_out);
     w.EndObject();
+#ifdef FNGUARD_HAVE_MODSECURITY
+    if (ms.has_value()) {
+      w.Key("modsecurity").BeginObject();
+      WriteStats(w, ms->stats);
+      w.Field("version", ms->version);
+      w.Field("rules", static_cast<int64_t>(ms->rules));
+      w.Field("paranoia_level", int64_t{1});
+      w.Key("requests").BeginObject();
+      for (const auto& [source, n] : ms->request_sources) w.Field(source, n);
+      w.EndObject();
+      w.EndObject();
+      w.Key("ratio").BeginObject();
+      w.Key("p50").Double(Ratio(static_cast<double>(ms->stats.p50_ns), static_cast<double>(fn.p50_ns)));
+      w.Key("p99").Double(Ratio(static_cast<double>(ms->stats.p99_ns), static_cast<double>(fn.p99_ns)));
+      w.Key("mean").Double(Ratio(ms->stats.mean_ns, fn.mean_ns));
+      w.Key("init").Double(Ratio(ms->stats.init_ms, fn.init_ms));
+      w.EndObject();
+    }
+#endif
     w.EndObject();
     std::printf("%s\n", w.str().c_str());
   } else {
     std::printf("fnguard: %zu events x %d iterations\n", events.size(), iterations);
-    std::printf("  per event: p50 %.2f us, p99 %.2f us, mean %.2f us\n", static_cast<double>(p50) / 1e3,
-                static_cast<double>(p99) / 1e3, mean / 1e3);
-    std::printf("  throughput: %.0f events/s, %.1f MB/s\n", static_cast<double>(samples.size()) / wall_s,
-                static_cast<double>(bytes) / wall_s / 1e6);
+    PrintStats(fn);
+    if (fn.timed_out > 0) {
+      std::printf("  %llu inspections (warmup included) ran out of the policy's time budget\n",
+                  static_cast<unsigned long long>(fn.timed_out));
+    }
+#ifdef FNGUARD_HAVE_MODSECURITY
+    if (ms.has_value()) {
+      std::printf("%s + OWASP CRS (%d rules, paranoia level 1): same events\n", ms->version.c_str(),
+                  ms->rules);
+      PrintStats(ms->stats);
+      std::printf("ratio modsecurity/fnguard: p50 %.1fx, p99 %.1fx, mean %.1fx, init %.1fx\n",
+                  Ratio(static_cast<double>(ms->stats.p50_ns), static_cast<double>(fn.p50_ns)),
+                  Ratio(static_cast<double>(ms->stats.p99_ns), static_cast<double>(fn.p99_ns)),
+                  Ratio(ms->stats.mean_ns, fn.mean_ns), Ratio(ms->stats.init_ms, fn.init_ms));
+    }
+#endif
   }
   return kExitOk;
 }

@@ -7,6 +7,10 @@
 // "body" (and "label"). Label "benign" is benign; every other label is an
 // attack. recall = flagged attacks / attacks; false_positive_rate = flagged
 // benign / benign. Exit 0; 2 when the input cannot be read or flags are bad.
+// --engine modsecurity runs the same events through libmodsecurity + OWASP
+// CRS paranoia level 1 instead (flagged = ModSecurity intervened), so that
+// detection can be compared on the same data; exit 2 when this build has no
+// libmodsecurity.
 #include <simdjson.h>
 
 #include <algorithm>
@@ -19,15 +23,20 @@
 #include "runtime/engine/engine.h"
 #include "wrappers/cli/cli.h"
 #include "wrappers/cli/eval_events.h"
+#include "wrappers/cli/event_request.h"
+#ifdef FNGUARD_HAVE_MODSECURITY
+#include "wrappers/cli/modsecurity_engine.h"
+#endif
 
 namespace fnguard::cli {
 namespace {
 
 constexpr const char* kEvalUsage =
     "usage: fnguard eval --input F.jsonl [--embed raw|query|json-body|header] [--policy P]\n"
-    "                    [--report OUT.jsonl]\n"
+    "                    [--report OUT.jsonl] [--engine fnguard|modsecurity]\n"
     "Runs each labeled line through the pipeline and prints one JSON summary.\n"
-    "--report writes one line per input: {\"id\",\"label\",\"flagged\",\"detector\",\"rule_id\"}.\n";
+    "--report writes one line per input: {\"id\",\"label\",\"flagged\",\"detector\",\"rule_id\"}.\n"
+    "--engine modsecurity evaluates with ModSecurity + OWASP CRS (paranoia level 1) instead.\n";
 
 struct Counts {
   uint64_t n = 0;
@@ -76,7 +85,7 @@ std::string_view StringOr(simdjson::dom::element el, std::string_view key, std::
 }  // namespace
 
 int EvalCommand(const Args& args) {
-  ArgParser ap({"--input", "--embed", "--policy", "--report"}, {"--help"});
+  ArgParser ap({"--input", "--embed", "--policy", "--report", "--engine"}, {"--help"});
   if (!ap.Parse(args)) {
     std::fprintf(stderr, "fnguard eval: %s\n%s", ap.error().c_str(), kEvalUsage);
     return kExitBadInput;
@@ -101,6 +110,32 @@ int EvalCommand(const Args& args) {
                  embed_name.c_str());
     return kExitBadInput;
   }
+  const std::string engine_name = ap.Get("--engine").value_or("fnguard");
+  if (engine_name != "fnguard" && engine_name != "modsecurity") {
+    std::fprintf(stderr, "fnguard eval: --engine must be fnguard or modsecurity, not '%s'\n",
+                 engine_name.c_str());
+    return kExitBadInput;
+  }
+  const bool use_modsecurity = engine_name == "modsecurity";
+#ifdef FNGUARD_HAVE_MODSECURITY
+  std::unique_ptr<ModSecurityEngine> modsecurity;
+  if (use_modsecurity) {
+    auto created = ModSecurityEngine::Create(ModSecurityOptions{});
+    if (!created.ok()) {
+      std::fprintf(stderr, "fnguard eval: --engine modsecurity: %s\n",
+                   std::string(created.status().message()).c_str());
+      return kExitBadInput;
+    }
+    modsecurity = *std::move(created);
+  }
+#else
+  if (use_modsecurity) {
+    std::fprintf(stderr,
+                 "fnguard eval: --engine modsecurity: this build has no ModSecurity comparison "
+                 "(libmodsecurity was not found at build time)\n");
+    return kExitBadInput;
+  }
+#endif
   auto pol = PolicyFromFlagOrEnv(ap.Get("--policy"));
   if (!pol.ok()) {
     std::fprintf(stderr, "fnguard eval: %s\n", std::string(pol.status().message()).c_str());
@@ -130,6 +165,34 @@ int EvalCommand(const Args& args) {
   std::string line, bytes, event;
   size_t line_no = 0;
   using Clock = std::chrono::steady_clock;
+  HttpRequest http_request;
+  // The request a web server would have handed ModSecurity for `ev`.
+  auto RequestOf = [&](const std::string& ev, HttpRequest* out) {
+    auto converted = HttpRequestFromEvent(ev);
+    if (!converted.ok()) {
+      std::fprintf(stderr, "fnguard eval: %s:%zu: %s\n", input->c_str(), line_no,
+                   std::string(converted.status().message()).c_str());
+      return false;
+    }
+    *out = std::move(converted->request);
+    return true;
+  };
+  // ModSecurity's decision as a verdict: one finding when it intervened,
+  // named after the CRS attack tag and rule of the first attack rule that
+  // matched.
+  auto ModSecurityVerdict = [&](const HttpRequest& request) {
+    Verdict verdict;
+#ifdef FNGUARD_HAVE_MODSECURITY
+    ModSecurityResult r = modsecurity->Evaluate(request);
+    if (r.intervened) {
+      Finding f;
+      f.detector = r.attack.empty() ? "modsecurity" : "crs-" + r.attack;
+      f.rule_id = r.rule_id.empty() ? "status-" + std::to_string(r.status) : r.rule_id;
+      verdict.findings.push_back(std::move(f));
+    }
+#endif
+    return verdict;
+  };
 
   while (std::getline(in, line)) {
     ++line_no;
@@ -194,8 +257,17 @@ int EvalCommand(const Args& args) {
         }
       }
       event = BuildRequestEvent(req);
-      t0 = Clock::now();
-      v = inspector.Inspect(event);
+      if (use_modsecurity) {
+        if (!RequestOf(event, &http_request)) {
+          ++errors;
+          continue;
+        }
+        t0 = Clock::now();
+        v = ModSecurityVerdict(http_request);
+      } else {
+        t0 = Clock::now();
+        v = inspector.Inspect(event);
+      }
     } else {
       // Rows whose decoded bytes are not UTF-8 carry them in payload_b64; the
       // bare-value mode inspects those exact bytes, the event modes embed the
@@ -206,7 +278,24 @@ int EvalCommand(const Args& args) {
           Base64Decode(b64, &bytes)) {
         value = bytes;
       }
-      if (embed == Embed::kRaw) {
+      if (use_modsecurity) {
+        // A bare value reaches ModSecurity as the query parameter q.
+        if (embed == Embed::kRaw) {
+          http_request = HttpRequest{};
+          http_request.uri = "/items?q=" + UrlEncode(value);
+          http_request.headers = {{"host", "evalapi.execute-api.us-east-1.amazonaws.com"},
+                                  {"accept", "application/json"},
+                                  {"user-agent", "fnguard-eval/1.0"}};
+        } else {
+          event = BuildEmbeddedEvent(embed, payload);
+          if (!RequestOf(event, &http_request)) {
+            ++errors;
+            continue;
+          }
+        }
+        t0 = Clock::now();
+        v = ModSecurityVerdict(http_request);
+      } else if (embed == Embed::kRaw) {
         t0 = Clock::now();
         v = inspector.InspectValue(value, event::Location::kQuery, "query.q");
       } else {
@@ -267,6 +356,7 @@ int EvalCommand(const Args& args) {
   w.Field("p99", Percentile(latencies, 0.99));
   w.EndObject();
   w.Field("embed", embed_name);
+  w.Field("engine", engine_name);
   w.Field("errors", errors);
   w.Key("by_source").BeginObject();
   for (const auto& [key, c] : by_source) {

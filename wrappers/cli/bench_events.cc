@@ -1,0 +1,78 @@
+#include "wrappers/cli/bench_events.h"
+
+#include "wrappers/cli/eval_events.h"
+
+namespace fnguard::cli {
+namespace {
+
+RequestLine TypicalRequest() {
+  RequestLine req;
+  req.method = "POST";
+  req.uri = "/v1/orders?customer=4711&currency=EUR&include=items,shipping&page=2";
+  req.headers = {
+      {"accept", "application/json, text/plain, */*"},
+      {"accept-encoding", "gzip, deflate, br"},
+      {"accept-language", "en-US,en;q=0.9,de;q=0.8"},
+      {"authorization", "Bearer 3f1c9a7e5b2d4c6e8a0b1c2d3e4f5a6b"},
+      {"content-type", "application/json"},
+      {"cookie", "session=8f2a1c; theme=dark; consent=analytics"},
+      {"host", "api.shop.example.com"},
+      {"origin", "https://shop.example.com"},
+      {"referer", "https://shop.example.com/checkout?step=2"},
+      {"sec-ch-ua", "\"Chromium\";v=\"118\", \"Google Chrome\";v=\"118\", \"Not=A?Brand\";v=\"99\""},
+      {"user-agent",
+       "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+       "Chrome/118.0.0.0 Safari/537.36"},
+      {"x-forwarded-for", "198.51.100.23"},
+  };
+  return req;
+}
+
+}  // namespace
+
+std::string TypicalHttpApiEvent() {
+  RequestLine req = TypicalRequest();
+  req.body =
+      R"({"customer":{"name":"Siobhán O'Brien","email":"siobhan.obrien@example.com","phone":"+353 1 555 0100"},)"
+      R"("items":[{"sku":"BK-1049","qty":2,"note":"gift wrap, please!"},{"sku":"MG-77","qty":1}],)"
+      R"("shipping":{"street":"12 Grafton St.","city":"Dublin","zip":"D02 X285"},"coupon":"AUTUMN-15%"})";
+  return BuildRequestEvent(req);
+}
+
+std::string LargeBenignJson(size_t approx_bytes) {
+  static constexpr const char* kNames[] = {"Harbour Lantern", "Linen Throw", "Oak Side Table",
+                                           "Müller's Tea Set", "Ceramic Mug (2-pack)",
+                                           "Garden Hose 25 m", "Zoë's Recipe Book"};
+  static constexpr const char* kSentences[] = {
+      "Hand-finished in small batches, so no two pieces are exactly alike. ",
+      "Measures 32 x 18 cm; weighs about 1.2 kg without the base. ",
+      "Wipe clean with a damp cloth - don't use bleach or abrasive pads! ",
+      "Our customers' favourite for 3 years running (4.8/5 from 1,204 reviews). ",
+      "Ships within 2-3 working days; free returns within 30 days & 100% refund. ",
+      "Pairs well with the matching coasters, sold separately at 20% off. ",
+      "Made from recycled materials where possible: see our sustainability page. ",
+      "Not suitable for children under 3 years: contains small parts. "};
+  std::string json = "{\"catalog\":\"autumn\",\"products\":[";
+  for (size_t i = 0; json.size() < approx_bytes; ++i) {
+    if (i > 0) json.push_back(',');
+    std::string description;
+    for (size_t k = 0; description.size() < 1400; ++k) description += kSentences[(i + k * 3) % 8];
+    json += "{\"id\":" + std::to_string(100000 + i) + ",\"sku\":\"SKU-" +
+            std::to_string(i % 977) + "-" + std::to_string(i % 13) + "\",\"name\":\"" +
+            kNames[i % 7] + "\",\"price\":" + std::to_string(10 + i % 90) + "." +
+            std::to_string(i % 10) + "9,\"currency\":\"EUR\",\"in_stock\":" +
+            (i % 3 == 0 ? "true" : "false") + ",\"tags\":[\"home\",\"gift\",\"autumn-" +
+            std::to_string(i % 5) + "\"],\"description\":\"" + description + "\"}";
+  }
+  json += "]}";
+  return json;
+}
+
+std::string LargeJsonBodyEvent(size_t approx_bytes) {
+  RequestLine req = TypicalRequest();
+  req.uri = "/v1/orders/import";
+  req.body = LargeBenignJson(approx_bytes);
+  return BuildRequestEvent(req);
+}
+
+}  // namespace fnguard::cli

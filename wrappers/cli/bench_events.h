@@ -1,0 +1,29 @@
+// The synthetic events `fnguard bench` and the benchmark suite
+// (tests/bench) time: a typical HTTP API request and one with a large benign
+// JSON body. Both are HTTP API (payload 2.0) events as API Gateway delivers
+// them.
+#ifndef FNGUARD_WRAPPERS_CLI_BENCH_EVENTS_H_
+#define FNGUARD_WRAPPERS_CLI_BENCH_EVENTS_H_
+
+#include <cstddef>
+#include <string>
+
+namespace fnguard::cli {
+
+// A POST with a query string, twelve browser-like headers (cookies among
+// them) and a ~330-byte JSON order body: benign, with the punctuation real
+// traffic has (apostrophes, '%', '+', '/').
+std::string TypicalHttpApiEvent();
+
+// The benign JSON document used as the large body: a product catalog whose
+// records (~1.6 KB, ten fields, a prose description with ordinary
+// punctuation) keep a 1 MB body under the decoder's 10,000-field limit.
+// `approx_bytes` long within one record.
+std::string LargeBenignJson(size_t approx_bytes);
+
+// A POST whose body is LargeBenignJson(approx_bytes).
+std::string LargeJsonBodyEvent(size_t approx_bytes);
+
+}  // namespace fnguard::cli
+
+#endif  // FNGUARD_WRAPPERS_CLI_BENCH_EVENTS_H_
