@@ -18,5 +18,8 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/fnguardConfigVersio
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/fnguardConfig.cmake ${CMAKE_CURRENT_BINARY_DIR}/fnguardConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/fnguard)
 
+# Path from <libdir>/pkgconfig back to the prefix, for a relocatable .pc file.
+file(RELATIVE_PATH FNGUARD_PC_TO_PREFIX /${CMAKE_INSTALL_LIBDIR}/pkgconfig /)
+string(REGEX REPLACE "/$" "" FNGUARD_PC_TO_PREFIX "${FNGUARD_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/fnguard.pc.in ${CMAKE_CURRENT_BINARY_DIR}/fnguard.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/fnguard.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -165,6 +165,10 @@ Verdict Inspector::Inspect(std::string_view event, absl::Status* decode_status) 
   }
   for (const event::LimitFinding& lf : decoded_.limit_findings) {
     if (verdict.findings.size() >= kMaxFindings) break;
+    // A body marked base64 that does not decode is inspected as text instead;
+    // the client cannot set isBase64Encoded (the AWS front end does), so the
+    // mismatch itself is no evidence of an attack.
+    if (lf.limit == "body_encoding") continue;
     verdict.findings.push_back(MakeLimitFinding(lf));
   }
 

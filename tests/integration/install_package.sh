@@ -10,11 +10,13 @@ trap 'rm -rf "$TMP"' EXIT
 PREFIX="$TMP/prefix"
 cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
 
-LIB=$(ls "$PREFIX"/lib*/libfnguard.so* "$PREFIX"/lib/*/libfnguard.so* 2>/dev/null | head -1)
+LIB=$(find "$PREFIX" -name "libfnguard.so*" -type f | head -1)
 test -n "$LIB"
-# Every exported C++ symbol lives in namespace fnguard.
-leaked=$(nm -D --defined-only -C "$LIB" | awk '$2 ~ /[TWVBDR]/ {sub(/^[^ ]+ [^ ]+ /, ""); print}' \
-  | grep -v -E '^fnguard::|^(typeinfo|vtable|typeinfo name|VTT|construction vtable|guard variable) for fnguard::|^_init$|^_fini$|^_edata$|^_end$|^__bss_start$|^std::' || true)
+# Every exported symbol is fnguard's API (or a standard-library template
+# instance, which libstdc++ marks visible): nothing from simdjson, abseil,
+# protobuf, RE2, curl or yaml-cpp.
+leaked=$(nm -D --defined-only -C "$LIB" | awk '$2 ~ /[TWVBDRui]/ {sub(/^[^ ]+ [^ ]+ /, ""); print}' \
+  | grep -v -E 'fnguard::|std::|__gnu_cxx::|^_init$|^_fini$|^_edata$|^_end$|^__bss_start$' || true)
 if [ -n "$leaked" ]; then
   echo "FAIL: non-fnguard symbols exported:"; echo "$leaked" | head -20; exit 1
 fi

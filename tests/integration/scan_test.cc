@@ -125,9 +125,11 @@ TEST(ScanTest, MalformedInputsGetAClearErrorOrAFinding) {
       {"deep-array.json", deep, {1}},
       {"deep-object.json", deep_obj, {1}},
       {"body-100mb.json", huge_body, {1}},
+      // Not base64: inspected as text, where the injection is found.
       {"bad-base64.json",
-       R"({"version":"2.0","rawPath":"/","headers":{"content-type":"application/json"},)"
-       R"("requestContext":{"http":{"method":"POST"}},"isBase64Encoded":true,"body":"!!!not*base64@@@"})",
+       R"({"version":"2.0","rawPath":"/","headers":{"content-type":"text/plain"},)"
+       R"("requestContext":{"http":{"method":"POST"}},"isBase64Encoded":true,)"
+       R"("body":"1' UNION SELECT password FROM users --"})",
        {1}},
   };
   for (const Case& c : cases) {
