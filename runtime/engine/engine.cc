@@ -128,7 +128,12 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
 void Inspector::Decide(Verdict* v) const {
   const policy::Policy& p = *policy_;
   if (!v->findings.empty()) {
-    const Finding& first = v->findings.front();
+    // The most confident finding decides; on a tie, the first one found.
+    const Finding* best = &v->findings.front();
+    for (const Finding& f : v->findings) {
+      if (f.score > best->score) best = &f;
+    }
+    const Finding& first = *best;
     v->action = p.mode == policy::Mode::kBlock ? Action::kBlock : Action::kMonitor;
     v->detector = first.detector;
     v->rule_id = first.rule_id;

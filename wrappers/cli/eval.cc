@@ -188,6 +188,9 @@ int EvalCommand(const Args& args) {
       Finding f;
       f.detector = r.attack.empty() ? "modsecurity" : "crs-" + r.attack;
       f.rule_id = r.rule_id.empty() ? "status-" + std::to_string(r.status) : r.rule_id;
+      verdict.action = Action::kBlock;
+      verdict.detector = f.detector;
+      verdict.rule_id = f.rule_id;
       verdict.findings.push_back(std::move(f));
     }
 #endif
@@ -316,13 +319,13 @@ int EvalCommand(const Args& args) {
       ++sc.n;
       if (flagged) ++sc.flagged;
     }
-    if (flagged) ++by_detector[v.findings.front().detector].flagged;
+    if (flagged) ++by_detector[v.detector].flagged;
     if (report != nullptr) {
       json::Writer w;
       w.BeginObject().Field("id", id).Field("label", label).Field("flagged", flagged);
       if (flagged) {
-        w.Field("detector", v.findings.front().detector).Field("rule_id", v.findings.front().rule_id);
-        w.Field("field_path", v.findings.front().field_path);
+        w.Field("detector", v.detector).Field("rule_id", v.rule_id);
+        w.Field("field_path", v.field_path);
       }
       w.EndObject();
       std::fprintf(report, "%s\n", w.str().c_str());
