@@ -76,7 +76,7 @@ bool IsHttpKindName(std::string_view name) {
 
 struct Guard::Impl {
   explicit Impl(std::shared_ptr<const policy::Policy> p)
-      : policy(std::move(p)), reporter(policy->reporting) {}
+      : policy(std::move(p)), reporter(*policy) {}
 
   std::unique_ptr<engine::Inspector> Acquire() const {
     {

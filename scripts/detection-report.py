@@ -4,6 +4,10 @@ each embedding and `fnguard scan` on the real AWS sample events, and writes
 recall per class and false-positive rates per source.
 
 usage: scripts/detection-report.py [BUILD_DIR] [CORPUS_DIR] > docs/DETECTION.md
+
+With FNGUARD_COMPARE_MODSECURITY=1 (and a build with libmodsecurity), the
+same data also goes through ModSecurity + OWASP CRS at paranoia level 1
+(query and json-body embeddings; about 4 minutes each on 2 cores).
 """
 import json
 import os
@@ -21,6 +25,13 @@ for e in embeds:
     out = subprocess.run([fn, "eval", "--input", payloads, "--embed", e], check=True,
                          capture_output=True, text=True).stdout
     results[e] = json.loads(out)
+
+modsec = {}
+if os.environ.get("FNGUARD_COMPARE_MODSECURITY") == "1":
+    for e in ["query", "json-body"]:
+        out = subprocess.run([fn, "eval", "--engine", "modsecurity", "--input", payloads, "--embed", e],
+                             check=True, capture_output=True, text=True).stdout
+        modsec[e] = json.loads(out)
 
 labels = sorted(l for l in results["query"]["by_label"] if l != "benign")
 print("# Detection\n")
@@ -41,6 +52,23 @@ for l in labels:
         cells.append(f"{100.0 * c['flagged'] / c['n']:.1f}%")
     print(f"| {l} | {n} | " + " | ".join(cells) + " |")
 print("| **all attacks** | | " + " | ".join(f"{100.0 * results[e]['recall']:.1f}%" for e in embeds) + " |")
+if modsec:
+    print("\n## Beside ModSecurity 3 + OWASP CRS, paranoia level 1 (same data, same run)\n")
+    print("| class | fnguard query | CRS query | fnguard json-body | CRS json-body |")
+    print("|---|---|---|---|---|")
+    def pct(r, l):
+        c = r["by_label"].get(l, {"n": 0, "flagged": 0})
+        return f"{100.0 * c['flagged'] / c['n']:.1f}%" if c["n"] else "-"
+    for l in labels + ["benign"]:
+        name = l if l != "benign" else "benign (false positives)"
+        print(f"| {name} | {pct(results['query'], l)} | {pct(modsec['query'], l)} | "
+              f"{pct(results['json-body'], l)} | {pct(modsec['json-body'], l)} |")
+    for key in sorted(k for k in results["query"]["by_source"] if k.endswith("/benign")):
+        cells = []
+        for r in (results["query"], modsec["query"], results["json-body"], modsec["json-body"]):
+            c = r["by_source"][key]
+            cells.append(f"{100.0 * c['flagged'] / c['n']:.2f}%")
+        print(f"| FP {key.split('/')[0]} | " + " | ".join(cells) + " |")
 print("\n## False positives on benign data\n")
 print("| source | n | " + " | ".join(embeds) + " |")
 print("|---|---|" + "---|" * len(embeds))

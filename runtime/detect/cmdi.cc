@@ -12,6 +12,7 @@
 // bounded word.
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -91,7 +92,24 @@ constexpr Command kCommands[] = {
     {"xxd", Tier::kTool},         {"zsh", Tier::kTool},
 };
 
+// For each first byte, bit L is set when some command of length L (< 64)
+// starts with it: most words are rejected without a search.
+constexpr std::array<uint64_t, 256> MakeCommandShapes() {
+  std::array<uint64_t, 256> shapes{};
+  for (const Command& c : kCommands) {
+    if (!c.name.empty() && c.name.size() < 64) {
+      shapes[static_cast<unsigned char>(c.name[0])] |= uint64_t{1} << c.name.size();
+    }
+  }
+  return shapes;
+}
+constexpr std::array<uint64_t, 256> kCommandShapes = MakeCommandShapes();
+
 Tier LookupCommand(std::string_view name) {
+  if (name.empty() || name.size() >= 64 ||
+      ((kCommandShapes[static_cast<unsigned char>(name[0])] >> name.size()) & 1) == 0) {
+    return Tier::kNone;
+  }
   const Command* begin = std::begin(kCommands);
   const Command* end = std::end(kCommands);
   const Command* it = std::lower_bound(

@@ -11,6 +11,7 @@
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
 #include "runtime/detect/fill_match.h"
+#include "runtime/detect/needle_set.h"
 
 namespace fnguard::detect {
 namespace {
@@ -183,7 +184,8 @@ class DeserializationImpl final : public Detector {
                     90, p, 8);
       }
     }
-    if (in.mask.Has('.')) {
+    static const NeedleSet kAnyJavaGadget(kJavaGadgets);
+    if (in.mask.Has('.') && kAnyJavaGadget.AnyIn(v)) {
       for (std::string_view g : kJavaGadgets) {
         size_t p = IFind(v, g);
         if (p != kNpos) {
@@ -259,8 +261,15 @@ class DeserializationImpl final : public Detector {
       }
     }
     // Python pickle: GLOBAL opcode naming a module and a callable.
-    for (std::string_view g : {"cos\nsystem", "cposix\nsystem", "c__builtin__\n", "cbuiltins\n",
-                               "csubprocess\n", "cnt\nsystem", "c__builtin__\neval"}) {
+    static constexpr std::string_view kPickleGlobals[] = {
+        "cos\nsystem", "cposix\nsystem", "c__builtin__\n", "cbuiltins\n",
+        "csubprocess\n", "cnt\nsystem", "c__builtin__\neval"};
+    static const NeedleSet kAnyPickleGlobal(kPickleGlobals);
+    const bool any_pickle =
+        (in.mask.has_control && kAnyPickleGlobal.AnyIn(v)) ||
+        (raw.data() != v.data() && kAnyPickleGlobal.AnyIn(raw));
+    for (std::string_view g : kPickleGlobals) {
+      if (!any_pickle) break;
       size_t p = v.find(g);
       if (p == kNpos) p = raw.find(g);
       if (p != kNpos) {
@@ -274,10 +283,12 @@ class DeserializationImpl final : public Detector {
       return Fill(m, "deserialization.python_pickle", "Base64 Python pickle stream", 75, 0, 4);
     }
     // YAML language-specific tags.
-    if (in.mask.Has('!')) {
-      for (std::string_view tag : {"!!python/object", "!!python/name", "!!python/module",
-                                   "!!javax.", "!!java.", "!!com.sun.", "!!org.",
-                                   "!ruby/object:", "!ruby/hash:", "!!ruby/object"}) {
+    static constexpr std::string_view kYamlTags[] = {
+        "!!python/object", "!!python/name", "!!python/module", "!!javax.", "!!java.",
+        "!!com.sun.", "!!org.", "!ruby/object:", "!ruby/hash:", "!!ruby/object"};
+    static const NeedleSet kAnyYamlTag(kYamlTags);
+    if (in.mask.Has('!') && kAnyYamlTag.AnyIn(v)) {
+      for (std::string_view tag : kYamlTags) {
         size_t p = IFind(v, tag);
         if (p != kNpos) {
           return Fill(m, "deserialization.yaml_tag",

@@ -8,6 +8,7 @@
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
 #include "runtime/detect/fill_match.h"
+#include "runtime/detect/needle_set.h"
 
 namespace fnguard::detect {
 namespace {
@@ -100,8 +101,11 @@ class NosqliImpl final : public Detector {
         "while (true)", "db.",         "new date()", "tojson(",      "emit(",
         "objectid(",    "isodate(",    "function(",  "process.",     "require(",
     };
+    static const NeedleSet kAnyJsSink(kJsSinks);
     if (in.mask.HasAny("'\";|&") || (in.mask.Has('(') && scan::IAt(v, 0, "db."))) {
+      const bool any_sink = kAnyJsSink.AnyIn(v);
       for (std::string_view s : kJsSinks) {
+        if (!any_sink) break;
         size_t p = IFind(v, s);
         if (p == kNpos) continue;
         // Must follow a string break or a boolean join: "'; ", "' && ", "|| ".

@@ -13,6 +13,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/needle_set.h"
 
 namespace fnguard::detect {
 namespace {
@@ -121,6 +122,8 @@ bool IsSegmentStart(std::string_view s, size_t pos) {
 
 // Position of the first sensitive target in `f` at or after `from`, and its length.
 bool FindSensitive(std::string_view f, size_t from, size_t* at, size_t* len) {
+  static const NeedleSet kAny(kSensitive);
+  if (from > f.size() || !kAny.AnyIn(f.substr(from))) return false;
   for (std::string_view t : kSensitive) {
     for (size_t p = f.find(t, from); p != std::string_view::npos; p = f.find(t, p + 1)) {
       if (!IsSegmentStart(f, p)) continue;
@@ -200,7 +203,9 @@ constexpr std::string_view kSkeletonTargets[] = {
 // becomes one space) and reports whether a target occurs in it after some
 // traversal-looking noise (two or more dots or '?').
 bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* target) {
-  std::string sk;
+  static const NeedleSet kAnyTarget(kSkeletonTargets);
+  thread_local std::string sk;
+  sk.clear();
   sk.reserve(std::min<size_t>(f.size(), 4096));
   int noise = 0;
   int noise_at_first_alpha = -1;
@@ -233,6 +238,7 @@ bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* t
     }
     if (noise_at_first_alpha < 0 && scan::IsAlpha(c)) noise_at_first_alpha = noise;
   }
+  if (noise < 2 || !kAnyTarget.AnyIn(sk)) return false;
   for (std::string_view t : kSkeletonTargets) {
     size_t p = sk.find(t);
     if (p == std::string::npos) continue;
@@ -300,11 +306,12 @@ class PathTraversalImpl final : public Detector {
     const bool has_slash = in.mask.HasAny("/\\") || in.mask.has_non_ascii || in.mask.Has('0');
     const bool has_dot = in.mask.Has('.') || in.mask.has_non_ascii || in.mask.Has('0');
     if (!has_slash && !has_dot) return false;
-    std::string folded;
+    thread_local std::string folded;
     Fold(v, &folded);
     std::string_view f = folded;
 
-    if (in.mask.Has(':')) {
+    static const NeedleSet kAnyWrapper(kWrappers);
+    if (in.mask.Has(':') && kAnyWrapper.AnyIn(f)) {
       for (std::string_view w : kWrappers) {
         size_t p = f.find(w);
         if (p == std::string_view::npos) continue;
@@ -366,7 +373,10 @@ class PathTraversalImpl final : public Detector {
     }
 
     // Absolute sensitive paths with no traversal.
+    static const NeedleSet kAnyAbsolute(kAbsoluteSensitive);
+    const bool any_absolute = kAnyAbsolute.AnyIn(f);
     for (std::string_view a : kAbsoluteSensitive) {
+      if (!any_absolute) break;
       size_t p = f.find(a);
       if (p == std::string_view::npos) continue;
       // "/etc/" and "/var/log/" alone only when the whole value is that path.
@@ -390,7 +400,9 @@ class PathTraversalImpl final : public Detector {
     }
     {
       std::string_view target;
-      if (SkeletonTarget(f, true, &target) || SkeletonTarget(f, false, &target)) {
+      // Without a '%' both escape readings build the same skeleton.
+      const bool has_percent = f.find('%') != std::string_view::npos;
+      if (SkeletonTarget(f, true, &target) || (has_percent && SkeletonTarget(f, false, &target))) {
         return Fill(m, "path_traversal.obfuscated_traversal",
                     "Obfuscated traversal to a sensitive file", 80, 0, f.size());
       }

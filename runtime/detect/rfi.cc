@@ -11,6 +11,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/needle_set.h"
 #include "runtime/detect/fill_match.h"
 #include "runtime/detect/ip_address.h"
 #include "runtime/detect/url_scan.h"
@@ -64,8 +65,13 @@ class RfiImpl final : public Detector {
   bool Inspect(const Input& in, Match* m) const override {
     if (in.is_key || !in.mask.Has(':')) return false;
     std::string_view v = in.norm;
-    for (std::string_view w : {"php://input", "data://text/plain", "data:text/plain;base64",
-                               "expect://", "data://text/html"}) {
+    static constexpr std::string_view kIncludeWrappers[] = {
+        "php://input", "data://text/plain", "data:text/plain;base64", "expect://",
+        "data://text/html"};
+    static const NeedleSet kAnyIncludeWrapper(kIncludeWrappers);
+    const bool any_wrapper = kAnyIncludeWrapper.AnyIn(v);
+    for (std::string_view w : kIncludeWrappers) {
+      if (!any_wrapper) break;
       size_t p = IFind(v, w);
       if (p != kNpos) {
         return FillMatch(m, "rfi.php_wrapper",

@@ -1,7 +1,9 @@
 #include "runtime/detect/sql_lexer.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdint>
 #include <string_view>
 
 namespace fnguard::detect::sql {
@@ -105,6 +107,19 @@ constexpr Keyword kKeywords[] = {
     {"xp_regread", Word::kDangerFunction},
 };
 
+// For each first byte, bit L is set when some keyword of length L (< 64)
+// starts with it: most words of a value are rejected without a search.
+constexpr std::array<uint64_t, 256> MakeKeywordShapes() {
+  std::array<uint64_t, 256> shapes{};
+  for (const Keyword& k : kKeywords) {
+    if (!k.name.empty() && k.name.size() < 64) {
+      shapes[static_cast<unsigned char>(k.name[0])] |= uint64_t{1} << k.name.size();
+    }
+  }
+  return shapes;
+}
+constexpr std::array<uint64_t, 256> kKeywordShapes = MakeKeywordShapes();
+
 bool IsSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
          c == 0xA0;
@@ -118,6 +133,10 @@ bool IsWordByte(unsigned char c) {
 }  // namespace
 
 Word ClassifyWord(std::string_view lowered) {
+  if (lowered.empty() || lowered.size() >= 64 ||
+      ((kKeywordShapes[static_cast<unsigned char>(lowered[0])] >> lowered.size()) & 1) == 0) {
+    return Word::kNone;
+  }
   const Keyword* end = kKeywords + sizeof(kKeywords) / sizeof(kKeywords[0]);
   const Keyword* it = std::lower_bound(
       kKeywords, end, lowered, [](const Keyword& k, std::string_view n) { return k.name < n; });

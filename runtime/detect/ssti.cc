@@ -12,6 +12,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/needle_set.h"
 
 namespace fnguard::detect {
 namespace {
@@ -168,7 +169,9 @@ class SstiImpl final : public Detector {
     const bool braces = in.mask.HasAny("{[") || in.mask.Has('<') || in.mask.Has('(');
     if (!braces && !in.mask.Has('_') && !in.mask.Has('#')) return false;
     // Dunder chains need no delimiter: "''.__class__.__mro__".
-    if (in.mask.Has('_')) {
+    static const NeedleSet kAnyDunder{"__class__", "__mro__", "__subclasses__", "__globals__",
+                                      "__builtins__"};
+    if (in.mask.Has('_') && kAnyDunder.AnyIn(v)) {
       for (std::string_view d : {"__class__", "__mro__", "__subclasses__", "__globals__",
                                  "__builtins__"}) {
         size_t p = v.find(d);
@@ -192,7 +195,10 @@ class SstiImpl final : public Detector {
         }
       }
     }
-    if (in.mask.Has('#')) {
+    // Each directive, with or without its '(', starts with one of these.
+    static const NeedleSet kAnyVelocity{"#set", "#foreach", "#if", "#evaluate", "#define",
+                                        "#parse", "#include"};
+    if (in.mask.Has('#') && kAnyVelocity.AnyIn(v)) {
       for (std::string_view d : {"#set(", "#foreach(", "#if(", "#evaluate(", "#define(",
                                  "#parse(", "#include("}) {
         size_t p = IFind(v, d);
@@ -213,7 +219,9 @@ class SstiImpl final : public Detector {
         }
       }
     }
-    if (in.mask.Has('<') && in.mask.Has('#')) {
+    static const NeedleSet kAnyFreemarker{"<#assign", "<#import", "<#include", "<#list",
+                                          "<#macro", "<#function", "<#if", "<#setting"};
+    if (in.mask.Has('<') && in.mask.Has('#') && kAnyFreemarker.AnyIn(v)) {
       for (std::string_view d : {"<#assign", "<#import", "<#include", "<#list", "<#macro",
                                  "<#function", "<#if", "<#setting"}) {
         size_t p = IFind(v, d);
@@ -230,7 +238,10 @@ class SstiImpl final : public Detector {
         return Fill(m, "ssti.velocity_directive", "Velocity class tool reflection", 90, p, 6);
       }
     }
-    if (in.mask.Has('{')) {
+    static const NeedleSet kAnySmartyOrHelper{
+        "{php}", "{/php}", "{system(", "{exec(", "{passthru(", "{$smarty.", "{include file=",
+        "{fetch file=", "{self::getstreamvariable", "{eval", "{{#with", "{{#each"};
+    if (in.mask.Has('{') && kAnySmartyOrHelper.AnyIn(v)) {
       for (std::string_view d : {"{php}", "{/php}", "{system(", "{exec(", "{passthru(",
                                  "{$smarty.", "{include file=", "{fetch file=",
                                  "{self::getstreamvariable", "{eval"}) {
@@ -286,7 +297,8 @@ class SstiImpl final : public Detector {
       }
     }
     // Java/Spring EL reflection without delimiters in the value itself.
-    if (in.mask.Has('(')) {
+    static const NeedleSet kAnyReflection{"t(java.lang.", ".getclass().forname("};
+    if (in.mask.Has('(') && kAnyReflection.AnyIn(v)) {
       size_t p = IFind(v, "t(java.lang.");
       if (p == kNpos) p = IFind(v, ".getclass().forname(");
       if (p != kNpos) {

@@ -2,8 +2,11 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <random>
 
 #include "runtime/core/json.h"
+#include "runtime/report/redact.h"
+#include "runtime/report/sender.h"
 
 namespace fnguard::report {
 namespace {
@@ -15,10 +18,32 @@ std::string EnvOr(const char* name, std::string_view fallback) {
 
 }  // namespace
 
+std::string NewEventId() {
+  thread_local std::mt19937_64 rng([] {
+    std::random_device rd;
+    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
+    return std::mt19937_64(seq);
+  }());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    uint64_t v = rng();
+    for (int i = 0; i < 16; ++i) id[static_cast<size_t>(half * 16 + i)] = kHex[(v >> (4 * i)) & 0xf];
+  }
+  return id;
+}
+
+uint64_t NowUnixNanos() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
 std::string ToJson(const SecurityEvent& e) {
   json::Writer w;
   w.BeginObject();
   w.Field("source", "fnguard");
+  w.Field("event_id", e.event_id);
   w.Field("time_unix_ns", e.time_unix_ns);
   w.Field("kind", e.kind);
   w.Field("action", ActionName(e.action));
@@ -35,18 +60,21 @@ std::string ToJson(const SecurityEvent& e) {
   w.Field("function_name", e.function_name);
   w.Field("function_version", e.function_version);
   w.Field("region", e.region);
+  if (!e.policy_version.empty()) w.Field("policy_version", e.policy_version);
+  if (!e.policy_source.empty()) w.Field("policy_source", e.policy_source);
   w.EndObject();
   return w.Take();
 }
 
 SecurityEvent FromVerdict(const Verdict& v, std::string_view request_id, std::string_view trace_id) {
   SecurityEvent e;
+  e.event_id = NewEventId();
   e.kind = v.internal_error ? "internal" : "injection";
   e.action = v.action;
   e.detector = v.detector;
   e.rule_id = v.rule_id;
   e.field_path = v.field_path;
-  e.excerpt = v.excerpt;
+  e.excerpt = Redact(v.excerpt);
   e.reason = v.reason;
   e.event_kind = v.event_kind;
   e.timed_out = v.timed_out;
@@ -56,27 +84,48 @@ SecurityEvent FromVerdict(const Verdict& v, std::string_view request_id, std::st
   e.function_name = EnvOr("AWS_LAMBDA_FUNCTION_NAME", "");
   e.function_version = EnvOr("AWS_LAMBDA_FUNCTION_VERSION", "");
   e.region = EnvOr("AWS_REGION", "");
-  e.time_unix_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count());
+  e.time_unix_ns = NowUnixNanos();
   return e;
 }
 
 Reporter::Reporter(const policy::Reporting& settings, FILE* out)
-    : stdout_json_(settings.stdout_format == "json"), out_(out) {}
-
-void Reporter::Report(SecurityEvent event) {
-  if (!stdout_json_) return;
-  std::string line = ToJson(event);
-  line.push_back('\n');
-  std::lock_guard<std::mutex> lock(mu_);
-  std::fwrite(line.data(), 1, line.size(), out_);
-  std::fflush(out_);
+    : stdout_json_(settings.stdout_format == "json"), out_(out) {
+  if (settings.otlp_endpoint.empty()) return;
+  if (!IsHttpUrl(settings.otlp_endpoint)) {
+    std::fprintf(stderr, "fnguard: reporting.otlp_endpoint is not an http(s) URL; OTLP export is off\n");
+    return;
+  }
+  sender_ = std::make_unique<Sender>(SenderOptions::FromPolicy(settings));
 }
 
-void Reporter::Flush(int) {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::fflush(out_);
+Reporter::Reporter(const policy::Policy& policy, FILE* out) : Reporter(policy.reporting, out) {
+  policy_version_ = std::to_string(policy.version);
+  policy_source_ = policy.source;
+}
+
+Reporter::~Reporter() = default;  // ~Sender flushes with its bounded deadline
+
+void Reporter::Report(SecurityEvent event) {
+  if (event.event_id.empty()) event.event_id = NewEventId();
+  if (event.time_unix_ns == 0) event.time_unix_ns = NowUnixNanos();
+  if (event.policy_version.empty()) event.policy_version = policy_version_;
+  if (event.policy_source.empty()) event.policy_source = policy_source_;
+  if (stdout_json_) {
+    std::string line = ToJson(event);
+    line.push_back('\n');
+    std::lock_guard<std::mutex> lock(mu_);
+    std::fwrite(line.data(), 1, line.size(), out_);
+    std::fflush(out_);
+  }
+  if (sender_ != nullptr) sender_->Enqueue(std::move(event));
+}
+
+void Reporter::Flush(int timeout_ms) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::fflush(out_);
+  }
+  if (sender_ != nullptr) sender_->Flush(timeout_ms);
 }
 
 }  // namespace fnguard::report

@@ -271,6 +271,13 @@ TEST_F(ReportingTest, CollectorAnswersHttpErrorsAndChecksTheToken) {
             "404");
   EXPECT_EQ(curl("-X POST -H 'Authorization: Bearer tok' -H 'Content-Type: application/json' --data '{}'"),
             "200");
+  // 20 MB of zeros, ~20 KB gzipped: refused at the inflated-size cap.
+  EXPECT_EQ(testing::RunCommand("head -c 20000000 /dev/zero | gzip | curl -s -o /dev/null -w '%{http_code}' "
+                                "--noproxy '*' -H 'Authorization: Bearer tok' -H 'Content-Encoding: gzip' "
+                                "-H 'Content-Type: application/x-protobuf' --data-binary @- "
+                                "http://127.0.0.1:" + std::to_string(port) + "/v1/logs")
+                .out,
+            "413");
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);

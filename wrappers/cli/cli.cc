@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "wrappers/cli/report_commands.h"
+
 namespace fnguard::cli {
 namespace {
 
@@ -16,16 +18,21 @@ usage: fnguard <command> [options]
 commands:
   scan [--policy P] [--format text|json] EVENT.json...
         inspect Lambda event files and print findings (exit 0 clean, 1 findings, 2 bad input)
-  eval --input F.jsonl [--embed raw|query|json-body|header] [--policy P]
+  eval --input F.jsonl [--embed raw|query|json-body|header] [--policy P] [--report OUT]
+       [--engine fnguard|modsecurity]
         run a labeled corpus through the pipeline; print one JSON summary object
-  bench [--events DIR] [--iterations N] [--format text|json] [--vs modsecurity]
-        time the pipeline per event
+  bench [--events DIR] [--iterations N] [--body-bytes N] [--format text|json] [--vs modsecurity]
+        time the pipeline per event (with --vs modsecurity: ModSecurity + CRS in the same run)
   policy check [--format text|json] P
         validate and audit a policy (exit 0 ok, 2 invalid)
   local --function CMD --event F... [--policy P] [--timeout S] [--env K=V]
         run a custom-runtime binary against a local Lambda Runtime API emulator
-  egress check | fetch | collector | events
-        outbound-connection guard and event collection (not part of this build yet)
+  collector --listen ADDR:PORT --store PATH [--token T]
+        local OTLP/HTTP logs receiver with a durable SQLite store
+  events --store PATH [--format text|json] [--since T] [--kind K]
+        list stored security events
+  egress check | fetch
+        outbound-connection guard (not part of this build yet)
 
 Run 'fnguard <command> --help' for details. Policy: --policy, else $FNGUARD_POLICY, else built-in defaults.
 )";
@@ -138,7 +145,9 @@ int Main(int argc, char** argv) {
     if (cmd == "policy") return PolicyCommand(rest);
     if (cmd == "bench") return BenchCommand(rest);
     if (cmd == "local") return LocalCommand(rest);
-    if (cmd == "egress" || cmd == "fetch" || cmd == "collector" || cmd == "events") {
+    if (cmd == "collector") return CollectorCommand(rest);
+    if (cmd == "events") return EventsCommand(rest);
+    if (cmd == "egress" || cmd == "fetch") {
       return NotInThisBuild(cmd);
     }
   } catch (const std::exception& e) {

@@ -1,0 +1,106 @@
+// A fixed set of short literals searched for in one pass.
+//
+// Detectors look for dozens of literals (gadget class names, sensitive file
+// names, JavaScript sinks) and report the first one of their list that
+// occurs. Searching for each literal separately costs one pass per literal on
+// every benign value; NeedleSet answers "does any of them occur?" in a single
+// pass over the value, so the per-literal loops run only when one does.
+//
+// Matching is ASCII case-insensitive (literals are folded to lower case).
+// A case-insensitive hit is a superset of a case-sensitive one, so the set
+// also gates case-sensitive searches. Build each set once (function-local
+// static); lookups are const and thread-safe.
+#ifndef FNGUARD_RUNTIME_DETECT_NEEDLE_SET_H_
+#define FNGUARD_RUNTIME_DETECT_NEEDLE_SET_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fnguard::detect {
+namespace needle_internal {
+
+constexpr std::array<unsigned char, 256> MakeLowerTable() {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return t;
+}
+inline constexpr std::array<unsigned char, 256> kLower = MakeLowerTable();
+
+}  // namespace needle_internal
+
+class NeedleSet {
+ public:
+  static constexpr const std::array<unsigned char, 256>& kLower = needle_internal::kLower;
+
+  NeedleSet(std::initializer_list<std::string_view> needles) {
+    for (std::string_view n : needles) Add(n);
+  }
+  template <size_t N>
+  explicit NeedleSet(const std::string_view (&needles)[N]) {
+    for (std::string_view n : needles) Add(n);
+  }
+
+  // True when at least one literal occurs in `s` (case-insensitive).
+  bool AnyIn(std::string_view s) const {
+    if (has_empty_) return true;
+    const size_t n = s.size();
+    if (n < min_len_) return false;
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    for (size_t i = 0; i < n; ++i) {
+      const unsigned char a = kLower[p[i]];
+      if (!first_[a]) continue;
+      if (single_[a]) return true;
+      if (i + 1 >= n) break;
+      const unsigned key = (unsigned{a} << 8) | kLower[p[i + 1]];
+      if (((pairs_[key >> 6] >> (key & 63)) & 1) == 0) continue;
+      for (const std::string& needle : by_first_[a]) {
+        if (n - i < needle.size()) continue;
+        size_t k = 2;
+        while (k < needle.size() && kLower[p[i + k]] == static_cast<unsigned char>(needle[k])) ++k;
+        if (k >= needle.size() && kLower[p[i + 1]] == static_cast<unsigned char>(needle[1])) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+ private:
+  void Add(std::string_view n) {
+    if (n.empty()) {
+      has_empty_ = true;
+      return;
+    }
+    if (n.size() < min_len_) min_len_ = n.size();
+    const unsigned char a = kLower[static_cast<unsigned char>(n[0])];
+    first_[a] = true;
+    if (n.size() == 1) {
+      single_[a] = true;
+      return;
+    }
+    const unsigned key = (unsigned{a} << 8) | kLower[static_cast<unsigned char>(n[1])];
+    pairs_[key >> 6] |= uint64_t{1} << (key & 63);
+    std::string lower(n);
+    for (char& c : lower) c = static_cast<char>(kLower[static_cast<unsigned char>(c)]);
+    by_first_[a].push_back(std::move(lower));
+  }
+
+  bool has_empty_ = false;
+  size_t min_len_ = SIZE_MAX;
+  std::array<bool, 256> first_{};
+  std::array<bool, 256> single_{};
+  std::array<uint64_t, 65536 / 64> pairs_{};
+  std::array<std::vector<std::string>, 256> by_first_;
+};
+
+}  // namespace fnguard::detect
+
+#endif  // FNGUARD_RUNTIME_DETECT_NEEDLE_SET_H_

@@ -1,0 +1,496 @@
+#include "runtime/report/sender.h"
+
+#include <curl/curl.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+
+#include "runtime/report/gzip.h"
+
+namespace fnguard::report {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr size_t kMaxResponseBytes = 64 * 1024;
+
+struct Response {
+  std::string body;
+  int64_t retry_after_ms = -1;
+};
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* r = static_cast<Response*>(user);
+  size_t len = size * n;
+  size_t room = kMaxResponseBytes - std::min(kMaxResponseBytes, r->body.size());
+  r->body.append(data, std::min(len, room));
+  return len;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    char a = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
+    if (a != prefix[i]) return false;
+  }
+  return true;
+}
+
+// Retry-After as delta-seconds (the HTTP-date form falls back to backoff).
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* r = static_cast<Response*>(user);
+  std::string_view line(data, size * n);
+  if (StartsWithIgnoreCase(line, "retry-after:")) {
+    std::string_view v = Trim(line.substr(12));
+    if (!v.empty() && v.size() <= 9 && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      r->retry_after_ms = std::strtoll(std::string(v).c_str(), nullptr, 10) * 1000;
+    }
+  }
+  return size * n;
+}
+
+std::string NormalizeEndpoint(std::string url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  size_t path = url.find('/', scheme + 3);
+  if (path == std::string::npos) return url + "/v1/logs";
+  if (url.size() == path + 1) return url.substr(0, path) + "/v1/logs";
+  return url;
+}
+
+bool IsHeaderName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsHeaderValue(std::string_view value) {
+  for (char c : value) {
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
+void InitCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t EstimateBytes(const SecurityEvent& e) {
+  return 160 + e.event_id.size() + e.kind.size() + e.detector.size() + e.rule_id.size() +
+         e.field_path.size() + e.excerpt.size() + e.reason.size() + e.event_kind.size() +
+         e.request_id.size() + e.trace_id.size() + e.function_name.size() + e.function_version.size() +
+         e.region.size() + e.policy_version.size() + e.policy_source.size();
+}
+
+}  // namespace
+
+bool IsHttpUrl(std::string_view url) {
+  std::string_view rest;
+  if (url.substr(0, 7) == "http://") rest = url.substr(7);
+  else if (url.substr(0, 8) == "https://") rest = url.substr(8);
+  else return false;
+  return !rest.empty() && rest.front() != '/';
+}
+
+SenderOptions SenderOptions::FromPolicy(const policy::Reporting& reporting) {
+  SenderOptions o;
+  o.endpoint = reporting.otlp_endpoint;
+  o.spool_dir = reporting.spool_dir;
+  for (const auto& [header, env] : reporting.headers_from_env) {
+    const char* v = std::getenv(env.c_str());
+    if (v != nullptr && IsHeaderName(header) && IsHeaderValue(v)) o.headers.emplace_back(header, v);
+  }
+  if (!reporting.headers_file.empty()) {
+    std::ifstream in(reporting.headers_file);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::string_view l = Trim(line);
+      if (l.empty() || l.front() == '#') continue;
+      size_t colon = l.find(':');
+      if (colon == std::string_view::npos) continue;
+      std::string_view name = Trim(l.substr(0, colon));
+      std::string_view value = Trim(l.substr(colon + 1));
+      if (IsHeaderName(name) && IsHeaderValue(value)) o.headers.emplace_back(std::string(name), std::string(value));
+    }
+  }
+  return o;
+}
+
+Sender::Sender(SenderOptions options)
+    : options_(std::move(options)), endpoint_(NormalizeEndpoint(options_.endpoint)),
+      backoff_(options_.initial_backoff) {
+  InitCurlOnce();
+  jitter_state_ = (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
+  CURL* c = curl_easy_init();
+  curl_ = c;
+  if (c != nullptr) {
+    curl_slist* headers = nullptr;
+    headers = curl_slist_append(headers, "Content-Type: application/x-protobuf");
+    headers = curl_slist_append(headers, "Content-Encoding: gzip");
+    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+    for (const auto& [name, value] : options_.headers) {
+      headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    }
+    curl_headers_ = headers;
+    curl_easy_setopt(c, CURLOPT_URL, endpoint_.c_str());
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
+  }
+  if (!options_.spool_dir.empty()) {
+    Spool::Options so;
+    so.dir = options_.spool_dir;
+    so.max_bytes = options_.spool_max_bytes;
+    auto spool = Spool::Open(so);
+    if (spool.ok()) {
+      spool_ = *std::move(spool);
+    } else {
+      std::fprintf(stderr, "fnguard: event spool unavailable, failed batches stay in memory: %s\n",
+                   std::string(spool.status().message()).c_str());
+    }
+  }
+  SyncBacklogCount();
+  thread_ = std::thread([this] { Run(); });
+}
+
+Sender::~Sender() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+    stop_deadline_ = Clock::now() + options_.shutdown_timeout;
+    // One last attempt at the backlog unless the server asked us to wait.
+    if (!retry_at_from_server_) retry_at_ = Clock::now();
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  if (curl_headers_ != nullptr) curl_slist_free_all(static_cast<curl_slist*>(curl_headers_));
+  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+bool Sender::Enqueue(SecurityEvent event) {
+  size_t bytes = EstimateBytes(event);
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (queue_.size() >= options_.queue_max_events || queue_bytes_ + bytes > options_.queue_max_bytes) {
+      stats_.dropped += 1;
+      dropped_unreported_ += 1;
+      return false;
+    }
+    if (queue_.empty()) oldest_ = Clock::now();
+    queue_.push_back(std::move(event));
+    queue_bytes_ += bytes;
+    stats_.enqueued += 1;
+    // The thread polls for aged batches on its own; wake it only for a full one.
+    wake = queue_.size() == options_.max_batch_events;
+  }
+  if (wake) cv_.notify_one();
+  return true;
+}
+
+bool Sender::Flush(int timeout_ms) {
+  auto deadline = Clock::now() + milliseconds(std::max(0, timeout_ms));
+  std::unique_lock<std::mutex> lock(mu_);
+  uint64_t failures_at_start = failures_;
+  flush_requested_ = true;
+  if (!retry_at_from_server_) retry_at_ = std::min(retry_at_, Clock::now());
+  cv_.notify_all();
+  // Queued events are always settled (delivered, refused or spooled) before
+  // returning; the backlog is waited for only while deliveries succeed.
+  idle_cv_.wait_until(lock, deadline, [&] {
+    return queue_.empty() && !in_flight_ && (stats_.backlog_events == 0 || failures_ > failures_at_start);
+  });
+  return queue_.empty() && !in_flight_ && stats_.backlog_events == 0;
+}
+
+SenderStats Sender::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+void Sender::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    auto now = Clock::now();
+    bool backlog = stats_.backlog_events > 0;
+    bool queue_ready = !queue_.empty() &&
+                       (flush_requested_ || stop_ || queue_.size() >= options_.max_batch_events ||
+                        queue_bytes_ >= options_.max_batch_bytes || now - oldest_ >= options_.max_batch_age);
+    bool backlog_ready = backlog && now >= retry_at_ && !(stop_ && now >= stop_deadline_);
+    if (queue_ready || backlog_ready) {
+      std::vector<SecurityEvent> batch;
+      if (queue_ready) {
+        size_t bytes = 0;
+        while (!queue_.empty() && batch.size() < options_.max_batch_events &&
+               (batch.empty() || bytes < options_.max_batch_bytes)) {
+          size_t b = EstimateBytes(queue_.front());
+          bytes += b;
+          queue_bytes_ -= std::min(queue_bytes_, b);
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        if (!queue_.empty()) oldest_ = Clock::now();
+      }
+      in_flight_ = true;
+      lock.unlock();
+      Process(std::move(batch));
+      lock.lock();
+      in_flight_ = false;
+      if (queue_.empty()) flush_requested_ = false;
+      idle_cv_.notify_all();
+      continue;
+    }
+    // Stopping: leave once the queue is empty and the backlog is delivered,
+    // or is safe on disk while the collector is unreachable, or time is up.
+    if (stop_ && queue_.empty() &&
+        (!backlog || now >= stop_deadline_ || (spool_ != nullptr && now < retry_at_))) {
+      break;
+    }
+    auto wake = now + options_.max_batch_age;
+    if (!queue_.empty()) wake = std::min(wake, oldest_ + options_.max_batch_age);
+    if (backlog) wake = std::min(wake, retry_at_);
+    if (stop_) wake = std::min(wake, stop_deadline_);
+    cv_.wait_until(lock, wake);
+  }
+}
+
+bool Sender::CircuitOpen() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Clock::now() < retry_at_;
+}
+
+bool Sender::BacklogEmpty() const {
+  return spool_ != nullptr ? spool_->empty() && memory_backlog_.empty() : memory_backlog_.empty();
+}
+
+void Sender::SyncBacklogCount() {
+  uint64_t events = memory_backlog_events_ + (spool_ != nullptr ? spool_->pending_events() : 0);
+  std::lock_guard<std::mutex> lock(mu_);
+  stats_.backlog_events = events;
+}
+
+void Sender::Process(std::vector<SecurityEvent> batch) {
+  if (!BacklogEmpty() && !CircuitOpen()) DrainBacklog();
+  if (batch.empty()) return;
+  auto request = BuildExportRequest(options_.resource, batch);
+  std::string body = GzipCompress(request.SerializeAsString());
+  auto events = static_cast<uint32_t>(batch.size());
+  batch.clear();
+  if (CircuitOpen() || !BacklogEmpty()) {
+    Backlog(events, std::move(body));
+    return;
+  }
+  PostResult r = Post(body);
+  // Backlog first: a Flush() woken by the failure then finds the batch spooled.
+  if (r.outcome == Outcome::kRetry) Backlog(events, std::move(body));
+  OnAttempt(r, events);
+}
+
+void Sender::DrainBacklog() {
+  while (!BacklogEmpty()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_ && Clock::now() >= stop_deadline_) return;
+    }
+    uint32_t events = 0;
+    std::string body;
+    bool from_spool = false;
+    if (spool_ != nullptr && !spool_->empty()) {
+      auto front = spool_->Front();
+      if (!front.ok()) {
+        std::fprintf(stderr, "fnguard: event spool read failed: %s\n",
+                     std::string(front.status().message()).c_str());
+        return;
+      }
+      if (!front->has_value()) {
+        SyncBacklogCount();
+        continue;
+      }
+      events = (*front)->events;
+      body = std::move((*front)->payload);
+      from_spool = true;
+    } else {
+      events = memory_backlog_.front().events;
+      body = memory_backlog_.front().body;
+    }
+    PostResult r = Post(body);
+    OnAttempt(r, events);
+    if (r.outcome == Outcome::kRetry) return;
+    if (from_spool) {
+      if (absl::Status s = spool_->PopFront(); !s.ok()) return;
+    } else {
+      memory_backlog_bytes_ -= std::min(memory_backlog_bytes_, memory_backlog_.front().body.size());
+      memory_backlog_events_ -= std::min<uint64_t>(memory_backlog_events_, events);
+      memory_backlog_.pop_front();
+    }
+    SyncBacklogCount();
+  }
+}
+
+void Sender::Backlog(uint32_t events, std::string body) {
+  bool kept = false;
+  if (spool_ != nullptr) {
+    absl::Status s = spool_->Append(events, body);
+    kept = s.ok();
+    if (!s.ok() && !absl::IsResourceExhausted(s)) {
+      std::fprintf(stderr, "fnguard: event spool write failed: %s\n", std::string(s.message()).c_str());
+    }
+  } else if (memory_backlog_bytes_ + body.size() <= options_.memory_backlog_max_bytes) {
+    memory_backlog_bytes_ += body.size();
+    memory_backlog_events_ += events;
+    memory_backlog_.push_back(Held{events, std::move(body)});
+    kept = true;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (kept) {
+      stats_.spooled += events;
+    } else {
+      stats_.dropped += events;
+      dropped_unreported_ += events;
+    }
+  }
+  SyncBacklogCount();
+}
+
+void Sender::OnAttempt(const PostResult& r, uint32_t events) {
+  std::lock_guard<std::mutex> lock(mu_);
+  stats_.requests += 1;
+  auto now = Clock::now();
+  switch (r.outcome) {
+    case Outcome::kDelivered:
+      stats_.delivered += events;
+      stats_.partial_rejected += static_cast<uint64_t>(std::max<int64_t>(0, r.partial_rejected));
+      backoff_ = options_.initial_backoff;
+      retry_at_ = Clock::time_point();
+      retry_at_from_server_ = false;
+      if (dropped_unreported_ > 0) {
+        SecurityEvent e;
+        e.event_id = NewEventId();
+        e.kind = "internal";
+        e.action = Action::kAllow;
+        e.detector = "reporting";
+        e.rule_id = "reporting.dropped";
+        e.reason = std::to_string(dropped_unreported_) +
+                   " security events were dropped because the event queue or spool was full";
+        e.findings = 0;
+        e.time_unix_ns = NowUnixNanos();
+        e.function_name = options_.resource.function_name;
+        e.function_version = options_.resource.function_version;
+        e.region = options_.resource.region;
+        dropped_unreported_ = 0;
+        if (queue_.empty()) oldest_ = now;
+        queue_bytes_ += EstimateBytes(e);
+        queue_.push_back(std::move(e));
+        stats_.enqueued += 1;
+      }
+      break;
+    case Outcome::kRejected:
+      stats_.rejected += events;
+      std::fprintf(stderr, "fnguard: collector refused %u events (HTTP %ld)\n", events, r.status);
+      break;
+    case Outcome::kRetry: {
+      stats_.retryable_failures += 1;
+      failures_ += 1;
+      milliseconds delay;
+      if (r.retry_after_ms >= 0) {
+        delay = std::min(milliseconds(r.retry_after_ms), options_.max_retry_after);
+        retry_at_from_server_ = true;
+      } else {
+        // Full jitter in [backoff/2, backoff].
+        jitter_state_ = jitter_state_ * 6364136223846793005ull + 1442695040888963407ull;
+        auto span = static_cast<uint64_t>(std::max<int64_t>(1, backoff_.count() / 2));
+        delay = milliseconds(backoff_.count() - static_cast<int64_t>((jitter_state_ >> 33) % span));
+        backoff_ = std::min(backoff_ * 2, options_.max_backoff);
+        retry_at_from_server_ = false;
+      }
+      retry_at_ = now + delay;
+      break;
+    }
+  }
+  idle_cv_.notify_all();
+}
+
+Sender::PostResult Sender::Post(const std::string& gzipped_body) {
+  PostResult result;
+  auto* c = static_cast<CURL*>(curl_);
+  if (c == nullptr) {
+    result.error = "libcurl unavailable";
+    return result;
+  }
+  milliseconds timeout = options_.request_timeout;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_) {
+      auto left = std::chrono::duration_cast<milliseconds>(stop_deadline_ - Clock::now());
+      timeout = std::clamp(left, milliseconds(100), timeout);
+    }
+  }
+  Response response;
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, gzipped_body.data());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(gzipped_body.size()));
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &response);
+  CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) {
+    result.outcome = Outcome::kRetry;
+    result.error = curl_easy_strerror(rc);
+    return result;
+  }
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  result.status = status;
+  if (status >= 200 && status < 300) {
+    result.outcome = Outcome::kDelivered;
+    char* content_type = nullptr;
+    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &content_type);
+    otlp_collector::ExportLogsServiceResponse answer;
+    bool parsed = false;
+    if (content_type != nullptr && std::string_view(content_type).find("json") != std::string_view::npos) {
+      parsed = google::protobuf::util::JsonStringToMessage(response.body, &answer).ok();
+    } else {
+      parsed = answer.ParseFromString(response.body);
+    }
+    if (parsed && answer.has_partial_success()) {
+      result.partial_rejected = answer.partial_success().rejected_log_records();
+    }
+    return result;
+  }
+  if (status == 429 || status == 502 || status == 503 || status == 504) {
+    result.outcome = Outcome::kRetry;
+    result.retry_after_ms = response.retry_after_ms;
+    return result;
+  }
+  result.outcome = Outcome::kRejected;
+  return result;
+}
+
+}  // namespace fnguard::report

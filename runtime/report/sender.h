@@ -1,0 +1,171 @@
+// Sender: streams SecurityEvents to an OTLP/HTTP logs endpoint from one
+// background thread, never blocking the function that reports them.
+//
+//   Sender sender(SenderOptions::FromPolicy(policy.reporting));
+//   sender.Enqueue(std::move(event));   // ~0.1-1 us: a mutex and a move
+//   sender.Flush(500);                  // after the Lambda response is posted
+//
+// Pipeline: Enqueue() appends to a bounded in-memory queue. The thread takes
+// batches (max events / bytes / age), encodes one ExportLogsServiceRequest,
+// gzips it and POSTs it with one kept-alive libcurl handle (TLS verified,
+// proxies ignored, auth headers from the policy).
+//
+// Outcomes: 2xx = delivered (a partial_success is counted, never retried);
+// connection errors, 429, 502, 503, 504 = retryable: the batch goes to the
+// disk spool (runtime/report/spool.h) and the sender waits Retry-After, else
+// an exponential backoff with jitter, before replaying the spool in order;
+// any other status = the collector refuses the batch for good: it is dropped
+// and counted. While the spool holds anything, new batches are appended to it
+// so delivery order is preserved. Events are dropped only when the queue or
+// the spool is at its cap; the count is reported as an INTERNAL event once
+// delivery resumes.
+//
+// Thread-safety: Enqueue/Flush/stats may be called from any thread.
+#ifndef FNGUARD_RUNTIME_REPORT_SENDER_H_
+#define FNGUARD_RUNTIME_REPORT_SENDER_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "policy/policy.h"
+#include "runtime/report/otlp.h"
+#include "runtime/report/reporter.h"
+#include "runtime/report/spool.h"
+
+namespace fnguard::report {
+
+struct SenderOptions {
+  // Full URL of the logs endpoint. A URL with no path (or "/") gets
+  // "/v1/logs" appended, as OTEL_EXPORTER_OTLP_ENDPOINT does.
+  std::string endpoint;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra request headers (auth)
+  std::string ca_file;                                        // empty: system trust store
+  ResourceInfo resource = ResourceInfo::FromEnv();
+
+  std::string spool_dir = "/tmp/fnguard-spool";  // empty: no disk spool
+  uint64_t spool_max_bytes = 64ull << 20;
+
+  size_t max_batch_events = 512;
+  size_t max_batch_bytes = 1u << 20;  // estimated, before encoding
+  std::chrono::milliseconds max_batch_age{200};
+  size_t queue_max_events = 65536;
+  size_t queue_max_bytes = 32u << 20;
+  size_t memory_backlog_max_bytes = 8u << 20;  // failed batches kept when there is no spool
+
+  std::chrono::milliseconds initial_backoff{100};
+  std::chrono::milliseconds max_backoff{5000};
+  std::chrono::milliseconds max_retry_after{60000};
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds request_timeout{10000};
+  std::chrono::milliseconds shutdown_timeout{2000};  // destructor's flush deadline
+
+  // Endpoint, auth headers (headers_from_env: header -> env var name;
+  // headers_file: "Name: value" lines) and spool directory from the policy.
+  static SenderOptions FromPolicy(const policy::Reporting& reporting);
+};
+
+// Counters since construction.
+struct SenderStats {
+  uint64_t enqueued = 0;           // events accepted by Enqueue()
+  uint64_t delivered = 0;          // events in batches a collector accepted (2xx)
+  uint64_t partial_rejected = 0;   // records a 2xx partial_success said it rejected
+  uint64_t rejected = 0;           // events in batches refused with a non-retryable status
+  uint64_t dropped = 0;            // events lost at the queue or spool cap
+  uint64_t spooled = 0;            // events written to the backlog (spool or memory)
+  uint64_t requests = 0;           // HTTP requests made
+  uint64_t retryable_failures = 0; // requests that failed with a retryable outcome
+  uint64_t backlog_events = 0;     // events waiting in the backlog now
+};
+
+// Whether `url` is an http:// or https:// URL with a host.
+bool IsHttpUrl(std::string_view url);
+
+class Sender {
+ public:
+  explicit Sender(SenderOptions options);
+  ~Sender();  // flushes up to shutdown_timeout, then always joins the thread
+  Sender(const Sender&) = delete;
+  Sender& operator=(const Sender&) = delete;
+
+  // Queues one event. Never blocks on I/O. Returns false when the queue is
+  // full (the event is counted as dropped).
+  bool Enqueue(SecurityEvent event);
+
+  // Sends everything queued now without waiting for the batch age. Waits
+  // until every queued event is settled (delivered, refused, or spooled) and
+  // the backlog is empty, or a delivery attempt made after this call failed
+  // (the events are then in the spool), or the deadline passes. Returns true
+  // when nothing is left to send.
+  bool Flush(int timeout_ms);
+
+  SenderStats stats() const;
+  // Whether the disk spool is in use (it can fail to open: no space, busy).
+  bool has_spool() const { return spool_ != nullptr; }
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  enum class Outcome { kDelivered, kRejected, kRetry };
+  struct PostResult {
+    Outcome outcome = Outcome::kRetry;
+    long status = 0;
+    int64_t retry_after_ms = -1;
+    int64_t partial_rejected = 0;
+    std::string error;
+  };
+  struct Held {
+    uint32_t events = 0;
+    std::string body;
+  };
+
+  void Run();
+  void Process(std::vector<SecurityEvent> batch);
+  // Sends backlog records in order until empty or a failure.
+  void DrainBacklog();
+  void Backlog(uint32_t events, std::string body);
+  bool BacklogEmpty() const;
+  PostResult Post(const std::string& gzipped_body);
+  void OnAttempt(const PostResult& r, uint32_t events);
+  bool CircuitOpen() const;
+  void SyncBacklogCount();
+
+  const SenderOptions options_;
+  std::string endpoint_;
+  void* curl_ = nullptr;  // CURL*, used by the thread only
+  void* curl_headers_ = nullptr;  // curl_slist*
+  std::unique_ptr<Spool> spool_;       // thread only
+  std::deque<Held> memory_backlog_;    // thread only; used when there is no spool
+  size_t memory_backlog_bytes_ = 0;
+  uint64_t memory_backlog_events_ = 0;
+  uint64_t jitter_state_ = 0;  // thread only
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;        // wakes the thread
+  std::condition_variable idle_cv_;   // wakes Flush() waiters
+  std::deque<SecurityEvent> queue_;   // guarded by mu_
+  size_t queue_bytes_ = 0;
+  std::chrono::steady_clock::time_point oldest_;
+  bool in_flight_ = false;
+  bool flush_requested_ = false;
+  bool stop_ = false;
+  std::chrono::steady_clock::time_point stop_deadline_;
+  std::chrono::steady_clock::time_point retry_at_;  // circuit open until then
+  bool retry_at_from_server_ = false;
+  std::chrono::milliseconds backoff_;
+  uint64_t failures_ = 0;
+  uint64_t dropped_unreported_ = 0;
+  SenderStats stats_;
+
+  std::thread thread_;
+};
+
+}  // namespace fnguard::report
+
+#endif  // FNGUARD_RUNTIME_REPORT_SENDER_H_
