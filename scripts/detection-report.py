@@ -9,6 +9,7 @@ With FNGUARD_COMPARE_MODSECURITY=1 (and a build with libmodsecurity), the
 same data also goes through ModSecurity + OWASP CRS at paranoia level 1
 (query and json-body embeddings; about 4 minutes each on 2 cores).
 """
+import datetime
 import json
 import os
 import subprocess
@@ -37,7 +38,8 @@ labels = sorted(l for l in results["query"]["by_label"] if l != "benign")
 print("# Detection\n")
 print("Measured with `fnguard eval` on the DEV corpus in `../shared/corpus/payloads.dev.jsonl`")
 print("(third-party data: PayloadsAllTheThings, libinjection, HttpParamsDataset; see its README).")
-print("Regenerate with `python3 scripts/detection-report.py build > docs/DETECTION.md`.\n")
+print("Regenerate with `FNGUARD_COMPARE_MODSECURITY=1 python3 scripts/detection-report.py build > docs/DETECTION.md`")
+print(f"(last run {datetime.date.today().isoformat()}, 2-core machine).\n")
 print("A payload counts as flagged when the verdict has any finding. `query`: the payload")
 print("URL-encoded in the query of an HTTP API v2 event; `json-body`: a JSON body field;")
 print("`header`: a request header; `raw`: the bare value.\n")
@@ -58,7 +60,8 @@ if modsec:
     print("|---|---|---|---|---|")
     def pct(r, l):
         c = r["by_label"].get(l, {"n": 0, "flagged": 0})
-        return f"{100.0 * c['flagged'] / c['n']:.1f}%" if c["n"] else "-"
+        digits = 2 if l == "benign" else 1
+        return f"{100.0 * c['flagged'] / c['n']:.{digits}f}%" if c["n"] else "-"
     for l in labels + ["benign"]:
         name = l if l != "benign" else "benign (false positives)"
         print(f"| {name} | {pct(results['query'], l)} | {pct(modsec['query'], l)} | "

@@ -120,5 +120,21 @@ expect_exit 0 "bench" "$FN" bench --iterations 50
 expect_exit 0 "bench json" "$FN" bench --iterations 20 --format json
 expect_grep "p99_ns" "$TMP/out" "bench json has p99"
 
+# --- scan streams its findings to the policy's collector
+"$FN" collector --listen 127.0.0.1:0 --store "$TMP/events.db" >"$TMP/collector.out" 2>"$TMP/collector.err" &
+cpid=$!
+for _ in $(seq 100); do grep -q "listening on" "$TMP/collector.out" && break; sleep 0.05; done
+addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$TMP/collector.out" | head -1)
+cat >"$TMP/report.yaml" <<YAML
+version: 1
+reporting:
+  otlp_endpoint: http://$addr/v1/logs
+YAML
+expect_exit 1 "scan with reporting" "$FN" scan --policy "$TMP/report.yaml" "$TMP/attack.json" "$TMP/clean.json"
+expect_exit 0 "events listed" "$FN" events --store "$TMP/events.db" --format json
+n=$(grep -c '"sqli' "$TMP/out" || true)
+if [ "$n" -ge 1 ]; then pass=$((pass + 1)); else echo "FAIL: scan findings did not reach the collector"; cat "$TMP/out"; fail=$((fail + 1)); fi
+kill "$cpid" 2>/dev/null; wait "$cpid" 2>/dev/null
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

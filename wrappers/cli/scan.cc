@@ -5,6 +5,7 @@
 
 #include "runtime/core/json.h"
 #include "runtime/engine/engine.h"
+#include "runtime/report/reporter.h"
 #include "wrappers/cli/cli.h"
 
 namespace fnguard::cli {
@@ -83,6 +84,10 @@ int ScanCommand(const Args& args) {
     return kExitBadInput;
   }
   engine::Inspector inspector(*pol);
+  // Findings also go where the policy's reporting section sends them (OTLP
+  // collector, JSON lines); JSON lines go to stderr so stdout stays the
+  // scan's own output.
+  report::Reporter reporter(**pol, stderr);
   bool bad_input = false;
   bool findings = false;
   for (const std::string& file : ap.positionals()) {
@@ -100,7 +105,12 @@ int ScanCommand(const Args& args) {
       bad_input = true;
       continue;
     }
-    if (!v.findings.empty()) findings = true;
+    if (!v.findings.empty()) {
+      findings = true;
+      report::SecurityEvent event = report::FromVerdict(v, "", "");
+      event.function_name = file;
+      reporter.Report(std::move(event));
+    }
     if (format == "json") {
       std::printf("%s\n", VerdictJson(file, v, inspector.last_field_count()).c_str());
     } else {
@@ -108,6 +118,7 @@ int ScanCommand(const Args& args) {
     }
   }
   std::fflush(stdout);
+  reporter.Flush(5000);
   if (bad_input) return kExitBadInput;
   return findings ? kExitFindings : kExitOk;
 }
