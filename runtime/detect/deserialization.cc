@@ -172,13 +172,17 @@ class DeserializationImpl final : public Detector {
       return Fill(m, "deserialization.java_stream", "Java serialization stream (AC ED 00 05)",
                   95, 0, 4);
     }
-    for (size_t p = v.find("rO0AB"); p != kNpos; p = v.find("rO0AB", p + 1)) {
+    // Stream magics searched for in `v` below; one pass rules them all out.
+    static const NeedleSet kAnyStreamMagic{"rO0AB", "aced0005", "AAEAAAD/////"};
+    const bool any_magic = kAnyStreamMagic.AnyIn(v);
+    for (size_t p = any_magic ? v.find("rO0AB") : kNpos; p != kNpos; p = v.find("rO0AB", p + 1)) {
       if (Base64TokenAt(v, p, 16)) {
         return Fill(m, "deserialization.java_base64", "Base64 Java serialization stream (rO0AB)",
                     95, p, 5);
       }
     }
-    for (size_t p = IFind(v, "aced0005"); p != kNpos; p = IFind(v, "aced0005", p + 1)) {
+    for (size_t p = any_magic ? IFind(v, "aced0005") : kNpos; p != kNpos;
+         p = IFind(v, "aced0005", p + 1)) {
       if ((p == 0 || !scan::IsHex(v[p - 1])) && p + 16 <= v.size()) {
         return Fill(m, "deserialization.java_hex", "Hex Java serialization stream (aced0005)",
                     90, p, 8);
@@ -198,7 +202,7 @@ class DeserializationImpl final : public Detector {
     // fastjson/Jackson "@type": "com.x.Y" ; Json.NET "$type": "System.X, Asm".
     for (std::string_view key : {"@type", "$type"}) {
       bool key_path = scan::IEndsWith(in.path, key);
-      size_t p = v.find(key);
+      size_t p = in.mask.Has(key[0]) ? v.find(key) : kNpos;
       if (p == kNpos && !key_path) continue;
       std::string_view cls;
       size_t at = 0;
@@ -254,7 +258,7 @@ class DeserializationImpl final : public Detector {
     }
     // .NET BinaryFormatter stream in base64.
     {
-      size_t p = v.find("AAEAAAD/////");
+      size_t p = any_magic ? v.find("AAEAAAD/////") : kNpos;
       if (p != kNpos) {
         return Fill(m, "deserialization.dotnet_binaryformatter",
                     ".NET BinaryFormatter serialized stream", 90, p, 12);
@@ -297,7 +301,7 @@ class DeserializationImpl final : public Detector {
       }
     }
     // Ruby Marshal: raw 04 08 or base64 "BAh" carrying a known gadget.
-    if ((raw.size() >= 2 && raw[0] == 4 && raw[1] == 8) || v.find("BAh") == 0) {
+    if ((raw.size() >= 2 && raw[0] == 4 && raw[1] == 8) || v.starts_with("BAh")) {
       for (std::string_view g : {"Gem::Requirement", "Gem::StubSpecification", "ERB",
                                  "Gem::Installer", "ActiveSupport::Deprecation", "Net::WriteAdapter",
                                  "Gem::Package::TarReader", "R0VNOjpSZXF1aXJlbWVudA",

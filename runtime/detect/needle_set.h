@@ -59,8 +59,14 @@ class NeedleSet {
       if (!first_[a]) continue;
       if (single_[a]) return true;
       if (i + 1 >= n) break;
-      const unsigned key = (unsigned{a} << 8) | kLower[p[i + 1]];
-      if (((pairs_[key >> 6] >> (key & 63)) & 1) == 0) continue;
+      const unsigned char b = kLower[p[i + 1]];
+      const unsigned key = (unsigned{a} << 8) | b;
+      if (!TestBit(pairs_, key)) continue;
+      for (uint16_t two : two_byte_) {
+        if (two == key) return true;  // a two-byte literal
+      }
+      // Longer literals also need their first three bytes (hashed) to match.
+      if (i + 2 >= n || !TestBit(triples_, TripleKey(a, b, kLower[p[i + 2]]))) continue;
       for (const std::string& needle : by_first_[a]) {
         if (n - i < needle.size()) continue;
         size_t k = 2;
@@ -74,6 +80,21 @@ class NeedleSet {
   }
 
  private:
+  template <size_t N>
+  static bool TestBit(const std::array<uint64_t, N>& bits, unsigned key) {
+    return (bits[key >> 6] >> (key & 63)) & 1;
+  }
+  template <size_t N>
+  static void SetBit(std::array<uint64_t, N>* bits, unsigned key) {
+    (*bits)[key >> 6] |= uint64_t{1} << (key & 63);
+  }
+  // A 12-bit hash of three (lower-cased) bytes.
+  static unsigned TripleKey(unsigned char a, unsigned char b, unsigned char c) {
+    const uint32_t h = (uint32_t{a} * 0x9E3779B1u) ^ (uint32_t{b} * 0x85EBCA77u) ^
+                       (uint32_t{c} * 0xC2B2AE3Du);
+    return h >> 20;
+  }
+
   void Add(std::string_view n) {
     if (n.empty()) {
       has_empty_ = true;
@@ -86,8 +107,14 @@ class NeedleSet {
       single_[a] = true;
       return;
     }
-    const unsigned key = (unsigned{a} << 8) | kLower[static_cast<unsigned char>(n[1])];
-    pairs_[key >> 6] |= uint64_t{1} << (key & 63);
+    const unsigned char b = kLower[static_cast<unsigned char>(n[1])];
+    const unsigned key = (unsigned{a} << 8) | b;
+    SetBit(&pairs_, key);
+    if (n.size() == 2) {
+      two_byte_.push_back(static_cast<uint16_t>(key));
+    } else {
+      SetBit(&triples_, TripleKey(a, b, kLower[static_cast<unsigned char>(n[2])]));
+    }
     std::string lower(n);
     for (char& c : lower) c = static_cast<char>(kLower[static_cast<unsigned char>(c)]);
     by_first_[a].push_back(std::move(lower));
@@ -97,7 +124,9 @@ class NeedleSet {
   size_t min_len_ = SIZE_MAX;
   std::array<bool, 256> first_{};
   std::array<bool, 256> single_{};
-  std::array<uint64_t, 65536 / 64> pairs_{};
+  std::array<uint64_t, 65536 / 64> pairs_{};  // first two bytes of literals of 2+ bytes
+  std::array<uint64_t, 4096 / 64> triples_{};  // hashed first three bytes of literals of 3+
+  std::vector<uint16_t> two_byte_;             // literals of exactly two bytes
   std::array<std::vector<std::string>, 256> by_first_;
 };
 

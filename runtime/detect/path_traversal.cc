@@ -69,28 +69,32 @@ constexpr std::string_view kWrappers[] = {
 // spelled-out 0x2f/0x5c to '/', NUL dropped. Only the first kMaxFolded
 // bytes are folded.
 void Fold(std::string_view in, std::string* out) {
-  out->clear();
+  // Every step consumes at least one byte and writes at most one.
   size_t n = std::min(in.size(), kMaxFolded);
-  out->reserve(n);
+  out->resize(n);
+  char* o = out->data();
+  size_t w = 0;
   for (size_t i = 0; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(in[i]);
-    if (c == '\\') {
-      out->push_back('/');
+    if (c < 0x80 && c != '\\' && c != '0' && c != 0) {
+      o[w++] = Lower(static_cast<char>(c));  // the common case, as the last branch below
+    } else if (c == '\\') {
+      o[w++] = '/';
     } else if (c == 0) {
       continue;
     } else if (c == '0' && i + 3 < n && (in[i + 1] == 'x' || in[i + 1] == 'X') &&
                ((in[i + 2] == '2' && (in[i + 3] == 'f' || in[i + 3] == 'F')) ||
                 (in[i + 2] == '5' && (in[i + 3] == 'c' || in[i + 3] == 'C')))) {
-      out->push_back('/');
+      o[w++] = '/';
       i += 3;
     } else if (c == '0' && i + 3 < n && (in[i + 1] == 'x' || in[i + 1] == 'X') &&
                in[i + 2] == '2' && (in[i + 3] == 'e' || in[i + 3] == 'E')) {
-      out->push_back('.');
+      o[w++] = '.';
       i += 3;
     } else if (c == 0xe2 && i + 2 < n && static_cast<unsigned char>(in[i + 1]) == 0x88 &&
                (static_cast<unsigned char>(in[i + 2]) == 0x95 ||
                 static_cast<unsigned char>(in[i + 2]) == 0x96)) {
-      out->push_back('/');  // U+2215 DIVISION SLASH, U+2216 SET MINUS
+      o[w++] = '/';  // U+2215 DIVISION SLASH, U+2216 SET MINUS
       i += 2;
     } else if (c == 0xef && i + 2 < n &&
                ((static_cast<unsigned char>(in[i + 1]) == 0xbc &&
@@ -98,20 +102,21 @@ void Fold(std::string_view in, std::string* out) {
                   static_cast<unsigned char>(in[i + 2]) == 0xbc)) ||
                 (static_cast<unsigned char>(in[i + 1]) == 0x80 &&
                  static_cast<unsigned char>(in[i + 2]) == 0xa5))) {
-      out->push_back('/');  // full-width / and \, and the private-use slash U+F025
+      o[w++] = '/';  // full-width / and \, and the private-use slash U+F025
       i += 2;
     } else if (c == 0xee && i + 2 < n && static_cast<unsigned char>(in[i + 1]) == 0xbf &&
                static_cast<unsigned char>(in[i + 2]) == 0x88) {
-      out->push_back('/');  // private-use slash U+EFC8 (IIS %u decoding)
+      o[w++] = '/';  // private-use slash U+EFC8 (IIS %u decoding)
       i += 2;
     } else if (c == 0xef && i + 2 < n && static_cast<unsigned char>(in[i + 1]) == 0xbc &&
                static_cast<unsigned char>(in[i + 2]) == 0x8e) {
-      out->push_back('.');  // full-width dot
+      o[w++] = '.';  // full-width dot
       i += 2;
     } else {
-      out->push_back(Lower(static_cast<char>(c)));
+      o[w++] = Lower(static_cast<char>(c));
     }
   }
+  out->resize(w);
 }
 
 bool IsSegmentStart(std::string_view s, size_t pos) {
@@ -162,8 +167,8 @@ int PeriodicDots(std::string_view f, size_t* first, size_t* end) {
   size_t i = 0;
   while (i < f.size()) {
     if (f[i] != '.') {
-      ++i;
-      continue;
+      i = f.find('.', i);
+      if (i == std::string_view::npos) break;
     }
     size_t b = i;
     while (i < f.size() && f[i] == '.') ++i;
@@ -204,12 +209,19 @@ constexpr std::string_view kSkeletonTargets[] = {
 // traversal-looking noise (two or more dots or '?').
 bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* target) {
   static const NeedleSet kAnyTarget(kSkeletonTargets);
-  thread_local std::string sk;
-  sk.clear();
-  sk.reserve(std::min<size_t>(f.size(), 4096));
+  // Only these bytes add noise below, so fewer than two of them rule a match out.
+  int noise_bytes = 0;
+  for (size_t i = 0; i < f.size() && noise_bytes < 2; ++i) {
+    const char c = f[i];
+    noise_bytes += c == '.' || c == '?' || c == '^' || c == '%' ||
+                   static_cast<unsigned char>(c) >= 0x80;
+  }
+  if (noise_bytes < 2) return false;
+  constexpr size_t kMaxSkeleton = 4096;
+  char buf[kMaxSkeleton];
+  size_t len = 0;
   int noise = 0;
-  int noise_at_first_alpha = -1;
-  for (size_t i = 0; i < f.size() && sk.size() < 4096; ++i) {
+  for (size_t i = 0; i < f.size() && len < kMaxSkeleton; ++i) {
     char c = f[i];
     if (c == '%') {
       // Drop escape-looking noise: %5c, %qf, %u2216.
@@ -230,18 +242,18 @@ bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* t
       continue;
     }
     if (scan::IsAlnum(c)) {
-      sk.push_back(c);
+      buf[len++] = c;
     } else if (scan::IsSpace(c)) {
-      if (!sk.empty() && sk.back() != ' ') sk.push_back(' ');
+      if (len > 0 && buf[len - 1] != ' ') buf[len++] = ' ';
     } else if (c == '.' || c == '?' || c == '^' || static_cast<unsigned char>(c) >= 0x80) {
       ++noise;
     }
-    if (noise_at_first_alpha < 0 && scan::IsAlpha(c)) noise_at_first_alpha = noise;
   }
+  const std::string_view sk(buf, len);
   if (noise < 2 || !kAnyTarget.AnyIn(sk)) return false;
   for (std::string_view t : kSkeletonTargets) {
     size_t p = sk.find(t);
-    if (p == std::string::npos) continue;
+    if (p == std::string_view::npos) continue;
     if (noise >= 2) {
       *target = t;
       return true;
@@ -272,8 +284,8 @@ Traversal CountClimbs(std::string_view f) {
   size_t i = 0;
   while (i < f.size()) {
     if (f[i] != '.') {
-      ++i;
-      continue;
+      i = f.find('.', i);
+      if (i == std::string_view::npos) break;
     }
     size_t b = i;
     while (i < f.size() && IsDotSegmentChar(f[i])) ++i;
@@ -409,8 +421,8 @@ class PathTraversalImpl final : public Detector {
     }
     // Base64 of "../../" ("Li4vLi4v") or "..\\..\\" ("Li5cLi5c").
     {
-      size_t p = v.find("Li4vLi4v");
-      if (p == std::string_view::npos) p = v.find("Li5cLi5c");
+      size_t p = in.mask.Has('L') ? v.find("Li4vLi4v") : std::string_view::npos;
+      if (p == std::string_view::npos && in.mask.Has('L')) p = v.find("Li5cLi5c");
       if (p != std::string_view::npos) {
         return Fill(m, "path_traversal.base64_traversal",
                     "Base64-encoded directory traversal sequence", 75, p, 8);

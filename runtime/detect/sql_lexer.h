@@ -57,8 +57,13 @@ struct Token {
   uint32_t length = 0;
   // kWord: the lower-cased text (first 31 bytes) for keyword comparisons.
   char lower[32] = {0};
+  // Same as comparing `lower` as a C string, without measuring it first.
   bool Is(std::string_view lowered_word) const {
-    return type == TokenType::kWord && lowered_word == lower;
+    if (type != TokenType::kWord || lowered_word.size() >= sizeof(lower)) return false;
+    for (size_t i = 0; i < lowered_word.size(); ++i) {
+      if (lower[i] != lowered_word[i]) return false;
+    }
+    return lower[lowered_word.size()] == '\0';
   }
 };
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
+#include <new>
 #include <string>
 #include <string_view>
 
@@ -70,7 +71,7 @@ class Analysis {
       if (t.type == TokenType::kEnd) break;
       if (t.type == TokenType::kComment) {
         if (count_ > 0) {
-          Slot& prev = ring_[(count_ - 1) % kRing];
+          Slot& prev = ring_[(count_ - 1) % kRing].slot;
           prev.comment_after = true;
           prev.comment_kind = t.quote;
           prev.comment_has_text = false;
@@ -80,7 +81,7 @@ class Analysis {
         }
         continue;
       }
-      ring_[count_ % kRing] = Slot{t, false, 0, false};
+      new (&ring_[count_ % kRing].slot) Slot{t, false, 0, false};
       ++count_;
       if (count_ == 1 && context_quote_ != 0 && !(t.from_context && t.closed)) {
         return best_;  // the value never leaves the literal: nothing to inject
@@ -96,7 +97,7 @@ class Analysis {
   const Slot& At(size_t i) const {
     static const Slot kEndSlot{};
     if (i >= count_ || i + kRing <= count_) return kEndSlot;
-    return ring_[i % kRing];
+    return ring_[i % kRing].slot;
   }
   const Token& Tok(size_t i) const { return At(i).tok; }
   std::string_view Text(const Token& t) const { return text_.substr(t.offset, t.length); }
@@ -701,7 +702,15 @@ class Analysis {
 
   std::string_view text_;
   char context_quote_;
-  Slot ring_[kRing];
+  // Slots are written before they are read (At() only returns the last
+  // kRing tokens), so the ring is left uninitialized: a value is analysed up
+  // to three times per field and zeroing the ring each time would cost more
+  // than lexing a short value.
+  union RingSlot {
+    RingSlot() {}
+    Slot slot;
+  };
+  RingSlot ring_[kRing];
   size_t count_ = 0;
   Finding best_;
 };

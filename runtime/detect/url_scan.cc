@@ -25,6 +25,14 @@ bool EndsUrl(char c) {
 
 bool IsSlash(char c) { return c == '/' || c == '\\'; }
 
+// First j >= from with two slashes (either kind) at j and j + 1, or npos.
+size_t NextDoubleSlash(std::string_view t, size_t from) {
+  for (size_t j = from; j + 1 < t.size(); ++j) {
+    if (IsSlash(t[j]) && IsSlash(t[j + 1])) return j;
+  }
+  return std::string_view::npos;
+}
+
 void SplitAuthority(UrlRef* url) {
   std::string_view a = url->authority;
   size_t at = a.rfind('@');
@@ -72,6 +80,14 @@ void SplitAuthority(UrlRef* url) {
 bool NextUrl(std::string_view text, size_t* pos, UrlRef* url, bool allow_protocol_relative) {
   size_t i = *pos;
   while (i + 2 < text.size()) {
+    // Both shapes below need two slashes in a row, at i + 1 or at i: skip to
+    // just before the next such pair.
+    const size_t d = NextDoubleSlash(text, i);
+    if (d == std::string_view::npos) break;
+    if (d > i + 1) {
+      i = d - 1;
+      if (i + 2 >= text.size()) break;
+    }
     size_t slashes_at = std::string_view::npos;
     size_t scheme_begin = i;
     if (text[i] == ':' && i + 2 < text.size() && IsSlash(text[i + 1]) && IsSlash(text[i + 2])) {

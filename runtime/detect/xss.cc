@@ -139,13 +139,20 @@ bool DangerousCss(std::string_view s, size_t from, size_t to, size_t* at) {
 
 class Scanner {
  public:
-  explicit Scanner(std::string_view s) : s_(s) { no_quote_from_.fill(s.size() + 1); }
+  // `mask` is CharMask::Of(s): each scan is skipped when a character its
+  // rules cannot do without is absent.
+  Scanner(std::string_view s, const CharMask& mask) : s_(s), mask_(mask) {
+    no_quote_from_.fill(s.size() + 1);
+  }
 
   Finding Run() {
     ScanTags();
-    if (best_.score < 90) ScanAttributeInjection();
-    if (best_.score < 90) ScanUrls();
-    if (best_.score < 90) ScanJsBreakout();
+    // Every attribute injection ends in "on...=".
+    if (best_.score < 90 && mask_.Has('=')) ScanAttributeInjection();
+    // Every script URL scheme ends in ':'.
+    if (best_.score < 90 && mask_.Has(':')) ScanUrls();
+    // A quote, then a call ('(' '`' '[') or an assignment ('=').
+    if (best_.score < 90 && mask_.HasAny("\"'`") && mask_.HasAny("(`[=")) ScanJsBreakout();
     if (best_.score < 90) ScanCssOutsideTags();
     if (best_.score < 85) ScanLooseTags();
     if (best_.score < 65) ScanScriptCalls();
@@ -438,7 +445,8 @@ class Scanner {
   void ScanCssOutsideTags() {
     size_t at = 0;
     size_t scanned = 0;  // template bodies are scanned once each
-    for (size_t i = s_.find("{{"); i != std::string_view::npos; i = s_.find("{{", i + 2)) {
+    for (size_t i = mask_.Has('{') ? s_.find("{{") : std::string_view::npos;
+         i != std::string_view::npos; i = s_.find("{{", i + 2)) {
       size_t end = std::min(s_.size(), i + 256);
       size_t from = std::max(i + 2, scanned);
       scanned = end;
@@ -451,19 +459,21 @@ class Scanner {
         }
       }
     }
+    // A CSS declaration follows ':' or a quote.
+    if (!mask_.HasAny(":\"'")) return;
     for (size_t i = 0; i < s_.size(); ++i) {
       char c = Lower(s_[i]);
       if (c != 'e' && c != '-' && c != 'b') continue;
+      // Only in a CSS declaration: preceded by ':' (with optional spaces).
+      // Checked first: it is cheaper than DangerousCss and rarely true.
+      size_t p = i;
+      while (p > 0 && IsSpace(s_[p - 1])) --p;
+      if (!(p > 0 && (s_[p - 1] == ':' || s_[p - 1] == '"' || s_[p - 1] == '\''))) continue;
       if (DangerousCss(s_, i, std::min(s_.size(), i + 16), &at) && at == i &&
           !StartsWithCI(s_, i, "@import")) {
-        // Only in a CSS declaration: preceded by ':' (with optional spaces).
-        size_t p = i;
-        while (p > 0 && IsSpace(s_[p - 1])) --p;
-        if (p > 0 && (s_[p - 1] == ':' || s_[p - 1] == '"' || s_[p - 1] == '\'')) {
-          Report("xss.css_expression", "script-running CSS in a style declaration", 75, i,
-                 i + 10);
-          return;
-        }
+        Report("xss.css_expression", "script-running CSS in a style declaration", 75, i,
+               i + 10);
+        return;
       }
     }
   }
@@ -502,8 +512,9 @@ class Scanner {
   // eval(atob(..)), top["al"+"ert"](1). Scored lower than the structural
   // rules: on its own this is script text, dangerous in a script context.
   void ScanScriptCalls() {
-    // Script markers that need no call syntax.
-    for (size_t i = 0; i + 4 < s_.size(); ++i) {
+    // Script markers that need no call syntax: "</script", "&{", "+adw-", "document.".
+    const bool markers = mask_.HasAny("<&+.");
+    for (size_t i = 0; markers && i + 4 < s_.size(); ++i) {
       char c = s_[i];
       if (c == '<' && StartsWithCI(s_, i, "</script") &&
           (i + 8 >= s_.size() || !IsAlnum(s_[i + 8]))) {
@@ -532,6 +543,8 @@ class Scanner {
         "fromcharcode", "execscript"};
     static constexpr std::array<std::string_view, 5> kGlobals = {"top", "window", "self",
                                                                  "parent", "frames"};
+    // A call needs '(' or '`'; an indexed global needs '['.
+    if (!mask_.HasAny("(`[")) return;
     for (size_t i = 0; i < s_.size(); ++i) {
       if (!IsAlpha(s_[i]) || (i > 0 && (IsAlnum(s_[i - 1]) || s_[i - 1] == '_'))) continue;
       size_t j = i;
@@ -562,6 +575,7 @@ class Scanner {
   }
 
   std::string_view s_;
+  CharMask mask_;
   std::array<size_t, 3> no_quote_from_;
   Finding best_;
 };
@@ -574,11 +588,12 @@ class XssImpl final : public Detector {
 
   bool Inspect(const Input& in, Match* m) const override {
     if (in.norm.size() < 4 || !MaybeXss(in.mask)) return false;
-    Finding f = Scanner(in.norm).Run();
+    Finding f = Scanner(in.norm, in.mask).Run();
     bool from_raw = false;
+    CharMask raw_mask;
     if (f.score < kThreshold && in.raw.data() != in.norm.data() && in.raw != in.norm &&
-        MaybeXss(CharMask::Of(in.raw))) {
-      Finding r = Scanner(in.raw).Run();
+        MaybeXss(raw_mask = CharMask::Of(in.raw))) {
+      Finding r = Scanner(in.raw, raw_mask).Run();
       if (r.score > f.score) {
         f = r;
         from_raw = true;

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <array>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -26,6 +27,16 @@ Finding MakeLimitFinding(const event::LimitFinding& lf) {
   f.reason = lf.detail;
   f.score = 100;
   return f;
+}
+
+// The built-in detectors indexed by id, resolved once.
+const std::array<const detect::Detector*, kDetectorCount>& DetectorTable() {
+  static const std::array<const detect::Detector*, kDetectorCount> kTable = [] {
+    std::array<const detect::Detector*, kDetectorCount> t{};
+    for (size_t i = 0; i < kDetectorCount; ++i) t[i] = &detect::Get(static_cast<DetectorId>(i));
+    return t;
+  }();
+  return kTable;
 }
 
 }  // namespace
@@ -81,11 +92,12 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
   if (!enabled.empty()) {
     in.norm = normalizer_.Normalize(field.value);
     in.mask = detect::CharMask::Of(in.norm);
+    const auto& detectors = DetectorTable();
     for (size_t i = 0; i < kDetectorCount; ++i) {
       auto id = static_cast<DetectorId>(i);
       if (!enabled.Has(id)) continue;
       detect::Match m;
-      if (!detect::Get(id).Inspect(in, &m)) continue;
+      if (!detectors[i]->Inspect(in, &m)) continue;
       Finding f;
       f.detector = std::string(DetectorName(id));
       f.rule_id = std::string(m.rule_id);

@@ -43,13 +43,22 @@ TEST(NeedleSetTest, BytesOutsideAsciiAndControlBytes) {
   EXPECT_FALSE(set.AnyIn("\xc0"));
 }
 
+TEST(NeedleSetTest, TwoByteLiteralsNextToLongerOnes) {
+  const NeedleSet set{"ab", "abc", "xyz"};
+  EXPECT_TRUE(set.AnyIn("ab"));      // the whole value
+  EXPECT_TRUE(set.AnyIn("zzAB"));    // at the very end
+  EXPECT_TRUE(set.AnyIn("zzxYz"));
+  EXPECT_FALSE(set.AnyIn("xy"));     // too short for "xyz"
+  EXPECT_FALSE(set.AnyIn("a b xz"));
+}
+
 // The set agrees with one case-insensitive search per needle on every
 // window of a mixed text.
 TEST(NeedleSetTest, AgreesWithPerNeedleSearch) {
-  static constexpr std::string_view kNeedles[] = {"select", "union", "../", "%2e", "<scr"};
+  static constexpr std::string_view kNeedles[] = {"select", "union", "../", "%2e", "<scr", "jo"};
   const NeedleSet set(kNeedles);
   const std::string text =
-      "Please SELECT a size; the UNION jack mug ships ../later at 20%2E off <SCRipt>";
+      "Please SELECT a size; the UNION jack mug ships ../later at 20%2E off <SCRipt> JO";
   for (size_t b = 0; b < text.size(); ++b) {
     for (size_t e = b; e <= text.size(); ++e) {
       std::string_view w = std::string_view(text).substr(b, e - b);

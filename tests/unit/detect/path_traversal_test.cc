@@ -97,6 +97,34 @@ TEST(PathTraversalTest, SingleClimbDependsOnLocation) {
   EXPECT_FALSE(Detects(PathTraversalDetector(), c));
 }
 
+// "%c" before a word is read both as a dropped escape plus letter ("%cs") and
+// as an escape alone; only the second reading spells the target here.
+TEST(PathTraversalTest, ObfuscatedTraversalNeedsTheShortEscapeReading) {
+  Case c;
+  c.value = "....%cwindows%csystem32";
+  Match m;
+  ASSERT_TRUE(Detects(PathTraversalDetector(), c, &m));
+  EXPECT_EQ(m.rule_id, "path_traversal.obfuscated_traversal");
+  // Without noise around it, the same letters are just a word.
+  c.value = "windows system32";
+  EXPECT_FALSE(Detects(PathTraversalDetector(), c));
+  // Noise but no target.
+  c.value = "....%cwindows%cfonts";
+  EXPECT_FALSE(Detects(PathTraversalDetector(), c));
+}
+
+TEST(PathTraversalTest, WrappersAndAbsolutePathsInMixedCase) {
+  Case c;
+  c.value = "PHP://Filter/resource=config";
+  Match m;
+  ASSERT_TRUE(Detects(PathTraversalDetector(), c, &m));
+  EXPECT_EQ(m.rule_id, "path_traversal.stream_wrapper");
+  c.value = "x=/ETC/PASSWD";
+  ASSERT_TRUE(Detects(PathTraversalDetector(), c, &m));
+  EXPECT_EQ(m.rule_id, "path_traversal.sensitive_file");
+  c.value = "..0x2E/..0x2e/x";
+  EXPECT_TRUE(Detects(PathTraversalDetector(), c));
+}
 
 }  // namespace
 }  // namespace fnguard::detect

@@ -124,5 +124,20 @@ TEST(XssTest, PathologicalInputsFinish) {
   EXPECT_TRUE(Detects(XssDetector(), tail, &m));
 }
 
+// Each scan without a tag still fires on its own shape.
+TEST(XssTest, TaglessScansStillFire) {
+  Match m;
+  EXPECT_TRUE(Detects(XssDetector(), "\" autofocus onfocus=run(1) x=\"", &m));
+  EXPECT_EQ(m.rule_id, "xss.attribute_breakout");
+  EXPECT_TRUE(Detects(XssDetector(), "JaVaScRiPt:go(1)", &m));
+  EXPECT_EQ(m.rule_id, "xss.js_url");
+  EXPECT_TRUE(Detects(XssDetector(), "x';confirm(2);//", &m));
+  EXPECT_EQ(m.rule_id, "xss.js_breakout");
+  EXPECT_TRUE(Detects(XssDetector(), "{{constructor.constructor('go()')()}}", &m));
+  EXPECT_TRUE(Detects(XssDetector(), "x</script>", &m));
+  EXPECT_TRUE(Detects(XssDetector(), "prompt`1`", &m));
+  EXPECT_TRUE(Detects(XssDetector(), "top['al'+'ert'](1)", &m));
+}
+
 }  // namespace
 }  // namespace fnguard::detect
