@@ -18,7 +18,7 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DFNGUARD_BUILD_TEST
 FROM debian:12-slim
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends ca-certificates libcurl4 libsimdjson14 libre2-9 \
-      libprotobuf32 libyaml-cpp0.7 libabsl20220623 \
+      libprotobuf32 libyaml-cpp0.7 libabsl20220623 libcpp-httplib0.11 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home fn
 COPY --from=build /opt/fnguard/lib/ /opt/fnguard/lib/

@@ -13,6 +13,7 @@
 #define FNGUARD_FNGUARD_H_
 
 #include "fnguard/guard.h"
+#include "fnguard/http.h"
 #include "fnguard/lambda.h"
 #include "fnguard/status.h"
 #include "fnguard/verdict.h"

@@ -1,0 +1,544 @@
+// fnguard::http::Serve: a cpp-httplib server that turns every request into an
+// API Gateway HTTP API (v2) event, inspects it with the guard, and calls the
+// handler with the plain request unless the verdict blocks it.
+//
+// Stopping: SIGTERM/SIGINT (when handled) and Shutdown() write one byte to a
+// pipe; a watcher thread reads it and stops the listener. cpp-httplib then
+// lets the worker pool finish the requests in flight before listen returns.
+#include <fcntl.h>
+#include <httplib.h>
+#include <poll.h>
+#include <signal.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "fnguard/http.h"
+#include "runtime/core/json.h"
+
+namespace fnguard::http {
+namespace {
+
+// Headers cpp-httplib adds to every request for the connection's endpoints;
+// they were not sent by the client.
+constexpr std::string_view kConnectionPseudoHeaders[] = {"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR",
+                                                         "LOCAL_PORT"};
+constexpr size_t kMaxLoggedErrorBytes = 512;
+constexpr char kStopByte = 's';
+constexpr char kQuitByte = 'q';
+
+// The write end of the running server's stop pipe, -1 when nothing serves.
+// Read by the signal handler, so it is a lock-free atomic.
+std::atomic<int> g_stop_fd{-1};
+std::mutex g_serve_mu;  // one Serve() at a time
+
+void LogLine(const std::string& line) {
+  std::fprintf(stderr, "fnguard: %s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+void WriteStopByte(char byte) {
+  int fd = g_stop_fd.load();
+  if (fd < 0) return;
+  ssize_t n = write(fd, &byte, 1);
+  (void)n;  // a full pipe already holds a pending stop
+}
+
+extern "C" void OnStopSignal(int) {
+  int saved_errno = errno;
+  WriteStopByte(kStopByte);
+  errno = saved_errno;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
+        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The pieces of `s` between `sep` characters (empty pieces included).
+std::vector<std::string_view> SplitOn(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  while (true) {
+    size_t at = s.find(sep);
+    parts.push_back(s.substr(0, at));
+    if (at == std::string_view::npos) return parts;
+    s.remove_prefix(at + 1);
+  }
+}
+
+bool IsPseudoHeader(const std::string& name) {
+  for (std::string_view p : kConnectionPseudoHeaders) {
+    if (name == p) return true;
+  }
+  return false;
+}
+
+// Strict UTF-8 validation (no overlongs, no surrogates, at most U+10FFFF).
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      len = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      len = 3;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return false;
+    for (size_t k = 2; k < len; ++k) {
+      unsigned char ck = static_cast<unsigned char>(s[i + k]);
+      if (ck < 0x80 || ck > 0xbf) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+std::string Base64Encode(std::string_view in) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 3 <= in.size(); i += 3) {
+    uint32_t v = (static_cast<unsigned char>(in[i]) << 16) |
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+    out.push_back(kAlphabet[v & 63]);
+  }
+  size_t rest = in.size() - i;
+  if (rest > 0) {
+    uint32_t v = static_cast<unsigned char>(in[i]) << 16;
+    if (rest == 2) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes %XX escapes and '+' (a query-string space); malformed escapes stay.
+std::string DecodeQueryComponent(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+               HexValue(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// Name -> comma-joined values, in order of first appearance.
+class JoinedValues {
+ public:
+  void Add(std::string name, std::string_view value) {
+    auto [it, inserted] = index_.try_emplace(name, entries_.size());
+    if (inserted) {
+      entries_.emplace_back(std::move(name), std::string(value));
+    } else {
+      entries_[it->second].second.append(",").append(value);
+    }
+  }
+  bool empty() const { return entries_.empty(); }
+  const std::vector<std::pair<std::string, std::string>>& entries() const { return entries_; }
+
+ private:
+  absl::flat_hash_map<std::string, size_t> index_;
+  std::vector<std::pair<std::string, std::string>> entries_;
+};
+
+std::string NewRequestId() {
+  static std::atomic<uint64_t> counter{0};
+  uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return absl::StrCat(absl::Hex(std::chrono::duration_cast<std::chrono::microseconds>(now).count(),
+                                absl::kZeroPad12),
+                      "-", absl::Hex(static_cast<uint32_t>(getpid()), absl::kZeroPad8), "-",
+                      absl::Hex(n, absl::kZeroPad8));
+}
+
+// The request as an API Gateway HTTP API (payload format 2.0) event.
+std::string BuildEvent(const Request& req, const std::string& protocol,
+                       const std::string& request_id) {
+  JoinedValues headers;
+  std::vector<std::string> cookies;
+  std::string host, user_agent;
+  for (const auto& [name, value] : req.headers) {
+    std::string lower = absl::AsciiStrToLower(name);
+    if (lower == "cookie") {
+      for (std::string_view part : SplitOn(value, ';')) {
+        part = TrimSpaces(part);
+        if (!part.empty()) cookies.emplace_back(part);
+      }
+      continue;
+    }
+    if (lower == "host" && host.empty()) host = value;
+    if (lower == "user-agent" && user_agent.empty()) user_agent = value;
+    headers.Add(std::move(lower), value);
+  }
+  JoinedValues query_params;
+  if (!req.query.empty()) {
+    for (std::string_view pair : SplitOn(req.query, '&')) {
+      if (pair.empty()) continue;
+      size_t eq = pair.find('=');
+      std::string_view name = pair.substr(0, eq);
+      std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+      query_params.Add(DecodeQueryComponent(name), DecodeQueryComponent(value));
+    }
+  }
+
+  json::Writer w;
+  w.BeginObject();
+  w.Field("version", "2.0");
+  w.Field("routeKey", "$default");
+  w.Field("rawPath", req.path);
+  w.Field("rawQueryString", req.query);
+  if (!cookies.empty()) {
+    w.Key("cookies").BeginArray();
+    for (const std::string& c : cookies) w.String(c);
+    w.EndArray();
+  }
+  w.Key("headers").BeginObject();
+  for (const auto& [name, value] : headers.entries()) w.Field(name, value);
+  w.EndObject();
+  if (!query_params.empty()) {
+    w.Key("queryStringParameters").BeginObject();
+    for (const auto& [name, value] : query_params.entries()) w.Field(name, value);
+    w.EndObject();
+  }
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  w.Key("requestContext").BeginObject();
+  w.Field("domainName", host);
+  w.Key("http").BeginObject();
+  w.Field("method", req.method);
+  w.Field("path", req.path);
+  w.Field("protocol", protocol);
+  w.Field("sourceIp", req.remote_addr);
+  w.Field("userAgent", user_agent);
+  w.EndObject();
+  w.Field("requestId", request_id);
+  w.Field("routeKey", "$default");
+  w.Field("stage", "$default");
+  w.Field("timeEpoch", static_cast<int64_t>(now_ms));
+  w.EndObject();
+  bool binary = !IsValidUtf8(req.body);
+  if (!req.body.empty()) w.Field("body", binary ? Base64Encode(req.body) : req.body);
+  w.Field("isBase64Encoded", binary);
+  w.EndObject();
+  return w.Take();
+}
+
+Request ToRequest(const httplib::Request& raw) {
+  Request req;
+  req.method = raw.method;
+  std::string_view target = raw.target;
+  size_t q = target.find('?');
+  req.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+  if (req.path.empty()) req.path = raw.path;
+  for (const auto& [name, value] : raw.headers) {
+    if (IsPseudoHeader(name)) continue;
+    req.headers.emplace_back(name, value);
+  }
+  req.body = raw.body;
+  req.remote_addr = raw.remote_addr;
+  return req;
+}
+
+void WriteResponse(const Response& response, httplib::Response& res) {
+  res.status = response.status;
+  std::string content_type = "text/plain; charset=utf-8";
+  for (const auto& [name, value] : response.headers) {
+    if (EqualsIgnoreCase(name, "content-type")) {
+      content_type = value;
+    } else if (!EqualsIgnoreCase(name, "content-length")) {
+      res.set_header(name.c_str(), value);
+    }
+  }
+  res.set_content(response.body, content_type.c_str());
+}
+
+void WriteJsonError(int status, std::string_view message, httplib::Response& res) {
+  res.headers.clear();
+  res.status = status;
+  json::Writer w;
+  w.BeginObject().Field("message", message).EndObject();
+  res.set_content(w.Take(), "application/json");
+}
+
+// The policy's block response: Guard::BlockedResult renders it as an HTTP
+// response document ({"statusCode":..,"headers":{..},"body":".."}).
+void WriteBlocked(const HandlerResult& blocked, httplib::Response& res) {
+  if (!blocked.success) {
+    WriteJsonError(403, "Forbidden", res);
+    return;
+  }
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(blocked.payload);
+  simdjson::dom::element doc;
+  if (parser.parse(padded).get(doc)) {
+    WriteJsonError(403, "Forbidden", res);
+    return;
+  }
+  Response response;
+  response.status = 403;
+  int64_t status = 0;
+  if (!doc["statusCode"].get(status) && status >= 100 && status <= 599) {
+    response.status = static_cast<int>(status);
+  }
+  simdjson::dom::object headers;
+  if (!doc["headers"].get(headers)) {
+    for (auto [key, value] : headers) {
+      std::string_view v;
+      if (!value.get(v)) response.headers.emplace_back(std::string(key), std::string(v));
+    }
+  }
+  std::string_view body;
+  if (!doc["body"].get(body)) response.body = std::string(body);
+  WriteResponse(response, res);
+}
+
+std::string TraceIdOf(const Request& req) {
+  std::string trace = req.header("x-amzn-trace-id");
+  return trace.empty() ? req.header("traceparent") : trace;
+}
+
+void HandleRequest(const Guard& guard, const RequestHandler& handler, const httplib::Request& raw,
+                   httplib::Response& res) {
+  try {
+    Request req = ToRequest(raw);
+    InvocationInfo info;
+    info.request_id = NewRequestId();
+    info.trace_id = TraceIdOf(req);
+    std::string event = BuildEvent(req, raw.version, info.request_id);
+    std::optional<Response> handler_response;
+    Handler adapter = [&](std::string_view) -> HandlerResult {
+      handler_response.emplace(handler(req));
+      return HandlerResult::Success("");
+    };
+    Invocation inv = guard.Invoke(event, adapter, info);
+    if (!inv.handler_called) {
+      WriteBlocked(inv.result, res);
+    } else if (inv.handler_threw || !handler_response.has_value()) {
+      LogLine(absl::StrCat("handler failed for ", req.method, " ", req.path.substr(0, 200), " (",
+                           info.request_id,
+                           "): ", inv.result.error_message.substr(0, kMaxLoggedErrorBytes)));
+      WriteJsonError(500, "Internal Server Error", res);
+    } else if (handler_response->status < 100 || handler_response->status > 599) {
+      LogLine(absl::StrCat("handler returned an invalid HTTP status ", handler_response->status,
+                           " for ", req.method, " ", req.path.substr(0, 200)));
+      WriteJsonError(500, "Internal Server Error", res);
+    } else {
+      WriteResponse(*handler_response, res);
+    }
+  } catch (const std::exception& e) {
+    LogLine(
+        absl::StrCat("request failed: ", std::string(e.what()).substr(0, kMaxLoggedErrorBytes)));
+    WriteJsonError(500, "Internal Server Error", res);
+  } catch (...) {
+    LogLine("request failed with a non-standard exception");
+    WriteJsonError(500, "Internal Server Error", res);
+  }
+}
+
+// SIGTERM/SIGINT handlers for the duration of one Serve().
+class ScopedStopSignals {
+ public:
+  explicit ScopedStopSignals(bool enabled) : enabled_(enabled) {
+    if (!enabled_) return;
+    struct sigaction action = {};
+    action.sa_handler = OnStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, &old_term_);
+    sigaction(SIGINT, &action, &old_int_);
+  }
+  ~ScopedStopSignals() {
+    if (!enabled_) return;
+    sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGINT, &old_int_, nullptr);
+  }
+  ScopedStopSignals(const ScopedStopSignals&) = delete;
+  ScopedStopSignals& operator=(const ScopedStopSignals&) = delete;
+
+ private:
+  bool enabled_;
+  struct sigaction old_term_ = {};
+  struct sigaction old_int_ = {};
+};
+
+}  // namespace
+
+std::string Request::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (EqualsIgnoreCase(key, name)) return value;
+  }
+  return "";
+}
+
+int Serve(const Guard& guard, const RequestHandler& handler, const ServeOptions& options) {
+  std::unique_lock<std::mutex> serving(g_serve_mu, std::try_to_lock);
+  if (!serving.owns_lock()) {
+    LogLine("fnguard::http::Serve is already running in this process");
+    return 1;
+  }
+  if (!handler) {
+    LogLine("no handler was given to fnguard::http::Serve");
+    return 1;
+  }
+  // The stop pipe lives as long as the process, so a signal that arrives
+  // while Serve() returns never writes to a closed (or reused) descriptor.
+  static int stop_pipe[2] = {-1, -1};
+  if (stop_pipe[0] < 0) {
+    if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+      stop_pipe[0] = stop_pipe[1] = -1;
+      LogLine(absl::StrCat("could not create the stop pipe: errno ", errno));
+      return 1;
+    }
+  }
+  // Forget stop requests left over from an earlier run.
+  char stale[64];
+  while (read(stop_pipe[0], stale, sizeof(stale)) > 0) continue;
+
+  httplib::Server server;
+  size_t workers = static_cast<size_t>(options.worker_threads > 0 ? options.worker_threads : 1);
+  server.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  server.set_payload_max_length(options.max_body_bytes);
+  server.set_read_timeout(options.read_timeout_seconds > 0 ? options.read_timeout_seconds : 30, 0);
+  httplib::Server::Handler route = [&guard, &handler](const httplib::Request& raw,
+                                                      httplib::Response& res) {
+    HandleRequest(guard, handler, raw, res);
+  };
+  const std::string kAnyPath = ".*";
+  server.Get(kAnyPath, route);
+  server.Post(kAnyPath, route);
+  server.Put(kAnyPath, route);
+  server.Patch(kAnyPath, route);
+  server.Delete(kAnyPath, route);
+  server.Options(kAnyPath, route);
+
+  int port = options.port;
+  bool bound = false;
+  if (port == 0) {
+    port = server.bind_to_any_port(options.host);
+    bound = port > 0;
+  } else if (port > 0 && port <= 65535) {
+    bound = server.bind_to_port(options.host, port);
+  }
+  if (!bound) {
+    LogLine(absl::StrCat("could not listen on ", options.host, ":", options.port));
+    return 1;
+  }
+
+  int exit_code = 0;
+  {
+    g_stop_fd.store(stop_pipe[1]);
+    ScopedStopSignals signals(options.handle_signals);
+    std::atomic<bool> listen_done{false};
+    std::thread watcher([&server, &listen_done, read_fd = stop_pipe[0]] {
+      char byte = 0;
+      while (true) {
+        pollfd readable{read_fd, POLLIN, 0};
+        if (poll(&readable, 1, -1) < 0 && errno != EINTR) return;
+        ssize_t n = read(read_fd, &byte, 1);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n <= 0 || byte == kQuitByte) return;
+        break;
+      }
+      // The listener may not have started yet: stop() only acts on a running one.
+      while (!listen_done.load()) {
+        if (server.is_running()) {
+          server.stop();
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    });
+
+    std::fprintf(stderr, "listening on %s:%d\n", options.host.c_str(), port);
+    std::fflush(stderr);
+    if (options.on_listening) {
+      try {
+        options.on_listening(port);
+      } catch (...) {
+        LogLine("the on_listening callback threw; serving anyway");
+      }
+    }
+    if (!server.listen_after_bind()) exit_code = 1;
+    listen_done.store(true);
+    g_stop_fd.store(-1);
+    char quit = kQuitByte;
+    ssize_t n = write(stop_pipe[1], &quit, 1);
+    (void)n;
+    watcher.join();
+  }
+  guard.Flush(options.flush_timeout_ms);
+  return exit_code;
+}
+
+void Shutdown() { WriteStopByte(kStopByte); }
+
+}  // namespace fnguard::http
