@@ -21,10 +21,18 @@ echo "== 2. fnguard scan: what the inspector sees in each event"
 echo
 
 echo "== 3. The hello function under fnguard local (the Lambda Runtime API emulator)"
+# A local collector receives the function's security events over OTLP/HTTP.
+"$FN" collector --listen 127.0.0.1:0 --store "$TMP/events.db" >"$TMP/collector.out" 2>"$TMP/collector.err" &
+collector=$!
+trap 'kill $collector 2>/dev/null; wait $collector 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 100); do grep -q "listening on" "$TMP/collector.out" && break; sleep 0.05; done
+addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$TMP/collector.out" | head -1)
+sed "s|^  stdout: json|  stdout: json\n  otlp_endpoint: http://$addr/v1/logs|" "$EX/policy.yaml" >"$TMP/policy.yaml"
+echo "(collector listening on $addr, events stored in $TMP/events.db)"
 events=()
 for f in "$EX"/events/benign-*.json "$EX"/events/attack-*.json; do events+=(--event "$f"); done
 set +e
-"$FN" local --function "$BOOT" --policy "$EX/policy.yaml" "${events[@]}" >"$TMP/results.jsonl" 2>"$TMP/function.log"
+"$FN" local --function "$BOOT" --policy "$TMP/policy.yaml" "${events[@]}" >"$TMP/results.jsonl" 2>"$TMP/function.log"
 status=$?
 set -e
 python3 - "$TMP/results.jsonl" "$TMP/function.log" <<'PY'
@@ -57,4 +65,7 @@ for r in results:
 print(f"\n{len(results)} invocations, {blocked} blocked, {len(reports)} security events reported")
 PY
 echo
-echo "(function output and security events: the JSON lines above came from $BOOT; exit $status)"
+echo "== 4. Security events stored by the local collector (fnguard events)"
+"$FN" events --store "$TMP/events.db"
+echo
+echo "fnguard local exited $status; the function was $BOOT"

@@ -34,6 +34,8 @@ constexpr size_t kMaxRequestBytes = size_t{8} << 20;
 constexpr size_t kRememberedIds = 1024;
 // How often Invoke() looks at the process while waiting for an answer.
 constexpr std::chrono::milliseconds kPollInterval{10};
+// How long Stop() waits for the runtime to come back to /next.
+constexpr std::chrono::milliseconds kIdleGrace{2000};
 
 constexpr char kInvalidRequestId[] =
     R"({"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"})";
@@ -156,6 +158,7 @@ struct LocalRuntime::State {
   bool generation_fetched = false;  // the current process fetched an event
   bool stopping = false;          // no more invocations
   bool closing = false;           // release every waiting request
+  int next_waiting = 0;           // /next requests parked, i.e. the runtime is idle
   std::optional<Pending> pending;
   std::optional<InitError> init_error;  // reported by the current process
   std::deque<std::string> answered_ids;
@@ -222,7 +225,10 @@ struct LocalRuntime::State {
   void HandleNext(httplib::Response& res) {
     std::unique_lock<std::mutex> lock(mu);
     const uint64_t gen = generation;
+    ++next_waiting;
+    cv.notify_all();
     cv.wait(lock, [&] { return closing || generation != gen || (pending && !pending->fetched); });
+    --next_waiting;
     if (closing || generation != gen) {
       res.status = 500;
       res.set_content(kShuttingDown, "application/json");
@@ -572,6 +578,20 @@ void LocalRuntime::Stop() {
     std::lock_guard<std::mutex> lock(s.mu);
     s.stopping = true;
     s.cv.notify_all();
+  }
+  // Like the service, end the environment only once the runtime is idle again
+  // (parked in /next): what it does after posting its last response, such as
+  // flushing its own events, completes first. Bounded by kIdleGrace.
+  if (s.process && !s.process->Poll()) {
+    const auto until = std::chrono::steady_clock::now() + kIdleGrace;
+    std::unique_lock<std::mutex> lock(s.mu);
+    while (s.next_waiting == 0 && std::chrono::steady_clock::now() < until) {
+      s.cv.wait_for(lock, kPollInterval);
+      lock.unlock();
+      const bool exited = s.process->Poll().has_value();
+      lock.lock();
+      if (exited) break;
+    }
   }
   s.RetireProcess(/*kill_now=*/false);
   {
