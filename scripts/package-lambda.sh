@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Packages a custom-runtime function for upload as a self-contained zip that
+# runs on the provided.al2023 (or provided.al2) runtime: the binary, every
+# shared library it loads (glibc and the dynamic loader included, so the
+# build machine's glibc need not match the runtime's), the policy, and a
+# `bootstrap` that starts the binary through the bundled loader.
+#
+#   scripts/package-lambda.sh BINARY POLICY OUT.zip
+#   scripts/package-lambda.sh build/examples/hello/bootstrap examples/hello/policy.yaml build/hello.zip
+set -euo pipefail
+BIN=${1:?usage: package-lambda.sh BINARY POLICY OUT.zip}
+POLICY=${2:?policy file}
+OUT=${3:?output zip}
+STAGE=$(mktemp -d)
+trap 'rm -rf "$STAGE"' EXIT
+mkdir -p "$STAGE/bin" "$STAGE/lib"
+name=$(basename "$BIN")
+[ "$name" = bootstrap ] && name=function
+cp "$BIN" "$STAGE/bin/$name"
+cp "$POLICY" "$STAGE/policy.yaml"
+
+# Every library the dynamic loader resolves for the binary, and the loader.
+ldd "$BIN" | awk '/=> \// {print $3} /^\t\/.*ld-linux/ {print $1}' | sort -u | while read -r lib; do
+  cp -L "$lib" "$STAGE/lib/"
+done
+loader=$(basename "$(ldd "$BIN" | awk '/ld-linux/ {print ($3 ~ /^\// ? $3 : $1)}' | head -1)")
+test -f "$STAGE/lib/$loader"
+
+cat >"$STAGE/bootstrap" <<SH
+#!/bin/sh
+# Starts the function with the libraries bundled next to it.
+root=\${LAMBDA_TASK_ROOT:-\$(dirname "\$0")}
+export FNGUARD_POLICY=\${FNGUARD_POLICY:-\$root/policy.yaml}
+exec "\$root/lib/$loader" --library-path "\$root/lib" "\$root/bin/$name" "\$@"
+SH
+chmod 755 "$STAGE/bootstrap" "$STAGE/bin/$name"
+
+python3 - "$STAGE" "$OUT" <<'PY'
+import os, sys, zipfile
+stage, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    for root, _, files in os.walk(stage):
+        for f in sorted(files):
+            path = os.path.join(root, f)
+            rel = os.path.relpath(path, stage)
+            info = zipfile.ZipInfo(rel)
+            info.external_attr = (os.stat(path).st_mode & 0xFFFF) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with open(path, "rb") as fh:
+                z.writestr(info, fh.read())
+PY
+echo "$OUT: $(du -h "$OUT" | cut -f1), $(ls "$STAGE/lib" | wc -l) libraries"
