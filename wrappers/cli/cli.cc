@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "wrappers/cli/egress_commands.h"
 #include "wrappers/cli/report_commands.h"
 
 namespace fnguard::cli {
@@ -31,8 +32,10 @@ commands:
         local OTLP/HTTP logs receiver with a durable SQLite store
   events --store PATH [--format text|json] [--since T] [--kind K]
         list stored security events
-  egress check | fetch
-        outbound-connection guard (not part of this build yet)
+  egress check --policy P [--resolve] URL...
+        decide outbound URLs against the policy's egress allowlist (exit 0 all allowed, 3 any denied)
+  fetch
+        guarded HTTPS GET (not part of this build yet)
 
 Run 'fnguard <command> --help' for details. Policy: --policy, else $FNGUARD_POLICY, else built-in defaults.
 )";
@@ -147,7 +150,8 @@ int Main(int argc, char** argv) {
     if (cmd == "local") return LocalCommand(rest);
     if (cmd == "collector") return CollectorCommand(rest);
     if (cmd == "events") return EventsCommand(rest);
-    if (cmd == "egress" || cmd == "fetch") {
+    if (cmd == "egress") return EgressCommand(rest);
+    if (cmd == "fetch") {
       return NotInThisBuild(cmd);
     }
   } catch (const std::exception& e) {
