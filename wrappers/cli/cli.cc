@@ -34,16 +34,11 @@ commands:
         list stored security events
   egress check --policy P [--resolve] URL...
         decide outbound URLs against the policy's egress allowlist (exit 0 all allowed, 3 any denied)
-  fetch
-        guarded HTTPS GET (not part of this build yet)
+  fetch --policy P [--cacert F] [--max-time S] URL
+        guarded HTTPS GET, body to stdout (exit 0 ok, 3 denied, 4 TLS verification failed, 5 other error)
 
 Run 'fnguard <command> --help' for details. Policy: --policy, else $FNGUARD_POLICY, else built-in defaults.
 )";
-
-int NotInThisBuild(const std::string& cmd) {
-  std::fprintf(stderr, "fnguard: '%s' is not available in this build of fnguard yet\n", cmd.c_str());
-  return kExitBadInput;
-}
 
 }  // namespace
 
@@ -151,9 +146,7 @@ int Main(int argc, char** argv) {
     if (cmd == "collector") return CollectorCommand(rest);
     if (cmd == "events") return EventsCommand(rest);
     if (cmd == "egress") return EgressCommand(rest);
-    if (cmd == "fetch") {
-      return NotInThisBuild(cmd);
-    }
+    if (cmd == "fetch") return FetchCommand(rest);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fnguard %s: internal error: %s\n", cmd.c_str(), e.what());
     return kExitBadInput;
