@@ -32,13 +32,6 @@ constexpr const char* kBenchUsage =
     "usage: fnguard bench [--events DIR | --body-bytes N] [--iterations N] [--policy P]\n"
     "                     [--format text|json] [--vs modsecurity]\n";
 
-uint64_t Pct(std::vector<uint64_t> v, double p) {
-  if (v.empty()) return 0;
-  size_t k = static_cast<size_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
-}
-
 using Clock = std::chrono::steady_clock;
 
 double MillisSince(Clock::time_point t0) {
@@ -86,8 +79,8 @@ RunStats Measure(const std::vector<size_t>& bytes, int iterations, InspectFn&& i
   }
   const double wall_s = std::chrono::duration<double>(Clock::now() - wall0).count();
   st.samples = samples.size();
-  st.p50_ns = Pct(samples, 0.50);
-  st.p99_ns = Pct(samples, 0.99);
+  st.p50_ns = Percentile(samples, 0.50);
+  st.p99_ns = Percentile(samples, 0.99);
   double sum = 0;
   for (uint64_t s : samples) sum += static_cast<double>(s);
   st.mean_ns = samples.empty() ? 0 : sum / static_cast<double>(samples.size());

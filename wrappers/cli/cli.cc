@@ -116,6 +116,13 @@ absl::StatusOr<std::shared_ptr<const policy::Policy>> PolicyFromFlagOrEnv(
   return policy::DefaultPolicy();
 }
 
+uint64_t Percentile(std::vector<uint64_t> samples, double p) {
+  if (samples.empty()) return 0;
+  size_t k = static_cast<size_t>(p * static_cast<double>(samples.size() - 1));
+  std::nth_element(samples.begin(), samples.begin() + static_cast<long>(k), samples.end());
+  return samples[k];
+}
+
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot open " + path);

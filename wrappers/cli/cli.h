@@ -5,6 +5,7 @@
 #ifndef FNGUARD_WRAPPERS_CLI_CLI_H_
 #define FNGUARD_WRAPPERS_CLI_CLI_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,9 @@ class ArgParser {
 // The policy named by --policy, else FNGUARD_POLICY, else the defaults.
 absl::StatusOr<std::shared_ptr<const policy::Policy>> PolicyFromFlagOrEnv(
     const std::optional<std::string>& flag);
+
+// The p-quantile (0..1) of `samples` by nearest rank; 0 when empty.
+uint64_t Percentile(std::vector<uint64_t> samples, double p);
 
 // Reads a whole file; error names the file.
 absl::StatusOr<std::string> ReadFile(const std::string& path);

@@ -21,6 +21,7 @@
 
 #include "runtime/core/json.h"
 #include "runtime/engine/engine.h"
+#include "runtime/event/text_codecs.h"
 #include "wrappers/cli/cli.h"
 #include "wrappers/cli/eval_events.h"
 #include "wrappers/cli/event_request.h"
@@ -43,38 +44,6 @@ struct Counts {
   uint64_t flagged = 0;
 };
 
-bool Base64Decode(std::string_view in, std::string* out) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-  };
-  out->clear();
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    if (c == '=' || c == '\n' || c == '\r') continue;
-    int v = val(c);
-    if (v < 0) return false;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return true;
-}
-
-uint64_t Percentile(std::vector<uint64_t>& v, double p) {
-  if (v.empty()) return 0;
-  size_t k = static_cast<size_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
-}
 
 std::string_view StringOr(simdjson::dom::element el, std::string_view key, std::string_view def) {
   std::string_view s;
@@ -277,9 +246,12 @@ int EvalCommand(const Args& args) {
       // still-encoded line (a JSON event cannot carry the raw bytes).
       std::string_view b64;
       std::string_view value = payload;
-      if (embed == Embed::kRaw && doc["payload_b64"].get_string().get(b64) == simdjson::SUCCESS &&
-          Base64Decode(b64, &bytes)) {
-        value = bytes;
+      if (embed == Embed::kRaw && doc["payload_b64"].get_string().get(b64) == simdjson::SUCCESS) {
+        bytes.resize(event::Base64MaxDecodedSize(b64.size()));
+        if (auto n = event::Base64Decode(b64, bytes.data())) {
+          bytes.resize(*n);
+          value = bytes;
+        }
       }
       if (use_modsecurity) {
         // A bare value reaches ModSecurity as the query parameter q.

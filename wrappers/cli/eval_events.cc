@@ -3,32 +3,16 @@
 #include <cctype>
 
 #include "runtime/core/json.h"
+#include "runtime/event/text_codecs.h"
 
 namespace fnguard::cli {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes one query component the way API Gateway fills
 // queryStringParameters: %XX and '+' as space.
 std::string QueryDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
+  std::string out(s.size(), '\0');
+  out.resize(event::PercentDecode(s, /*plus_as_space=*/true, out.data()));
   return out;
 }
 
