@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every system package that fnguard's build, tests and demo need.
 # Idempotent: does nothing when all packages are already present.
+# Also installs the OTLP conformance test's npm packages (scripts/conformance-deps.sh)
+# and the realistic-traffic generator's (scripts/traffic-deps.sh).
 set -euo pipefail
 
 PACKAGES=(
@@ -10,7 +12,7 @@ PACKAGES=(
   libprotobuf-dev protobuf-compiler
   libyaml-cpp-dev
   libcurl4-openssl-dev libssl-dev openssl zlib1g-dev
-  libcpp-httplib-dev libsqlite3-dev
+  libcpp-httplib-dev libsqlite3-dev libseccomp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 ca-certificates
   libmodsecurity-dev modsecurity-crs
@@ -23,13 +25,21 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "bootstrap: installing ${missing[*]}" >&2
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The OTLP conformance test's Node.js packages (not in a tree without the
+# tests, such as the container build, which copies this script alone).
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ -f "$ROOT/tests/conformance/package.json" ]; then
+  bash "$ROOT/scripts/conformance-deps.sh"
+fi
+if [ -f "$ROOT/scripts/traffic/package.json" ]; then
+  bash "$ROOT/scripts/traffic-deps.sh"
+fi
