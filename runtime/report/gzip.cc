@@ -6,11 +6,11 @@
 
 namespace fnguard::report {
 
-std::string GzipCompress(std::string_view data) {
+std::string GzipCompress(std::string_view data, int level) {
   z_stream zs;
   std::memset(&zs, 0, sizeof(zs));
-  // windowBits 15 + 16: gzip wrapper. Level 6: the zlib default trade-off.
-  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+  // windowBits 15 + 16: gzip wrapper.
+  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
   std::string out;
   out.resize(deflateBound(&zs, static_cast<uLong>(data.size())) + 32);
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));

@@ -13,8 +13,9 @@
 
 namespace fnguard::report {
 
-// Compresses `data` into one gzip member.
-std::string GzipCompress(std::string_view data);
+// Compresses `data` into one gzip member at zlib `level` (1 fastest .. 9
+// smallest; 6 is zlib's default).
+std::string GzipCompress(std::string_view data, int level = 6);
 
 // Decompresses gzip (or zlib) data. InvalidArgument for corrupt or truncated
 // input, ResourceExhausted when the output would exceed `max_output_bytes`.

@@ -1,10 +1,17 @@
 #include "runtime/report/otlp.h"
 
+#include <google/protobuf/stubs/common.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <optional>
 #include <string>
+#include <utility>
 
+#include "absl/strings/escaping.h"
+
+#include "runtime/report/event_map.h"
 #include "runtime/report/gzip.h"
 
 namespace fnguard::report {
@@ -39,12 +46,6 @@ void AddBool(RepeatedPtrField<KeyValue>* attrs, std::string_view key, bool value
   kv->mutable_value()->set_bool_value(value);
 }
 
-std::string Prefixed(std::string_view name) {
-  std::string key(kAttrPrefix);
-  key.append(name);
-  return key;
-}
-
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -67,32 +68,24 @@ std::string TraceIdBytes(std::string_view trace_id) {
   return out;
 }
 
-// The string form of an attribute value (ints and bools printed).
-std::string ValueText(const AnyValue& v) {
-  switch (v.value_case()) {
-    case AnyValue::kStringValue:
-      return v.string_value();
-    case AnyValue::kIntValue:
-      return std::to_string(v.int_value());
-    case AnyValue::kBoolValue:
-      return v.bool_value() ? "true" : "false";
-    case AnyValue::kDoubleValue:
-      return std::to_string(v.double_value());
-    default:
-      return {};
+// OTLP/JSON writes trace and span ids as hex digits, where the protobuf JSON
+// mapping that parsed the request reads bytes fields as base64. Hex digits
+// are base64 digits too, so an id of 2n hex digits arrives as 3n/2 bytes (24
+// for a trace id, 12 for a span id) and base64-encodes back to exactly the
+// digits sent: those are read again as hex. An id sent as base64 (16 or 8
+// bytes) is left as it is.
+void RereadHexId(std::string* id, size_t want_bytes) {
+  if (id->size() != want_bytes * 3 / 2) return;
+  std::string digits = absl::Base64Escape(*id);
+  if (digits.size() != want_bytes * 2) return;
+  std::string bytes(want_bytes, '\0');
+  for (size_t i = 0; i < want_bytes; ++i) {
+    int hi = HexDigit(digits[2 * i]);
+    int lo = HexDigit(digits[2 * i + 1]);
+    if (hi < 0 || lo < 0) return;
+    bytes[i] = static_cast<char>(hi * 16 + lo);
   }
-}
-
-int64_t ValueInt(const AnyValue& v) {
-  if (v.value_case() == AnyValue::kIntValue) return v.int_value();
-  if (v.value_case() == AnyValue::kStringValue) return std::strtoll(v.string_value().c_str(), nullptr, 10);
-  return 0;
-}
-
-bool ValueBool(const AnyValue& v) {
-  if (v.value_case() == AnyValue::kBoolValue) return v.bool_value();
-  if (v.value_case() == AnyValue::kStringValue) return v.string_value() == "true";
-  return false;
+  *id = std::move(bytes);
 }
 
 std::string_view MediaType(std::string_view content_type) {
@@ -119,6 +112,202 @@ bool Fail(DecodeError* error, int status, std::string message) {
     error->message = std::move(message);
   }
   return false;
+}
+
+struct Severity {
+  otlp_logs::SeverityNumber number;
+  std::string_view text;
+};
+
+// block -> WARN, monitor/allow -> INFO, kind internal -> ERROR.
+Severity SeverityOf(const SecurityEvent& e) {
+  if (e.kind == "internal") return {otlp_logs::SEVERITY_NUMBER_ERROR, "ERROR"};
+  if (e.action == Action::kBlock) return {otlp_logs::SEVERITY_NUMBER_WARN, "WARN"};
+  return {otlp_logs::SEVERITY_NUMBER_INFO, "INFO"};
+}
+
+// The LogRecord attributes of an event, in order: the one list both encoders
+// (messages and the direct wire writer) walk. Str() skips empty values.
+template <typename Sink>
+void ForEachAttribute(const SecurityEvent& e, Sink& f) {
+  f.Str("fnguard.event_id", e.event_id);
+  f.Int("fnguard.schema_version", kSchemaVersion);
+  f.Str("fnguard.kind", e.kind);
+  f.Str("fnguard.action", ActionName(e.action));
+  f.Str("fnguard.detector", e.detector);
+  f.Str("fnguard.rule_id", e.rule_id);
+  f.Str("fnguard.field_path", e.field_path);
+  f.Str("fnguard.excerpt", e.excerpt);
+  f.Str("fnguard.event_kind", e.event_kind);
+  f.Str("fnguard.trace_id", e.trace_id);
+  f.Str("fnguard.policy_version", e.policy_version);
+  f.Str("fnguard.policy_source", e.policy_source);
+  f.Bool("fnguard.timed_out", e.timed_out);
+  f.Int("fnguard.findings", e.findings);
+  f.Str("fnguard.host", e.host);
+  f.Str("faas.invocation_id", e.request_id);
+  // The resource names the process's function; the event's own identity is
+  // kept too (they differ when events are forwarded from elsewhere).
+  f.Str("fnguard.function_name", e.function_name);
+  f.Str("fnguard.function_version", e.function_version);
+  f.Str("fnguard.region", e.region);
+}
+
+struct MessageAttributes {
+  RepeatedPtrField<KeyValue>* attrs;
+  void Str(std::string_view key, std::string_view value) { AddString(attrs, key, value); }
+  void Int(std::string_view key, int64_t value) { AddInt(attrs, key, value); }
+  void Bool(std::string_view key, bool value) { AddBool(attrs, key, value); }
+};
+
+// Protocol buffer wire format, written directly (see ExportRequestEncoder).
+constexpr uint8_t kLen = 2, kVarint = 0, kFixed64 = 1;
+constexpr uint8_t Tag(uint32_t field, uint8_t wire_type) { return static_cast<uint8_t>(field << 3 | wire_type); }
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+// A length-delimited field of `len` bytes: tag, length, payload.
+size_t LenField(size_t len) { return 1 + VarintSize(len) + len; }
+
+// AnyValue sizes: string_value (1), bool_value (2), int_value (3).
+size_t AnyStringSize(size_t len) { return LenField(len); }
+size_t AnyIntSize(int64_t v) { return 1 + VarintSize(static_cast<uint64_t>(v)); }
+constexpr size_t kAnyBoolSize = 2;
+size_t KeyValueSize(std::string_view key, size_t any_size) { return LenField(key.size()) + LenField(any_size); }
+
+struct AttributeSizer {
+  size_t total = 0;  // bytes of the repeated field, tags included
+  void Str(std::string_view key, std::string_view value) {
+    if (!value.empty()) total += LenField(KeyValueSize(key, AnyStringSize(value.size())));
+  }
+  void Int(std::string_view key, int64_t value) { total += LenField(KeyValueSize(key, AnyIntSize(value))); }
+  void Bool(std::string_view key, bool) { total += LenField(KeyValueSize(key, kAnyBoolSize)); }
+};
+
+// Writes into a buffer already sized for what is written.
+struct WireWriter {
+  char* p;
+  void Byte(uint8_t b) { *p++ = static_cast<char>(b); }
+  void Varint(uint64_t v) {
+    while (v >= 0x80) {
+      *p++ = static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    *p++ = static_cast<char>(v);
+  }
+  void Fixed64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) *p++ = static_cast<char>((v >> (8 * i)) & 0xff);
+  }
+  void Bytes(std::string_view s) {
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  }
+  void LenHeader(uint32_t field, size_t len) {
+    Byte(Tag(field, kLen));
+    Varint(len);
+  }
+  void StringField(uint32_t field, std::string_view s) {
+    LenHeader(field, s.size());
+    Bytes(s);
+  }
+  // One KeyValue as LogRecord.attributes (6) / Resource.attributes (1).
+  void KeyValueHeader(uint32_t field, std::string_view key, size_t any_size) {
+    LenHeader(field, KeyValueSize(key, any_size));
+    StringField(1, key);
+    LenHeader(2, any_size);
+  }
+};
+
+struct AttributeWriter {
+  WireWriter& w;
+  void Str(std::string_view key, std::string_view value) {
+    if (value.empty()) return;
+    w.KeyValueHeader(6, key, AnyStringSize(value.size()));
+    w.StringField(1, value);
+  }
+  void Int(std::string_view key, int64_t value) {
+    w.KeyValueHeader(6, key, AnyIntSize(value));
+    w.Byte(Tag(3, kVarint));
+    w.Varint(static_cast<uint64_t>(value));
+  }
+  void Bool(std::string_view key, bool value) {
+    w.KeyValueHeader(6, key, kAnyBoolSize);
+    w.Byte(Tag(2, kVarint));
+    w.Byte(value ? 1 : 0);
+  }
+};
+
+// Protobuf string fields must hold UTF-8: a receiver's parser refuses the
+// whole request otherwise, and with it every other event of the batch. An
+// excerpt of a binary body can hold anything, so invalid sequences are
+// replaced with U+FFFD before encoding.
+bool IsValidUtf8(std::string_view s) {
+  // ASCII, eight bytes at a time, settles nearly every field.
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    high |= w;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  if ((high & 0x8080808080808080ull) == 0) return true;
+  return google::protobuf::internal::IsStructurallyValidUTF8(s.data(), static_cast<int>(s.size()));
+}
+
+std::string ToValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3
+                                                        : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;
+    bool ok = n > 0 && i + n <= s.size();
+    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
+    if (ok && n >= 3) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if (c == 0xe0 && c1 < 0xa0) ok = false;   // overlong
+      if (c == 0xed && c1 >= 0xa0) ok = false;  // surrogates
+      if (c == 0xf0 && c1 < 0x90) ok = false;   // overlong
+      if (c == 0xf4 && c1 >= 0x90) ok = false;  // past U+10FFFF
+    }
+    if (ok) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out.append("\xef\xbf\xbd");
+      i += 1;
+    }
+  }
+  return out;
+}
+
+// A copy of `e` with every string made valid UTF-8, or nothing when it
+// already is (the common case: one fast scan per field).
+std::optional<SecurityEvent> WithValidUtf8(const SecurityEvent& e) {
+  std::string SecurityEvent::*fields[] = {
+      &SecurityEvent::event_id,       &SecurityEvent::kind,           &SecurityEvent::detector,
+      &SecurityEvent::rule_id,        &SecurityEvent::field_path,     &SecurityEvent::excerpt,
+      &SecurityEvent::reason,         &SecurityEvent::event_kind,     &SecurityEvent::request_id,
+      &SecurityEvent::trace_id,       &SecurityEvent::function_name,  &SecurityEvent::function_version,
+      &SecurityEvent::region,         &SecurityEvent::policy_version, &SecurityEvent::policy_source,
+      &SecurityEvent::host};
+  bool valid = true;
+  for (auto f : fields) valid = valid && IsValidUtf8(e.*f);
+  if (valid) return std::nullopt;
+  SecurityEvent copy = e;
+  for (auto f : fields) {
+    if (!IsValidUtf8(copy.*f)) copy.*f = ToValidUtf8(copy.*f);
+  }
+  return copy;
 }
 
 }  // namespace
@@ -183,46 +372,23 @@ V1Event ToProto(const SecurityEvent& e) {
   p.set_policy_source(e.policy_source);
   p.set_timed_out(e.timed_out);
   p.set_findings(e.findings < 0 ? 0u : static_cast<uint32_t>(e.findings));
+  p.set_host(e.host);
   return p;
 }
 
-void EncodeLogRecord(const SecurityEvent& e, otlp_logs::LogRecord* record) {
+void EncodeLogRecord(const SecurityEvent& event, otlp_logs::LogRecord* record) {
+  std::optional<SecurityEvent> fixed = WithValidUtf8(event);
+  const SecurityEvent& e = fixed.has_value() ? *fixed : event;
   record->set_time_unix_nano(e.time_unix_ns);
   record->set_observed_time_unix_nano(e.time_unix_ns);
-  if (e.kind == "internal") {
-    record->set_severity_number(otlp_logs::SEVERITY_NUMBER_ERROR);
-    record->set_severity_text("ERROR");
-  } else if (e.action == Action::kBlock) {
-    record->set_severity_number(otlp_logs::SEVERITY_NUMBER_WARN);
-    record->set_severity_text("WARN");
-  } else {
-    record->set_severity_number(otlp_logs::SEVERITY_NUMBER_INFO);
-    record->set_severity_text("INFO");
-  }
+  Severity severity = SeverityOf(e);
+  record->set_severity_number(severity.number);
+  record->set_severity_text(std::string(severity.text));
   record->mutable_body()->set_string_value(e.reason);
   if (std::string trace = TraceIdBytes(e.trace_id); !trace.empty()) record->set_trace_id(trace);
 
-  auto* attrs = record->mutable_attributes();
-  AddString(attrs, Prefixed("event_id"), e.event_id);
-  AddInt(attrs, Prefixed("schema_version"), kSchemaVersion);
-  AddString(attrs, Prefixed("kind"), e.kind);
-  AddString(attrs, Prefixed("action"), ActionName(e.action));
-  AddString(attrs, Prefixed("detector"), e.detector);
-  AddString(attrs, Prefixed("rule_id"), e.rule_id);
-  AddString(attrs, Prefixed("field_path"), e.field_path);
-  AddString(attrs, Prefixed("excerpt"), e.excerpt);
-  AddString(attrs, Prefixed("event_kind"), e.event_kind);
-  AddString(attrs, Prefixed("trace_id"), e.trace_id);
-  AddString(attrs, Prefixed("policy_version"), e.policy_version);
-  AddString(attrs, Prefixed("policy_source"), e.policy_source);
-  AddBool(attrs, Prefixed("timed_out"), e.timed_out);
-  AddInt(attrs, Prefixed("findings"), e.findings);
-  AddString(attrs, "faas.invocation_id", e.request_id);
-  // The resource names the process's function; the event's own identity is
-  // kept too (they differ when events are forwarded from elsewhere).
-  AddString(attrs, Prefixed("function_name"), e.function_name);
-  AddString(attrs, Prefixed("function_version"), e.function_version);
-  AddString(attrs, Prefixed("region"), e.region);
+  MessageAttributes sink{record->mutable_attributes()};
+  ForEachAttribute(e, sink);
 }
 
 otlp_collector::ExportLogsServiceRequest BuildExportRequest(
@@ -241,6 +407,89 @@ otlp_collector::ExportLogsServiceRequest BuildExportRequest(
   sl->mutable_log_records()->Reserve(static_cast<int>(events.size()));
   for (const SecurityEvent& e : events) EncodeLogRecord(e, sl->add_log_records());
   return request;
+}
+
+void ExportRequestEncoder::Add(const SecurityEvent& event) {
+  std::optional<SecurityEvent> fixed = WithValidUtf8(event);
+  const SecurityEvent& e = fixed.has_value() ? *fixed : event;
+  Severity severity = SeverityOf(e);
+  std::string trace = TraceIdBytes(e.trace_id);
+  AttributeSizer attrs;
+  ForEachAttribute(e, attrs);
+  // LogRecord fields in field-number order, as the protobuf serializer
+  // writes them: 1 time, 2 severity_number, 3 severity_text, 5 body,
+  // 6 attributes, 9 trace_id, 11 observed_time. Zero scalars are omitted;
+  // the body is always present (a oneof string).
+  size_t size = (e.time_unix_ns != 0 ? 2 * 9 : 0) + 1 + VarintSize(static_cast<uint64_t>(severity.number)) +
+                LenField(severity.text.size()) + LenField(AnyStringSize(e.reason.size())) + attrs.total +
+                (trace.empty() ? 0 : LenField(trace.size()));
+  size_t at = records_.size();
+  records_.resize(at + LenField(size));
+  WireWriter w{records_.data() + at};
+  w.LenHeader(2, size);  // ScopeLogs.log_records
+  if (e.time_unix_ns != 0) {
+    w.Byte(Tag(1, kFixed64));
+    w.Fixed64(e.time_unix_ns);
+  }
+  w.Byte(Tag(2, kVarint));
+  w.Varint(static_cast<uint64_t>(severity.number));
+  w.StringField(3, severity.text);
+  w.LenHeader(5, AnyStringSize(e.reason.size()));
+  w.StringField(1, e.reason);
+  AttributeWriter aw{w};
+  ForEachAttribute(e, aw);
+  if (!trace.empty()) w.StringField(9, trace);
+  if (e.time_unix_ns != 0) {
+    w.Byte(Tag(11, kFixed64));
+    w.Fixed64(e.time_unix_ns);
+  }
+  count_ += 1;
+}
+
+void ExportRequestEncoder::Finish(std::string* out) {
+  // Resource { attributes (1) }, in BuildExportRequest's order.
+  const std::pair<std::string_view, std::string_view> resource_attrs[] = {
+      {"service.name", resource_.service_name},   {"faas.name", resource_.function_name},
+      {"faas.version", resource_.function_version}, {"cloud.provider", "aws"},
+      {"cloud.region", resource_.region}};
+  size_t resource_size = 0;
+  for (const auto& [k, v] : resource_attrs) {
+    if (!v.empty()) resource_size += LenField(KeyValueSize(k, AnyStringSize(v.size())));
+  }
+  constexpr std::string_view kScopeName = "fnguard", kScopeVersion = "0.1.0";
+  size_t scope_size = LenField(kScopeName.size()) + LenField(kScopeVersion.size());
+  size_t scope_logs_size = LenField(scope_size) + records_.size();
+  size_t resource_logs_size = LenField(resource_size) + LenField(scope_logs_size);
+  size_t header = LenField(resource_logs_size) - resource_logs_size + LenField(resource_size) +
+                  (LenField(scope_logs_size) - scope_logs_size) + LenField(scope_size);
+  out->resize(header + records_.size());
+  WireWriter w{out->data()};
+  w.LenHeader(1, resource_logs_size);  // ExportLogsServiceRequest.resource_logs
+  w.LenHeader(1, resource_size);       // ResourceLogs.resource
+  for (const auto& [k, v] : resource_attrs) {
+    if (v.empty()) continue;
+    w.KeyValueHeader(1, k, AnyStringSize(v.size()));
+    w.StringField(1, v);
+  }
+  w.LenHeader(2, scope_logs_size);  // ResourceLogs.scope_logs
+  w.LenHeader(1, scope_size);       // ScopeLogs.scope
+  w.StringField(1, kScopeName);
+  w.StringField(2, kScopeVersion);
+  w.Bytes(records_);
+  records_.clear();
+  count_ = 0;
+}
+
+std::string EncodeExportRequest(const ResourceInfo& resource, const std::vector<SecurityEvent>& events) {
+  ExportRequestEncoder encoder(resource);
+  for (const SecurityEvent& e : events) encoder.Add(e);
+  std::string out;
+  encoder.Finish(&out);
+  return out;
+}
+
+bool IsProtobufContentType(std::string_view content_type) {
+  return EqualsIgnoreCase(MediaType(content_type), "application/x-protobuf");
 }
 
 bool DecodeExportLogsRequest(std::string_view content_type, std::string_view content_encoding,
@@ -277,49 +526,34 @@ bool DecodeExportLogsRequest(std::string_view content_type, std::string_view con
   auto status = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(body.data(), body.size()), out, options);
   if (!status.ok()) return Fail(error, 400, "body is not a valid OTLP JSON logs request");
+  for (auto& resource_logs : *out->mutable_resource_logs()) {
+    for (auto& scope_logs : *resource_logs.mutable_scope_logs()) {
+      for (auto& record : *scope_logs.mutable_log_records()) {
+        if (!record.trace_id().empty()) RereadHexId(record.mutable_trace_id(), 16);
+        if (!record.span_id().empty()) RereadHexId(record.mutable_span_id(), 8);
+      }
+    }
+  }
   return true;
+}
+
+void EventFromLogRecord(const otlp_logs::ResourceLogs& resource_logs, const otlp_logs::LogRecord& record,
+                        V1Event* out) {
+  // The one mapping (runtime/report/event_map.h), then its serialized form
+  // read back: the message is exactly what the collector stores.
+  EventMapper mapper;
+  EventFields fields;
+  MapRecord(resource_logs, record, &mapper, &fields);
+  std::string blob;
+  fields.AppendSerialized(&blob);
+  out->Clear();
+  out->ParseFromString(blob);
 }
 
 V1Event EventFromLogRecord(const otlp_logs::ResourceLogs& resource_logs,
                            const otlp_logs::LogRecord& record) {
   V1Event e;
-  e.set_time_unix_nano(record.time_unix_nano() != 0 ? record.time_unix_nano()
-                                                    : record.observed_time_unix_nano());
-  if (record.body().value_case() != AnyValue::VALUE_NOT_SET) e.set_reason(ValueText(record.body()));
-  for (const KeyValue& kv : resource_logs.resource().attributes()) {
-    const std::string& k = kv.key();
-    if (k == "faas.name") e.set_function_name(ValueText(kv.value()));
-    else if (k == "faas.version") e.set_function_version(ValueText(kv.value()));
-    else if (k == "cloud.region") e.set_region(ValueText(kv.value()));
-  }
-  for (const KeyValue& kv : record.attributes()) {
-    const std::string& key = kv.key();
-    const AnyValue& v = kv.value();
-    if (key == "faas.invocation_id") {
-      e.set_request_id(ValueText(v));
-      continue;
-    }
-    if (key.size() <= kAttrPrefix.size() || key.compare(0, kAttrPrefix.size(), kAttrPrefix) != 0) continue;
-    std::string_view name = std::string_view(key).substr(kAttrPrefix.size());
-    if (name == "event_id") e.set_event_id(ValueText(v));
-    else if (name == "schema_version") e.set_schema_version(static_cast<uint32_t>(ValueInt(v)));
-    else if (name == "kind") e.set_kind(KindFromName(ValueText(v)));
-    else if (name == "action") e.set_action(ValueText(v));
-    else if (name == "detector") e.set_detector(ValueText(v));
-    else if (name == "rule_id") e.set_rule_id(ValueText(v));
-    else if (name == "field_path") e.set_field_path(ValueText(v));
-    else if (name == "excerpt") e.set_excerpt(ValueText(v));
-    else if (name == "reason") e.set_reason(ValueText(v));
-    else if (name == "event_kind") e.set_event_kind(ValueText(v));
-    else if (name == "trace_id") e.set_trace_id(ValueText(v));
-    else if (name == "policy_version") e.set_policy_version(ValueText(v));
-    else if (name == "policy_source") e.set_policy_source(ValueText(v));
-    else if (name == "timed_out") e.set_timed_out(ValueBool(v));
-    else if (name == "findings") e.set_findings(static_cast<uint32_t>(ValueInt(v) < 0 ? 0 : ValueInt(v)));
-    else if (name == "function_name") e.set_function_name(ValueText(v));
-    else if (name == "function_version") e.set_function_version(ValueText(v));
-    else if (name == "region") e.set_region(ValueText(v));
-  }
+  EventFromLogRecord(resource_logs, record, &e);
   return e;
 }
 

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -55,6 +56,28 @@ void EncodeLogRecord(const SecurityEvent& e, otlp_logs::LogRecord* record);
 otlp_collector::ExportLogsServiceRequest BuildExportRequest(const ResourceInfo& resource,
                                                             const std::vector<SecurityEvent>& events);
 
+// Writes the serialized ExportLogsServiceRequest for a batch straight from
+// the events, without building messages: byte for byte what
+// BuildExportRequest(resource, events).SerializeAsString() gives (a unit
+// test holds the two together), at a fraction of the cost. The sender's hot
+// path. Reusable: Finish() resets it, keeping its buffer.
+class ExportRequestEncoder {
+ public:
+  explicit ExportRequestEncoder(ResourceInfo resource) : resource_(std::move(resource)) {}
+  void Add(const SecurityEvent& e);
+  size_t events() const { return count_; }
+  // Replaces *out with the request.
+  void Finish(std::string* out);
+
+ private:
+  ResourceInfo resource_;
+  std::string records_;  // the encoded ScopeLogs.log_records fields
+  size_t count_ = 0;
+};
+
+// EncodeExportRequest(resource, events) == BuildExportRequest(...).SerializeAsString().
+std::string EncodeExportRequest(const ResourceInfo& resource, const std::vector<SecurityEvent>& events);
+
 // Limits applied to a request body by the collector.
 inline constexpr size_t kMaxRequestBytes = 16u << 20;  // on the wire and decompressed
 
@@ -63,6 +86,9 @@ struct DecodeError {
   int http_status = 400;  // 400 undecodable, 413 too large, 415 unsupported type/encoding
   std::string message;
 };
+
+// Whether the media type of `content_type` is application/x-protobuf.
+bool IsProtobufContentType(std::string_view content_type);
 
 // Decodes an OTLP/HTTP logs body. `content_type` is matched on its media type
 // (parameters ignored): application/x-protobuf or application/json (the OTLP
@@ -77,6 +103,9 @@ bool DecodeExportLogsRequest(std::string_view content_type, std::string_view con
 // record lacks. event_id is empty when the record carries none.
 fnguard::v1::SecurityEvent EventFromLogRecord(const otlp_logs::ResourceLogs& resource_logs,
                                               const otlp_logs::LogRecord& record);
+// The same into *out (cleared first), reusing its string buffers.
+void EventFromLogRecord(const otlp_logs::ResourceLogs& resource_logs, const otlp_logs::LogRecord& record,
+                        fnguard::v1::SecurityEvent* out);
 
 }  // namespace fnguard::report
 

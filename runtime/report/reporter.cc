@@ -24,11 +24,20 @@ std::string NewEventId() {
     std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
     return std::mt19937_64(seq);
   }());
+  // The UUIDv7 layout (RFC 9562): 48-bit Unix milliseconds, version 7, 12
+  // random bits, variant 10, 62 random bits. Leading with the time keeps ids
+  // that are made close together close in sort order, so a receiver's unique
+  // index grows at its right edge instead of being rewritten all over.
+  uint64_t ms = NowUnixNanos() / 1000000;
+  uint64_t a = rng();
+  uint64_t b = rng();
+  uint64_t hi = (ms << 16) | 0x7000 | (a & 0x0fff);
+  uint64_t lo = (b & 0x3fffffffffffffffull) | 0x8000000000000000ull;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id(32, '0');
-  for (int half = 0; half < 2; ++half) {
-    uint64_t v = rng();
-    for (int i = 0; i < 16; ++i) id[static_cast<size_t>(half * 16 + i)] = kHex[(v >> (4 * i)) & 0xf];
+  for (int i = 0; i < 16; ++i) {
+    id[static_cast<size_t>(i)] = kHex[(hi >> (60 - 4 * i)) & 0xf];
+    id[static_cast<size_t>(16 + i)] = kHex[(lo >> (60 - 4 * i)) & 0xf];
   }
   return id;
 }
@@ -60,6 +69,7 @@ std::string ToJson(const SecurityEvent& e) {
   w.Field("function_name", e.function_name);
   w.Field("function_version", e.function_version);
   w.Field("region", e.region);
+  if (!e.host.empty()) w.Field("host", e.host);
   if (!e.policy_version.empty()) w.Field("policy_version", e.policy_version);
   if (!e.policy_source.empty()) w.Field("policy_source", e.policy_source);
   w.EndObject();

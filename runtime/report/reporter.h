@@ -27,7 +27,7 @@ class Sender;
 
 // The canonical field list is runtime/report/proto/security_event.proto.
 struct SecurityEvent {
-  std::string event_id;  // 32 lowercase hex digits (128 random bits); set by Report() if empty
+  std::string event_id;  // 32 lowercase hex digits (a UUIDv7); set by Report() if empty
   std::string kind;      // "injection" | "egress" | "tls" | "process" | "policy" | "internal"
   Action action = Action::kAllow;
   std::string detector;
@@ -45,11 +45,14 @@ struct SecurityEvent {
   std::string policy_source;
   bool timed_out = false;
   int findings = 0;            // how many findings the verdict had
+  std::string host;            // egress/tls: the host the function tried to reach
   uint64_t time_unix_ns = 0;
 };
 
-// A fresh 128-bit random id as 32 lowercase hex digits. Cheap (thread-local
-// generator seeded from the OS), unique with overwhelming probability.
+// A fresh id: a UUIDv7 (48-bit Unix milliseconds, then 74 random bits) as
+// 32 lowercase hex digits, without dashes. Unique with overwhelming
+// probability; ids made close together sort close together. Cheap
+// (thread-local generator seeded from the OS).
 std::string NewEventId();
 
 // Current wall-clock time in nanoseconds since the Unix epoch.

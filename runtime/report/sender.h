@@ -2,13 +2,18 @@
 // background thread, never blocking the function that reports them.
 //
 //   Sender sender(SenderOptions::FromPolicy(policy.reporting));
-//   sender.Enqueue(std::move(event));   // ~0.1-1 us: a mutex and a move
+//   sender.Enqueue(std::move(event));   // ~0.1 us: a mutex and a move (docs/REPORTING.md)
 //   sender.Flush(500);                  // after the Lambda response is posted
 //
-// Pipeline: Enqueue() appends to a bounded in-memory queue. The thread takes
-// batches (max events / bytes / age), encodes one ExportLogsServiceRequest,
-// gzips it and POSTs it with one kept-alive libcurl handle (TLS verified,
-// proxies ignored, auth headers from the policy).
+// Pipeline: Enqueue() moves the event into a slot of a preallocated chunk of
+// a bounded in-memory queue: no I/O, no allocation while the thread keeps
+// spare chunks ready (it does, off the lock), O(1) under a mutex that the
+// thread holds only for steps that are O(1) per chunk. The thread takes
+// batches (max events / bytes / age) as whole chunks, writes one
+// ExportLogsServiceRequest straight to the wire format (ExportRequestEncoder),
+// gzips it (level 1) and POSTs it with one kept-alive libcurl handle (TLS
+// verified, proxies ignored, auth headers from the policy). While a request is in flight the thread
+// already encodes the next batch, so the collector and the encoder overlap.
 //
 // Outcomes: 2xx = delivered (a partial_success is counted, never retried);
 // connection errors, 429, 502, 503, 504 = retryable: the batch goes to the
@@ -28,6 +33,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -53,8 +59,8 @@ struct SenderOptions {
   std::string spool_dir = "/tmp/fnguard-spool";  // empty: no disk spool
   uint64_t spool_max_bytes = 64ull << 20;
 
-  size_t max_batch_events = 512;
-  size_t max_batch_bytes = 1u << 20;  // estimated, before encoding
+  size_t max_batch_events = 8192;
+  size_t max_batch_bytes = 4u << 20;  // estimated, before encoding
   std::chrono::milliseconds max_batch_age{200};
   size_t queue_max_events = 65536;
   size_t queue_max_bytes = 32u << 20;
@@ -83,6 +89,7 @@ struct SenderStats {
   uint64_t requests = 0;           // HTTP requests made
   uint64_t retryable_failures = 0; // requests that failed with a retryable outcome
   uint64_t backlog_events = 0;     // events waiting in the backlog now
+  uint64_t queued = 0;             // events waiting in the in-memory queue now
 };
 
 // Whether `url` is an http:// or https:// URL with a host.
@@ -124,14 +131,41 @@ class Sender {
     uint32_t events = 0;
     std::string body;
   };
+  // A fixed block of queue slots, one allocation (~40 KiB). Slots are
+  // default-constructed up front and reset by the thread after encoding, so
+  // an Enqueue() only move-assigns.
+  static constexpr size_t kChunkSlots = 64;
+  struct Chunk {
+    explicit Chunk(size_t capacity) : capacity(capacity) {}
+    size_t capacity;   // <= kChunkSlots
+    size_t size = 0;
+    size_t bytes = 0;  // estimated
+    SecurityEvent events[kChunkSlots];
+  };
+  using ChunkList = std::vector<std::unique_ptr<Chunk>>;
 
   void Run();
-  void Process(std::vector<SecurityEvent> batch);
+  void Process(ChunkList batch);
+  // Whether the next push needs a chunk and none is spare (mu_ held).
+  bool NeedsChunkLocked() const;
+  // Appends under mu_ (no cap check). Returns the queue length after it.
+  size_t PushLocked(SecurityEvent&& event, size_t bytes);
+  // Resets the chunks' slots and keeps up to kFreeChunks of them for reuse.
+  void Recycle(ChunkList chunks);
   // Sends backlog records in order until empty or a failure.
   void DrainBacklog();
   void Backlog(uint32_t events, std::string body);
   bool BacklogEmpty() const;
-  PostResult Post(const std::string& gzipped_body);
+  // POSTs one body. `while_waiting` (if any) runs once while the answer is
+  // awaited, whether or not the request succeeds.
+  PostResult Post(const std::string& gzipped_body, const std::function<void()>& while_waiting = {});
+  // curl_easy_perform through the multi interface, running `while_waiting`
+  // once the body is out. Returns a CURLcode.
+  int Perform(void* easy, size_t upload_bytes, const std::function<void()>& while_waiting);
+  bool QueueReadyLocked(std::chrono::steady_clock::time_point now) const;
+  ChunkList TakeBatchLocked();
+  // Encodes and gzips a batch; recycles its chunks.
+  Held Encode(ChunkList batch);
   void OnAttempt(const PostResult& r, uint32_t events);
   bool CircuitOpen() const;
   void SyncBacklogCount();
@@ -140,18 +174,32 @@ class Sender {
   std::string endpoint_;
   void* curl_ = nullptr;  // CURL*, used by the thread only
   void* curl_headers_ = nullptr;  // curl_slist*
+  void* multi_ = nullptr;  // CURLM*: drives curl_ so that encoding overlaps a request
   std::unique_ptr<Spool> spool_;       // thread only
   std::deque<Held> memory_backlog_;    // thread only; used when there is no spool
   size_t memory_backlog_bytes_ = 0;
   uint64_t memory_backlog_events_ = 0;
   uint64_t jitter_state_ = 0;  // thread only
 
-  mutable std::mutex mu_;
+  // What Enqueue() touches, kept together: a call made after the handler
+  // thread slept pays for every cache line and page it touches.
+  alignas(64) mutable std::mutex mu_;
+  Chunk* filling_ = nullptr;   // guarded by mu_: queue_.back() while it is filled
+  size_t queued_ = 0;          // guarded by mu_: events in queue_
+  size_t queue_bytes_ = 0;     // guarded by mu_
+  std::chrono::steady_clock::time_point oldest_;  // guarded by mu_
+  ChunkList free_chunks_;      // guarded by mu_; empty, ready for reuse
+  SenderStats stats_;          // guarded by mu_
+  uint64_t dropped_unreported_ = 0;
+
   std::condition_variable cv_;        // wakes the thread
   std::condition_variable idle_cv_;   // wakes Flush() waiters
-  std::deque<SecurityEvent> queue_;   // guarded by mu_
-  size_t queue_bytes_ = 0;
-  std::chrono::steady_clock::time_point oldest_;
+  std::deque<std::unique_ptr<Chunk>> queue_;  // guarded by mu_
+  size_t chunk_capacity_ = 0;
+  size_t min_free_chunks_ = 0;
+  size_t max_free_chunks_ = 0;
+  ExportRequestEncoder encoder_;               // thread only
+  std::string encoded_;                        // thread only, reused
   bool in_flight_ = false;
   bool flush_requested_ = false;
   bool stop_ = false;
@@ -160,8 +208,6 @@ class Sender {
   bool retry_at_from_server_ = false;
   std::chrono::milliseconds backoff_;
   uint64_t failures_ = 0;
-  uint64_t dropped_unreported_ = 0;
-  SenderStats stats_;
 
   std::thread thread_;
 };

@@ -118,11 +118,13 @@ absl::StatusOr<std::unique_ptr<Spool>> Spool::Open(Options options) {
     return absl::FailedPreconditionError("spool " + spool->options_.dir + " is in use by another process");
   }
   if (absl::Status s = spool->Scan(); !s.ok()) return s;
+  if (absl::Status s = spool->ApplyCursor(); !s.ok()) return s;
   return spool;
 }
 
 Spool::~Spool() {
   CloseWriter();
+  if (cursor_fd_ >= 0) ::close(cursor_fd_);
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
 
@@ -172,6 +174,70 @@ absl::Status Spool::Scan() {
     disk_bytes_ += seg.size;
     segments_.push_back(std::move(seg));
   }
+  return absl::OkStatus();
+}
+
+void Spool::WriteCursor(uint64_t seq, uint64_t offset) {
+  if (cursor_fd_ < 0) return;
+  std::string rest;
+  for (int i = 0; i < 8; ++i) rest.push_back(static_cast<char>((seq >> (8 * i)) & 0xff));
+  for (int i = 0; i < 8; ++i) rest.push_back(static_cast<char>((offset >> (8 * i)) & 0xff));
+  std::string rec;
+  PutU32(&rec, kCursorMagic);
+  PutU32(&rec, Crc32(rest));
+  rec += rest;
+  // One small write at offset 0: a process crash leaves the old or the new
+  // cursor, and a torn one fails its CRC.
+  if (::pwrite(cursor_fd_, rec.data(), rec.size(), 0) != static_cast<ssize_t>(rec.size())) {
+    // A stale cursor only means records replayed again (deduplicated).
+    return;
+  }
+}
+
+absl::Status Spool::ApplyCursor() {
+  std::string path = options_.dir + "/cursor";
+  cursor_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (cursor_fd_ < 0) return Errno("cannot open", path);
+  char buf[kCursorBytes];
+  ssize_t n = ::pread(cursor_fd_, buf, sizeof(buf), 0);
+  if (n != static_cast<ssize_t>(kCursorBytes) || GetU32(buf) != kCursorMagic ||
+      GetU32(buf + 4) != Crc32(std::string_view(buf + 8, 16))) {
+    return absl::OkStatus();  // none yet, or unreadable: replay from the start
+  }
+  uint64_t seq = 0, offset = 0;
+  for (int i = 7; i >= 0; --i) {
+    seq = (seq << 8) | static_cast<uint8_t>(buf[8 + i]);
+    offset = (offset << 8) | static_cast<uint8_t>(buf[16 + i]);
+  }
+  // New segments must sort after the cursor's, or a later Open() would take
+  // them for consumed ones.
+  next_seq_ = std::max(next_seq_, seq + 1);
+  // Segments before the cursor's were consumed; the process died before it
+  // deleted them.
+  while (!segments_.empty() && segments_.front().seq < seq) DropFrontSegment();
+  if (segments_.empty() || segments_.front().seq != seq || offset == 0) return absl::OkStatus();
+  // Resume at `offset` if it is a record boundary of the (already scanned,
+  // valid) segment; else the cursor is not trusted.
+  Segment& seg = segments_.front();
+  if (offset > seg.size) return absl::OkStatus();
+  std::string data;
+  if (!ReadAll(seg.path, &data)) return Errno("cannot read", seg.path);
+  uint64_t at = 0, records = 0, events = 0;
+  Record rec;
+  while (at < offset) {
+    uint64_t len = ParseSpoolRecord(std::string_view(data).substr(at), &rec);
+    if (len == 0) return absl::OkStatus();
+    at += len;
+    records += 1;
+    events += rec.events;
+  }
+  if (at != offset) return absl::OkStatus();
+  read_offset_ = offset;
+  seg.records -= std::min(seg.records, records);
+  seg.events -= std::min(seg.events, events);
+  pending_records_ -= std::min(pending_records_, records);
+  pending_events_ -= std::min(pending_events_, events);
+  if (read_offset_ >= seg.size) DropFrontSegment();
   return absl::OkStatus();
 }
 
@@ -279,6 +345,7 @@ absl::Status Spool::PopFront() {
   Segment& seg = segments_.front();
   read_offset_ += *front_size_;
   front_size_.reset();
+  WriteCursor(seg.seq, read_offset_);
   seg.records -= std::min<uint64_t>(seg.records, 1);
   seg.events -= std::min<uint64_t>(seg.events, front_events_);
   pending_records_ -= std::min<uint64_t>(pending_records_, 1);

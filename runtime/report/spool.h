@@ -14,9 +14,16 @@
 // are never affected. Records are replayed in append order. A lock file
 // (flock) gives one process exclusive use of the directory.
 //
-// Delivery from the spool is at-least-once: the read position is kept in
-// memory, so after a restart the unconsumed part of the oldest segment is
-// replayed again (receivers deduplicate by event id).
+// The read position is persisted: after each PopFront() the file "cursor"
+// (u32 magic "FGC1" | u32 CRC-32 of the rest | u64 segment sequence | u64
+// offset) is rewritten in place with one pwrite(), so a process that
+// restarts on the same directory resumes after the last acknowledged record:
+// it neither loses nor re-sends what was consumed. The cursor is not
+// fsynced: after an OS crash (or a torn or stale cursor, which Open()
+// detects and ignores) replay restarts at the oldest segment's first record,
+// so delivery stays at-least-once and receivers deduplicate by event id.
+// Segments before the cursor's (consumed, but not yet deleted when the
+// process died) are deleted on Open().
 //
 // Thread-safety: none; the Sender's background thread owns the spool.
 #ifndef FNGUARD_RUNTIME_REPORT_SPOOL_H_
@@ -48,7 +55,9 @@ class Spool {
   };
 
   static constexpr size_t kHeaderBytes = 16;
-  static constexpr uint32_t kMagic = 0x31534746;  // "FGS1" little-endian
+  static constexpr uint32_t kMagic = 0x31534746;        // "FGS1" little-endian
+  static constexpr uint32_t kCursorMagic = 0x31434746;  // "FGC1" little-endian
+  static constexpr size_t kCursorBytes = 24;
 
   // Opens (creating) the directory, takes the lock, scans existing segments
   // and truncates torn tails. FailedPrecondition when another process holds
@@ -82,12 +91,16 @@ class Spool {
   };
   explicit Spool(Options options) : options_(std::move(options)) {}
   absl::Status Scan();
+  // Applies the persisted cursor to the scanned segments.
+  absl::Status ApplyCursor();
+  void WriteCursor(uint64_t seq, uint64_t offset);
   absl::Status StartSegment();
   void CloseWriter();
   void DropFrontSegment();
 
   Options options_;
   int lock_fd_ = -1;
+  int cursor_fd_ = -1;
   int write_fd_ = -1;  // open on segments_.back() when appending
   std::deque<Segment> segments_;
   uint64_t read_offset_ = 0;  // into segments_.front()

@@ -1,14 +1,18 @@
 // `fnguard collector`: a local OTLP/HTTP logs receiver that stores fnguard
 // security events durably (see report_commands.h).
+#include <google/protobuf/arena.h>
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <string>
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "runtime/report/gzip.h"
 #include "wrappers/cli/report_commands.h"
 
 namespace fnguard::cli {
@@ -43,6 +47,9 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
+
+// Where the pre-routing handler parks Content-Encoding (see below).
+constexpr const char* kEncodingHeader = "X-Fnguard-Content-Encoding";
 
 void Answer(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
@@ -89,7 +96,27 @@ int CollectorCommand(const Args& args) {
 
   httplib::Server server;
   server.set_payload_max_length(report::kMaxRequestBytes);
+  // An idle kept-alive connection holds a worker until this timeout, and
+  // SIGTERM waits for the workers: keep it short (senders reconnect).
+  server.set_keep_alive_timeout(1);
   std::atomic<uint64_t> stored{0};
+
+  // The HTTP layer would inflate a gzip body itself without checking that
+  // the stream is complete (a body missing its CRC trailer, or a bare gzip
+  // header, would pass). Moving the header aside before the body is read
+  // hands the encoded bytes to GzipDecompress, which checks the trailer and
+  // caps the inflated size. The request object is not const in the server;
+  // only the callback's view of it is.
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    auto& headers = const_cast<httplib::Headers&>(req.headers);
+    auto it = headers.find("Content-Encoding");
+    if (it != headers.end()) {
+      std::string value = it->second;
+      headers.erase(it);
+      headers.emplace(kEncodingHeader, std::move(value));
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
 
   server.Post("/v1/logs", [&](const httplib::Request& req, httplib::Response& res,
                               const httplib::ContentReader& content_reader) {
@@ -102,11 +129,10 @@ int CollectorCommand(const Args& args) {
       }
     }
     std::string content_type = req.get_header_value("Content-Type");
-    std::string encoding = req.get_header_value("Content-Encoding");
-    // The HTTP layer inflates gzip bodies while reading; take the body in
-    // chunks and stop at the cap so a small compressed body cannot inflate
-    // into unbounded memory.
+    std::string encoding = req.get_header_value(kEncodingHeader);
+    // Take the body in chunks and stop at the cap.
     std::string body;
+    body.reserve(std::min<size_t>(report::kMaxRequestBytes, 1u << 20));
     bool too_large = false;
     bool read_ok = content_reader([&](const char* data, size_t length) {
       if (body.size() + length > report::kMaxRequestBytes) {
@@ -124,20 +150,51 @@ int CollectorCommand(const Args& args) {
       Answer(res, 400, "unreadable request body");
       return;
     }
-    // The HTTP layer inflates gzip bodies itself; a body that no longer
-    // starts with the gzip magic was already decoded (neither protobuf nor
-    // JSON can start with 0x1f 0x8b).
-    if (!encoding.empty() && (body.size() < 2 || static_cast<unsigned char>(body[0]) != 0x1f ||
-                              static_cast<unsigned char>(body[1]) != 0x8b)) {
-      if (encoding == "gzip" || encoding == "deflate" || encoding == "br") encoding.clear();
+    if (absl::EqualsIgnoreCase(encoding, "gzip")) {
+      auto inflated = report::GzipDecompress(body, report::kMaxRequestBytes);
+      if (!inflated.ok()) {
+        bool too_big = inflated.status().code() == absl::StatusCode::kResourceExhausted;
+        Answer(res, too_big ? 413 : 400,
+               too_big ? "request body too large once decompressed"
+                       : "corrupt or truncated gzip body: " + std::string(inflated.status().message()));
+        return;
+      }
+      body = std::move(*inflated);
+      encoding.clear();
     }
-    report::otlp_collector::ExportLogsServiceRequest request;
+    // The common case, a protobuf body: mapped straight from the wire
+    // format. Anything unusual in it takes the message path below, which
+    // maps every body the fast path takes to the same events.
+    if ((encoding.empty() || encoding == "identity") && report::IsProtobufContentType(content_type)) {
+      thread_local report::MappedEvents mapped;
+      if (report::FastMapExportLogs(body, &mapped)) {
+        auto inserted = store->Insert(mapped);
+        mapped.Clear();
+        if (!inserted.ok()) {
+          std::fprintf(stderr, "fnguard collector: %s\n", std::string(inserted.status().message()).c_str());
+          Answer(res, 503, "store unavailable");
+          res.set_header("Retry-After", "1");
+          return;
+        }
+        stored += static_cast<uint64_t>(*inserted);
+        res.status = 200;
+        res.set_content(std::string(), "application/x-protobuf");  // an empty ExportLogsServiceResponse
+        return;
+      }
+    }
+    // The request's thousands of small messages live on one arena: a few
+    // large blocks instead of an allocation per string and per message.
+    google::protobuf::ArenaOptions arena_options;
+    arena_options.start_block_size = 64 << 10;
+    arena_options.max_block_size = 1 << 20;
+    google::protobuf::Arena arena(arena_options);
+    auto* request = google::protobuf::Arena::CreateMessage<report::otlp_collector::ExportLogsServiceRequest>(&arena);
     report::DecodeError error;
-    if (!report::DecodeExportLogsRequest(content_type, encoding, body, &request, &error)) {
+    if (!report::DecodeExportLogsRequest(content_type, encoding, body, request, &error)) {
       Answer(res, error.http_status, error.message);
       return;
     }
-    auto inserted = store->Insert(request);
+    auto inserted = store->Insert(*request);
     if (!inserted.ok()) {
       std::fprintf(stderr, "fnguard collector: %s\n", std::string(inserted.status().message()).c_str());
       Answer(res, 503, "store unavailable");

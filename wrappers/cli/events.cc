@@ -18,22 +18,34 @@ namespace {
 
 using V1Event = ::fnguard::v1::SecurityEvent;
 
+// One row per event: the key, what `fnguard events` filters and orders by,
+// and the whole event as a serialized fnguard.v1.SecurityEvent. (Stores made
+// by earlier versions also have action, detector, rule_id, field_path,
+// request_id and function_name columns; they keep being filled.)
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS events (
   event_id TEXT PRIMARY KEY,
   time_unix_nano INTEGER NOT NULL,
   kind TEXT NOT NULL,
-  action TEXT NOT NULL,
-  detector TEXT NOT NULL,
-  rule_id TEXT NOT NULL,
-  field_path TEXT NOT NULL,
-  request_id TEXT NOT NULL,
-  function_name TEXT NOT NULL,
   received_unix_nano INTEGER NOT NULL,
   event BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_time ON events(time_unix_nano);
 )sql";
+
+// Rows per multi-row INSERT: one statement run per 32 events costs about a
+// third less CPU than one per event.
+constexpr int kRowsPerInsert = 32;
+
+// INSERT OR IGNORE of `rows` rows; `wide` adds the columns of earlier stores.
+std::string InsertSql(bool wide, int rows) {
+  std::string sql = "INSERT OR IGNORE INTO events (event_id, time_unix_nano, kind, received_unix_nano, event";
+  if (wide) sql += ", action, detector, rule_id, field_path, request_id, function_name";
+  sql += ") VALUES ";
+  std::string row = wide ? "(?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?)";
+  for (int i = 0; i < rows; ++i) sql += (i == 0 ? "" : ",") + row;
+  return sql;
+}
 
 constexpr const char* kEventsUsage = R"(usage: fnguard events --store PATH [--format text|json] [--since T] [--kind K]
 
@@ -161,7 +173,7 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const std::string& 
   }
   sqlite3* db = nullptr;
   int flags = (create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
-              SQLITE_OPEN_FULLMUTEX;
+              SQLITE_OPEN_NOMUTEX;  // EventStore::mu_ serializes every use
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     absl::Status s = SqliteError(db, "cannot open event store " + path);
     sqlite3_close(db);
@@ -170,10 +182,31 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const std::string& 
   std::unique_ptr<EventStore> store(new EventStore(db));
   sqlite3_busy_timeout(db, 5000);
   if (create) {
-    const char* setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
+    // WAL with synchronous=FULL: every commit fsyncs the WAL, so an answered
+    // request survives a crash or power loss. 16 KiB pages (new stores only)
+    // take a third less CPU per row than 4 KiB ones. A 64 MiB page cache keeps the
+    // indexes' hot pages in memory; checkpoints run every 32 MiB of WAL
+    // instead of every 4 MiB (fewer, larger checkpoint fsyncs), and the WAL
+    // file is cut back to 64 MiB after each.
+    const char* setup =
+        "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536; "
+        "PRAGMA wal_autocheckpoint=8192; PRAGMA journal_size_limit=67108864; PRAGMA temp_store=MEMORY;";
     if (sqlite3_exec(db, setup, nullptr, nullptr, nullptr) != SQLITE_OK ||
         sqlite3_exec(db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK) {
       return SqliteError(db, "cannot initialize event store " + path);
+    }
+    sqlite3_stmt* probe = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('events') WHERE name = 'action'", -1, &probe,
+                           nullptr) != SQLITE_OK) {
+      return SqliteError(db, "cannot read the event store's schema " + path);
+    }
+    store->wide_ = sqlite3_step(probe) == SQLITE_ROW;
+    sqlite3_finalize(probe);
+    if (sqlite3_prepare_v3(db, InsertSql(store->wide_, 1).c_str(), -1, SQLITE_PREPARE_PERSISTENT, &store->insert_,
+                           nullptr) != SQLITE_OK ||
+        sqlite3_prepare_v3(db, InsertSql(store->wide_, kRowsPerInsert).c_str(), -1, SQLITE_PREPARE_PERSISTENT,
+                           &store->insert_many_, nullptr) != SQLITE_OK) {
+      return SqliteError(db, "cannot prepare the event store " + path);
     }
   } else {
     sqlite3_stmt* st = nullptr;
@@ -188,58 +221,79 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const std::string& 
   return store;
 }
 
-EventStore::~EventStore() { sqlite3_close(db_); }
+EventStore::~EventStore() {
+  sqlite3_finalize(insert_);
+  sqlite3_finalize(insert_many_);
+  sqlite3_close(db_);
+}
 
 absl::StatusOr<int> EventStore::Insert(const report::otlp_collector::ExportLogsServiceRequest& request) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return SqliteError(db_, "begin");
-  }
-  sqlite3_stmt* st = nullptr;
-  const char* sql =
-      "INSERT OR IGNORE INTO events (event_id, time_unix_nano, kind, action, detector, rule_id, "
-      "field_path, request_id, function_name, received_unix_nano, event) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
-  if (sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) != SQLITE_OK) {
-    absl::Status s = SqliteError(db_, "prepare insert");
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return s;
-  }
-  auto received = static_cast<sqlite3_int64>(report::NowUnixNanos());
-  int inserted = 0;
-  absl::Status failure;
+  report::MappedEvents mapped;
   for (const auto& rl : request.resource_logs()) {
     for (const auto& sl : rl.scope_logs()) {
       for (const auto& record : sl.log_records()) {
-        V1Event e = report::EventFromLogRecord(rl, record);
-        if (e.event_id().empty()) e.set_event_id(ContentHashId(rl, record));
-        std::string blob = e.SerializeAsString();
-        std::string kind(report::KindName(e.kind()));
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, e.event_id().data(), static_cast<int>(e.event_id().size()), SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 2, static_cast<sqlite3_int64>(e.time_unix_nano() & 0x7fffffffffffffffull));
-        sqlite3_bind_text(st, 3, kind.data(), static_cast<int>(kind.size()), SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, e.action().data(), static_cast<int>(e.action().size()), SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 5, e.detector().data(), static_cast<int>(e.detector().size()), SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 6, e.rule_id().data(), static_cast<int>(e.rule_id().size()), SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 7, e.field_path().data(), static_cast<int>(e.field_path().size()),
-                          SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 8, e.request_id().data(), static_cast<int>(e.request_id().size()),
-                          SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 9, e.function_name().data(), static_cast<int>(e.function_name().size()),
-                          SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 10, received);
-        sqlite3_bind_blob(st, 11, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
-        if (sqlite3_step(st) != SQLITE_DONE) {
-          failure = SqliteError(db_, "insert");
-          break;
-        }
-        inserted += sqlite3_changes(db_);
+        auto& ev = mapped.events.emplace_back();
+        report::MapRecord(rl, record, &mapped.mapper, &ev.fields);
+        if (ev.fields.event_id().empty()) ev.fields.text[2] = mapped.mapper.Own(ContentHashId(rl, record));
+        ev.blob_offset = mapped.blobs.size();
+        ev.fields.AppendSerialized(&mapped.blobs);
+        ev.blob_size = mapped.blobs.size() - ev.blob_offset;
       }
-      if (!failure.ok()) break;
     }
-    if (!failure.ok()) break;
   }
-  sqlite3_finalize(st);
+  return Insert(mapped);
+}
+
+absl::StatusOr<int> EventStore::Insert(const report::MappedEvents& mapped) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (insert_ == nullptr) return absl::FailedPreconditionError("the event store is open read-only");
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return SqliteError(db_, "begin");
+  }
+  auto received = static_cast<sqlite3_int64>(report::NowUnixNanos());
+  const int columns = wide_ ? 11 : 5;
+  // SQLite reads the bound values in place (SQLITE_STATIC: they outlive the
+  // step).
+  auto bind_text = [](sqlite3_stmt* st, int column, std::string_view value) {
+    // A null pointer would bind SQL NULL: an empty value is "".
+    sqlite3_bind_text(st, column, value.empty() ? "" : value.data(), static_cast<int>(value.size()),
+                      SQLITE_STATIC);
+  };
+  auto bind_row = [&](sqlite3_stmt* st, int row, const report::MappedEvents::Event& ev) {
+    const report::EventFields& f = ev.fields;
+    std::string_view blob = mapped.blob(ev);
+    int c = row * columns;
+    bind_text(st, c + 1, f.text[2]);
+    sqlite3_bind_int64(st, c + 2, static_cast<sqlite3_int64>(f.time_unix_nano & 0x7fffffffffffffffull));
+    bind_text(st, c + 3, report::KindName(static_cast<V1Event::Kind>(f.kind)));
+    sqlite3_bind_int64(st, c + 4, received);
+    sqlite3_bind_blob(st, c + 5, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+    if (wide_) {
+      bind_text(st, c + 6, f.text[5]);    // action
+      bind_text(st, c + 7, f.text[6]);    // detector
+      bind_text(st, c + 8, f.text[7]);    // rule_id
+      bind_text(st, c + 9, f.text[8]);    // field_path
+      bind_text(st, c + 10, f.text[12]);  // request_id
+      bind_text(st, c + 11, f.text[14]);  // function_name
+    }
+  };
+  int inserted = 0;
+  absl::Status failure;
+  const size_t n = mapped.events.size();
+  for (size_t at = 0; at < n && failure.ok();) {
+    bool many = n - at >= static_cast<size_t>(kRowsPerInsert);
+    sqlite3_stmt* st = many ? insert_many_ : insert_;
+    int rows = many ? kRowsPerInsert : 1;
+    for (int r = 0; r < rows; ++r) bind_row(st, r, mapped.events[at + static_cast<size_t>(r)]);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) failure = SqliteError(db_, "insert");
+    else inserted += sqlite3_changes(db_);
+    sqlite3_reset(st);
+    at += static_cast<size_t>(rows);
+  }
+  // Drop the views into the request's memory.
+  sqlite3_clear_bindings(insert_);
+  sqlite3_clear_bindings(insert_many_);
   if (!failure.ok()) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return failure;
@@ -278,6 +332,19 @@ absl::Status EventStore::List(const Filter& filter,
   return absl::OkStatus();
 }
 
+absl::StatusOr<uint64_t> EventStore::Count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, "SELECT count(*) FROM events", -1, &st, nullptr) != SQLITE_OK) {
+    return SqliteError(db_, "cannot query event store");
+  }
+  int rc = sqlite3_step(st);
+  uint64_t n = rc == SQLITE_ROW ? static_cast<uint64_t>(sqlite3_column_int64(st, 0)) : 0;
+  sqlite3_finalize(st);
+  if (rc != SQLITE_ROW) return SqliteError(db_, "cannot count events");
+  return n;
+}
+
 std::string EventToJson(const V1Event& e) {
   json::Writer w;
   w.BeginObject();
@@ -302,6 +369,7 @@ std::string EventToJson(const V1Event& e) {
   w.Field("policy_source", e.policy_source());
   w.Field("timed_out", e.timed_out());
   w.Field("findings", static_cast<uint64_t>(e.findings()));
+  w.Field("host", e.host());
   w.EndObject();
   return w.Take();
 }
@@ -347,7 +415,8 @@ int EventsCommand(const Args& args) {
     } else {
       line = FormatRfc3339(e.time_unix_nano()) + " " + std::string(report::KindName(e.kind())) + " " +
              (e.action().empty() ? "-" : e.action()) + " " + (e.rule_id().empty() ? "-" : e.rule_id()) + " " +
-             (e.field_path().empty() ? "-" : e.field_path()) + " " + e.reason();
+             (!e.field_path().empty() ? e.field_path() : !e.host().empty() ? e.host() : "-") + " " +
+             e.reason();
     }
     line.push_back('\n');
     std::fwrite(line.data(), 1, line.size(), stdout);

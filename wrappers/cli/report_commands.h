@@ -7,7 +7,8 @@
 // The store keeps one row per event keyed by fnguard.event_id (INSERT OR
 // IGNORE), so a batch delivered twice (a retry after a lost answer, a spool
 // replay after a crash) is stored once. Each request is one transaction,
-// committed (WAL, synchronous=FULL) before the collector answers 200.
+// committed (WAL, synchronous=FULL: the WAL is fsynced) before the collector
+// answers 200.
 #ifndef FNGUARD_WRAPPERS_CLI_REPORT_COMMANDS_H_
 #define FNGUARD_WRAPPERS_CLI_REPORT_COMMANDS_H_
 
@@ -20,10 +21,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "runtime/report/event_map.h"
 #include "runtime/report/otlp.h"
 #include "wrappers/cli/cli.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace fnguard::cli {
 
@@ -46,6 +49,9 @@ class EventStore {
   // Stores every log record of `request` in one committed transaction.
   // Returns how many were new (duplicates by event id are ignored).
   absl::StatusOr<int> Insert(const report::otlp_collector::ExportLogsServiceRequest& request);
+  // The same for events already mapped (the collector's fast path,
+  // report::FastMapExportLogs).
+  absl::StatusOr<int> Insert(const report::MappedEvents& events);
 
   struct Filter {
     uint64_t since_unix_nano = 0;  // events at or after this time
@@ -54,10 +60,15 @@ class EventStore {
   // Calls `fn` for each stored event matching `filter`, oldest first.
   absl::Status List(const Filter& filter,
                     const std::function<void(const fnguard::v1::SecurityEvent&)>& fn) const;
+  // How many events are stored.
+  absl::StatusOr<uint64_t> Count() const;
 
  private:
   explicit EventStore(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  sqlite3_stmt* insert_ = nullptr;       // prepared once (writable stores): one row
+  sqlite3_stmt* insert_many_ = nullptr;  // and kRowsPerInsert rows
+  bool wide_ = false;                // a store made by an earlier version: more columns
   mutable std::mutex mu_;
 };
 

@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <vector>
 
+#include "runtime/report/event_map.h"
 #include "runtime/report/otlp.h"
 #include "wrappers/cli/report_commands.h"
 
@@ -73,6 +75,52 @@ TEST_F(EventStoreTest, RecordsWithoutAnIdGetAStableContentHash) {
   std::string id = ContentHashId(rl, rl.scope_logs(0).log_records(0));
   EXPECT_EQ(id.size(), 33u);
   EXPECT_EQ(id[0], 'h');
+}
+
+// A store made by an earlier version (more columns) keeps working, and the
+// fast path stores what the message path stores.
+TEST_F(EventStoreTest, EarlierWideStoresAndTheFastPathStoreTheSameRows) {
+  const std::string wide = dir_ + "/wide.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(wide.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE events (event_id TEXT PRIMARY KEY, time_unix_nano INTEGER NOT NULL, "
+                           "kind TEXT NOT NULL, action TEXT NOT NULL, detector TEXT NOT NULL, rule_id TEXT NOT NULL, "
+                           "field_path TEXT NOT NULL, request_id TEXT NOT NULL, function_name TEXT NOT NULL, "
+                           "received_unix_nano INTEGER NOT NULL, event BLOB NOT NULL);",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  std::vector<report::SecurityEvent> events = {Event("w1", "injection", 10), Event("w2", "egress", 20)};
+  events[0].field_path = "query.q";
+  std::string body = report::EncodeExportRequest(report::ResourceInfo{"f", "f", "1", "r"}, events);
+  report::MappedEvents mapped;
+  ASSERT_TRUE(report::FastMapExportLogs(body, &mapped));
+  std::vector<std::string> listed[2];
+  int k = 0;
+  for (const std::string& path : {wide, dir_ + "/slim.db"}) {
+    auto store = EventStore::Open(path, true);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(*(*store)->Insert(mapped), 2);
+    ASSERT_TRUE((*store)->List({}, [&](const fnguard::v1::SecurityEvent& e) {
+      listed[k].push_back(EventToJson(e));
+    }).ok());
+    ++k;
+  }
+  EXPECT_EQ(listed[0], listed[1]);
+  ASSERT_EQ(listed[0].size(), 2u);
+  EXPECT_NE(listed[0][0].find("\"field_path\":\"query.q\""), std::string::npos) << listed[0][0];
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(wide.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT field_path FROM events WHERE event_id = 'w1'", -1, &st, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))), "query.q");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }
 
 TEST_F(EventStoreTest, ReadOnlyOpenRefusesMissingOrForeignFiles) {

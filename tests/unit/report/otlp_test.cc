@@ -150,6 +150,36 @@ TEST(OtlpDecodeTest, AcceptsProtobufGzipAndJson) {
   EXPECT_EQ(e.time_unix_nano(), 1700000000000000000ull);
 }
 
+TEST(OtlpDecodeTest, JsonTraceAndSpanIdsAreHex) {
+  // OTLP/JSON carries trace and span ids as hex, not as the base64 of the
+  // protobuf JSON mapping; base64 ids of the right length are still read.
+  std::string json = R"({"resourceLogs":[{"scopeLogs":[{"logRecords":[
+    {"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","body":{"stringValue":"a"}},
+    {"traceId":"W47/95gDgQPSabYzgT/GDA==","spanId":"7uGbfsPBsXQ=","body":{"stringValue":"b"}},
+    {"traceId":"5B8EFFF798038103D269B633813FC60C","body":{"stringValue":"c"}}]}]}]})";
+  otlp_collector::ExportLogsServiceRequest out;
+  DecodeError err;
+  ASSERT_TRUE(DecodeExportLogsRequest("application/json", "", json, &out, &err)) << err.message;
+  const auto& rl = out.resource_logs(0);
+  const auto& records = rl.scope_logs(0).log_records();
+  ASSERT_EQ(records.size(), 3);
+  const std::string trace("\x5b\x8e\xff\xf7\x98\x03\x81\x03\xd2\x69\xb6\x33\x81\x3f\xc6\x0c", 16);
+  const std::string span("\xee\xe1\x9b\x7e\xc3\xc1\xb1\x74", 8);
+  for (const auto& r : records) {
+    EXPECT_EQ(r.trace_id(), trace) << r.body().string_value();
+    if (!r.span_id().empty()) {
+      EXPECT_EQ(r.span_id(), span) << r.body().string_value();
+    }
+    // Without a fnguard.trace_id attribute the event shows the record's trace.
+    EXPECT_EQ(EventFromLogRecord(rl, r).trace_id(), "5b8efff798038103d269b633813fc60c");
+  }
+  // The same record over protobuf decodes to the same message.
+  std::string wire = out.SerializeAsString();
+  otlp_collector::ExportLogsServiceRequest again;
+  ASSERT_TRUE(DecodeExportLogsRequest("application/x-protobuf", "", wire, &again, &err));
+  EXPECT_EQ(again.SerializeAsString(), wire);
+}
+
 TEST(OtlpDecodeTest, RefusesBadBodiesWithTheRightStatus) {
   otlp_collector::ExportLogsServiceRequest out;
   DecodeError err;
@@ -168,6 +198,76 @@ TEST(OtlpDecodeTest, RefusesBadBodiesWithTheRightStatus) {
   ASSERT_LT(bomb.size(), 100000u);
   EXPECT_FALSE(DecodeExportLogsRequest("application/x-protobuf", "gzip", bomb, &out, &err));
   EXPECT_EQ(err.http_status, 413);
+}
+
+// The sender's direct wire writer must produce exactly what the message
+// encoder serializes, for every shape of event: empty and long strings
+// (multi-byte length varints), negative counts, W3C and X-Ray trace ids,
+// zero times, every severity, an empty resource.
+TEST(OtlpTest, DirectEncoderIsByteIdenticalToTheMessages) {
+  std::vector<SecurityEvent> events;
+  events.push_back(SampleEvent());
+  SecurityEvent empty;
+  events.push_back(empty);
+  SecurityEvent internal = SampleEvent();
+  internal.kind = "internal";
+  internal.action = Action::kAllow;
+  internal.findings = -3;
+  internal.timed_out = true;
+  internal.trace_id = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  internal.excerpt = std::string(70000, 'x');  // 3-byte length varints
+  internal.reason.clear();
+  internal.host = "metadata.internal";
+  internal.function_name = "f";
+  internal.function_version = "9";
+  internal.region = "us-east-1";
+  internal.policy_source = "/opt/policy.yaml";
+  events.push_back(internal);
+  SecurityEvent monitor = SampleEvent();
+  monitor.action = Action::kMonitor;
+  monitor.time_unix_ns = 0;
+  monitor.trace_id = "0af7651916cd43dd8448eb211c80319c";
+  events.push_back(monitor);
+  for (int i = 0; i < 200; ++i) {
+    SecurityEvent e = SampleEvent();
+    e.request_id = "req-" + std::to_string(i);
+    e.findings = i;
+    events.push_back(e);
+  }
+  for (const ResourceInfo& resource :
+       {ResourceInfo{"orders-fn", "orders-fn", "$LATEST", "eu-west-1"}, ResourceInfo{}}) {
+    std::string want = BuildExportRequest(resource, events).SerializeAsString();
+    EXPECT_EQ(EncodeExportRequest(resource, events), want);
+    EXPECT_EQ(EncodeExportRequest(resource, {}), BuildExportRequest(resource, {}).SerializeAsString());
+    // The encoder is reusable: a second batch starts from scratch.
+    ExportRequestEncoder encoder(resource);
+    for (const auto& e : events) encoder.Add(e);
+    std::string first;
+    encoder.Finish(&first);
+    encoder.Add(events[0]);
+    std::string second;
+    encoder.Finish(&second);
+    EXPECT_EQ(first, want);
+    EXPECT_EQ(second, BuildExportRequest(resource, {events[0]}).SerializeAsString());
+  }
+}
+
+// An excerpt of a binary body is not UTF-8; a protobuf parser would refuse
+// the whole batch for it. Invalid sequences become U+FFFD.
+TEST(OtlpTest, InvalidUtf8BecomesReplacementCharacters) {
+  SecurityEvent e = SampleEvent();
+  e.excerpt = std::string("\xff\xfe" "ab\xc3", 5);
+  e.field_path = "body.\xed\xa0\x80x";  // an encoded surrogate
+  e.reason = "caf\xc3\xa9";             // valid: kept as it is
+  ResourceInfo resource{"svc", "fn", "1", "r"};
+  std::string wire = EncodeExportRequest(resource, {e});
+  EXPECT_EQ(wire, BuildExportRequest(resource, {e}).SerializeAsString());
+  otlp_collector::ExportLogsServiceRequest decoded;
+  ASSERT_TRUE(decoded.ParseFromString(wire));
+  auto event = EventFromLogRecord(decoded.resource_logs(0), decoded.resource_logs(0).scope_logs(0).log_records(0));
+  EXPECT_EQ(event.excerpt(), "\xef\xbf\xbd\xef\xbf\xbd" "ab\xef\xbf\xbd");
+  EXPECT_EQ(event.field_path(), "body.\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx");
+  EXPECT_EQ(event.reason(), "caf\xc3\xa9");
 }
 
 TEST(GzipTest, RoundTripAndCrc) {

@@ -26,12 +26,24 @@ TEST(ReporterTest, FromVerdictRedactsTheExcerptAndAssignsAnId) {
   EXPECT_GT(e.time_unix_ns, 0u);
 }
 
-TEST(ReporterTest, EventIdsAreRandomHexAndUnique) {
+TEST(ReporterTest, EventIdsAreTimeOrderedUuidV7HexAndUnique) {
   std::set<std::string> ids;
+  const uint64_t now_ms = NowUnixNanos() / 1000000;
+  std::string previous;
   for (int i = 0; i < 10000; ++i) {
     std::string id = NewEventId();
     ASSERT_EQ(id.size(), 32u);
     ASSERT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+    EXPECT_EQ(id[12], '7');                                       // version 7
+    EXPECT_NE(std::string("89ab").find(id[16]), std::string::npos);  // variant 10
+    // 48-bit Unix milliseconds up front: ids sort by creation time (to the ms).
+    uint64_t ms = std::stoull(id.substr(0, 12), nullptr, 16);
+    EXPECT_LE(now_ms, ms);
+    EXPECT_LE(ms, now_ms + 60000);
+    if (!previous.empty()) {
+      EXPECT_LE(previous.substr(0, 12), id.substr(0, 12));
+    }
+    previous = id;
     ids.insert(id);
   }
   EXPECT_EQ(ids.size(), 10000u);

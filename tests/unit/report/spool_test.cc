@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace fnguard::report {
 namespace {
@@ -59,8 +61,12 @@ TEST_F(SpoolTest, ReplaysInAppendOrderAcrossSegmentsAndReopen) {
     }
   }
   auto spool = OpenSpool(64ull << 20, 256);
-  // The read position is not persisted: the rest of the first segment may be
-  // replayed again, but order is kept and nothing after it is lost.
+  // The read position is persisted: the reopened spool resumes right after
+  // the fifth record, in order, nothing lost and nothing sent twice.
+  EXPECT_EQ(spool->pending_records(), 35u);
+  uint64_t events = 0;
+  for (int i = 5; i < 40; ++i) events += static_cast<uint64_t>(i + 1);
+  EXPECT_EQ(spool->pending_events(), events);
   std::vector<std::string> seen;
   while (true) {
     auto f = spool->Front();
@@ -69,12 +75,108 @@ TEST_F(SpoolTest, ReplaysInAppendOrderAcrossSegmentsAndReopen) {
     seen.push_back((*f)->payload);
     ASSERT_TRUE(spool->PopFront().ok());
   }
-  ASSERT_GE(seen.size(), 35u);
-  ASSERT_LE(seen.size(), 40u);
-  int first = 40 - static_cast<int>(seen.size());
-  for (size_t k = 0; k < seen.size(); ++k) EXPECT_EQ(seen[k], Payload(first + static_cast<int>(k)));
+  ASSERT_EQ(seen.size(), 35u);
+  for (size_t k = 0; k < seen.size(); ++k) EXPECT_EQ(seen[k], Payload(5 + static_cast<int>(k)));
   EXPECT_TRUE(spool->empty());
   EXPECT_TRUE(Segments().empty());
+}
+
+// Drains the spool, returning the payloads in order.
+std::vector<std::string> Drain(Spool* spool) {
+  std::vector<std::string> seen;
+  while (true) {
+    auto f = spool->Front();
+    if (!f.ok() || !f->has_value()) break;
+    seen.push_back((*f)->payload);
+    if (!spool->PopFront().ok()) break;
+  }
+  return seen;
+}
+
+TEST_F(SpoolTest, CursorResumesMidSegmentAcrossRestartsAndAppends) {
+  {
+    auto spool = OpenSpool();
+    for (int i = 0; i < 6; ++i) ASSERT_TRUE(spool->Append(1, Payload(i)).ok());
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(spool->Front().ok());
+      ASSERT_TRUE(spool->PopFront().ok());
+    }
+  }
+  {
+    // Second process: consumes one more and appends two.
+    auto spool = OpenSpool();
+    EXPECT_EQ(spool->pending_records(), 4u);
+    auto f = spool->Front();
+    ASSERT_TRUE(f.ok() && f->has_value());
+    EXPECT_EQ((*f)->payload, Payload(2));
+    ASSERT_TRUE(spool->PopFront().ok());
+    ASSERT_TRUE(spool->Append(1, Payload(6)).ok());
+    ASSERT_TRUE(spool->Append(1, Payload(7)).ok());
+  }
+  auto spool = OpenSpool();
+  EXPECT_EQ(spool->pending_records(), 5u);
+  EXPECT_EQ(Drain(spool.get()), (std::vector<std::string>{Payload(3), Payload(4), Payload(5), Payload(6), Payload(7)}));
+  EXPECT_TRUE(Segments().empty());
+  // Everything consumed: a restart finds nothing to send, and new segments
+  // sort after the cursor's.
+  spool.reset();
+  spool = OpenSpool();
+  EXPECT_TRUE(spool->empty());
+  ASSERT_TRUE(spool->Append(1, Payload(8)).ok());
+  spool.reset();
+  spool = OpenSpool();
+  EXPECT_EQ(Drain(spool.get()), std::vector<std::string>{Payload(8)});
+}
+
+TEST_F(SpoolTest, ATornOrForeignCursorMeansReplayFromTheStart) {
+  {
+    auto spool = OpenSpool();
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(spool->Append(1, Payload(i)).ok());
+    ASSERT_TRUE(spool->Front().ok());
+    ASSERT_TRUE(spool->PopFront().ok());
+  }
+  {
+    // Flip a byte of the cursor's offset: its CRC no longer matches.
+    std::fstream f(dir_ + "/cursor", std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(16);
+    f.put('\x7f');
+  }
+  auto spool = OpenSpool();
+  EXPECT_EQ(Drain(spool.get()), (std::vector<std::string>{Payload(0), Payload(1), Payload(2), Payload(3)}));
+}
+
+TEST_F(SpoolTest, SegmentsBeforeTheCursorAreConsumedOnes) {
+  // Two records per segment: {0, 1} {2, 3} {4, 5}.
+  const uint64_t segment_bytes = 2 * (Spool::kHeaderBytes + Payload(0).size()) - 1;
+  {
+    auto spool = OpenSpool(64ull << 20, segment_bytes);
+    for (int i = 0; i < 6; ++i) ASSERT_TRUE(spool->Append(1, Payload(0)).ok());
+  }
+  auto segs = Segments();
+  ASSERT_EQ(segs.size(), 3u);
+  std::string first;
+  {
+    std::ifstream in(segs[0], std::ios::binary);
+    first.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  {
+    // Consume the first segment and one record of the second.
+    auto spool = OpenSpool(64ull << 20, segment_bytes);
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(spool->Front().ok());
+      ASSERT_TRUE(spool->PopFront().ok());
+    }
+    EXPECT_FALSE(fs::exists(segs[0]));
+  }
+  // As if the process had died before deleting the first segment.
+  {
+    std::ofstream out(segs[0], std::ios::binary);
+    out.write(first.data(), static_cast<std::streamsize>(first.size()));
+  }
+  auto spool = OpenSpool(64ull << 20, segment_bytes);
+  EXPECT_FALSE(fs::exists(segs[0]));  // recognized as consumed and deleted
+  EXPECT_EQ(spool->pending_records(), 3u);
+  EXPECT_EQ(Drain(spool.get()).size(), 3u);
 }
 
 TEST_F(SpoolTest, TornTailIsIgnoredAndEarlierRecordsSurvive) {
