@@ -175,6 +175,34 @@ std::vector<AuditWarning> Audit(const Policy& policy) {
                              "', which sees every connection", At(policy, "egress.proxy")));
   }
 
+  if (egress.sockets == EgressMode::kReport) {
+    warn("sockets_not_enforced",
+         Cat("egress.sockets is report: connections other libraries make outside the "
+             "allowlist are only reported",
+             At(policy, "egress.sockets")));
+  }
+  const ProcessControls& process = policy.process;
+  if (process.exec == ProcessMode::kMonitor) {
+    warn("exec_not_enforced", Cat("process.exec is monitor: programs the function starts are "
+                                  "only reported",
+                                  At(policy, "process.exec")));
+  }
+  if (process.file_writes.mode == ProcessMode::kMonitor) {
+    warn("file_writes_not_enforced",
+         Cat("process.file_writes.mode is monitor: writes outside the allowed paths are only "
+             "reported",
+             At(policy, "process.file_writes.mode")));
+  }
+  if (process.file_writes.mode != ProcessMode::kOff) {
+    for (size_t i = 0; i < process.file_writes.allow.size(); ++i) {
+      if (process.file_writes.allow[i] == "/") {
+        warn("file_writes_anywhere",
+             Cat("process.file_writes.allow[", i, "] is '/': files may be written anywhere",
+                 At(policy, "process.file_writes.allow")));
+      }
+    }
+  }
+
   const std::string& otlp = policy.reporting.otlp_endpoint;
   if (otlp.starts_with("http://")) {
     std::string_view rest = std::string_view(otlp).substr(7);

@@ -27,6 +27,18 @@ FailMode ToFailMode(v1::FailMode mode) {
   return mode == v1::FAIL_MODE_CLOSED ? FailMode::kClosed : FailMode::kOpen;
 }
 
+// Unspecified means off for every process control.
+ProcessMode ToProcessMode(v1::ProcessMode mode) {
+  switch (mode) {
+    case v1::PROCESS_MODE_ENFORCE:
+      return ProcessMode::kEnforce;
+    case v1::PROCESS_MODE_MONITOR:
+      return ProcessMode::kMonitor;
+    default:
+      return ProcessMode::kOff;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const Policy>> CompilePolicy(
@@ -117,6 +129,26 @@ absl::StatusOr<std::shared_ptr<const Policy>> CompilePolicy(
   if (!egress.tls().min_version().empty()) eg.tls.min_version = egress.tls().min_version();
   eg.tls.ca_file = egress.tls().ca_file();
   eg.tls.pins.assign(egress.tls().pins().begin(), egress.tls().pins().end());
+  // Unspecified means off: the socket guard is opt-in.
+  switch (egress.sockets()) {
+    case v1::EGRESS_MODE_ENFORCE:
+      eg.sockets = EgressMode::kEnforce;
+      break;
+    case v1::EGRESS_MODE_REPORT:
+      eg.sockets = EgressMode::kReport;
+      break;
+    default:
+      eg.sockets = EgressMode::kOff;
+      break;
+  }
+
+  const v1::Process& process = proto.process();
+  policy->process.exec = ToProcessMode(process.exec());
+  policy->process.file_writes.mode = ToProcessMode(process.file_writes().mode());
+  if (!process.file_writes().allow().empty()) {
+    policy->process.file_writes.allow.assign(process.file_writes().allow().begin(),
+                                             process.file_writes().allow().end());
+  }
 
   const v1::Reporting& reporting = proto.reporting();
   Reporting& rep = policy->reporting;

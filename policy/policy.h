@@ -30,6 +30,8 @@ namespace fnguard::policy {
 enum class Mode : uint8_t { kBlock, kMonitor };
 enum class FailMode : uint8_t { kOpen, kClosed };  // fnguard's own failure: allow or block
 enum class EgressMode : uint8_t { kEnforce, kReport, kOff };
+// Process controls: refuse and report, report only, or nothing.
+enum class ProcessMode : uint8_t { kOff, kMonitor, kEnforce };
 
 struct Limits {
   event::Limits event;             // bytes, depth, fields
@@ -74,6 +76,22 @@ struct Egress {
   bool follow_redirects = false;
   std::string proxy;                // only used when named here
   TlsSettings tls;
+  // The socket-level guard (runtime/sandbox): every connect()/sendto()/
+  // sendmsg() in the process is decided by the rules above. Off by default.
+  EgressMode sockets = EgressMode::kOff;
+};
+
+// Where files may be written ("/tmp/": the directory and everything beneath
+// it; "/var/app.log": exactly that file). Absolute and normalized.
+struct FileWrites {
+  ProcessMode mode = ProcessMode::kOff;
+  std::vector<std::string> allow = {"/tmp/"};
+};
+
+// FunctionShield-style controls on the function process (runtime/sandbox).
+struct ProcessControls {
+  ProcessMode exec = ProcessMode::kOff;  // execve and friends
+  FileWrites file_writes;
 };
 
 struct Reporting {
@@ -104,6 +122,7 @@ struct Policy {
   Egress egress;
   Reporting reporting;
   BlockResponse block_response;
+  ProcessControls process;
   // Where each configured key or list entry was written, for messages:
   // "egress.allow[1]" -> "policy.yaml:12:7". Empty for DefaultPolicy().
   std::map<std::string, std::string> locations;

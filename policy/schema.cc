@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "policy/hosts.h"
 #include "policy/path_pattern.h"
+#include "policy/write_paths.h"
 #include "policy/text.h"
 #include "re2/re2.h"
 #include "runtime/core/ids.h"
@@ -44,6 +45,7 @@ constexpr KeyHome kKeyHomes[] = {
     {"", "egress"},
     {"", "reporting"},
     {"", "block_response"},
+    {"", "process"},
     {"inspection", "detectors"},
     {"inspection", "exclusions"},
     {"inspection", "rules"},
@@ -60,6 +62,11 @@ constexpr KeyHome kKeyHomes[] = {
     {"egress", "follow_redirects"},
     {"egress", "proxy"},
     {"egress", "tls"},
+    {"egress", "sockets"},
+    {"process", "exec"},
+    {"process", "file_writes"},
+    {"process.file_writes", "mode"},
+    {"process.file_writes", "allow"},
     {"egress.tls", "min_version"},
     {"egress.tls", "ca_file"},
     {"egress.tls", "pins"},
@@ -132,7 +139,8 @@ class SchemaReader {
     bool has_version = false;
     ForEachEntry(
         root, "",
-        {"version", "mode", "fail_mode", "inspection", "egress", "reporting", "block_response"},
+        {"version", "mode", "fail_mode", "inspection", "egress", "reporting", "block_response",
+         "process"},
         [&](std::string_view key, const DocNode& value) {
           if (key == "version") {
             has_version = true;
@@ -159,6 +167,8 @@ class SchemaReader {
             ReadReporting(value, p.mutable_reporting());
           } else if (key == "block_response") {
             ReadBlockResponse(value, p.mutable_block_response());
+          } else if (key == "process") {
+            ReadProcess(value, p.mutable_process());
           }
         });
     if (!has_version) Error(root, "missing required key 'version' (add 'version: 1')");
@@ -617,7 +627,8 @@ class SchemaReader {
   void ReadEgress(const DocNode& node, v1::Egress* out) {
     ForEachEntry(
         node, "egress",
-        {"mode", "allow", "deny", "deny_private_addresses", "follow_redirects", "proxy", "tls"},
+        {"mode", "allow", "deny", "deny_private_addresses", "follow_redirects", "proxy", "tls",
+         "sockets"},
         [&](std::string_view key, const DocNode& v) {
           std::string what = KeyPath("egress", key);
           if (key == "mode") {
@@ -654,8 +665,65 @@ class SchemaReader {
             Url(v, what, false, out->mutable_proxy());
           } else if (key == "tls") {
             ReadTls(v, out->mutable_tls());
+          } else if (key == "sockets") {
+            if (auto m = Enum(v, what, {"enforce", "report", "off"})) {
+              out->set_sockets(*m == 0   ? v1::EGRESS_MODE_ENFORCE
+                               : *m == 1 ? v1::EGRESS_MODE_REPORT
+                                         : v1::EGRESS_MODE_OFF);
+            }
           }
         });
+  }
+
+  std::optional<v1::ProcessMode> ProcessModeValue(const DocNode& v, std::string_view what) {
+    std::optional<size_t> m = Enum(v, what, {"enforce", "monitor", "off"});
+    if (!m.has_value()) return std::nullopt;
+    return *m == 0 ? v1::PROCESS_MODE_ENFORCE : *m == 1 ? v1::PROCESS_MODE_MONITOR
+                                                        : v1::PROCESS_MODE_OFF;
+  }
+
+  void ReadProcess(const DocNode& node, v1::Process* out) {
+    ForEachEntry(node, "process", {"exec", "file_writes"},
+                 [&](std::string_view key, const DocNode& v) {
+                   std::string what = KeyPath("process", key);
+                   if (key == "exec") {
+                     if (auto m = ProcessModeValue(v, what)) out->set_exec(*m);
+                   } else if (key == "file_writes") {
+                     ReadFileWrites(v, out->mutable_file_writes());
+                   }
+                 });
+  }
+
+  void ReadFileWrites(const DocNode& node, v1::FileWrites* out) {
+    constexpr std::string_view kSection = "process.file_writes";
+    ForEachEntry(node, kSection, {"mode", "allow"}, [&](std::string_view key, const DocNode& v) {
+      std::string what = KeyPath(kSection, key);
+      if (key == "mode") {
+        if (auto m = ProcessModeValue(v, what)) out->set_mode(*m);
+        return;
+      }
+      const DocNode* list = List(v, what, kMaxListItems, "[/tmp/]");
+      if (list == nullptr) return;
+      if (list->children.empty()) {
+        Error(v, Cat(what, " is empty: omit the key for the default [/tmp/]"));
+        return;
+      }
+      std::set<std::string> seen;
+      for (size_t i = 0; i < list->children.size(); ++i) {
+        const DocNode& item = list->children[i];
+        std::optional<std::string> path = String(item, Item(what, i));
+        if (!path.has_value()) continue;
+        if (absl::Status st = ValidateWritePath(*path); !st.ok()) {
+          Error(item, Cat(Item(what, i), ": ", ToStd(st.message())));
+          continue;
+        }
+        if (!seen.insert(*path).second) {
+          Error(item, Cat("path ", Quoted(*path), " is listed twice in ", what));
+          continue;
+        }
+        out->add_allow(*path);
+      }
+    });
   }
 
   void ReadAllow(const DocNode& value, v1::Egress* out) {

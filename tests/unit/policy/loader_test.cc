@@ -170,6 +170,10 @@ TEST(LoaderTest, FullPolicyCompilesEveryKey) {
   EXPECT_EQ(p.block_response.status, 400);
   EXPECT_EQ(p.block_response.content_type, "text/plain");
   EXPECT_EQ(p.block_response.body, "request rejected");
+  EXPECT_EQ(p.egress.sockets, EgressMode::kReport);
+  EXPECT_EQ(p.process.exec, ProcessMode::kMonitor);
+  EXPECT_EQ(p.process.file_writes.mode, ProcessMode::kEnforce);
+  EXPECT_EQ(p.process.file_writes.allow, (std::vector<std::string>{"/tmp/", "/var/log/app.log"}));
 }
 
 // Compares every compiled field except `source` and `locations`.
@@ -219,6 +223,10 @@ void ExpectSamePolicy(const Policy& a, const Policy& b) {
   EXPECT_EQ(a.block_response.status, b.block_response.status);
   EXPECT_EQ(a.block_response.content_type, b.block_response.content_type);
   EXPECT_EQ(a.block_response.body, b.block_response.body);
+  EXPECT_EQ(a.egress.sockets, b.egress.sockets);
+  EXPECT_EQ(a.process.exec, b.process.exec);
+  EXPECT_EQ(a.process.file_writes.mode, b.process.file_writes.mode);
+  EXPECT_EQ(a.process.file_writes.allow, b.process.file_writes.allow);
 }
 
 TEST(LoaderTest, JsonAndYamlOfTheSketchCompileIdentically) {
@@ -248,6 +256,8 @@ egress:
   follow_redirects: true
   proxy: https://proxy.example.com:8080
   tls: {min_version: "1.3", ca_file: /ca.pem}
+  sockets: enforce
+process: {exec: enforce, file_writes: {mode: monitor, allow: [/srv/out/, /tmp/]}}
 reporting:
   otlp_endpoint: http://127.0.0.1:4318/v1/logs
   headers_from_env: {x-b: B_TOKEN, x-a: A_TOKEN}
@@ -272,7 +282,10 @@ block_response: {status: 429, content_type: text/plain, body: ""}
     "deny": ["bad.example.com"],
     "deny_private_addresses": false, "follow_redirects": true,
     "proxy": "https://proxy.example.com:8080",
-    "tls": {"min_version": "1.3", "ca_file": "/ca.pem"}},
+    "tls": {"min_version": "1.3", "ca_file": "/ca.pem"},
+    "sockets": "enforce"},
+  "process": {"exec": "enforce",
+              "file_writes": {"mode": "monitor", "allow": ["/srv/out/", "/tmp/"]}},
   "reporting": {
     "otlp_endpoint": "http://127.0.0.1:4318/v1/logs",
     "headers_from_env": {"x-b": "B_TOKEN", "x-a": "A_TOKEN"},
@@ -289,6 +302,8 @@ block_response: {status: 429, content_type: text/plain, body: ""}
   EXPECT_EQ(p.block_response.body, "");
   EXPECT_EQ(p.reporting.headers_from_env[0].first, "x-a");  // sorted
   EXPECT_EQ(p.egress.allow[0].ports, (std::vector<uint16_t>{8443, 443}));
+  EXPECT_EQ(p.egress.sockets, EgressMode::kEnforce);
+  EXPECT_EQ(p.process.file_writes.allow, (std::vector<std::string>{"/srv/out/", "/tmp/"}));
 }
 
 TEST(LoaderTest, DefaultsMatchDefaultPolicy) {
