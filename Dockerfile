@@ -1,8 +1,18 @@
-# Lambda container image of the hello example, built with the same scripts CI
-# uses (scripts/bootstrap.sh, then the CMake build behind `make`).
+# Lambda container image of the hello example, built with the same steps CI
+# runs: scripts/bootstrap.sh, `make build` (CI's `make test` builds through the
+# same target) and scripts/package-lambda.sh (run by the ctest
+# script.package_lambda). tests/integration/dockerfile_stages.sh checks that
+# this file keeps calling them, and runs the packaging step and the image's
+# entry point the way this file does.
 #
 #   docker build -t fnguard-hello .
-#   docker run -p 9000:8080 fnguard-hello   # with the Lambda Runtime Interface Emulator
+#
+# Run it locally with the Lambda Runtime Interface Emulator (aws-lambda-rie,
+# from the aws-lambda-runtime-interface-emulator releases, in ~/.aws-lambda-rie):
+#   docker run -p 9000:8080 -v ~/.aws-lambda-rie:/aws-lambda \
+#     --entrypoint /aws-lambda/aws-lambda-rie fnguard-hello /var/task/bootstrap
+#   curl -d @examples/hello/events/benign-get.json \
+#     localhost:9000/2015-03-31/functions/function/invocations
 #
 # Stage 1: Debian 12 builder.
 FROM debian:12 AS build
@@ -10,22 +20,17 @@ WORKDIR /src
 COPY scripts/bootstrap.sh scripts/bootstrap.sh
 RUN bash scripts/bootstrap.sh
 COPY . .
-RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DFNGUARD_BUILD_TESTS=OFF \
- && cmake --build build --target hello_bootstrap fnguard_cli \
- && cmake --install build --prefix /opt/fnguard
+RUN make build BUILD=build CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=Release -DFNGUARD_BUILD_TESTS=OFF"
+# The function, every shared library it loads (glibc and the loader too) and
+# its policy, unpacked: the same tree as the upload zip.
+RUN bash scripts/package-lambda.sh build/examples/hello/bootstrap examples/hello/policy.yaml /opt/function
 
-# Stage 2: minimal runtime with only the shared libraries the function needs.
+# Stage 2: minimal runtime. The bundle brings its own libraries, so nothing
+# is installed; only the CA certificates (for a TLS collector) are copied.
 FROM debian:12-slim
-RUN apt-get update -qq \
- && apt-get install -y -qq --no-install-recommends ca-certificates libcurl4 libsimdjson14 libre2-9 \
-      libprotobuf32 libyaml-cpp0.7 libabsl20220623 libcpp-httplib0.11 \
- && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --no-create-home fn
-COPY --from=build /opt/fnguard/lib/ /opt/fnguard/lib/
-COPY --from=build /src/build/examples/hello/bootstrap /var/runtime/bootstrap
-COPY examples/hello/policy.yaml /var/task/policy.yaml
-ENV LD_LIBRARY_PATH=/opt/fnguard/lib:/opt/fnguard/lib/x86_64-linux-gnu \
-    FNGUARD_POLICY=/var/task/policy.yaml \
-    LAMBDA_TASK_ROOT=/var/task
-USER fn
-ENTRYPOINT ["/var/runtime/bootstrap"]
+COPY --from=build /opt/function /var/task
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+ENV LAMBDA_TASK_ROOT=/var/task \
+    FNGUARD_POLICY=/var/task/policy.yaml
+USER 10001:10001
+ENTRYPOINT ["/var/task/bootstrap"]

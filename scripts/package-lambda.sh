@@ -7,12 +7,16 @@
 #
 #   scripts/package-lambda.sh BINARY POLICY OUT.zip
 #   scripts/package-lambda.sh build/examples/hello/bootstrap examples/hello/policy.yaml build/hello.zip
+#
+# An OUT that does not end in .zip is a directory that receives the same
+# tree unpacked (what the Dockerfile copies into the container image).
 set -euo pipefail
-BIN=${1:?usage: package-lambda.sh BINARY POLICY OUT.zip}
+BIN=${1:?usage: package-lambda.sh BINARY POLICY OUT.zip|OUT_DIR}
 POLICY=${2:?policy file}
 OUT=${3:?output zip}
 STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
+chmod 755 "$STAGE"  # readable by the function's (non-root) user once unpacked
 mkdir -p "$STAGE/bin" "$STAGE/lib"
 name=$(basename "$BIN")
 [ "$name" = bootstrap ] && name=function
@@ -25,6 +29,12 @@ ldd "$BIN" | awk '/=> \// {print $3} /^\t\/.*ld-linux/ {print $1}' | sort -u | w
 done
 loader=$(basename "$(ldd "$BIN" | awk '/ld-linux/ {print ($3 ~ /^\// ? $3 : $1)}' | head -1)")
 test -f "$STAGE/lib/$loader"
+# Debug information stays out of the upload (symbols stay, for backtraces);
+# a RelWithDebInfo libfnguard.so is mostly debug information.
+if command -v strip >/dev/null; then
+  chmod u+w "$STAGE/bin/$name" "$STAGE"/lib/*
+  strip --strip-debug "$STAGE/bin/$name" "$STAGE"/lib/*
+fi
 
 cat >"$STAGE/bootstrap" <<SH
 #!/bin/sh
@@ -35,6 +45,18 @@ exec "\$root/lib/$loader" --library-path "\$root/lib" "\$root/bin/$name" "\$@"
 SH
 chmod 755 "$STAGE/bootstrap" "$STAGE/bin/$name"
 
+if [ "${OUT%.zip}" = "$OUT" ]; then
+  mkdir -p "$OUT"
+  if [ -n "$(ls -A "$OUT")" ]; then
+    echo "package-lambda.sh: $OUT is not empty" >&2
+    exit 2
+  fi
+  cp -a "$STAGE/." "$OUT/"
+  echo "$OUT: $(du -sh "$OUT" | cut -f1) unpacked, $(ls "$OUT/lib" | wc -l) libraries"
+  exit 0
+fi
+
+mkdir -p "$(dirname "$OUT")"
 python3 - "$STAGE" "$OUT" <<'PY'
 import os, sys, zipfile
 stage, out = sys.argv[1], sys.argv[2]

@@ -7,12 +7,15 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "fnguard/lambda.h"
+#include "runtime/sandbox/sandbox.h"
 #include "wrappers/lambda/runtime_api_client.h"
 
 namespace fnguard::lambda {
@@ -53,14 +56,50 @@ Request ToRequest(NextInvocation next) {
   return req;
 }
 
-// The X-Ray SDKs read the current trace from this variable.
-void SetTraceEnvironment(const std::string& trace_id) {
-  if (trace_id.empty()) {
-    unsetenv("_X_AMZN_TRACE_ID");
-  } else {
-    setenv("_X_AMZN_TRACE_ID", trace_id.c_str(), 1);
+// _X_AMZN_TRACE_ID, which the X-Ray SDKs read, set for each invocation. One
+// "NAME=value" buffer is installed with putenv() and rewritten in place:
+// setenv() would allocate a fresh string per invocation that glibc never
+// frees (earlier getenv() results may still point at it), a leak of ~150
+// bytes per invocation over the life of a warm environment.
+class TraceEnvironment {
+ public:
+  void Set(const std::string& trace_id) {
+    if (trace_id.empty()) {
+      unsetenv(kName);
+      return;
+    }
+    const size_t need = sizeof(kName) + trace_id.size() + 1;  // "NAME=" value NUL
+    const char* current = std::getenv(kName);
+    if (buffer_ == nullptr || size_ < need || current != buffer_.get() + sizeof(kName)) {
+      // Install a new buffer (larger, or the variable was set elsewhere); the
+      // previous one stays allocated one more round for earlier getenv()s.
+      const size_t size = std::max(need, kInitialBytes);
+      auto fresh = std::make_unique<char[]>(size);
+      Write(fresh.get(), trace_id);
+      if (putenv(fresh.get()) != 0) return;
+      retired_ = std::move(buffer_);
+      buffer_ = std::move(fresh);
+      size_ = size;
+      return;
+    }
+    Write(buffer_.get(), trace_id);
   }
-}
+
+ private:
+  static constexpr char kName[] = "_X_AMZN_TRACE_ID";
+  static constexpr size_t kInitialBytes = 256;
+
+  static void Write(char* out, const std::string& trace_id) {
+    std::memcpy(out, kName, sizeof(kName) - 1);
+    out[sizeof(kName) - 1] = '=';
+    std::memcpy(out + sizeof(kName), trace_id.data(), trace_id.size());
+    out[sizeof(kName) + trace_id.size()] = '\0';
+  }
+
+  std::unique_ptr<char[]> buffer_;   // what the environment points at
+  size_t size_ = 0;
+  std::unique_ptr<char[]> retired_;  // the previous buffer
+};
 
 // Runs the handler through the guard. Nothing escapes: Guard::Invoke already
 // catches what the handler throws, and this wrapper is the last line.
@@ -144,11 +183,16 @@ int Run(const Guard& guard, const RequestHandler& handler) {
         "(bootstrap) or under `fnguard local --function ...`");
     return 1;
   }
+  // Only this loop (inside its internal scope) may reach the Runtime API;
+  // with the socket guard on, handler code is denied it.
+  sandbox::ProtectEndpoint(endpoint, "the Lambda Runtime API", "fnguard.runtime-api");
   auto client = RuntimeApiClient::Create(endpoint);
   if (!client.ok()) {
     Log(std::string(client.status().message()));
     return 1;
   }
+  // Never destroyed: the process environment points into it.
+  static TraceEnvironment* const trace_environment = new TraceEnvironment();
   for (;;) {
     auto next = (*client)->Next();
     if (!next.ok()) {
@@ -156,7 +200,7 @@ int Run(const Guard& guard, const RequestHandler& handler) {
       return 1;
     }
     Request req = ToRequest(std::move(*next));
-    SetTraceEnvironment(req.xray_trace_id);
+    trace_environment->Set(req.xray_trace_id);
     InvocationInfo info;
     info.request_id = req.request_id;
     info.trace_id = req.xray_trace_id;

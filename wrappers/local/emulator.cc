@@ -8,6 +8,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -104,6 +106,39 @@ std::string CurrentDirectory() {
   return getcwd(cwd, sizeof(cwd)) != nullptr ? std::string(cwd) : std::string("/");
 }
 
+// CPU time the task `pid` has run so far, in ms (the first field of
+// /proc/PID/schedstat: nanoseconds on a CPU, for that thread only); -1 when
+// unavailable.
+double ReadCpuMs(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof(path), "/proc/%d/schedstat", static_cast<int>(pid));
+  FILE* f = std::fopen(path, "re");
+  if (f == nullptr) return -1;
+  unsigned long long ns = 0;
+  const bool ok = std::fscanf(f, "%llu", &ns) == 1;
+  std::fclose(f);
+  return ok ? static_cast<double>(ns) / 1e6 : -1;
+}
+
+// The "VmHWM:" line of /proc/PID/status (peak resident set, KiB); 0 when the
+// process is gone or the line is missing.
+long ReadPeakRssKb(pid_t pid) {
+  char path[64];
+  std::snprintf(path, sizeof(path), "/proc/%d/status", static_cast<int>(pid));
+  FILE* f = std::fopen(path, "re");
+  if (f == nullptr) return 0;
+  char line[256];
+  long kb = 0;
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::strncmp(line, "VmHWM:", 6) == 0) {
+      kb = std::strtol(line + 6, nullptr, 10);
+      break;
+    }
+  }
+  std::fclose(f);
+  return kb;
+}
+
 }  // namespace
 
 std::string_view InvocationStatusName(InvocationStatus status) {
@@ -136,6 +171,12 @@ struct LocalRuntime::State {
     std::string message;
     std::string body;
   };
+  // What is known of one started process.
+  struct ProcessTrack {
+    uint64_t generation = 0;
+    SteadyTime spawned_at;
+    ProcessRecord record;
+  };
 
   LocalRuntimeOptions options;
   FunctionCommand command;
@@ -162,6 +203,7 @@ struct LocalRuntime::State {
   std::optional<Pending> pending;
   std::optional<InitError> init_error;  // reported by the current process
   std::deque<std::string> answered_ids;
+  std::vector<ProcessTrack> tracks;  // one per started process, oldest first
   std::mt19937_64 rng{std::random_device{}()};
 
   std::string NewRequestId() {
@@ -225,6 +267,11 @@ struct LocalRuntime::State {
   void HandleNext(httplib::Response& res) {
     std::unique_lock<std::mutex> lock(mu);
     const uint64_t gen = generation;
+    if (!tracks.empty() && tracks.back().generation == gen && tracks.back().record.init_ms < 0) {
+      ProcessRecord& r = tracks.back().record;
+      r.init_ms = MillisBetween(tracks.back().spawned_at, std::chrono::steady_clock::now());
+      if (r.pid > 0) r.init_cpu_ms = ReadCpuMs(r.pid);
+    }
     ++next_waiting;
     cv.notify_all();
     cv.wait(lock, [&] { return closing || generation != gen || (pending && !pending->fetched); });
@@ -325,24 +372,54 @@ struct LocalRuntime::State {
       ++generation;
       generation_fetched = false;
       init_error.reset();
+      ProcessTrack track;
+      track.generation = generation;
+      track.spawned_at = std::chrono::steady_clock::now();
+      tracks.push_back(std::move(track));
       cv.notify_all();  // waiters of the previous process give up
     }
     auto p = FunctionProcess::Spawn(command, environment, options.output_fd);
-    if (!p.ok()) return p.status();
+    if (!p.ok()) {
+      std::lock_guard<std::mutex> lock(mu);
+      tracks.pop_back();
+      return p.status();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      tracks.back().record.pid = p->pid();
+    }
     process.emplace(std::move(*p));
     process_fresh = true;
     starts.fetch_add(1);
     return absl::OkStatus();
   }
 
-  void RetireProcess(bool kill_now) {
-    if (!process) return;
-    if (kill_now) {
-      process->Kill();
-    } else {
-      process->Terminate(options.stop_grace);
+  // Updates the current process's peak memory from /proc (while it runs).
+  void SampleMemory() {
+    if (!process || process->Poll()) return;
+    long kb = ReadPeakRssKb(process->pid());
+    std::lock_guard<std::mutex> lock(mu);
+    if (!tracks.empty() && kb > tracks.back().record.peak_rss_kb) {
+      tracks.back().record.peak_rss_kb = kb;
+    }
+  }
+
+  // The current process has ended as `exit` says: record it and let it go.
+  void EndProcess(const ExitStatus& exit) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!tracks.empty() && !tracks.back().record.ended) {
+        tracks.back().record.ended = true;
+        tracks.back().record.exit = exit;
+      }
     }
     process.reset();
+  }
+
+  void RetireProcess(bool kill_now) {
+    if (!process) return;
+    SampleMemory();
+    EndProcess(kill_now ? process->Kill() : process->Terminate(options.stop_grace));
   }
 };
 
@@ -414,7 +491,10 @@ InvocationResult LocalRuntime::Invoke(std::string_view event) {
     result.response = ServiceErrorDocument(result.error_message, result.error_type);
     return result;
   }
-  if (s.process && s.process->Poll()) s.process.reset();
+  if (s.process) {
+    if (auto exited = s.process->Poll()) s.EndProcess(*exited);
+  }
+  result.cold_start = !s.process || s.process_fresh;
   if (!s.process) {
     absl::Status spawned = s.SpawnProcess();
     if (!spawned.ok()) {
@@ -472,7 +552,8 @@ InvocationResult LocalRuntime::Invoke(std::string_view event) {
         // start a fresh one and deliver the event to it.
         lock.unlock();
         redelivered = true;
-        s.process.reset();
+        result.cold_start = true;
+        s.EndProcess(*exited);
         absl::Status spawned = s.SpawnProcess();
         if (!spawned.ok()) {
           exit_status = *exited;
@@ -519,6 +600,14 @@ InvocationResult LocalRuntime::Invoke(std::string_view event) {
     if (s.answered_ids.size() > kRememberedIds) s.answered_ids.pop_front();
   }
   const SteadyTime started = pending.fetched ? pending.fetched_at : pending.dispatched_at;
+  result.round_trip_us = MillisBetween(pending.dispatched_at,
+                                       outcome == Outcome::kAnswered ? pending.answered_at
+                                                                     : ended_at) *
+                         1000.0;
+  if (result.cold_start) {
+    std::lock_guard<std::mutex> lock(s.mu);
+    if (!s.tracks.empty()) result.init_ms = s.tracks.back().record.init_ms;
+  }
 
   switch (outcome) {
     case Outcome::kAnswered:
@@ -534,6 +623,10 @@ InvocationResult LocalRuntime::Invoke(std::string_view event) {
         if (result.error_type.empty()) result.error_type = "Unhandled";
       }
       s.process_fresh = false;
+      {
+        std::lock_guard<std::mutex> lock(s.mu);
+        if (!s.tracks.empty()) ++s.tracks.back().record.invocations;
+      }
       break;
     case Outcome::kInitError:
       result.status = InvocationStatus::kError;
@@ -551,7 +644,7 @@ InvocationResult LocalRuntime::Invoke(std::string_view event) {
       result.error_type = "Runtime.ExitError";
       result.error_message = "Runtime exited with error: " + exit_status.Describe();
       result.response = ServiceErrorDocument(result.error_message, result.error_type);
-      s.process.reset();
+      s.EndProcess(exit_status);
       break;
     case Outcome::kTimedOut:
       result.status = InvocationStatus::kTimeout;
@@ -608,5 +701,13 @@ int LocalRuntime::port() const { return state_->port; }
 std::string LocalRuntime::endpoint() const { return "127.0.0.1:" + std::to_string(state_->port); }
 
 int LocalRuntime::process_starts() const { return state_->starts.load(); }
+
+std::vector<ProcessRecord> LocalRuntime::processes() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  std::vector<ProcessRecord> out;
+  out.reserve(state_->tracks.size());
+  for (const State::ProcessTrack& t : state_->tracks) out.push_back(t.record);
+  return out;
+}
 
 }  // namespace fnguard::local

@@ -22,6 +22,12 @@
 // as `Runtime.ExitError` and restarted, and /runtime/init/error ends the
 // invocation with the reported error.
 //
+// It also measures what a function costs: each InvocationResult carries its
+// round trip and, on a cold start, the init time (process start to the first
+// GET /runtime/invocation/next); processes() gives every process's init
+// time and CPU, peak memory, and CPU time over its life (fnguard local
+// --timing prints them).
+//
 // No call waits forever: each Invoke() is bounded by the init allowance plus
 // the function timeout; Stop() (also run by the destructor) terminates the
 // process (SIGTERM, then SIGKILL after a grace period), releases the server's
@@ -46,6 +52,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "wrappers/local/function_process.h"
 
 namespace fnguard::local {
 
@@ -97,7 +104,40 @@ struct InvocationResult {
   // The function reported /runtime/init/error.
   bool init_error = false;
 
+  // Timing as the emulator sees it (steady clock, this process).
+  // A process was started for this invocation (the first event, or after a
+  // timeout, crash or exit): the event waited for the function's init.
+  bool cold_start = false;
+  // Cold starts: from starting the process (just before fork) to its first
+  // GET /runtime/invocation/next, i.e. ready for its first event; -1 otherwise
+  // (and when it never asked).
+  double init_ms = -1;
+  // From the moment the event was available to the runtime (dispatch) to its
+  // answer (or the end of the invocation): one trip through the runtime's
+  // loop, including the Runtime API requests and, on a cold start, init.
+  double round_trip_us = 0;
+
   [[nodiscard]] bool ok() const { return status == InvocationStatus::kSuccess; }
+};
+
+// One function process the runtime started, as observed so far.
+struct ProcessRecord {
+  pid_t pid = -1;
+  // From starting it (just before fork) to its first GET
+  // /runtime/invocation/next; -1 when it never asked.
+  double init_ms = -1;
+  // CPU time its main thread had used by then (/proc/PID/schedstat): the
+  // work of its init, unaffected by waiting for a CPU; -1 when unknown.
+  double init_cpu_ms = -1;
+  // Peak resident set size in KiB (VmHWM of /proc/PID/status, the kernel's
+  // high-water mark of this program's own memory), sampled before the
+  // process is retired (timeout, init error, Stop()); 0 when it exited by
+  // itself first (a crash). Not wait4()'s ru_maxrss: that also counts the
+  // pages of the forked copy of this (larger) process before exec.
+  long peak_rss_kb = 0;
+  int invocations = 0;  // events it answered
+  bool ended = false;
+  ExitStatus exit;      // how it ended and the CPU time it used, once `ended`
 };
 
 class LocalRuntime {
@@ -120,6 +160,9 @@ class LocalRuntime {
   std::string endpoint() const;
   // How many function processes have been started so far.
   int process_starts() const;
+  // Every process started so far, oldest first. After Stop() every record is
+  // `ended`, with its CPU time.
+  std::vector<ProcessRecord> processes() const;
 
   struct State;  // shared with the server's handlers
 

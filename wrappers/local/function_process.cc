@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,8 +46,14 @@ void WriteAll(int fd, const char* s) {
   }
 }
 
-ExitStatus FromWaitStatus(int status) {
+double Millis(const timeval& tv) {
+  return static_cast<double>(tv.tv_sec) * 1000.0 + static_cast<double>(tv.tv_usec) / 1000.0;
+}
+
+ExitStatus FromWaitStatus(int status, const rusage& usage) {
   ExitStatus e;
+  e.user_cpu_ms = Millis(usage.ru_utime);
+  e.system_cpu_ms = Millis(usage.ru_stime);
   if (WIFSIGNALED(status)) {
     e.signaled = true;
     e.code = WTERMSIG(status);
@@ -198,9 +205,10 @@ FunctionProcess::~FunctionProcess() {
 std::optional<ExitStatus> FunctionProcess::Poll() {
   if (exit_ || pid_ <= 0) return exit_;
   int status = 0;
-  pid_t r = waitpid(pid_, &status, WNOHANG);
+  rusage usage{};
+  pid_t r = wait4(pid_, &status, WNOHANG, &usage);
   if (r == pid_) {
-    exit_ = FromWaitStatus(status);
+    exit_ = FromWaitStatus(status, usage);
   } else if (r < 0 && errno == ECHILD) {
     exit_ = ExitStatus{};  // reaped elsewhere; the status is lost
   } else {
@@ -213,10 +221,11 @@ std::optional<ExitStatus> FunctionProcess::Poll() {
 
 ExitStatus FunctionProcess::WaitBlocking() {
   int status = 0;
+  rusage usage{};
   while (true) {
-    pid_t r = waitpid(pid_, &status, 0);
+    pid_t r = wait4(pid_, &status, 0, &usage);
     if (r == pid_) {
-      exit_ = FromWaitStatus(status);
+      exit_ = FromWaitStatus(status, usage);
       break;
     }
     if (r < 0 && errno != EINTR) {

@@ -40,10 +40,13 @@ FunctionCommand ParseCommand(const std::string& command);
 // first executable match on $PATH; empty when not found.
 std::string ResolveExecutable(const std::string& name);
 
-// How a child process ended, as waitpid() reported it.
+// How a child process ended, as wait4() reported it.
 struct ExitStatus {
   bool signaled = false;
   int code = 0;  // exit code, or the signal number when `signaled`
+  // CPU time the process used over its whole life (rusage), 0 when unknown.
+  double user_cpu_ms = 0;
+  double system_cpu_ms = 0;
 
   // "exit status 2" / "signal: segmentation fault".
   [[nodiscard]] std::string Describe() const;

@@ -26,6 +26,7 @@ using ::fnguard::local::InvocationStatus;
 using ::fnguard::local::InvocationStatusName;
 using ::fnguard::local::LocalRuntime;
 using ::fnguard::local::LocalRuntimeOptions;
+using ::fnguard::local::ProcessRecord;
 
 }  // namespace fnguard::testing
 

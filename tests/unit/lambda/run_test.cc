@@ -262,6 +262,48 @@ TEST_F(RunTest, HandlesManyInvocationsInOrderOverOneConnection) {
   EXPECT_EQ(run.Wait(std::chrono::seconds(15)), 1);
 }
 
+TEST_F(RunTest, RequestIdsThatAreNotPlainAreEscapedInThePostUrl) {
+  // Lambda's ids are UUIDs; anything else still makes a valid URL.
+  api_.AddEvent({"req 1/2?x", R"({"n":1})", NowMs() + 30000, ""});
+  api_.AddEvent({"8f0c1a52-1111-4222-8333-444455556666", R"({"n":2})", NowMs() + 30000, ""});
+  RunInBackground run(api_, *guard_, [](const Request& req) { return Response::Success(req.payload); });
+  std::vector<Post> posts = api_.WaitForPosts(2);
+  ASSERT_EQ(posts.size(), 2u);
+  EXPECT_EQ(posts[0].path, "/2018-06-01/runtime/invocation/req 1/2?x/response");  // as decoded
+  EXPECT_EQ(posts[0].body, R"({"n":1})");
+  EXPECT_EQ(posts[1].path,
+            "/2018-06-01/runtime/invocation/8f0c1a52-1111-4222-8333-444455556666/response");
+  api_.Stop();
+  EXPECT_EQ(run.Wait(std::chrono::seconds(15)), 1);
+}
+
+TEST_F(RunTest, TraceIdEnvironmentIsRewrittenInPlaceNotReallocatedPerInvocation) {
+  const std::string long_trace = "Root=1-" + std::string(300, 'f') + ";Sampled=1";
+  const std::vector<std::string> traces = {"Root=1-aaaa;Sampled=0", "Root=1-bb;Sampled=1", long_trace,
+                                           "Root=1-dd;Sampled=0", ""};
+  for (size_t i = 0; i < traces.size(); ++i) {
+    api_.AddEvent({"t-" + std::to_string(i), "{}", NowMs() + 30000, traces[i]});
+  }
+  std::mutex mu;
+  std::vector<std::pair<std::string, const char*>> seen;  // value (or "<unset>"), address
+  RunInBackground run(api_, *guard_, [&](const Request&) {
+    const char* v = getenv("_X_AMZN_TRACE_ID");
+    std::lock_guard<std::mutex> lock(mu);
+    seen.emplace_back(v == nullptr ? "<unset>" : v, v);
+    return Response::Success("{}");
+  });
+  ASSERT_EQ(api_.WaitForPosts(traces.size()).size(), traces.size());
+  api_.Stop();
+  EXPECT_EQ(run.Wait(std::chrono::seconds(15)), 1);
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(seen.size(), traces.size());
+  for (size_t i = 0; i + 1 < traces.size(); ++i) EXPECT_EQ(seen[i].first, traces[i]) << i;
+  EXPECT_EQ(seen[4].first, "<unset>");
+  EXPECT_EQ(seen[0].second, seen[1].second);  // same buffer, rewritten
+  EXPECT_NE(seen[2].second, seen[1].second);  // grown for the long id
+  EXPECT_EQ(seen[3].second, seen[2].second);
+}
+
 TEST_F(RunTest, HandlerFailureIsPostedAsAnErrorDocument) {
   api_.AddEvent({"req-err", R"({"a":1})", NowMs() + 30000, ""});
   RunInBackground run(api_, *guard_, [](const Request&) {
