@@ -3,21 +3,61 @@
 each embedding and `fnguard scan` on the real AWS sample events, and writes
 recall per class and false-positive rates per source.
 
-usage: scripts/detection-report.py [BUILD_DIR] [CORPUS_DIR] > docs/DETECTION.md
+usage: scripts/detection-report.py [BUILD_DIR] [CORPUS_DIR] [--sections LIST] > docs/DETECTION.md
 
 With FNGUARD_COMPARE_MODSECURITY=1 (and a build with libmodsecurity), the
 same data also goes through ModSecurity + OWASP CRS at paranoia level 1
 (query and json-body embeddings; about 4 minutes each on 2 cores).
+
+--sections takes a comma-separated subset of base (the corpus sections),
+traffic (false positives on generated realistic API traffic, see
+scripts/realistic_traffic.py; needs Node.js, installed with its npm package
+by scripts/traffic-deps.sh) and forms (equivalent forms of the corpus
+attacks, see scripts/equivalent_forms.py); default all three. With CRS on,
+traffic and forms add about 2 minutes each.
 """
+import argparse
 import datetime
 import json
 import os
 import subprocess
 import sys
 
-build = sys.argv[1] if len(sys.argv) > 1 else "build"
-corpus = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpus")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import equivalent_forms  # noqa: E402
+import realistic_traffic  # noqa: E402
+
+_ap = argparse.ArgumentParser(description="Regenerates docs/DETECTION.md")
+_ap.add_argument("build", nargs="?", default="build")
+_ap.add_argument("corpus", nargs="?",
+                 default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpus"))
+_ap.add_argument("--sections", default="base,traffic,forms")
+_args = _ap.parse_args()
+sections = set(_args.sections.split(","))
+if not sections or not sections <= {"base", "traffic", "forms"}:
+    _ap.error("--sections takes base, traffic and/or forms")
+build = _args.build
+corpus = _args.corpus
 fn = os.path.join(build, "fnguard")
+compare_modsecurity = os.environ.get("FNGUARD_COMPARE_MODSECURITY") == "1"
+
+
+def extra_sections():
+    ms = "FNGUARD_COMPARE_MODSECURITY=1 " if compare_modsecurity else ""
+    if "traffic" in sections:
+        r = realistic_traffic.evaluate(build, modsecurity=compare_modsecurity)
+        print()
+        print(realistic_traffic.markdown(r, f"{ms}python3 scripts/detection-report.py build --sections traffic"))
+    if "forms" in sections:
+        r = equivalent_forms.evaluate(build, corpus, modsecurity=compare_modsecurity)
+        print()
+        print(equivalent_forms.markdown(r, f"{ms}python3 scripts/detection-report.py build --sections forms"))
+
+
+if "base" not in sections:
+    extra_sections()
+    sys.exit(0)
+
 payloads = os.path.join(corpus, "payloads.dev.jsonl")
 embeds = ["query", "json-body", "header", "raw"]
 
@@ -28,7 +68,7 @@ for e in embeds:
     results[e] = json.loads(out)
 
 modsec = {}
-if os.environ.get("FNGUARD_COMPARE_MODSECURITY") == "1":
+if compare_modsecurity:
     for e in ["query", "json-body"]:
         out = subprocess.run([fn, "eval", "--engine", "modsecurity", "--input", payloads, "--embed", e],
                              check=True, capture_output=True, text=True).stdout
@@ -96,3 +136,4 @@ print("| embed | p50 | p99 |\n|---|---|---|")
 for e in embeds:
     lat = results[e]["latency_ns"]
     print(f"| {e} | {lat['p50'] / 1000:.2f} µs | {lat['p99'] / 1000:.2f} µs |")
+extra_sections()

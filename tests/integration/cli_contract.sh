@@ -93,7 +93,7 @@ cat >"$TMP/corpus.jsonl" <<'JSONL'
 {"id":"b2","label":"benign","payload":"Mary O'Connor"}
 {"id":"r1","label":"benign","method":"GET","uri":"/shop/item.jsp?id=2&name=Jam","headers":{"Host":"localhost"}}
 JSONL
-for embed in raw query json-body header; do
+for embed in raw query json-body json-body-escaped header; do
   expect_exit 0 "eval --embed $embed" "$FN" eval --input "$TMP/corpus.jsonl" --embed "$embed"
   python3 - "$TMP/out" "$embed" <<'PY' || fail=$((fail + 1))
 import json, sys

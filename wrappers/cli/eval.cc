@@ -33,9 +33,11 @@ namespace fnguard::cli {
 namespace {
 
 constexpr const char* kEvalUsage =
-    "usage: fnguard eval --input F.jsonl [--embed raw|query|json-body|header] [--policy P]\n"
-    "                    [--report OUT.jsonl] [--engine fnguard|modsecurity]\n"
+    "usage: fnguard eval --input F.jsonl [--embed raw|query|json-body|json-body-escaped|header]\n"
+    "                    [--policy P] [--report OUT.jsonl] [--engine fnguard|modsecurity]\n"
     "Runs each labeled line through the pipeline and prints one JSON summary.\n"
+    "--embed json-body-escaped writes every character of the payload as a \\u escape\n"
+    "in the JSON body field.\n"
     "--report writes one line per input: {\"id\",\"label\",\"flagged\",\"detector\",\"rule_id\"}.\n"
     "--engine modsecurity evaluates with ModSecurity + OWASP CRS (paranoia level 1) instead.\n";
 
@@ -73,9 +75,12 @@ int EvalCommand(const Args& args) {
   if (embed_name == "raw") embed = Embed::kRaw;
   else if (embed_name == "query") embed = Embed::kQuery;
   else if (embed_name == "json-body") embed = Embed::kJsonBody;
+  else if (embed_name == "json-body-escaped") embed = Embed::kJsonBodyEscaped;
   else if (embed_name == "header") embed = Embed::kHeader;
   else {
-    std::fprintf(stderr, "fnguard eval: --embed must be raw, query, json-body or header, not '%s'\n",
+    std::fprintf(stderr,
+                 "fnguard eval: --embed must be raw, query, json-body, json-body-escaped or header, "
+                 "not '%s'\n",
                  embed_name.c_str());
     return kExitBadInput;
   }

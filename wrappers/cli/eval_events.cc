@@ -62,9 +62,54 @@ std::string UrlEncode(std::string_view s) {
   return out;
 }
 
+std::string JsonUnicodeEscaped(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() * 6 + 2);
+  auto unit = [&](uint32_t u) {
+    out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(u >> shift) & 15]);
+  };
+  out.push_back('"');
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    uint32_t cp = 0xFFFD;
+    size_t len = 1;
+    if (b < 0x80) {
+      cp = b;
+    } else {
+      size_t need = b >= 0xF0 && b <= 0xF4 ? 3 : b >= 0xE0 && b < 0xF0 ? 2 : b >= 0xC2 && b < 0xE0 ? 1 : 0;
+      uint32_t v = need == 3 ? b & 0x07u : need == 2 ? b & 0x0Fu : b & 0x1Fu;
+      bool ok = need > 0 && i + need < s.size();
+      for (size_t k = 1; ok && k <= need; ++k) {
+        const auto c = static_cast<unsigned char>(s[i + k]);
+        if ((c & 0xC0) != 0x80) ok = false;
+        else v = (v << 6) | (c & 0x3Fu);
+      }
+      // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+      const uint32_t min = need == 1 ? 0x80 : need == 2 ? 0x800 : 0x10000;
+      if (ok && v >= min && v <= 0x10FFFF && !(v >= 0xD800 && v <= 0xDFFF)) {
+        cp = v;
+        len = need + 1;
+      }
+    }
+    if (cp > 0xFFFF) {
+      cp -= 0x10000;
+      unit(0xD800 + (cp >> 10));
+      unit(0xDC00 + (cp & 0x3FF));
+    } else {
+      unit(cp);
+    }
+    i += len;
+  }
+  out.push_back('"');
+  return out;
+}
+
 std::string BuildEmbeddedEvent(Embed embed, std::string_view payload) {
   json::Writer w;
-  const bool post = embed == Embed::kJsonBody;
+  const bool post = embed == Embed::kJsonBody || embed == Embed::kJsonBodyEscaped;
   const std::string raw_query = embed == Embed::kQuery ? "q=" + UrlEncode(payload) : "";
   BeginV2(w, post ? "POST" : "GET", "/items", raw_query);
   w.Key("headers").BeginObject();
@@ -78,10 +123,12 @@ std::string BuildEmbeddedEvent(Embed embed, std::string_view payload) {
     w.Key("queryStringParameters").BeginObject().Field("q", payload).EndObject();
   }
   RequestContext(w, post ? "POST" : "GET", "/items");
-  if (post) {
+  if (embed == Embed::kJsonBody) {
     json::Writer body;
     body.BeginObject().Field("q", payload).EndObject();
     w.Field("body", body.str());
+  } else if (embed == Embed::kJsonBodyEscaped) {
+    w.Field("body", "{\"q\":" + JsonUnicodeEscaped(payload) + "}");
   }
   w.Field("isBase64Encoded", false);
   w.EndObject();

@@ -10,14 +10,20 @@
 
 namespace fnguard::cli {
 
-enum class Embed { kRaw, kQuery, kJsonBody, kHeader };
+enum class Embed { kRaw, kQuery, kJsonBody, kJsonBodyEscaped, kHeader };
 
 // Percent-encodes every byte outside RFC 3986's unreserved set.
 std::string UrlEncode(std::string_view s);
 
+// A JSON string literal (with its quotes) whose every character is a \uXXXX
+// escape (UTF-16 surrogate pairs above U+FFFF; an invalid UTF-8 byte becomes
+// U+FFFD). A JSON parser reads back exactly `s` when `s` is valid UTF-8.
+std::string JsonUnicodeEscaped(std::string_view s);
+
 // An HTTP API v2 event carrying `payload` as query parameter `q`
 // (rawQueryString percent-encoded, queryStringParameters decoded), as the
-// JSON body field `q`, or as the request header `x-input`.
+// JSON body field `q` (kJsonBodyEscaped: the same field with every character
+// written as a \u escape), or as the request header `x-input`.
 std::string BuildEmbeddedEvent(Embed embed, std::string_view payload);
 
 // An HTTP API v2 event for a whole request line of a request corpus.

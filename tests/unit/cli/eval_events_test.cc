@@ -38,6 +38,32 @@ TEST(BuildEmbeddedEventTest, JsonBodyAndHeaderEmbedding) {
   EXPECT_EQ(std::string_view(h["headers"]["x-input"]), "x${y}");
 }
 
+TEST(JsonUnicodeEscapedTest, EscapesEveryCharacter) {
+  EXPECT_EQ(JsonUnicodeEscaped("a' <"), R"("\u0061\u0027\u0020\u003c")");
+  EXPECT_EQ(JsonUnicodeEscaped(""), R"("")");
+  // U+00E9, U+20AC, U+1F600 (a surrogate pair).
+  EXPECT_EQ(JsonUnicodeEscaped("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"),
+            R"("\u00e9\u20ac\ud83d\ude00")");
+  // Invalid UTF-8: a lone continuation byte, an overlong '/', a truncated sequence.
+  EXPECT_EQ(JsonUnicodeEscaped("\x80"), R"("\ufffd")");
+  EXPECT_EQ(JsonUnicodeEscaped("\xc0\xaf"), R"("\ufffd\ufffd")");
+  EXPECT_EQ(JsonUnicodeEscaped("x\xe2\x82"), R"("\u0078\ufffd\ufffd")");
+}
+
+TEST(BuildEmbeddedEventTest, EscapedJsonBodyDecodesToThePayload) {
+  const std::string payload = "1' UNION SELECT \"x\" -- \xc3\xa9\\";
+  simdjson::dom::parser p;
+  auto el = Parse(p, BuildEmbeddedEvent(Embed::kJsonBodyEscaped, payload));
+  const std::string body{std::string_view(el["body"])};
+  EXPECT_EQ(body.find("UNION"), std::string::npos) << body;
+  EXPECT_EQ(body.rfind(R"({"q":"\u0031\u0027)", 0), 0u) << body;
+  EXPECT_EQ(std::string_view(el["headers"]["content-type"]), "application/json");
+  EXPECT_EQ(std::string_view(el["requestContext"]["http"]["method"]), "POST");
+  simdjson::dom::parser p2;
+  auto decoded = Parse(p2, body);
+  EXPECT_EQ(std::string_view(decoded["q"]), payload);
+}
+
 TEST(BuildRequestEventTest, SplitsUriQueryAndCookies) {
   RequestLine r;
   r.method = "POST";
