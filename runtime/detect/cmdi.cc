@@ -18,6 +18,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/word_table.h"
 
 namespace fnguard::detect {
 namespace {
@@ -34,13 +35,8 @@ using scan::Lower;
 // English words; flagged only with a shell-shaped argument.
 enum class Tier : uint8_t { kNone = 0, kTool, kShort, kWord };
 
-struct Command {
-  std::string_view name;
-  Tier tier;
-};
-
-// Sorted by name for binary search.
-constexpr Command kCommands[] = {
+// Every command name and its tier.
+constexpr WordEntry<Tier> kCommands[] = {
     {"%comspec%", Tier::kTool},   {"adduser", Tier::kTool},     {"arp", Tier::kShort},
     {"awk", Tier::kShort},        {"base32", Tier::kTool},      {"base64", Tier::kTool},
     {"bash", Tier::kTool},        {"bitsadmin", Tier::kTool},   {"busybox", Tier::kTool},
@@ -92,31 +88,35 @@ constexpr Command kCommands[] = {
     {"xxd", Tier::kTool},         {"zsh", Tier::kTool},
 };
 
-// For each first byte, bit L is set when some command of length L (< 64)
-// starts with it: most words are rejected without a search.
-constexpr std::array<uint64_t, 256> MakeCommandShapes() {
-  std::array<uint64_t, 256> shapes{};
-  for (const Command& c : kCommands) {
-    if (!c.name.empty() && c.name.size() < 64) {
-      shapes[static_cast<unsigned char>(c.name[0])] |= uint64_t{1} << c.name.size();
-    }
-  }
-  return shapes;
-}
-constexpr std::array<uint64_t, 256> kCommandShapes = MakeCommandShapes();
+constexpr WordTable<Tier, 512> kCommandTable(kCommands);
+static_assert(kCommandTable.size() * 2 <= 512);
 
-Tier LookupCommand(std::string_view name) {
-  if (name.empty() || name.size() >= 64 ||
-      ((kCommandShapes[static_cast<unsigned char>(name[0])] >> name.size()) & 1) == 0) {
-    return Tier::kNone;
-  }
-  const Command* begin = std::begin(kCommands);
-  const Command* end = std::end(kCommands);
-  const Command* it = std::lower_bound(
-      begin, end, name, [](const Command& c, std::string_view n) { return c.name < n; });
-  if (it != end && it->name == name) return it->tier;
-  return Tier::kNone;
+Tier LookupCommand(std::string_view name) { return kCommandTable.Find(name, Tier::kNone); }
+
+// The bytes the separator loop in Inspect() acts on; every other byte is
+// skipped without entering its switch.
+constexpr std::array<bool, 256> MakeSeparatorBytes() {
+  std::array<bool, 256> t{};
+  for (char c : std::string_view(";\n\r`|&$<>{")) t[static_cast<unsigned char>(c)] = true;
+  return t;
 }
+constexpr std::array<bool, 256> kSeparatorByte = MakeSeparatorBytes();
+
+// ReadWord()'s byte classes for CmdiImpl::CannotBeCommand(): bytes that end
+// a word (EndsWord), bytes ReadWord() treats specially, and '/'.
+constexpr uint8_t kStopEnd = 1, kStopSpecial = 2, kStopSlash = 3, kStopGlob = 4;
+constexpr std::array<uint8_t, 256> MakeWordStops() {
+  std::array<uint8_t, 256> t{};
+  for (char c : std::string_view(" \t+;|&<>()`\n\r,}#{")) {
+    t[static_cast<unsigned char>(c)] = kStopEnd;
+  }
+  for (char c : std::string_view("'\"$\\")) t[static_cast<unsigned char>(c)] = kStopSpecial;
+  t['?'] = kStopGlob;
+  t['*'] = kStopGlob;
+  t['/'] = kStopSlash;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kWordStop = MakeWordStops();
 
 // How a command position was reached.
 enum class Context : uint8_t {
@@ -393,15 +393,17 @@ class CmdiImpl final : public Detector {
                     "Bash function definition in a value (Shellshock, CVE-2014-6271)", 95, p, 8);
       }
     }
-    if (in.mask.Has('/')) {
-      size_t p = scan::IFind(v, "/dev/tcp/");
-      if (p == std::string_view::npos) p = scan::IFind(v, "/dev/udp/");
+    static constexpr uint64_t kDevTcp = CharMask::AlnumOf("devtcp");
+    static constexpr uint64_t kDevUdp = CharMask::AlnumOf("devudp");
+    if (in.mask.Has('/') && (in.mask.HasAlnumOf(kDevTcp) || in.mask.HasAlnumOf(kDevUdp))) {
+      size_t p = FindAtSlash(v, "/dev/tcp/");
+      if (p == std::string_view::npos) p = FindAtSlash(v, "/dev/udp/");
       if (p != std::string_view::npos) {
         return Fill(m, "cmdi.reverse_shell", "Bash /dev/tcp redirection used for reverse shells",
                     90, p, 9);
       }
     }
-    if (in.mask.Has('(') && InspectCodeExec(v, m)) return true;
+    if (in.mask.Has('(') && InspectCodeExec(v, in.mask, m)) return true;
     // Command at the start of the value; a leading quote or parenthesis means
     // the value breaks out of a quoted string first ("' whoami").
     {
@@ -409,11 +411,16 @@ class CmdiImpl final : public Detector {
       while (s0 < v.size() && s0 < 8 && (v[s0] == '\'' || v[s0] == '"' || v[s0] == ')')) ++s0;
       if (CheckPosition(v, s0, s0 > 0 ? Context::kStrong : Context::kStart, m)) return true;
     }
-    if (!in.mask.HasAny(";|&`$\n\r{<>") && !in.mask.has_control) return false;
+    // (Newlines are control bytes: has_control.)
+    if (!in.mask.HasAny(";|&`${<>") && !in.mask.has_control) return false;
     size_t table_line_checked_upto = 0;
     bool table_line = false;
     bool open_backtick = false;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(v.data());
     for (size_t i = 0; i < v.size(); ++i) {
+      // Bytes the switch ignores (its default) are skipped in a tight loop.
+      while (i < v.size() && !kSeparatorByte[bytes[i]]) ++i;
+      if (i >= v.size()) break;
       char c = v[i];
       Context ctx;
       size_t next = i + 1;
@@ -517,10 +524,19 @@ class CmdiImpl final : public Detector {
     return true;
   }
 
+  // scan::IFind(v, lit) for a lower-case `lit` that starts with '/': the
+  // first case-insensitive occurrence, looked for only where a '/' is.
+  static size_t FindAtSlash(std::string_view v, std::string_view lit) {
+    for (size_t k = v.find('/'); k != std::string_view::npos; k = v.find('/', k + 1)) {
+      if (IAt(v, k, lit)) return k;
+    }
+    return std::string_view::npos;
+  }
+
   // PHP (and similar) code that runs commands: <?php, system('...'),
   // ${@print(...)}, {${phpinfo()}}.
-  static bool InspectCodeExec(std::string_view v, Match* m) {
-    size_t p = scan::IFind(v, "<?php");
+  static bool InspectCodeExec(std::string_view v, const CharMask& mask, Match* m) {
+    size_t p = mask.Has('<') && mask.Has('?') ? scan::IFind(v, "<?php") : std::string_view::npos;
     if (p != std::string_view::npos) {
       return Fill(m, "cmdi.php_code", "PHP code block in a value", 85, p, 5);
     }
@@ -590,9 +606,43 @@ class CmdiImpl final : public Detector {
     return false;
   }
 
+  // What ReadWord() and ResolveWord() make of the common word with no quote,
+  // '$' or '\\' (nor a glob in a word that starts with '/'): its lower-cased
+  // bytes, resolved to the part after the last '/' less an .exe-style
+  // extension. True when that name is no command, so the word resolves to
+  // nothing and CheckPosition() reports nothing.
+  static bool CannotBeCommand(std::string_view v, size_t p) {
+    size_t base = p;
+    size_t i = p;
+    for (; i < v.size() && i - p < kMaxWordScan; ++i) {
+      const unsigned char c = static_cast<unsigned char>(v[i]);
+      if (kWordStop[c] == 0) continue;
+      if (kWordStop[c] == kStopEnd) break;
+      if (kWordStop[c] == kStopSpecial) return false;
+      // A glob matters only in a name that starts with '/' (the globbed
+      // binary path rule); elsewhere '?' and '*' are bytes of the name.
+      if (kWordStop[c] == kStopGlob) {
+        if (v[p] == '/') return false;
+        continue;
+      }
+      base = i + 1;  // '/'
+    }
+    if (i - p > kMaxWord) return true;  // too long to resolve
+    std::string_view name = v.substr(base, i - base);
+    if (name.empty() || name.size() >= WordTable<Tier, 512>::kMaxWord) return true;
+    const char first = Lower(name[0]);
+    if (!kCommandTable.MayHave(first, name.size()) &&
+        !(name.size() > 4 && kCommandTable.MayHave(first, name.size() - 4))) {
+      return true;  // neither the name nor the name less an extension
+    }
+    char buf[WordTable<Tier, 512>::kMaxWord];
+    for (size_t k = 0; k < name.size(); ++k) buf[k] = Lower(name[k]);
+    return LookupCommand(StripExe(std::string_view(buf, name.size()))) == Tier::kNone;
+  }
+
   static bool CheckPosition(std::string_view v, size_t p, Context ctx, Match* m) {
     p = SkipBlanks(v, p);
-    if (p >= v.size()) return false;
+    if (p >= v.size() || CannotBeCommand(v, p)) return false;
     Word w = ReadWord(v, p);
     if (w.plain_len == 0) return false;
     Resolved r = ResolveWord(w);

@@ -5,6 +5,10 @@
 // must match), .NET BinaryFormatter streams, Python pickle opcodes, YAML
 // language tags (!!python/object, !!javax.script...), and Ruby Marshal
 // payloads carrying known gadgets.
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -59,6 +63,72 @@ constexpr std::string_view kDotNetGadgets[] = {
     "system.management.automation.psobject", "system.configuration.install.assemblyinstaller",
     "system.windows.forms.bindingsource", "system.io.fileinfo",
 };
+
+// "aced0005" is searched for case-insensitively.
+constexpr uint64_t kAcedNeed = CharMask::AlnumOf("aced0");
+
+// The letters and digits of each Java gadget name (searched for
+// case-insensitively): a name whose characters do not all occur in a value
+// cannot occur in it.
+constexpr std::array<uint64_t, std::size(kJavaGadgets)> MakeGadgetNeeds() {
+  std::array<uint64_t, std::size(kJavaGadgets)> needs{};
+  for (size_t i = 0; i < needs.size(); ++i) needs[i] = CharMask::AlnumOf(kJavaGadgets[i]);
+  return needs;
+}
+constexpr std::array<uint64_t, std::size(kJavaGadgets)> kGadgetNeeds = MakeGadgetNeeds();
+
+bool JavaGadgetPossible(const CharMask& mask) {
+  const uint64_t have = mask.Alnum();
+  for (uint64_t need : kGadgetNeeds) {
+    if ((have & need) == need) return true;
+  }
+  return false;
+}
+
+// Whether a dotted gadget name can start in `v`: each one's first '.'
+// follows "org", "com", "sun", "bsh", "java", "javax" or "clojure"
+// (GadgetsHaveAnchors() checks the list).
+bool DottedGadgetAnchor(std::string_view v) {
+  for (size_t k = v.find('.'); k != kNpos; k = v.find('.', k + 1)) {
+    if ((k >= 3 && (scan::IAt(v, k - 3, "org") || scan::IAt(v, k - 3, "com") ||
+                    scan::IAt(v, k - 3, "sun") || scan::IAt(v, k - 3, "bsh"))) ||
+        (k >= 4 && scan::IAt(v, k - 4, "java")) || (k >= 5 && scan::IAt(v, k - 5, "javax")) ||
+        (k >= 7 && scan::IAt(v, k - 7, "clojure"))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Every dotted gadget name starts with one of DottedGadgetAnchor()'s words.
+constexpr bool GadgetsHaveAnchors() {
+  for (std::string_view g : kJavaGadgets) {
+    const size_t dot = g.find('.');
+    if (dot == std::string_view::npos) continue;
+    const std::string_view head = g.substr(0, dot);
+    if (!(head == "org" || head == "com" || head == "sun" || head == "bsh" || head == "java" ||
+          head == "javax" || head == "clojure")) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(GadgetsHaveAnchors());
+
+// kAnyUndottedGadget (in Inspect) lists exactly the names without a dot.
+constexpr bool UndottedGadgetsAre(std::initializer_list<std::string_view> names) {
+  size_t n = 0;
+  for (std::string_view g : kJavaGadgets) {
+    if (g.find('.') != std::string_view::npos) continue;
+    bool listed = false;
+    for (std::string_view u : names) listed = listed || u == g;
+    if (!listed) return false;
+    ++n;
+  }
+  return n == names.size();
+}
+static_assert(UndottedGadgetsAre(
+    {"invokertransformer", "chainedtransformer", "instantiatetransformer", "ysoserial"}));
 
 bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
           size_t len) {
@@ -174,7 +244,12 @@ class DeserializationImpl final : public Detector {
     }
     // Stream magics searched for in `v` below; one pass rules them all out.
     static const NeedleSet kAnyStreamMagic{"rO0AB", "aced0005", "AAEAAAD/////"};
-    const bool any_magic = kAnyStreamMagic.AnyIn(v);
+    const CharMask& mk = in.mask;
+    const bool any_magic =
+        ((mk.Has('r') && mk.Has('O') && mk.Has('0') && mk.Has('A') && mk.Has('B')) ||
+         (mk.HasAlnumOf(kAcedNeed) && v.find("0005") != kNpos) ||
+         (mk.Has('A') && mk.Has('E') && mk.Has('D') && mk.Has('/'))) &&
+        kAnyStreamMagic.AnyIn(v);
     for (size_t p = any_magic ? v.find("rO0AB") : kNpos; p != kNpos; p = v.find("rO0AB", p + 1)) {
       if (Base64TokenAt(v, p, 16)) {
         return Fill(m, "deserialization.java_base64", "Base64 Java serialization stream (rO0AB)",
@@ -189,7 +264,11 @@ class DeserializationImpl final : public Detector {
       }
     }
     static const NeedleSet kAnyJavaGadget(kJavaGadgets);
-    if (in.mask.Has('.') && kAnyJavaGadget.AnyIn(v)) {
+    // Without a dotted name's anchor only the names without a dot can occur.
+    static const NeedleSet kAnyUndottedGadget{"invokertransformer", "chainedtransformer",
+                                              "instantiatetransformer", "ysoserial"};
+    if (in.mask.Has('.') && JavaGadgetPossible(mk) &&
+        (DottedGadgetAnchor(v) ? kAnyJavaGadget.AnyIn(v) : kAnyUndottedGadget.AnyIn(v))) {
       for (std::string_view g : kJavaGadgets) {
         size_t p = IFind(v, g);
         if (p != kNpos) {
@@ -291,7 +370,13 @@ class DeserializationImpl final : public Detector {
         "!!python/object", "!!python/name", "!!python/module", "!!javax.", "!!java.",
         "!!com.sun.", "!!org.", "!ruby/object:", "!ruby/hash:", "!!ruby/object"};
     static const NeedleSet kAnyYamlTag(kYamlTags);
-    if (in.mask.Has('!') && kAnyYamlTag.AnyIn(v)) {
+    // Every tag starts with "!!" or "!r".
+    bool bang_tag = false;
+    for (size_t k = in.mask.Has('!') ? v.find('!') : kNpos; k != kNpos && !bang_tag;
+         k = v.find('!', k + 1)) {
+      bang_tag = k + 1 < v.size() && (v[k + 1] == '!' || v[k + 1] == 'r' || v[k + 1] == 'R');
+    }
+    if (bang_tag && kAnyYamlTag.AnyIn(v)) {
       for (std::string_view tag : kYamlTags) {
         size_t p = IFind(v, tag);
         if (p != kNpos) {

@@ -23,6 +23,25 @@
 
 namespace fnguard::detect {
 
+// A set of printable ASCII characters, built at compile time from a string
+// literal: CharMask::HasAny() tests it with two ANDs.
+struct CharSet {
+  uint64_t bits = 0;  // as CharMask::bits
+  uint64_t high = 0;  // as CharMask::high
+  consteval CharSet(const char* chars) {  // NOLINT: implicit from a literal
+    for (const char* c = chars; *c != 0; ++c) {
+      const unsigned char u = static_cast<unsigned char>(*c);
+      if (u >= 32 && u < 96) {
+        bits |= uint64_t{1} << (u - 32);
+      } else if (u >= 96 && u < 128) {
+        high |= uint64_t{1} << (u - 96);
+      } else {
+        throw "CharSet holds printable ASCII only";  // a compile-time error
+      }
+    }
+  }
+};
+
 // Which ASCII punctuation classes occur in a value: computed once per field
 // by the engine so each detector can skip values that cannot match.
 struct CharMask {
@@ -36,10 +55,28 @@ struct CharMask {
     if (u >= 96 && u < 128) return (high >> (u - 96)) & 1;
     return false;
   }
-  bool HasAny(std::string_view chars) const {
-    for (char c : chars) if (Has(c)) return true;
-    return false;
+  bool HasAny(CharSet chars) const {
+    return ((bits & chars.bits) | (high & chars.high)) != 0;
   }
+  // The ASCII letters (either case) and digits present, one bit each: bit
+  // (c - 'a') for a letter, 26 + (c - '0') for a digit.
+  uint64_t Alnum() const {
+    return ((bits >> ('A' - 32)) & 0x3FFFFFF) | ((high >> ('a' - 96)) & 0x3FFFFFF) |
+           (((bits >> ('0' - 32)) & 0x3FF) << 26);
+  }
+  // Alnum() of a literal: a case-insensitive occurrence of `lit` in a value
+  // needs (value.Alnum() & AlnumOf(lit)) == AlnumOf(lit). Cheap necessary
+  // conditions for literal searches, computed once per literal.
+  static constexpr uint64_t AlnumOf(std::string_view lit) {
+    uint64_t m = 0;
+    for (char c : lit) {
+      if (c >= 'a' && c <= 'z') m |= uint64_t{1} << (c - 'a');
+      if (c >= 'A' && c <= 'Z') m |= uint64_t{1} << (c - 'A');
+      if (c >= '0' && c <= '9') m |= uint64_t{1} << (26 + c - '0');
+    }
+    return m;
+  }
+  bool HasAlnumOf(uint64_t need) const { return (Alnum() & need) == need; }
   static CharMask Of(std::string_view s);
 };
 

@@ -16,6 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -55,8 +56,15 @@ class NeedleSet {
     if (n < min_len_) return false;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     for (size_t i = 0; i < n; ++i) {
+      if (one_first_ >= 0) {
+        // Every literal starts with the same non-letter byte: jump to it.
+        const void* hit = std::memchr(p + i, one_first_, n - i);
+        if (hit == nullptr) return false;
+        i = static_cast<size_t>(static_cast<const unsigned char*>(hit) - p);
+      } else if (!first_raw_[p[i]]) {
+        continue;
+      }
       const unsigned char a = kLower[p[i]];
-      if (!first_[a]) continue;
       if (single_[a]) return true;
       if (i + 1 >= n) break;
       const unsigned char b = kLower[p[i + 1]];
@@ -103,6 +111,13 @@ class NeedleSet {
     if (n.size() < min_len_) min_len_ = n.size();
     const unsigned char a = kLower[static_cast<unsigned char>(n[0])];
     first_[a] = true;
+    for (int c = 0; c < 256; ++c) first_raw_[c] = first_raw_[c] || first_[kLower[c]];
+    const bool letter = a >= 'a' && a <= 'z';
+    if (first_count_++ == 0) {
+      one_first_ = letter ? -1 : a;
+    } else if (one_first_ != a) {
+      one_first_ = -1;
+    }
     if (n.size() == 1) {
       single_[a] = true;
       return;
@@ -122,7 +137,10 @@ class NeedleSet {
 
   bool has_empty_ = false;
   size_t min_len_ = SIZE_MAX;
-  std::array<bool, 256> first_{};
+  std::array<bool, 256> first_{};      // lower-cased first bytes of the literals
+  std::array<bool, 256> first_raw_{};  // bytes that lower-case to one of them
+  int one_first_ = -1;                 // the only first byte, when it is not a letter
+  size_t first_count_ = 0;
   std::array<bool, 256> single_{};
   std::array<uint64_t, 65536 / 64> pairs_{};  // first two bytes of literals of 2+ bytes
   std::array<uint64_t, 4096 / 64> triples_{};  // hashed first three bytes of literals of 3+

@@ -40,6 +40,32 @@ size_t OperatorAt(std::string_view v, size_t p) {
   return 0;
 }
 
+// The loop below reports a sink only when it follows (past spaces) ';', '{',
+// "&&" or "||", or when it is "db." at the start of the value: true when
+// some sink does, a necessary condition found with memchr jumps.
+template <size_t N>
+bool SinkAfterJoin(std::string_view v, const std::string_view (&sinks)[N]) {
+  const auto sink_at = [&](size_t j) {
+    j = scan::SkipSpaces(v, j);
+    for (std::string_view s : sinks) {
+      if (IAt(v, j, s)) return true;
+    }
+    return false;
+  };
+  if (IAt(v, scan::SkipSpaces(v, 0), "db.")) return true;
+  for (char join : {';', '{'}) {
+    for (size_t k = v.find(join); k != kNpos; k = v.find(join, k + 1)) {
+      if (sink_at(k + 1)) return true;
+    }
+  }
+  for (char join : {'&', '|'}) {
+    for (size_t k = v.find(join); k != kNpos; k = v.find(join, k + 1)) {
+      if (k + 1 < v.size() && v[k + 1] == join && sink_at(k + 2)) return true;
+    }
+  }
+  return false;
+}
+
 class NosqliImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kNosqli; }
@@ -103,7 +129,7 @@ class NosqliImpl final : public Detector {
     };
     static const NeedleSet kAnyJsSink(kJsSinks);
     if (in.mask.HasAny("'\";|&") || (in.mask.Has('(') && scan::IAt(v, 0, "db."))) {
-      const bool any_sink = kAnyJsSink.AnyIn(v);
+      const bool any_sink = SinkAfterJoin(v, kJsSinks) && kAnyJsSink.AnyIn(v);
       for (std::string_view s : kJsSinks) {
         if (!any_sink) break;
         size_t p = IFind(v, s);

@@ -8,6 +8,8 @@
 // path-shaped places. Independently, absolute references to well-known
 // sensitive files and PHP-style stream wrappers (file://, php://filter, zip://,
 // phar://, expect://) are reported.
+#include <array>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -19,7 +21,6 @@ namespace fnguard::detect {
 namespace {
 
 using scan::IAt;
-using scan::IFind;
 using scan::Lower;
 
 constexpr size_t kMaxFolded = 64 * 1024;
@@ -65,6 +66,17 @@ constexpr std::string_view kWrappers[] = {
     "data://text/", "file://",
 };
 
+// Fold()'s common case: an ASCII byte other than '\\', '0' and NUL maps to
+// its lower case; 0 marks the bytes that need a closer look.
+constexpr std::array<char, 256> MakeFoldPlain() {
+  std::array<char, 256> t{};
+  for (int c = 1; c < 0x80; ++c) {
+    if (c != '\\' && c != '0') t[c] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  return t;
+}
+constexpr std::array<char, 256> kFoldPlain = MakeFoldPlain();
+
 // Folds `in` into `out`: lower case, '\' and look-alike slashes to '/',
 // spelled-out 0x2f/0x5c to '/', NUL dropped. Only the first kMaxFolded
 // bytes are folded.
@@ -76,8 +88,8 @@ void Fold(std::string_view in, std::string* out) {
   size_t w = 0;
   for (size_t i = 0; i < n; ++i) {
     unsigned char c = static_cast<unsigned char>(in[i]);
-    if (c < 0x80 && c != '\\' && c != '0' && c != 0) {
-      o[w++] = Lower(static_cast<char>(c));  // the common case, as the last branch below
+    if (const char plain = kFoldPlain[c]; plain != 0) {
+      o[w++] = plain;  // the common case, as the last branch below
     } else if (c == '\\') {
       o[w++] = '/';
     } else if (c == 0) {
@@ -117,6 +129,15 @@ void Fold(std::string_view in, std::string* out) {
     }
   }
   out->resize(w);
+}
+
+// Whether Fold() finds a spelled-out separator ("0x2f", "0x5c", "0x2e") in `v`.
+bool SpelledSeparator(std::string_view v) {
+  for (size_t i = v.find('0'); i != std::string_view::npos && i + 3 < v.size();
+       i = v.find('0', i + 1)) {
+    if ((v[i + 1] == 'x' || v[i + 1] == 'X') && (v[i + 2] == '2' || v[i + 2] == '5')) return true;
+  }
+  return false;
 }
 
 bool IsSegmentStart(std::string_view s, size_t pos) {
@@ -204,6 +225,45 @@ constexpr std::string_view kSkeletonTargets[] = {
     "systemini", "etcsudoers", "etcmasterpasswd",
 };
 
+// The letters and digits of each skeleton target: a skeleton is built from
+// the value's own letters (lower-cased) and digits, so a target whose
+// characters do not all occur in the value cannot be in its skeleton.
+constexpr std::array<uint64_t, std::size(kSkeletonTargets)> MakeSkeletonNeeds() {
+  std::array<uint64_t, std::size(kSkeletonTargets)> needs{};
+  for (size_t i = 0; i < needs.size(); ++i) needs[i] = CharMask::AlnumOf(kSkeletonTargets[i]);
+  return needs;
+}
+constexpr std::array<uint64_t, std::size(kSkeletonTargets)> kSkeletonNeeds = MakeSkeletonNeeds();
+
+bool SkeletonTargetPossible(const CharMask& mask) {
+  const uint64_t have = mask.Alnum();
+  for (uint64_t need : kSkeletonNeeds) {
+    if ((have & need) == need) return true;
+  }
+  return false;
+}
+
+// How SkeletonTarget() treats each byte: kept (letters, digits), collapsed
+// (whitespace), counted as noise, an escape ('%'), or dropped.
+constexpr uint8_t kSkDrop = 0, kSkAlnum = 1, kSkSpace = 2, kSkNoise = 3, kSkPercent = 4;
+constexpr std::array<uint8_t, 256> MakeSkeletonClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    if (scan::IsAlnum(ch)) {
+      t[c] = kSkAlnum;
+    } else if (scan::IsSpace(ch)) {
+      t[c] = kSkSpace;
+    } else if (ch == '.' || ch == '?' || ch == '^' || c >= 0x80) {
+      t[c] = kSkNoise;
+    } else if (ch == '%') {
+      t[c] = kSkPercent;
+    }
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kSkeletonClass = MakeSkeletonClasses();
+
 // Builds the skeleton of `f` (alnum only; any run containing whitespace
 // becomes one space) and reports whether a target occurs in it after some
 // traversal-looking noise (two or more dots or '?').
@@ -223,6 +283,8 @@ bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* t
   int noise = 0;
   for (size_t i = 0; i < f.size() && len < kMaxSkeleton; ++i) {
     char c = f[i];
+    // Runs of bytes the skeleton drops (most punctuation) are skipped whole.
+    if (kSkeletonClass[static_cast<unsigned char>(c)] == kSkDrop) continue;
     if (c == '%') {
       // Drop escape-looking noise: %5c, %qf, %u2216.
       ++noise;
@@ -241,12 +303,18 @@ bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* t
       }
       continue;
     }
-    if (scan::IsAlnum(c)) {
-      buf[len++] = c;
-    } else if (scan::IsSpace(c)) {
-      if (len > 0 && buf[len - 1] != ' ') buf[len++] = ' ';
-    } else if (c == '.' || c == '?' || c == '^' || static_cast<unsigned char>(c) >= 0x80) {
-      ++noise;
+    switch (kSkeletonClass[static_cast<unsigned char>(c)]) {
+      case kSkAlnum:
+        buf[len++] = c;
+        break;
+      case kSkSpace:
+        if (len > 0 && buf[len - 1] != ' ') buf[len++] = ' ';
+        break;
+      case kSkNoise:
+        ++noise;
+        break;
+      default:
+        break;
     }
   }
   const std::string_view sk(buf, len);
@@ -315,9 +383,27 @@ class PathTraversalImpl final : public Detector {
     if (in.is_key) return false;
     std::string_view v = in.norm;
     if (v.size() < 3) return false;
-    const bool has_slash = in.mask.HasAny("/\\") || in.mask.has_non_ascii || in.mask.Has('0');
-    const bool has_dot = in.mask.Has('.') || in.mask.has_non_ascii || in.mask.Has('0');
+    const CharMask& mk = in.mask;
+    const bool has_slash = mk.HasAny("/\\") || mk.has_non_ascii || mk.Has('0');
+    const bool has_dot = mk.Has('.') || mk.has_non_ascii || mk.Has('0');
     if (!has_slash && !has_dot) return false;
+    // Which rules on the folded value can match, from what Fold() can make:
+    // '/' and '.' come from themselves, from spelled-out 0x2f/0x5c/0x2e and
+    // from non-ASCII look-alikes, and dropping a NUL can join two dots.
+    // Without those extras Fold() maps byte to byte.
+    const bool extras = mk.has_non_ascii || mk.has_control ||
+                        (mk.Has('0') && (mk.Has('x') || mk.Has('X')) && SpelledSeparator(v));
+    const bool slash_f = mk.HasAny("/\\") || extras;          // absolute and system paths
+    const bool dots_f = extras || v.find("..") != std::string_view::npos;  // climbs
+    // kSensitiveNames are at most 16 bytes, each with a '.' or '_'; without
+    // '/' or ".." at most one leading byte is stripped before comparing.
+    const bool short_name = v.size() <= 17 && mk.HasAny("._");
+    const bool skeleton = SkeletonTargetPossible(mk);
+    const bool nul = in.raw.find('\0') != std::string_view::npos ||
+                     in.raw.find("%00") != std::string_view::npos;
+    if (!(mk.Has(':') || slash_f || dots_f || short_name || skeleton || nul)) {
+      return Base64Traversal(v, mk, m);  // the only rule left, on the unfolded value
+    }
     thread_local std::string folded;
     Fold(v, &folded);
     std::string_view f = folded;
@@ -338,7 +424,8 @@ class PathTraversalImpl final : public Detector {
       }
     }
 
-    Traversal t = CountClimbs(f);
+    // Climbs and dot runs need two dots in a row in `f`.
+    Traversal t = dots_f ? CountClimbs(f) : Traversal{};
     size_t sat = 0, slen = 0;
     bool sensitive_after =
         t.climbs > 0 && FindSensitive(f, t.end_of_last, &sat, &slen);
@@ -352,7 +439,7 @@ class PathTraversalImpl final : public Detector {
     }
     {
       size_t pfirst = 0, pend = 0;
-      int reps = PeriodicDots(f, &pfirst, &pend);
+      int reps = dots_f ? PeriodicDots(f, &pfirst, &pend) : 0;
       if (reps >= 2 || (reps >= 1 && FindSensitive(f, pend > 0 ? pend - 1 : 0, &sat, &slen))) {
         return Fill(m, "path_traversal.encoded_dots",
                     "Repeated dot-dot sequences with an encoded separator", 80, pfirst,
@@ -385,8 +472,11 @@ class PathTraversalImpl final : public Detector {
     }
 
     // Absolute sensitive paths with no traversal.
+    // Every absolute target starts with '/': search from the first one.
     static const NeedleSet kAnyAbsolute(kAbsoluteSensitive);
-    const bool any_absolute = kAnyAbsolute.AnyIn(f);
+    const size_t first_slash = slash_f ? f.find('/') : std::string_view::npos;
+    const bool any_absolute =
+        first_slash != std::string_view::npos && kAnyAbsolute.AnyIn(f.substr(first_slash));
     for (std::string_view a : kAbsoluteSensitive) {
       if (!any_absolute) break;
       size_t p = f.find(a);
@@ -410,24 +500,21 @@ class PathTraversalImpl final : public Detector {
       return Fill(m, "path_traversal.sensitive_file",
                   "Reference to the sensitive system file " + std::string(a), 80, p, a.size());
     }
-    {
+    if (skeleton) {
       std::string_view target;
-      // Without a '%' both escape readings build the same skeleton.
-      const bool has_percent = f.find('%') != std::string_view::npos;
+      // The two escape readings differ only where a '%' is followed by a
+      // letter or digit; elsewhere both build the same skeleton.
+      bool has_percent = false;
+      for (size_t p = f.find('%'); p != std::string_view::npos && !has_percent;
+           p = f.find('%', p + 1)) {
+        has_percent = p + 1 < f.size() && scan::IsAlnum(f[p + 1]);
+      }
       if (SkeletonTarget(f, true, &target) || (has_percent && SkeletonTarget(f, false, &target))) {
         return Fill(m, "path_traversal.obfuscated_traversal",
                     "Obfuscated traversal to a sensitive file", 80, 0, f.size());
       }
     }
-    // Base64 of "../../" ("Li4vLi4v") or "..\\..\\" ("Li5cLi5c").
-    {
-      size_t p = in.mask.Has('L') ? v.find("Li4vLi4v") : std::string_view::npos;
-      if (p == std::string_view::npos && in.mask.Has('L')) p = v.find("Li5cLi5c");
-      if (p != std::string_view::npos) {
-        return Fill(m, "path_traversal.base64_traversal",
-                    "Base64-encoded directory traversal sequence", 75, p, 8);
-      }
-    }
+    if (Base64Traversal(v, mk, m)) return true;
     // A value that is entirely an absolute path into a system directory.
     if (in.location == event::Location::kQuery || in.location == event::Location::kParam ||
         in.location == event::Location::kBody || in.location == event::Location::kCookie) {
@@ -469,7 +556,7 @@ class PathTraversalImpl final : public Detector {
       }
     }
     // NUL-byte truncation of a file name ("../x.php%00.jpg", "/etc/passwd\0").
-    if (in.raw.find('\0') != std::string_view::npos || IFind(in.raw, "%00") != std::string_view::npos) {
+    if (nul) {
       size_t s_at, s_len;
       if (FindSensitive(f, 0, &s_at, &s_len)) {
         return Fill(m, "path_traversal.null_byte",
@@ -480,6 +567,16 @@ class PathTraversalImpl final : public Detector {
   }
 
  private:
+  // Base64 of "../../" ("Li4vLi4v") or "..\\..\\" ("Li5cLi5c").
+  static bool Base64Traversal(std::string_view v, const CharMask& mask, Match* m) {
+    if (!mask.Has('L')) return false;
+    size_t p = v.find("Li4vLi4v");
+    if (p == std::string_view::npos) p = v.find("Li5cLi5c");
+    if (p == std::string_view::npos) return false;
+    return Fill(m, "path_traversal.base64_traversal",
+                "Base64-encoded directory traversal sequence", 75, p, 8);
+  }
+
   static bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
                    size_t len) {
     m->rule_id = rule;

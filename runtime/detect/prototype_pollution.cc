@@ -1,6 +1,7 @@
 // JavaScript prototype pollution: "__proto__" or "constructor.prototype" as a
 // key, in a field path (body.__proto__.isAdmin, query a[__proto__][x]) or
 // inside a value that will be parsed or merged as a path or JSON.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -58,7 +59,7 @@ class PrototypePollutionImpl final : public Detector {
                        "Field path goes through constructor.prototype", 90, 0, v.size());
     }
     if (v.size() < 9) return false;
-    size_t p = v.find("__proto__");
+    size_t p = in.mask.Has('_') ? v.find("__proto__") : kNpos;
     if (p != kNpos) {
       size_t e = p + 9;
       bool left = p > 0 && (v[p - 1] == '[' || v[p - 1] == '.' || v[p - 1] == '"' ||
@@ -76,7 +77,8 @@ class PrototypePollutionImpl final : public Detector {
                          "__proto__ used as a key or path segment inside a value", 85, p, 9);
       }
     }
-    if (v.find("prototype") != kNpos) {
+    static constexpr uint64_t kPrototype = CharMask::AlnumOf("prototype");
+    if (in.mask.HasAlnumOf(kPrototype) && v.find("prototype") != kNpos) {
       size_t q = FindConstructorPrototype(v);
       if (q != kNpos && (q == 0 || v[q - 1] == '[' || v[q - 1] == '"' || v[q - 1] == '.')) {
         return FillMatch(m, "prototype_pollution.constructor_prototype",

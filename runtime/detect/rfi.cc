@@ -69,7 +69,14 @@ class RfiImpl final : public Detector {
         "php://input", "data://text/plain", "data:text/plain;base64", "expect://",
         "data://text/html"};
     static const NeedleSet kAnyIncludeWrapper(kIncludeWrappers);
-    const bool any_wrapper = kAnyIncludeWrapper.AnyIn(v);
+    // Each wrapper's ':' follows "php", "data" or "expect".
+    bool wrapper_colon = false;
+    for (size_t k = v.find(':'); k != kNpos && !wrapper_colon; k = v.find(':', k + 1)) {
+      wrapper_colon = (k >= 3 && scan::IAt(v, k - 3, "php")) ||
+                      (k >= 4 && scan::IAt(v, k - 4, "data")) ||
+                      (k >= 6 && scan::IAt(v, k - 6, "expect"));
+    }
+    const bool any_wrapper = wrapper_colon && kAnyIncludeWrapper.AnyIn(v);
     for (std::string_view w : kIncludeWrappers) {
       if (!any_wrapper) break;
       size_t p = IFind(v, w);

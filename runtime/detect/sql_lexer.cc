@@ -1,147 +1,25 @@
 #include "runtime/detect/sql_lexer.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+
 
 namespace fnguard::detect::sql {
 namespace {
 
-struct Keyword {
-  std::string_view name;
-  Word word;
-};
+constexpr WordTable<Word, 256> kKeywordTable(kKeywords);
+static_assert(kKeywordTable.size() * 2 <= 256);
 
-// Sorted by name for binary search.
-constexpr Keyword kKeywords[] = {
-    {"all", Word::kClause},
-    {"alter", Word::kStatement},
-    {"and", Word::kLogic},
-    {"as", Word::kClause},
-    {"asc", Word::kClause},
-    {"benchmark", Word::kTimeFunction},
-    {"between", Word::kCompareWord},
-    {"by", Word::kClause},
-    {"case", Word::kClause},
-    {"create", Word::kStatement},
-    {"ctxsys", Word::kErrorFunction},
-    {"declare", Word::kStatement},
-    {"delete", Word::kStatement},
-    {"desc", Word::kClause},
-    {"distinct", Word::kClause},
-    {"drop", Word::kStatement},
-    {"dumpfile", Word::kClause},
-    {"else", Word::kClause},
-    {"end", Word::kClause},
-    {"exec", Word::kStatement},
-    {"execute", Word::kStatement},
-    {"exists", Word::kClause},
-    {"extractvalue", Word::kErrorFunction},
-    {"false", Word::kLiteral},
-    {"from", Word::kClause},
-    {"generate_series", Word::kTimeFunction},
-    {"geometrycollection", Word::kErrorFunction},
-    {"get_host_address", Word::kErrorFunction},
-    {"get_host_name", Word::kErrorFunction},
-    {"glob", Word::kCompareWord},
-    {"grant", Word::kStatement},
-    {"group", Word::kClause},
-    {"having", Word::kClause},
-    {"in", Word::kCompareWord},
-    {"insert", Word::kStatement},
-    {"into", Word::kClause},
-    {"is", Word::kCompareWord},
-    {"like", Word::kCompareWord},
-    {"limit", Word::kClause},
-    {"linestring", Word::kErrorFunction},
-    {"load_file", Word::kDangerFunction},
-    {"multilinestring", Word::kErrorFunction},
-    {"multipoint", Word::kErrorFunction},
-    {"multipolygon", Word::kErrorFunction},
-    {"name_const", Word::kErrorFunction},
-    {"not", Word::kNot},
-    {"null", Word::kLiteral},
-    {"offset", Word::kClause},
-    {"opendatasource", Word::kDangerFunction},
-    {"openquery", Word::kDangerFunction},
-    {"openrowset", Word::kDangerFunction},
-    {"or", Word::kLogic},
-    {"order", Word::kClause},
-    {"outfile", Word::kClause},
-    {"pg_read_file", Word::kDangerFunction},
-    {"pg_sleep", Word::kTimeFunction},
-    {"polygon", Word::kErrorFunction},
-    {"procedure", Word::kClause},
-    {"randomblob", Word::kTimeFunction},
-    {"receive_message", Word::kTimeFunction},
-    {"regexp", Word::kCompareWord},
-    {"revoke", Word::kStatement},
-    {"rlike", Word::kCompareWord},
-    {"select", Word::kSelect},
-    {"set", Word::kStatement},
-    {"shutdown", Word::kStatement},
-    {"sleep", Word::kTimeFunction},
-    {"sounds", Word::kCompareWord},
-    {"sp_executesql", Word::kDangerFunction},
-    {"sp_oacreate", Word::kDangerFunction},
-    {"sp_password", Word::kDangerFunction},
-    {"then", Word::kClause},
-    {"top", Word::kClause},
-    {"true", Word::kLiteral},
-    {"truncate", Word::kStatement},
-    {"union", Word::kUnion},
-    {"update", Word::kStatement},
-    {"updatexml", Word::kErrorFunction},
-    {"utl_http", Word::kDangerFunction},
-    {"utl_inaddr", Word::kErrorFunction},
-    {"values", Word::kClause},
-    {"waitfor", Word::kStatement},
-    {"when", Word::kClause},
-    {"where", Word::kClause},
-    {"xmltype", Word::kErrorFunction},
-    {"xor", Word::kLogic},
-    {"xp_cmdshell", Word::kDangerFunction},
-    {"xp_dirtree", Word::kDangerFunction},
-    {"xp_regread", Word::kDangerFunction},
-};
-
-// For each first byte, bit L is set when some keyword of length L (< 64)
-// starts with it: most words of a value are rejected without a search.
-constexpr std::array<uint64_t, 256> MakeKeywordShapes() {
-  std::array<uint64_t, 256> shapes{};
-  for (const Keyword& k : kKeywords) {
-    if (!k.name.empty() && k.name.size() < 64) {
-      shapes[static_cast<unsigned char>(k.name[0])] |= uint64_t{1} << k.name.size();
-    }
-  }
-  return shapes;
-}
-constexpr std::array<uint64_t, 256> kKeywordShapes = MakeKeywordShapes();
-
-bool IsSpace(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
-         c == 0xA0;
-}
+bool IsSpace(unsigned char c) { return IsSpaceByte(c); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '$' || (c >= 0x80 && c != 0xA0);
-}
 
 }  // namespace
 
 Word ClassifyWord(std::string_view lowered) {
-  if (lowered.empty() || lowered.size() >= 64 ||
-      ((kKeywordShapes[static_cast<unsigned char>(lowered[0])] >> lowered.size()) & 1) == 0) {
-    return Word::kNone;
-  }
-  const Keyword* end = kKeywords + sizeof(kKeywords) / sizeof(kKeywords[0]);
-  const Keyword* it = std::lower_bound(
-      kKeywords, end, lowered, [](const Keyword& k, std::string_view n) { return k.name < n; });
-  if (it != end && it->name == lowered) return it->word;
-  return Word::kNone;
+  return kKeywordTable.Find(lowered, Word::kNone);
 }
 
 Lexer::Lexer(std::string_view text, char context_quote)
@@ -169,22 +47,30 @@ Token Lexer::ReadString(char quote, size_t start, bool from_context) {
   t.from_context = from_context;
   t.closed = false;
   size_t i = from_context ? start : start + 1;
-  while (i < text_.size()) {
-    char c = text_[i];
-    if (c == '\\' && i + 1 < text_.size()) {
-      i += 2;
+  const size_t n = text_.size();
+  const char* d = text_.data();
+  // Jumps from quote to quote (memchr), stepping over backslash escapes
+  // and doubled quotes.
+  while (i < n) {
+    const void* qp = std::memchr(d + i, quote, n - i);
+    const size_t q = qp == nullptr ? n : static_cast<size_t>(static_cast<const char*>(qp) - d);
+    const void* bp = std::memchr(d + i, '\\', q - i);
+    if (bp != nullptr) {
+      const size_t b = static_cast<size_t>(static_cast<const char*>(bp) - d);
+      i = b + 1 < n ? b + 2 : n;  // the escaped byte (a trailing '\\' is just a byte)
       continue;
     }
-    if (c == quote) {
-      if (i + 1 < text_.size() && text_[i + 1] == quote) {  // doubled quote
-        i += 2;
-        continue;
-      }
-      t.closed = true;
-      ++i;
+    if (q == n) {
+      i = n;
       break;
     }
-    ++i;
+    if (q + 1 < n && d[q + 1] == quote) {  // doubled quote
+      i = q + 2;
+      continue;
+    }
+    t.closed = true;
+    i = q + 1;
+    break;
   }
   t.offset = static_cast<uint32_t>(start);
   t.length = static_cast<uint32_t>(i - start);
@@ -260,7 +146,7 @@ Token Lexer::Next() {
   }
   if (IsWordByte(static_cast<unsigned char>(c))) {
     size_t i = start;
-    while (i < text_.size() && IsWordByte(static_cast<unsigned char>(text_[i]))) ++i;
+    while (i < text_.size() && kWordBytes[static_cast<unsigned char>(text_[i])]) ++i;
     size_t len = i - start;
     size_t copy = std::min<size_t>(len, sizeof(t.lower) - 1);
     for (size_t k = 0; k < copy; ++k) {

@@ -7,9 +7,12 @@
 #ifndef FNGUARD_RUNTIME_DETECT_SQL_LEXER_H_
 #define FNGUARD_RUNTIME_DETECT_SQL_LEXER_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+
+#include "runtime/detect/word_table.h"
 
 namespace fnguard::detect::sql {
 
@@ -85,8 +88,119 @@ class Lexer {
   bool in_executable_comment_ = false;  // inside MySQL /*! ... */
 };
 
+// Every keyword and its class.
+inline constexpr WordEntry<Word> kKeywords[] = {
+    {"all", Word::kClause},
+    {"alter", Word::kStatement},
+    {"and", Word::kLogic},
+    {"as", Word::kClause},
+    {"asc", Word::kClause},
+    {"benchmark", Word::kTimeFunction},
+    {"between", Word::kCompareWord},
+    {"by", Word::kClause},
+    {"case", Word::kClause},
+    {"create", Word::kStatement},
+    {"ctxsys", Word::kErrorFunction},
+    {"declare", Word::kStatement},
+    {"delete", Word::kStatement},
+    {"desc", Word::kClause},
+    {"distinct", Word::kClause},
+    {"drop", Word::kStatement},
+    {"dumpfile", Word::kClause},
+    {"else", Word::kClause},
+    {"end", Word::kClause},
+    {"exec", Word::kStatement},
+    {"execute", Word::kStatement},
+    {"exists", Word::kClause},
+    {"extractvalue", Word::kErrorFunction},
+    {"false", Word::kLiteral},
+    {"from", Word::kClause},
+    {"generate_series", Word::kTimeFunction},
+    {"geometrycollection", Word::kErrorFunction},
+    {"get_host_address", Word::kErrorFunction},
+    {"get_host_name", Word::kErrorFunction},
+    {"glob", Word::kCompareWord},
+    {"grant", Word::kStatement},
+    {"group", Word::kClause},
+    {"having", Word::kClause},
+    {"in", Word::kCompareWord},
+    {"insert", Word::kStatement},
+    {"into", Word::kClause},
+    {"is", Word::kCompareWord},
+    {"like", Word::kCompareWord},
+    {"limit", Word::kClause},
+    {"linestring", Word::kErrorFunction},
+    {"load_file", Word::kDangerFunction},
+    {"multilinestring", Word::kErrorFunction},
+    {"multipoint", Word::kErrorFunction},
+    {"multipolygon", Word::kErrorFunction},
+    {"name_const", Word::kErrorFunction},
+    {"not", Word::kNot},
+    {"null", Word::kLiteral},
+    {"offset", Word::kClause},
+    {"opendatasource", Word::kDangerFunction},
+    {"openquery", Word::kDangerFunction},
+    {"openrowset", Word::kDangerFunction},
+    {"or", Word::kLogic},
+    {"order", Word::kClause},
+    {"outfile", Word::kClause},
+    {"pg_read_file", Word::kDangerFunction},
+    {"pg_sleep", Word::kTimeFunction},
+    {"polygon", Word::kErrorFunction},
+    {"procedure", Word::kClause},
+    {"randomblob", Word::kTimeFunction},
+    {"receive_message", Word::kTimeFunction},
+    {"regexp", Word::kCompareWord},
+    {"revoke", Word::kStatement},
+    {"rlike", Word::kCompareWord},
+    {"select", Word::kSelect},
+    {"set", Word::kStatement},
+    {"shutdown", Word::kStatement},
+    {"sleep", Word::kTimeFunction},
+    {"sounds", Word::kCompareWord},
+    {"sp_executesql", Word::kDangerFunction},
+    {"sp_oacreate", Word::kDangerFunction},
+    {"sp_password", Word::kDangerFunction},
+    {"then", Word::kClause},
+    {"top", Word::kClause},
+    {"true", Word::kLiteral},
+    {"truncate", Word::kStatement},
+    {"union", Word::kUnion},
+    {"update", Word::kStatement},
+    {"updatexml", Word::kErrorFunction},
+    {"utl_http", Word::kDangerFunction},
+    {"utl_inaddr", Word::kErrorFunction},
+    {"values", Word::kClause},
+    {"waitfor", Word::kStatement},
+    {"when", Word::kClause},
+    {"where", Word::kClause},
+    {"xmltype", Word::kErrorFunction},
+    {"xor", Word::kLogic},
+    {"xp_cmdshell", Word::kDangerFunction},
+    {"xp_dirtree", Word::kDangerFunction},
+    {"xp_regread", Word::kDangerFunction},
+};
+
 // Keyword class of a lower-cased word.
 Word ClassifyWord(std::string_view lowered);
+
+// The lexer's byte classes: whitespace between tokens, and the bytes a word
+// token (identifier or keyword) is made of.
+constexpr bool IsSpaceByte(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
+         c == 0xA0;
+}
+constexpr bool IsWordByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '_' || c == '$' || (c >= 0x80 && c != 0xA0);
+}
+
+// IsWordByte() as a table, for the loops that read whole words.
+inline constexpr std::array<bool, 256> kWordBytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = IsWordByte(static_cast<unsigned char>(c));
+  return t;
+}();
 
 }  // namespace fnguard::detect::sql
 

@@ -9,14 +9,19 @@
 // a few tokens back and kAhead tokens ahead, so the work is linear in the
 // value and nothing is allocated.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstddef>
+#include <cstdint>
+#include <iterator>
 #include <new>
 #include <string>
 #include <string_view>
 
+#include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
 #include "runtime/detect/sql_lexer.h"
+#include "runtime/detect/word_table.h"
 
 namespace fnguard::detect {
 namespace {
@@ -481,8 +486,35 @@ class Analysis {
     (void)a;
   }
 
+  // Whether any rule below can start at token `a`: a keyword of a class the
+  // switch handles, a boolean join, ';', a variable, '(' or a word called
+  // as a function. Most tokens of a value are none of these.
+  bool StartsRule(size_t a) const {
+    const Token& t = Tok(a);
+    switch (t.type) {
+      case TokenType::kWord:
+        switch (t.word) {
+          case Word::kNone:
+          case Word::kNot:
+          case Word::kLiteral:
+          case Word::kCompareWord:
+            return Tok(a + 1).type == TokenType::kLParen;
+          default:
+            return true;
+        }
+      case TokenType::kLogicOp:
+      case TokenType::kSemicolon:
+      case TokenType::kVariable:
+      case TokenType::kLParen:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   void Evaluate(size_t a) {
     if (a == 0) CheckBreakout(a);
+    if (!StartsRule(a)) return;
     const Token& t = Tok(a);
     if (t.type == TokenType::kWord) {
       switch (t.word) {
@@ -720,6 +752,148 @@ bool MaybeSql(const CharMask& m) {
   return m.has_control || m.HasAny(" '\"`();=<>-#/*|&@,+!~%^:");
 }
 
+// Plain words that Evaluate() checks by name before a '(' (they are not
+// keywords, so ClassifyWord() leaves them kNone).
+constexpr std::string_view kCalledByName[] = {
+    "version", "database", "user",     "current_user", "system_user", "session_user",
+    "schema",  "current_database",     "db_name",      "suser_name",  "floor",
+    "iif",     "if",
+};
+
+// What a word token can contribute to a finding on its own.
+enum class Trigger : uint8_t {
+  kNone,           // operands only (plain words, NOT, NULL/TRUE/FALSE)
+  kAnywhere,       // a rule starts at this token wherever it is
+  kAfterBreakout,  // only right after a quote or leading number (LIKE, IN, IS ...)
+};
+
+constexpr size_t kTriggerWords = std::size(sql::kKeywords) + std::size(kCalledByName);
+
+constexpr std::array<WordEntry<Trigger>, kTriggerWords> MakeTriggerEntries() {
+  std::array<WordEntry<Trigger>, kTriggerWords> e{};
+  size_t n = 0;
+  for (const WordEntry<Word>& k : sql::kKeywords) {
+    Trigger t = Trigger::kAnywhere;
+    if (k.value == Word::kNot || k.value == Word::kLiteral) t = Trigger::kNone;
+    if (k.value == Word::kCompareWord) t = Trigger::kAfterBreakout;
+    // Words that trigger nothing are left out (an empty entry is skipped).
+    e[n++] = WordEntry<Trigger>{t == Trigger::kNone ? std::string_view() : k.word, t};
+  }
+  for (std::string_view w : kCalledByName) e[n++] = WordEntry<Trigger>{w, Trigger::kAnywhere};
+  return e;
+}
+constexpr std::array<WordEntry<Trigger>, kTriggerWords> kTriggerEntries = MakeTriggerEntries();
+constexpr WordTable<Trigger, 256> kTriggerTable(kTriggerEntries.data(), kTriggerEntries.size());
+static_assert(kTriggerTable.size() * 2 <= 256);
+
+// MayFindSql() looks for triggers only at letters.
+constexpr bool TriggersStartWithLetters() {
+  for (const WordEntry<Trigger>& e : kTriggerEntries) {
+    if (!e.word.empty() && !(e.word[0] >= 'a' && e.word[0] <= 'z')) return false;
+  }
+  return true;
+}
+static_assert(TriggersStartWithLetters());
+
+constexpr const std::array<bool, 256>& kWordByte = sql::kWordBytes;
+
+inline char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+// Where the literal that a query opened with `quote` ends when `text` is
+// pasted into it: just past the first quote that is neither escaped nor
+// doubled (as Lexer::ReadString() reads it), or npos when it never ends.
+size_t ContextEnd(std::string_view text, char quote) {
+  for (size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '\\' && i + 1 < text.size()) {
+      i += 2;
+      continue;
+    }
+    if (c == quote) {
+      if (i + 1 < text.size() && text[i + 1] == quote) {
+        i += 2;
+        continue;
+      }
+      return i + 1;
+    }
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
+// A necessary condition for Scan() to report anything at or above the lowest
+// threshold (60), decided in one pass without lexing. Every rule of Analysis
+// (see the Report() calls) needs at least one of:
+//  - a keyword token other than NOT/NULL/TRUE/FALSE, or one of the function
+//    names in kCalledByName (every rule reached from Evaluate() and every
+//    CheckBreakout() rule that tests a word);
+//  - for LIKE/IN/IS/... (kCompareWord): a breakout, i.e. a quote (the quoted
+//    contexts) or a value that starts with a number;
+//  - "&&" or "||" (boolean joins), "@@" (system variables);
+//  - in a quoted context, a comparison, operator, comment or ')' right after
+//    the literal closes (a closed literal compared, probed with an
+//    operator, or truncated by a comment: CheckBreakout() at the token
+//    after the literal);
+//  - '(' with an operator after a breakout (an expression with a call).
+// Word tokens are the lexer's runs of word bytes; a run that starts with a
+// digit is first read as a number (or as the version digits of a MySQL
+// "/*!50000" comment), so any of its suffixes may be a word token.
+bool MayFindSql(std::string_view text, const CharMask& mask) {
+  const size_t n = text.size();
+  const bool quote = mask.Has('\'') || mask.Has('"');
+  size_t lead = 0;
+  while (lead < n && sql::IsSpaceByte(static_cast<unsigned char>(text[lead]))) ++lead;
+  // The first token is a number, or a sign or comment that may precede one.
+  const bool numeric_lead =
+      lead < n && ((text[lead] >= '0' && text[lead] <= '9') || text[lead] == '.' ||
+                   text[lead] == '+' || text[lead] == '-' || text[lead] == '/' ||
+                   text[lead] == '#');
+  const bool breakout = quote || numeric_lead;
+  // The rules that need a quoted context look at the first token after the
+  // literal the context opened; a context whose literal never closes reports
+  // nothing.
+  for (char q : {'\'', '"'}) {
+    if (!mask.Has(q)) continue;
+    size_t e = ContextEnd(text, q);
+    while (e < n && sql::IsSpaceByte(static_cast<unsigned char>(text[e]))) ++e;
+    // A comparison or operator, a comment, or ')' (before either).
+    if (e < n && std::string_view("=<>!+-*/%^~&|:#)").find(text[e]) != std::string_view::npos) {
+      return true;
+    }
+  }
+  if (breakout && mask.Has('(') && mask.HasAny("+-*/%^~!&|:")) return true;
+  if (mask.Has('@') && text.find("@@") != std::string_view::npos) return true;
+  if (mask.Has('&') && text.find("&&") != std::string_view::npos) return true;
+  if (mask.Has('|') && text.find("||") != std::string_view::npos) return true;
+  // The word token text[j, e), if it is one: a trigger?
+  const auto triggers = [&](size_t j, size_t e) {
+    const size_t len = e - j;
+    if (!kTriggerTable.MayHave(LowerAscii(text[j]), len)) return false;
+    char buf[WordTable<Trigger, 256>::kMaxWord];
+    for (size_t k = 0; k < len; ++k) buf[k] = LowerAscii(text[j + k]);
+    const Trigger t = kTriggerTable.Find(std::string_view(buf, len), Trigger::kNone);
+    return t == Trigger::kAnywhere || (t == Trigger::kAfterBreakout && breakout);
+  };
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t i = 0; i < n;) {
+    if (!kWordByte[p[i]]) {
+      ++i;
+      continue;
+    }
+    const size_t b = i;
+    while (i < n && kWordByte[p[i]]) ++i;
+    if (p[b] >= '0' && p[b] <= '9') {
+      // Every trigger starts with a letter: try each suffix that does.
+      for (size_t j = b + 1; j + 1 < i; ++j) {
+        if (scan::IsAlpha(text[j]) && triggers(j, i)) return true;
+      }
+    } else if (triggers(b, i)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Finding Scan(std::string_view text, const CharMask& mask) {
   Finding best = Analysis(text, 0).Run();
   if (best.score < 90 && mask.Has('\'')) {
@@ -750,11 +924,12 @@ class SqliImpl final : public Detector {
   bool Inspect(const Input& in, Match* m) const override {
     if (in.norm.size() < 2 || !MaybeSql(in.mask)) return false;
     const int threshold = Threshold(in);
-    Finding f = Scan(in.norm, in.mask);
+    Finding f;
+    if (MayFindSql(in.norm, in.mask)) f = Scan(in.norm, in.mask);
     bool from_raw = false;
     if (f.score < threshold && in.raw.data() != in.norm.data() && in.raw != in.norm) {
       CharMask raw_mask = CharMask::Of(in.raw);
-      if (MaybeSql(raw_mask)) {
+      if (MaybeSql(raw_mask) && MayFindSql(in.raw, raw_mask)) {
         Finding r = Scan(in.raw, raw_mask);
         if (r.score > f.score) {
           f = r;

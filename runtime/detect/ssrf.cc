@@ -7,6 +7,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/word_table.h"
 #include "runtime/detect/ip_address.h"
 #include "runtime/detect/url_scan.h"
 
@@ -22,12 +23,18 @@ constexpr std::string_view kSmugglingSchemes[] = {
     "ssh2.exec", "expect", "ogg", "rar", "mailbox", "jdbc",
 };
 
-constexpr std::string_view kUrlishNames[] = {
-    "url",  "uri",      "host", "hostname", "target", "dest",     "destination", "redirect",
-    "callback", "webhook", "endpoint", "proxy", "server", "domain", "site", "feed", "link",
-    "next", "return",   "returnurl", "redirect_uri", "redirecturl", "image", "imageurl", "src",
-    "fetch", "remote", "address", "addr", "ip",
+constexpr WordEntry<bool> kUrlishNames[] = {
+    {"url", true},       {"uri", true},       {"host", true},         {"hostname", true},
+    {"target", true},    {"dest", true},      {"destination", true},  {"redirect", true},
+    {"callback", true},  {"webhook", true},   {"endpoint", true},     {"proxy", true},
+    {"server", true},    {"domain", true},    {"site", true},         {"feed", true},
+    {"link", true},      {"next", true},      {"return", true},       {"returnurl", true},
+    {"redirect_uri", true}, {"redirecturl", true}, {"image", true},   {"imageurl", true},
+    {"src", true},       {"fetch", true},     {"remote", true},       {"address", true},
+    {"addr", true},      {"ip", true},
 };
+constexpr WordTable<bool, 64> kUrlishNameTable(kUrlishNames);
+static_assert(kUrlishNameTable.size() * 2 <= 64);
 
 // Paths served only by instance metadata services and the Lambda Runtime API.
 constexpr std::string_view kMetadataPaths[] = {
@@ -97,8 +104,10 @@ bool IsInternalServiceName(std::string_view host) {
 }
 
 bool IsUrlishName(std::string_view name) {
-  for (std::string_view n : kUrlishNames) {
-    if (IEquals(name, n)) return true;
+  if (!name.empty() && kUrlishNameTable.MayHave(scan::Lower(name[0]), name.size())) {
+    char buf[WordTable<bool, 64>::kMaxWord];
+    for (size_t k = 0; k < name.size(); ++k) buf[k] = scan::Lower(name[k]);
+    if (kUrlishNameTable.Contains(std::string_view(buf, name.size()))) return true;
   }
   // Suffix forms: callback_url, targetUrl, proxy-host.
   return scan::IEndsWith(name, "url") || scan::IEndsWith(name, "uri") ||
@@ -118,8 +127,8 @@ class SsrfImpl final : public Detector {
     // A bare host in a field whose name says it holds a URL or host.
     if ((in.location == event::Location::kQuery || in.location == event::Location::kBody ||
          in.location == event::Location::kParam) &&
-        v.size() <= 255 && v.find("://") == std::string_view::npos &&
-        IsUrlishName(scan::LastPathName(in.path))) {
+        v.size() <= 255 && IsUrlishName(scan::LastPathName(in.path)) &&
+        v.find("://") == std::string_view::npos) {
       std::string_view host = v;
       while (!host.empty() && scan::IsSpace(host.back())) host.remove_suffix(1);
       while (!host.empty() && scan::IsSpace(host.front())) host.remove_prefix(1);

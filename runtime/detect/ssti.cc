@@ -298,7 +298,14 @@ class SstiImpl final : public Detector {
     }
     // Java/Spring EL reflection without delimiters in the value itself.
     static const NeedleSet kAnyReflection{"t(java.lang.", ".getclass().forname("};
-    if (in.mask.Has('(') && kAnyReflection.AnyIn(v)) {
+    // Both start at a '(' (the first of ".getclass().forname(" is 9 bytes in).
+    bool reflection_paren = false;
+    for (size_t k = in.mask.Has('(') ? v.find('(') : kNpos; k != kNpos && !reflection_paren;
+         k = v.find('(', k + 1)) {
+      reflection_paren = (k >= 1 && IAt(v, k - 1, "t(java.lang.")) ||
+                         (k >= 9 && IAt(v, k - 9, ".getclass().forname("));
+    }
+    if (reflection_paren && kAnyReflection.AnyIn(v)) {
       size_t p = IFind(v, "t(java.lang.");
       if (p == kNpos) p = IFind(v, ".getclass().forname(");
       if (p != kNpos) {

@@ -233,6 +233,59 @@ bool IsActiveNamespace(std::string_view v) {
          ContainsCI(v, "urn:schemas-microsoft-com");
 }
 
+// Letters (and digits) of the literals a scan looks for: a scan whose every
+// literal needs a character the value lacks cannot match (CharMask::Alnum).
+template <size_t N>
+constexpr std::array<uint64_t, N> AlnumNeeds(const std::array<std::string_view, N>& lits) {
+  std::array<uint64_t, N> needs{};
+  for (size_t i = 0; i < N; ++i) needs[i] = CharMask::AlnumOf(lits[i]);
+  return needs;
+}
+// ScriptUrlAt()'s schemes.
+constexpr auto kSchemeNeeds = AlnumNeeds(std::array<std::string_view, 6>{
+    "javascript", "vbscript", "livescript", "mocha", "mhtml", "data"});
+// DangerousCss()'s words other than @import.
+constexpr auto kCssNeeds =
+    AlnumNeeds(std::array<std::string_view, 3>{"expression", "mozbinding", "behavior"});
+// ScanScriptCalls()'s callees and indexed globals.
+constexpr auto kCallNeeds = AlnumNeeds(std::array<std::string_view, 9>{
+    "alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "atob", "fromcharcode",
+    "execscript"});
+constexpr auto kGlobalNeeds = AlnumNeeds(
+    std::array<std::string_view, 5>{"top", "window", "self", "parent", "frames"});
+
+// Start positions for a scan that can only report where a given byte occurs
+// at a fixed distance ahead: gathered with memchr jumps, then visited in
+// ascending order like the byte-by-byte loop they replace. Too many of them
+// (overflowed()) and the caller runs its plain loop instead.
+class Candidates {
+ public:
+  // Adds k - back for every `byte` at k >= back in `s`.
+  void AddEach(std::string_view s, char byte, size_t back) {
+    for (size_t k = s.find(byte); k != std::string_view::npos; k = s.find(byte, k + 1)) {
+      if (k < back) continue;
+      if (n_ == pos_.size()) {
+        overflow_ = true;
+        return;
+      }
+      pos_[n_++] = k - back;
+    }
+  }
+  bool overflowed() const { return overflow_; }
+  // Sorted ascending, duplicates removed.
+  const size_t* begin() {
+    std::sort(pos_.begin(), pos_.begin() + n_);
+    n_ = static_cast<size_t>(std::unique(pos_.begin(), pos_.begin() + n_) - pos_.begin());
+    return pos_.data();
+  }
+  const size_t* end() const { return pos_.data() + n_; }
+
+ private:
+  std::array<size_t, 128> pos_;
+  size_t n_ = 0;
+  bool overflow_ = false;
+};
+
 class Scanner {
  public:
   // `mask` is CharMask::Of(s): each scan is skipped when a character its
@@ -244,11 +297,14 @@ class Scanner {
   Finding Run() {
     ScanTags();
     // Every attribute injection ends in "on...=".
-    if (best_.score < 90 && mask_.Has('=')) ScanAttributeInjection();
-    // Every script URL scheme ends in ':'.
-    if (best_.score < 90 && mask_.Has(':')) ScanUrls();
-    // A quote, then a call ('(' '`' '[') or an assignment ('=').
-    if (best_.score < 90 && mask_.HasAny("\"'`") && mask_.HasAny("(`[=")) ScanJsBreakout();
+    if (best_.score < 90 && mask_.Has('=') && HandlerBeforeEquals()) ScanAttributeInjection();
+    // Every script URL scheme ends in ':' and is spelled with its letters.
+    if (best_.score < 90 && mask_.Has(':') && AnyLettersOf(kSchemeNeeds)) ScanUrls();
+    // A quote, then a call ('(' '`' '[') or an assignment to a dotted name.
+    if (best_.score < 90 && mask_.HasAny("\"'`") &&
+        (mask_.HasAny("(`[") || (mask_.Has('=') && mask_.Has('.')))) {
+      ScanJsBreakout();
+    }
     if (best_.score < 90) ScanCssOutsideTags();
     if (best_.score < 85) ScanLooseTags();
     if (best_.score < 65) ScanScriptCalls();
@@ -261,6 +317,15 @@ class Scanner {
     if (score <= best_.score) return;
     to = std::min(std::max(to, from), s_.size());
     best_ = Finding{rule, reason, score, from, to - from};
+  }
+
+  template <size_t N>
+  bool AnyLettersOf(const std::array<uint64_t, N>& needs) const {
+    const uint64_t have = mask_.Alnum();
+    for (uint64_t need : needs) {
+      if ((have & need) == need) return true;
+    }
+    return false;
   }
 
   // Position of the next `q` at or after `from`, npos when none. Remembers
@@ -559,6 +624,19 @@ class Scanner {
     }
   }
 
+  // ScanAttributeInjection() reports only an "on" + three or more letters
+  // name followed (past spaces) by '=': true when some '=' has one before it.
+  bool HandlerBeforeEquals() const {
+    for (size_t e = s_.find('='); e != std::string_view::npos; e = s_.find('=', e + 1)) {
+      size_t end = e;
+      while (end > 0 && IsSpace(s_[end - 1])) --end;
+      size_t start = end;
+      while (start > 0 && IsAlpha(s_[start - 1])) --start;
+      if (end - start >= 5 && Lower(s_[start]) == 'o' && Lower(s_[start + 1]) == 'n') return true;
+    }
+    return false;
+  }
+
   // `" onmouseover="alert(1)` or `' autofocus onfocus=alert(1) x='`: a quote
   // closes an attribute value and an event handler follows, with no tag.
   void ScanAttributeInjection() {
@@ -612,27 +690,46 @@ class Scanner {
   // A script-running URL anywhere: at the start, or after a quote, '=', space,
   // '(' or similar boundary, followed by something that looks like code.
   void ScanUrls() {
-    for (size_t i = 0; i < s_.size(); ++i) {
-      char c = Lower(s_[i]);
-      if (c != 'j' && c != 'v' && c != 'l' && c != 'd' && c != 'm') continue;
-      if (i > 0 && (IsAlnum(s_[i - 1]) || s_[i - 1] == '-' || s_[i - 1] == '_' ||
-                    s_[i - 1] == '.')) {
-        continue;
+    // Without tab or newline bytes (which ScriptUrlAt skips inside a scheme)
+    // a scheme starting at i ends in a ':' at i + 4 ("data"), i + 5
+    // ("mocha", "mhtml"), i + 8 ("vbscript") or i + 10 ("javascript",
+    // "livescript"): only those starts can match.
+    if (!mask_.has_control) {
+      Candidates starts;
+      for (size_t back : {4, 5, 8, 10}) starts.AddEach(s_, ':', back);
+      if (!starts.overflowed()) {
+        size_t next = 0;
+        for (const size_t* it = starts.begin(); it != starts.end(); ++it) {
+          if (*it >= next) next = UrlAt(*it);
+        }
+        return;
       }
-      size_t end = 0;
-      int score = ScriptUrlAt(s_, i, &end);
-      if (score == 0) continue;
-      bool data = c == 'd' || (c == 'm' && score == 80);  // data: and mhtml: load documents
-      bool code = data;
-      for (size_t k = end; k < std::min(s_.size(), end + 256) && !code; ++k) {
-        char b = s_[k];
-        code = b == '(' || b == '`' || b == '=' || b == ';' || b == '[' || b == '{' ||
-               b == '\\' || b == '%' || b == '<' || b == '+';
-      }
-      if (!code) continue;
-      Report("xss.js_url", "a script-running URL scheme", data ? 80 : score - 5, i, end);
-      i = end - 1;
     }
+    for (size_t i = 0; i < s_.size(); i = UrlAt(i)) {}
+  }
+
+  // ScanUrls()'s step at i: reports a script URL starting there; returns
+  // where the scan resumes.
+  size_t UrlAt(size_t i) {
+    char c = Lower(s_[i]);
+    if (c != 'j' && c != 'v' && c != 'l' && c != 'd' && c != 'm') return i + 1;
+    if (i > 0 && (IsAlnum(s_[i - 1]) || s_[i - 1] == '-' || s_[i - 1] == '_' ||
+                  s_[i - 1] == '.')) {
+      return i + 1;
+    }
+    size_t end = 0;
+    int score = ScriptUrlAt(s_, i, &end);
+    if (score == 0) return i + 1;
+    bool data = c == 'd' || (c == 'm' && score == 80);  // data: and mhtml: load documents
+    bool code = data;
+    for (size_t k = end; k < std::min(s_.size(), end + 256) && !code; ++k) {
+      char b = s_[k];
+      code = b == '(' || b == '`' || b == '=' || b == ';' || b == '[' || b == '{' ||
+             b == '\\' || b == '%' || b == '<' || b == '+';
+    }
+    if (!code) return i + 1;
+    Report("xss.js_url", "a script-running URL scheme", data ? 80 : score - 5, i, end);
+    return end;
   }
 
   // A quote closes a JavaScript string and script follows: `';alert(1)//`,
@@ -698,16 +795,18 @@ class Scanner {
         }
       }
     }
-    // A CSS declaration follows ':' or a quote.
-    if (!mask_.HasAny(":\"'")) return;
-    for (size_t i = 0; i < s_.size(); ++i) {
+    // A CSS declaration follows ':' or a quote, and DangerousCss() needs one
+    // of its words (@import is not reported here).
+    if (!mask_.HasAny(":\"'") || !AnyLettersOf(kCssNeeds)) return;
+    // Only in a CSS declaration: right after ':' or a quote (spaces between):
+    // each such lead byte is the start of at most one candidate.
+    for (size_t k = 0; k < s_.size(); ++k) {
+      if (s_[k] != ':' && s_[k] != '"' && s_[k] != '\'') continue;
+      size_t i = k + 1;
+      while (i < s_.size() && IsSpace(s_[i])) ++i;
+      if (i >= s_.size()) break;
       char c = Lower(s_[i]);
       if (c != 'e' && c != '-' && c != 'b') continue;
-      // Only in a CSS declaration: preceded by ':' (with optional spaces).
-      // Checked first: it is cheaper than DangerousCss and rarely true.
-      size_t p = i;
-      while (p > 0 && IsSpace(s_[p - 1])) --p;
-      if (!(p > 0 && (s_[p - 1] == ':' || s_[p - 1] == '"' || s_[p - 1] == '\''))) continue;
       if (DangerousCss(s_, i, std::min(s_.size(), i + 16), &at) && at == i &&
           !StartsWithCI(s_, i, "@import")) {
         Report("xss.css_expression", "script-running CSS in a style declaration", 75, i,
@@ -783,36 +882,60 @@ class Scanner {
     return false;
   }
 
+  // ScanScriptCalls()'s marker check at i; true when it reported.
+  bool MarkerAt(size_t i) {
+    char c = s_[i];
+    if (c == '<' && StartsWithCI(s_, i, "</script") &&
+        (i + 8 >= s_.size() || !IsAlnum(s_[i + 8]))) {
+      Report("xss.js_breakout", "a </script> end tag closes the script context", 70, i,
+             i + 8);
+      return true;
+    }
+    if (c == '&' && s_[i + 1] == '{') {
+      Report("xss.js_breakout", "a JavaScript entity &{...}", 65, i, i + 2);
+      return true;
+    }
+    if ((c == '+' && StartsWithCI(s_, i, "+adw-") && i + 5 < s_.size() &&
+         IsAlpha(s_[i + 5])) ||
+        ((c == ' ' || c == '+') && Utf7TagAt(i + 1))) {
+      Report("xss.script_tag", "a UTF-7 encoded tag", 70, i, i + 5);
+      return true;
+    }
+    if ((c == 'd' || c == 'D') && StartsWithCI(s_, i, "document.") &&
+        (StartsWithCI(s_, i + 9, "cookie") || StartsWithCI(s_, i + 9, "write") ||
+         StartsWithCI(s_, i + 9, "location") || StartsWithCI(s_, i + 9, "domain"))) {
+      Report("xss.js_breakout", "script reads or writes the document's cookie or content",
+             62, i, i + 15);
+      return true;
+    }
+    return false;
+  }
+
   // Script dialogs and evaluators called directly: alert(1), prompt`1`,
   // eval(atob(..)), top["al"+"ert"](1). Scored lower than the structural
   // rules: on its own this is script text, dangerous in a script context.
   void ScanScriptCalls() {
     // Script markers that need no call syntax: "</script", "&{", "+adw-", "document.".
-    const bool markers = mask_.HasAny("<&+. ");
-    for (size_t i = 0; markers && i + 4 < s_.size(); ++i) {
-      char c = s_[i];
-      if (c == '<' && StartsWithCI(s_, i, "</script") &&
-          (i + 8 >= s_.size() || !IsAlnum(s_[i + 8]))) {
-        Report("xss.js_breakout", "a </script> end tag closes the script context", 70, i,
-               i + 8);
-        return;
-      }
-      if (c == '&' && s_[i + 1] == '{') {
-        Report("xss.js_breakout", "a JavaScript entity &{...}", 65, i, i + 2);
-        return;
-      }
-      if ((c == '+' && StartsWithCI(s_, i, "+adw-") && i + 5 < s_.size() &&
-           IsAlpha(s_[i + 5])) ||
-          ((c == ' ' || c == '+') && Utf7TagAt(i + 1))) {
-        Report("xss.script_tag", "a UTF-7 encoded tag", 70, i, i + 5);
-        return;
-      }
-      if ((c == 'd' || c == 'D') && StartsWithCI(s_, i, "document.") &&
-          (StartsWithCI(s_, i + 9, "cookie") || StartsWithCI(s_, i + 9, "write") ||
-           StartsWithCI(s_, i + 9, "location") || StartsWithCI(s_, i + 9, "domain"))) {
-        Report("xss.js_breakout", "script reads or writes the document's cookie or content",
-               62, i, i + 15);
-        return;
+    const bool markers =
+        mask_.Has('<') || (mask_.Has('&') && mask_.Has('{')) ||
+        (mask_.HasAny("+ ") && mask_.HasAlnumOf(CharMask::AlnumOf("adw"))) ||
+        (mask_.Has('.') && mask_.HasAlnumOf(CharMask::AlnumOf("document")));
+    if (markers) {
+      // Each marker is found from one byte: '<', '&', the '-' of "adw-" four
+      // bytes on, the '.' of "document." eight bytes on.
+      Candidates starts;
+      starts.AddEach(s_, '<', 0);
+      starts.AddEach(s_, '&', 0);
+      starts.AddEach(s_, '-', 4);
+      starts.AddEach(s_, '.', 8);
+      if (!starts.overflowed()) {
+        for (const size_t* it = starts.begin(); it != starts.end(); ++it) {
+          if (*it + 4 < s_.size() && MarkerAt(*it)) return;
+        }
+      } else {
+        for (size_t i = 0; i + 4 < s_.size(); ++i) {
+          if (MarkerAt(i)) return;
+        }
       }
     }
     static constexpr std::array<std::string_view, 9> kCalls = {
@@ -820,8 +943,12 @@ class Scanner {
         "fromcharcode", "execscript"};
     static constexpr std::array<std::string_view, 5> kGlobals = {"top", "window", "self",
                                                                  "parent", "frames"};
-    // A call needs '(' or '`'; an indexed global needs '['.
-    if (!mask_.HasAny("(`[")) return;
+    // A call needs '(' or '`'; an indexed global needs '['; each needs the
+    // letters of one of its names.
+    if (!((mask_.HasAny("(`") && AnyLettersOf(kCallNeeds)) ||
+          (mask_.Has('[') && AnyLettersOf(kGlobalNeeds)))) {
+      return;
+    }
     for (size_t i = 0; i < s_.size(); ++i) {
       if (!IsAlpha(s_[i]) || (i > 0 && (IsAlnum(s_[i - 1]) || s_[i - 1] == '_'))) continue;
       size_t j = i;

@@ -90,8 +90,20 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
   in.is_key = field.is_key;
   in.event_kind = kind_;
   if (!enabled.empty()) {
-    in.norm = normalizer_.Normalize(field.value);
-    in.mask = detect::CharMask::Of(in.norm);
+    // One pass tells which characters occur; a value with nothing the
+    // normalizer decodes or folds ('%', '&', '\\', non-ASCII, control bytes)
+    // is its own normal form, and its mask is the one the detectors get.
+    const detect::CharMask raw_mask = detect::CharMask::Of(field.value);
+    if (raw_mask.Has('%') || raw_mask.Has('&') || raw_mask.Has('\\') ||
+        raw_mask.has_non_ascii || raw_mask.has_control) {
+      in.norm = normalizer_.Normalize(field.value);
+      in.mask = in.norm.data() == field.value.data() && in.norm.size() == field.value.size()
+                    ? raw_mask
+                    : detect::CharMask::Of(in.norm);
+    } else {
+      in.norm = field.value;
+      in.mask = raw_mask;
+    }
     const auto& detectors = DetectorTable();
     for (size_t i = 0; i < kDetectorCount; ++i) {
       auto id = static_cast<DetectorId>(i);

@@ -9,6 +9,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -52,6 +53,14 @@ bool IsIdentChar(char c) {
 
 // Object keys that are judged on their own: operator-like ($ne), prototype
 // pollution names, and anything that is not a plain identifier.
+// Bytes that make a key need the ["..."] path form.
+constexpr std::array<bool, 256> MakePathPunct() {
+  std::array<bool, 256> t{};
+  for (char c : std::string_view(".[]\"")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kPathPunct = MakePathPunct();
+
 bool IsUnusualKey(std::string_view key) {
   if (key.empty()) return false;
   if (key[0] == '$') return true;
@@ -251,6 +260,10 @@ struct Decoder::State {
 
   void Begin(DecodedEvent* o) {
     out = o;
+    // Keep the previous fields' path strings: Emit() reuses their buffers,
+    // so that steady-state decoding does not allocate a path per field.
+    spare_fields.swap(out->fields);
+    spare_used = 0;
     out->Clear();
     arena.Reset();
     path.clear();
@@ -281,6 +294,7 @@ struct Decoder::State {
       return false;
     }
     Field& f = out->fields.emplace_back();
+    if (spare_used < spare_fields.size()) f.path.swap(spare_fields[spare_used++].path);
     f.path.assign(path);
     f.value = value;
     f.location = loc;
@@ -296,7 +310,9 @@ struct Decoder::State {
     size_t mark = path.size();
     if (path.size() >= kMaxPathBytes) return mark;
     key = key.substr(0, std::min(kMaxPathSegment, kMaxPathBytes - path.size()));
-    bool quote = key.find_first_of(".[]\"") != std::string_view::npos;
+    // (A table: find_first_of calls memchr over the set once per key byte.)
+    bool quote = false;
+    for (char c : key) quote |= kPathPunct[static_cast<unsigned char>(c)];
     if (quote) {
       path.append("[\"");
       for (char c : key) {
@@ -306,10 +322,10 @@ struct Decoder::State {
       path.append("\"]");
     } else {
       if (!path.empty()) path.push_back('.');
+      const size_t at = path.size();
+      path.append(key);
       if (lower) {
-        for (char c : key) path.push_back(LowerAscii(c));
-      } else {
-        path.append(key);
+        for (size_t i = at; i < path.size(); ++i) path[i] = LowerAscii(path[i]);
       }
     }
     return mark;
@@ -932,6 +948,8 @@ struct Decoder::State {
   std::string number_scratch;
   ByteArena arena;
   std::string path;
+  std::vector<Field> spare_fields;  // the previous call's fields (see Begin)
+  size_t spare_used = 0;
   DecodedEvent* out = nullptr;
   bool fields_full = false;
   uint32_t reported_limits = 0;

@@ -1,6 +1,8 @@
 // The generic normalization chain shared by all detectors.
 #include "runtime/normalize/normalize.h"
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,15 +19,32 @@ struct Presence {
   bool control = false;
 };
 
-Presence Scan(std::string_view s) {
-  Presence p;
-  for (unsigned char c : s) {
-    if (c == '%') p.percent = true;
-    else if (c == '&') p.amp = true;
-    else if (c == '\\') p.backslash = true;
-    else if (c >= 0x80) p.non_ascii = true;
-    else if (c < 0x20 || c == 0x7F) p.control = true;
+constexpr uint8_t kPercent = 1, kAmp = 2, kBackslash = 4, kNonAscii = 8, kControl = 16;
+
+// Which of the bytes above each byte value is (at most one).
+constexpr std::array<uint8_t, 256> MakeKinds() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c == '%') t[c] = kPercent;
+    else if (c == '&') t[c] = kAmp;
+    else if (c == '\\') t[c] = kBackslash;
+    else if (c >= 0x80) t[c] = kNonAscii;
+    else if (c < 0x20 || c == 0x7F) t[c] = kControl;
   }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kKinds = MakeKinds();
+
+Presence Scan(std::string_view s) {
+  // One table lookup and OR per byte, no branches.
+  unsigned seen = 0;
+  for (unsigned char c : s) seen |= kKinds[c];
+  Presence p;
+  p.percent = (seen & kPercent) != 0;
+  p.amp = (seen & kAmp) != 0;
+  p.backslash = (seen & kBackslash) != 0;
+  p.non_ascii = (seen & kNonAscii) != 0;
+  p.control = (seen & kControl) != 0;
   return p;
 }
 

@@ -40,13 +40,25 @@ size_t EscapeAt(std::string_view in, size_t i, uint32_t* cp, bool* is_unicode) {
 bool UrlDecode(std::string_view in, std::string* out, bool plus_as_space) {
   // Cheap check first: find the first position that would change.
   size_t first = in.size();
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+' && plus_as_space) {
-      first = i;
-      break;
+  if (plus_as_space) {
+    for (size_t i = 0; i < in.size(); ++i) {
+      char c = in[i];
+      if (c == '+') {
+        first = i;
+        break;
+      }
+      if (c == '%') {
+        uint32_t cp;
+        bool uni;
+        if (EscapeAt(in, i, &cp, &uni) != 0) {
+          first = i;
+          break;
+        }
+      }
     }
-    if (c == '%') {
+  } else {
+    // Only a valid escape changes anything: jump from '%' to '%'.
+    for (size_t i = in.find('%'); i != std::string_view::npos; i = in.find('%', i + 1)) {
       uint32_t cp;
       bool uni;
       if (EscapeAt(in, i, &cp, &uni) != 0) {

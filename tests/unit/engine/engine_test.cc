@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "policy/policy.h"
+
 namespace fnguard::engine {
 namespace {
 
@@ -104,6 +108,50 @@ TEST(InspectorTest, TimeBudgetMarksTimedOutAndOnTimeoutClosedBlocks) {
   Verdict v2 = open.Inspect(ev);
   EXPECT_TRUE(v2.timed_out);
   EXPECT_EQ(v2.action, Action::kAllow);
+}
+
+// The engine hands a value to the detectors as its own normal form when it
+// has nothing to decode, and normalizes it otherwise: both reach the
+// detectors, with the excerpt taken from the normalized value.
+TEST(InspectorTest, PlainAndEncodedValuesBothReachTheDetectors) {
+  Inspector ins(policy::DefaultPolicy());
+  Verdict plain = ins.InspectValue("1 union select password from users", event::Location::kQuery,
+                                   "query.q");
+  ASSERT_FALSE(plain.findings.empty());
+  EXPECT_EQ(plain.findings.front().detector, "sqli");
+  Verdict encoded = ins.InspectValue("1%20union%20select%20password%20from%20users",
+                                     event::Location::kQuery, "query.q");
+  ASSERT_FALSE(encoded.findings.empty());
+  EXPECT_EQ(encoded.findings.front().detector, "sqli");
+  EXPECT_NE(encoded.findings.front().excerpt.find("union select"), std::string::npos)
+      << encoded.findings.front().excerpt;
+  Verdict entity = ins.InspectValue("&lt;script&gt;alert(1)&lt;/script&gt;",
+                                    event::Location::kBody, "body.note");
+  ASSERT_FALSE(entity.findings.empty());
+  EXPECT_EQ(entity.findings.front().detector, "xss");
+  Verdict clean = ins.InspectValue("Siobhán O'Brien, 12 Grafton St. (2nd floor) - 100% sure",
+                                   event::Location::kBody, "body.note");
+  EXPECT_TRUE(clean.findings.empty()) << clean.findings.front().rule_id;
+}
+
+// Inspecting a clean event after an attack (and back) gives the same
+// verdicts: nothing of one inspection leaks into the next.
+TEST(InspectorTest, RepeatedInspectionsAreIndependent) {
+  Inspector ins(policy::DefaultPolicy());
+  const std::string attack =
+      R"({"version":"2.0","rawPath":"/x","rawQueryString":"q=1","headers":{"x-a":"../../etc/passwd"},)"
+      R"("queryStringParameters":{"q":"1' or '1'='1"},"requestContext":{"http":{"method":"GET"}}})";
+  const std::string clean =
+      R"({"version":"2.0","rawPath":"/orders","rawQueryString":"page=2","headers":{"accept":"*/*"},)"
+      R"("queryStringParameters":{"page":"2"},"requestContext":{"http":{"method":"GET"}}})";
+  for (int round = 0; round < 3; ++round) {
+    Verdict a = ins.Inspect(attack);
+    ASSERT_EQ(a.findings.size(), 2u) << round;
+    EXPECT_EQ(a.findings[0].field_path, "query.q");
+    EXPECT_EQ(a.findings[1].field_path, "headers.x-a");
+    Verdict c = ins.Inspect(clean);
+    EXPECT_TRUE(c.findings.empty()) << round;
+  }
 }
 
 TEST(ExcerptTest, EscapesControlBytesAndTruncates) {

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -192,6 +193,31 @@ TEST_F(DecoderTest, CorpusFunctionUrlCookiesComeFromTheArrayOnly) {
 }
 
 // --- hand-written events of each shape ----------------------------------------
+
+// One Decoder and one DecodedEvent reused across different events (as the
+// engine does): every decode yields the same fields as a fresh decoder.
+TEST_F(DecoderTest, ReusedOutputMatchesFreshDecodes) {
+  const std::string a = DataFile("apigw-v1-get.json");
+  const std::string b = DataFile("apigw-v2-post-json.json");
+  const auto fields = [](const DecodedEvent& ev) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const Field& f : ev.fields) out.emplace_back(f.path, std::string(f.value));
+    return out;
+  };
+  Decoder fresh_a, fresh_b;
+  const auto want_a = fields(DecodeOk(a, &fresh_a));
+  const auto want_b = fields(DecodeOk(b, &fresh_b));
+  ASSERT_FALSE(want_a.empty());
+  ASSERT_FALSE(want_b.empty());
+  Decoder reused;
+  DecodedEvent ev;
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string* json : {&a, &b, &b, &a}) {
+      ASSERT_TRUE(reused.Decode(*json, &ev).ok());
+      EXPECT_EQ(fields(ev), json == &a ? want_a : want_b) << round;
+    }
+  }
+}
 
 TEST_F(DecoderTest, ApiGatewayV1Get) {
   text_ = DataFile("apigw-v1-get.json");

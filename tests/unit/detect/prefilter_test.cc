@@ -1,0 +1,240 @@
+// The cheap checks that let detectors skip benign values (CharMask, CharSet,
+// WordTable, NeedleSet's memchr path, and each detector's necessary
+// conditions) must never hide an attack. Each case below sits on the edge of
+// one of those conditions: a keyword glued to a number, a command name
+// spelled with quotes, a separator spelled out, a scheme split by a tab, a
+// marker past the candidate limit.
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "gtest/gtest.h"
+#include "tests/unit/detect/detect_test_support.h"
+#include "runtime/detect/detector.h"
+#include "runtime/detect/needle_set.h"
+#include "runtime/detect/word_table.h"
+
+namespace fnguard::detect {
+namespace {
+
+using testing::Detects;
+
+// --- CharMask / CharSet ---------------------------------------------------------
+
+CharMask ReferenceMask(std::string_view s) {
+  CharMask m;
+  for (unsigned char u : s) {
+    if (u >= 32 && u < 96) {
+      m.bits |= uint64_t{1} << (u - 32);
+    } else if (u >= 96 && u < 127) {
+      m.high |= uint64_t{1} << (u - 96);
+    } else if (u < 32 || u == 127) {
+      m.has_control = true;
+    } else {
+      m.has_non_ascii = true;
+    }
+  }
+  return m;
+}
+
+void ExpectSameMask(std::string_view s) {
+  const CharMask a = CharMask::Of(s);
+  const CharMask b = ReferenceMask(s);
+  EXPECT_EQ(a.bits, b.bits) << s;
+  EXPECT_EQ(a.high, b.high) << s;
+  EXPECT_EQ(a.has_control, b.has_control) << s;
+  EXPECT_EQ(a.has_non_ascii, b.has_non_ascii) << s;
+}
+
+TEST(CharMaskTest, EveryByteValueLandsWhereHasLooksForIt) {
+  for (int c = 0; c < 256; ++c) {
+    const std::string one(1, static_cast<char>(c));
+    ExpectSameMask(one);
+    const CharMask m = CharMask::Of(one);
+    if (c >= 32 && c < 127) {
+      EXPECT_TRUE(m.Has(static_cast<char>(c))) << c;
+    }
+    EXPECT_EQ(m.has_control, c < 32 || c == 127) << c;
+    EXPECT_EQ(m.has_non_ascii, c >= 128) << c;
+  }
+}
+
+TEST(CharMaskTest, RandomValuesMatchTheReference) {
+  std::mt19937 rng(7);
+  for (int n = 0; n < 2000; ++n) {
+    std::string s(rng() % 64, '\0');
+    for (char& c : s) c = static_cast<char>(rng() % 256);
+    ExpectSameMask(s);
+  }
+}
+
+TEST(CharMaskTest, HasAnyAndAlnum) {
+  const CharMask m = CharMask::Of("Meet at O'Neill's (2nd floor)");
+  EXPECT_TRUE(m.HasAny("'\""));
+  EXPECT_TRUE(m.HasAny(")"));
+  EXPECT_FALSE(m.HasAny("<>{}$;|&`"));
+  EXPECT_TRUE(m.HasAlnumOf(CharMask::AlnumOf("neil")));  // either case
+  EXPECT_TRUE(m.HasAlnumOf(CharMask::AlnumOf("2nd")));
+  EXPECT_FALSE(m.HasAlnumOf(CharMask::AlnumOf("passwd")));  // no 'p', 'w'
+  EXPECT_FALSE(m.HasAlnumOf(CharMask::AlnumOf("x")));
+}
+
+// --- WordTable --------------------------------------------------------------------
+
+TEST(WordTableTest, FindsEveryWordAndNothingElse) {
+  static constexpr WordEntry<int> kWords[] = {
+      {"select", 1}, {"sleep", 2}, {"or", 3}, {"xp_cmdshell", 4}, {"a", 5}, {"union", 6}};
+  static constexpr WordTable<int, 16> kTable(kWords);
+  static_assert(kTable.size() == 6);
+  for (const WordEntry<int>& e : kWords) EXPECT_EQ(kTable.Find(e.word, 0), e.value) << e.word;
+  for (std::string_view miss : {"", "selec", "selects", "Select", "o", "ors", "unio", "b",
+                                "xp_cmdshel", "sleepy", "union select"}) {
+    EXPECT_EQ(kTable.Find(miss, 0), 0) << miss;
+    EXPECT_FALSE(kTable.Contains(miss)) << miss;
+  }
+  EXPECT_TRUE(kTable.MayHave('s', 6));
+  EXPECT_TRUE(kTable.MayHave('s', 5));
+  EXPECT_FALSE(kTable.MayHave('s', 4));
+  EXPECT_FALSE(kTable.MayHave('q', 2));
+  EXPECT_FALSE(kTable.MayHave('s', 40));  // longer than any stored word
+}
+
+// --- NeedleSet --------------------------------------------------------------------
+
+bool NaiveAnyIn(std::initializer_list<std::string_view> needles, std::string_view s) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(NeedleSet::kLower[static_cast<unsigned char>(c)]);
+  for (std::string_view n : needles) {
+    std::string ln(n);
+    for (char& c : ln) c = static_cast<char>(NeedleSet::kLower[static_cast<unsigned char>(c)]);
+    if (lower.find(ln) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(NeedleSetTest, OneNonLetterFirstByteJumpsWithMemchr) {
+  // Every needle starts with '/': AnyIn jumps from '/' to '/'.
+  const NeedleSet set{"/etc/passwd", "/proc/self/", "/.env"};
+  EXPECT_TRUE(set.AnyIn("/etc/passwd"));
+  EXPECT_TRUE(set.AnyIn("x/y/z/PROC/SELF/environ"));
+  EXPECT_TRUE(set.AnyIn("//////.env"));
+  EXPECT_FALSE(set.AnyIn("etc/passwd"));
+  EXPECT_FALSE(set.AnyIn("/etc/passw"));
+  EXPECT_FALSE(set.AnyIn("////"));
+  std::mt19937 rng(11);
+  const char kAlphabet[] = "/etcpasswdroflsenv.EPX";
+  for (int n = 0; n < 3000; ++n) {
+    std::string s(rng() % 24, ' ');
+    for (char& c : s) c = kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
+    EXPECT_EQ(set.AnyIn(s), NaiveAnyIn({"/etc/passwd", "/proc/self/", "/.env"}, s)) << s;
+  }
+}
+
+TEST(NeedleSetTest, MixedFirstBytesMatchTheNaiveSearch) {
+  const NeedleSet set{"rO0AB", "aced0005", "AAEAAAD/////"};
+  std::mt19937 rng(5);
+  const char kAlphabet[] = "rRoO0aAbBcCeEdD5/";
+  for (int n = 0; n < 5000; ++n) {
+    std::string s(rng() % 20, ' ');
+    for (char& c : s) c = kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
+    EXPECT_EQ(set.AnyIn(s), NaiveAnyIn({"rO0AB", "aced0005", "AAEAAAD/////"}, s)) << s;
+  }
+}
+
+// --- Detectors on the edges of their necessary conditions -----------------------
+
+struct EdgeCase {
+  DetectorId detector;
+  std::string value;
+  const char* why;
+};
+
+class PrefilterEdgeTest : public ::testing::TestWithParam<EdgeCase> {};
+
+TEST_P(PrefilterEdgeTest, StillDetected) {
+  const EdgeCase& c = GetParam();
+  Match m;
+  EXPECT_TRUE(Detects(Get(c.detector), c.value, &m)) << c.why << ": " << c.value;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Gates, PrefilterEdgeTest,
+    ::testing::Values(
+        // sqli: a keyword is a word token after a number or a MySQL version comment.
+        EdgeCase{DetectorId::kSqli, "1union select 1,2,3--", "keyword glued to a number"},
+        EdgeCase{DetectorId::kSqli, "0xunion select password from users",
+                 "keyword after a hex prefix"},
+        EdgeCase{DetectorId::kSqli, "/*!50000union*/ /*!50000select*/ 1,2",
+                 "keywords in executable comments"},
+        EdgeCase{DetectorId::kSqli, "-1 UnIoN SeLeCt 1,2", "mixed case"},
+        // sqli: quoted-context rules look right after the closing quote.
+        EdgeCase{DetectorId::kSqli, "admin'--", "comment right after the quote"},
+        EdgeCase{DetectorId::kSqli, "admin')#", "')' then a comment"},
+        EdgeCase{DetectorId::kSqli, "x' = 'x", "comparison after the quote"},
+        EdgeCase{DetectorId::kSqli, "x'/**/or/**/'a'='a", "comment between quote and OR"},
+        EdgeCase{DetectorId::kSqli, "1 AND 1=1 || 2=2", "boolean join"},
+        EdgeCase{DetectorId::kSqli, "1;select @@version", "stacked query"},
+        // cmdi: words that are spelled, not written, as command names.
+        EdgeCase{DetectorId::kCmdi, "; c'a't /etc/passwd", "quotes inside the name"},
+        EdgeCase{DetectorId::kCmdi, "; w\\hoami", "backslash inside the name"},
+        EdgeCase{DetectorId::kCmdi, "; /usr/bin/ID", "binary path, upper case"},
+        EdgeCase{DetectorId::kCmdi, "& ipconfig.exe /all", "extension stripped"},
+        EdgeCase{DetectorId::kCmdi, "; /?\?\?/c?t /etc/passwd", "globbed binary path"},
+        EdgeCase{DetectorId::kCmdi, "a;cat${IFS}/etc/passwd", "${IFS} as a blank"},
+        // path_traversal: separators and dots spelled out or look-alike.
+        EdgeCase{DetectorId::kPathTraversal, "0x2e0x2e0x2f0x2e0x2e0x2fetc0x2fpasswd",
+                 "no literal '.' or '/'"},
+        EdgeCase{DetectorId::kPathTraversal, "..\\..\\windows\\win.ini", "backslashes"},
+        EdgeCase{DetectorId::kPathTraversal,
+                 "\xEF\xBC\x8E\xEF\xBC\x8E/\xEF\xBC\x8E\xEF\xBC\x8E/etc/passwd", "full-width dots"},
+        EdgeCase{DetectorId::kPathTraversal, "/etc/passwd", "absolute path alone"},
+        EdgeCase{DetectorId::kPathTraversal, ".htpasswd", "short sensitive name"},
+        EdgeCase{DetectorId::kPathTraversal, "..%c0%af..%c0%afetc%c0%afpasswd",
+                 "overlong '/' left undecoded"},
+        // xss: schemes with ignorable bytes, markers past many candidates.
+        EdgeCase{DetectorId::kXss, "java\tscript:alert(document.cookie)", "tab inside the scheme"},
+        EdgeCase{DetectorId::kXss, "javascript:alert(1)", "scheme at the start"},
+        EdgeCase{DetectorId::kXss,
+                 std::string(300, ':') + " javascript:alert(1)", "more colons than candidates"},
+        EdgeCase{DetectorId::kXss, std::string(200, '.') + " x=document.cookie",
+                 "more dots than candidates"},
+        EdgeCase{DetectorId::kXss, "+ADw-script+AD4-alert(1)+ADw-/script+AD4-", "UTF-7 markup"},
+        EdgeCase{DetectorId::kXss, "x</script><b>", "script end tag"},
+        // nosqli: a sink right after a join, or db. at the start.
+        EdgeCase{DetectorId::kNosqli, "'; return true; var x='", "after ';'"},
+        EdgeCase{DetectorId::kNosqli, "' || this.password.match(/.*/)//", "after '||'"},
+        EdgeCase{DetectorId::kNosqli, "db.users.drop()", "db. at the start"},
+        // rfi / deserialization: wrappers and names in any case.
+        EdgeCase{DetectorId::kRfi, "PHP://input", "wrapper in upper case"},
+        EdgeCase{DetectorId::kRfi, "Data:text/plain;base64,PD9waHAgcGhwaW5mbygpOz8+",
+                 "data: wrapper"},
+        EdgeCase{DetectorId::kDeserialization, "!!python/object/apply:os.system ['id']",
+                 "YAML tag"},
+        EdgeCase{DetectorId::kDeserialization,
+                 "{\"x\":\"ORG.APACHE.COMMONS.COLLECTIONS.FUNCTORS.InvokerTransformer\"}",
+                 "dotted gadget in upper case"},
+        EdgeCase{DetectorId::kDeserialization, "a.b InvokerTransformer", "gadget without a dot"},
+        EdgeCase{DetectorId::kDeserialization, "ACED0005737200116A6176612E7574696C2E48617368",
+                 "hex stream in upper case"},
+        EdgeCase{DetectorId::kDeserialization, "rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA",
+                 "base64 stream"}));
+
+// Benign values with the punctuation of real traffic stay clean.
+TEST(PrefilterTest, BenignValuesStayClean) {
+  for (std::string_view v :
+       {"Siobhán O'Brien", "gift wrap, please!", "AUTUMN-15%", "12 Grafton St.",
+        "\"Chromium\";v=\"118\", \"Google Chrome\";v=\"118\", \"Not=A?Brand\";v=\"99\"",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)",
+        "Wipe clean with a damp cloth - don't use bleach or abrasive pads! Ships within 2-3 "
+        "working days; free returns within 30 days & 100% refund.",
+        "https://shop.example.com/checkout?step=2"}) {
+    for (int id = 0; id < static_cast<int>(kDetectorCount); ++id) {
+      Match m;
+      EXPECT_FALSE(Detects(Get(static_cast<DetectorId>(id)), v, &m, event::Location::kBody))
+          << DetectorName(static_cast<DetectorId>(id)) << " on " << v << ": " << m.rule_id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fnguard::detect
