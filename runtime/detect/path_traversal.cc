@@ -9,6 +9,7 @@
 // sensitive files and PHP-style stream wrappers (file://, php://filter, zip://,
 // phar://, expect://) are reported.
 #include <array>
+#include <initializer_list>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -375,6 +376,124 @@ Traversal CountClimbs(std::string_view f) {
   return t;
 }
 
+// Whether an absolute path (folded, lower case) names something an attacker
+// would read through file inclusion: credentials, keys, configuration, logs,
+// shell history, kernel and process interfaces, web-server files. An
+// ordinary data file (a document, image, archive, binary) or a bare standard
+// directory is not such a target, wherever it lives.
+bool InList(std::string_view s, std::initializer_list<std::string_view> list) {
+  for (std::string_view x : list) {
+    if (s == x) return true;
+  }
+  return false;
+}
+
+// Directory names of the standard Unix, BSD and macOS hierarchies (hier(7),
+// FHS): a path ending in one of these names a directory, not a file.
+bool IsStandardDirName(std::string_view s) {
+  return InList(s, {"etc", "var", "usr", "opt", "srv", "tmp", "bin", "sbin", "lib", "lib32",
+                    "lib64", "libexec", "libdata", "include", "share", "src", "local", "obj",
+                    "ports", "x11r6", "home", "user", "users", "dir", "mnt", "media", "net",
+                    "boot", "dev", "proc", "sys", "root", "run", "private", "library",
+                    "applications", "system", "selinux", "lost+found", "defaults", "periodic",
+                    "namedb", "ppp", "mail", "spool", "yp", "cache", "db", "games", "empty",
+                    "log", "logs", "www", "html", "doc", "man", "info", "locale", "fonts",
+                    "skel", "cron.d", "init.d", "rc.d", "volumes", "cores"});
+}
+
+// Directories whose files are configuration, logs, keys or kernel state.
+bool IsSensitiveDirName(std::string_view s) {
+  return InList(s, {"etc", "conf", "config", "log", "logs", "adm", "proc", "sys", ".ssh", "ssh",
+                    "ssl", "private-keys", "security", "secrets", "apache", "apache2", "httpd",
+                    "nginx", "mysql", "php", "php4", "php5", "php7", "xampp", "lampp", "wamp",
+                    "cpanel", "inetpub", "wwwroot", "tomcat", "proftpd", "vsftpd", "cron.d",
+                    "sudoers.d", "pam.d", "repair", "system32", "panther", "root", "grub",
+                    "mailman"});
+}
+
+// Extensions of configuration, logs, keys, databases, backups and server-side
+// scripts.
+bool IsSensitiveExt(std::string_view e) {
+  return InList(e, {"conf", "cnf", "cfg", "config", "ini", "inf", "log", "key", "pem", "crt",
+                    "p12", "pfx", "jks", "kdbx", "db", "pdb", "sqlite", "mdb", "sql", "bak",
+                    "old", "orig", "swp",
+                    "htpasswd", "htaccess", "passwd", "env", "default", "include",
+                    "properties", "yml", "yaml", "xml", "history", "err", "errs", "crit",
+                    "notice", "warn", "debug"}) ||
+         (e.size() >= 3 && e.substr(e.size() - 3) == "log");  // "access_log"
+}
+
+// Extensions of server-side scripts: source disclosure in a web root.
+bool IsScriptExt(std::string_view e) {
+  return InList(e, {"php", "php3", "php4", "php5", "phtml", "inc", "asp", "aspx", "jsp", "cgi",
+                    "pl", "py", "sh"});
+}
+
+// Directories of web servers and their document roots.
+bool IsWebServerDirName(std::string_view s) {
+  return InList(s, {"apache", "apache2", "httpd", "nginx", "php", "php4", "php5", "php7",
+                    "xampp", "lampp", "wamp", "cpanel", "inetpub", "wwwroot", "tomcat", "www",
+                    "htdocs", "html", "public_html", "cgi-bin", "webapps", "mailman"});
+}
+
+// Base names (before the first '.', '_' or '-') of well-known sensitive files
+// and of server software whose files are configuration or logs.
+bool IsSensitiveStem(std::string_view s) {
+  return InList(s, {"passwd", "shadow", "group", "hosts", "hostname", "sudoers", "syslog",
+                    "messages", "secure", "auth", "authlog", "xferlog", "sulog", "wtmp", "btmp",
+                    "lastlog", "access", "error", "environ", "cmdline", "httpd", "apache",
+                    "apache2", "nginx", "php", "my", "mysql", "mysqld", "proftpd", "pure",
+                    "pureftpd", "vsftpd", "sshd", "ssh", "smb", "samba", "tomcat", "wp", "web",
+                    "config", "conf", "settings", "credentials", "secrets", "id", "known",
+                    "authorized", "master", "shells", "crontab", "fstab", "profile"});
+}
+
+bool WorthReading(std::string_view path) {
+  while (!path.empty() && (path.back() == '\0' || scan::IsSpace(path.back()))) {
+    path.remove_suffix(1);
+  }
+  bool sensitive_dir = false, web_dir = false, kernel = false;
+  std::string_view base;
+  bool trailing_slash = !path.empty() && path.back() == '/';
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view seg = path.substr(i, j - i);
+    if (j == path.size()) {
+      base = seg;
+    } else if (!seg.empty()) {
+      sensitive_dir = sensitive_dir || IsSensitiveDirName(seg);
+      web_dir = web_dir || IsWebServerDirName(seg);
+      // /proc and /sys hold process and kernel state, whatever the name.
+      kernel = kernel || (i == 1 && (seg == "proc" || seg == "sys"));
+    }
+    i = j + 1;
+  }
+  if (trailing_slash || base.empty()) return sensitive_dir;
+  if (base[0] == '.') return true;  // dot files: shell history, keys, tokens
+  size_t dot = base.rfind('.');
+  std::string_view stem = base.substr(0, base.find_first_of("._-"));
+  if (IsSensitiveStem(stem)) return true;
+  if (dot == std::string_view::npos) return kernel || !IsStandardDirName(base);
+  // Log files named "<program>log" ("misclog.txt") in a log or config tree.
+  if (sensitive_dir && stem.size() > 3 && stem.substr(stem.size() - 3) == "log") return true;
+  std::string_view ext = base.substr(dot + 1);
+  // Rotated logs: "messages.1", "syslog.2.gz".
+  bool digits = !ext.empty();
+  for (char c : ext) digits = digits && scan::IsDigit(c);
+  if (digits) return true;
+  if ((ext == "gz" || ext == "bz2" || ext == "xz") && dot > 0) {
+    std::string_view inner = base.substr(0, dot);
+    size_t d2 = inner.rfind('.');
+    if (d2 != std::string_view::npos && d2 + 1 < inner.size() &&
+        scan::IsDigit(inner[d2 + 1])) {
+      return true;
+    }
+  }
+  return (sensitive_dir && IsSensitiveExt(ext)) || (web_dir && IsScriptExt(ext));
+}
+
 class PathTraversalImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kPathTraversal; }
@@ -483,7 +602,8 @@ class PathTraversalImpl final : public Detector {
       if (p == std::string_view::npos) continue;
       // "/etc/" and "/var/log/" alone only when the whole value is that path.
       bool generic = a == "/etc/" || a == "/var/log/";
-      if (generic && !(p == 0 && f.find(' ') == std::string_view::npos && f.size() > a.size())) {
+      if (generic && !(p == 0 && f.find(' ') == std::string_view::npos && f.size() > a.size() &&
+                       WorthReading(f))) {
         continue;
       }
       // Preceded by start, a drive letter, a quote, '=', ':' or whitespace;
@@ -528,6 +648,7 @@ class PathTraversalImpl final : public Detector {
       if (root != std::string_view::npos && whole.find_first_of(" <>\"'") == std::string_view::npos) {
         size_t slash = whole.find('/', root);
         if (slash != std::string_view::npos && slash + 1 < whole.size() &&
+            WorthReading(whole.substr(root - 1)) &&
             (IsSystemRoot(whole.substr(root, slash - root)) ||
            (root == 3 && (whole.find("/apache") != std::string_view::npos ||
                           whole.find("/xampp") != std::string_view::npos ||

@@ -126,5 +126,69 @@ TEST(PathTraversalTest, WrappersAndAbsolutePathsInMixedCase) {
   EXPECT_TRUE(Detects(PathTraversalDetector(), c));
 }
 
+// An absolute path in a data field is ordinary data unless it names something
+// worth reading: documents, media and archives anywhere, and bare standard
+// directories, are not file-inclusion targets.
+TEST(PathTraversalTest, IgnoresAbsolutePathsToDataFiles) {
+  const std::vector<std::string> benign = {
+      "/tmp/upload-4821.pdf",
+      "/var/tmp/report_2024.xlsx",
+      "/srv/media/holiday.jpeg",
+      "/opt/vendor/lib/archive.zip",
+      "/usr/share/backgrounds/sunset.png",
+      "/usr/local/bin/installer.exe",
+      "/etc/skel/welcome.mp4",
+      "/etc/fonts/custom/serif.woff2",
+      "/var/log/exports/chart.svg",
+      "/private/tmp",
+      "/var/log",
+      "/usr/src",
+      "/etc/defaults",
+  };
+  for (const std::string& b : benign) {
+    Case c;
+    c.value = b;
+    c.location = event::Location::kBody;
+    c.path = "body.path";
+    Match m;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c, &m)) << b << " -> " << m.rule_id;
+    c.location = event::Location::kQuery;
+    c.path = "query.file";
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
+TEST(PathTraversalTest, DetectsSensitiveAbsoluteTargets) {
+  const std::vector<std::string> attacks = {
+      "/etc/nginx/nginx.conf",
+      "/etc/ssh/sshd_config",
+      "/etc/mysql/my.cnf",
+      "/etc/ssl/private/server.key",
+      "/etc/timezone",
+      "/var/log/auth.log",
+      "/var/log/apache2/access.log",
+      "/var/log/syslog.3.gz",
+      "/var/log/kern.1",
+      "/proc/net/tcp",
+      "/proc/1/cmdline",
+      "/sys/kernel/hostname",
+      "/root/.bash_history",
+      "/usr/local/etc/php.ini",
+      "/var/www/html/config.php",
+      "/opt/app/conf/server.xml",
+      "C:/xampp/apache/logs/error.log",
+  };
+  for (const std::string& a : attacks) {
+    Case c;
+    c.value = a;
+    c.location = event::Location::kBody;
+    c.path = "body.path";
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << a;
+    c.location = event::Location::kQuery;
+    c.path = "query.file";
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << a;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
