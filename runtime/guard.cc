@@ -1,6 +1,7 @@
 // fnguard::Guard: the public entry point, on top of the engine.
 #include "fnguard/guard.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <mutex>
@@ -9,9 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "policy/policy.h"
 #include "runtime/core/json.h"
+#include "runtime/egress/egress_event.h"
+#include "runtime/egress/http_client.h"
 #include "runtime/engine/engine.h"
 #include "runtime/event/event.h"
 #include "runtime/report/reporter.h"
+#include "runtime/sandbox/sandbox.h"
 
 namespace fnguard {
 
@@ -72,11 +76,75 @@ bool IsHttpKindName(std::string_view name) {
   return false;
 }
 
+// The invocation the current thread is running a handler for (Invoke()),
+// so that egress events name it.
+thread_local const InvocationInfo* current_invocation = nullptr;
+
+class CurrentInvocation {
+ public:
+  explicit CurrentInvocation(const InvocationInfo* info) : previous_(current_invocation) {
+    current_invocation = info;
+  }
+  ~CurrentInvocation() { current_invocation = previous_; }
+  CurrentInvocation(const CurrentInvocation&) = delete;
+  CurrentInvocation& operator=(const CurrentInvocation&) = delete;
+
+ private:
+  const InvocationInfo* previous_;
+};
+
 }  // namespace
+
+// Defined in runtime/client.cc.
+std::unique_ptr<HttpClient> MakeHttpClient(egress::HttpClient client);
 
 struct Guard::Impl {
   explicit Impl(std::shared_ptr<const policy::Policy> p)
-      : policy(std::move(p)), reporter(*policy) {}
+      : policy(std::move(p)), reporter(*policy), egress_reporter(&reporter, stderr) {}
+
+  // The sandbox must stop reporting through this reporter before it goes.
+  ~Impl() { sandbox::ClearReporter(&reporter); }
+
+  static StatusOr<std::unique_ptr<Guard>> MakeGuard(std::shared_ptr<const policy::Policy> p);
+
+  // Installs the socket guard and process controls the policy asks for
+  // (runtime/sandbox); denials are reported through this Guard's reporter.
+  // What could not be put in place in the kernel is reported as an internal
+  // event (the interposed checks still apply).
+  absl::Status InstallSandbox() {
+    if (!sandbox::Wanted(*policy)) return absl::OkStatus();
+    absl::StatusOr<sandbox::InstallReport> installed = sandbox::Install(policy);
+    if (!installed.ok()) return installed.status();
+    sandbox::SetReporter(&reporter);
+    for (const std::string& note : installed->notes) {
+      report::SecurityEvent e;
+      e.kind = "internal";
+      e.action = Action::kMonitor;
+      e.detector = "sandbox";
+      e.rule_id = "sandbox.kernel";
+      e.reason = note;
+      if (reporter.enabled()) {
+        reporter.Report(std::move(e));
+      } else {
+        std::fprintf(stderr, "%s\n", report::ToJson(e).c_str());
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // Builds the Guard's outbound client; fails on an egress section the
+  // HostPolicy compiler rejects.
+  absl::Status InitHttp() {
+    absl::StatusOr<egress::HttpClient> client = egress::HttpClient::Create(
+        policy->egress, [this](const egress::EgressNotice& notice) {
+          const InvocationInfo* info = current_invocation;
+          egress_reporter.Report(notice, info != nullptr ? info->request_id : std::string_view(),
+                                 info != nullptr ? info->trace_id : std::string_view());
+        });
+    if (!client.ok()) return client.status();
+    http = MakeHttpClient(*std::move(client));
+    return absl::OkStatus();
+  }
 
   std::unique_ptr<engine::Inspector> Acquire() const {
     {
@@ -130,6 +198,8 @@ struct Guard::Impl {
 
   std::shared_ptr<const policy::Policy> policy;
   mutable report::Reporter reporter;
+  mutable egress::EgressReporter egress_reporter;
+  std::unique_ptr<HttpClient> http;
   mutable std::mutex mu;
   mutable std::vector<std::unique_ptr<engine::Inspector>> pool;
 };
@@ -137,16 +207,29 @@ struct Guard::Impl {
 Guard::Guard(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Guard::~Guard() = default;
 
+StatusOr<std::unique_ptr<Guard>> Guard::Impl::MakeGuard(std::shared_ptr<const policy::Policy> p) {
+  auto impl = std::make_unique<Impl>(std::move(p));
+  if (absl::Status s = impl->InitHttp(); !s.ok()) {
+    return Status(StatusCode::kInvalidArgument,
+                  impl->policy->source + ": egress: " + std::string(s.message()));
+  }
+  if (absl::Status s = impl->InstallSandbox(); !s.ok()) {
+    return Status(StatusCode::kInvalidArgument,
+                  impl->policy->source + ": sandbox: " + std::string(s.message()));
+  }
+  return std::unique_ptr<Guard>(new Guard(std::move(impl)));
+}
+
 StatusOr<std::unique_ptr<Guard>> Guard::FromFile(const std::string& path) {
   auto p = policy::LoadPolicyFile(path);
   if (!p.ok()) return FromAbsl(p.status());
-  return std::unique_ptr<Guard>(new Guard(std::make_unique<Impl>(*std::move(p))));
+  return Impl::MakeGuard(*std::move(p));
 }
 
 StatusOr<std::unique_ptr<Guard>> Guard::FromString(std::string_view text, std::string_view source) {
   auto p = policy::LoadPolicyText(text, source);
   if (!p.ok()) return FromAbsl(p.status());
-  return std::unique_ptr<Guard>(new Guard(std::make_unique<Impl>(*std::move(p))));
+  return Impl::MakeGuard(*std::move(p));
 }
 
 StatusOr<std::unique_ptr<Guard>> Guard::FromEnv() {
@@ -156,7 +239,10 @@ StatusOr<std::unique_ptr<Guard>> Guard::FromEnv() {
 }
 
 std::unique_ptr<Guard> Guard::WithDefaults() {
-  return std::unique_ptr<Guard>(new Guard(std::make_unique<Impl>(policy::DefaultPolicy())));
+  // The default egress section (enforce, empty allowlist) always compiles.
+  StatusOr<std::unique_ptr<Guard>> guard = Impl::MakeGuard(policy::DefaultPolicy());
+  if (!guard.ok()) std::abort();
+  return std::move(guard).value();
 }
 
 Verdict Guard::Inspect(std::string_view event, const InvocationInfo& info) const {
@@ -199,6 +285,7 @@ Invocation Guard::Invoke(std::string_view event, const Handler& handler,
     return inv;
   }
   inv.handler_called = true;
+  CurrentInvocation current(&info);
   try {
     inv.result = handler(event);
   } catch (const std::exception& e) {
@@ -213,6 +300,8 @@ Invocation Guard::Invoke(std::string_view event, const Handler& handler,
 }
 
 void Guard::Flush(int timeout_ms) const { impl_->reporter.Flush(timeout_ms); }
+
+const HttpClient& Guard::http() const { return *impl_->http; }
 
 const std::string& Guard::policy_source() const { return impl_->policy->source; }
 

@@ -16,6 +16,8 @@
 #ifndef FNGUARD_RUNTIME_EGRESS_ADDRESS_H_
 #define FNGUARD_RUNTIME_EGRESS_ADDRESS_H_
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -56,6 +58,19 @@ AddressClassification ClassifyAddress(const policy::IpAddress& address);
 // (Teredo gives two: client, then server); empty for IPv4 and plain IPv6.
 std::vector<std::pair<policy::IpAddress, std::string_view>> EmbeddedIpv4Addresses(
     const policy::IpAddress& address);
+
+// The same without allocating: at most two addresses, in the same order.
+struct EmbeddedIpv4 {
+  policy::IpAddress address;
+  std::string_view embedding;  // "IPv4-mapped", "IPv4-compatible", "NAT64", "6to4", "Teredo"
+};
+struct EmbeddedIpv4List {
+  std::array<EmbeddedIpv4, 2> items;
+  size_t size = 0;
+  const EmbeddedIpv4* begin() const { return items.data(); }
+  const EmbeddedIpv4* end() const { return items.data() + size; }
+};
+EmbeddedIpv4List EmbeddedIpv4Of(const policy::IpAddress& address);
 
 // The IPv4 address of an IPv4-mapped IPv6 address (::ffff:a.b.c.d), which
 // the kernel connects to as that IPv4 address; nullopt otherwise.

@@ -34,6 +34,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "policy/hosts.h"
 #include "policy/policy.h"
+#include "runtime/egress/address.h"
 #include "runtime/egress/url.h"
 
 struct sockaddr;
@@ -75,6 +77,22 @@ class HostPolicy {
   [[nodiscard]] Decision CheckAddress(const sockaddr* address, std::string_view host,
                                       uint16_t port) const;
 
+  // Decides on a connection made below the client, at the socket level
+  // (runtime/sandbox): to `address`:`port`, where `names` are the host names
+  // the process resolved to this address (empty when none is known).
+  // Schemes do not apply at this level. Order: deny cidrs; a deny host entry
+  // matching any of the names (the deny list wins); an allow cidr containing
+  // the address, or an allow host entry matching one of the names, that lists
+  // the port (else "default-deny"); then the classification of CheckAddress
+  // (private ranges, metadata endpoints).
+  [[nodiscard]] Decision DecideSocket(const policy::IpAddress& address, uint16_t port,
+                                      std::span<const std::string_view> names) const;
+  // Whether DecideSocket() would allow without `would_deny` (enforcement
+  // allows, or mode off), computed without building any text: the socket
+  // guard's fast path for connections that pass. No allocation.
+  [[nodiscard]] bool SocketAllowed(const policy::IpAddress& address, uint16_t port,
+                                   std::span<const std::string_view> names) const;
+
   // Decide(), then for a name resolves it (getaddrinfo) and checks EVERY
   // resolved address; any denied address denies the URL, naming it.
   // `addresses` lists what was resolved. Blocks on DNS.
@@ -83,15 +101,48 @@ class HostPolicy {
   policy::EgressMode mode() const { return mode_; }
 
  private:
+  // A cidr block with its masks over the address as two 64-bit words (IPv4
+  // in the top 32 bits), and its text for reasons, prepared by Compile().
+  struct CompiledCidr {
+    policy::Cidr cidr;
+    std::string text;  // "203.0.113.0/24"
+    uint64_t network_high = 0, network_low = 0;
+    uint64_t mask_high = 0, mask_low = 0;
+    bool Contains(const policy::IpAddress& address) const;
+  };
   struct AllowEntry {
-    std::string host;                 // pattern, or empty for a cidr entry
-    std::optional<policy::Cidr> cidr;
-    std::vector<uint16_t> ports;      // never empty after Compile
-    std::vector<std::string> schemes; // never empty after Compile
+    std::string host;                  // pattern, or empty for a cidr entry
+    std::optional<CompiledCidr> cidr;
+    std::vector<uint16_t> ports;       // never empty after Compile
+    std::vector<std::string> schemes;  // never empty after Compile
+    bool allows_https = false;         // "https" is in schemes
+    bool allows_http = false;          // "http" is in schemes
+    std::string rule;                  // "egress.allow[3]"
+    std::string ports_text;            // "443, 8443"
+    std::string schemes_text;          // "http, https"
   };
   struct DenyEntry {
-    std::string host;                 // pattern, or empty for a cidr entry
-    std::optional<policy::Cidr> cidr;
+    std::string host;                  // pattern, or empty for a cidr entry
+    std::optional<CompiledCidr> cidr;
+    std::string rule;                  // "egress.deny[0]"
+  };
+  // What the address rules (deny cidrs, classification, lifting allow
+  // cidrs) say about one address, before any text is built.
+  enum class AddressOutcome : uint8_t {
+    kDenyCidr,        // deny_[index] contains it
+    kPublic,          // allowed: public address
+    kPrivateAllowed,  // allowed: not public, deny_private_addresses is false
+    kLifted,          // allowed by allow_[index], a cidr entry listing the port
+    kMetadata,        // denied: cloud metadata endpoint
+    kPrivateDenied,   // denied by deny_private_addresses
+  };
+  struct AddressVerdict {
+    AddressOutcome outcome = AddressOutcome::kPublic;
+    size_t index = 0;
+    bool allow() const {
+      return outcome == AddressOutcome::kPublic || outcome == AddressOutcome::kPrivateAllowed ||
+             outcome == AddressOutcome::kLifted;
+    }
   };
 
   HostPolicy() = default;
@@ -100,6 +151,17 @@ class HostPolicy {
   Decision DecideEnforced(const ParsedUrl& url) const;
   Decision CheckAddressEnforced(const policy::IpAddress& address, std::string_view host,
                                 uint16_t port) const;
+  Decision DecideSocketEnforced(const policy::IpAddress& address, uint16_t port,
+                                std::span<const std::string_view> names) const;
+  // The address rules after the deny cidrs (which the callers check first),
+  // without text; and the decision on a verdict, with its reason.
+  AddressVerdict JudgeAddress(const policy::IpAddress& address,
+                              const AddressClassification& cls, uint16_t port) const;
+  Decision ExplainAddress(const AddressVerdict& verdict, const policy::IpAddress& address,
+                          const AddressClassification& cls, std::string_view host) const;
+  // Whether a deny cidr contains the address or an IPv4 address embedded in
+  // it; `index` is the first such entry.
+  bool DenyCidrsContain(const policy::IpAddress& address, size_t* index) const;
   // Applies report mode.
   Decision Finish(Decision d) const;
 

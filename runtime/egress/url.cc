@@ -4,6 +4,8 @@
 #include <curl/curl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <utility>
 
@@ -51,27 +53,29 @@ bool EndsInNumber(std::string_view host) {
   return false;
 }
 
-// Exactly four decimal parts of 1-3 digits, no leading zeros, each <= 255.
-bool IsCanonicalDottedQuad(std::string_view host) {
-  int parts = 0;
-  size_t start = 0;
-  while (true) {
-    size_t dot = host.find('.', start);
-    std::string_view part =
-        host.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (part.empty() || part.size() > 3) return false;
-    if (part.size() > 1 && part[0] == '0') return false;
-    int value = 0;
-    for (char c : part) {
-      if (!IsDigit(c)) return false;
-      value = value * 10 + (c - '0');
+// Exactly four decimal parts of 1-3 digits, no leading zeros, each <= 255;
+// the address into `ip` when so.
+bool ParseCanonicalDottedQuad(std::string_view host, policy::IpAddress* ip) {
+  const char* p = host.data();
+  const char* const end = p + host.size();
+  for (size_t part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (p == end || *p != '.') return false;
+      ++p;
     }
-    if (value > 255) return false;
-    ++parts;
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
+    const char* const start = p;
+    unsigned value = 0;
+    while (p != end && p - start < 3 && IsDigit(*p)) {
+      value = value * 10 + static_cast<unsigned>(*p - '0');
+      ++p;
+    }
+    if (p == start || (p - start > 1 && *start == '0') || value > 255) return false;
+    ip->bytes[part] = static_cast<uint8_t>(value);
   }
-  return parts == 4;
+  // A fourth digit, a fifth part or any other byte is left over.
+  if (p != end) return false;
+  ip->family = 4;
+  return true;
 }
 
 // Validates a host name (not an IP literal) already lower-cased, without the
@@ -118,52 +122,125 @@ absl::Status ParsePort(std::string_view text, uint16_t* port) {
 
 // What we read from the raw text, before libcurl sees it.
 struct RawParts {
-  std::string scheme;
-  std::string host;  // normalized
+  std::string_view scheme;  // "https" or "http" (static text)
+  std::string host;         // normalized
   std::optional<policy::IpAddress> ip;
   uint16_t port = 0;
   bool port_explicit = false;
 };
+
+// Case-insensitive equality of `text` with `lower` (already lower-case).
+bool EqualsLower(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (Lower(text[i]) != lower[i]) return false;
+  }
+  return true;
+}
+
+// Any byte <= 0x20 (controls, space) or 0x7f, eight bytes at a time.
+bool HasControlOrSpace(std::string_view text) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  const char* p = text.data();
+  size_t n = text.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t x;
+    std::memcpy(&x, p, sizeof(x));
+    // Some byte < 0x21 (exact as a whole-word test; bytes >= 0x80 never
+    // count), or some byte == 0x7f.
+    const uint64_t below = (x - kOnes * 0x21) & ~x & kHighs;
+    const uint64_t del = x ^ (kOnes * 0x7f);
+    const uint64_t is_del = (del - kOnes) & ~del & kHighs;
+    if ((below | is_del) != 0) return true;
+  }
+  for (; n > 0; ++p, --n) {
+    const unsigned u = static_cast<unsigned char>(*p);
+    if (u <= 0x20 || u == 0x7f) return true;
+  }
+  return false;
+}
+
+// Byte classes for one pass over the authority and the host.
+enum : uint8_t {
+  kOther = 0,     // invalid in a host
+  kHostChar = 1,  // a-z 0-9 - _
+  kUpper = 2,     // A-Z (valid, lower-cased)
+  kDot = 4,
+  kPercent = 8,
+  kNonAscii = 16,
+  kEndsAuthority = 32,  // / ? #
+  kBackslash = 64,
+  kAt = 128,
+};
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    uint8_t v = kOther;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') v = kHostChar;
+    if (c >= 'A' && c <= 'Z') v = kUpper;
+    if (c == '.') v = kDot;
+    if (c == '%') v = kPercent;
+    if (c >= 0x80) v = kNonAscii;
+    if (c == '/' || c == '?' || c == '#') v = kEndsAuthority;
+    if (c == '\\') v = kBackslash;
+    if (c == '@') v = kAt;
+    t[static_cast<size_t>(c)] = v;
+  }
+  return t;
+}();
+uint8_t ByteClass(char c) { return kByteClass[static_cast<unsigned char>(c)]; }
 
 absl::Status ParseRaw(std::string_view url, RawParts* out) {
   if (url.empty()) return Reject("empty URL");
   if (url.size() > kMaxUrlLength) {
     return Reject(Cat("URL is longer than ", kMaxUrlLength, " bytes"));
   }
-  for (char c : url) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f) {
-      return Reject("URL contains whitespace or a control character");
+  if (HasControlOrSpace(url)) return Reject("URL contains whitespace or a control character");
+  std::string_view rest;
+  // The usual spellings first; anything else takes the checks below.
+  if (url.starts_with("https://")) {
+    out->scheme = "https";
+    rest = url.substr(8);
+  } else if (url.starts_with("http://")) {
+    out->scheme = "http";
+    rest = url.substr(7);
+  } else {
+    size_t colon = url.find(':');
+    if (colon == std::string_view::npos || colon == 0 || !IsAlpha(url[0])) {
+      return Reject("URL has no scheme (write https://host/...)");
     }
-  }
-  size_t colon = url.find(':');
-  if (colon == std::string_view::npos || colon == 0 || !IsAlpha(url[0])) {
-    return Reject("URL has no scheme (write https://host/...)");
-  }
-  for (char c : url.substr(0, colon)) {
-    if (!(IsAlpha(c) || IsDigit(c) || c == '+' || c == '-' || c == '.')) {
-      return Reject("URL has no valid scheme (write https://host/...)");
+    const std::string_view scheme_text = url.substr(0, colon);
+    for (char c : scheme_text) {
+      if (!(IsAlpha(c) || IsDigit(c) || c == '+' || c == '-' || c == '.')) {
+        return Reject("URL has no valid scheme (write https://host/...)");
+      }
     }
+    if (EqualsLower(scheme_text, "https")) {
+      out->scheme = "https";
+    } else if (EqualsLower(scheme_text, "http")) {
+      out->scheme = "http";
+    } else {
+      return Reject(Cat("scheme '", LowerCopy(scheme_text),
+                        "' is not supported (only https, and http when allowed)"));
+    }
+    if (url.substr(colon + 1, 2) != "//") {
+      return Reject(Cat("URL must be written ", out->scheme, "://host/..."));
+    }
+    rest = url.substr(colon + 3);
   }
-  out->scheme = LowerCopy(url.substr(0, colon));
-  if (out->scheme != "https" && out->scheme != "http") {
-    return Reject(Cat("scheme '", out->scheme,
-                      "' is not supported (only https, and http when allowed)"));
-  }
-  if (url.substr(colon + 1, 2) != "//") {
-    return Reject(Cat("URL must be written ", out->scheme, "://host/..."));
-  }
-  std::string_view rest = url.substr(colon + 3);
   // The authority ends at the first '/', '?' or '#'. A backslash before that
   // is a path separator to some parsers and part of the authority to others.
-  size_t end = rest.find_first_of("/?#");
+  size_t end = 0;
+  unsigned seen = 0;
+  for (; end < rest.size(); ++end) {
+    const uint8_t cls = ByteClass(rest[end]);
+    if ((cls & kEndsAuthority) != 0) break;
+    seen |= cls;
+  }
   std::string_view authority = rest.substr(0, end);
-  if (authority.find('\\') != std::string_view::npos) {
-    return Reject("URL contains a backslash in the authority");
-  }
-  if (authority.find('@') != std::string_view::npos) {
-    return Reject("URL contains userinfo ('user@host')");
-  }
+  if ((seen & kBackslash) != 0) return Reject("URL contains a backslash in the authority");
+  if ((seen & kAt) != 0) return Reject("URL contains userinfo ('user@host')");
   if (authority.empty()) return Reject("URL has an empty host");
 
   std::string_view host_text;
@@ -200,29 +277,54 @@ absl::Status ParseRaw(std::string_view url, RawParts* out) {
       }
     }
     if (host_text.empty()) return Reject("URL has an empty host");
-    if (host_text.find('%') != std::string_view::npos) {
-      return Reject("percent-encoding is not allowed in the host");
-    }
-    for (char c : host_text) {
-      if (static_cast<unsigned char>(c) >= 0x80) {
-        return Reject("host contains non-ASCII characters (write IDN hosts in punycode, xn--)");
+    // One pass: lower-case into the string the result keeps, classify the
+    // bytes and measure the labels.
+    std::string_view trimmed = host_text;
+    if (trimmed.back() == '.') trimmed.remove_suffix(1);
+    std::string host(trimmed.size(), '\0');
+    unsigned host_seen = 0;
+    bool other = false;  // a byte that is invalid in a host
+    size_t label = 0;
+    size_t longest_label = 0;
+    bool empty_label = false;
+    for (size_t i = 0; i < trimmed.size(); ++i) {
+      const char c = trimmed[i];
+      const uint8_t cls = ByteClass(c);
+      host_seen |= cls;
+      other = other || cls == kOther;
+      host[i] = Lower(c);
+      if (cls == kDot) {
+        empty_label = empty_label || label == 0;
+        label = 0;
+      } else {
+        longest_label = std::max(longest_label, ++label);
       }
     }
-    std::string host = LowerCopy(host_text);
-    if (host.back() == '.') host.pop_back();
-    if (host.empty()) return Reject("URL has an empty host");
+    empty_label = empty_label || label == 0;
+    // The trailing dot that was removed is neither '%' nor non-ASCII.
+    if ((host_seen & kPercent) != 0) return Reject("percent-encoding is not allowed in the host");
+    if ((host_seen & kNonAscii) != 0) {
+      return Reject("host contains non-ASCII characters (write IDN hosts in punycode, xn--)");
+    }
+    if (trimmed.empty()) return Reject("URL has an empty host");
     if (EndsInNumber(host)) {
-      if (!IsCanonicalDottedQuad(host)) {
+      policy::IpAddress ip;
+      if (!ParseCanonicalDottedQuad(host, &ip)) {
         return Reject(Cat("host '", host_text,
                           "' is a non-canonical IPv4 address (write it as a dotted quad "
                           "without leading zeros)"));
       }
-      std::optional<policy::IpAddress> ip = policy::ParseIpAddress(host);
-      if (!ip.has_value()) return Reject(Cat("host '", host_text, "' is not a valid IPv4 address"));
+      // A canonical dotted quad is already the canonical text of its address.
       out->ip = ip;
-      out->host = FormatIpAddress(*ip);
+      out->host = std::move(host);
     } else {
-      if (absl::Status st = CheckHostName(host); !st.ok()) return st;
+      const bool clean = !other && (host_seen & ~unsigned{kHostChar | kUpper | kDot}) == 0 &&
+                         !empty_label && longest_label <= policy::kMaxLabelLength &&
+                         host.size() <= policy::kMaxHostLength;
+      // CheckHostName() finds the same problems, and names the first one.
+      if (!clean) {
+        if (absl::Status st = CheckHostName(host); !st.ok()) return st;
+      }
       out->host = std::move(host);
     }
   }
@@ -235,13 +337,43 @@ absl::Status ParseRaw(std::string_view url, RawParts* out) {
   return absl::OkStatus();
 }
 
-// curl_url_get into a std::string; nullopt when the part is missing.
-std::optional<std::string> GetPart(CURLU* h, CURLUPart part, unsigned int flags) {
-  char* value = nullptr;
-  if (curl_url_get(h, part, &value, flags) != CURLUE_OK || value == nullptr) return std::nullopt;
-  std::string out(value);
-  curl_free(value);
-  return out;
+// One part read back from libcurl, freed with curl_free(); empty when the
+// part is missing.
+class CurlPart {
+ public:
+  CurlPart(CURLU* h, CURLUPart part, unsigned int flags) {
+    code_ = curl_url_get(h, part, &value_, flags);
+    if (code_ != CURLUE_OK) value_ = nullptr;
+  }
+  ~CurlPart() { curl_free(value_); }
+  CurlPart(const CurlPart&) = delete;
+  CurlPart& operator=(const CurlPart&) = delete;
+
+  CURLUcode code() const { return code_; }
+  bool present() const { return value_ != nullptr; }
+  const char* c_str() const { return value_; }
+  std::string_view view() const { return value_ == nullptr ? std::string_view() : value_; }
+
+ private:
+  char* value_ = nullptr;
+  CURLUcode code_ = CURLUE_OK;
+};
+
+// The port libcurl will connect to: its explicit port, else the default of
+// the scheme (the schemes already agree, and are http or https). 0 when the
+// port text is not a decimal number in range.
+uint32_t CurlEffectivePort(CURLU* h, std::string_view scheme) {
+  CurlPart port(h, CURLUPART_PORT, 0);
+  if (port.code() == CURLUE_NO_PORT) return scheme == "https" ? 443 : 80;
+  if (!port.present()) return 0;
+  std::string_view text = port.view();
+  if (text.empty() || text.size() > 5) return 0;
+  uint32_t value = 0;
+  for (char c : text) {
+    if (!IsDigit(c)) return 0;
+    value = value * 10 + static_cast<uint32_t>(c - '0');
+  }
+  return value;
 }
 
 }  // namespace
@@ -263,63 +395,111 @@ CurlUrlHandle& CurlUrlHandle::operator=(CurlUrlHandle&& other) noexcept {
 
 Curl_URL* CurlUrlHandle::release() { return std::exchange(handle_, nullptr); }
 
-std::string FormatIpAddress(const policy::IpAddress& ip) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  const int af = ip.family == 4 ? AF_INET : AF_INET6;
-  if (inet_ntop(af, ip.bytes.data(), buf, sizeof(buf)) == nullptr) return std::string();
-  return std::string(buf);
+static_assert(kIpTextCapacity >= INET6_ADDRSTRLEN);
+
+size_t FormatIpAddressTo(const policy::IpAddress& ip, char (&buf)[kIpTextCapacity]) {
+  if (ip.family == 4) {
+    // Dotted quad by hand: inet_ntop formats IPv4 with sprintf, which is most
+    // of the cost of a decision on an IP literal.
+    size_t n = 0;
+    for (int i = 0; i < 4; ++i) {
+      if (i > 0) buf[n++] = '.';
+      const unsigned v = ip.bytes[static_cast<size_t>(i)];
+      if (v >= 100) buf[n++] = static_cast<char>('0' + v / 100);
+      if (v >= 10) buf[n++] = static_cast<char>('0' + v / 10 % 10);
+      buf[n++] = static_cast<char>('0' + v % 10);
+    }
+    return n;
+  }
+  if (inet_ntop(AF_INET6, ip.bytes.data(), buf, kIpTextCapacity) == nullptr) return 0;
+  return std::strlen(buf);
 }
 
-absl::StatusOr<ParsedUrl> ParseUrl(std::string_view url) {
+std::string FormatIpAddress(const policy::IpAddress& ip) {
+  char buf[kIpTextCapacity];
+  return std::string(buf, FormatIpAddressTo(ip, buf));
+}
+
+namespace {
+
+absl::StatusOr<ParsedUrl> Parse(std::string_view url, bool read_path) {
   RawParts raw;
   if (absl::Status st = ParseRaw(url, &raw); !st.ok()) return st;
 
   CurlUrlHandle handle(curl_url());
   if (handle.get() == nullptr) return absl::ResourceExhaustedError("cannot allocate a URL handle");
-  const std::string text(url);
-  if (CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), 0); rc != CURLUE_OK) {
+  // libcurl wants a NUL-terminated string; most URLs fit on the stack.
+  char stack_text[512];
+  std::string heap_text;
+  const char* text = stack_text;
+  if (url.size() < sizeof(stack_text)) {
+    std::memcpy(stack_text, url.data(), url.size());
+    stack_text[url.size()] = '\0';
+  } else {
+    heap_text.assign(url);
+    text = heap_text.c_str();
+  }
+  if (CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, text, 0); rc != CURLUE_OK) {
     return Reject(Cat("URL rejected by the URL parser: ", curl_url_strerror(rc)));
   }
   // Both readings must agree on scheme, host and port.
-  std::optional<std::string> scheme = GetPart(handle.get(), CURLUPART_SCHEME, 0);
-  std::optional<std::string> host = GetPart(handle.get(), CURLUPART_HOST, 0);
-  std::optional<std::string> port = GetPart(handle.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
-  if (!scheme.has_value() || LowerCopy(*scheme) != raw.scheme) {
-    return Reject("URL parsers disagree on the scheme");
-  }
-  if (!host.has_value() || host->empty()) return Reject("URL parsers disagree on the host");
-  std::string curl_host = LowerCopy(*host);
-  if (raw.ip.has_value() && raw.ip->family == 6) {
-    if (curl_host.size() < 2 || curl_host.front() != '[' || curl_host.back() != ']') {
-      return Reject("URL parsers disagree on the host");
-    }
-    std::optional<policy::IpAddress> ip =
-        policy::ParseIpAddress(std::string_view(curl_host).substr(1, curl_host.size() - 2));
-    if (!ip.has_value() || ip->bytes != raw.ip->bytes) {
-      return Reject("URL parsers disagree on the host");
-    }
-  } else {
-    if (!curl_host.empty() && curl_host.back() == '.') curl_host.pop_back();
-    if (curl_host != raw.host) return Reject("URL parsers disagree on the host");
-    // The handle carries the normalized host the decision is made on.
-    if (curl_url_set(handle.get(), CURLUPART_HOST, raw.host.c_str(), 0) != CURLUE_OK) {
-      return Reject("URL parser refused the normalized host");
+  {
+    CurlPart scheme(handle.get(), CURLUPART_SCHEME, 0);
+    if (!scheme.present() || !EqualsLower(scheme.view(), raw.scheme)) {
+      return Reject("URL parsers disagree on the scheme");
     }
   }
-  if (!port.has_value() || *port != std::to_string(raw.port)) {
+  {
+    CurlPart host(handle.get(), CURLUPART_HOST, 0);
+    std::string_view curl_host = host.view();
+    if (curl_host.empty()) return Reject("URL parsers disagree on the host");
+    if (raw.ip.has_value() && raw.ip->family == 6) {
+      if (curl_host.size() < 2 || curl_host.front() != '[' || curl_host.back() != ']') {
+        return Reject("URL parsers disagree on the host");
+      }
+      std::optional<policy::IpAddress> ip =
+          policy::ParseIpAddress(curl_host.substr(1, curl_host.size() - 2));
+      if (!ip.has_value() || ip->bytes != raw.ip->bytes) {
+        return Reject("URL parsers disagree on the host");
+      }
+    } else {
+      std::string_view trimmed = curl_host;
+      if (trimmed.back() == '.') trimmed.remove_suffix(1);
+      if (!EqualsLower(trimmed, raw.host)) return Reject("URL parsers disagree on the host");
+      // The handle carries the normalized host the decision is made on (it
+      // already does when the URL spelled the host in normalized form).
+      if (curl_host != raw.host &&
+          curl_url_set(handle.get(), CURLUPART_HOST, raw.host.c_str(), 0) != CURLUE_OK) {
+        return Reject("URL parser refused the normalized host");
+      }
+    }
+  }
+  if (CurlEffectivePort(handle.get(), raw.scheme) != raw.port) {
     return Reject("URL parsers disagree on the port");
   }
 
   ParsedUrl out;
-  out.scheme = std::move(raw.scheme);
+  out.scheme = std::string(raw.scheme);
   out.host = std::move(raw.host);
   out.port = raw.port;
   out.port_explicit = raw.port_explicit;
   out.ip = raw.ip;
-  out.path = GetPart(handle.get(), CURLUPART_PATH, 0).value_or("/");
-  if (out.path.empty()) out.path = "/";
+  if (read_path) {
+    CurlPart path(handle.get(), CURLUPART_PATH, 0);
+    if (path.present() && path.view().size() > 0) {
+      out.path.assign(path.view());
+    } else {
+      out.path = "/";
+    }
+  }
   out.handle = std::move(handle);
   return out;
 }
+
+}  // namespace
+
+absl::StatusOr<ParsedUrl> ParseUrl(std::string_view url) { return Parse(url, true); }
+
+absl::StatusOr<ParsedUrl> ParseUrlForDecision(std::string_view url) { return Parse(url, false); }
 
 }  // namespace fnguard::egress

@@ -73,15 +73,23 @@ struct ParsedUrl {
   uint16_t port = 0;   // explicit, else the scheme default
   bool port_explicit = false;
   std::string path;    // "/" when the URL had none; query not included
+                       // (empty from ParseUrlForDecision())
   std::optional<policy::IpAddress> ip;  // set when the host is an IP literal
   CurlUrlHandle handle;                 // libcurl's parse of the URL
 };
 
 // Parses and validates `url`; InvalidArgument with a human reason otherwise.
 absl::StatusOr<ParsedUrl> ParseUrl(std::string_view url);
+// The same, without reading the path back from libcurl (`path` stays empty):
+// for decisions, which depend on scheme, host and port only.
+absl::StatusOr<ParsedUrl> ParseUrlForDecision(std::string_view url);
 
 // Canonical text of an address: "127.0.0.1", "::ffff:127.0.0.1".
 std::string FormatIpAddress(const policy::IpAddress& ip);
+// The same into `buf` without allocating (no NUL added); returns the length,
+// 0 when the address cannot be formatted.
+inline constexpr size_t kIpTextCapacity = 46;  // INET6_ADDRSTRLEN
+size_t FormatIpAddressTo(const policy::IpAddress& ip, char (&buf)[kIpTextCapacity]);
 
 }  // namespace fnguard::egress
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # `fnguard fetch` against real TLS servers (openssl s_server) with test-time
-# certificates: a valid leaf, and expired, wrong-host, self-signed and
-# unknown-CA leaves; egress denials (allowlist, port, loopback without a
-# cidr); public-key pins. Exit codes: 0 ok, 3 denied, 4 TLS, 5 other.
+# certificates: a valid leaf, and expired, not-yet-valid, wrong-host,
+# self-signed, unknown-CA and weak-key (RSA-1024) leaves; egress denials
+# (allowlist, port, loopback without a cidr); public-key pins; denials and
+# TLS failures reported as security events to a real `fnguard collector`.
+# Exit codes: 0 ok, 3 denied, 4 TLS, 5 other.
 set -uo pipefail
 BUILD=${1:?build dir}
 SRC=${2:?source dir}
@@ -58,6 +60,10 @@ leaf() {  # leaf NAME CA_PREFIX EXTFILE
 leaf valid ca san_ok.ext
 leaf wronghost ca san_wrong.ext
 leaf unknownca other_ca san_ok.ext
+# Weak key: an RSA-1024 leaf from the trusted CA, for the right name.
+quiet openssl req -newkey rsa:1024 -nodes -keyout weakkey.key -out weakkey.csr -subj "/CN=localhost"
+quiet openssl x509 -req -in weakkey.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+  -extfile san_ok.ext -out weakkey.pem
 quiet openssl req -x509 -newkey rsa:2048 -nodes -keyout selfsigned.key -out selfsigned.pem -days 2 \
   -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1"
 # Expired: signed by the CA with a validity period in the past (openssl ca).
@@ -74,6 +80,7 @@ certificate = $TMP/ca.pem
 private_key = $TMP/ca.key
 default_md = sha256
 policy = any
+unique_subject = no
 copy_extensions = none
 x509_extensions = leaf_ext
 [any]
@@ -85,6 +92,10 @@ CNF
 quiet openssl req -newkey rsa:2048 -nodes -keyout expired.key -out expired.csr -subj "/CN=localhost"
 quiet openssl ca -batch -config ca.cnf -in expired.csr -out expired.pem -notext \
   -startdate 20200101000000Z -enddate 20200201000000Z
+# Not yet valid: the same, with a validity period in the future.
+quiet openssl req -newkey rsa:2048 -nodes -keyout notyetvalid.key -out notyetvalid.csr -subj "/CN=localhost"
+quiet openssl ca -batch -config ca.cnf -in notyetvalid.csr -out notyetvalid.pem -notext \
+  -startdate 20990101000000Z -enddate 20991231000000Z
 
 # --- servers
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -92,8 +103,9 @@ declare -A PORT
 start_server() {  # start_server NAME
   local port
   port=$(free_port)
+  # Security level 0 lets the server load the weak key; the client must refuse it.
   openssl s_server -accept "127.0.0.1:$port" -cert "$1.pem" -key "$1.key" -www -quiet \
-    >"server_$1.log" 2>&1 </dev/null &
+    -cipher 'DEFAULT:@SECLEVEL=0' >"server_$1.log" 2>&1 </dev/null &
   PIDS+=($!)
   PORT[$1]=$port
   for _ in $(seq 1 100); do
@@ -104,7 +116,7 @@ start_server() {  # start_server NAME
   done
   echo "FAIL: setup: s_server for $1 did not start"; cat "server_$1.log"; echo "$pass passed, $((fail + 1)) failed"; exit 1
 }
-for name in valid expired wronghost selfsigned unknownca; do start_server "$name"; done
+for name in valid expired notyetvalid wronghost selfsigned unknownca weakkey; do start_server "$name"; done
 # An HTTPS server (valid certificate) that answers with redirects.
 PORT[redirect]=$(free_port)
 cat >redirect_server.py <<PY
@@ -133,7 +145,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 UNLISTED_PORT=$(free_port)
-PORTS="${PORT[valid]}, ${PORT[expired]}, ${PORT[wronghost]}, ${PORT[selfsigned]}, ${PORT[unknownca]}, ${PORT[redirect]}"
+PORTS="${PORT[valid]}, ${PORT[expired]}, ${PORT[notyetvalid]}, ${PORT[wronghost]}, ${PORT[selfsigned]}, ${PORT[unknownca]}, ${PORT[weakkey]}, ${PORT[redirect]}"
 
 cat >policy.yaml <<YAML
 version: 1
@@ -167,14 +179,31 @@ expect_exit 4 "valid leaf, CA not given" "$FN" fetch --policy policy.yaml "https
 
 # --- bad certificates: exit 4
 # Each fails for its own reason (OpenSSL's verification messages).
-declare -A WHY=([expired]="certificate has expired" [wronghost]="subject name" \
-                [selfsigned]="self-signed certificate" [unknownca]="unable to get local issuer certificate")
-for name in expired wronghost selfsigned unknownca; do
+declare -A WHY=([expired]="certificate has expired" [notyetvalid]="certificate is not yet valid" \
+                [wronghost]="subject name" [selfsigned]="self-signed certificate" \
+                [unknownca]="unable to get local issuer certificate" [weakkey]="key too weak")
+for name in expired notyetvalid wronghost selfsigned unknownca weakkey; do
   expect_exit 4 "$name certificate" "$FN" fetch --policy policy.yaml --cacert ca.pem "https://localhost:${PORT[$name]}/"
   expect_grep "TLS verification failed" "$TMP/err" "$name message"
   expect_grep "${WHY[$name]}" "$TMP/err" "$name reason"
   if [ -s "$TMP/out" ]; then echo "FAIL: $name: body written"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
 done
+
+# The weak key is refused by fnguard's own TLS floor (OpenSSL security level
+# 2), not only by the system's openssl.cnf: with a configuration that lowers
+# the system default to level 0 it still fails.
+cat >permissive_openssl.cnf <<'CNF'
+openssl_conf = default_conf
+[default_conf]
+ssl_conf = ssl_sect
+[ssl_sect]
+system_default = system_default_sect
+[system_default_sect]
+CipherString = DEFAULT:@SECLEVEL=0
+CNF
+expect_exit 4 "weak key under a permissive openssl.cnf" \
+  env OPENSSL_CONF="$TMP/permissive_openssl.cnf" "$FN" fetch --policy policy.yaml --cacert ca.pem "https://localhost:${PORT[weakkey]}/"
+expect_grep "key too weak" "$TMP/err" "weak key reason under a permissive openssl.cnf"
 
 # --- egress denials: exit 3 with a JSON line on stderr
 expect_exit 3 "host not on the allowlist" "$FN" fetch --policy policy.yaml --cacert ca.pem "https://api.example.com/"
@@ -214,6 +243,49 @@ expect_exit 2 "unknown flag" "$FN" fetch --policy policy.yaml --insecure "https:
 DEAD_PORT=$(free_port)
 printf 'version: 1\negress:\n  allow:\n    - {cidr: 127.0.0.1/32, ports: [%s]}\n' "$DEAD_PORT" >dead.yaml
 expect_exit 5 "connection refused" "$FN" fetch --policy dead.yaml --cacert ca.pem "https://127.0.0.1:$DEAD_PORT/"
+
+# --- security events: with a reporting section, denials and TLS failures
+# reach a real collector; stdout keeps only the body.
+"$FN" collector --listen 127.0.0.1:0 --store "$TMP/events.db" >collector.out 2>collector.err </dev/null &
+PIDS+=($!)
+COLLECTOR_PORT=""
+for _ in $(seq 1 100); do
+  COLLECTOR_PORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' collector.out)
+  [ -n "$COLLECTOR_PORT" ] && break
+  sleep 0.1
+done
+if [ -z "$COLLECTOR_PORT" ]; then
+  echo "FAIL: setup: the collector did not start"; cat collector.err; fail=$((fail + 1))
+else
+  { cat policy.yaml; printf 'reporting:\n  otlp_endpoint: http://127.0.0.1:%s/v1/logs\n  spool_dir: %s/spool\n' \
+      "$COLLECTOR_PORT" "$TMP"; } >reporting.yaml
+  expect_exit 3 "denied, reported" "$FN" fetch --policy reporting.yaml "https://api.example.com/v1/items?token=s3cret"
+  expect_grep '^{"url":"https://api.example.com/v1/items?token=s3cret","decision":"deny"' "$TMP/err" "deny line kept with reporting"
+  expect_exit 4 "TLS failure, reported" "$FN" fetch --policy reporting.yaml --cacert ca.pem "https://localhost:${PORT[expired]}/"
+  expect_exit 0 "allowed, nothing reported" "$FN" fetch --policy reporting.yaml --cacert ca.pem "https://localhost:${PORT[valid]}/"
+  "$FN" events --store "$TMP/events.db" --format json >events.json 2>events.err
+  expect_grep '"kind":"egress","action":"block","detector":"egress","rule_id":"default-deny"' events.json "egress event stored"
+  expect_grep '"excerpt":"https://api.example.com/v1/items".*"host":"api.example.com"' events.json "egress event names the URL and host"
+  if grep -q 's3cret' events.json; then echo "FAIL: the query string reached the event store"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
+  expect_grep '"kind":"tls","action":"block","detector":"tls","rule_id":"tls.certificate"' events.json "tls event stored"
+  expect_grep '"reason":"TLS verification failed for localhost: [^"]*certificate has expired' events.json "tls event reason"
+  n=$(grep -c '"event_id"' events.json)
+  if [ "$n" -eq 2 ]; then pass=$((pass + 1)); else echo "FAIL: $n events stored, want 2"; cat events.json; fail=$((fail + 1)); fi
+
+  # stdout JSON reporting: events go to stderr, the body alone to stdout.
+  { cat policy.yaml; printf 'reporting:\n  stdout: json\n'; } >stdout_reporting.yaml
+  expect_exit 3 "denied, stdout reporting" "$FN" fetch --policy stdout_reporting.yaml "https://api.example.com/"
+  expect_grep '"source":"fnguard".*"kind":"egress"' "$TMP/err" "event line on stderr"
+  if [ -s "$TMP/out" ]; then echo "FAIL: event written to stdout"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
+
+  # Report mode: the request is made, and reported as would-deny.
+  { sed "s#^  mode: enforce#  mode: report#" no_loopback.yaml
+    printf 'reporting:\n  otlp_endpoint: http://127.0.0.1:%s/v1/logs\n  spool_dir: %s/spool\n' "$COLLECTOR_PORT" "$TMP"
+  } >report_mode.yaml
+  expect_exit 0 "report mode lets a loopback name through" "$FN" fetch --policy report_mode.yaml --cacert ca.pem "https://localhost:${PORT[valid]}/"
+  "$FN" events --store "$TMP/events.db" --format json >events.json 2>events.err
+  expect_grep '"kind":"egress","action":"monitor".*"host":"localhost"' events.json "report mode event stored"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

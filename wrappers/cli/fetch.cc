@@ -9,7 +9,9 @@
 
 #include "policy/text.h"
 #include "runtime/core/json.h"
+#include "runtime/egress/egress_event.h"
 #include "runtime/egress/http_client.h"
+#include "runtime/report/reporter.h"
 #include "wrappers/cli/egress_commands.h"
 
 namespace fnguard::cli {
@@ -22,9 +24,13 @@ constexpr const char* kFetchUsage =
     "checked; TLS peer and host verification are always on.\n"
     "Exit 0 on a 2xx/3xx response, 3 denied by the egress policy (one JSON line\n"
     "{\"url\",\"decision\":\"deny\",\"reason\"} on stderr), 4 TLS verification failed,\n"
-    "5 any other error (including a 4xx/5xx status), 2 bad input.\n";
+    "5 any other error (including a 4xx/5xx status), 2 bad input.\n"
+    "Denials and TLS failures are also reported as security events when the\n"
+    "policy has a reporting section (stdout JSON lines go to stderr here).\n";
 
 constexpr double kMaxTimeLimitSeconds = 3600;
+// How long fetch waits for its security events to reach the collector.
+constexpr int kReportFlushMs = 2000;
 
 int BadInput(const std::string& message) {
   std::fprintf(stderr, "fnguard fetch: %s\n%s", message.c_str(), kFetchUsage);
@@ -67,7 +73,17 @@ int FetchCommand(const Args& args) {
     std::fprintf(stderr, "error: %s\n", std::string(policy::ToStd(pol.status().message())).c_str());
     return kExitBadInput;
   }
-  absl::StatusOr<egress::HttpClient> client = egress::HttpClient::Create((*pol)->egress);
+  // Security events as the policy's reporting section says; stdout carries
+  // the body, so JSON lines go to stderr. Without a reporting section the
+  // deny line below is the only report.
+  report::Reporter reporter(**pol, stderr);
+  egress::EgressReporter events(&reporter, nullptr);
+  bool reported = false;
+  absl::StatusOr<egress::HttpClient> client = egress::HttpClient::Create(
+      (*pol)->egress, [&](const egress::EgressNotice& notice) {
+        events.Report(notice);
+        reported = true;
+      });
   if (!client.ok()) {
     std::fprintf(stderr, "error: %s\n",
                  std::string(policy::ToStd(client.status().message())).c_str());
@@ -75,6 +91,7 @@ int FetchCommand(const Args& args) {
   }
 
   egress::FetchResult r = client->Get(url, options);
+  if (reported && reporter.enabled()) reporter.Flush(kReportFlushMs);
   if (!r.ok()) {
     switch (r.error.category) {
       case egress::FetchErrorCategory::kDenied: {
@@ -91,6 +108,8 @@ int FetchCommand(const Args& args) {
         std::fprintf(stderr, "fnguard fetch: TLS verification failed for %s: %s\n",
                      r.error.url.c_str(), r.error.message.c_str());
         return kExitFetchTls;
+      case egress::FetchErrorCategory::kTimeout:
+      case egress::FetchErrorCategory::kTooLarge:
       case egress::FetchErrorCategory::kOther:
         break;
     }

@@ -13,6 +13,11 @@
 //   fnguard::Invocation inv = (*guard)->Invoke(event_json, my_handler);
 //   // inv.result is the handler's result, or the blocked response
 //
+// and give the handler its outbound HTTP client, held to the policy's egress
+// allowlist with verified TLS (fnguard/client.h):
+//
+//   fnguard::HttpResult r = (*guard)->http().Get("https://api.example.com/v1/items");
+//
 // Thread-safety: every const method may be called concurrently. `Inspect`
 // takes scratch space from a per-thread cache, so steady-state inspection does
 // not allocate for decoding buffers.
@@ -29,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fnguard/client.h"
 #include "fnguard/export.h"
 #include "fnguard/status.h"
 #include "fnguard/verdict.h"
@@ -98,6 +104,11 @@ class FNGUARD_API Guard {
   // The response returned for a blocked event: an HTTP response document
   // ({"statusCode":403,...}) for HTTP-shaped events, else a Failure.
   [[nodiscard]] HandlerResult BlockedResult(const Verdict& verdict) const;
+
+  // The outbound HTTP client under the policy's egress section. Denials and
+  // TLS failures are reported as security events (with the request id of the
+  // invocation when called from a handler run by Invoke()).
+  [[nodiscard]] const HttpClient& http() const;
 
   // Waits up to `timeout_ms` for reported events to be delivered.
   void Flush(int timeout_ms = 500) const;

@@ -72,6 +72,28 @@ const Case kCases[] = {
     // Teredo: client 127.0.0.1 stored inverted (80ff:fffe), server 8.8.8.8.
     {"2001:0:808:808::80ff:fffe", AddressClass::kLoopback, "127.0.0.1", "Teredo"},
     {"2001:0:a9fe:a9fe::f7f7:f7f7", AddressClass::kMetadata, "169.254.169.254", "Teredo"},
+    // Both edges of ranges whose prefix is not a whole byte.
+    {"100.63.255.255", AddressClass::kPublic, "100.63.255.255", ""},
+    {"100.64.0.0", AddressClass::kSharedCgnat, "100.64.0.0", ""},
+    {"172.15.255.255", AddressClass::kPublic, "172.15.255.255", ""},
+    {"172.16.0.0", AddressClass::kPrivate, "172.16.0.0", ""},
+    {"198.17.255.255", AddressClass::kPublic, "198.17.255.255", ""},
+    {"198.18.0.0", AddressClass::kReserved, "198.18.0.0", ""},
+    {"198.19.255.255", AddressClass::kReserved, "198.19.255.255", ""},
+    {"198.20.0.0", AddressClass::kPublic, "198.20.0.0", ""},
+    {"223.255.255.255", AddressClass::kPublic, "223.255.255.255", ""},
+    {"169.254.169.253", AddressClass::kLinkLocal, "169.254.169.253", ""},
+    {"fbff:ffff::1", AddressClass::kPublic, "fbff:ffff::1", ""},
+    {"fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", AddressClass::kPrivate,
+     "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", ""},
+    {"fe7f:ffff::1", AddressClass::kPublic, "fe7f:ffff::1", ""},
+    {"fec0::", AddressClass::kPrivate, "fec0::", ""},
+    {"feff:ffff::1", AddressClass::kPrivate, "feff:ffff::1", ""},
+    {"2001:db7:ffff:ffff::1", AddressClass::kPublic, "2001:db7:ffff:ffff::1", ""},
+    {"2001:db9::", AddressClass::kPublic, "2001:db9::", ""},
+    {"100::ffff:ffff:ffff:ffff", AddressClass::kReserved, "100::ffff:ffff:ffff:ffff", ""},
+    {"100:0:0:1::", AddressClass::kPublic, "100:0:0:1::", ""},
+    {"fd00:ec2::253", AddressClass::kPrivate, "fd00:ec2::253", ""},
 };
 
 TEST(ClassifyAddress, Table) {
@@ -84,6 +106,27 @@ TEST(ClassifyAddress, Table) {
     EXPECT_EQ(FormatIpAddress(cls.effective), std::string(c.effective)) << c.address;
     EXPECT_EQ(cls.embedding, c.embedding) << c.address;
   }
+}
+
+TEST(EmbeddedIpv4, ListAndVectorAgree) {
+  for (const char* text : {"8.8.8.8", "::1", "::ffff:10.0.0.1", "::127.0.0.1", "64:ff9b::a9fe:a9fe",
+                           "64:ff9b:1::a00:1", "2002:a9fe:a9fe::", "2001:0:808:808::80ff:fffe",
+                           "2606:4700::1111"}) {
+    std::optional<policy::IpAddress> ip = policy::ParseIpAddress(text);
+    ASSERT_TRUE(ip.has_value()) << text;
+    const auto vec = EmbeddedIpv4Addresses(*ip);
+    const EmbeddedIpv4List list = EmbeddedIpv4Of(*ip);
+    ASSERT_EQ(list.size, vec.size()) << text;
+    for (size_t i = 0; i < vec.size(); ++i) {
+      EXPECT_EQ(FormatIpAddress(list.items[i].address), FormatIpAddress(vec[i].first)) << text;
+      EXPECT_EQ(list.items[i].embedding, vec[i].second) << text;
+    }
+  }
+  const EmbeddedIpv4List teredo =
+      EmbeddedIpv4Of(*policy::ParseIpAddress("2001:0:808:808::80ff:fffe"));
+  ASSERT_EQ(teredo.size, 2u);
+  EXPECT_EQ(FormatIpAddress(teredo.items[0].address), "127.0.0.1");  // client, inverted
+  EXPECT_EQ(FormatIpAddress(teredo.items[1].address), "8.8.8.8");    // server
 }
 
 TEST(ClassifyAddress, Names) {

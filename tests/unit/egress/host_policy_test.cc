@@ -5,10 +5,12 @@
 #include <sys/socket.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "policy/policy.h"
+#include "runtime/egress/url.h"
 
 namespace fnguard::egress {
 namespace {
@@ -213,6 +215,87 @@ TEST(HostPolicy, ReasonsAreSentences) {
             std::string::npos);
   EXPECT_NE(hp.Decide("https://[::ffff:169.254.169.254]/").reason.find("IPv4-mapped"),
             std::string::npos);
+}
+
+// The reasons are built only for the decision that is returned; their exact
+// text is part of the events and of `fnguard egress check`.
+TEST(HostPolicy, ReasonTextsAreExact) {
+  const HostPolicy& hp = TablePolicy();
+  struct Expected {
+    const char* url;
+    const char* rule;
+    const char* reason;
+  };
+  const Expected cases[] = {
+      {"https://api.example.com/", "egress.allow[0]",
+       "host 'api.example.com' is allowed by egress.allow[0] ('api.example.com')"},
+      {"https://a.b.example.com:8443/", "egress.allow[1]",
+       "host 'a.b.example.com' is allowed by egress.allow[1] ('*.example.com')"},
+      {"https://a.internal.example.com/", "egress.deny[1]",
+       "host 'a.internal.example.com' is on the deny list ('*.internal.example.com')"},
+      {"http://www.example.com/", "egress.allow[1]",
+       "scheme 'http' is not allowed for host 'www.example.com' by egress.allow[1] "
+       "(schemes: https)"},
+      {"https://plain.example.org:8080/", "egress.allow[2]",
+       "port 8080 is not allowed for host 'plain.example.org' by egress.allow[2] (ports: 80, 443)"},
+      {"https://203.0.113.7:8443/", "egress.allow[3]",
+       "address 203.0.113.7 is allowed by egress.allow[3] (cidr 203.0.113.0/24)"},
+      {"https://[::ffff:203.0.113.7]:8443/", "egress.allow[3]",
+       "address ::ffff:203.0.113.7 (IPv4-mapped form of 203.0.113.7) is allowed by "
+       "egress.allow[3] (cidr 203.0.113.0/24)"},
+      {"https://203.0.113.7/", "egress.allow[3]",
+       "port 443 is not allowed for address 203.0.113.7 by egress.allow[3] (ports: 8443)"},
+      {"https://10.1.2.3/", "egress.allow[4]",
+       "address 10.1.2.3 is allowed by egress.allow[4] (cidr 10.1.0.0/16)"},
+      {"https://[2002:a01:6305::1]/", "egress.deny[2]",
+       "address 2002:a01:6305::1 (6to4 form of 10.1.99.5) is on the deny list (10.1.99.0/24)"},
+      {"https://8.8.8.8/", "default-deny",
+       "address 8.8.8.8 is not on the allowlist (allow it with a cidr entry)"},
+      {"https://[64:ff9b::a9fe:a9fe]/", "default-deny",
+       "address 64:ff9b::a9fe:a9fe (NAT64 form of 169.254.169.254) is not on the allowlist "
+       "(allow it with a cidr entry)"},
+      {"https://169.254.169.254/", "metadata-endpoint",
+       "address 169.254.169.254 which is a cloud metadata endpoint (allow only with a cidr "
+       "entry naming exactly that address)"},
+  };
+  for (const Expected& c : cases) {
+    Decision d = hp.Decide(c.url);
+    EXPECT_EQ(d.rule, c.rule) << c.url;
+    EXPECT_EQ(d.reason, c.reason) << c.url;
+    // The same decision on a URL parsed beforehand (ParseUrl reads the path
+    // too; Decide does not need it).
+    absl::StatusOr<ParsedUrl> parsed = ParseUrl(c.url);
+    ASSERT_TRUE(parsed.ok()) << c.url;
+    Decision same = hp.DecideParsed(*parsed);
+    EXPECT_EQ(same.reason, d.reason) << c.url;
+    EXPECT_EQ(same.rule, d.rule) << c.url;
+  }
+
+  const auto check = [&](const char* ip, std::string_view host) {
+    return hp.CheckAddress(*policy::ParseIpAddress(ip), host, 443);
+  };
+  EXPECT_EQ(check("8.8.8.8", "svc.example.com").reason,
+            "host 'svc.example.com' resolved to address 8.8.8.8, which is a public address");
+  EXPECT_EQ(check("8.8.8.8", "8.8.8.8").reason, "address 8.8.8.8 which is a public address");
+  EXPECT_EQ(check("10.1.2.3", "svc.example.com").reason,
+            "host 'svc.example.com' resolved to address 10.1.2.3, which is private, allowed by "
+            "egress.allow[4] (cidr 10.1.0.0/16)");
+  EXPECT_EQ(check("10.1.99.5", "").reason,
+            "address 10.1.99.5 which is on the deny list (10.1.99.0/24)");
+  EXPECT_EQ(check("::ffff:127.0.0.1", "").reason,
+            "address ::ffff:127.0.0.1 (IPv4-mapped form of 127.0.0.1) which is loopback (denied "
+            "by deny_private_addresses; lift it with an allow cidr entry)");
+
+  const std::string_view names[] = {"blocked.example.com"};
+  Decision socket = hp.DecideSocket(*policy::ParseIpAddress("10.1.2.3"), 443, names);
+  EXPECT_EQ(socket.rule, "egress.deny[0]");
+  EXPECT_EQ(socket.reason,
+            "host 'blocked.example.com' (address 10.1.2.3 port 443) is on the deny list "
+            "('blocked.example.com')");
+  Decision near = hp.DecideSocket(*policy::ParseIpAddress("10.1.2.3"), 8443, {});
+  EXPECT_EQ(near.reason,
+            "port 8443 is not allowed for address 10.1.2.3 port 8443 by egress.allow[4] "
+            "(ports: 443)");
 }
 
 TEST(HostPolicy, EmptyAllowlistDeniesEverything) {

@@ -136,13 +136,15 @@ TEST(HttpClientTest, AllowedLoopbackIsConnectedTo) {
   options.total_timeout = std::chrono::milliseconds(300);
   FetchResult r = client.Get("http://127.0.0.1:" + port + "/", options);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error.category, FetchErrorCategory::kOther) << r.error.message;
+  EXPECT_EQ(r.error.category, FetchErrorCategory::kTimeout) << r.error.message;
   EXPECT_TRUE(listener.WasConnected());
 }
 
 TEST(HttpClientTest, CategoryNames) {
   EXPECT_EQ(FetchErrorCategoryName(FetchErrorCategory::kDenied), "denied");
   EXPECT_EQ(FetchErrorCategoryName(FetchErrorCategory::kTls), "tls");
+  EXPECT_EQ(FetchErrorCategoryName(FetchErrorCategory::kTimeout), "timeout");
+  EXPECT_EQ(FetchErrorCategoryName(FetchErrorCategory::kTooLarge), "too_large");
   EXPECT_EQ(FetchErrorCategoryName(FetchErrorCategory::kOther), "other");
 }
 

@@ -2,10 +2,16 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "gtest/gtest.h"
+#include "policy/hosts.h"
 
 namespace fnguard::egress {
 namespace {
@@ -72,6 +78,75 @@ TEST(ParseUrl, HandleCarriesTheNormalizedUrl) {
   Curl_URL* raw = moved.release();
   EXPECT_EQ(moved.get(), nullptr);
   curl_url_cleanup(raw);
+}
+
+TEST(ParseUrl, DottedQuadBytes) {
+  struct Quad {
+    const char* url;
+    std::array<uint8_t, 4> bytes;
+  };
+  const Quad quads[] = {
+      {"https://0.0.0.0/", {0, 0, 0, 0}},
+      {"https://255.255.255.255/", {255, 255, 255, 255}},
+      {"https://10.200.3.40./", {10, 200, 3, 40}},
+      {"https://169.254.169.254:80/x", {169, 254, 169, 254}},
+  };
+  for (const Quad& q : quads) {
+    absl::StatusOr<ParsedUrl> u = ParseUrl(q.url);
+    ASSERT_TRUE(u.ok()) << q.url << ": " << u.status();
+    ASSERT_TRUE(u->ip.has_value()) << q.url;
+    EXPECT_EQ(u->ip->family, 4) << q.url;
+    EXPECT_TRUE(std::equal(q.bytes.begin(), q.bytes.end(), u->ip->bytes.begin())) << q.url;
+    EXPECT_EQ(u->host, FormatIpAddress(*u->ip)) << q.url;
+  }
+}
+
+// ParseUrlForDecision() is ParseUrl() without the path: same answers, same
+// errors, same handle.
+TEST(ParseUrl, ForDecisionAgreesWithParseUrl) {
+  const char* urls[] = {
+      "https://api.example.com/v1?q=1",  "HTTP://Plain.Example.org.:80/x/../y",
+      "https://[::ffff:7f00:1]:8080",    "https://203.0.113.5:8443/",
+      "https://0x7f.1/",                 "https://user@example.com/",
+      "https://example.com:08443/",      "https://exa$mple.com/",
+      "https://a..b/",                   "https://" "b\xc3\xbc" "cher.de/",
+  };
+  for (const char* url : urls) {
+    absl::StatusOr<ParsedUrl> full = ParseUrl(url);
+    absl::StatusOr<ParsedUrl> decision = ParseUrlForDecision(url);
+    ASSERT_EQ(full.ok(), decision.ok()) << url;
+    if (!full.ok()) {
+      EXPECT_EQ(full.status(), decision.status()) << url;
+      continue;
+    }
+    EXPECT_EQ(decision->scheme, full->scheme) << url;
+    EXPECT_EQ(decision->host, full->host) << url;
+    EXPECT_EQ(decision->port, full->port) << url;
+    EXPECT_EQ(decision->port_explicit, full->port_explicit) << url;
+    EXPECT_EQ(decision->ip.has_value(), full->ip.has_value()) << url;
+    EXPECT_FALSE(full->path.empty()) << url;
+    EXPECT_TRUE(decision->path.empty()) << url;
+    char* a = nullptr;
+    char* b = nullptr;
+    ASSERT_EQ(curl_url_get(full->handle.get(), CURLUPART_URL, &a, 0), CURLUE_OK);
+    ASSERT_EQ(curl_url_get(decision->handle.get(), CURLUPART_URL, &b, 0), CURLUE_OK);
+    EXPECT_STREQ(a, b) << url;
+    curl_free(a);
+    curl_free(b);
+  }
+}
+
+TEST(FormatIpAddress, IntoABuffer) {
+  for (const char* text : {"0.0.0.0", "8.8.8.8", "255.255.255.255", "203.0.113.7", "::",
+                           "::1", "2001:db8::1", "::ffff:127.0.0.1", "fe80::1:2:3:4",
+                           "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "::ffff:255.255.255.255"}) {
+    std::optional<policy::IpAddress> ip = policy::ParseIpAddress(text);
+    ASSERT_TRUE(ip.has_value()) << text;
+    char buf[kIpTextCapacity];
+    const size_t n = FormatIpAddressTo(*ip, buf);
+    EXPECT_EQ(std::string_view(buf, n), text);
+    EXPECT_EQ(FormatIpAddress(*ip), text);
+  }
 }
 
 struct Rejected {
