@@ -47,6 +47,7 @@ struct Endpoint {
 };
 
 struct State {
+  const State* older = nullptr;  // every state ever published, newest first
   std::shared_ptr<const policy::Policy> policy;
   pid_t owner_pid = 0;
   policy::EgressMode sockets = policy::EgressMode::kOff;
@@ -558,7 +559,13 @@ const char* SocketCallName(SocketCall call) {
   return "socket";
 }
 
+// Every published state stays reachable from here (they are never freed, see
+// `installed`), which also tells leak checkers they are kept on purpose.
+const State* all_states = nullptr;
+
 void Publish(std::unique_ptr<State> state) {
+  state->older = all_states;
+  all_states = state.get();
   installed.store(state.release(), std::memory_order_release);
 }
 
