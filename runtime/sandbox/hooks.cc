@@ -289,8 +289,14 @@ FNGUARD_HOOK int execvpe(const char* file, char* const argv[], char* const envp[
   FNGUARD_FORWARD(execvpe, file, argv, envp);
 }
 
+// The program name for an exec by descriptor (argv is declared nonnull by
+// libc, but a caller may still pass null).
+static const char* ProgramNameOf(char* const* argv) {
+  return argv != nullptr && argv[0] != nullptr ? argv[0] : "";
+}
+
 FNGUARD_HOOK int fexecve(int fd, char* const argv[], char* const envp[]) noexcept {
-  FNGUARD_EXEC_CHECK("fexecve", argv != nullptr && argv[0] != nullptr ? argv[0] : "", argv, true);
+  FNGUARD_EXEC_CHECK("fexecve", ProgramNameOf(argv), argv, true);
   FNGUARD_FORWARD(fexecve, fd, argv, envp);
 }
 
