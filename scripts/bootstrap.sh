@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs every system package that fnguard's build, tests and demo need.
 # Idempotent: does nothing when all packages are already present.
-# Also installs the OTLP conformance test's npm packages (scripts/conformance-deps.sh)
-# and the realistic-traffic generator's (scripts/traffic-deps.sh).
+# Also installs the npm packages of the OTLP conformance test and of the
+# realistic-traffic generator (scripts/npm-deps.sh).
 set -euo pipefail
 
 PACKAGES=(
@@ -38,8 +38,8 @@ fi
 # tests, such as the container build, which copies this script alone).
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ -f "$ROOT/tests/conformance/package.json" ]; then
-  bash "$ROOT/scripts/conformance-deps.sh"
+  bash "$ROOT/scripts/npm-deps.sh" tests/conformance
 fi
 if [ -f "$ROOT/scripts/traffic/package.json" ]; then
-  bash "$ROOT/scripts/traffic-deps.sh"
+  bash "$ROOT/scripts/npm-deps.sh" scripts/traffic
 fi

@@ -12,7 +12,7 @@ same data also goes through ModSecurity + OWASP CRS at paranoia level 1
 --sections takes a comma-separated subset of base (the corpus sections),
 traffic (false positives on generated realistic API traffic, see
 scripts/realistic_traffic.py; needs Node.js, installed with its npm package
-by scripts/traffic-deps.sh) and forms (equivalent forms of the corpus
+by scripts/npm-deps.sh) and forms (equivalent forms of the corpus
 attacks, see scripts/equivalent_forms.py); default all three. With CRS on,
 traffic and forms add about 2 minutes each.
 """

@@ -3,7 +3,7 @@
 
 Generates the seeded corpus with scripts/traffic/generate.mjs (@faker-js/faker,
 pinned by scripts/traffic/package-lock.json and installed by
-scripts/traffic-deps.sh): single values (names with apostrophes, generated
+scripts/npm-deps.sh): single values (names with apostrophes, generated
 passwords full of symbols, file paths, URLs with queries, markdown, jargon,
 ...) and whole API requests (JSON bodies, query strings, user agents, bearer
 tokens). Runs `fnguard eval` on the values in the query and in a JSON body,
@@ -30,7 +30,7 @@ N_REQUESTS = 6000
 
 
 def generate(work, seed=SEED, n_values=N_VALUES, n_requests=N_REQUESTS):
-    subprocess.run(["bash", os.path.join(HERE, "traffic-deps.sh")], check=True, stdout=sys.stderr)
+    subprocess.run(["bash", os.path.join(HERE, "npm-deps.sh"), "scripts/traffic"], check=True, stdout=sys.stderr)
     values, requests = os.path.join(work, "traffic-values.jsonl"), os.path.join(work, "traffic-requests.jsonl")
     subprocess.run(["node", os.path.join(HERE, "traffic", "generate.mjs"), "--values", values,
                     "--requests", requests, "--seed", str(seed), "--n-values", str(n_values),

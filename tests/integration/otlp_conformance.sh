@@ -4,7 +4,7 @@
 # with the classes generated from the official opentelemetry-proto files, and
 # the SDK's protobuf and OTLP/JSON exports stored by `fnguard collector`.
 # Node.js and the pinned packages come from scripts/bootstrap.sh
-# (scripts/conformance-deps.sh); their absence is a failure, not a skip.
+# (scripts/npm-deps.sh); their absence is a failure, not a skip.
 set -uo pipefail
 BUILD=${1:?build dir}
 SRC=${2:?source dir}
@@ -13,7 +13,7 @@ SRC=$(cd "$SRC" && pwd)
 DIR="$SRC/tests/conformance"
 
 missing() {
-  echo "FAIL: $1; run scripts/bootstrap.sh (it calls scripts/conformance-deps.sh)" >&2
+  echo "FAIL: $1; run scripts/bootstrap.sh (it calls scripts/npm-deps.sh)" >&2
   echo "0 passed, 1 failed"
   exit 1
 }

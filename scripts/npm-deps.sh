@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Installs what the OTLP conformance test (tests/integration/otlp_conformance.sh)
-# needs: Node.js and npm (Debian's, when the machine has none) and the npm
-# packages pinned by tests/conformance/package-lock.json.
-# Idempotent: does nothing when node_modules matches the lock file.
+# Installs the Node.js packages of one directory of the repo: Node.js and npm
+# (Debian's, when the machine has none), then the npm packages pinned by
+# DIR/package-lock.json. Used for tests/conformance (the OTLP conformance
+# test) and scripts/traffic (the realistic-traffic generator).
+# Idempotent: does nothing when DIR/node_modules matches the lock file.
+# Usage: scripts/npm-deps.sh DIR   (DIR relative to the repo root)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DIR="$ROOT/tests/conformance"
+REL=${1:?usage: npm-deps.sh DIR}
+DIR="$ROOT/$REL"
 
 missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "conformance-deps: installing ${missing[*]}" >&2
+  echo "npm-deps: installing ${missing[*]}" >&2
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
@@ -24,6 +27,6 @@ want=$(sha256sum "$DIR/package-lock.json" | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
-echo "conformance-deps: npm ci in tests/conformance" >&2
+echo "npm-deps: npm ci in $REL" >&2
 (cd "$DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 echo "$want" >"$stamp"
