@@ -24,6 +24,7 @@ enum class DetectorId : uint8_t {
   kJndi,
   kDeserialization,
   kPrototypePollution,
+  kCrlf,
   kCount,  // not a detector
 };
 
@@ -33,6 +34,7 @@ inline constexpr size_t kDetectorCount = static_cast<size_t>(DetectorId::kCount)
 inline constexpr std::array<std::string_view, kDetectorCount> kDetectorNames = {
     "sqli", "xss",  "cmdi", "path_traversal", "rfi",  "ssti",           "nosqli",
     "ldapi", "xxe", "ssrf", "jndi",           "deserialization", "prototype_pollution",
+    "crlf",
 };
 
 inline constexpr std::string_view DetectorName(DetectorId id) {

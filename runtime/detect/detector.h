@@ -123,6 +123,7 @@ const Detector& SsrfDetector();
 const Detector& JndiDetector();
 const Detector& DeserializationDetector();
 const Detector& PrototypePollutionDetector();
+const Detector& CrlfDetector();
 
 }  // namespace fnguard::detect
 

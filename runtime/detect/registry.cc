@@ -57,6 +57,7 @@ const Detector& Get(DetectorId id) {
     case DetectorId::kJndi: return JndiDetector();
     case DetectorId::kDeserialization: return DeserializationDetector();
     case DetectorId::kPrototypePollution: return PrototypePollutionDetector();
+    case DetectorId::kCrlf: return CrlfDetector();
     case DetectorId::kCount: break;
   }
   return SqliDetector();

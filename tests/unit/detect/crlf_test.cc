@@ -1,0 +1,102 @@
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
+#include "tests/unit/detect/detector_cases.h"
+
+namespace fnguard::detect {
+namespace {
+
+using event::Location;
+
+bool In(std::string_view raw, Location loc, Match* m = nullptr) {
+  Match local;
+  return testing::Detects(CrlfDetector(), raw, m != nullptr ? m : &local, loc);
+}
+
+TEST(CrlfTest, HeaderInjectionInValuesWrittenToHeaders) {
+  // Encoded the ways a request line carries them; normalization decodes.
+  const std::vector<std::string> attacks = {
+      "/home%0d%0aSet-Cookie:%20session=attacker",
+      "en%0D%0AContent-Length:%200%0D%0A%0D%0AHTTP/1.1%20200%20OK",
+      "https://example.com/%0aLocation:%20https://evil.example",
+      "x%250d%250aX-Forwarded-Host:%20evil",     // double-encoded
+      "x%u000dAccess-Control-Allow-Origin:*",    // %u form
+      "report.pdf\r\nContent-Disposition: attachment; filename=a.exe",
+      "a\nrefresh:0;url=https://evil.example",
+      "ok\r\n\r\nHTTP/1.1 302 Found",
+  };
+  for (const std::string& a : attacks) {
+    for (Location loc : {Location::kQuery, Location::kHeader, Location::kPath, Location::kCookie}) {
+      Match m;
+      EXPECT_TRUE(In(a, loc, &m)) << a << " at " << static_cast<int>(loc);
+    }
+  }
+  Match m;
+  ASSERT_TRUE(In("lang%0d%0aSet-Cookie:a=b", Location::kQuery, &m));
+  EXPECT_EQ(m.rule_id, "crlf.header_injection");
+  ASSERT_TRUE(In("x%0d%0aHTTP/1.0 200 OK", Location::kQuery, &m));
+  EXPECT_EQ(m.rule_id, "crlf.response_splitting");
+}
+
+TEST(CrlfTest, BodiesNeedAFieldThatOnlyMeansSomethingWhenInjected) {
+  // Set-Cookie, Refresh, CORS and policy headers are flagged anywhere.
+  EXPECT_TRUE(In("name\r\nSet-Cookie: admin=1", Location::kBody));
+  EXPECT_TRUE(In("x\nACCESS-CONTROL-ALLOW-ORIGIN: *", Location::kMessage));
+  EXPECT_TRUE(In("x\nContent-Security-Policy: script-src *", Location::kOther));
+  // Multi-line text quoting mail headers or labelled lines stays clean.
+  const std::vector<std::string> prose = {
+      "Hi team,\nLocation: Berlin office\nDate: next Monday",
+      "Forwarded message:\nFrom: Ana <ana@example.org>\nContent-Type: text/plain",
+      "Steps:\n1. open the page\nHost: staging\nResult: 500",
+      "log line\nHTTP/1.1 500 Internal Server Error",
+  };
+  for (const std::string& p : prose) {
+    EXPECT_FALSE(In(p, Location::kBody)) << p;
+  }
+}
+
+TEST(CrlfTest, IgnoresBenignValues) {
+  const std::vector<std::string> benign = {
+      "https://example.com/a?b=c",
+      "Set-Cookie: in one line is just text",
+      "text/html,application/xhtml+xml;q=0.9",
+      "line one\nline two",
+      "a\n\n\n",
+      "\r\n",
+      "x\nnot a header: lower words with spaces",
+      "x\n12:30 meeting",
+      "x\n:authority",
+      "notes\nTODO: call back",       // a label, not an HTTP field
+  };
+  for (const std::string& b : benign) {
+    for (Location loc : {Location::kQuery, Location::kHeader, Location::kBody}) {
+      Match m;
+      EXPECT_FALSE(In(b, loc, &m)) << b << " -> " << m.rule_id;
+    }
+  }
+  // Object keys are names, never written into headers as values.
+  testing::Case key;
+  key.value = "a\r\nSet-Cookie: b";
+  key.is_key = true;
+  key.location = Location::kBody;
+  EXPECT_TRUE(testing::Detects(CrlfDetector(), key));  // response fields count anywhere
+  key.value = "a\r\nLocation: b";
+  key.location = Location::kQuery;
+  EXPECT_FALSE(testing::Detects(CrlfDetector(), key));
+}
+
+TEST(CrlfTest, CompletesOnPathologicalInput) {
+  std::string lines;
+  for (int i = 0; i < 200000; ++i) lines += "\r\nX";
+  testing::RunsOnLargeInput(CrlfDetector(), lines);
+  std::string colons;
+  for (int i = 0; i < 100000; ++i) colons += "\nabcdefghij:";
+  testing::RunsOnLargeInput(CrlfDetector(), colons);
+  testing::RunsOnLargeInput(CrlfDetector(), std::string(1 << 20, '\n'));
+}
+
+}  // namespace
+}  // namespace fnguard::detect
