@@ -9,21 +9,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fail=0
 pass=0
-expect_exit() {  # expect_exit WANT DESCRIPTION CMD...
-  local want=$1 desc=$2
-  shift 2
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL: $desc: exit $got, want $want"; sed 's/^/  stdout: /' "$TMP/out" | head -5; sed 's/^/  stderr: /' "$TMP/err" | head -5
-    fail=$((fail + 1))
-  else
-    pass=$((pass + 1))
-  fi
-}
-expect_grep() {  # expect_grep PATTERN FILE DESCRIPTION
-  if grep -q -- "$1" "$2"; then pass=$((pass + 1)); else echo "FAIL: $3: '$1' not in $2"; head -5 "$2"; fail=$((fail + 1)); fi
-}
+. "$SRC/tests/integration/lib/checks.sh"
 
 # --- top level
 expect_exit 0 "help" "$FN" --help

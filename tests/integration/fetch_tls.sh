@@ -18,6 +18,7 @@ cleanup() {
 trap cleanup EXIT
 fail=0
 pass=0
+. "$SRC/tests/integration/lib/checks.sh"
 
 for tool in openssl python3; do
   if ! command -v "$tool" >/dev/null; then
@@ -28,24 +29,8 @@ if ! "$FN" fetch --help >/dev/null 2>&1; then
   echo "FAIL: this fnguard binary has no working 'fetch' command"; echo "0 passed, 1 failed"; exit 1
 fi
 
-expect_exit() {  # expect_exit WANT DESCRIPTION CMD...
-  local want=$1 desc=$2
-  shift 2
-  "$@" >"$TMP/out" 2>"$TMP/err"
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL: $desc: exit $got, want $want"; head -c 400 "$TMP/out" | sed 's/^/  stdout: /'; sed 's/^/  stderr: /' "$TMP/err" | head -5
-    fail=$((fail + 1))
-  else
-    pass=$((pass + 1))
-  fi
-}
-expect_grep() {  # expect_grep PATTERN FILE DESCRIPTION
-  if grep -q -- "$1" "$2"; then pass=$((pass + 1)); else echo "FAIL: $3: '$1' not in $2"; head -5 "$2"; fail=$((fail + 1)); fi
-}
 
 cd "$TMP" || exit 1
-quiet() { "$@" >/dev/null 2>&1 || { echo "FAIL: setup: $*"; echo "$pass passed, $((fail + 1)) failed"; exit 1; }; }
 
 # --- certificates
 quiet openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=fnguard test CA"
@@ -98,7 +83,6 @@ quiet openssl ca -batch -config ca.cnf -in notyetvalid.csr -out notyetvalid.pem 
   -startdate 20990101000000Z -enddate 20991231000000Z
 
 # --- servers
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 declare -A PORT
 start_server() {  # start_server NAME
   local port

@@ -19,6 +19,7 @@ cleanup() {
 trap cleanup EXIT
 fail=0
 pass=0
+. "$SRC/tests/integration/lib/checks.sh"
 
 for tool in openssl python3; do
   if ! command -v "$tool" >/dev/null; then
@@ -40,7 +41,6 @@ PY
 }
 
 cd "$TMP" || exit 1
-quiet() { "$@" >/dev/null 2>&1 || { echo "FAIL: setup: $*"; echo "$pass passed, $((fail + 1)) failed"; exit 1; }; }
 
 # --- a CA and a server certificate for 127.0.0.1
 quiet openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=outbound test CA"
@@ -48,7 +48,6 @@ printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >san.ext
 quiet openssl req -newkey rsa:2048 -nodes -keyout api.key -out api.csr -subj "/CN=127.0.0.1"
 quiet openssl x509 -req -in api.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out api.pem
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 API_PORT=$(free_port)
 openssl s_server -accept "127.0.0.1:$API_PORT" -cert api.pem -key api.key -www -quiet >api.log 2>&1 </dev/null &
 PIDS+=($!)
