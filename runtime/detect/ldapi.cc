@@ -1,10 +1,18 @@
-// LDAP filter injection: values that close the application's filter and open
-// new ones ("*)(uid=*))(|(uid=*", "admin)(&)", "*)(|(objectClass=*)").
-// Judged on LDAP filter grammar: a ")(" followed by an attribute assertion,
-// a composite filter "(|(", "(&(", "(!(" holding an assertion, the absolute
-// true/false filters "(&)" "(|)", wildcard closes "*)" before another paren,
-// and objectClass=* probes. Parentheses in prose, emoticons and math do not
-// carry an "attr=" assertion and are ignored.
+// LDAP filter and DN injection: values that close the application's filter
+// and open new ones ("*)(uid=*))(|(uid=*", "admin)(&)", "*)(|(objectClass=*)"),
+// inject a composite or presence filter, truncate the filter with a NUL, or
+// add RDNs to a distinguished name ("jdoe,ou=admins").
+// Judged on LDAP filter grammar (RFC 4515): a ")(" followed by an attribute
+// assertion or a composite filter, a composite filter "(|(", "(&(", "(!("
+// holding an assertion, the absolute true/false filters "(&)" "(|)",
+// wildcard closes "*)" before another paren, presence filters "(attr=*)",
+// objectClass=* probes, and runs of filter metacharacters with nothing else.
+// Whitespace next to filter punctuation is ignored and the filter escapes of
+// metacharacters ("\28", "\2a") are decoded first. Parentheses in prose,
+// emoticons and math do not carry an "attr=" assertion and are ignored; a
+// lone metacharacter or a trailing wildcard ("admin*") is an ordinary search.
+#include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -19,18 +27,247 @@ using scan::IFind;
 
 constexpr size_t kNpos = std::string_view::npos;
 
-// An LDAP attribute assertion at `p`: attr (letters, digits, '-', ';', '.'),
-// then =, ~=, >=, <= or :=.
-bool AssertionAt(std::string_view v, size_t p) {
-  size_t e = p;
-  while (e < v.size() && e - p < 64 &&
-         (scan::IsAlnum(v[e]) || v[e] == '-' || v[e] == ';' || v[e] == '.' || v[e] == '_')) {
-    ++e;
+constexpr bool IsFilterPunct(char c) {
+  return c == '(' || c == ')' || c == '|' || c == '&' || c == '!' || c == '=' || c == '*' ||
+         c == '~' || c == '<' || c == '>';
+}
+
+constexpr bool IsOp(char c) { return c == '|' || c == '&' || c == '!'; }
+
+int HexValue(char c) {
+  if (scan::IsDigit(c)) return c - '0';
+  char l = scan::Lower(c);
+  return (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
+}
+
+// The value as an LDAP server would read its filter text: whitespace next to
+// filter punctuation dropped, "\XX" escapes of filter metacharacters decoded.
+// Returns false (and leaves `out` alone) when nothing would change.
+bool Canonical(std::string_view v, const CharMask& mask, std::string* out) {
+  bool spaces = mask.Has(' ') || mask.has_control;
+  bool escapes = mask.Has('\\');
+  if (!spaces && !escapes) return false;
+  out->clear();
+  out->reserve(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    char c = v[i];
+    if (c == '\\' && i + 2 < v.size() && HexValue(v[i + 1]) >= 0 && HexValue(v[i + 2]) >= 0) {
+      char d = static_cast<char>(HexValue(v[i + 1]) * 16 + HexValue(v[i + 2]));
+      if (IsFilterPunct(d) || d == '\\') {
+        out->push_back(d);
+        i += 2;
+        continue;
+      }
+    }
+    if (scan::IsSpace(c)) {
+      size_t j = i;
+      while (j < v.size() && scan::IsSpace(v[j])) ++j;
+      bool before = !out->empty() && IsFilterPunct(out->back());
+      bool after = j < v.size() && IsFilterPunct(v[j]);
+      if (!before && !after) out->append(v.substr(i, j - i));
+      i = j - 1;
+      continue;
+    }
+    out->push_back(c);
   }
-  if (e == p || !scan::IsAlpha(v[p])) return false;
-  if (e < v.size() && v[e] == '=') return true;
-  return e + 1 < v.size() && (v[e] == '~' || v[e] == '>' || v[e] == '<' || v[e] == ':') &&
-         v[e + 1] == '=';
+  return true;
+}
+
+// Length of an LDAP attribute description at `p` (a name starting with a
+// letter, or a numeric OID, with options after ';'), 0 when none.
+size_t AttrLen(std::string_view v, size_t p) {
+  if (p >= v.size()) return 0;
+  size_t e = p;
+  if (scan::IsAlpha(v[p])) {
+    while (e < v.size() && e - p < 64 &&
+           (scan::IsAlnum(v[e]) || v[e] == '-' || v[e] == ';' || v[e] == '.' || v[e] == '_')) {
+      ++e;
+    }
+  } else if (scan::IsDigit(v[p])) {
+    while (e < v.size() && e - p < 64 && (scan::IsDigit(v[e]) || v[e] == '.')) ++e;
+  }
+  return e - p;
+}
+
+// An LDAP attribute assertion at `p`: attr, then =, ~=, >=, <= or := (not a
+// programming language's "=="), or an extensible match. Sets *value to where
+// the assertion value starts.
+bool AssertionAt(std::string_view v, size_t p, size_t* value = nullptr) {
+  size_t e = p + AttrLen(v, p);
+  // Extensible match (RFC 4515): "attr:dn:1.2.3:=", "attr:rule:=", ":rule:=".
+  bool extensible = false;
+  for (int k = 0; k < 3 && e + 1 < v.size() && v[e] == ':' && scan::IsAlnum(v[e + 1]); ++k) {
+    size_t r = e + 1 + AttrLen(v, e + 1);
+    if (r == e + 1) break;
+    e = r;
+    extensible = true;
+  }
+  if (e == p) return false;
+  if (extensible && !(e + 1 < v.size() && v[e] == ':' && v[e + 1] == '=')) return false;
+  size_t val;
+  if (e < v.size() && v[e] == '=') {
+    val = e + 1;
+  } else if (e + 1 < v.size() && (v[e] == '~' || v[e] == '>' || v[e] == '<' || v[e] == ':') &&
+             v[e + 1] == '=') {
+    val = e + 2;
+  } else {
+    return false;
+  }
+  if (val < v.size() && v[val] == '=') return false;
+  if (value != nullptr) *value = val;
+  return true;
+}
+
+// Where the assertion value starting at `val` ends: the next '(' or ')'
+// (unescaped parentheses end it), or npos after 256 bytes or at the end.
+size_t ValueEnd(std::string_view v, size_t val) {
+  for (size_t i = val; i < v.size() && i - val < 256; ++i) {
+    if (v[i] == '(' || v[i] == ')') return i;
+  }
+  return kNpos;
+}
+
+// Attributes every directory has; "(!(uid=x))" is LDAP, "(!(x=5))" may be C.
+bool WellKnownAttr(std::string_view name) {
+  for (std::string_view a :
+       {"uid", "cn", "sn", "ou", "dc", "o", "mail", "objectclass", "userpassword", "password",
+        "givenname", "displayname", "samaccountname", "userprincipalname", "memberof",
+        "member", "description", "telephonenumber", "name", "distinguishedname",
+        "objectcategory", "useraccountcontrol", "admincount", "homedirectory", "loginshell",
+        "gidnumber", "uidnumber", "title", "department", "manager"}) {
+    if (scan::IEquals(name, a)) return true;
+  }
+  return false;
+}
+
+// Skips a run of '(' and filter operators from `p` (bounded); sets *ops when
+// an operator was among them.
+size_t SkipOpenOps(std::string_view v, size_t p, bool* ops) {
+  *ops = false;
+  for (size_t n = 0; p < v.size() && n < 8 && (v[p] == '(' || IsOp(v[p])); ++p, ++n) {
+    if (IsOp(v[p])) *ops = true;
+  }
+  return p;
+}
+
+// Attribute types of distinguished-name components an application would not
+// expect inside a single RDN value.
+bool DnAttrAt(std::string_view v, size_t p, size_t* eq) {
+  for (std::string_view a : {"cn", "ou", "dc", "uid"}) {
+    if (scan::IAt(v, p, a)) {
+      size_t e = scan::SkipSpaces(v, p + a.size());
+      if (e < v.size() && v[e] == '=') {
+        *eq = e;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool InspectFilter(std::string_view v, std::string_view raw, Match* m) {
+  size_t p = IFind(v, "objectclass=*");
+  if (p != kNpos) {
+    return FillMatch(m, "ldapi.objectclass_probe", "LDAP objectClass=* presence probe", 85, p,
+                     13);
+  }
+  // Composite filter with assertions: "(|(uid=*)(cn=*))", "*(|(mail=*))",
+  // "(&(uid=a)(userPassword=b))".
+  for (p = v.find('('); p != kNpos; p = v.find('(', p + 1)) {
+    size_t o = p + 1;
+    if (o + 1 >= v.size() || !IsOp(v[o]) || v[o + 1] != '(') continue;
+    bool ops = false;
+    size_t a = SkipOpenOps(v, o, &ops);
+    size_t val = 0;
+    if (!AssertionAt(v, a, &val)) continue;
+    size_t end = ValueEnd(v, val);
+    bool wildcard = (val < v.size() && (v[val] == '*' || v[val] == ')')) ||
+                    (p > 0 && (v[p - 1] == '*' || v[p - 1] == ')'));
+    bool closed = end != kNpos && v[end] == ')';
+    bool ldap_like = v[o] != '!' ||
+                     WellKnownAttr(v.substr(a, AttrLen(v, a))) ||
+                     (closed && end + 1 < v.size() && v[end + 1] == '(');
+    if (wildcard || (closed && ldap_like)) {
+      return FillMatch(m, "ldapi.composite_filter",
+                       "LDAP composite filter holding an attribute assertion", 85, p,
+                       val - p);
+    }
+  }
+  for (p = v.find(')'); p != kNpos; p = v.find(')', p + 1)) {
+    size_t n = p + 1;
+    if (n >= v.size() || v[n] != '(') continue;
+    // ")(" : the value closed the application's filter and opens another.
+    bool ops = false;
+    size_t a = SkipOpenOps(v, n + 1, &ops);
+    if (ops && a < v.size() && v[a] == ')') {
+      return FillMatch(m, "ldapi.absolute_filter",
+                       "LDAP filter breakout with an absolute true/false filter", 85, p,
+                       a + 1 - p);
+    }
+    size_t val = 0;
+    bool assertion = AssertionAt(v, a, &val);
+    // ")(|(" : a composite filter opened right after the close, even when
+    // what follows is cut off or another operator ("))(|(|").
+    bool opens_composite = false;
+    for (size_t i = n + 1; i + 1 < a; ++i) opens_composite |= IsOp(v[i]) && v[i + 1] == '(';
+    if (opens_composite && !assertion) {
+      return FillMatch(m, "ldapi.filter_breakout",
+                       "LDAP filter breakout opening a composite filter", 85, p, a - p);
+    }
+    if (!assertion) continue;
+    if (ops) {
+      return FillMatch(m, "ldapi.filter_breakout",
+                       "LDAP filter breakout opening a composite filter", 90, p, a - p);
+    }
+    if (a != n + 1) continue;  // "))((" without an operator
+    // ")(attr=" alone: only with a wildcard or more filter structure around,
+    // so "f(x)(y=2)" prose is not enough on its own.
+    char before = p == 0 ? '\0' : v[p - 1];
+    if (p != 0 && before != '*' && before != ')' && !scan::IsAlnum(before) && before != '\'' &&
+        before != '"') {
+      continue;
+    }
+    size_t end = ValueEnd(v, val);
+    bool wildcard = before == '*' || (val < v.size() && v[val] == '*');
+    bool closes = end != kNpos && v[end] == ')';
+    // "admin)(cn=x))": the assertion also closes the application's outer
+    // filter, or the value ends in a NUL that cuts off the rest.
+    bool then_more = closes && (end + 1 == v.size() ? raw.find('\0') != kNpos
+                                                    : v[end + 1] == ')');
+    if (wildcard || (closes && (p == 0 || before == ')')) || then_more) {
+      return FillMatch(m, "ldapi.filter_breakout",
+                       "LDAP filter breakout adding an attribute assertion", 85, p, a - p);
+    }
+  }
+  // "*))" or "*)(" followed by end or another filter.
+  for (p = v.find("*)"); p != kNpos; p = v.find("*)", p + 1)) {
+    size_t n = p + 2;
+    if (n < v.size() && (v[n] == ')' || v[n] == '(') &&
+        (n + 1 >= v.size() || v[n + 1] == '(' || IsOp(v[n + 1]) || v[n + 1] == ')')) {
+      return FillMatch(m, "ldapi.wildcard_close",
+                       "LDAP wildcard that closes the filter and opens another", 80, p, 3);
+    }
+  }
+  // Presence or substring filter "(attr=*)", "(cn=*adm*)" in parentheses.
+  for (p = v.find("=*"); p != kNpos; p = v.find("=*", p + 2)) {
+    size_t a = p;
+    while (a > 0 && p - a < 64 &&
+           (scan::IsAlnum(v[a - 1]) || v[a - 1] == '-' || v[a - 1] == ';' || v[a - 1] == '_')) {
+      --a;
+    }
+    if (a == p || a == 0 || v[a - 1] != '(' || !scan::IsAlpha(v[a])) continue;
+    size_t e = p + 2;
+    while (e < v.size() && e - p < 128 && (scan::IsWordChar(v[e]) || v[e] == '*' ||
+                                          v[e] == '.' || v[e] == '-' || v[e] == '@')) {
+      ++e;
+    }
+    if (e < v.size() && v[e] == ')') {
+      return FillMatch(m, "ldapi.presence_filter",
+                       "LDAP presence or substring filter in parentheses", 75, a - 1,
+                       e + 1 - (a - 1));
+    }
+  }
+  return false;
 }
 
 class LdapiImpl final : public Detector {
@@ -39,68 +276,87 @@ class LdapiImpl final : public Detector {
 
   bool Inspect(const Input& in, Match* m) const override {
     if (in.is_key) return false;
+    const bool parens = in.mask.Has('(') || in.mask.Has(')');
+    const bool dn = in.mask.Has(',') && in.mask.Has('=');
+    if (!parens && !dn && !in.mask.Has('\\')) return false;
     std::string_view v = in.norm;
-    if (!in.mask.Has('(') && !in.mask.Has(')')) return false;
-    if (in.mask.Has('=')) {
-      size_t p = IFind(v, "objectclass=*");
-      if (p != kNpos) {
-        return FillMatch(m, "ldapi.objectclass_probe", "LDAP objectClass=* presence probe", 85,
-                         p, 13);
+    std::string canonical;
+    if (Canonical(v, in.mask, &canonical)) v = canonical;
+    if (parens || in.mask.Has('\\')) {
+      if (InspectFilter(v, in.raw, m)) return true;
+      if (InspectNul(v, in.raw, m)) return true;
+      if (MetacharRun(v, m)) return true;
+    }
+    if (dn && InspectDn(in.norm, m)) return true;
+    return false;
+  }
+
+ private:
+  // A filter closed and cut off with a NUL byte ("admin))%00"): the NUL ends
+  // the filter string in C-based directory clients.
+  static bool InspectNul(std::string_view v, std::string_view raw, Match* m) {
+    for (size_t z = raw.find('\0'); z != kNpos; z = raw.find('\0', z + 1)) {
+      if (z > 0 && raw[z - 1] == '\0') continue;  // inside a run of NULs
+      size_t b = z;
+      while (b > 0 && raw[b - 1] == ' ') --b;
+      if (b > 0 && raw[b - 1] == ')') {
+        return FillMatch(m, "ldapi.nul_truncation",
+                         "LDAP filter closed and truncated with a NUL byte", 80,
+                         std::min(b - 1, v.size()), 1);
       }
     }
-    for (size_t p = v.find(')'); p != kNpos; p = v.find(')', p + 1)) {
-      size_t n = p + 1;
-      if (n < v.size() && v[n] == '(') {
-        size_t a = n + 1;
-        if (a < v.size() && (v[a] == '|' || v[a] == '&' || v[a] == '!')) {
-          if (a + 1 < v.size() && v[a + 1] == ')') {
-            return FillMatch(m, "ldapi.absolute_filter",
-                             "LDAP filter breakout with an absolute true/false filter", 85, p, 4);
-          }
-          size_t b = a + 1;
-          if (b < v.size() && v[b] == '(') ++b;
-          if (AssertionAt(v, b)) {
-            return FillMatch(m, "ldapi.filter_breakout",
-                             "LDAP filter breakout opening a composite filter", 90, p, b - p);
-          }
-        }
-        if (AssertionAt(v, a) && (p == 0 || v[p - 1] == '*' || v[p - 1] == ')' ||
-                                  scan::IsAlnum(v[p - 1]))) {
-          // ")(attr=" : only with a wildcard or another paren around, so
-          // "f(x)(y=2)" prose is not enough on its own.
-          size_t eq = v.find('=', a);
-          bool wildcard = (p > 0 && v[p - 1] == '*') ||
-                          (eq != kNpos && eq + 1 < v.size() && v[eq + 1] == '*');
-          bool closes = v.find(')', a) != kNpos;
-          if (wildcard || (closes && (p == 0 || v[p - 1] == ')'))) {
-            return FillMatch(m, "ldapi.filter_breakout",
-                             "LDAP filter breakout adding an attribute assertion", 85, p,
-                             a - p);
-          }
-        }
-      }
+    size_t q = IFind(raw, ")%00");
+    if (q != kNpos) {
+      return FillMatch(m, "ldapi.nul_truncation",
+                       "LDAP filter closed and truncated with an encoded NUL", 80,
+                       std::min(q, v.size()), 1);
     }
-    // Composite filter with assertions: "(|(uid=*)(cn=*))", "*(|(mail=*))".
-    for (size_t p = v.find('('); p != kNpos; p = v.find('(', p + 1)) {
-      size_t a = p + 1;
-      if (a + 1 < v.size() && (v[a] == '|' || v[a] == '&' || v[a] == '!') && v[a + 1] == '(' &&
-          AssertionAt(v, a + 2)) {
-        size_t eq = v.find('=', a + 2);
-        if (eq != kNpos && eq + 1 < v.size() && (v[eq + 1] == '*' || v[eq + 1] == ')' ||
-                                                  (p > 0 && v[p - 1] == '*'))) {
-          return FillMatch(m, "ldapi.composite_filter",
-                           "LDAP composite filter with a wildcard assertion", 85, p, eq + 2 - p);
-        }
-      }
+    return false;
+  }
+
+  // The whole value is filter metacharacters: a wildcard, an empty or
+  // unbalanced pair of parentheses and a filter operator ("*()|&").
+  static bool MetacharRun(std::string_view v, Match* m) {
+    size_t b = scan::SkipSpaces(v, 0);
+    size_t e = v.size();
+    while (e > b && scan::IsSpace(v[e - 1])) --e;
+    if (e - b < 4) return false;
+    bool star = false, open = false, close = false, op = false;
+    for (size_t i = b; i < e; ++i) {
+      char c = v[i];
+      if (!IsFilterPunct(c) && c != '\'' && c != '"' && c != '\\') return false;
+      star |= c == '*';
+      open |= c == '(';
+      close |= c == ')';
+      op |= IsOp(c);
     }
-    // "*))" or "*)(" followed by end or NUL truncation.
-    for (size_t p = v.find("*)"); p != kNpos; p = v.find("*)", p + 1)) {
-      size_t n = p + 2;
-      if (n < v.size() && (v[n] == ')' || v[n] == '(') &&
-          (n + 1 >= v.size() || v[n + 1] == '(' || v[n + 1] == '|' || v[n + 1] == '&' ||
-           v[n + 1] == ')' || v[n + 1] == '\0')) {
-        return FillMatch(m, "ldapi.wildcard_close",
-                         "LDAP wildcard that closes the filter and opens another", 80, p, 3);
+    if (star && open && close && op) {
+      return FillMatch(m, "ldapi.metachar_probe",
+                       "Value made only of LDAP filter metacharacters", 60, b, e - b);
+    }
+    return false;
+  }
+
+  // DN injection: a value that does not start as a DN ("attr=") but carries
+  // ",cn=" / ",ou=" / ",dc=" / ",uid=" components after an RDN value.
+  static bool InspectDn(std::string_view v, Match* m) {
+    size_t s = scan::SkipSpaces(v, 0);
+    size_t eq0 = 0;
+    size_t first = s + AttrLen(v, s);
+    if (first > s && scan::SkipSpaces(v, first) < v.size() && v[scan::SkipSpaces(v, first)] == '=') {
+      return false;  // a whole DN (or key=value text), not an RDN value
+    }
+    for (size_t c = v.find(','); c != kNpos; c = v.find(',', c + 1)) {
+      size_t b = c;
+      while (b > 0 && v[b - 1] == ' ') --b;
+      if (b == 0 || !(scan::IsAlnum(v[b - 1]) || v[b - 1] == '*' || v[b - 1] == '\\')) continue;
+      size_t a = scan::SkipSpaces(v, c + 1);
+      if (!DnAttrAt(v, a, &eq0)) continue;
+      size_t val = scan::SkipSpaces(v, eq0 + 1);
+      if (val < v.size() && (scan::IsAlnum(v[val]) || v[val] == '*')) {
+        return FillMatch(m, "ldapi.dn_injection",
+                         "Value adds components to an LDAP distinguished name", 70, c,
+                         val - c);
       }
     }
     return false;

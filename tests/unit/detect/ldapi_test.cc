@@ -1,4 +1,5 @@
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -58,10 +59,104 @@ TEST(LdapiTest, IgnoresBenign) {
   }
 }
 
+// One hand-made case per grammar family, in the spellings an evasion uses:
+// other case, whitespace around filter punctuation, filter escapes, NULs.
+TEST(LdapiTest, DetectsEachFamily) {
+  const std::vector<std::pair<std::string, std::string>> attacks = {
+      {"jdoe) (| (mail = *))", "ldapi.composite_filter"},
+      {"JDOE)(|(UID=*))", "ldapi.composite_filter"},
+      {"svc))(&givenName=a)", "ldapi.filter_breakout"},
+      {"svc)((|sn=b)", "ldapi.filter_breakout"},
+      {"svc)(!&(1.2.840=x)", "ldapi.filter_breakout"},
+      {"carol)(!)", "ldapi.absolute_filter"},
+      {"mo))( | ( &", "ldapi.filter_breakout"},
+      {"carol) ( & )", "ldapi.absolute_filter"},
+      {"dave\\29\\28uid=\\2a", "ldapi.filter_breakout"},
+      {"dave\\29\\28|\\28cn=x\\29", "ldapi.composite_filter"},
+      {"erin)(title=manager))", "ldapi.filter_breakout"},
+      {"'x')(ou=*", "ldapi.filter_breakout"},
+      {"(&(uid=frank)(userPassword=guess))", "ldapi.composite_filter"},
+      {"(| (cn=gina) (sn=h))", "ldapi.composite_filter"},
+      {"(!(objectCategory=computer))", "ldapi.composite_filter"},
+      {"(!(ab=1)(cd=2))", "ldapi.composite_filter"},
+      {"q*(&(department=*", "ldapi.composite_filter"},
+      {"(sn=*)", "ldapi.presence_filter"},
+      {"nina)(memberOf:1.2.840.113556.1.4.1941:=cn=ops))", "ldapi.filter_breakout"},
+      {"(|(cn:dn:=x)(sn=y))", "ldapi.composite_filter"},
+      {"oz)(|(:caseExactMatch:=Z)", "ldapi.composite_filter"},
+      {"see (mail=*@corp.example*)", "ldapi.presence_filter"},
+      {"( ObjectClass = * )", "ldapi.objectclass_probe"},
+      {"*) )", "ldapi.wildcard_close"},
+      {std::string("henry)\0", 7), "ldapi.nul_truncation"},
+      {std::string("henry) \0\0", 9), "ldapi.nul_truncation"},
+      {"ivan)%00", "ldapi.nul_truncation"},
+      {"*(|)&", "ldapi.metachar_probe"},
+      {" )*!( ", "ldapi.metachar_probe"},
+      {"jdoe,ou=admins,dc=corp", "ldapi.dn_injection"},
+      {"kim , CN = Domain Admins", "ldapi.dn_injection"},
+      {"lee\\,uid=root", "ldapi.dn_injection"},
+  };
+  for (const auto& [value, rule] : attacks) {
+    for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
+      Case c;
+      c.value = value;
+      c.location = loc;
+      Match m;
+      EXPECT_TRUE(Detects(LdapiDetector(), c, &m)) << value;
+      EXPECT_EQ(m.rule_id, rule) << value;
+    }
+  }
+}
+
+// Lone metacharacters, plain wildcards and the punctuation of prose, math,
+// code and e-mail are not filter injection.
+TEST(LdapiTest, IgnoresEverydayText) {
+  const std::vector<std::string> benign = {
+      "*", "(", ")", "|", "&", "!", "*/*", "admin*", "*admin*", "jo*n", "()", "*|", "(*)",
+      "(a|b)", "(a|b) = (c|d)", "(x & y) | !z",
+      "Results (n = 12) (p = 0.05) (d = 0.3)",
+      "if (!(x == 5)) return;",
+      "if (!(count = read(fd))) break;",
+      "while (!(done = step())) {}",
+      "f(x) = (y = 2)",
+      "f(x)(y=2)",
+      "see (std::map) (a::b=c)",
+      "time (12:30) (note:x)",
+      "Call me (maybe) today (or not) :)",
+      "alice@example.com",
+      "Alice (alice@example.com), Bob (bob@example.com)",
+      "Smith, John",
+      "user,admin,owner",
+      "x=1,cn=2",
+      "CN=Jane Doe,OU=Staff,DC=corp,DC=example",
+      "C:\\Program Files (x86)\\App",
+      "price (USD) = 5 * (1 + tax)",
+      "**bold** (see below)",
+      "a,b = c,d",
+      "sizes: S,M,L (ouch=no)",
+  };
+  for (const std::string& b : benign) {
+    for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
+      Case c;
+      c.value = b;
+      c.location = loc;
+      Match m;
+      EXPECT_FALSE(Detects(LdapiDetector(), c, &m)) << b << " -> " << m.rule_id;
+    }
+  }
+}
+
 TEST(LdapiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(LdapiDetector(), std::string(1 << 20, '('));
   testing::RunsOnLargeInput(LdapiDetector(), Repeat(")(", 1 << 19));
   testing::RunsOnLargeInput(LdapiDetector(), Repeat("*)", 1 << 19));
+  testing::RunsOnLargeInput(LdapiDetector(), Repeat(")(a=b", 1 << 18));
+  testing::RunsOnLargeInput(LdapiDetector(), Repeat("(|(a=", 1 << 18));
+  testing::RunsOnLargeInput(LdapiDetector(), Repeat("abcdefgh=*", 1 << 16));
+  testing::RunsOnLargeInput(LdapiDetector(), std::string(1 << 20, '\0') + ")");
+  testing::RunsOnLargeInput(LdapiDetector(), Repeat(" \\2a ( ", 1 << 17));
+  testing::RunsOnLargeInput(LdapiDetector(), Repeat("a,cn=", 1 << 18));
+  testing::RunsOnLargeInput(LdapiDetector(), "a(" + std::string(1 << 20, ' ') + "b");
 }
 
 TEST(LdapiTest, ReportsItsId) {
