@@ -1,7 +1,6 @@
 #include "runtime/report/otlp.h"
 
 #include <google/protobuf/stubs/common.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +12,7 @@
 
 #include "runtime/report/event_map.h"
 #include "runtime/report/gzip.h"
+#include "runtime/report/otlp_json.h"
 
 namespace fnguard::report {
 namespace {
@@ -521,10 +521,7 @@ bool DecodeExportLogsRequest(std::string_view content_type, std::string_view con
     }
     return true;
   }
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = true;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(body.data(), body.size()), out, options);
+  auto status = ParseJsonExportLogsRequest(body, out);
   if (!status.ok()) return Fail(error, 400, "body is not a valid OTLP JSON logs request");
   for (auto& resource_logs : *out->mutable_resource_logs()) {
     for (auto& scope_logs : *resource_logs.mutable_scope_logs()) {

@@ -1,7 +1,6 @@
 #include "runtime/report/sender.h"
 
 #include <curl/curl.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -12,6 +11,7 @@
 #include <random>
 
 #include "runtime/report/gzip.h"
+#include "runtime/report/otlp_json.h"
 #include "runtime/sandbox/internal_scope.h"
 
 namespace fnguard::report {
@@ -636,7 +636,7 @@ Sender::PostResult Sender::Post(const std::string& gzipped_body, const std::func
     otlp_collector::ExportLogsServiceResponse answer;
     bool parsed = false;
     if (content_type != nullptr && std::string_view(content_type).find("json") != std::string_view::npos) {
-      parsed = google::protobuf::util::JsonStringToMessage(response.body, &answer).ok();
+      parsed = ParseJsonExportLogsResponse(response.body, &answer).ok();
     } else {
       parsed = answer.ParseFromString(response.body);
     }

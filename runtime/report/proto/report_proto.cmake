@@ -30,5 +30,5 @@ add_custom_command(
 
 add_library(fnguard_report_proto STATIC ${FNGUARD_REPORT_PROTO_SRCS})
 target_include_directories(fnguard_report_proto PUBLIC $<BUILD_INTERFACE:${FNGUARD_REPORT_PROTO_OUT}>)
-target_link_libraries(fnguard_report_proto PUBLIC protobuf::libprotobuf ZLIB::ZLIB)
+target_link_libraries(fnguard_report_proto PUBLIC protobuf::libprotobuf-lite ZLIB::ZLIB)
 set_target_properties(fnguard_report_proto PROPERTIES CXX_VISIBILITY_PRESET hidden)
