@@ -7,7 +7,9 @@ usage: scripts/detection-report.py [BUILD_DIR] [CORPUS_DIR] [--sections LIST] > 
 
 With FNGUARD_COMPARE_MODSECURITY=1 (and a build with libmodsecurity), the
 same data also goes through ModSecurity + OWASP CRS at paranoia level 1
-(query and json-body embeddings; about 4 minutes each on 2 cores).
+(query and json-body embeddings; about 4 minutes each on 2 cores). Its
+results are cached by input, embedding and package versions (see
+scripts/eval_runner.py; FNGUARD_EVAL_CACHE=off runs it again).
 
 --sections takes a comma-separated subset of base (the corpus sections),
 traffic (false positives on generated realistic API traffic, see
@@ -25,6 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import equivalent_forms  # noqa: E402
+from eval_runner import run_eval  # noqa: E402
 import realistic_traffic  # noqa: E402
 
 _ap = argparse.ArgumentParser(description="Regenerates docs/DETECTION.md")
@@ -63,16 +66,12 @@ embeds = ["query", "json-body", "header", "raw"]
 
 results = {}
 for e in embeds:
-    out = subprocess.run([fn, "eval", "--input", payloads, "--embed", e], check=True,
-                         capture_output=True, text=True).stdout
-    results[e] = json.loads(out)
+    results[e] = run_eval(fn, "fnguard", payloads, e)[0]
 
 modsec = {}
 if compare_modsecurity:
     for e in ["query", "json-body"]:
-        out = subprocess.run([fn, "eval", "--engine", "modsecurity", "--input", payloads, "--embed", e],
-                             check=True, capture_output=True, text=True).stdout
-        modsec[e] = json.loads(out)
+        modsec[e] = run_eval(fn, "modsecurity", payloads, e)[0]
 
 labels = sorted(l for l in results["query"]["by_label"] if l != "benign")
 print("# Detection\n")
@@ -95,7 +94,7 @@ for l in labels:
     print(f"| {l} | {n} | " + " | ".join(cells) + " |")
 print("| **all attacks** | | " + " | ".join(f"{100.0 * results[e]['recall']:.1f}%" for e in embeds) + " |")
 if modsec:
-    print("\n## Beside ModSecurity 3 + OWASP CRS, paranoia level 1 (same data, same run)\n")
+    print("\n## Beside ModSecurity 3 + OWASP CRS, paranoia level 1 (same data; CRS verdicts reused from the cache while its packages and the input are unchanged)\n")
     print("| class | fnguard query | CRS query | fnguard json-body | CRS json-body |")
     print("|---|---|---|---|---|")
     def pct(r, l):

@@ -36,9 +36,10 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
+
+import eval_runner
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -213,14 +214,7 @@ def build_sets(rows, cap):
 
 
 def run_eval(fn, engine, path, embed, report):
-    cmd = [fn, "eval", "--engine", engine, "--input", path, "--embed", embed, "--report", report]
-    subprocess.run(cmd, check=True, capture_output=True, text=True)
-    flagged = {}
-    with open(report, encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            flagged[r["id"]] = r
-    return flagged
+    return eval_runner.run_eval(fn, engine, path, embed, report)[1]
 
 
 def evaluate(build, corpus, cap=5000, modsecurity=False, work=None):

@@ -22,6 +22,8 @@ import sys
 import tempfile
 import urllib.parse
 
+from eval_runner import run_eval
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SEED = 20250101
@@ -36,20 +38,6 @@ def generate(work, seed=SEED, n_values=N_VALUES, n_requests=N_REQUESTS):
                     "--requests", requests, "--seed", str(seed), "--n-values", str(n_values),
                     "--n-requests", str(n_requests)], check=True)
     return values, requests
-
-
-def run_eval(fn, engine, path, embed, report):
-    out = subprocess.run([fn, "eval", "--engine", engine, "--input", path, "--embed", embed,
-                          "--report", report], check=True, capture_output=True, text=True).stdout
-    summary = json.loads(out)
-    if summary.get("errors"):
-        raise RuntimeError(f"fnguard eval reported {summary['errors']} unreadable lines in {path}")
-    rows = {}
-    with open(report, encoding="utf-8") as f:
-        for line in f:
-            r = json.loads(line)
-            rows[r["id"]] = r
-    return summary, rows
 
 
 def field_value(req, path):
