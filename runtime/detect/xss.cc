@@ -6,7 +6,13 @@
 // binding, external style sheets, style attributes that load or escape CSS,
 // SVG/MathML links and animations, active namespaces, processing
 // instructions, conditional comments, page-takeover and raw-text end tags,
-// UTF-7 markup, encoded IP hosts and lone encoded '<' probes.
+// UTF-7 markup and encoded IP hosts. Fragments of an injection count too: a
+// quote and '>' that end the tag the value sits in, polyglot closers
+// ("'-->]]>"), SVG/MathML-only and XSLT elements, injected form controls,
+// namespace declarations, style sheet rules that load resources, base64
+// bodies that decode to such markup, and script statements that alias,
+// pass on or compile a sink or navigate the page. A lone '<', in any
+// spelling, is text.
 //
 // Every scan moves forward only (quote searches remember where a quote is
 // known to be absent), so the work is linear in the value.
@@ -22,6 +28,10 @@ namespace fnguard::detect {
 namespace {
 
 constexpr int kThreshold = 60;
+// Decoded base64 counts only when it runs script (a handler, a script tag or
+// URL, an embedding): a page skeleton (<html><body>) is a document, not an
+// attack.
+constexpr int kDecodedThreshold = 75;
 constexpr size_t kMaxTagName = 32;
 constexpr size_t kMaxAttrName = 64;
 
@@ -112,6 +122,39 @@ bool IsUrlAttribute(std::string_view name) {
   return false;
 }
 
+// Element names that exist only in SVG or MathML (none is an HTML element or
+// an everyday word such as "path", "text" or "image"): markup written for the
+// foreign-content parser that mutation and SVG-based injections use.
+bool IsForeignOnlyElement(std::string_view name) {
+  static constexpr std::array<std::string_view, 34> kNames = {
+      "rect",           "circle",          "ellipse",        "polygon",
+      "polyline",       "foreignobject",   "animate",        "animatemotion",
+      "animatetransform", "animatecolor",  "mpath",          "textpath",
+      "tspan",          "lineargradient",  "radialgradient", "clippath",
+      "feimage",        "feblend",         "fecolormatrix",  "fecomposite",
+      "feflood",        "fegaussianblur",  "femerge",        "feoffset",
+      "feturbulence",   "fedisplacementmap", "fetile",       "fediffuselighting",
+      "mglyph",         "malignmark",      "mtext",          "annotation-xml",
+      "maction",        "msqrt"};
+  if (name.size() < 4) return false;
+  for (std::string_view n : kNames) {
+    if (EqualsCI(name, n)) return true;
+  }
+  return false;
+}
+
+// XSLT instructions that copy or compute output (a style sheet injected into
+// an XML document that is transformed into the page).
+bool IsXsltInstruction(std::string_view name) {
+  static constexpr std::array<std::string_view, 7> kNames = {
+      "value-of", "copy-of", "for-each", "apply-templates", "call-template", "apply-imports",
+      "xsl:template"};
+  for (std::string_view n : kNames) {
+    if (EqualsCI(name, n)) return true;
+  }
+  return false;
+}
+
 bool IsEventHandlerName(std::string_view name) {
   if (name.size() < 5 || Lower(name[0]) != 'o' || Lower(name[1]) != 'n') return false;
   for (size_t i = 2; i < name.size(); ++i) {
@@ -186,7 +229,14 @@ bool ObfuscatedIpHost(std::string_view v) {
   size_t h = p + 2;
   size_t e = h;
   while (e < v.size() && v[e] != '/' && v[e] != ':' && v[e] != '?' && v[e] != '#') ++e;
-  std::string_view host = v.substr(h, e - h);
+  if (e - h > 64) return false;
+  // Browsers drop tabs and newlines inside a URL: `6\t6.0x7...` is `66.0x7...`.
+  std::array<char, 64> buf;
+  size_t n = 0;
+  for (size_t k = h; k < e; ++k) {
+    if (!IsUrlIgnorable(v[k])) buf[n++] = v[k];
+  }
+  std::string_view host(buf.data(), n);
   if (host.empty() || host.size() > 40) return false;
   bool all_digits = true;
   for (char c : host) all_digits = all_digits && c >= '0' && c <= '9';
@@ -229,6 +279,7 @@ bool ContainsCI(std::string_view s, std::string_view lower_lit) {
 bool IsActiveNamespace(std::string_view v) {
   return ContainsCI(v, "w3.org/2000/svg") || ContainsCI(v, "w3.org/1999/xhtml") ||
          ContainsCI(v, "xml-events") || ContainsCI(v, "xsl/transform") ||
+         ContainsCI(v, "w3.org/1999/xlink") || ContainsCI(v, "w3.org/1998/math/mathml") ||
          ContainsCI(v, "wd-xsl") || ContainsCI(v, "x-schema:") ||
          ContainsCI(v, "urn:schemas-microsoft-com");
 }
@@ -248,11 +299,32 @@ constexpr auto kSchemeNeeds = AlnumNeeds(std::array<std::string_view, 6>{
 constexpr auto kCssNeeds =
     AlnumNeeds(std::array<std::string_view, 3>{"expression", "mozbinding", "behavior"});
 // ScanScriptCalls()'s callees and indexed globals.
-constexpr auto kCallNeeds = AlnumNeeds(std::array<std::string_view, 9>{
+constexpr auto kCallNeeds = AlnumNeeds(std::array<std::string_view, 12>{
     "alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "atob", "fromcharcode",
-    "execscript"});
+    "execscript", "function", "constructor", "import"});
+// ScanScriptCalls()'s sinks assigned to an event handler (`onerror=alert`).
+constexpr auto kSinkNeeds =
+    AlnumNeeds(std::array<std::string_view, 4>{"alert", "prompt", "confirm", "eval"});
+// ScanScriptCalls()'s browser globals whose methods are called.
+constexpr auto kApiNeeds = AlnumNeeds(std::array<std::string_view, 6>{
+    "window", "navigator", "document", "history", "localstorage", "sessionstorage"});
 constexpr auto kGlobalNeeds = AlnumNeeds(
     std::array<std::string_view, 5>{"top", "window", "self", "parent", "frames"});
+
+// Every rule needs one of these: a tag or closer ('<', '>'), a URL scheme
+// (':'), an attribute or padded base64 ('='), a call ('(', '`') or a block
+// ('{').
+bool MaybeXss(const CharMask& m) { return m.HasAny("<>:=(`{"); }
+
+// The value of a base64 digit (the URL-safe alphabet too), -1 for others.
+int Base64Digit(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+' || c == '-') return 62;
+  if (c == '/' || c == '_') return 63;
+  return -1;
+}
 
 // Start positions for a scan that can only report where a given byte occurs
 // at a fixed distance ahead: gathered with memchr jumps, then visited in
@@ -290,7 +362,9 @@ class Scanner {
  public:
   // `mask` is CharMask::Of(s): each scan is skipped when a character its
   // rules cannot do without is absent.
-  Scanner(std::string_view s, const CharMask& mask) : s_(s), mask_(mask) {
+  // `nested`: `s` was decoded from the outer value (no further decoding).
+  Scanner(std::string_view s, const CharMask& mask, bool nested = false)
+      : s_(s), mask_(mask), nested_(nested) {
     no_quote_from_.fill(s.size() + 1);
   }
 
@@ -307,6 +381,16 @@ class Scanner {
     }
     if (best_.score < 90) ScanCssOutsideTags();
     if (best_.score < 85) ScanLooseTags();
+    // Declarations, closers and tag breakouts all end in '>'.
+    if (best_.score < 70 && mask_.Has('>')) ScanMarkupFragments();
+    // An active namespace is declared with "xmlns" ... '=' ... ':' (a URI).
+    if (best_.score < 70 && mask_.Has('=') && mask_.Has(':') &&
+        mask_.HasAlnumOf(CharMask::AlnumOf("xmlns"))) {
+      ScanNamespaceDeclarations();
+    }
+    // Padded base64 whose text is markup: 'P' then one of C..H spell '<' and
+    // the byte after it.
+    if (best_.score < 85 && !nested_ && mask_.Has('=') && mask_.Has('P')) ScanBase64Markup();
     if (best_.score < 65) ScanScriptCalls();
     return best_;
   }
@@ -398,17 +482,25 @@ class Scanner {
 
     // Embedding and redirecting tags, plus Netscape layers and IE XML data
     // islands (<xml src=...>, bound into the page by datasrc=).
-    static constexpr std::array<std::string_view, 12> kEmbedding = {
-        "iframe", "frame",  "frameset", "object", "embed", "applet",
-        "isindex", "base",  "import",   "layer",  "ilayer", "xml"};
+    static constexpr std::array<std::string_view, 14> kEmbedding = {
+        "iframe", "frame",  "frameset", "object", "embed",  "applet", "isindex",
+        "base",   "import", "layer",    "ilayer", "xml",    "portal", "fencedframe"};
     bool embedding = false;
     for (std::string_view n : kEmbedding) embedding = embedding || EqualsCI(name, n);
     if (embedding) {
       Report("xss.dangerous_tag", "a tag that embeds or redirects active content", 80, lt, i);
     }
+    if (IsForeignOnlyElement(name)) {
+      Report("xss.dangerous_tag", "an element that only SVG or MathML markup has", 61, lt, i);
+    }
+    if (IsXsltInstruction(name)) {
+      Report("xss.dangerous_tag", "an XSLT instruction element", 65, lt, i);
+    }
     const bool meta = EqualsCI(name, "meta");
     const bool style = EqualsCI(name, "style");
     const bool link = EqualsCI(name, "link");
+    const bool control = EqualsCI(name, "input") || EqualsCI(name, "button");
+    const bool xsl_template = EqualsCI(name, "template");
     // A tag left open at the very end of the value: the page's own markup
     // that follows completes it (`<svg` + ` onload=...` from elsewhere).
     if (i >= s_.size()) {
@@ -533,6 +625,20 @@ class Scanner {
       if (has_value && EqualsCI(attr, "style") && SuspiciousStyleAttribute(value)) {
         Report("xss.css_expression", "a style attribute that loads or escapes CSS", 70, lt,
                value_end);
+      }
+      // A form control that collects a password, submits the page or
+      // carries its text elsewhere (dirname names the field the text
+      // direction, and so the text, is sent in).
+      if (control && has_value &&
+          ((EqualsCI(attr, "type") &&
+            (EqualsCI(value, "password") || EqualsCI(value, "hidden") ||
+             EqualsCI(value, "submit") || EqualsCI(value, "image"))) ||
+           EqualsCI(attr, "dirname") || EqualsCI(attr, "formaction"))) {
+        Report("xss.dangerous_tag", "an injected form control that collects or submits data", 62,
+               lt, value_end);
+      }
+      if (xsl_template && has_value && EqualsCI(attr, "match")) {
+        Report("xss.dangerous_tag", "an XSLT template", 65, lt, value_end);
       }
       if (EqualsCI(attr, "srcdoc") && value.find('<') != std::string_view::npos) {
         Report("xss.dangerous_tag", "an iframe srcdoc with markup", 80, lt, value_end);
@@ -672,6 +778,8 @@ class Scanner {
           code = true;
           break;
         }
+        // A lone '&' starts the next query parameter: `onerror=retry&x=1`.
+        if (b == '&' && (k + 1 >= body_end || s_[k + 1] != '&') && s_[k - 1] != '&') break;
       }
       if (!code) continue;
       int score = 0;
@@ -719,6 +827,10 @@ class Scanner {
     }
     size_t end = 0;
     int score = ScriptUrlAt(s_, i, &end);
+    if (score == 0 && c == 'd' && !nested_ && mask_.Has(',') &&
+        mask_.HasAlnumOf(CharMask::AlnumOf("base64"))) {
+      return DataUrlAt(i);
+    }
     if (score == 0) return i + 1;
     bool data = c == 'd' || (c == 'm' && score == 80);  // data: and mhtml: load documents
     bool code = data;
@@ -730,6 +842,26 @@ class Scanner {
     if (!code) return i + 1;
     Report("xss.js_url", "a script-running URL scheme", data ? 80 : score - 5, i, end);
     return end;
+  }
+
+  // `data:application/x-anything;base64,PHN2Zy...`: whatever the media type
+  // claims, a base64 body that is markup running script. Returns where the
+  // scan resumes.
+  [[gnu::noinline]] size_t DataUrlAt(size_t i) {
+    size_t e = 0;
+    if (!MatchUrlLoose(s_, i, "data:", &e)) return i + 1;
+    size_t limit = std::min(s_.size(), e + 128);
+    size_t comma = e;
+    while (comma < limit && s_[comma] != ',') ++comma;
+    if (comma >= limit) return i + 1;
+    bool base64 = false;
+    for (size_t k = e; k + 6 <= comma && !base64; ++k) base64 = StartsWithCI(s_, k, "base64");
+    if (!base64) return i + 1;
+    int score = Base64MarkupScore(comma + 1);
+    if (score < kDecodedThreshold) return i + 1;
+    Report("xss.js_url", "a data: URL whose base64 body is markup that runs script",
+           std::min(score, 82), i, comma + 1);
+    return comma + 1;
   }
 
   // A quote closes a JavaScript string and script follows: `';alert(1)//`,
@@ -795,6 +927,11 @@ class Scanner {
         }
       }
     }
+    if (((mask_.Has('@') && mask_.HasAlnumOf(CharMask::AlnumOf("import"))) ||
+         (mask_.Has('{') && mask_.Has('(') && mask_.HasAlnumOf(CharMask::AlnumOf("url")))) &&
+        ScanCssRules()) {
+      return;
+    }
     // A CSS declaration follows ':' or a quote, and DangerousCss() needs one
     // of its words (@import is not reported here).
     if (!mask_.HasAny(":\"'") || !AnyLettersOf(kCssNeeds)) return;
@@ -816,13 +953,67 @@ class Scanner {
     }
   }
 
+  // `url(` at k (spaces before '(' allowed).
+  bool UrlCallAt(size_t k) const {
+    if (Lower(s_[k]) != 'u' || !StartsWithCI(s_, k, "url")) return false;
+    k += 3;
+    while (k < s_.size() && IsSpace(s_[k])) ++k;
+    return k < s_.size() && s_[k] == '(';
+  }
+
+  // A style sheet outside any tag that loads a resource: `@import url(...)`,
+  // `@import "..."`, or a rule whose declaration (`name: ... url(`) sits in
+  // a `{...}` block, as in `*{background:url(//x)}` or an @font-face rule.
+  // JSON (`{"a":"url(x)"}`) has no unquoted property name. True when it
+  // reported.
+  bool ScanCssRules() {
+    const size_t n = s_.size();
+    for (size_t a = s_.find('@'); a != std::string_view::npos; a = s_.find('@', a + 1)) {
+      if (!StartsWithCI(s_, a, "@import")) continue;
+      size_t k = a + 7;
+      while (k < n && IsSpace(s_[k])) ++k;
+      if (k < n && (s_[k] == '"' || s_[k] == '\'' || UrlCallAt(k))) {
+        Report("xss.css_expression", "a style sheet imports another style sheet", 65, a, k);
+        return true;
+      }
+    }
+    for (size_t b = s_.find('{'); b != std::string_view::npos;) {
+      size_t end = s_.find_first_of("{}", b + 1);
+      if (end == std::string_view::npos) end = n;
+      for (size_t k = b + 1; k < end;) {
+        while (k < end && IsSpace(s_[k])) ++k;
+        size_t p = k;
+        while (k < end && (IsAlpha(s_[k]) || s_[k] == '-')) ++k;
+        size_t name_end = k;
+        while (k < end && IsSpace(s_[k])) ++k;
+        size_t semi = k;
+        while (semi < end && s_[semi] != ';') ++semi;
+        if (name_end > p && k < end && s_[k] == ':') {
+          for (size_t u = k + 1; u + 4 <= semi; ++u) {
+            if (UrlCallAt(u)) {
+              Report("xss.css_expression", "a style sheet rule loads an external resource", 65,
+                     b, u + 4);
+              return true;
+            }
+          }
+        }
+        k = semi + 1;
+      }
+      if (end >= n) break;
+      b = s_[end] == '{' ? end : s_.find('{', end);
+    }
+    return false;
+  }
+
   // Tags that a comment, CDATA section or stray quote hid from ReadTag:
-  // "<name" followed, before the next '>', by an event handler.
+  // "<name" followed, before the next '>', by an event handler. Inside a tag
+  // a '<' is only a character of an attribute name (`<x </onclick=...` gives
+  // <x> an onclick handler), so the tag runs on to the next '>'.
   void ScanLooseTags() {
     for (size_t lt = s_.find('<'); lt != std::string_view::npos; lt = s_.find('<', lt + 1)) {
       if (lt + 1 >= s_.size() || !IsAlpha(s_[lt + 1])) continue;
       size_t i = lt + 1;
-      while (i < s_.size() && s_[i] != '>' && s_[i] != '<') {
+      while (i < s_.size() && s_[i] != '>') {
         char c = s_[i];
         bool boundary = IsSpace(c) || c == '/' || c == '"' || c == '\'';
         if (boundary && i + 3 < s_.size() && Lower(s_[i + 1]) == 'o' &&
@@ -846,6 +1037,152 @@ class Scanner {
     }
   }
 
+  // Pieces of markup that close the context a value sits in:
+  //  - `">`, `'>` or `"/>` before any tag, then a tag: the value ends the
+  //    attribute and the tag it was placed in and writes its own markup;
+  //  - a comment or CDATA close next to another closer (`"'-->]]>`): a
+  //    polyglot that leaves whichever context it lands in;
+  //  - the tail of a DTD attribute declaration (`ID #REQUIRED>`).
+  void ScanMarkupFragments() {
+    const size_t n = s_.size();
+    // The value opens with a quote: it supplies (or ends) the attribute value
+    // itself. Page text cut mid-tag (`item_7">Shop</a>`) does not.
+    size_t lead = 0;
+    while (lead < n && IsSpace(s_[lead])) ++lead;
+    size_t lt = s_.find('<');
+    if (lead < n && (s_[lead] == '"' || s_[lead] == '\'' || s_[lead] == '`') &&
+        lt != std::string_view::npos && lt + 2 < n &&
+        (IsAlpha(s_[lt + 1]) || (s_[lt + 1] == '/' && IsAlpha(s_[lt + 2])))) {
+      for (size_t k = s_.find('>'); k < lt; k = s_.find('>', k + 1)) {
+        size_t q = k;
+        if (q > 0 && s_[q - 1] == '/') --q;
+        if (q > 0 && (s_[q - 1] == '"' || s_[q - 1] == '\'' || s_[q - 1] == '`')) {
+          Report("xss.attribute_breakout",
+                 "a quote and '>' close the tag the value sits in, and markup follows", 68,
+                 q - 1, lt + 2);
+          return;
+        }
+      }
+    }
+    if (mask_.HasAny("-]")) {
+      // A "-->" or "]]>" (found from its '>') with, within a few bytes, the
+      // other one or two different quotes in a row.
+      constexpr size_t kNear = 12;
+      for (size_t k = s_.find('>', 2); k != std::string_view::npos; k = s_.find('>', k + 1)) {
+        const char c = s_[k - 1];
+        if ((c != '-' && c != ']') || s_[k - 2] != c) continue;
+        const char other = c == '-' ? ']' : '-';
+        size_t from = k >= 2 + kNear ? k - 2 - kNear : 0;
+        size_t to = std::min(n, k + 1 + kNear);
+        for (size_t i = from; i + 1 < to; ++i) {
+          char a = s_[i];
+          bool quotes = (a == '"' || a == '\'' || a == '`') && s_[i + 1] != a &&
+                        (s_[i + 1] == '"' || s_[i + 1] == '\'' || s_[i + 1] == '`');
+          bool closer = a == other && i + 2 < n && s_[i + 1] == other && s_[i + 2] == '>';
+          if (quotes || closer) {
+            Report("xss.js_breakout",
+                   "the value closes a comment or CDATA section and other contexts at once", 64,
+                   k - 2, k + 1);
+            return;
+          }
+        }
+      }
+    }
+    if (mask_.Has('#')) {
+      for (size_t h = s_.find('#'); h != std::string_view::npos; h = s_.find('#', h + 1)) {
+        size_t k = h + 1;
+        if (StartsWithCI(s_, k, "required")) {
+          k += 8;
+        } else if (StartsWithCI(s_, k, "implied")) {
+          k += 7;
+        } else {
+          continue;
+        }
+        while (k < n && IsSpace(s_[k])) ++k;
+        if (k < n && s_[k] == '>') {
+          Report("xss.dangerous_tag", "the end of a DTD attribute declaration", 62, h, k + 1);
+          return;
+        }
+      }
+    }
+  }
+
+  // `xmlns:svg="http://www.w3.org/2000/svg"` outside a tag: an attribute
+  // that makes the surrounding markup SVG, XHTML, XSLT or XLink.
+  void ScanNamespaceDeclarations() {
+    const size_t n = s_.size();
+    for (size_t eq = s_.find('='); eq != std::string_view::npos; eq = s_.find('=', eq + 1)) {
+      // Back over spaces and the attribute name: "xmlns" or "xmlns:prefix".
+      size_t e = eq;
+      while (e > 0 && IsSpace(s_[e - 1])) --e;
+      size_t a = e;
+      while (a > 0 && e - a < 40 &&
+             (IsAlnum(s_[a - 1]) || s_[a - 1] == ':' || s_[a - 1] == '-' || s_[a - 1] == '_')) {
+        --a;
+      }
+      if (e - a < 5 || !StartsWithCI(s_, a, "xmlns") || (e - a > 5 && s_[a + 5] != ':')) {
+        continue;
+      }
+      size_t k = eq + 1;
+      while (k < n && IsSpace(s_[k])) ++k;
+      if (k < n && (s_[k] == '"' || s_[k] == '\'' || s_[k] == '`')) ++k;
+      size_t v = k;
+      while (k < n && k - v < 128 && s_[k] != '"' && s_[k] != '\'' && s_[k] != '`' &&
+             !IsSpace(s_[k]) && s_[k] != '>') {
+        ++k;
+      }
+      if (IsActiveNamespace(s_.substr(v, k - v))) {
+        Report("xss.dangerous_tag", "markup declares an active-content namespace", 70, a, k);
+        return;
+      }
+      eq = std::max(eq, k - 1);  // an '=' inside the value is not a declaration
+    }
+  }
+
+  // The score of what base64 text from `from` decodes to, scanned as a
+  // value of its own (0: not markup that runs script).
+  [[gnu::noinline]] int Base64MarkupScore(size_t from) const {
+    std::array<char, 192> out;
+    size_t n = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t k = from; k < s_.size() && k < from + 320 && n < out.size(); ++k) {
+      char c = s_[k];
+      if (IsSpace(c)) continue;
+      int d = Base64Digit(c);
+      if (d < 0) break;
+      acc = (acc << 6) | static_cast<uint32_t>(d);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out[n++] = static_cast<char>((acc >> bits) & 0xFF);
+      }
+    }
+    std::string_view text(out.data(), n);
+    if (text.find('<') == std::string_view::npos) return 0;
+    CharMask m = CharMask::Of(text);
+    if (!MaybeXss(m)) return 0;
+    return Scanner(text, m, /*nested=*/true).Run().score;
+  }
+
+  // `PHN2ZyBvbmxvYWQ9...=`: a padded base64 run whose text starts with '<'
+  // and is markup that runs script.
+  void ScanBase64Markup() {
+    for (size_t e = s_.find('='); e != std::string_view::npos; e = s_.find('=', e + 1)) {
+      size_t start = e;
+      while (start > 0 && Base64Digit(s_[start - 1]) >= 0) --start;
+      if (e - start < 16 || s_[start] != 'P' || s_[start + 1] < 'C' || s_[start + 1] > 'H') {
+        continue;
+      }
+      int score = Base64MarkupScore(start);
+      if (score >= kDecodedThreshold) {
+        Report("xss.encoded_markup", "base64 text that decodes to markup that runs script",
+               std::min(score, 80), start, e);
+        return;
+      }
+    }
+  }
+
   // `<? echo(`: an identifier called right after a short open tag.
   bool PhpCallAt(size_t p) {
     if (p >= s_.size() || !IsSpace(s_[p])) return false;
@@ -855,6 +1192,157 @@ class Scanner {
     if (p == id) return false;
     while (p < s_.size() && IsSpace(s_[p])) ++p;
     return p < s_.size() && s_[p] == '(';
+  }
+
+  // `x.find(alert)`, `f(eval)`, `Reflect.apply(alert,...)`: the word at
+  // [i, j) is the first argument of a call.
+  bool SinkPassedAt(size_t i, size_t j) const {
+    if (i < 2 || s_[i - 1] != '(') return false;
+    char b = s_[i - 2];
+    if (!(IsAlnum(b) || b == '_' || b == '$' || b == ')' || b == ']')) return false;
+    while (j < s_.size() && IsSpace(s_[j])) ++j;
+    return j < s_.size() && (s_[j] == ')' || s_[j] == ',');
+  }
+
+  // `onerror=alert` (then `throw 1`): a script dialog or evaluator becomes a
+  // window event handler that a thrown error, a message or a hash change
+  // calls. Found from each '='. True when it reported.
+  bool SinkMadeHandler() {
+    static constexpr std::array<std::string_view, 4> kSinks = {"eval", "alert", "prompt",
+                                                               "confirm"};
+    static constexpr std::array<std::string_view, 10> kWindowHandlers = {
+        "onerror", "onload", "onmessage", "onhashchange", "onpopstate",
+        "onfocus", "onblur", "onpageshow", "onbeforeunload", "onunhandledrejection"};
+    const size_t n = s_.size();
+    for (size_t eq = s_.find('='); eq != std::string_view::npos; eq = s_.find('=', eq + 1)) {
+      size_t w = eq + 1;
+      while (w < n && IsSpace(s_[w])) ++w;
+      size_t we = w;
+      while (we < n && we - w < 8 && IsAlpha(s_[we])) ++we;
+      if (we - w < 4 || we - w > 7 || (we < n && (IsAlnum(s_[we]) || s_[we] == '_')) ||
+          !EqualsCI(s_.substr(w, we - w), kSinks[we - w - 4])) {
+        continue;
+      }
+      size_t e = eq;
+      while (e > 0 && IsSpace(s_[e - 1])) --e;
+      size_t a = e;
+      while (a > 0 && e - a < 24 && IsAlpha(s_[a - 1])) --a;
+      if (a > 0 && (IsAlnum(s_[a - 1]) || s_[a - 1] == '_')) continue;
+      std::string_view name = s_.substr(a, e - a);
+      for (std::string_view h : kWindowHandlers) {
+        if (EqualsCI(name, h)) {
+          Report("xss.js_breakout", "a script dialog or evaluator is made an event handler", 64,
+                 a, we);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // `a=alert,a(1)`: the word at [i, j) is assigned to a name that is called
+  // shortly after.
+  bool SinkAliasedAt(size_t i, size_t j) const {
+    size_t e = i;
+    while (e > 0 && IsSpace(s_[e - 1])) --e;
+    if (e == 0 || s_[e - 1] != '=') return false;
+    --e;
+    while (e > 0 && IsSpace(s_[e - 1])) --e;
+    size_t a = e;
+    while (a > 0 && e - a < 32 && (IsAlnum(s_[a - 1]) || s_[a - 1] == '_' || s_[a - 1] == '$')) {
+      --a;
+    }
+    if (a == e || (a > 0 && (IsAlnum(s_[a - 1]) || s_[a - 1] == '_'))) return false;
+    std::string_view alias = s_.substr(a, e - a);
+    while (j < s_.size() && IsSpace(s_[j])) ++j;
+    if (j >= s_.size() || (s_[j] != ',' && s_[j] != ';')) return false;
+    size_t end = std::min(s_.size(), j + 64);
+    for (size_t k = j + 1; k + alias.size() < end; ++k) {
+      if (s_.compare(k, alias.size(), alias) != 0) continue;
+      if (IsAlnum(s_[k - 1]) || s_[k - 1] == '_' || s_[k - 1] == '$') continue;
+      char after = s_[k + alias.size()];
+      if (after == '(' || after == '`') return true;
+    }
+    return false;
+  }
+
+  // `.name(arg` after a browser global at j: `navigator.sendBeacon(u, d)`,
+  // `window.open('//x')`.
+  bool ApiCallAt(size_t j) const {
+    if (j >= s_.size() || s_[j] != '.') return false;
+    size_t k = j + 1;
+    size_t id = k;
+    while (k < s_.size() && k - id < 32 && (IsAlnum(s_[k]) || s_[k] == '_')) ++k;
+    if (k == id || !IsAlpha(s_[id])) return false;
+    if (k + 1 >= s_.size() || s_[k] != '(') return false;
+    // An argument: a string, a name, a number, an array or an object
+    // (not "()" or the "(...)" of prose).
+    const char a = s_[k + 1];
+    return IsAlnum(a) || a == '"' || a == '\'' || a == '`' || a == '_' || a == '$' ||
+           a == '[' || a == '{';
+  }
+
+  // `window.` (or document., top., self., parent.) right before i.
+  bool GlobalBefore(size_t i) const {
+    if (i < 4 || s_[i - 1] != '.') return false;
+    size_t a = i - 1;
+    while (a > 0 && i - 1 - a < 8 && IsAlpha(s_[a - 1])) --a;
+    if (a > 0 && (IsAlnum(s_[a - 1]) || s_[a - 1] == '_' || s_[a - 1] == '.')) return false;
+    std::string_view g = s_.substr(a, i - 1 - a);
+    return EqualsCI(g, "window") || EqualsCI(g, "document") || EqualsCI(g, "top") ||
+           EqualsCI(g, "self") || EqualsCI(g, "parent");
+  }
+
+  // `location = "..."` (or `location.href=`) ended by ';', or after a
+  // browser global (`window.location='...'`): a script statement that
+  // navigates.
+  bool LocationAssignedAt(size_t j, bool qualified) const {
+    const size_t n = s_.size();
+    if (StartsWithCI(s_, j, ".href")) j += 5;
+    while (j < n && IsSpace(s_[j])) ++j;
+    if (j + 1 >= n || s_[j] != '=' || s_[j + 1] == '=') return false;
+    ++j;
+    while (j < n && IsSpace(s_[j])) ++j;
+    if (j >= n || (s_[j] != '"' && s_[j] != '\'' && s_[j] != '`')) return false;
+    char q = s_[j];
+    size_t close = s_.substr(0, std::min(n, j + 257)).find(q, j + 1);
+    if (close == std::string_view::npos) return false;
+    if (qualified) return true;
+    // Unqualified, the string must be an address: a path, a query or
+    // fragment, or a scheme (`location = "Berlin";` is prose).
+    std::string_view target = s_.substr(j + 1, close - j - 1);
+    size_t colon = target.find(':');
+    bool scheme = colon != std::string_view::npos && colon > 0 && colon < 12;
+    for (size_t c = 0; scheme && c < colon; ++c) scheme = IsAlpha(target[c]);
+    if (!scheme && (target.empty() || (target[0] != '/' && target[0] != '?' && target[0] != '#'))) {
+      return false;
+    }
+    size_t k = close + 1;
+    while (k < n && IsSpace(s_[k])) ++k;
+    return k < n && s_[k] == ';';
+  }
+
+  // `$("a.x").click(`: a jQuery selector whose result is called.
+  bool JQueryChain() {
+    for (size_t d = s_.find('$'); d != std::string_view::npos; d = s_.find('$', d + 1)) {
+      if (d + 1 >= s_.size() || s_[d + 1] != '(') continue;
+      size_t k = d + 2;
+      while (k < s_.size() && IsSpace(s_[k])) ++k;
+      if (k >= s_.size() || (s_[k] != '"' && s_[k] != '\'')) continue;
+      size_t close = s_.substr(0, std::min(s_.size(), k + 129)).find(s_[k], k + 1);
+      if (close == std::string_view::npos) continue;
+      size_t p = close + 1;
+      while (p < s_.size() && IsSpace(s_[p])) ++p;
+      if (p + 1 >= s_.size() || s_[p] != ')' || s_[p + 1] != '.') continue;
+      p += 2;
+      size_t id = p;
+      while (p < s_.size() && p - id < 32 && (IsAlnum(s_[p]) || s_[p] == '_')) ++p;
+      if (p > id && p < s_.size() && s_[p] == '(') {
+        Report("xss.js_breakout", "a jQuery selector whose result is called", 61, d, p + 1);
+        return true;
+      }
+    }
+    return false;
   }
 
   // `[...](`: an index expression whose result is called at once.
@@ -882,6 +1370,35 @@ class Scanner {
     return false;
   }
 
+  // `&{alert(1)};` (Netscape's JavaScript entity): '&{', an expression that
+  // calls or assigns, then '}'. A bare "&{" in a generated password is not one.
+  bool JsEntityAt(size_t amp) const {
+    size_t end = std::min(s_.size(), amp + 160);
+    size_t k = amp + 2;
+    while (k < end && IsSpace(s_[k])) ++k;
+    size_t id = k;
+    while (k < end && (IsAlnum(s_[k]) || s_[k] == '_' || s_[k] == '$' || s_[k] == '.')) ++k;
+    if (k > id && !IsAlpha(s_[id])) return false;
+    while (k < end && IsSpace(s_[k])) ++k;
+    // A call, a template or an assignment, or a parenthesized expression.
+    if (k >= end || (s_[k] != '(' && (k == id || (s_[k] != '`' && s_[k] != '=')))) {
+      return false;
+    }
+    // The '}' (and, after a '(', a ')' before it) within the bound; the
+    // next-byte searches are remembered so that repeated "&{" stay linear.
+    size_t brace = NextAfter('}', k + 1, &next_brace_);
+    if (brace >= end) return false;
+    return s_[k] != '(' || NextAfter(')', k + 1, &next_paren_) < brace;
+  }
+
+  // The first `c` at or after `from` (npos: none), with `*memo` holding the
+  // last answer: callers ask with non-decreasing `from`.
+  size_t NextAfter(char c, size_t from, size_t* memo) const {
+    if (*memo != kUnknown && (*memo == std::string_view::npos || *memo >= from)) return *memo;
+    *memo = s_.find(c, from);
+    return *memo;
+  }
+
   // ScanScriptCalls()'s marker check at i; true when it reported.
   bool MarkerAt(size_t i) {
     char c = s_[i];
@@ -891,7 +1408,7 @@ class Scanner {
              i + 8);
       return true;
     }
-    if (c == '&' && s_[i + 1] == '{') {
+    if (c == '&' && s_[i + 1] == '{' && JsEntityAt(i)) {
       Report("xss.js_breakout", "a JavaScript entity &{...}", 65, i, i + 2);
       return true;
     }
@@ -943,24 +1460,78 @@ class Scanner {
         "fromcharcode", "execscript"};
     static constexpr std::array<std::string_view, 5> kGlobals = {"top", "window", "self",
                                                                  "parent", "frames"};
-    // A call needs '(' or '`'; an indexed global needs '['; each needs the
-    // letters of one of its names.
+    if (mask_.Has('$') && mask_.Has('(') && mask_.Has('.') && JQueryChain()) return;
+    if (mask_.Has('=') && AnyLettersOf(kSinkNeeds) && SinkMadeHandler()) return;
+    // A call needs '(' or '`'; an indexed global needs '['; an API call '.'
+    // and '('; an assignment to location '=', a quote and ';' or '.'; each
+    // needs the letters of one of its names.
     if (!((mask_.HasAny("(`") && AnyLettersOf(kCallNeeds)) ||
-          (mask_.Has('[') && AnyLettersOf(kGlobalNeeds)))) {
+          (mask_.Has('[') && AnyLettersOf(kGlobalNeeds)) ||
+          (mask_.Has('(') && mask_.Has('.') && AnyLettersOf(kApiNeeds)) ||
+          (mask_.Has('=') && mask_.HasAny(";.") && mask_.HasAny("\"'`") &&
+           mask_.HasAlnumOf(CharMask::AlnumOf("location"))))) {
       return;
     }
+    // Indexed by length - 4.
+    static constexpr std::array<std::string_view, 4> kSinks = {"eval", "alert", "prompt",
+                                                               "confirm"};
+    static_assert(kSinks[0].size() == 4 && kSinks[1].size() == 5 && kSinks[2].size() == 6 &&
+                  kSinks[3].size() == 7);
+    // Browser globals whose methods are called, indexed by length - 4.
+    static constexpr std::array<std::string_view, 11> kApis = {
+        "", "", "window", "history", "document", "navigator", "", "", "localstorage", "",
+        "sessionstorage"};
+    static_assert(kApis[2].size() == 6 && kApis[3].size() == 7 && kApis[4].size() == 8 &&
+                  kApis[5].size() == 9 && kApis[8].size() == 12 && kApis[10].size() == 14);
     for (size_t i = 0; i < s_.size(); ++i) {
       if (!IsAlpha(s_[i]) || (i > 0 && (IsAlnum(s_[i - 1]) || s_[i - 1] == '_'))) continue;
       size_t j = i;
       while (j < s_.size() && IsAlnum(s_[j])) ++j;
       std::string_view word = s_.substr(i, j - i);
-      size_t k = j;
-      if (k < s_.size() && s_[k] == ')') ++k;  // (alert)(1)
-      if (k < s_.size() && (s_[k] == '(' || s_[k] == '`')) {
-        for (std::string_view c : kCalls) {
-          if (EqualsCI(word, c)) {
-            Report("xss.js_breakout", "a script dialog or evaluator is called", 65, i, k + 1);
-            return;
+      const size_t len = j - i;
+      const char after = j < s_.size() ? s_[j] : ' ';
+      // The names have lengths 4..14, and the byte tests around the word
+      // come before the name lookups.
+      if (len >= 4 && len <= 14) {
+        const char before = i > 0 ? s_[i - 1] : ' ';
+        if (len <= 7 && (before == '(' || before == '=' || IsSpace(before)) &&
+            Lower(s_[i]) == kSinks[len - 4][0] && EqualsCI(word, kSinks[len - 4]) &&
+            (SinkPassedAt(i, j) || SinkAliasedAt(i, j))) {
+          Report("xss.js_breakout", "a script dialog or evaluator is passed on as a function",
+                 64, i, j);
+          return;
+        }
+        if (after == '.' && !kApis[len - 4].empty() && EqualsCI(word, kApis[len - 4]) &&
+            ApiCallAt(j)) {
+          Report("xss.js_breakout", "a browser API is called with arguments", 61, i, j);
+          return;
+        }
+        if (len == 8 && (after == '.' || after == '=' || IsSpace(after)) &&
+            EqualsCI(word, "location") && LocationAssignedAt(j, GlobalBefore(i))) {
+          Report("xss.js_breakout", "script sends the page to another address", 62, i, j);
+          return;
+        }
+      }
+      // Calls: the word followed by '(' or '`', or by ")(" or "?.(".
+      if (after == '(' || after == '`' || after == ')' || after == '?') {
+        size_t k = j;
+        if (s_[k] == ')') ++k;  // (alert)(1)
+        if (k + 1 < s_.size() && s_[k] == '?' && s_[k + 1] == '.') k += 2;  // alert?.(1)
+        // Function("..."), x.constructor('...'), import('//...'): code or a
+        // module compiled from a string.
+        if (k + 1 < s_.size() && s_[k] == '(' &&
+            (s_[k + 1] == '"' || s_[k + 1] == '\'' || s_[k + 1] == '`') &&
+            (EqualsCI(word, "function") || EqualsCI(word, "constructor") ||
+             EqualsCI(word, "import"))) {
+          Report("xss.js_breakout", "script is compiled or loaded from a string", 64, i, k + 1);
+          return;
+        }
+        if (k < s_.size() && (s_[k] == '(' || s_[k] == '`')) {
+          for (std::string_view c : kCalls) {
+            if (EqualsCI(word, c)) {
+              Report("xss.js_breakout", "a script dialog or evaluator is called", 65, i, k + 1);
+              return;
+            }
           }
         }
       }
@@ -981,11 +1552,13 @@ class Scanner {
 
   std::string_view s_;
   CharMask mask_;
+  bool nested_ = false;
+  static constexpr size_t kUnknown = std::string_view::npos - 1;
+  mutable size_t next_brace_ = kUnknown;  // JsEntityAt()'s NextAfter() memos
+  mutable size_t next_paren_ = kUnknown;
   std::array<size_t, 3> no_quote_from_;
   Finding best_;
 };
-
-bool MaybeXss(const CharMask& m) { return m.HasAny("<:=(`{"); }
 
 class XssImpl final : public Detector {
  public:
