@@ -1560,12 +1560,51 @@ class Scanner {
   Finding best_;
 };
 
+// A value that is nothing but one '<' written in an unusual escape or
+// character reference (`&#x003C`, `&#0000060;`, `&#60` without its `;`,
+// `\x3c`, `\u003C`, `&LT`, a double URL encoding): a filter-evasion probe,
+// sent to learn which spellings of the angle bracket a site decodes. People
+// type a bare '<', and applications escape it canonically (`&lt;`, `&#60;`,
+// `%3C`); those stay clean.
+bool IsEncodedAngleBracketProbe(const Input& in) {
+  std::string_view n = in.norm;
+  while (!n.empty() && IsSpace(n.front())) n.remove_prefix(1);
+  while (!n.empty() && IsSpace(n.back())) n.remove_suffix(1);
+  if (n != "<") return false;
+  std::string_view r = in.raw;
+  while (!r.empty() && IsSpace(r.front())) r.remove_prefix(1);
+  while (!r.empty() && IsSpace(r.back())) r.remove_suffix(1);
+  if (r.size() < 3 || r.size() > 16) return false;
+  // Escape syntax only: no letters of another script (a full-width form is a
+  // character someone can type).
+  if (r[0] != '&' && r[0] != '\\' && r[0] != '%') return false;
+  // The canonical spellings an application itself produces when it escapes
+  // text (HTML escaping, one URL encoding) are data, not probes.
+  for (std::string_view canonical : {"&lt;", "&#60;", "&#x3c;", "&#x3C;", "%3C", "%3c"}) {
+    if (r == canonical) return false;
+  }
+  for (char c : r) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
 class XssImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kXss; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.norm.size() < 4) return false;
+    if (in.norm.size() < 4) {
+      if (in.raw.size() > in.norm.size() && IsEncodedAngleBracketProbe(in)) {
+        m->rule_id = "xss.encoded_bracket_probe";
+        m->reason = "The whole value is an escaped '<': probing which encodings reach the page";
+        m->score = 60;
+        m->offset = 0;
+        m->length = in.norm.size();
+        return true;
+      }
+      return false;
+    }
     // UTF-7 markup needs none of MaybeXss's characters: "+ADw-b+AD4-".
     if (!MaybeXss(in.mask) && !(in.mask.HasAny("+ ") && ContainsCI(in.norm, "ad4-"))) {
       return false;

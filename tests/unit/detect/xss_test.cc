@@ -196,11 +196,24 @@ TEST(XssTest, DetectsMarkupFamilies) {
 
 // A lone '<', in any spelling, is text: nothing can execute without a tag
 // name, a handler or a script URL after it.
-TEST(XssTest, IgnoresALoneAngleBracketInAnySpelling) {
-  const std::string_view kCases[] = {"<", "&lt;", "&#x3c;", "\\u003c", "&lt;3", "a &lt; b"};
+TEST(XssTest, IgnoresALoneAngleBracketAsTypedOrCanonicallyEscaped) {
+  const std::string_view kCases[] = {"<",     "&lt;",  "&#x3c;", "&#60;", "%3C",
+                                     "&lt;3", "a &lt; b", " < ", "\xef\xbc\x9c", "&lt;&lt;"};
   for (std::string_view v : kCases) {
     Match m;
-    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v;
+    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+// The whole value one '<' in a spelling nobody types and no escaper emits:
+// probing which encodings a page decodes.
+TEST(XssTest, DetectsEncodedAngleBracketProbes) {
+  const std::string_view kCases[] = {"&#00060;", "&#x0003C", "&#X3c;", "&LT", "&lt",
+                                     "&#60",     "\\x3c",   "\\u003C", "%253C", " &#x00003c; "};
+  for (std::string_view v : kCases) {
+    Match m;
+    EXPECT_TRUE(Detects(XssDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "xss.encoded_bracket_probe") << v;
   }
 }
 
