@@ -130,6 +130,31 @@ constexpr bool UndottedGadgetsAre(std::initializer_list<std::string_view> names)
 static_assert(UndottedGadgetsAre(
     {"invokertransformer", "chainedtransformer", "instantiatetransformer", "ysoserial"}));
 
+// Every name without a dot contains "transformer" or "ysoserial".
+constexpr bool UndottedGadgetsContainAnchor() {
+  for (std::string_view g : kJavaGadgets) {
+    if (g.find('.') != std::string_view::npos) continue;
+    if (g.find("transformer") == std::string_view::npos &&
+        g.find("ysoserial") == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(UndottedGadgetsContainAnchor());
+
+// Whether "transformer" or "ysoserial" occurs in `v` (case-insensitively),
+// found from their 'f' and 'y', which are rare in text.
+bool UndottedGadgetAnchor(std::string_view v) {
+  for (size_t p = scan::FindLetter(v, 'f'); p != kNpos; p = scan::FindLetter(v, 'f', p + 1)) {
+    if (p >= 5 && scan::IAt(v, p - 5, "transformer")) return true;
+  }
+  for (size_t p = scan::FindLetter(v, 'y'); p != kNpos; p = scan::FindLetter(v, 'y', p + 1)) {
+    if (scan::IAt(v, p, "ysoserial")) return true;
+  }
+  return false;
+}
+
 bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
           size_t len) {
   return FillMatch(m, rule, std::move(reason), score, off, len);
@@ -267,8 +292,11 @@ class DeserializationImpl final : public Detector {
     // Without a dotted name's anchor only the names without a dot can occur.
     static const NeedleSet kAnyUndottedGadget{"invokertransformer", "chainedtransformer",
                                               "instantiatetransformer", "ysoserial"};
-    if (in.mask.Has('.') && JavaGadgetPossible(mk) &&
-        (DottedGadgetAnchor(v) ? kAnyJavaGadget.AnyIn(v) : kAnyUndottedGadget.AnyIn(v))) {
+    // (The letter test loops over every name: it comes after the anchors.)
+    if (in.mask.Has('.') &&
+        (DottedGadgetAnchor(v)
+             ? JavaGadgetPossible(mk) && kAnyJavaGadget.AnyIn(v)
+             : UndottedGadgetAnchor(v) && JavaGadgetPossible(mk) && kAnyUndottedGadget.AnyIn(v))) {
       for (std::string_view g : kJavaGadgets) {
         size_t p = IFind(v, g);
         if (p != kNpos) {
@@ -279,7 +307,8 @@ class DeserializationImpl final : public Detector {
       }
     }
     // fastjson/Jackson "@type": "com.x.Y" ; Json.NET "$type": "System.X, Asm".
-    for (std::string_view key : {"@type", "$type"}) {
+    static constexpr std::string_view kTypeKeys[] = {"@type", "$type"};
+    for (std::string_view key : kTypeKeys) {
       bool key_path = scan::IEndsWith(in.path, key);
       size_t p = in.mask.Has(key[0]) ? v.find(key) : kNpos;
       if (p == kNpos && !key_path) continue;
@@ -360,7 +389,7 @@ class DeserializationImpl final : public Detector {
                     "Python pickle GLOBAL opcode loading a callable", 90, p, g.size());
       }
     }
-    if ((v.size() >= 16 && (v.substr(0, 4) == "gASV" || v.substr(0, 4) == "gANj" ||
+    if ((v.size() >= 16 && v[0] == 'g' && (v.substr(0, 4) == "gASV" || v.substr(0, 4) == "gANj" ||
                             v.substr(0, 4) == "gAJj")) &&
         Base64TokenAt(v, 0, 16)) {
       return Fill(m, "deserialization.python_pickle", "Base64 Python pickle stream", 75, 0, 4);
@@ -386,7 +415,7 @@ class DeserializationImpl final : public Detector {
       }
     }
     // Ruby Marshal: raw 04 08 or base64 "BAh" carrying a known gadget.
-    if ((raw.size() >= 2 && raw[0] == 4 && raw[1] == 8) || v.starts_with("BAh")) {
+    if ((raw.size() >= 2 && raw[0] == 4 && raw[1] == 8) || (!v.empty() && v[0] == 'B' && v.starts_with("BAh"))) {
       for (std::string_view g : {"Gem::Requirement", "Gem::StubSpecification", "ERB",
                                  "Gem::Installer", "ActiveSupport::Deprecation", "Net::WriteAdapter",
                                  "Gem::Package::TarReader", "R0VNOjpSZXF1aXJlbWVudA",

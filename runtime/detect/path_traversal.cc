@@ -8,11 +8,19 @@
 // path-shaped places. Independently, absolute references to well-known
 // sensitive files and PHP-style stream wrappers (file://, php://filter, zip://,
 // phar://, expect://) are reported.
+#include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <string>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
@@ -66,6 +74,14 @@ constexpr std::string_view kWrappers[] = {
     "phar://",      "expect://",   "glob://",  "compress.zlib://", "compress.bzip2://",
     "data://text/", "file://",
 };
+
+constexpr bool WrappersHaveColonSlash() {
+  for (std::string_view w : kWrappers) {
+    if (w.find(":/") == std::string_view::npos) return false;
+  }
+  return true;
+}
+static_assert(WrappersHaveColonSlash());
 
 // Fold()'s common case: an ASCII byte other than '\\', '0' and NUL maps to
 // its lower case; 0 marks the bytes that need a closer look.
@@ -259,17 +275,204 @@ constexpr std::array<uint8_t, 256> MakeSkeletonClasses() {
       t[c] = kSkNoise;
     } else if (ch == '%') {
       t[c] = kSkPercent;
+    } else {
+      t[c] = kSkDrop;
     }
   }
   return t;
 }
 constexpr std::array<uint8_t, 256> kSkeletonClass = MakeSkeletonClasses();
 
-// Builds the skeleton of `f` (alnum only; any run containing whitespace
-// becomes one space) and reports whether a target occurs in it after some
-// traversal-looking noise (two or more dots or '?').
+// The first two bytes of every skeleton target, one bit per pair: a target
+// can start only where its pair is, which in prose is rare.
+struct SkeletonPairs {
+  std::array<uint64_t, 65536 / 64> bits{};
+};
+constexpr SkeletonPairs MakeSkeletonPairs() {
+  SkeletonPairs p;
+  for (std::string_view t : kSkeletonTargets) {
+    const unsigned key = (unsigned{static_cast<unsigned char>(t[0])} << 8) |
+                         static_cast<unsigned char>(t[1]);
+    p.bits[key >> 6] |= uint64_t{1} << (key & 63);
+  }
+  return p;
+}
+constexpr SkeletonPairs kSkeletonPairs = MakeSkeletonPairs();
+
+constexpr size_t kMinSkeletonTarget = [] {
+  size_t n = SIZE_MAX;
+  for (std::string_view t : kSkeletonTargets) n = std::min(n, t.size());
+  return n;
+}();
+
+// The first four bytes of each skeleton target (all have at least six), as
+// loaded from memory.
+constexpr uint32_t Prefix4(std::string_view t) {
+  return std::endian::native == std::endian::little
+             ? uint32_t{static_cast<unsigned char>(t[0])} |
+                   (uint32_t{static_cast<unsigned char>(t[1])} << 8) |
+                   (uint32_t{static_cast<unsigned char>(t[2])} << 16) |
+                   (uint32_t{static_cast<unsigned char>(t[3])} << 24)
+             : (uint32_t{static_cast<unsigned char>(t[0])} << 24) |
+                   (uint32_t{static_cast<unsigned char>(t[1])} << 16) |
+                   (uint32_t{static_cast<unsigned char>(t[2])} << 8) |
+                   uint32_t{static_cast<unsigned char>(t[3])};
+}
+constexpr std::array<uint32_t, std::size(kSkeletonTargets)> MakeSkeletonPrefixes() {
+  std::array<uint32_t, std::size(kSkeletonTargets)> p{};
+  for (size_t i = 0; i < p.size(); ++i) p[i] = Prefix4(kSkeletonTargets[i]);
+  return p;
+}
+constexpr std::array<uint32_t, std::size(kSkeletonTargets)> kSkeletonPrefixes =
+    MakeSkeletonPrefixes();
+static_assert(kMinSkeletonTarget >= 4);
+
+// Whether some skeleton target occurs in `sk`.
+bool SkeletonHasTarget(std::string_view sk) {
+  if (sk.size() < kMinSkeletonTarget) return false;
+  const auto* p = reinterpret_cast<const unsigned char*>(sk.data());
+  const size_t last = sk.size() - kMinSkeletonTarget;
+  for (size_t i = 0; i <= last; ++i) {
+    const unsigned key = (unsigned{p[i]} << 8) | p[i + 1];
+    if (((kSkeletonPairs.bits[key >> 6] >> (key & 63)) & 1) == 0) continue;
+    uint32_t head;
+    std::memcpy(&head, p + i, sizeof head);
+    for (size_t k = 0; k < kSkeletonPrefixes.size(); ++k) {
+      if (head != kSkeletonPrefixes[k]) continue;
+      const std::string_view t = kSkeletonTargets[k];
+      if (sk.size() - i >= t.size() && std::memcmp(p + i + 4, t.data() + 4, t.size() - 4) == 0) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Whether some '%' in `f` is followed by a letter or digit: without one, a
+// '%' adds noise to the skeleton and nothing else.
+bool PercentEscapes(std::string_view f) {
+  for (size_t p = f.find('%'); p != std::string_view::npos; p = f.find('%', p + 1)) {
+    if (p + 1 < f.size() && scan::IsAlnum(f[p + 1])) return true;
+  }
+  return false;
+}
+
+// Whether `t` occurs in the skeleton of `f` starting at byte `i`, for a
+// value without PercentEscapes() that SkeletonTarget() reads whole (shorter
+// than its skeleton limit): its skeleton is the
+// value's letters and digits in lower case, with a ' ' for each run holding
+// whitespace, so `t` matches letters and digits of `f` in order, with only
+// dropped or noise bytes between them.
+bool SkeletonMatchAt(std::string_view f, size_t i, std::string_view t) {
+  size_t j = i;
+  for (size_t k = 0; k < t.size(); ++k) {
+    if (k > 0) {
+      while (j < f.size() && kSkeletonClass[static_cast<unsigned char>(f[j])] != kSkAlnum &&
+             kSkeletonClass[static_cast<unsigned char>(f[j])] != kSkSpace) {
+        ++j;
+      }
+    }
+    if (j >= f.size()) return false;
+    const unsigned char c = static_cast<unsigned char>(f[j]);
+    if (kSkeletonClass[c] != kSkAlnum || NeedleSet::kLower[c] != static_cast<unsigned char>(t[k])) {
+      return false;
+    }
+    ++j;
+  }
+  return true;
+}
+
+bool SkeletonMatchAnyAt(std::string_view f, size_t i) {
+  // The target's first two letters first: the byte at `i` and the next
+  // letter or digit, past bytes the skeleton drops.
+  size_t j = i + 1;
+  while (j < f.size() && kSkeletonClass[static_cast<unsigned char>(f[j])] != kSkAlnum &&
+         kSkeletonClass[static_cast<unsigned char>(f[j])] != kSkSpace) {
+    ++j;
+  }
+  if (j >= f.size() || kSkeletonClass[static_cast<unsigned char>(f[j])] != kSkAlnum) return false;
+  const unsigned key = (unsigned{NeedleSet::kLower[static_cast<unsigned char>(f[i])]} << 8) |
+                       NeedleSet::kLower[static_cast<unsigned char>(f[j])];
+  if (((kSkeletonPairs.bits[key >> 6] >> (key & 63)) & 1) == 0) return false;
+  const char a = static_cast<char>(key >> 8), b = static_cast<char>(key & 0xff);
+  for (std::string_view t : kSkeletonTargets) {
+    if (t[0] == a && t[1] == b && SkeletonMatchAt(f, i, t)) return true;
+  }
+  return false;
+}
+
+// The first two letters of every skeleton target are one of these pairs
+// (SkeletonFilter() below tests for them).
+constexpr bool SkeletonPairsAre(std::initializer_list<std::string_view> pairs) {
+  for (std::string_view t : kSkeletonTargets) {
+    bool listed = false;
+    for (std::string_view p : pairs) listed = listed || t.substr(0, 2) == p;
+    if (!listed) return false;
+  }
+  return true;
+}
+static_assert(SkeletonPairsAre({"et", "bo", "wi", "we", "pr", "sy"}));
+
+// A necessary condition for SkeletonTarget() on a value without
+// PercentEscapes() shorter than its skeleton limit: some target matches at a letter that starts a
+// target pair, either followed by the pair's second letter or by a byte that
+// is neither a letter nor a space (which the skeleton may drop) and then by
+// a byte other than a space. Sixteen
+// bytes at a time where SSE2 is available; each candidate is checked exactly.
+bool SkeletonFilter(std::string_view f) {
+  const auto* p = reinterpret_cast<const unsigned char*>(f.data());
+  const size_t n = f.size();
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i k20 = _mm_set1_epi8(0x20);
+  const __m128i ka = _mm_set1_epi8('a');
+  const __m128i k25 = _mm_set1_epi8(25);
+  const auto eq = [](__m128i x, char c) { return _mm_cmpeq_epi8(x, _mm_set1_epi8(c)); };
+  for (; i + 18 <= n; i += 16) {
+    const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    const __m128i b2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 2));
+    // Letters with 0x20 set are lower case; other bytes never become letters.
+    const __m128i lo = _mm_or_si128(b0, k20);
+    const __m128i hi = _mm_or_si128(b1, k20);
+    const __m128i e = eq(lo, 'e'), b = eq(lo, 'b'), w = eq(lo, 'w'), pr = eq(lo, 'p'),
+                  sy = eq(lo, 's');
+    const __m128i start = _mm_or_si128(_mm_or_si128(_mm_or_si128(e, b), _mm_or_si128(w, pr)), sy);
+    const __m128i pair = _mm_or_si128(
+        _mm_or_si128(_mm_and_si128(e, eq(hi, 't')), _mm_and_si128(b, eq(hi, 'o'))),
+        _mm_or_si128(_mm_or_si128(_mm_and_si128(w, _mm_or_si128(eq(hi, 'i'), eq(hi, 'e'))),
+                                  _mm_and_si128(pr, eq(hi, 'r'))),
+                     _mm_and_si128(sy, eq(hi, 'y'))));
+    const __m128i hx = _mm_sub_epi8(hi, ka);
+    const __m128i hi_letter = _mm_cmpeq_epi8(_mm_min_epu8(hx, k25), hx);
+    const __m128i hi_space = _mm_cmpeq_epi8(b1, _mm_set1_epi8(' '));
+    // A dropped byte before a space ends the run: "pieces, so", "alike. M".
+    const __m128i next_space = _mm_cmpeq_epi8(b2, _mm_set1_epi8(' '));
+    const __m128i skip =
+        _mm_andnot_si128(_mm_or_si128(_mm_or_si128(hi_letter, hi_space), next_space), start);
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(pair, skip)));
+    while (mask != 0) {
+      const size_t at = i + static_cast<size_t>(std::countr_zero(mask));
+      if (SkeletonMatchAnyAt(f, at)) return true;
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    const unsigned char c = NeedleSet::kLower[p[i]];
+    if ((c == 'e' || c == 'b' || c == 'w' || c == 'p' || c == 's') && SkeletonMatchAnyAt(f, i)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Builds the skeleton of `f` (alnum only, letters in lower case; any run
+// containing whitespace becomes one space) and reports whether a target
+// occurs in it after some traversal-looking noise (two or more dots or '?').
+// `f` may be folded or not: the skeleton is the same for a value and its
+// ASCII lower case.
 bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* target) {
-  static const NeedleSet kAnyTarget(kSkeletonTargets);
   // Only these bytes add noise below, so fewer than two of them rule a match out.
   int noise_bytes = 0;
   for (size_t i = 0; i < f.size() && noise_bytes < 2; ++i) {
@@ -279,54 +482,47 @@ bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* t
   }
   if (noise_bytes < 2) return false;
   constexpr size_t kMaxSkeleton = 4096;
+  if (f.size() < kMaxSkeleton && !PercentEscapes(f) && !SkeletonFilter(f)) return false;
   char buf[kMaxSkeleton];
   size_t len = 0;
   int noise = 0;
   for (size_t i = 0; i < f.size() && len < kMaxSkeleton; ++i) {
-    char c = f[i];
-    // Runs of bytes the skeleton drops (most punctuation) are skipped whole.
-    if (kSkeletonClass[static_cast<unsigned char>(c)] == kSkDrop) continue;
-    if (c == '%') {
-      // Drop escape-looking noise: %5c, %qf, %u2216.
-      ++noise;
-      if (i + 5 < f.size() && f[i + 1] == 'u' && scan::IsHex(f[i + 2]) && scan::IsHex(f[i + 3]) &&
-          scan::IsHex(f[i + 4]) && scan::IsHex(f[i + 5])) {
-        i += 5;
-        continue;
-      }
-      // "%5c" and the invalid "%qf" are dropped whole; "%c" before a word
-      // ("%csystem32") is ambiguous, so both readings are tried.
-      size_t k = 0;
-      while (k < 2 && i + 1 < f.size() && scan::IsAlnum(f[i + 1])) {
-        if (k == 1 && !greedy_escapes && !scan::IsHex(f[i + 1])) break;
-        ++i;
-        ++k;
-      }
+    const unsigned char c = static_cast<unsigned char>(f[i]);
+    const uint8_t cls = kSkeletonClass[c];
+    if (cls != kSkPercent) {
+      // Without branches on the class (prose alternates letters and spaces):
+      // a letter or digit is written in lower case, whitespace as one ' '
+      // after anything but a ' ', the rest is dropped; noise is counted.
+      const bool alnum = cls == kSkAlnum;
+      const bool space = cls == kSkSpace && len > 0 && buf[len - 1] != ' ';
+      buf[len] = alnum ? static_cast<char>(NeedleSet::kLower[c]) : ' ';
+      len += static_cast<size_t>(alnum | space);
+      noise += cls == kSkNoise;
       continue;
     }
-    switch (kSkeletonClass[static_cast<unsigned char>(c)]) {
-      case kSkAlnum:
-        buf[len++] = c;
-        break;
-      case kSkSpace:
-        if (len > 0 && buf[len - 1] != ' ') buf[len++] = ' ';
-        break;
-      case kSkNoise:
-        ++noise;
-        break;
-      default:
-        break;
+    // Drop escape-looking noise: %5c, %qf, %u2216.
+    ++noise;
+    if (i + 5 < f.size() && (f[i + 1] == 'u' || f[i + 1] == 'U') && scan::IsHex(f[i + 2]) &&
+        scan::IsHex(f[i + 3]) && scan::IsHex(f[i + 4]) && scan::IsHex(f[i + 5])) {
+      i += 5;
+      continue;
+    }
+    // "%5c" and the invalid "%qf" are dropped whole; "%c" before a word
+    // ("%csystem32") is ambiguous, so both readings are tried.
+    size_t k = 0;
+    while (k < 2 && i + 1 < f.size() && scan::IsAlnum(f[i + 1])) {
+      if (k == 1 && !greedy_escapes && !scan::IsHex(f[i + 1])) break;
+      ++i;
+      ++k;
     }
   }
   const std::string_view sk(buf, len);
-  if (noise < 2 || !kAnyTarget.AnyIn(sk)) return false;
+  if (noise < 2 || !SkeletonHasTarget(sk)) return false;
   for (std::string_view t : kSkeletonTargets) {
     size_t p = sk.find(t);
     if (p == std::string_view::npos) continue;
-    if (noise >= 2) {
-      *target = t;
-      return true;
-    }
+    *target = t;
+    return true;
   }
   return false;
 }
@@ -346,6 +542,12 @@ constexpr std::string_view kSensitiveNames[] = {
     ".htaccess", ".htpasswd", ".env", "web.config", "wp-config.php", "boot.ini", "win.ini",
     "id_rsa", ".bash_history", ".git/config", "web-inf/web.xml", ".aws/credentials",
 };
+
+constexpr size_t kMaxSensitiveName = [] {
+  size_t n = 0;
+  for (std::string_view s : kSensitiveNames) n = std::max(n, s.size());
+  return n;
+}();
 
 // Counts dot-only segments bounded by '/' (at least on one side).
 Traversal CountClimbs(std::string_view f) {
@@ -513,22 +715,48 @@ class PathTraversalImpl final : public Detector {
     const bool extras = mk.has_non_ascii || mk.has_control ||
                         (mk.Has('0') && (mk.Has('x') || mk.Has('X')) && SpelledSeparator(v));
     const bool slash_f = mk.HasAny("/\\") || extras;          // absolute and system paths
-    const bool dots_f = extras || v.find("..") != std::string_view::npos;  // climbs
+    const bool dots_f =
+        extras || (mk.Has('.') && v.find("..") != std::string_view::npos);  // climbs
     // kSensitiveNames are at most 16 bytes, each with a '.' or '_'; without
     // '/' or ".." at most one leading byte is stripped before comparing.
     const bool short_name = v.size() <= 17 && mk.HasAny("._");
     const bool skeleton = SkeletonTargetPossible(mk);
-    const bool nul = in.raw.find('\0') != std::string_view::npos ||
-                     in.raw.find("%00") != std::string_view::npos;
+    // When `raw` is `norm` (nothing to normalize), the mask says whether it
+    // can hold a NUL or "%00".
+    const bool raw_is_norm = in.raw.data() == v.data() && in.raw.size() == v.size();
+    const bool nul =
+        raw_is_norm
+            ? (mk.has_control && v.find('\0') != std::string_view::npos) ||
+                  (mk.Has('%') && v.find("%00") != std::string_view::npos)
+            : in.raw.find('\0') != std::string_view::npos ||
+                  in.raw.find("%00") != std::string_view::npos;
     if (!(mk.Has(':') || slash_f || dots_f || short_name || skeleton || nul)) {
       return Base64Traversal(v, mk, m);  // the only rule left, on the unfolded value
     }
+    // Without the extras and '\\', Fold() only lower-cases ASCII: `g`, the
+    // value cut to the folded length, has the folded value's bytes up to case,
+    // at the same positions. Rules whose test ignores case read `g`; the
+    // others fold first, and only once a cheap test on `g` says they can match
+    // (on prose with '/' and '.', most values never need folding).
     thread_local std::string folded;
-    Fold(v, &folded);
-    std::string_view f = folded;
+    const bool lower_only = !extras && !mk.Has('\\');
+    bool have_f = !lower_only;
+    if (have_f) Fold(v, &folded);
+    std::string_view f = have_f ? std::string_view(folded) : std::string_view();
+    const std::string_view g = have_f ? f : v.substr(0, std::min(v.size(), kMaxFolded));
+    const auto fold = [&]() -> std::string_view {
+      if (!have_f) {
+        Fold(v, &folded);
+        f = folded;
+        have_f = true;
+      }
+      return f;
+    };
 
+    // Every wrapper has a ":/" (WrappersHaveColonSlash()).
     static const NeedleSet kAnyWrapper(kWrappers);
-    if (in.mask.Has(':') && kAnyWrapper.AnyIn(f)) {
+    if (in.mask.Has(':') && g.find(":/") != std::string_view::npos && kAnyWrapper.AnyIn(g)) {
+      fold();
       for (std::string_view w : kWrappers) {
         size_t p = f.find(w);
         if (p == std::string_view::npos) continue;
@@ -543,11 +771,12 @@ class PathTraversalImpl final : public Detector {
       }
     }
 
-    // Climbs and dot runs need two dots in a row in `f`.
-    Traversal t = dots_f ? CountClimbs(f) : Traversal{};
+    // Climbs and dot runs need two dots in a row in `f`; counting them looks
+    // at dots, slashes, ';', '?', ' ' and '=' only.
+    Traversal t = dots_f ? CountClimbs(g) : Traversal{};
     size_t sat = 0, slen = 0;
     bool sensitive_after =
-        t.climbs > 0 && FindSensitive(f, t.end_of_last, &sat, &slen);
+        t.climbs > 0 && FindSensitive(fold(), t.end_of_last, &sat, &slen);
     if (t.climbs >= 2 || (t.climbs >= 1 && sensitive_after)) {
       int score = sensitive_after ? 95 : (t.climbs >= 3 ? 85 : 75);
       return Fill(m, "path_traversal.dot_dot_slash",
@@ -556,9 +785,10 @@ class PathTraversalImpl final : public Detector {
                                         " levels",
                   score, t.first, (sensitive_after ? sat + slen : t.end_of_last) - t.first);
     }
-    {
+    if (dots_f) {
+      fold();  // PeriodicDots() compares fillers byte for byte
       size_t pfirst = 0, pend = 0;
-      int reps = dots_f ? PeriodicDots(f, &pfirst, &pend) : 0;
+      int reps = PeriodicDots(f, &pfirst, &pend);
       if (reps >= 2 || (reps >= 1 && FindSensitive(f, pend > 0 ? pend - 1 : 0, &sat, &slen))) {
         return Fill(m, "path_traversal.encoded_dots",
                     "Repeated dot-dot sequences with an encoded separator", 80, pfirst,
@@ -566,15 +796,16 @@ class PathTraversalImpl final : public Detector {
       }
     }
     {
-      std::string_view whole = f;
+      std::string_view whole = g;
       while (!whole.empty() && (whole.front() == '/' || whole.front() == '.') &&
              !(whole.size() > 1 && whole[0] == '.' && scan::IsAlpha(whole[1]))) {
         whole.remove_prefix(1);
       }
       for (std::string_view name : kSensitiveNames) {
-        if (whole == name) {
+        if (whole.size() > kMaxSensitiveName) break;
+        if (scan::IEquals(whole, name)) {  // `f` == name
           return Fill(m, "path_traversal.sensitive_file",
-                      "Value names the sensitive file " + std::string(name), 70, 0, f.size());
+                      "Value names the sensitive file " + std::string(name), 70, 0, g.size());
         }
       }
     }
@@ -583,7 +814,7 @@ class PathTraversalImpl final : public Detector {
                                   in.location == event::Location::kParam ||
                                   in.location == event::Location::kQuery;
       // A value that starts by climbing, or a request path that climbs.
-      bool starts = t.first == 0 || (t.first == 1 && f[0] == '/');
+      bool starts = t.first == 0 || (t.first == 1 && g[0] == '/');
       if (pathy_location && (starts || in.location == event::Location::kPath)) {
         return Fill(m, "path_traversal.dot_dot_slash", "Directory traversal in a path value", 60,
                     t.first, t.end_of_last - t.first);
@@ -593,9 +824,10 @@ class PathTraversalImpl final : public Detector {
     // Absolute sensitive paths with no traversal.
     // Every absolute target starts with '/': search from the first one.
     static const NeedleSet kAnyAbsolute(kAbsoluteSensitive);
-    const size_t first_slash = slash_f ? f.find('/') : std::string_view::npos;
+    const size_t first_slash = slash_f ? g.find('/') : std::string_view::npos;
     const bool any_absolute =
-        first_slash != std::string_view::npos && kAnyAbsolute.AnyIn(f.substr(first_slash));
+        first_slash != std::string_view::npos && kAnyAbsolute.AnyIn(g.substr(first_slash));
+    if (any_absolute) fold();
     for (std::string_view a : kAbsoluteSensitive) {
       if (!any_absolute) break;
       size_t p = f.find(a);
@@ -625,20 +857,20 @@ class PathTraversalImpl final : public Detector {
       // The two escape readings differ only where a '%' is followed by a
       // letter or digit; elsewhere both build the same skeleton.
       bool has_percent = false;
-      for (size_t p = f.find('%'); p != std::string_view::npos && !has_percent;
-           p = f.find('%', p + 1)) {
-        has_percent = p + 1 < f.size() && scan::IsAlnum(f[p + 1]);
+      for (size_t p = g.find('%'); p != std::string_view::npos && !has_percent;
+           p = g.find('%', p + 1)) {
+        has_percent = p + 1 < g.size() && scan::IsAlnum(g[p + 1]);
       }
-      if (SkeletonTarget(f, true, &target) || (has_percent && SkeletonTarget(f, false, &target))) {
+      if (SkeletonTarget(g, true, &target) || (has_percent && SkeletonTarget(g, false, &target))) {
         return Fill(m, "path_traversal.obfuscated_traversal",
-                    "Obfuscated traversal to a sensitive file", 80, 0, f.size());
+                    "Obfuscated traversal to a sensitive file", 80, 0, g.size());
       }
     }
     if (Base64Traversal(v, mk, m)) return true;
     // A value that is entirely an absolute path into a system directory.
     if (in.location == event::Location::kQuery || in.location == event::Location::kParam ||
         in.location == event::Location::kBody || in.location == event::Location::kCookie) {
-      std::string_view whole = f;
+      std::string_view whole = g;
       while (!whole.empty() && scan::IsSpace(whole.back())) whole.remove_suffix(1);
       size_t root = std::string_view::npos;
       if (whole.size() > 3 && whole[0] == '/') root = 1;
@@ -646,6 +878,7 @@ class PathTraversalImpl final : public Detector {
         root = 3;
       }
       if (root != std::string_view::npos && whole.find_first_of(" <>\"'") == std::string_view::npos) {
+        whole = fold().substr(0, whole.size());
         size_t slash = whole.find('/', root);
         if (slash != std::string_view::npos && slash + 1 < whole.size() &&
             WorthReading(whole.substr(root - 1)) &&
@@ -666,11 +899,12 @@ class PathTraversalImpl final : public Detector {
       }
     }
     // Windows drive paths into the system directory ("c:/windows/...").
-    if (f.size() >= 11) {
-      for (size_t p = f.find(":/"); p != std::string_view::npos; p = f.find(":/", p + 1)) {
-        if (p == 0 || !scan::IsAlpha(f[p - 1]) || (p >= 2 && scan::IsAlnum(f[p - 2]))) continue;
-        if (IAt(f, p + 2, "windows/") || IAt(f, p + 2, "winnt/") || IAt(f, p + 2, "boot.ini") ||
-            IAt(f, p + 2, "inetpub/") || IAt(f, p + 2, "system volume information")) {
+    // (IAt() ignores case: `g` reads as `f`.)
+    if (g.size() >= 11) {
+      for (size_t p = g.find(":/"); p != std::string_view::npos; p = g.find(":/", p + 1)) {
+        if (p == 0 || !scan::IsAlpha(g[p - 1]) || (p >= 2 && scan::IsAlnum(g[p - 2]))) continue;
+        if (IAt(g, p + 2, "windows/") || IAt(g, p + 2, "winnt/") || IAt(g, p + 2, "boot.ini") ||
+            IAt(g, p + 2, "inetpub/") || IAt(g, p + 2, "system volume information")) {
           return Fill(m, "path_traversal.sensitive_file",
                       "Reference to a Windows system directory", 75, p - 1, 12);
         }
@@ -679,7 +913,7 @@ class PathTraversalImpl final : public Detector {
     // NUL-byte truncation of a file name ("../x.php%00.jpg", "/etc/passwd\0").
     if (nul) {
       size_t s_at, s_len;
-      if (FindSensitive(f, 0, &s_at, &s_len)) {
+      if (FindSensitive(fold(), 0, &s_at, &s_len)) {
         return Fill(m, "path_traversal.null_byte",
                     "NUL byte truncating a path to a sensitive file", 80, s_at, s_len);
       }

@@ -58,6 +58,14 @@ bool HasScriptExtension(std::string_view path) {
   return false;
 }
 
+// Whether "ftp" occurs in `v`, in any case.
+bool HasFtp(std::string_view v) {
+  for (size_t p = scan::FindLetter(v, 'f'); p != kNpos; p = scan::FindLetter(v, 'f', p + 1)) {
+    if (scan::IAt(v, p, "ftp")) return true;
+  }
+  return false;
+}
+
 class RfiImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kRfi; }
@@ -87,6 +95,11 @@ class RfiImpl final : public Detector {
       }
     }
     if (!in.mask.Has('/')) return false;
+    // Every URL rule below needs a truncating '?' or '#' after the path, a
+    // script extension (a literal of kScriptExtensions in the value) or the
+    // scheme "ftp"; URL views point into `v`.
+    static const NeedleSet kAnyScriptExtension(kScriptExtensions);
+    if (!in.mask.HasAny("?#") && !kAnyScriptExtension.AnyIn(v) && !HasFtp(v)) return false;
     const bool include_name = IsIncludeName(scan::LastPathName(in.path));
     size_t pos = 0;
     UrlRef url;

@@ -94,9 +94,16 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
     // normalizer decodes or folds ('%', '&', '\\', non-ASCII, control bytes)
     // is its own normal form, and its mask is the one the detectors get.
     const detect::CharMask raw_mask = detect::CharMask::Of(field.value);
-    if (raw_mask.Has('%') || raw_mask.Has('&') || raw_mask.Has('\\') ||
-        raw_mask.has_non_ascii || raw_mask.has_control) {
-      in.norm = normalizer_.Normalize(field.value);
+    normalize::Presence present;
+    present.percent = raw_mask.Has('%');
+    present.amp = raw_mask.Has('&');
+    present.backslash = raw_mask.Has('\\');
+    present.non_ascii = raw_mask.has_non_ascii;
+    present.control = raw_mask.has_control;
+    if (present.percent || present.amp || present.backslash || present.non_ascii ||
+        present.control) {
+      // The mask tells the normalizer which of its bytes occur.
+      in.norm = normalizer_.Normalize(field.value, present);
       in.mask = in.norm.data() == field.value.data() && in.norm.size() == field.value.size()
                     ? raw_mask
                     : detect::CharMask::Of(in.norm);

@@ -11,14 +11,6 @@ namespace {
 
 constexpr int kMaxChainRounds = 3;
 
-struct Presence {
-  bool percent = false;
-  bool amp = false;
-  bool backslash = false;
-  bool non_ascii = false;
-  bool control = false;
-};
-
 constexpr uint8_t kPercent = 1, kAmp = 2, kBackslash = 4, kNonAscii = 8, kControl = 16;
 
 // Which of the bytes above each byte value is (at most one).
@@ -50,7 +42,9 @@ Presence Scan(std::string_view s) {
 
 }  // namespace
 
-std::string_view Normalizer::Normalize(std::string_view in) {
+std::string_view Normalizer::Normalize(std::string_view in) { return Normalize(in, Scan(in)); }
+
+std::string_view Normalizer::Normalize(std::string_view in, const Presence& present) {
   std::string_view cur = in;
   bool changed_any = false;
   // Applies `transform` to `cur`; on change the result lives in a_.
@@ -61,7 +55,7 @@ std::string_view Normalizer::Normalize(std::string_view in) {
     return true;
   };
   for (int round = 0; round < kMaxChainRounds; ++round) {
-    Presence p = Scan(cur);
+    Presence p = round == 0 ? present : Scan(cur);
     bool changed = false;
     if (p.percent) {
       changed |= apply([](std::string_view s, std::string* o) { return UrlDecodeRepeated(s, o); });

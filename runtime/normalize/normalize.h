@@ -40,6 +40,16 @@ bool Lowercase(std::string_view in, std::string* out);
 // Path folding: backslash to '/', doubled slashes, "./" segments, "seg/../".
 bool FoldPath(std::string_view in, std::string* out);
 
+// Which of the bytes that the chain acts on occur in a value: '%', '&', '\\',
+// non-ASCII bytes, control bytes (below 0x20, and 0x7f).
+struct Presence {
+  bool percent = false;
+  bool amp = false;
+  bool backslash = false;
+  bool non_ascii = false;
+  bool control = false;
+};
+
 // Runs the generic chain (URL decoding repeated, %u, HTML entities, JS escapes,
 // Unicode folding, control removal) and returns a view of the result: `in`
 // itself when nothing changed, else a view into this object's buffer, valid
@@ -47,6 +57,9 @@ bool FoldPath(std::string_view in, std::string* out);
 class Normalizer {
  public:
   std::string_view Normalize(std::string_view in);
+  // The same, for a caller that has already found which of those bytes `in`
+  // holds (`present` must be exactly that): saves the first scan.
+  std::string_view Normalize(std::string_view in, const Presence& present);
 
  private:
   std::string a_, b_;
