@@ -93,23 +93,53 @@ static_assert(kCommandTable.size() * 2 <= 512);
 
 Tier LookupCommand(std::string_view name) { return kCommandTable.Find(name, Tier::kNone); }
 
+// Commands that Windows resolves case-insensitively (cmd.exe built-ins and
+// programs shipped with Windows). Every other name is looked up the way a
+// Unix shell does, case-sensitively: "LS" and "Id" name no program, while
+// "DIR" and "WhoAmI" run.
+constexpr WordEntry<bool> kWindowsCommands[] = {
+    {"%comspec%", true}, {"arp", true},       {"bitsadmin", true},  {"certutil", true},
+    {"cmd", true},       {"copy", true},      {"cscript", true},    {"curl", true},
+    {"date", true},      {"del", true},       {"dir", true},        {"echo", true},
+    {"find", true},      {"finger", true},    {"ftp", true},        {"hostname", true},
+    {"ipconfig", true},  {"more", true},      {"mshta", true},      {"net", true},
+    {"netsh", true},     {"netstat", true},   {"nslookup", true},   {"ping", true},
+    {"powershell", true}, {"pwsh", true},     {"reg", true},        {"regsvr32", true},
+    {"route", true},     {"rundll32", true},  {"set", true},        {"sort", true},
+    {"systeminfo", true}, {"tar", true},      {"taskkill", true},   {"tasklist", true},
+    {"telnet", true},    {"tftp", true},      {"time", true},       {"timeout", true},
+    {"tracert", true},   {"type", true},      {"ver", true},        {"vol", true},
+    {"whoami", true},    {"wmic", true},      {"wscript", true},
+};
+constexpr WordTable<bool, 128> kWindowsCommandTable(kWindowsCommands);
+static_assert(kWindowsCommandTable.size() * 2 <= 128);
+
 // The bytes the separator loop in Inspect() acts on; every other byte is
 // skipped without entering its switch.
 constexpr std::array<bool, 256> MakeSeparatorBytes() {
   std::array<bool, 256> t{};
-  for (char c : std::string_view(";\n\r`|&$<>{")) t[static_cast<unsigned char>(c)] = true;
+  for (char c : std::string_view(";\n\r`|&$<>{\\")) t[static_cast<unsigned char>(c)] = true;
   return t;
 }
 constexpr std::array<bool, 256> kSeparatorByte = MakeSeparatorBytes();
 
+// The bytes that end a shell word: the shell's metacharacters (blanks, the
+// control operators ; | & ( ) and the redirections < >), newlines, and '`',
+// which starts a substitution. '+' is a blank in form-encoded values. Inside
+// a brace expansion {cmd,arg} ',' and '}' end a word too; elsewhere '{', '}',
+// ',' and '#' glued to a word are part of it ("od{x" and "id#" name no
+// program).
+constexpr std::string_view kWordEnds = " \t+;|&<>()`\n\r";
+
 // ReadWord()'s byte classes for CmdiImpl::CannotBeCommand(): bytes that end
-// a word (EndsWord), bytes ReadWord() treats specially, and '/'.
-constexpr uint8_t kStopEnd = 1, kStopSpecial = 2, kStopSlash = 3, kStopGlob = 4;
+// a word (EndsWord), bytes ReadWord() treats specially, '/', and the bytes
+// that end a word only inside a brace expansion.
+constexpr uint8_t kStopEnd = 1, kStopSpecial = 2, kStopSlash = 3, kStopGlob = 4, kStopBrace = 5;
 constexpr std::array<uint8_t, 256> MakeWordStops() {
   std::array<uint8_t, 256> t{};
-  for (char c : std::string_view(" \t+;|&<>()`\n\r,}#{")) {
-    t[static_cast<unsigned char>(c)] = kStopEnd;
-  }
+  for (char c : kWordEnds) t[static_cast<unsigned char>(c)] = kStopEnd;
+  t[','] = kStopBrace;
+  t['}'] = kStopBrace;
   for (char c : std::string_view("'\"$\\")) t[static_cast<unsigned char>(c)] = kStopSpecial;
   t['?'] = kStopGlob;
   t['*'] = kStopGlob;
@@ -134,6 +164,9 @@ enum class ArgShape : uint8_t {
   kSeparator,  // another separator or a closing quote follows
   kLineEnd,    // the command is alone on its line
   kShell,      // flag, path, URL, variable, redirection, glob
+  kInvalid,    // cannot continue a command line: '(' after the name ("sh(" and
+               // "ls (" are syntax errors), an operator or redirection followed
+               // by symbols ("id|6vJg", "wc>at,gL[")
 };
 
 constexpr size_t kMaxWord = 64;
@@ -144,10 +177,65 @@ struct Word {
   size_t plain_len = 0;
   char split[kMaxWord];  // as `plain` but with '\' kept as a directory separator
   size_t split_len = 0;
+  uint64_t plain_upper = 0;  // bit k: plain[k] was an upper-case letter
+  uint64_t split_upper = 0;  // the same for split[k]
+  static_assert(kMaxWord <= 64);
   size_t end = 0;        // position after the word in the value
   bool too_long = false;
   bool glob = false;     // contains ? or * globs
 };
+
+// True when `v` at `p` is the two-byte escape "\n" or "\r" for a line break.
+bool IsLiteralLineBreak(std::string_view v, size_t p) {
+  return p + 1 < v.size() && v[p] == '\\' && (v[p + 1] == 'n' || v[p + 1] == 'r');
+}
+
+// True when a shell cannot run a command at `pos` whatever quote the value
+// starts in (outside quotes, or inside '...' or "..." left open by the
+// command line it is pasted into): in each reading either `pos` is inside
+// quotes, or its line has a word glued to '(' outside quotes ("G(6",
+// "x(y"), a syntax error that makes bash run nothing of the line.
+// "name()" (a function definition) is allowed. Random strings full of
+// symbols are caught by this; command lines are not. Reads the line
+// around `pos`, at most 4 KiB each way.
+bool CannotRunAt(std::string_view v, size_t pos) {
+  size_t ls = pos;
+  while (ls > 0 && v[ls - 1] != '\n' && v[ls - 1] != '\r' && pos - ls < 4096) --ls;
+  size_t le = pos;
+  while (le < v.size() && v[le] != '\n' && v[le] != '\r' && le - pos < 4096) ++le;
+  for (char start_quote : {'\0', '\'', '"'}) {
+    char quote = start_quote;
+    bool quoted_at_pos = start_quote != 0 && pos == ls;
+    bool error = false;
+    for (size_t k = ls; k < le && !error; ++k) {
+      if (k == pos) quoted_at_pos = quote != 0;
+      const char c = v[k];
+      if (quote == '\'') {
+        if (c == '\'') quote = 0;
+        continue;
+      }
+      if (c == '\\') {
+        if (k + 1 == pos) quoted_at_pos = quote != 0;
+        ++k;  // escapes the next byte outside '...'
+        continue;
+      }
+      if (quote == '"') {
+        if (c == '"') quote = 0;
+        continue;
+      }
+      if (c == '\'' || c == '"') {
+        quote = c;
+        continue;
+      }
+      if (c == '(' && k > ls && (IsAlnum(v[k - 1]) || v[k - 1] == '_') &&
+          !(k + 1 < le && v[k + 1] == ')')) {
+        error = true;
+      }
+    }
+    if (!error && !quoted_at_pos) return false;  // this reading runs it
+  }
+  return true;
+}
 
 // '+' is a space in form-encoded query strings that reach us undecoded.
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '+'; }
@@ -179,20 +267,20 @@ size_t SkipBlanks(std::string_view v, size_t p) {
   return p;
 }
 
-bool EndsWord(char c) {
-  return IsBlank(c) || c == ';' || c == '|' || c == '&' || c == '<' || c == '>' || c == '(' ||
-         c == ')' || c == '`' || c == '\n' || c == '\r' || c == ',' || c == '}' || c == '#' ||
-         c == '{';
+bool EndsWord(char c, bool in_brace) {
+  const uint8_t stop = kWordStop[static_cast<unsigned char>(c)];
+  return stop == kStopEnd || (in_brace && stop == kStopBrace);
 }
 
-// Reads the shell word at `p` (after blanks).
-Word ReadWord(std::string_view v, size_t p) {
+// Reads the shell word at `p` (after blanks); `in_brace` when the word is an
+// element of a brace expansion.
+Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
   Word w;
   size_t scanned = 0;
   while (p < v.size() && scanned < kMaxWordScan) {
     ++scanned;
     char c = v[p];
-    if (EndsWord(c)) break;
+    if (EndsWord(c, in_brace)) break;
     if (c == '\'' || c == '"') {
       ++p;
       continue;
@@ -222,6 +310,10 @@ Word ReadWord(std::string_view v, size_t p) {
       w.too_long = true;
       ++p;
       continue;
+    }
+    if (c >= 'A' && c <= 'Z') {
+      w.plain_upper |= uint64_t{1} << w.plain_len;
+      w.split_upper |= uint64_t{1} << w.split_len;
     }
     w.plain[w.plain_len++] = Lower(c);
     w.split[w.split_len++] = Lower(c);
@@ -260,10 +352,35 @@ bool IsBinDir(std::string_view dir) {
 struct Resolved {
   Tier tier = Tier::kNone;
   bool bin_dir = false;
+  bool from_split = false;  // `name` points into Word::split, else Word::plain
   std::string_view name;
 };
 
+// True when the bytes of `part` (a view into `buf`) had an upper-case letter.
+bool HadUpper(const char* buf, uint64_t upper, std::string_view part) {
+  const size_t off = static_cast<size_t>(part.data() - buf);
+  for (size_t k = off; k < off + part.size() && k < 64; ++k) {
+    if ((upper >> k) & 1) return true;
+  }
+  return false;
+}
+
+Resolved ResolveWordAnyCase(const Word& w);
+
+// The command a word names. A bare name written with capitals names a
+// program only on Windows ("DIR", "WhoAmI"); a Unix shell looks names up
+// case-sensitively, so "Ls" or "OD" is no command. An explicit binary
+// directory ("/usr/bin/ID") is reported whatever the case.
 Resolved ResolveWord(const Word& w) {
+  Resolved r = ResolveWordAnyCase(w);
+  if (r.tier == Tier::kNone || r.bin_dir) return r;
+  const bool upper = r.from_split ? HadUpper(w.split, w.split_upper, r.name)
+                                  : HadUpper(w.plain, w.plain_upper, r.name);
+  if (upper && !kWindowsCommandTable.Contains(r.name)) r.tier = Tier::kNone;
+  return r;
+}
+
+Resolved ResolveWordAnyCase(const Word& w) {
   Resolved r;
   if (w.too_long || w.plain_len == 0) return r;
   std::string_view dir;
@@ -279,6 +396,7 @@ Resolved ResolveWord(const Word& w) {
     if (t != Tier::kNone && (dir.empty() || IsBinDir(dir))) {
       r.tier = t;
       r.name = base;
+      r.from_split = true;
       r.bin_dir = !dir.empty();
     } else if (!dir.empty() && !r.bin_dir) {
       // "/api/users/id" is a URL path, not a command.
@@ -288,21 +406,87 @@ Resolved ResolveWord(const Word& w) {
   return r;
 }
 
-ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command) {
+// True when what follows the control operator at `p` (; | & and their
+// doubled forms) can be the rest of a command line: nothing, a closing quote
+// or parenthesis, a comment, a path, a variable, a redirection, or a command
+// word (a known name, or a lower-case identifier such as "cd"). "id|6vJg" and
+// "ls&Ay%^" are symbols in a random string, not a pipeline.
+// `at_start`: the command starts the value, so there is no quote or
+// parenthesis to close.
+bool PlausibleAfterOperator(std::string_view v, size_t p, bool at_start) {
+  size_t q = p;
+  while (q < v.size() && q - p < 3 && (v[q] == ';' || v[q] == '|' || v[q] == '&')) ++q;
+  q = SkipBlanks(v, q);
+  if (q >= v.size()) return true;
+  const char c = v[q];
+  if (c == '\'' || c == '"' || c == ')') return !at_start;
+  if (c == '\n' || c == '\r' || c == '`' || c == '#' ||
+      c == ';' || c == '|' || c == '&' || c == '/' || c == '.' || c == '~' || c == '$' ||
+      c == '\\' || c == '%' || c == '<' || c == '>' || c == '{' || c == '(') {
+    return true;
+  }
+  const Word w = ReadWord(v, q);
+  if (ResolveWord(w).tier != Tier::kNone) return true;
+  if (w.too_long || w.plain_len == 0 || w.plain_upper != 0 || w.glob) return false;
+  if (!(w.plain[0] >= 'a' && w.plain[0] <= 'z')) return false;
+  for (size_t k = 0; k < w.plain_len; ++k) {
+    const char x = w.plain[k];
+    if (!(IsAlnum(x) || x == '_' || x == '-' || x == '.')) return false;
+  }
+  return true;
+}
+
+// True when the redirection at `p` ('<' or '>') has a target a shell accepts
+// and a person would write: a file name or path ("</etc/passwd",
+// ">/tmp/x.sh"), a descriptor (">&2"), or a process substitution ("<(id)").
+// ">at,gL[" in a random string is no file anyone writes to.
+bool PlausibleRedirection(std::string_view v, size_t p) {
+  size_t q = p;
+  while (q < v.size() && q - p < 2 && (v[q] == '<' || v[q] == '>')) ++q;
+  if (q < v.size() && v[q] == '(') return true;
+  if (q < v.size() && v[q] == '|') ++q;  // >| overrides noclobber
+  if (q < v.size() && v[q] == '&') {
+    ++q;
+    return q < v.size() && (IsDigit(v[q]) || v[q] == '-');
+  }
+  q = SkipBlanks(v, q);
+  const size_t t0 = q;
+  while (q < v.size() && q - t0 < kMaxWordScan &&
+         (IsAlnum(v[q]) || v[q] == '.' || v[q] == '_' || v[q] == '/' || v[q] == '~' ||
+          v[q] == '$' || v[q] == '\\' || v[q] == '-' || v[q] == '%' || v[q] == ':' ||
+          v[q] == '{' || v[q] == '}')) {
+    ++q;
+  }
+  if (q == t0) return false;
+  return q >= v.size() || IsBlank(v[q]) || v[q] == ';' || v[q] == '|' || v[q] == '&' ||
+         v[q] == ')' || v[q] == '`' || v[q] == '\n' || v[q] == '\r' || v[q] == '\'' ||
+         v[q] == '"' || v[q] == '<' || v[q] == '>';
+}
+
+// The shape of what follows a command word at `p`. `at_start`: the word
+// starts the value, so there is no quote or parenthesis for a following
+// one to close.
+ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, bool at_start) {
   p = SkipBlanks(v, p);
   if (p >= v.size()) return ArgShape::kEnd;
   char c = v[p];
-  if (c == '\n' || c == '\r') return ArgShape::kLineEnd;
-  if (c == ';' || c == '|' || c == '&' || c == '`' || c == '\n' || c == '\r' || c == ')' ||
-      c == '#' || c == '\'' || c == '"') {
+  if (c == '\n' || c == '\r' || IsLiteralLineBreak(v, p)) return ArgShape::kLineEnd;
+  if (c == ';' || c == '|' || c == '&') {
+    return PlausibleAfterOperator(v, p, at_start) ? ArgShape::kSeparator : ArgShape::kInvalid;
+  }
+  if (c == '`' || c == '#') return ArgShape::kSeparator;
+  if (c == '(') return ArgShape::kInvalid;
+  if (c == ')' || c == '\'' || c == '"') {
     // A quote right after the command closes the injected string: "';id'".
-    return ArgShape::kSeparator;
+    return at_start ? ArgShape::kInvalid : ArgShape::kSeparator;
   }
   if (c == '-' && p + 1 < v.size() && (IsAlnum(v[p + 1]) || v[p + 1] == '-')) {
     return ArgShape::kShell;
   }
-  if (c == '/' || c == '\\' || c == '~' || c == '$' || c == '%' || c == '>' || c == '<' ||
-      c == '*' || c == '{' || c == '(') {
+  if (c == '>' || c == '<') {
+    return PlausibleRedirection(v, p) ? ArgShape::kShell : ArgShape::kInvalid;
+  }
+  if (c == '/' || c == '\\' || c == '~' || c == '$' || c == '%' || c == '*' || c == '{') {
     return ArgShape::kShell;
   }
   if (c == '.' && p + 1 < v.size() && (v[p + 1] == '/' || v[p + 1] == '.')) {
@@ -310,6 +494,11 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command) {
   }
   if (IsAlpha(c) && p + 2 < v.size() && v[p + 1] == ':' && (v[p + 2] == '\\' || v[p + 2] == '/')) {
     return ArgShape::kShell;  // c:\ or c:/
+  }
+  if (IsAlpha(c) && p + 1 < v.size() && v[p + 1] == ':' &&
+      (p + 2 == v.size() || IsBlank(v[p + 2]) || v[p + 2] == ';' || v[p + 2] == '|' ||
+       v[p + 2] == '&')) {
+    return ArgShape::kShell;  // a drive alone: "dir c:"
   }
   if (IsDigit(c) && (command == "sleep" || command == "ping" || command == "timeout" ||
                      command == "kill" || command == "nc" || command == "ncat")) {
@@ -345,6 +534,7 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command) {
 }
 
 bool Decide(Context ctx, Tier tier, ArgShape arg) {
+  if (arg == ArgShape::kInvalid) return false;
   switch (ctx) {
     case Context::kSubstitution:
       return tier == Tier::kTool || tier == Tier::kShort || arg != ArgShape::kWordy;
@@ -385,9 +575,8 @@ class CmdiImpl final : public Detector {
     std::string_view v = in.norm;
     if (v.size() < 2) return false;
     if (in.mask.Has('<') && InspectSsi(v, m)) return true;
-    if (in.mask.Has('(') && in.mask.Has('{')) {
-      size_t p = v.find("() {");
-      if (p == std::string_view::npos) p = v.find("(){");
+    if (in.mask.Has('(') && in.mask.Has('{') && in.mask.Has('}')) {
+      size_t p = FindFunctionDefinition(v);
       if (p != std::string_view::npos) {
         return Fill(m, "cmdi.shellshock",
                     "Bash function definition in a value (Shellshock, CVE-2014-6271)", 95, p, 8);
@@ -404,18 +593,32 @@ class CmdiImpl final : public Detector {
       }
     }
     if (in.mask.Has('(') && InspectCodeExec(v, in.mask, m)) return true;
+    // The last ')' tells in O(1) whether a '(' opened at some position is
+    // closed later: "$(id" and "(id" are syntax errors, not commands.
+    const size_t last_paren = in.mask.Has(')') ? v.rfind(')') : std::string_view::npos;
+    int run_checks = 8;
     // Command at the start of the value; a leading quote or parenthesis means
     // the value breaks out of a quoted string first ("' whoami").
     {
       size_t s0 = 0;
       while (s0 < v.size() && s0 < 8 && (v[s0] == '\'' || v[s0] == '"' || v[s0] == ')')) ++s0;
-      if (CheckPosition(v, s0, s0 > 0 ? Context::kStrong : Context::kStart, m)) return true;
+      if (CheckPosition(v, s0, s0 > 0 ? Context::kStrong : Context::kStart, m, false,
+                        last_paren, &run_checks)) {
+        return true;
+      }
     }
-    // (Newlines are control bytes: has_control.)
-    if (!in.mask.HasAny(";|&`${<>") && !in.mask.has_control) return false;
+    // (Newlines are control bytes: has_control; "\\n" escapes need a backslash.)
+    if (!in.mask.HasAny(";|&`${<>\\") && !in.mask.has_control) return false;
     size_t table_line_checked_upto = 0;
     bool table_line = false;
     bool open_backtick = false;
+    // A substitution runs only when it is closed: "`id" and "$(id" are
+    // syntax errors, not commands. The last '`' and ')' tell in O(1)
+    // whether a later one exists.
+    const size_t last_backtick = in.mask.Has('`') ? v.rfind('`') : std::string_view::npos;
+    auto closed_after = [](size_t last, size_t i) {
+      return last != std::string_view::npos && last > i;
+    };
     const auto* bytes = reinterpret_cast<const unsigned char*>(v.data());
     for (size_t i = 0; i < v.size(); ++i) {
       // Bytes the switch ignores (its default) are skipped in a tight loop.
@@ -424,10 +627,18 @@ class CmdiImpl final : public Detector {
       char c = v[i];
       Context ctx;
       size_t next = i + 1;
+      bool in_brace = false;
       switch (c) {
         case ';':
           ctx = Context::kStrong;
           break;
+        case '\\':
+          // A line break written as the escape "\n" or "\r", which the
+          // layers between a request and a shell (echo -e, printf, string
+          // literals) turn into one: "\nid\n", ";id\n".
+          if (!IsLiteralLineBreak(v, i)) continue;
+          ++next;
+          [[fallthrough]];
         case '\n':
         case '\r': {
           // A newline after code-like text (or first in the value) starts a
@@ -444,9 +655,13 @@ class CmdiImpl final : public Detector {
         case '`': {
           open_backtick = !open_backtick;
           if (!open_backtick) continue;  // closing one
+          if (!closed_after(last_backtick, i)) continue;
           // `cmd` glued to a word or quote is shell; " `ls` " in prose is
           // markdown inline code and needs stronger evidence.
-          bool glued = i == 0 || (!scan::IsSpace(v[i - 1]) && v[i - 1] != '(');
+          // "$(`ls`)": a backtick right inside $( ) is glued too.
+          bool glued = i == 0 || (!scan::IsSpace(v[i - 1]) && v[i - 1] != '(') ||
+                       (v[i - 1] == '(' && i >= 2 &&
+                        (v[i - 2] == '$' || v[i - 2] == '<' || v[i - 2] == '>'));
           ctx = glued ? Context::kSubstitution : Context::kCodeSpan;
           break;
         }
@@ -482,15 +697,10 @@ class CmdiImpl final : public Detector {
           break;
         }
         case '$':
-          if (next < v.size() && v[next] == '(') {
-            ctx = Context::kSubstitution;
-            ++next;
-            break;
-          }
-          continue;
         case '<':
         case '>':
-          if (next < v.size() && v[next] == '(') {
+          // $(...), <(...), >(...), closed later in the value.
+          if (next < v.size() && v[next] == '(' && closed_after(last_paren, next)) {
             ctx = Context::kSubstitution;
             ++next;
             break;
@@ -498,9 +708,10 @@ class CmdiImpl final : public Detector {
           continue;
         case '{': {
           // Brace expansion {cmd,arg,...}.
-          Word w = ReadWord(v, next);
+          Word w = ReadWord(v, next, /*in_brace=*/true);
           if (w.end < v.size() && v[w.end] == ',' && ResolveWord(w).tier != Tier::kNone) {
             ctx = Context::kSubstitution;
+            in_brace = true;
             break;
           }
           continue;
@@ -508,7 +719,7 @@ class CmdiImpl final : public Detector {
         default:
           continue;
       }
-      if (CheckPosition(v, next, ctx, m)) return true;
+      if (CheckPosition(v, next, ctx, m, in_brace, last_paren, &run_checks)) return true;
     }
     return false;
   }
@@ -522,6 +733,22 @@ class CmdiImpl final : public Detector {
     m->offset = off;
     m->length = len;
     return true;
+  }
+
+  // Where a bash function body "() { list; }" starts, or npos: "()", blanks,
+  // '{', and since '{' is a reserved word, a blank after it, then a '}' that
+  // closes the body. JavaScript's "function(){...}" has no blank after '{'.
+  static size_t FindFunctionDefinition(std::string_view v) {
+    for (size_t p = v.find("()"); p != std::string_view::npos; p = v.find("()", p + 2)) {
+      size_t q = p + 2;
+      while (q < v.size() && q - p < 8 && IsBlank(v[q])) ++q;
+      if (q + 1 >= v.size() || v[q] != '{' || !(IsBlank(v[q + 1]) || scan::IsSpace(v[q + 1]))) {
+        continue;
+      }
+      if (v.find('}', q + 2) == std::string_view::npos) return std::string_view::npos;
+      return p;
+    }
+    return std::string_view::npos;
   }
 
   // scan::IFind(v, lit) for a lower-case `lit` that starts with '/': the
@@ -611,13 +838,17 @@ class CmdiImpl final : public Detector {
   // bytes, resolved to the part after the last '/' less an .exe-style
   // extension. True when that name is no command, so the word resolves to
   // nothing and CheckPosition() reports nothing.
-  static bool CannotBeCommand(std::string_view v, size_t p) {
+  static bool CannotBeCommand(std::string_view v, size_t p, bool in_brace) {
     size_t base = p;
     size_t i = p;
     for (; i < v.size() && i - p < kMaxWordScan; ++i) {
       const unsigned char c = static_cast<unsigned char>(v[i]);
       if (kWordStop[c] == 0) continue;
       if (kWordStop[c] == kStopEnd) break;
+      if (kWordStop[c] == kStopBrace) {
+        if (in_brace) break;
+        continue;
+      }
       if (kWordStop[c] == kStopSpecial) return false;
       // A glob matters only in a name that starts with '/' (the globbed
       // binary path rule); elsewhere '?' and '*' are bytes of the name.
@@ -640,12 +871,34 @@ class CmdiImpl final : public Detector {
     return LookupCommand(StripExe(std::string_view(buf, name.size()))) == Tier::kNone;
   }
 
-  static bool CheckPosition(std::string_view v, size_t p, Context ctx, Match* m) {
+  // `last_paren`: position of the last ')' in `v`, or npos.
+  // `run_checks`: how many more CannotRunAt() readings this value may make.
+  static bool CheckPosition(std::string_view v, size_t p, Context ctx, Match* m, bool in_brace,
+                            size_t last_paren, int* run_checks) {
     p = SkipBlanks(v, p);
-    if (p >= v.size() || CannotBeCommand(v, p)) return false;
-    Word w = ReadWord(v, p);
+    // A subshell "(cmd)" (closed later) starts a command too; inside it a
+    // ')' after the command closes it.
+    for (int depth = 0; depth < 4 && p < v.size() && v[p] == '(' &&
+                        last_paren != std::string_view::npos && last_paren > p;
+         ++depth) {
+      p = SkipBlanks(v, p + 1);
+      if (ctx == Context::kStart) ctx = Context::kStrong;
+    }
+    if (p >= v.size() || CannotBeCommand(v, p, in_brace)) return false;
+    Word w = ReadWord(v, p, in_brace);
     if (w.plain_len == 0) return false;
     Resolved r = ResolveWord(w);
+    if (r.tier == Tier::kNone) {
+      // "id\n": the name ends where an escaped line break starts (while
+      // "u\name" stays the escaped "uname" resolved above).
+      for (size_t k = p + 1; k < w.end; ++k) {
+        if (IsLiteralLineBreak(v, k)) {
+          w = ReadWord(v.substr(0, k), p, in_brace);
+          r = ResolveWord(w);
+          break;
+        }
+      }
+    }
     if (r.tier == Tier::kNone) {
       // Globbed binary path: /???/c?t, /bin/ca*.
       if (w.glob && ctx != Context::kWeak && w.plain_len >= 5 && w.plain[0] == '/') {
@@ -665,8 +918,13 @@ class CmdiImpl final : public Detector {
                   "Absolute path to the " + std::string(r.name) + " binary in a value", 85, p,
                   w.end - p);
     }
-    ArgShape arg = ClassifyArg(v, w.end, r.name);
+    ArgShape arg = ClassifyArg(v, w.end, r.name, ctx == Context::kStart);
     if (!Decide(ctx, r.tier, arg)) return false;
+    // Bounded so that many rejected positions on one long line stay linear.
+    if (ctx != Context::kSubstitution && ctx != Context::kCodeSpan && *run_checks > 0) {
+      --*run_checks;
+      if (CannotRunAt(v, p)) return false;
+    }
     switch (ctx) {
       case Context::kSubstitution:
       case Context::kCodeSpan:

@@ -1,7 +1,11 @@
 // Server-side request forgery in request input: URLs whose host points inside
 // the network (loopback, private, link-local, CGNAT, cloud metadata, internal
 // names) in any spelling, URLs with schemes that exist mostly to smuggle
-// requests (gopher, dict, ...), and bare internal hosts in URL-named fields.
+// requests (gopher, dict, ...), and internal hosts without a scheme where
+// the value is to be fetched: written as a URL ("//10.0.0.1/", "host:port/x")
+// or in a field named for a URL (url, callback, webhook, proxy_host). An
+// address in a field that describes a machine (ip, client_ip, host) is data.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,18 +27,159 @@ constexpr std::string_view kSmugglingSchemes[] = {
     "ssh2.exec", "expect", "ogg", "rar", "mailbox", "jdbc",
 };
 
-constexpr WordEntry<bool> kUrlishNames[] = {
-    {"url", true},       {"uri", true},       {"host", true},         {"hostname", true},
-    {"target", true},    {"dest", true},      {"destination", true},  {"redirect", true},
-    {"callback", true},  {"webhook", true},   {"endpoint", true},     {"proxy", true},
-    {"server", true},    {"domain", true},    {"site", true},         {"feed", true},
-    {"link", true},      {"next", true},      {"return", true},       {"returnurl", true},
-    {"redirect_uri", true}, {"redirecturl", true}, {"image", true},   {"imageurl", true},
-    {"src", true},       {"fetch", true},     {"remote", true},       {"address", true},
-    {"addr", true},      {"ip", true},
+// Words in a field name that say the server will fetch or follow what the
+// field holds. A field named for a machine (ip, host, client_ip, server,
+// address) describes one and is ordinary data; a bare internal address is an
+// SSRF attempt only where the server is about to connect to it.
+//   kStrong: the value is a URL by name (url, callback, webhook, proxy).
+//   kWeak: a redirect target that is as often a path or a cursor (next,
+//          return): an address needs its dotted or named form there.
+enum class FetchName : uint8_t { kNone = 0, kWeak, kStrong };
+
+constexpr WordEntry<FetchName> kFetchWords[] = {
+    {"url", FetchName::kStrong},         {"uri", FetchName::kStrong},
+    {"urls", FetchName::kStrong},        {"uris", FetchName::kStrong},
+    {"href", FetchName::kStrong},        {"src", FetchName::kStrong},
+    {"callback", FetchName::kStrong},    {"webhook", FetchName::kStrong},
+    {"hook", FetchName::kStrong},        {"endpoint", FetchName::kStrong},
+    {"proxy", FetchName::kStrong},       {"target", FetchName::kStrong},
+    {"dest", FetchName::kStrong},        {"destination", FetchName::kStrong},
+    {"redirect", FetchName::kStrong},    {"feed", FetchName::kStrong},
+    {"rss", FetchName::kStrong},         {"image", FetchName::kStrong},
+    {"img", FetchName::kStrong},         {"avatar", FetchName::kStrong},
+    {"icon", FetchName::kStrong},        {"logo", FetchName::kStrong},
+    {"thumbnail", FetchName::kStrong},   {"fetch", FetchName::kStrong},
+    {"download", FetchName::kStrong},    {"upstream", FetchName::kStrong},
+    {"referer", FetchName::kStrong},     {"referrer", FetchName::kStrong},
+    {"wsdl", FetchName::kStrong},        {"jwks", FetchName::kStrong},
+    {"next", FetchName::kWeak},          {"return", FetchName::kWeak},
+    {"continue", FetchName::kWeak},      {"goto", FetchName::kWeak},
+    {"forward", FetchName::kWeak},       {"link", FetchName::kWeak},
 };
-constexpr WordTable<bool, 64> kUrlishNameTable(kUrlishNames);
-static_assert(kUrlishNameTable.size() * 2 <= 64);
+constexpr WordTable<FetchName, 128> kFetchWordTable(kFetchWords);
+static_assert(kFetchWordTable.size() * 2 <= 128);
+
+// A run-together lower-case name ("callbackurl", "redirectto", "imagesrc")
+// names a fetch when it ends with a URL word or starts with a redirect word.
+constexpr std::string_view kFetchSuffixes[] = {"url", "uri", "href", "src"};
+constexpr std::string_view kFetchPrefixes[] = {"redirect", "callback", "webhook", "proxy"};
+
+FetchName ClassifyNameToken(std::string_view lowered) {
+  if (lowered.empty()) return FetchName::kNone;
+  if (kFetchWordTable.MayHave(lowered[0], lowered.size())) {
+    const FetchName f = kFetchWordTable.Find(lowered, FetchName::kNone);
+    if (f != FetchName::kNone) return f;
+  }
+  for (std::string_view x : kFetchSuffixes) {
+    if (lowered.size() > x.size() && scan::IEndsWith(lowered, x)) return FetchName::kStrong;
+  }
+  for (std::string_view x : kFetchPrefixes) {
+    if (lowered.size() > x.size() && scan::IAt(lowered, 0, x)) return FetchName::kStrong;
+  }
+  return FetchName::kNone;
+}
+
+// The strongest fetch word among the tokens of a field name: split at
+// punctuation, digits and camelCase humps ("callback_url", "targetHost",
+// "image-src", "redirectURI").
+FetchName ClassifyFieldName(std::string_view name) {
+  FetchName best = FetchName::kNone;
+  char buf[WordTable<FetchName, 128>::kMaxWord];
+  size_t len = 0;
+  bool too_long = false;
+  auto flush = [&]() {
+    if (len > 0 && !too_long) {
+      FetchName f = ClassifyNameToken(std::string_view(buf, len));
+      if (f > best) best = f;
+    }
+    len = 0;
+    too_long = false;
+  };
+  for (size_t i = 0; i < name.size() && i < 256; ++i) {
+    char c = name[i];
+    if (!scan::IsAlpha(c)) {
+      flush();
+      continue;
+    }
+    // A hump: "targetHost" -> target|Host; "redirectURI" -> redirect|URI;
+    // "URLPath" -> URL|Path.
+    const bool upper = c >= 'A' && c <= 'Z';
+    if (upper && i > 0 && len > 0) {
+      const char p = name[i - 1];
+      const bool prev_lower = p >= 'a' && p <= 'z';
+      const bool next_lower = i + 1 < name.size() && name[i + 1] >= 'a' && name[i + 1] <= 'z';
+      if (prev_lower || (next_lower && p >= 'A' && p <= 'Z')) flush();
+    }
+    if (len + 1 >= sizeof(buf)) {
+      too_long = true;
+      continue;
+    }
+    buf[len++] = scan::Lower(c);
+  }
+  flush();
+  return best;
+}
+
+// How a bare host is written, which decides how much context it needs.
+enum class HostForm : uint8_t {
+  kName,          // localhost, metadata.google.internal, 10.0.0.1.nip.io
+  kDottedQuad,    // 10.1.2.3
+  kIpv6,          // ::1, [::ffff:10.0.0.1]
+  kEncodedIpv4,   // a part in hex or octal (0x7f.1, 0177.0.0.1, 0x7f000001)
+  kShortDecimal,  // 127.1, 10.15: also how versions are written
+  kInteger,       // 2130706433: also how ids and cursors are written
+};
+
+HostForm FormOf(std::string_view host) {
+  if (!host.empty() && host.front() == '[') return HostForm::kIpv6;
+  if (host.find(':') != std::string_view::npos) return HostForm::kIpv6;
+  while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  if (host.empty()) return HostForm::kName;
+  int parts = 0;
+  bool encoded = false;
+  size_t start = 0;
+  for (size_t i = 0; i <= host.size(); ++i) {
+    if (i < host.size() && host[i] != '.') continue;
+    std::string_view p = host.substr(start, i - start);
+    start = i + 1;
+    ++parts;
+    if (p.empty()) return HostForm::kName;
+    size_t digits_from = 0;
+    bool hex = false;
+    if (p.size() >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+      hex = true;
+      digits_from = 2;
+    } else if (p.size() >= 2 && p[0] == '0' && (p[1] == 'o' || p[1] == 'O')) {
+      digits_from = 2;
+    }
+    for (size_t k = digits_from; k < p.size(); ++k) {
+      if (!(hex ? scan::IsHex(p[k]) : scan::IsDigit(p[k]))) return HostForm::kName;
+    }
+    if (digits_from > 0 || (p.size() >= 2 && p[0] == '0')) encoded = true;
+  }
+  if (encoded) return HostForm::kEncodedIpv4;
+  if (parts == 4) return HostForm::kDottedQuad;
+  return parts == 1 ? HostForm::kInteger : HostForm::kShortDecimal;
+}
+
+// "3/x", "06/y" and "7.2/z" are numbers before a slash, not hosts: only a
+// numeric form that spells an address outside 0/8 ("2130706433/", "127.1/",
+// "0x7f.1/") makes a URL host. "0.0.0.0" written out still counts.
+bool IsShortNumberIn0Slash8(std::string_view host, HostClass c) {
+  if (c != HostClass::kUnspecified) return false;
+  const HostForm form = FormOf(host);
+  return form != HostForm::kDottedQuad && form != HostForm::kIpv6 && form != HostForm::kName;
+}
+
+// True when the text after the authority is a network prefix length
+// ("10.0.0.0/8", "fd00::/8"): CIDR notation, not a URL path.
+bool IsPrefixLength(std::string_view rest) {
+  if (rest.size() < 2 || rest.size() > 4 || rest[0] != '/') return false;
+  for (size_t i = 1; i < rest.size(); ++i) {
+    if (!scan::IsDigit(rest[i])) return false;
+  }
+  return true;
+}
 
 // Paths served only by instance metadata services and the Lambda Runtime API.
 constexpr std::string_view kMetadataPaths[] = {
@@ -103,17 +248,6 @@ bool IsInternalServiceName(std::string_view host) {
   return false;
 }
 
-bool IsUrlishName(std::string_view name) {
-  if (!name.empty() && kUrlishNameTable.MayHave(scan::Lower(name[0]), name.size())) {
-    char buf[WordTable<bool, 64>::kMaxWord];
-    for (size_t k = 0; k < name.size(); ++k) buf[k] = scan::Lower(name[k]);
-    if (kUrlishNameTable.Contains(std::string_view(buf, name.size()))) return true;
-  }
-  // Suffix forms: callback_url, targetUrl, proxy-host.
-  return scan::IEndsWith(name, "url") || scan::IEndsWith(name, "uri") ||
-         scan::IEndsWith(name, "host");
-}
-
 class SsrfImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kSsrf; }
@@ -121,47 +255,111 @@ class SsrfImpl final : public Detector {
   bool Inspect(const Input& in, Match* m) const override {
     if (in.is_key) return false;
     std::string_view v = in.norm;
-    if (in.mask.Has(':') && (in.mask.Has('/') || in.mask.Has('\\'))) {
-      if (InspectUrls(v, m)) return true;
+    if (in.mask.Has('/') || in.mask.Has('\\')) {
+      if (InspectUrls(v, in.mask.Has(':'), m)) return true;
     }
-    // A bare host in a field whose name says it holds a URL or host.
-    if ((in.location == event::Location::kQuery || in.location == event::Location::kBody ||
-         in.location == event::Location::kParam) &&
-        v.size() <= 255 && IsUrlishName(scan::LastPathName(in.path)) &&
-        v.find("://") == std::string_view::npos) {
-      std::string_view host = v;
-      while (!host.empty() && scan::IsSpace(host.back())) host.remove_suffix(1);
-      while (!host.empty() && scan::IsSpace(host.front())) host.remove_prefix(1);
-      size_t cut = host.find_first_of("/?#");
-      if (cut != std::string_view::npos) host = host.substr(0, cut);
-      size_t colon = host.rfind(':');
-      if (colon != std::string_view::npos && host.front() != '[' &&
-          host.find(':') == colon) {
-        host = host.substr(0, colon);
-      }
-      HostClass c = ClassifyHost(host);
-      bool dotted = host.find_first_of(".:") != std::string_view::npos;
-      if (c != HostClass::kPublic && !host.empty() && host.find(' ') == std::string_view::npos &&
-          (dotted || c == HostClass::kLoopback || c == HostClass::kMetadata)) {
-        m->rule_id = "ssrf.internal_host_param";
-        m->reason = "URL field names " + std::string(HostClassName(c));
-        m->score = 70;
-        m->offset = 0;
-        m->length = v.size();
-        return true;
-      }
+    if (in.location == event::Location::kQuery || in.location == event::Location::kBody ||
+        in.location == event::Location::kParam) {
+      return InspectBareHost(v, in.path, m);
     }
     return false;
   }
 
  private:
-  bool InspectUrls(std::string_view v, Match* m) const {
+  // A value without a scheme that names an internal host. An address alone
+  // is data (a client IP, the host of a log line); it is an SSRF attempt
+  // only in a fetch context: written as a URL ("//10.0.0.1/", "10.0.0.1:80/x",
+  // "localhost/admin") or given to a field whose name says the server
+  // fetches it (url, callback, webhook, proxy_host). Short decimal and
+  // integer spellings ("10.15", "2130706433") are also versions and ids, so
+  // they need the URL shape or a URL-named field.
+  static bool InspectBareHost(std::string_view v, std::string_view path, Match* m) {
+    while (!v.empty() && scan::IsSpace(v.back())) v.remove_suffix(1);
+    while (!v.empty() && scan::IsSpace(v.front())) v.remove_prefix(1);
+    if (v.empty() || v.size() > 2048 || v.find("://") != std::string_view::npos) return false;
+    // Every host spelling starts with an alphanumeric, '[', a slash pair,
+    // or a userinfo part; prose and most data fail this cheaply.
+    const char f = v.front();
+    if (!scan::IsAlnum(f) && f != '[' && f != ':' && f != '/' && f != '\\' &&
+        static_cast<unsigned char>(f) < 0x80) {
+      return false;
+    }
+    UrlRef url;
+    bool protocol_relative = false;
+    if (!SplitSchemeless(v, &url, &protocol_relative) || url.host.size() > 255) return false;
+    // The whole authority must be [userinfo@]host[:port]: "7*x#y" is not a
+    // host "7" followed by a fragment.
+    std::string_view hostport = url.authority;
+    const size_t at = hostport.rfind('@');
+    if (at != std::string_view::npos) hostport = hostport.substr(at + 1);
+    if (hostport.size() != url.host.size() + (url.port.empty() ? 0 : url.port.size() + 1)) {
+      return false;
+    }
+    std::string folded;
+    bool enclosed = false;
+    std::string_view host = url.host;
+    if (FoldHost(host, &folded, &enclosed)) host = folded;
+    const HostClass c = ClassifyHost(host);
+    if (c == HostClass::kPublic) return false;
+    const bool url_shape =
+        protocol_relative ||
+        (!url.rest.empty() && (url.rest.front() == '/' || url.rest.front() == '?') &&
+         !IsPrefixLength(url.rest));
+    const HostForm form = FormOf(host);
+    if (IsShortNumberIn0Slash8(host, c)) return false;
+    bool fetch = url_shape;
+    if (!fetch) {
+      // Only the host (and port) in the value: the field name decides.
+      if (!url.rest.empty()) return false;
+      const FetchName name = ClassifyFieldName(scan::LastPathName(path));
+      switch (form) {
+        case HostForm::kName:
+        case HostForm::kDottedQuad:
+        case HostForm::kIpv6:
+        case HostForm::kEncodedIpv4:
+          fetch = name != FetchName::kNone;
+          break;
+        case HostForm::kShortDecimal:
+          // "10.15" is a version; "127.1" and "169.254.43518" are tricks.
+          fetch = name == FetchName::kStrong &&
+                  (c == HostClass::kLoopback || c == HostClass::kMetadata);
+          break;
+        case HostForm::kInteger:
+          fetch = name == FetchName::kStrong && c != HostClass::kUnspecified;
+          break;
+      }
+    }
+    if (!fetch) return false;
+    m->rule_id = "ssrf.internal_host_param";
+    m->reason = std::string(url_shape ? "Schemeless URL to " : "URL field names ") +
+                std::string(HostClassName(c));
+    m->score = url_shape ? 80 : 70;
+    m->offset = 0;
+    m->length = v.size();
+    return true;
+  }
+
+  // URLs with a scheme anywhere in the value (also nested in a query string:
+  // "?next=http://127.0.0.1/"), and protocol-relative ones ("//10.0.0.1/")
+  // that start the value or a parameter. `has_colon`: whether the value has
+  // a ':' at all, without which no scheme can occur.
+  static bool InspectUrls(std::string_view v, bool has_colon, Match* m) {
     size_t pos = 0;
     UrlRef url;
     std::string folded;
     int urls = 0;
-    while (urls < 64 && NextUrl(v, &pos, &url)) {
+    while (urls < 64 && NextUrl(v, &pos, &url, /*allow_protocol_relative=*/true)) {
       ++urls;
+      if (url.scheme.empty()) {
+        // "//host": only a host that is internal by its own spelling counts.
+        std::string_view host = url.host;
+        bool enclosed = false;
+        if (FoldHost(host, &folded, &enclosed)) host = folded;
+        const HostClass c = ClassifyHost(host);
+        if (c == HostClass::kPublic || IsShortNumberIn0Slash8(host, c)) continue;
+        return FillUrl(m, url, c);
+      }
+      if (!has_colon) continue;
       const bool jar_wrapped = url.begin >= 4 && scan::IAt(v, url.begin - 4, "jar:");
       for (std::string_view s : kSmugglingSchemes) {
         if (IEquals(url.scheme, s) || (jar_wrapped && s == "jar")) {
@@ -211,14 +409,18 @@ class SsrfImpl final : public Detector {
         }
         continue;
       }
-      m->rule_id = c == HostClass::kMetadata ? "ssrf.metadata_endpoint" : "ssrf.internal_host";
-      m->reason = "URL whose host is " + std::string(HostClassName(c));
-      m->score = c == HostClass::kMetadata ? 95 : 85;
-      m->offset = url.begin;
-      m->length = url.end - url.begin;
-      return true;
+      return FillUrl(m, url, c);
     }
     return false;
+  }
+
+  static bool FillUrl(Match* m, const UrlRef& url, HostClass c) {
+    m->rule_id = c == HostClass::kMetadata ? "ssrf.metadata_endpoint" : "ssrf.internal_host";
+    m->reason = "URL whose host is " + std::string(HostClassName(c));
+    m->score = c == HostClass::kMetadata ? 95 : 85;
+    m->offset = url.begin;
+    m->length = url.end - url.begin;
+    return true;
   }
 };
 

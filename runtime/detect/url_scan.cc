@@ -101,7 +101,7 @@ bool NextUrl(std::string_view text, size_t* pos, UrlRef* url, bool allow_protoco
     } else if (allow_protocol_relative && text[i] == '/' && text[i + 1] == '/' &&
                (i == 0 || text[i - 1] == '=' || text[i - 1] == '"' || text[i - 1] == '\'' ||
                 scan::IsSpace(text[i - 1])) &&
-               i + 2 < text.size() && scan::IsAlnum(text[i + 2])) {
+               i + 2 < text.size() && (scan::IsAlnum(text[i + 2]) || text[i + 2] == '[')) {
       scheme_begin = i;
       slashes_at = i;
     }
@@ -131,6 +131,26 @@ bool NextUrl(std::string_view text, size_t* pos, UrlRef* url, bool allow_protoco
   }
   *pos = text.size();
   return false;
+}
+
+bool SplitSchemeless(std::string_view token, UrlRef* url, bool* protocol_relative) {
+  *url = UrlRef{};
+  size_t a = 0;
+  while (a < token.size() && a < 8 && IsSlash(token[a])) ++a;
+  if (protocol_relative != nullptr) *protocol_relative = a >= 2;
+  if (a == 1) return false;  // "/path" is a path on this server
+  for (char c : token) {
+    if (scan::IsSpace(c)) return false;
+  }
+  size_t e = a;
+  while (e < token.size() && e - a < 512 && !EndsAuthority(token[e])) ++e;
+  if (e == a) return false;
+  url->authority = token.substr(a, e - a);
+  url->rest = token.substr(e);
+  url->begin = 0;
+  url->end = token.size();
+  SplitAuthority(url);
+  return !url->host.empty();
 }
 
 }  // namespace fnguard::detect

@@ -24,10 +24,17 @@ struct UrlRef {
 // Finds the next URL at or after `*pos`; on success advances `*pos` past the
 // "://" so the next call continues after it (URLs nested in a query string are
 // found too). Linear over the scanned bytes. When `allow_protocol_relative`,
-// a "//host" that starts the text or follows '=', a quote or whitespace is
+// a "//host" (or "//[v6]") that starts the text or follows '=', a quote or whitespace is
 // accepted with an empty scheme.
 bool NextUrl(std::string_view text, size_t* pos, UrlRef* url,
              bool allow_protocol_relative = false);
+
+// Splits a value that is one token without a scheme ("10.0.0.1:8080/admin",
+// "//host/x", "user@[::1]", "localhost") into authority, host, port and rest
+// as a browser would after "http://". `url->scheme` stays empty; the leading
+// slashes of a protocol-relative "//host" are skipped (and `*protocol_relative`
+// set when given). False for an empty authority or a value with whitespace.
+bool SplitSchemeless(std::string_view token, UrlRef* url, bool* protocol_relative = nullptr);
 
 }  // namespace fnguard::detect
 
