@@ -22,6 +22,21 @@ Word ClassifyWord(std::string_view lowered) {
   return kKeywordTable.Find(lowered, Word::kNone);
 }
 
+// Out of line: rare, and Next() stays small enough to inline its helpers.
+[[gnu::noinline]] bool Lexer::KeywordAfterSuffix(size_t i) const {
+  size_t e = i;
+  char w[12] = {0};
+  while (e < text_.size() && kWordBytes[static_cast<unsigned char>(text_[e])] &&
+         e - i < sizeof(w) - 1) {
+    const char ch = text_[e];
+    w[e - i] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
+    ++e;
+  }
+  if (e < text_.size() && kWordBytes[static_cast<unsigned char>(text_[e])]) return false;
+  const Word k = ClassifyWord(std::string_view(w, e - i));
+  return k == Word::kUnion || k == Word::kLogic || k == Word::kSelect;
+}
+
 Lexer::Lexer(std::string_view text, char context_quote)
     : text_(text), context_quote_(context_quote) {}
 
@@ -93,7 +108,7 @@ Token Lexer::Next() {
   const size_t start = pos_;
   const char c = text_[pos_];
   const char n = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
-  const auto finish = [&](TokenType type, size_t len) {
+  const auto finish = [&](TokenType type, size_t len) __attribute__((always_inline)) {
     t.type = type;
     t.offset = static_cast<uint32_t>(start);
     t.length = static_cast<uint32_t>(len);
@@ -142,6 +157,13 @@ Token Lexer::Next() {
         }
       }
     }
+    // Oracle's BINARY_FLOAT/BINARY_DOUBLE suffix ("1f", "2d") ends the number
+    // when a keyword follows it without a space ("1dunion").
+    if (i + 2 < text_.size() &&
+        (text_[i] == 'f' || text_[i] == 'F' || text_[i] == 'd' || text_[i] == 'D') &&
+        KeywordAfterSuffix(i + 1)) {
+      ++i;
+    }
     return finish(TokenType::kNumber, i - start);
   }
   if (IsWordByte(static_cast<unsigned char>(c))) {
@@ -154,7 +176,9 @@ Token Lexer::Next() {
       t.lower[k] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
     }
     t.lower[copy] = '\0';
-    if (len < sizeof(t.lower)) t.word = ClassifyWord(std::string_view(t.lower, copy));
+    if (len < sizeof(t.lower)) {
+      t.word = kKeywordTable.Find(std::string_view(t.lower, copy), Word::kNone);
+    }
     return finish(TokenType::kWord, len);
   }
   if (c == '@') {
@@ -176,8 +200,11 @@ Token Lexer::Next() {
       if (n == '=' && pos_ + 2 < text_.size() && text_[pos_ + 2] == '>') {
         return finish(TokenType::kComparison, 3);
       }
+      if (n == '<') return finish(TokenType::kOperator, 2);
       return finish(TokenType::kComparison, (n == '=' || n == '>') ? 2 : 1);
-    case '>': return finish(TokenType::kComparison, n == '=' ? 2 : 1);
+    case '>':
+      if (n == '>') return finish(TokenType::kOperator, 2);
+      return finish(TokenType::kComparison, n == '=' ? 2 : 1);
     case '!':
       if (n == '=') return finish(TokenType::kComparison, 2);
       return finish(TokenType::kOperator, 1);
@@ -189,6 +216,16 @@ Token Lexer::Next() {
       return finish(TokenType::kOperator, 1);
     case ':':
       if (n == '=') return finish(TokenType::kOperator, 2);
+      return finish(TokenType::kOther, 1);
+    case '\\':
+      if (n == 'N' && (pos_ + 2 >= text_.size() ||
+                       !kWordBytes[static_cast<unsigned char>(text_[pos_ + 2])])) {
+        // MySQL's \N is NULL.
+        t.word = Word::kLiteral;
+        t.lower[0] = '\\';
+        t.lower[1] = 'n';
+        return finish(TokenType::kWord, 2);
+      }
       return finish(TokenType::kOther, 1);
     case '+': case '-': case '*': case '/': case '%': case '^': case '~':
       return finish(TokenType::kOperator, 1);

@@ -29,7 +29,7 @@ enum class TokenType : uint8_t {
   kDot,
   kComparison,  // = == < > <= >= <> != <=>
   kLogicOp,     // && ||
-  kOperator,    // + - * / % ^ | & ~ ! :=
+  kOperator,    // + - * / % ^ | & ~ ! := << >>
   kComment,     // /* ... */, -- ..., # ...
   kOther,
 };
@@ -40,7 +40,8 @@ enum class Word : uint8_t {
   kLogic,        // and or xor
   kNot,          // not
   kCompareWord,  // like rlike regexp is in between sounds glob
-  kLiteral,      // null true false
+  kLiteral,      // null true false (and MySQL's \N)
+  kOperatorWord, // div mod: arithmetic spelled as a word
   kUnion,
   kSelect,
   kStatement,    // insert update delete drop create alter truncate exec ...
@@ -81,6 +82,9 @@ class Lexer {
  private:
   void SkipSpace();
   Token ReadString(char quote, size_t start, bool from_context);
+  // Whether the word at `i` (after a number's f/d suffix) is UNION, SELECT,
+  // AND, OR or XOR.
+  bool KeywordAfterSuffix(size_t i) const;
 
   std::string_view text_;
   size_t pos_ = 0;
@@ -105,6 +109,7 @@ inline constexpr WordEntry<Word> kKeywords[] = {
     {"delete", Word::kStatement},
     {"desc", Word::kClause},
     {"distinct", Word::kClause},
+    {"div", Word::kOperatorWord},
     {"drop", Word::kStatement},
     {"dumpfile", Word::kClause},
     {"else", Word::kClause},
@@ -131,6 +136,7 @@ inline constexpr WordEntry<Word> kKeywords[] = {
     {"limit", Word::kClause},
     {"linestring", Word::kErrorFunction},
     {"load_file", Word::kDangerFunction},
+    {"mod", Word::kOperatorWord},
     {"multilinestring", Word::kErrorFunction},
     {"multipoint", Word::kErrorFunction},
     {"multipolygon", Word::kErrorFunction},
@@ -188,7 +194,7 @@ Word ClassifyWord(std::string_view lowered);
 // token (identifier or keyword) is made of.
 constexpr bool IsSpaceByte(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
-         c == 0xA0;
+         c == 0xA0 || c == 0;  // NUL separates tokens like a space
 }
 constexpr bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

@@ -3,11 +3,14 @@
 // double-quoted literal. Token sequences that only make sense as injected SQL
 // are scored: a literal broken out of followed by a boolean condition,
 // UNION SELECT, a stacked statement, a truncating comment, time/error-based
-// functions called in an SQL position, and so on.
+// functions called in an SQL position, an expression that continues the
+// query after the literal or is cut off by a comment, and so on. Fragments
+// that rest on symbols only count when the text around them is a plausible
+// field value (not a string of random punctuation such as a password).
 //
 // Tokens stream through a fixed ring buffer and every rule looks at most
-// a few tokens back and kAhead tokens ahead, so the work is linear in the
-// value and nothing is allocated.
+// a few tokens back and kWindow (a select list: kAhead) tokens ahead, so the
+// work is linear in the value and nothing is allocated.
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -32,7 +35,12 @@ using sql::TokenType;
 using sql::Word;
 
 constexpr size_t kRing = 64;
-constexpr size_t kAhead = 24;
+// Tokens lexed ahead of the one being evaluated; rules look at most kWindow
+// tokens ahead, except the SELECT ... FROM scan, which reads a whole select
+// list.
+constexpr size_t kAhead = 48;
+constexpr size_t kWindow = 24;
+static_assert(kAhead + 8 <= kRing);
 constexpr int kDefaultThreshold = 60;
 
 struct Finding {
@@ -75,14 +83,17 @@ class Analysis {
       Token t = lexer.Next();
       if (t.type == TokenType::kEnd) break;
       if (t.type == TokenType::kComment) {
+        saw_comment_ = true;
         if (count_ > 0) {
           Slot& prev = ring_[(count_ - 1) % kRing].slot;
           prev.comment_after = true;
           prev.comment_kind = t.quote;
           prev.comment_has_text = false;
-          for (char c : text_.substr(t.offset, t.length)) {
+          const std::string_view body = text_.substr(t.offset, t.length);
+          for (char c : body) {
             if (std::isalnum(static_cast<unsigned char>(c))) prev.comment_has_text = true;
           }
+          if (prev.comment_has_text && MentionsSpPassword(body)) sp_password_comment_ = true;
         }
         continue;
       }
@@ -99,6 +110,22 @@ class Analysis {
   }
 
  private:
+  // SQL Server leaves a statement out of its trace log when a comment in it
+  // names sp_password.
+  static char LowerByte(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+  static bool MentionsSpPassword(std::string_view body) {
+    constexpr std::string_view kName = "sp_password";
+    for (size_t i = 0; i + kName.size() <= body.size(); ++i) {
+      if (body[i] != 's' && body[i] != 'S') continue;
+      size_t k = 0;
+      while (k < kName.size() && LowerByte(body[i + k]) == kName[k]) ++k;
+      if (k == kName.size()) return true;
+    }
+    return false;
+  }
+
   const Slot& At(size_t i) const {
     static const Slot kEndSlot{};
     if (i >= count_ || i + kRing <= count_) return kEndSlot;
@@ -247,7 +274,7 @@ class Analysis {
 
   // A boolean condition starting at `i` (right after AND/OR).
   Condition ParseCondition(size_t i, size_t* end) const {
-    size_t limit = i + kAhead - 2;
+    size_t limit = i + kWindow - 2;
     while (Tok(i).word == Word::kNot || IsOperator(Tok(i), "!")) ++i;
     if (Tok(i).Is("exists") && Tok(i + 1).type == TokenType::kLParen &&
         Tok(i + 2).word == Word::kSelect) {
@@ -318,6 +345,11 @@ class Analysis {
             n.type == TokenType::kSemicolon || n.type == TokenType::kRParen) {
           return true;
         }
+        // A computed column: "select name||':'||pass", "select price*2".
+        if (n.type == TokenType::kLogicOp || n.type == TokenType::kOperator) {
+          Expr e = ParseExpr(i, i + kWindow - 2);
+          if (e.ok && e.next > i + 2) return true;
+        }
         if (At(i).comment_after) return true;
         return n.Is("from") || n.Is("into") || n.Is("as");
       }
@@ -326,10 +358,24 @@ class Analysis {
     }
   }
 
+  // Whether tokens [i, end) hold a literal, variable, call or '*'.
+  bool SelectListHasValue(size_t i, size_t end) const {
+    for (; i < end; ++i) {
+      const Token& t = Tok(i);
+      if (IsLiteral(t) || t.type == TokenType::kVariable || t.type == TokenType::kLParen ||
+          IsOperator(t, "*")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // A select-list item that prose does not produce: a call, a variable, '*'.
   bool SqlOnlyItem(size_t i) const {
     const Token& t = Tok(i);
     if (t.type == TokenType::kVariable || IsOperator(t, "*")) return true;
+    // Functions SQL calls without parentheses.
+    if (t.Is("current_user") || t.Is("session_user") || t.Is("system_user")) return true;
     return t.type == TokenType::kWord && t.word != Word::kLogic &&
            Tok(i + 1).type == TokenType::kLParen;
   }
@@ -350,6 +396,181 @@ class Analysis {
     }
   }
 
+  // A bounded expression parser for fragments that carry no keyword of their
+  // own ("( 1 OR @a ) --", "x' ^ 0 + 1 = '0"):
+  //   expr    := operand (binop operand)*
+  //   operand := unary* primary
+  //   primary := literal | variable | name ['.' name] | name '(' [expr (',' expr)*] ')'
+  //            | '(' expr ')' | '(' SELECT ... ')'
+  // It visits each token once and recursion is capped, so a call costs at most
+  // `limit - i` token reads.
+  struct Expr {
+    bool ok = false;
+    size_t next = 0;
+    int binops = 0;
+    bool keyword_op = false;  // AND/OR/XOR, LIKE/REGEXP/IS/IN, DIV/MOD, && ||
+    bool comparison = false;  // = < > <> ... or a comparison word
+    bool literal = false;     // a number, string, variable or NULL operand
+    bool call = false;        // a function call or sub-select
+    bool parens = false;      // a parenthesized group
+    bool ident = false;       // a bare name (a column, or just a word)
+  };
+
+  // A binary operator at `i`: the index after it, or 0.
+  size_t ParseBinop(size_t i, Expr* e) const {
+    const Token& t = Tok(i);
+    switch (t.type) {
+      case TokenType::kOperator:
+        if (Text(t) == ":=" || Text(t) == "!" || Text(t) == "~") return 0;
+        return i + 1;
+      case TokenType::kLogicOp:
+        e->keyword_op = true;
+        return i + 1;
+      case TokenType::kComparison:
+        e->comparison = true;
+        return i + 1;
+      case TokenType::kWord: {
+        if (t.word == Word::kLogic || t.word == Word::kOperatorWord) {
+          e->keyword_op = true;
+          return i + 1;
+        }
+        size_t after = ParseComparison(i);
+        if (after != 0) {
+          e->keyword_op = true;
+          e->comparison = true;
+        }
+        return after;
+      }
+      default:
+        return 0;
+    }
+  }
+
+  bool IsUnary(size_t i) const {
+    const Token& t = Tok(i);
+    if (t.type == TokenType::kOperator) {
+      return IsOperator(t, "-") || IsOperator(t, "+") || IsOperator(t, "!") ||
+             IsOperator(t, "~");
+    }
+    return t.word == Word::kNot || t.Is("binary");
+  }
+
+  // One operand at `i`; returns the index after it, or 0.
+  size_t ParsePrimary(size_t i, size_t limit, int depth, Expr* e) const {
+    while (i < limit && IsUnary(i)) ++i;
+    if (i >= limit || depth > 6) return 0;
+    const Token& t = Tok(i);
+    switch (t.type) {
+      case TokenType::kNumber:
+      case TokenType::kString:
+      case TokenType::kVariable:
+        e->literal = true;
+        return i + 1;
+      case TokenType::kLParen: {
+        e->parens = true;
+        if (Tok(i + 1).word == Word::kSelect) {
+          e->call = true;
+          size_t end = SkipGroup(i, limit);
+          return Tok(end - 1).type == TokenType::kRParen ? end : 0;
+        }
+        size_t n = ParseExprAt(i + 1, limit, depth + 1, e);
+        if (n == 0 || Tok(n).type != TokenType::kRParen) return 0;
+        return n + 1;
+      }
+      case TokenType::kWord: {
+        if (t.word == Word::kLiteral) {
+          e->literal = true;
+          return i + 1;
+        }
+        if (t.word != Word::kNone && t.word < Word::kTimeFunction) return 0;
+        size_t n = i + 1;
+        if (Tok(n).type == TokenType::kDot && Tok(n + 1).type == TokenType::kWord) n += 2;
+        if (Tok(n).type != TokenType::kLParen) {
+          if (t.word != Word::kNone) return 0;
+          e->ident = true;
+          return n;
+        }
+        e->call = true;
+        ++n;
+        if (Tok(n).type == TokenType::kRParen) return n + 1;
+        for (;;) {
+          n = ParseExprAt(n, limit, depth + 1, e);
+          if (n == 0) return 0;
+          if (Tok(n).type == TokenType::kRParen) return n + 1;
+          if (Tok(n).type != TokenType::kComma) return 0;
+          ++n;
+        }
+      }
+      default:
+        return 0;
+    }
+  }
+
+  size_t ParseExprAt(size_t i, size_t limit, int depth, Expr* e) const {
+    size_t n = ParsePrimary(i, limit, depth, e);
+    while (n != 0 && n < limit) {
+      size_t op = ParseBinop(n, e);
+      if (op == 0) break;
+      ++e->binops;
+      n = ParsePrimary(op, limit, depth, e);
+    }
+    return n;
+  }
+
+  Expr ParseExpr(size_t i, size_t limit) const {
+    Expr e;
+    size_t n = ParseExprAt(i, limit, 0, &e);
+    e.ok = n != 0;
+    e.next = n;
+    return e;
+  }
+
+  // The binary operators and operands after the literal a quoted context
+  // closed: "' - 1 = '0", "x' DIV 2 LIKE '1". Starts at a binop.
+  Expr ParseTail(size_t i, size_t limit) const {
+    Expr e;
+    size_t n = i;
+    while (n != 0 && n < limit) {
+      size_t op = ParseBinop(n, &e);
+      if (op == 0) break;
+      ++e.binops;
+      n = ParsePrimary(op, limit, 0, &e);
+    }
+    e.ok = n != 0 && e.binops > 0;
+    e.next = n;
+    return e;
+  }
+
+  // Text an application plausibly put on either side of the injected part:
+  // empty, a word, a number, a name. A string of random punctuation (a
+  // generated password) is not the value an injection closes.
+  // '(' minus ')' among tokens [i, end).
+  int OpenParens(size_t i, size_t end) const {
+    int open = 0;
+    for (; i < end; ++i) {
+      if (Tok(i).type == TokenType::kLParen) ++open;
+      if (Tok(i).type == TokenType::kRParen) --open;
+    }
+    return open;
+  }
+
+  // A column name, bare or in closed backticks.
+  static bool PlausibleName(std::string_view s) {
+    if (s.size() >= 2 && s.front() == '`' && s.back() == '`') s = s.substr(1, s.size() - 2);
+    return PlausibleText(s);
+  }
+
+  static bool PlausibleText(std::string_view s) {
+    for (char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (!(std::isalnum(c) || c == ' ' || c == '_' || c == '.' || c == '@' || c == '-' ||
+            c == '%' || c == ',' || c >= 0x80)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   void CheckBreakout(size_t a) {
     // Where the injected part starts: after the literal the query opened, after
     // a leading number (numeric context), or at the start.
@@ -367,6 +588,10 @@ class Analysis {
         numeric = true;
       }
     }
+    // MySQL full-text search: "... AGAINST ('<value>' IN BOOLEAN MODE)".
+    if (from_context && Tok(p).Is("in") && Tok(p + 1).Is("boolean") && Tok(p + 2).Is("mode")) {
+      p += 3;
+    }
     size_t parens = 0;
     while (Tok(p).type == TokenType::kRParen) {
       ++p;
@@ -375,10 +600,20 @@ class Analysis {
     const bool broke_out = from_context || numeric;
     const Slot& before = At(p - 1);
     if (broke_out && Tok(p).Is("as") && IsPlainWordToken(Tok(p + 1))) p += 2;
+    const size_t after_literal = p;
+    if (broke_out && sp_password_comment_) {
+      Report("sqli.comment_truncation",
+             "a comment names sp_password to keep the injected query out of the server log", 72,
+             0, p);
+    }
     if (broke_out && Tok(p).type == TokenType::kOperator) {
-      // "1'+'2' and ...", "1+pi() and ...": an expression continues the value.
-      Operand o = ParseOperand(p, p + kAhead - 2);
-      if (o.ok && o.next > p + 1 && IsLogic(Tok(o.next))) p = o.next;
+      // "1'+'2' and ...", "1+pi() and ...", "1/2 union": an expression
+      // continues the value.
+      const bool unary = IsUnary(p);
+      Operand o = ParseOperand(unary ? p : p + 1, p + kWindow - 2);
+      if (o.ok && o.next > p + 1 && (IsLogic(Tok(o.next)) || Tok(o.next).word == Word::kUnion)) {
+        p = o.next;
+      }
     }
     const Token& t = Tok(p);
     const bool empty_context = from_context && first.length <= 1;
@@ -420,29 +655,125 @@ class Analysis {
                p, end);
       }
     }
+    // A whole value that is an expression ended by a comment: "( 1 OR @a ) --",
+    // "1 * 1 /*", "@@version#". The comment is there to cut the query off.
+    // (Both rules below need a comment or a comparison right after a number.)
+    if (!from_context && (saw_comment_ || Tok(1).type == TokenType::kComparison)) {
+      const Token& t0 = Tok(0);
+      const bool sqlish_start =
+          t0.type == TokenType::kNumber || t0.type == TokenType::kVariable ||
+          t0.type == TokenType::kLParen ||
+          ((t0.type == TokenType::kOperator || t0.type == TokenType::kWord) && IsUnary(0));
+      Expr e = sqlish_start ? ParseExpr(0, kWindow - 2) : Expr{};
+      // "1=1 AND ...": the whole value is a condition that opens with a tautology.
+      if (e.ok && Tok(e.next).type == TokenType::kEnd && e.keyword_op &&
+          Tok(0).type == TokenType::kNumber && Tok(1).type == TokenType::kComparison &&
+          Tok(2).type == TokenType::kNumber && IsLogic(Tok(3))) {
+        Report("sqli.tautology", "a value is a boolean expression that starts with a tautology",
+               66, 0, e.next);
+      }
+      // Bare names only inside a group or call: "1611-ab3Xz--" is a code.
+      if (e.ok && Tok(e.next).type == TokenType::kEnd && At(e.next - 1).comment_after &&
+          !At(e.next - 1).comment_has_text && (e.literal || e.call) &&
+          (!e.ident || e.parens || e.call)) {
+        int score = (e.binops > 0 || e.parens || e.call) ? 64 : 60;
+        Report("sqli.comment_truncation",
+               "an SQL expression is followed by a comment that cuts the query off", score, 0,
+               e.next);
+      }
+    }
+    // The literal the query opened is closed, operators follow, and either a
+    // new literal is opened for the query's own closing quote or a comment
+    // cuts the query off: "x' DIV 2 = '0", "' - ( COS ( 'b')) --".
+    if (from_context && after_literal == 1) {
+      const size_t q = after_literal;
+      Expr e = ParseTail(q, q + kWindow - 2);
+      if (e.ok && Tok(e.next).type == TokenType::kEnd) {
+        const Token& last = Tok(e.next - 1);
+        const bool reopened = last.type == TokenType::kString && !last.closed &&
+                              !last.from_context && last.quote == context_quote_;
+        // Arithmetic alone needs an empty comment: "a' -b -c --more words"
+        // is a list of search terms.
+        // Bare names before a comment need SQL around them: "a' -b +c #x"
+        // is random text, "a' - COS(b) --" is not.
+        const Slot& end_slot = At(e.next - 1);
+        const bool commented =
+            end_slot.comment_after &&
+            (e.call || e.parens || e.keyword_op ||
+             (!e.ident && (!end_slot.comment_has_text || e.comparison)));
+        std::string_view head = Text(first).substr(0, first.length - 1);
+        std::string_view tail = reopened ? Text(last).substr(1) : std::string_view();
+        // A word or symbol quoted in prose ("the 'or' operator", "a '-' b"):
+        // one operator hugged by the two quotes, with text around them.
+        const bool hugged = reopened && e.next == q + 2 &&
+                            Tok(q).offset == first.offset + first.length &&
+                            last.offset == Tok(q).offset + Tok(q).length;
+        const bool quoted_word = hugged && ((!head.empty() && head.back() == ' ') ||
+                                            (!tail.empty() && tail.front() == ' '));
+        if ((reopened || commented) && !quoted_word && PlausibleText(head) &&
+            PlausibleText(tail)) {
+          int score = (e.keyword_op || e.comparison || e.call) ? 66 : 62;
+          Report("sqli.tautology",
+                 "a quoted value is closed and an SQL expression continues the query", score, q,
+                 e.next);
+        }
+      }
+    }
     if (!broke_out) {
       if (p == 0 && t.Is("order") && Tok(1).Is("by") && Tok(2).type == TokenType::kNumber &&
           (At(2).comment_after || EndsAt(3))) {
         Report("sqli.order_by", "an ORDER BY column probe", 62, 0, 3);
       }
+      // "limit 3,1 --": a LIMIT clause that pages through rows one at a time.
+      if (p == 0 && t.Is("limit") && Tok(1).type == TokenType::kNumber &&
+          Tok(2).type == TokenType::kComma && Tok(3).type == TokenType::kNumber &&
+          (At(3).comment_after || EndsAt(4))) {
+        Report("sqli.order_by", "a LIMIT offset,count probe", 62, 0, 4);
+      }
+      // "col having (1 or 1)": a sort or group column followed by HAVING.
+      if (p == 0 && IsPlainWordToken(t) && Tok(1).Is("having")) {
+        Expr e = ParseExpr(2, kWindow - 2);
+        if (e.ok && (e.keyword_op || e.comparison) && e.literal && EndsAt(e.next)) {
+          Report("sqli.order_by", "a column name followed by a HAVING condition", 64, 0,
+                 e.next);
+        }
+      }
       return;
     }
-    if (from_context && t.type == TokenType::kComparison) {
-      Operand o = ParseOperand(p + 1, p + kAhead - 2);
-      if (o.ok && (EndsAt(o.next) || At(o.next - 1).comment_after || IsLogic(Tok(o.next)))) {
+    // Only when the text before the quote is a plausible value: in a string
+    // of random symbols ("k{9#'=x!") the quote and '=' are two more symbols.
+    if (from_context && t.type == TokenType::kComparison &&
+        PlausibleText(Text(first).substr(0, first.length - 1))) {
+      Operand o = ParseOperand(p + 1, p + kWindow - 2);
+      // A bare name compared must look like a column, and a comment after
+      // it must be empty ("'<ab#x{" is random text).
+      const bool plain = o.ok && !o.literal && !o.call;
+      const bool name_ok = !plain || (Tok(o.first).type != TokenType::kWord ||
+                                      PlausibleName(Text(Tok(o.first))));
+      const bool comment_ok =
+          !plain || !At(o.next - 1).comment_after || !At(o.next - 1).comment_has_text;
+      // ... and end the value: "a'>b-c;h\"x" continues with more random text.
+      size_t close = o.next;
+      while (Tok(close).type == TokenType::kRParen) ++close;
+      const bool end_ok = !plain || Tok(close).type != TokenType::kSemicolon ||
+                          EndsAt(close + 1) || StatementShape(close + 1);
+      // A called group must close: "'>ab*c({x" is not a call.
+      const bool balanced = o.ok && OpenParens(p + 1, o.next) <= 0;
+      if (o.ok && name_ok && comment_ok && end_ok && balanced &&
+          (EndsAt(o.next) || At(o.next - 1).comment_after || IsLogic(Tok(o.next)))) {
         Report("sqli.tautology", "a quoted value is closed and compared to another value",
                o.call ? 75 : 62, p, o.next);
       }
     }
     if (t.type == TokenType::kWord && t.word == Word::kCompareWord && !t.Is("is")) {
-      Operand o = ParseOperand(p + 1, p + kAhead - 2);
+      Operand o = ParseOperand(p + 1, p + kWindow - 2);
       if (o.ok && (o.call || At(o.next - 1).comment_after)) {
         Report("sqli.tautology", "a value breaks out of its SQL context into a comparison",
                o.call ? 75 : 62, p, o.next);
       }
     }
     if ((t.Is("order") || t.Is("group")) && Tok(p + 1).Is("by")) {
-      Operand o = ParseOperand(p + 2, p + kAhead - 2);
+      Operand o = ParseOperand(p + 2, p + kWindow - 2);
       if (o.ok) {
         Report("sqli.order_by", "a value breaks out of its SQL context into ORDER/GROUP BY",
                70, p, o.next);
@@ -457,6 +788,41 @@ class Analysis {
                "a value breaks out of its SQL context into a HAVING/WHERE condition", 75, p,
                end);
       }
+    }
+    if (t.word == Word::kUnion) {
+      // "-1 union", "5' union all": the start of a UNION whose SELECT follows
+      // in another parameter or was dropped by a filter.
+      const Token& n = Tok(p + 1);
+      if (EndsAt(p + 1) || At(p).comment_after || n.Is("all") || n.Is("distinct") ||
+          (IsOperator(n, "*") && Tok(p + 2).type == TokenType::kWord) ||
+          ((IsLiteral(n) || n.type == TokenType::kLParen) &&
+           Tok(p + 2).type == TokenType::kComma)) {
+        Report("sqli.union", "a value breaks out of its SQL context into UNION", 66, p, p + 1);
+      }
+    }
+    {
+      // "5 unoin select 1,2", "5 select union 1,2": a UNION SELECT whose
+      // UNION was mangled to slip past a filter; the select list follows.
+      size_t sel = 0;
+      if (t.type == TokenType::kWord && Tok(p + 1).word == Word::kSelect) sel = p + 2;
+      if (t.word == Word::kSelect && Tok(p + 1).word == Word::kUnion) sel = p + 2;
+      Operand item = sel != 0 ? ParseOperand(sel, sel + kWindow - 2) : Operand{};
+      const Token& after = Tok(item.next);
+      if (item.ok && (item.literal || item.call || Tok(item.first).type == TokenType::kVariable) &&
+          (after.type == TokenType::kComma || after.Is("from") ||
+           At(item.next - 1).comment_after)) {
+        Report("sqli.union", "a value breaks out of its SQL context into a select list", 64, p,
+               sel + 1);
+      }
+    }
+    if (t.Is("from") && IsPlainWordToken(Tok(p + 1)) && Tok(p + 2).Is("where")) {
+      Report("sqli.union", "a value breaks out of its SQL context into FROM ... WHERE", 70, p,
+             p + 3);
+    }
+    if (numeric && t.type == TokenType::kWord && t.word == Word::kStatement &&
+        StatementShape(p)) {
+      // SQL Server runs statements separated by nothing but whitespace.
+      Report("sqli.stacked", "a number is followed by a second SQL statement", 75, p, p + 2);
     }
     if (from_context && t.type == TokenType::kWord && t.word == Word::kStatement &&
         StatementShape(p)) {
@@ -477,7 +843,7 @@ class Analysis {
              62, p, p + 2);
     }
     if (t.type == TokenType::kOperator || t.type == TokenType::kLogicOp) {
-      Operand o = ParseOperand(p + 1, p + kAhead - 2);
+      Operand o = ParseOperand(p + 1, p + kWindow - 2);
       if (o.ok && o.call && Tok(o.first).type != TokenType::kWord) {
         Report("sqli.tautology", "a value breaks out of its SQL context into a sub-select", 75,
                p, o.next);
@@ -498,6 +864,7 @@ class Analysis {
           case Word::kNot:
           case Word::kLiteral:
           case Word::kCompareWord:
+          case Word::kOperatorWord:
             return Tok(a + 1).type == TokenType::kLParen;
           default:
             return true;
@@ -536,9 +903,15 @@ class Analysis {
           if (a == 0 && SqlOnlyItem(1)) {
             // "select @@version", "select version();", "select * from t"
             size_t j = 1;
-            while (j < kAhead - 2 && SqlOnlyItem(j)) {
-              Operand o = ParseOperand(j, kAhead - 2);
+            while (j < kWindow - 2 && SqlOnlyItem(j)) {
+              Operand o = ParseOperand(j, kWindow - 2);
               j = o.ok ? o.next : j + 1;
+              // An alias: "select @@version v", "select user() as "u"".
+              if (Tok(j).Is("as")) ++j;
+              if (IsPlainWordToken(Tok(j)) ||
+                  (Tok(j).type == TokenType::kString && Tok(j).closed)) {
+                ++j;
+              }
               if (Tok(j).type != TokenType::kComma) break;
               ++j;
             }
@@ -555,10 +928,13 @@ class Analysis {
             if (Tok(k).type == TokenType::kDot) k += 2;
             const Token& n = Tok(k);
             size_t cond_end = k;
+            // "... WHERE" at the very end: the query goes on after the value
+            // (with a select list of more than names).
             bool where = n.Is("where") &&
-                         ParseCondition(k + 1, &cond_end) >= Condition::kCompare;
-            bool more = (n.Is("limit") || n.Is("order") || n.Is("group")) &&
-                        Tok(k + 1).type != TokenType::kEnd;
+                         ((EndsAt(k + 1) && SelectListHasValue(a + 1, j)) ||
+                          ParseCondition(k + 1, &cond_end) >= Condition::kCompare);
+            bool more = (n.Is("limit") && Tok(k + 1).type == TokenType::kNumber) ||
+                        ((n.Is("order") || n.Is("group")) && Tok(k + 1).Is("by"));
             if (EndsAt(k) || At(k - 1).comment_after || where || more ||
                 n.word == Word::kUnion) {
               Report("sqli.union", "a complete SELECT ... FROM query", a == 0 ? 70 : 80, a, k);
@@ -595,18 +971,29 @@ class Analysis {
           if (t.word == Word::kTimeFunction) {
             if (t.Is("generate_series")) break;
             Report("sqli.time_blind", "a time-delay function is called from injected SQL", 82,
-                   a, SkipGroup(call, a + kAhead));
+                   a, SkipGroup(call, a + kWindow));
           } else if (t.word == Word::kErrorFunction) {
             Report("sqli.error_based",
                    "an error-message extraction function is called from injected SQL", 82, a,
-                   SkipGroup(call, a + kAhead));
+                   SkipGroup(call, a + kWindow));
           } else {
             Report("sqli.function_call", "a file or command function is called from injected SQL",
-                   82, a, SkipGroup(call, a + kAhead));
+                   82, a, SkipGroup(call, a + kWindow));
           }
           break;
         }
         case Word::kStatement:
+          if (a == 0 && (t.Is("exec") || t.Is("execute")) && Tok(1).type == TokenType::kWord &&
+              (std::string_view(Tok(1).lower).starts_with("sp_") ||
+               std::string_view(Tok(1).lower).starts_with("xp_"))) {
+            Report("sqli.stacked", "a system stored procedure is executed", 70, a, a + 2);
+          }
+          if (a == 0 && (t.Is("exec") || t.Is("execute")) &&
+              Tok(1).type == TokenType::kLParen &&
+              (Tok(2).type == TokenType::kVariable || Tok(2).type == TokenType::kString)) {
+            // EXEC(@sql) / EXEC('...'): dynamic SQL.
+            Report("sqli.stacked", "a dynamic SQL string is executed", 70, a, a + 3);
+          }
           if (t.Is("waitfor") && (Tok(a + 1).Is("delay") || Tok(a + 1).Is("time")) &&
               Tok(a + 2).type == TokenType::kString) {
             Report("sqli.time_blind", "WAITFOR DELAY pauses the query", 85, a, a + 3);
@@ -621,10 +1008,17 @@ class Analysis {
                      end);
             }
           }
-          if (t.Is("into") && (Tok(a + 1).Is("outfile") || Tok(a + 1).Is("dumpfile")) &&
-              Tok(a + 2).type == TokenType::kString) {
-            Report("sqli.function_call", "query results are written to a file", 85, a, a + 3);
+          if (t.Is("into") && (Tok(a + 1).Is("outfile") || Tok(a + 1).Is("dumpfile"))) {
+            // The file name: a literal, or an expression that makes one.
+            const Token& f = Tok(a + 2);
+            if (f.type == TokenType::kString || f.type == TokenType::kLParen ||
+                (f.type == TokenType::kWord && Tok(a + 3).type == TokenType::kLParen)) {
+              Report("sqli.function_call", "query results are written to a file", 85, a, a + 3);
+            } else if (f.type == TokenType::kWord) {
+              Report("sqli.function_call", "query results are written to a file", 72, a, a + 3);
+            }
           }
+          if (t.Is("case")) CheckCase(a);
           if (t.Is("from") && Tok(a + 1).Is("information_schema") &&
               Tok(a + 2).type == TokenType::kDot) {
             Report("sqli.function_call", "the query reads the schema catalog", 75, a, a + 4);
@@ -647,7 +1041,8 @@ class Analysis {
     }
     if (t.type == TokenType::kSemicolon) CheckStacked(a);
     if (t.type == TokenType::kVariable && Text(t).starts_with("@@") && t.length > 3 &&
-        SqlPosition(a) && a > 0) {
+        SqlPosition(a) && a > 0 && Tok(a + 1).type != TokenType::kOther &&
+        Tok(a - 1).type != TokenType::kOther) {
       Report("sqli.function_call", "a server system variable is read", 66, a, a + 1);
     }
     if (t.type == TokenType::kWord && Tok(a + 1).type == TokenType::kLParen &&
@@ -656,6 +1051,11 @@ class Analysis {
          t.Is("system_user") || t.Is("session_user") || t.Is("schema") ||
          t.Is("current_database") || t.Is("db_name") || t.Is("suser_name"))) {
       Report("sqli.function_call", "a server identity function is called", 66, a, a + 3);
+    }
+    if (t.type == TokenType::kWord && IsCharCall(a) &&
+        (Tok(a + 4).type == TokenType::kLogicOp || IsOperator(Tok(a + 4), "+")) &&
+        IsCharCall(a + 5)) {
+      Report("sqli.function_call", "a string is built from character codes", 66, a, a + 9);
     }
     if (t.Is("floor") && Tok(a + 1).type == TokenType::kLParen && Tok(a + 2).Is("rand") &&
         Tok(a + 3).type == TokenType::kLParen) {
@@ -666,15 +1066,38 @@ class Analysis {
       bool shaped = IsLiteral(n) || IsOperator(n, "*") || n.Is("case") ||
                     n.type == TokenType::kLParen || n.type == TokenType::kVariable ||
                     (n.type == TokenType::kWord && Tok(a + 3).type == TokenType::kLParen);
+      if (!shaped && IsPlainWordToken(n) && Tok(a + 3).type == TokenType::kOperator) {
+        // "(select id-0 from users ...)": a computed column read from a table.
+        const size_t end = SkipGroup(a, a + kWindow);
+        for (size_t j = a + 4; j + 1 < end; ++j) {
+          if (Tok(j).Is("from") && IsPlainWordToken(Tok(j + 1))) shaped = true;
+        }
+      }
       if (shaped) {
-        Report("sqli.union", "a parenthesized sub-select", 70, a, SkipGroup(a, a + kAhead));
+        Report("sqli.union", "a parenthesized sub-select", 70, a, SkipGroup(a, a + kWindow));
+      }
+    }
+    if (t.type == TokenType::kLParen && Tok(a + 1).type == TokenType::kNumber &&
+        Tok(a + 2).type == TokenType::kComparison && Tok(a + 3).type == TokenType::kNumber) {
+      // "(4711=4711)*3", "make_set(12=34,1)": two constants compared as a
+      // call argument or as an operand of arithmetic.
+      const Token& close = Tok(a + 4);
+      const bool argument = a > 0 && Tok(a - 1).type == TokenType::kWord &&
+                            Tok(a - 1).word == Word::kNone &&
+                            (close.type == TokenType::kComma || close.type == TokenType::kRParen);
+      const bool operand = close.type == TokenType::kRParen &&
+                           (Tok(a + 5).type == TokenType::kOperator ||
+                            (a > 0 && Tok(a - 1).type == TokenType::kOperator));
+      if (argument || operand) {
+        Report("sqli.tautology", "two constants are compared inside an SQL expression", 66, a,
+               a + 5);
       }
     }
     if ((t.Is("iif") || t.Is("if")) && Tok(a + 1).type == TokenType::kLParen) {
-      Operand lhs = ParseOperand(a + 2, a + kAhead - 2);
+      Operand lhs = ParseOperand(a + 2, a + kWindow - 2);
       size_t cmp = lhs.ok ? ParseComparison(lhs.next) : 0;
       if (cmp != 0) {
-        Operand rhs = ParseOperand(cmp, a + kAhead - 2);
+        Operand rhs = ParseOperand(cmp, a + kWindow - 2);
         if (rhs.ok && lhs.literal && rhs.literal &&
             (Tok(rhs.next).type == TokenType::kComma ||
              Tok(rhs.next).word == Word::kSelect || Tok(rhs.next).Is("then"))) {
@@ -685,10 +1108,92 @@ class Analysis {
     }
   }
 
+  // CHAR(n) / CHR(n) / NCHAR(n): a character from its code.
+  bool IsCharCall(size_t i) const {
+    const Token& t = Tok(i);
+    if (t.lower[0] != 'c' && t.lower[0] != 'n') return false;
+    return (t.Is("char") || t.Is("chr") || t.Is("nchar")) &&
+           Tok(i + 1).type == TokenType::kLParen && Tok(i + 2).type == TokenType::kNumber &&
+           Tok(i + 3).type == TokenType::kRParen;
+  }
+
   void CheckStacked(size_t a) {
-    if (StatementShape(a + 1)) {
+    if (StatementShape(a + 1) || StackedOnlyShape(a + 1)) {
       Report("sqli.stacked", "a second SQL statement is stacked after ';'", 85, a, a + 3);
     }
+  }
+
+  // CASE [x] WHEN c THEN v [WHEN c THEN v ...] [ELSE v] END
+  void CheckCase(size_t a) {
+    const size_t limit = a + kWindow - 2;
+    size_t j = a + 1;
+    if (!Tok(j).Is("when")) {
+      Expr e = ParseExpr(j, limit);
+      if (!e.ok) return;
+      j = e.next;
+    }
+    int whens = 0;
+    while (Tok(j).Is("when")) {
+      Expr c = ParseExpr(j + 1, limit);
+      if (!c.ok || !Tok(c.next).Is("then")) return;
+      Expr v = ParseExpr(c.next + 1, limit);
+      if (!v.ok) return;
+      j = v.next;
+      ++whens;
+    }
+    if (whens == 0) return;
+    if (Tok(j).Is("else")) {
+      Expr v = ParseExpr(j + 1, limit);
+      if (!v.ok) return;
+      j = v.next;
+    }
+    if (Tok(j).Is("end")) {
+      Report("sqli.tautology", "a CASE WHEN ... THEN ... END expression", 66, a, j + 1);
+    }
+  }
+
+  // Statements that only count right after ';' (their first word is common
+  // in prose, so they are checked by name here and not as keywords).
+  bool StackedOnlyShape(size_t s) const {
+    const Token& k = Tok(s);
+    if (k.type != TokenType::kWord) return false;
+    const Token& n = Tok(s + 1);
+    if (k.Is("call")) {
+      // CALL proc(args) and nothing after it but a comment.
+      if (n.type != TokenType::kWord || Tok(s + 2).type != TokenType::kLParen) return false;
+      Expr e = ParseExpr(s + 1, s + kWindow - 2);
+      return e.ok && e.call && (EndsAt(e.next) || At(e.next - 1).comment_after);
+    }
+    if (k.Is("load")) {
+      if (!n.Is("data") && !n.Is("xml")) return false;
+      for (size_t j = s + 2; j < s + 5; ++j) {
+        if (Tok(j).Is("infile")) return true;
+      }
+      return false;
+    }
+    if (k.Is("begin")) {
+      return StatementShape(s + 1) || Tok(s + 1).Is("shutdown") ||
+             (!n.Is("begin") && StackedOnlyShape(s + 1));
+    }
+    if (k.Is("if") || k.Is("while")) {
+      if (n.Is("exists") && Tok(s + 2).type == TokenType::kLParen) return true;
+      Expr e = ParseExpr(s + 1, s + kWindow - 2);
+      return e.ok && e.comparison &&
+             (StatementShape(e.next) || Tok(e.next).Is("shutdown") || Tok(e.next).Is("begin"));
+    }
+    if (k.Is("do")) {
+      Expr e = ParseExpr(s + 1, s + kWindow - 2);
+      return n.type == TokenType::kLParen && e.ok && (e.comparison || e.call) &&
+             EndsAt(e.next);
+    }
+    if (k.Is("delete")) {
+      return (n.Is("low_priority") || n.Is("quick") || n.Is("ignore")) && Tok(s + 2).Is("from");
+    }
+    if (k.Is("drop")) {
+      // "; drop tbl --": the comment cuts off the rest of the query.
+      return IsPlainWordToken(n) && At(s + 1).comment_after && EndsAt(s + 2);
+    }
+    return false;
   }
 
   // A statement keyword at `s` followed by what that statement needs.
@@ -713,6 +1218,7 @@ class Analysis {
       std::string_view name(n.lower);
       const Token& after = Tok(s + 2);
       shaped = n.type == TokenType::kVariable || n.type == TokenType::kLParen ||
+               (n.Is("as") && (Tok(s + 2).Is("login") || Tok(s + 2).Is("user"))) ||
                (n.type == TokenType::kWord &&
                 (name.starts_with("xp_") || name.starts_with("sp_") || name == "master" ||
                  after.type == TokenType::kDot || IsLiteral(after) ||
@@ -722,7 +1228,7 @@ class Analysis {
     } else if (k.Is("set")) {
       shaped = n.type == TokenType::kVariable && Tok(s + 2).type == TokenType::kComparison;
     } else if (k.Is("shutdown")) {
-      shaped = EndsAt(s + 1) || At(s).comment_after;
+      shaped = EndsAt(s + 1) || At(s).comment_after || n.Is("end");
     } else if (k.Is("waitfor")) {
       shaped = n.Is("delay") || n.Is("time");
     } else if (k.Is("grant") || k.Is("revoke")) {
@@ -744,6 +1250,8 @@ class Analysis {
   };
   RingSlot ring_[kRing];
   size_t count_ = 0;
+  bool sp_password_comment_ = false;
+  bool saw_comment_ = false;
   Finding best_;
 };
 
@@ -776,6 +1284,9 @@ constexpr std::array<WordEntry<Trigger>, kTriggerWords> MakeTriggerEntries() {
     Trigger t = Trigger::kAnywhere;
     if (k.value == Word::kNot || k.value == Word::kLiteral) t = Trigger::kNone;
     if (k.value == Word::kCompareWord) t = Trigger::kAfterBreakout;
+    // DIV and MOD only matter right after a closed literal (MayFindSql()
+    // checks that position by name).
+    if (k.value == Word::kOperatorWord) t = Trigger::kNone;
     // Words that trigger nothing are left out (an empty entry is skipped).
     e[n++] = WordEntry<Trigger>{t == Trigger::kNone ? std::string_view() : k.word, t};
   }
@@ -821,6 +1332,75 @@ size_t ContextEnd(std::string_view text, char quote) {
   return std::string_view::npos;
 }
 
+// "--" or "/*" somewhere in `text` (one pass; dates and codes that start with
+// a digit hold many single '-').
+bool HasCommentStart(std::string_view text) {
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    const char c = text[i];
+    const char d = text[i + 1];
+    if ((c == '-' && d == '-') || (c == '/' && d == '*')) return true;
+  }
+  return false;
+}
+
+// CHAR( or CHR( (NCHAR( ends in CHAR(), any case.
+bool HasCharCall(std::string_view text) {
+  const auto ends_with = [&](size_t j, std::string_view w) {
+    if (j < w.size()) return false;
+    for (size_t k = 0; k < w.size(); ++k) {
+      if (LowerAscii(text[j - w.size() + k]) != w[k]) return false;
+    }
+    return true;
+  };
+  for (size_t i = text.find('('); i != std::string_view::npos; i = text.find('(', i + 1)) {
+    size_t j = i;
+    while (j > 0 && sql::IsSpaceByte(static_cast<unsigned char>(text[j - 1]))) --j;
+    if (ends_with(j, "chr") || ends_with(j, "char")) return true;
+  }
+  return false;
+}
+
+// "(" number comparison number, as the lexer reads it.
+bool HasGroupedNumberComparison(std::string_view text) {
+  const size_t n = text.size();
+  const auto skip_space = [&](size_t i) {
+    while (i < n && sql::IsSpaceByte(static_cast<unsigned char>(text[i]))) ++i;
+    return i;
+  };
+  const auto skip_digits = [&](size_t i) {
+    while (i < n && text[i] >= '0' && text[i] <= '9') ++i;
+    return i;
+  };
+  for (size_t i = text.find('('); i != std::string_view::npos; i = text.find('(', i + 1)) {
+    size_t j = skip_space(i + 1);
+    size_t k = skip_digits(j);
+    if (k == j) continue;
+    k = skip_space(k);
+    if (k < n && (text[k] == '=' || text[k] == '<' || text[k] == '>' || text[k] == '!')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A ';' followed by one of the words only StackedOnlyShape() checks that
+// are not keywords (the others are triggers already).
+bool HasStackedOnlyWord(std::string_view text) {
+  const size_t n = text.size();
+  for (size_t i = text.find(';'); i != std::string_view::npos; i = text.find(';', i + 1)) {
+    size_t j = i + 1;
+    while (j < n && sql::IsSpaceByte(static_cast<unsigned char>(text[j]))) ++j;
+    size_t e = j;
+    while (e < n && e - j < 5 && sql::kWordBytes[static_cast<unsigned char>(text[e])]) ++e;
+    if (e < n && sql::kWordBytes[static_cast<unsigned char>(text[e])]) continue;
+    char w[5] = {0};
+    for (size_t k = j; k < e; ++k) w[k - j] = LowerAscii(text[k]);
+    const std::string_view word(w, e - j);
+    if (word == "call" || word == "load" || word == "do") return true;
+  }
+  return false;
+}
+
 // A necessary condition for Scan() to report anything at or above the lowest
 // threshold (60), decided in one pass without lexing. Every rule of Analysis
 // (see the Report() calls) needs at least one of:
@@ -834,7 +1414,15 @@ size_t ContextEnd(std::string_view text, char quote) {
 //    the literal closes (a closed literal compared, probed with an
 //    operator, or truncated by a comment: CheckBreakout() at the token
 //    after the literal);
-//  - '(' with an operator after a breakout (an expression with a call).
+//  - '(' with an operator after a breakout (an expression with a call);
+//  - a value that starts like an expression (a number, sign, '(', '@', '~',
+//    '!') and holds a comment ("--", "#", "/*"): an expression cut off by
+//    its comment;
+//  - '(' number comparison number: constants compared in a group;
+//  - ';' followed by CALL, LOAD or DO (statements checked by name);
+//  - DIV or MOD right after a closed literal;
+//  - CHAR( / CHR( with '+' (a string built from character codes; with
+//    "||" it passes above).
 // Word tokens are the lexer's runs of word bytes; a run that starts with a
 // digit is first read as a number (or as the version digits of a MySQL
 // "/*!50000" comment), so any of its suffixes may be a word token.
@@ -852,6 +1440,9 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
   // The rules that need a quoted context look at the first token after the
   // literal the context opened; a context whose literal never closes reports
   // nothing.
+  constexpr uint64_t kDiv = CharMask::AlnumOf("div");
+  constexpr uint64_t kMod = CharMask::AlnumOf("mod");
+  const bool div_or_mod = mask.HasAlnumOf(kDiv) || mask.HasAlnumOf(kMod);
   for (char q : {'\'', '"'}) {
     if (!mask.Has(q)) continue;
     size_t e = ContextEnd(text, q);
@@ -860,11 +1451,15 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
     if (e < n && std::string_view("=<>!+-*/%^~&|:#)").find(text[e]) != std::string_view::npos) {
       return true;
     }
+    // DIV / MOD as the operator.
+    if (div_or_mod && e < n && n - e >= 3 &&
+        (e + 3 == n || !sql::kWordBytes[static_cast<unsigned char>(text[e + 3])])) {
+      const char w[3] = {LowerAscii(text[e]), LowerAscii(text[e + 1]), LowerAscii(text[e + 2])};
+      const std::string_view word(w, 3);
+      if (word == "div" || word == "mod") return true;
+    }
   }
   if (breakout && mask.Has('(') && mask.HasAny("+-*/%^~!&|:")) return true;
-  if (mask.Has('@') && text.find("@@") != std::string_view::npos) return true;
-  if (mask.Has('&') && text.find("&&") != std::string_view::npos) return true;
-  if (mask.Has('|') && text.find("||") != std::string_view::npos) return true;
   // The word token text[j, e), if it is one: a trigger?
   const auto triggers = [&](size_t j, size_t e) {
     const size_t len = e - j;
@@ -891,6 +1486,38 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
       return true;
     }
   }
+  // (Checked last: values with a trigger word never get here.)
+  // A value that starts like an expression and holds a comment (a whole
+  // expression cut off by its comment).
+  if (mask.HasAny("#-*") && lead < n &&
+      (numeric_lead || text[lead] == '(' || text[lead] == '@' || text[lead] == '~' ||
+       text[lead] == '!') &&
+      (mask.Has('#') || HasCommentStart(text))) {
+    return true;
+  }
+  if (mask.Has('(') || mask.Has(';')) {
+    const uint64_t alnum = mask.Alnum();
+    const auto has = [alnum](uint64_t need) { return (alnum & need) == need; };
+    // Two constants compared in a group: "(12=34)".
+    constexpr uint64_t kDigits = uint64_t{0x3FF} << 26;
+    if (mask.Has('(') && mask.HasAny("=<>") && (alnum & kDigits) != 0 &&
+        HasGroupedNumberComparison(text)) {
+      return true;
+    }
+    // CHAR( or CHR( joined by '+' (IsCharCall(); with "||" it passed above).
+    constexpr uint64_t kChr = CharMask::AlnumOf("chr");
+    if (mask.Has('(') && mask.Has('+') && has(kChr) && HasCharCall(text)) return true;
+    // Statements checked by name after ';' (StackedOnlyShape()).
+    constexpr uint64_t kCall = CharMask::AlnumOf("call");
+    constexpr uint64_t kLoad = CharMask::AlnumOf("load");
+    constexpr uint64_t kDo = CharMask::AlnumOf("do");
+    if (mask.Has(';') && (has(kCall) || has(kLoad) || has(kDo)) && HasStackedOnlyWord(text)) {
+      return true;
+    }
+  }
+  if (mask.Has('@') && text.find("@@") != std::string_view::npos) return true;
+  if (mask.Has('&') && text.find("&&") != std::string_view::npos) return true;
+  if (mask.Has('|') && text.find("||") != std::string_view::npos) return true;
   return false;
 }
 
