@@ -7,6 +7,7 @@
 // A plain XML document without a DOCTYPE or entity declaration is not an
 // attack; neither is an HTML "<!DOCTYPE html>" or a DOCTYPE naming a W3C DTD.
 #include <algorithm>
+#include <array>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -108,20 +109,59 @@ bool FetchesExternalDtd(std::string_view head) {
   return true;
 }
 
+// HTML 4's named character references (plus XML's &apos;), which rich-text
+// editors and HTML-escaping code write into ordinary values ("&nbsp;" is an
+// empty paragraph). Names are case-sensitive, as in HTML.
+constexpr std::array<std::string_view, 253> kHtmlEntityNames = {
+    "AElig", "Aacute", "Acirc", "Agrave", "Alpha", "Aring", "Atilde", "Auml", "Beta", "Ccedil",
+    "Chi", "Dagger", "Delta", "ETH", "Eacute", "Ecirc", "Egrave", "Epsilon", "Eta", "Euml",
+    "Gamma", "Iacute", "Icirc", "Igrave", "Iota", "Iuml", "Kappa", "Lambda", "Mu", "Ntilde", "Nu",
+    "OElig", "Oacute", "Ocirc", "Ograve", "Omega", "Omicron", "Oslash", "Otilde", "Ouml", "Phi",
+    "Pi", "Prime", "Psi", "Rho", "Scaron", "Sigma", "THORN", "Tau", "Theta", "Uacute", "Ucirc",
+    "Ugrave", "Upsilon", "Uuml", "Xi", "Yacute", "Yuml", "Zeta", "aacute", "acirc", "acute",
+    "aelig", "agrave", "alefsym", "alpha", "amp", "and", "ang", "apos", "aring", "asymp",
+    "atilde", "auml", "bdquo", "beta", "brvbar", "bull", "cap", "ccedil", "cedil", "cent", "chi",
+    "circ", "clubs", "cong", "copy", "crarr", "cup", "curren", "dArr", "dagger", "darr", "deg",
+    "delta", "diams", "divide", "eacute", "ecirc", "egrave", "empty", "emsp", "ensp", "epsilon",
+    "equiv", "eta", "eth", "euml", "euro", "exist", "fnof", "forall", "frac12", "frac14",
+    "frac34", "frasl", "gamma", "ge", "gt", "hArr", "harr", "hearts", "hellip", "iacute", "icirc",
+    "iexcl", "igrave", "image", "infin", "int", "iota", "iquest", "isin", "iuml", "kappa", "lArr",
+    "lambda", "lang", "laquo", "larr", "lceil", "ldquo", "le", "lfloor", "lowast", "loz", "lrm",
+    "lsaquo", "lsquo", "lt", "macr", "mdash", "micro", "middot", "minus", "mu", "nabla", "nbsp",
+    "ndash", "ne", "ni", "not", "notin", "nsub", "ntilde", "nu", "oacute", "ocirc", "oelig",
+    "ograve", "oline", "omega", "omicron", "oplus", "or", "ordf", "ordm", "oslash", "otilde",
+    "otimes", "ouml", "para", "part", "permil", "perp", "phi", "pi", "piv", "plusmn", "pound",
+    "prime", "prod", "prop", "psi", "quot", "rArr", "radic", "rang", "raquo", "rarr", "rceil",
+    "rdquo", "real", "reg", "rfloor", "rho", "rlm", "rsaquo", "rsquo", "sbquo", "scaron", "sdot",
+    "sect", "shy", "sigma", "sigmaf", "sim", "spades", "sub", "sube", "sum", "sup", "sup1",
+    "sup2", "sup3", "supe", "szlig", "tau", "there4", "theta", "thetasym", "thinsp", "thorn",
+    "tilde", "times", "trade", "uArr", "uacute", "uarr", "ucirc", "ugrave", "uml", "upsih",
+    "upsilon", "uuml", "weierp", "xi", "yacute", "yen", "yuml", "zeta", "zwj", "zwnj",
+};
+
+static_assert(std::is_sorted(kHtmlEntityNames.begin(), kHtmlEntityNames.end()));
+
+bool IsHtmlEntityName(std::string_view name) {
+  return std::binary_search(kHtmlEntityNames.begin(), kHtmlEntityNames.end(), name);
+}
+
 // The value, trimmed, is nothing but XML entity references: "&name;" or
-// "%name;" (a parameter entity), possibly several. `sigil` is '&' or '%'.
+// "%name;" (a parameter entity), possibly several. `sigil` is '&' or '%'. A
+// value made only of HTML's own entities is text an HTML escaper wrote.
 bool OnlyEntityReferences(std::string_view v, char sigil) {
   size_t p = SkipSpaces(v, 0);
   size_t end = v.size();
   while (end > p && scan::IsSpace(v[end - 1])) --end;
   if (p >= end) return false;
+  bool custom = sigil == '%';
   while (p < end) {
     if (v[p] != sigil) return false;
     size_t e = NameEnd(v, p + 1);
     if (e == p + 1 || e >= end || v[e] != ';') return false;
+    custom = custom || !IsHtmlEntityName(v.substr(p + 1, e - p - 1));
     p = SkipSpaces(v, e + 1);
   }
-  return true;
+  return custom;
 }
 
 // XPath axes (XPath 1.0, section 2.2); XPath names are case-sensitive.

@@ -151,6 +151,33 @@ TEST(XxeTest, ChecksRawValueOfBareReferences) {
   EXPECT_EQ(m.rule_id, "xxe.parameter_entity");
 }
 
+// A value that is only HTML's own named references is what rich-text
+// editors and HTML escapers write ("&nbsp;" for an empty paragraph); any
+// other name in such a value is an XML entity probe.
+TEST(XxeTest, BareHtmlEntitiesAreText) {
+  for (const char* v : {"&nbsp;", "&amp;", " &copy; ", "&hearts;", "&euro;&nbsp;", "&Eacute;",
+                        "&apos;", "&mdash;&hellip;"}) {
+    Case c;
+    c.value = v;
+    Input in;  // raw as written, normalized as the engine would (entity decoded)
+    in.raw = c.value;
+    in.norm = "x";
+    in.mask = CharMask::Of(in.norm);
+    in.path = "body.text";
+    in.location = event::Location::kBody;
+    Match m;
+    EXPECT_FALSE(XxeDetector().Inspect(in, &m)) << v << " -> " << m.rule_id;
+    EXPECT_FALSE(Detects(XxeDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+  for (const char* v : {"&nbsp;&ext;", "&NBSP;", "&data1;", "&file;"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(XxeDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "xxe.entity_reference") << v;
+  }
+}
+
 TEST(XxeTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(XxeDetector(), std::string(1 << 20, '<'));
   testing::RunsOnLargeInput(XxeDetector(), Repeat("<!", 1 << 19));
