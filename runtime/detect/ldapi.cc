@@ -73,6 +73,31 @@ bool Canonical(std::string_view v, const CharMask& mask, std::string* out) {
   return true;
 }
 
+// A necessary condition for InspectFilter() on the canonical form, checked
+// on the value itself without copying it: every filter rule starts at one
+// of ")(", an operator before '(', "*)" or "=*", with whitespace between the
+// two allowed (Canonical() drops it there). "\XX" escapes are not decoded
+// here; callers take the full path when the value has a backslash.
+bool HasFilterPair(std::string_view v) {
+  // The previous non-space character before `i`, or '\0'.
+  auto before = [v](size_t i) {
+    while (i > 0 && scan::IsSpace(v[i - 1])) --i;
+    return i == 0 ? '\0' : v[i - 1];
+  };
+  // Jumps between the few '(' and '*' with memchr instead of reading every
+  // byte: both pairs' second half is one of them, or '*' is the first half.
+  for (size_t i = v.find('('); i != kNpos; i = v.find('(', i + 1)) {
+    char b = before(i);
+    if (b == ')' || IsOp(b)) return true;
+  }
+  for (size_t i = v.find('*'); i != kNpos; i = v.find('*', i + 1)) {
+    if (before(i) == '=') return true;
+    size_t n = scan::SkipSpaces(v, i + 1);
+    if (n < v.size() && v[n] == ')') return true;
+  }
+  return false;
+}
+
 // Length of an LDAP attribute description at `p` (a name starting with a
 // letter, or a numeric OID, with options after ';'), 0 when none.
 size_t AttrLen(std::string_view v, size_t p) {
@@ -280,12 +305,25 @@ class LdapiImpl final : public Detector {
     const bool dn = in.mask.Has(',') && in.mask.Has('=');
     if (!parens && !dn && !in.mask.Has('\\')) return false;
     std::string_view v = in.norm;
-    std::string canonical;
-    if (Canonical(v, in.mask, &canonical)) v = canonical;
     if (parens || in.mask.Has('\\')) {
-      if (InspectFilter(v, in.raw, m)) return true;
-      if (InspectNul(v, in.raw, m)) return true;
-      if (MetacharRun(v, m)) return true;
+      // Every filter rule needs an assertion's '=', a wildcard or an
+      // operator, possibly written as a "\XX" escape; plain parenthesized
+      // prose skips the canonical copy and the filter scan.
+      const bool filter_chars = in.mask.HasAny("=*|&!\\");
+      std::string canonical;
+      if (filter_chars && (in.mask.Has('\\') || HasFilterPair(v))) {
+        if (Canonical(v, in.mask, &canonical)) v = canonical;
+        if (InspectFilter(v, in.raw, m)) return true;
+      }
+      // A NUL after ')', or a "%00": normalization removes the first and
+      // decodes the second, so only a value that normalization changed, or
+      // that still holds control bytes or a '%', can carry one.
+      if (in.mask.Has(')') &&
+          (in.mask.has_control || in.mask.Has('%') || in.raw.data() != in.norm.data()) &&
+          InspectNul(v, in.raw, m)) {
+        return true;
+      }
+      if (filter_chars && MetacharRun(v, m)) return true;
     }
     if (dn && InspectDn(in.norm, m)) return true;
     return false;
@@ -305,7 +343,7 @@ class LdapiImpl final : public Detector {
                          std::min(b - 1, v.size()), 1);
       }
     }
-    size_t q = IFind(raw, ")%00");
+    size_t q = raw.find(")%00");  // no letters: a plain search
     if (q != kNpos) {
       return FillMatch(m, "ldapi.nul_truncation",
                        "LDAP filter closed and truncated with an encoded NUL", 80,
