@@ -5,6 +5,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "runtime/detect/detector.h"
 #include "runtime/event/event.h"
@@ -37,6 +39,22 @@ inline bool Detects(const Detector& d, const Case& c, Match* out = nullptr) {
   }
   if (out != nullptr) *out = m;
   return hit;
+}
+
+// Expects `d` to report `rule` for each (value, rule) pair, with the value
+// in a query parameter and in a body field.
+inline void ExpectRules(const Detector& d,
+                        const std::vector<std::pair<std::string, std::string>>& cases) {
+  for (const auto& [value, rule] : cases) {
+    for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
+      Case c;
+      c.value = value;
+      c.location = loc;
+      Match m;
+      EXPECT_TRUE(Detects(d, c, &m)) << value;
+      EXPECT_EQ(m.rule_id, rule) << value;
+    }
+  }
 }
 
 // Runs the detector on a large pathological input; it must return (the

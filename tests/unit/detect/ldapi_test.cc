@@ -96,16 +96,7 @@ TEST(LdapiTest, DetectsEachFamily) {
       {"kim , CN = Domain Admins", "ldapi.dn_injection"},
       {"lee\\,uid=root", "ldapi.dn_injection"},
   };
-  for (const auto& [value, rule] : attacks) {
-    for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
-      Case c;
-      c.value = value;
-      c.location = loc;
-      Match m;
-      EXPECT_TRUE(Detects(LdapiDetector(), c, &m)) << value;
-      EXPECT_EQ(m.rule_id, rule) << value;
-    }
-  }
+  testing::ExpectRules(LdapiDetector(), attacks);
 }
 
 // Lone metacharacters, plain wildcards and the punctuation of prose, math,

@@ -94,16 +94,7 @@ TEST(XxeTest, DetectsEachFamily) {
        "xxe.xslt_injection"},
       {"<a><b>&Custom_Ent;</b></a>", "xxe.entity_reference"},
   };
-  for (const auto& [value, rule] : attacks) {
-    for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
-      Case c;
-      c.value = value;
-      c.location = loc;
-      Match m;
-      EXPECT_TRUE(Detects(XxeDetector(), c, &m)) << value;
-      EXPECT_EQ(m.rule_id, rule) << value;
-    }
-  }
+  testing::ExpectRules(XxeDetector(), attacks);
 }
 
 TEST(XxeTest, IgnoresEverydayXmlAndText) {
