@@ -192,6 +192,10 @@ constexpr std::string_view kMetadataPaths[] = {
 // letters) and full-width ASCII in a host to plain ASCII. Returns false when
 // nothing needed mapping.
 bool FoldHost(std::string_view host, std::string* out, bool* enclosed) {
+  // An all-ASCII host (nearly every one) has nothing to map: no copy.
+  bool non_ascii = false;
+  for (char c : host) non_ascii |= static_cast<unsigned char>(c) >= 0x80;
+  if (!non_ascii) return false;
   bool changed = false;
   out->clear();
   for (size_t i = 0; i < host.size();) {
