@@ -1,4 +1,6 @@
 // The `fnguard egress check` contract, run in-process.
+#include <unistd.h>
+
 #include <fstream>
 #include <string>
 
@@ -8,8 +10,10 @@
 namespace fnguard::cli {
 namespace {
 
+// ctest runs each test in its own process, several at once: every process
+// writes its own copy, so none reads a file another is rewriting.
 std::string WritePolicy(const std::string& name, const std::string& text) {
-  std::string path = ::testing::TempDir() + "/" + name;
+  std::string path = ::testing::TempDir() + "/" + std::to_string(getpid()) + "-" + name;
   std::ofstream(path) << text;
   return path;
 }
