@@ -49,6 +49,7 @@
 #include "runtime/report/gzip.h"
 #include "runtime/report/otlp.h"
 #include "runtime/report/sender.h"
+#include "tests/integration/collector_process.h"
 #include "wrappers/cli/report_commands.h"
 
 namespace fnguard {
@@ -56,78 +57,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
-
-// A `fnguard collector` child process.
-class CollectorChild {
- public:
-  CollectorChild(const std::string& binary, const std::string& store) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], 1);
-      close(fds[0]);
-      close(fds[1]);
-      execl(binary.c_str(), binary.c_str(), "collector", "--listen", "127.0.0.1:0", "--store", store.c_str(),
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    out_ = fds[0];
-    std::string text;
-    auto deadline = Clock::now() + std::chrono::seconds(10);
-    while (text.find('\n') == std::string::npos && Clock::now() < deadline) {
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, 100) <= 0) continue;
-      char buf[256];
-      ssize_t n = read(out_, buf, sizeof(buf));
-      if (n <= 0) break;
-      text.append(buf, static_cast<size_t>(n));
-    }
-    const std::string prefix = "listening on ";
-    if (text.rfind(prefix, 0) == 0) {
-      std::string addr = text.substr(prefix.size(), text.find('\n') - prefix.size());
-      port_ = std::atoi(addr.substr(addr.rfind(':') + 1).c_str());
-    }
-  }
-  ~CollectorChild() {
-    Stop(SIGKILL);
-    if (out_ >= 0) close(out_);
-  }
-  int port() const { return port_; }
-  // CPU seconds (user + system) the collector has used so far.
-  double CpuSeconds() const {
-    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    size_t paren = stat.rfind(')');
-    if (paren == std::string::npos) return 0;
-    std::vector<std::string> fields;
-    size_t at = paren + 2;
-    while (at < stat.size()) {
-      size_t sp = stat.find(' ', at);
-      fields.push_back(stat.substr(at, sp - at));
-      if (sp == std::string::npos) break;
-      at = sp + 1;
-    }
-    if (fields.size() < 13) return 0;
-    // Fields 14 and 15 of /proc/PID/stat: utime, stime (clock ticks).
-    return static_cast<double>(std::strtoull(fields[11].c_str(), nullptr, 10) +
-                               std::strtoull(fields[12].c_str(), nullptr, 10)) /
-           static_cast<double>(sysconf(_SC_CLK_TCK));
-  }
-  void Stop(int sig) {
-    if (pid_ <= 0) return;
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  int port_ = 0;
-};
 
 // Enqueue latencies: exact counts up to 100 us, the rest kept as values.
 class Histogram {
@@ -449,7 +378,9 @@ int Run(const Config& cfg) {
   int rc = 0;
 
   if (cfg.mode == "throughput" || cfg.mode == "paced") {
-    auto collector = std::make_unique<CollectorChild>(cfg.fnguard, store);
+    testing::CollectorOptions collector_options;
+    collector_options.binary = cfg.fnguard;
+    auto collector = std::make_unique<testing::CollectorProcess>(store, collector_options);
     if (collector->port() <= 0) {
       std::fprintf(stderr, "cannot start %s collector\n", cfg.fnguard.c_str());
       fs::remove_all(dir);

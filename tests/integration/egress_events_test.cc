@@ -40,18 +40,6 @@ class EgressEventsTest : public ::testing::Test {
            "/spool\n";
   }
 
-  // Waits up to 10 s for `n` events in the store.
-  static std::vector<V1Event> WaitForEvents(const testing::CollectorProcess& collector, size_t n) {
-    std::vector<V1Event> events;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline) {
-      events = collector.Events();
-      if (events.size() >= n) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return events;
-  }
-
   std::string dir_;
 };
 
@@ -72,7 +60,7 @@ TEST_F(EgressEventsTest, DeniedRequestsAreStoredAtTheCollector) {
   EXPECT_EQ(unlisted.error().kind, HttpErrorKind::kDenied);
   (*guard)->Flush(5000);
 
-  std::vector<V1Event> events = WaitForEvents(collector, 2);
+  std::vector<V1Event> events = collector.WaitForEvents(2);
   ASSERT_EQ(events.size(), 2u);
   const V1Event* meta = nullptr;
   const V1Event* exfil = nullptr;
@@ -121,7 +109,7 @@ TEST_F(EgressEventsTest, ReportModeConnectsAndStoresAMonitorEvent) {
   EXPECT_EQ(r.error().kind, HttpErrorKind::kTimeout) << r.error().message;  // it did connect
   (*guard)->Flush(5000);
 
-  std::vector<V1Event> events = WaitForEvents(collector, 1);
+  std::vector<V1Event> events = collector.WaitForEvents(1);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind(), V1Event::EGRESS);
   EXPECT_EQ(events[0].action(), "monitor");

@@ -23,6 +23,7 @@
 
 #include "runtime/report/sender.h"
 #include "tests/integration/cli_runner.h"
+#include "tests/integration/collector_process.h"
 #include "wrappers/cli/report_commands.h"
 
 namespace fnguard {
@@ -37,6 +38,14 @@ std::string Binary() {
   return override_path != nullptr ? override_path : testing::FnguardBinary();
 }
 
+testing::CollectorOptions Collector(const std::string& listen, const std::string& token = "") {
+  testing::CollectorOptions o;
+  o.binary = Binary();
+  o.listen = listen;
+  o.token = token;
+  return o;
+}
+
 // This process's resident set, KiB.
 uint64_t RssKb() {
   std::ifstream in("/proc/self/status");
@@ -46,62 +55,6 @@ uint64_t RssKb() {
   }
   return 0;
 }
-
-// A `fnguard collector` child process.
-class CollectorProcess {
- public:
-  CollectorProcess(const std::string& listen, const std::string& store) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], 1);
-      close(fds[0]);
-      close(fds[1]);
-      std::string bin = Binary();
-      execl(bin.c_str(), bin.c_str(), "collector", "--listen", listen.c_str(), "--store", store.c_str(),
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    out_ = fds[0];
-    // Wait for "listening on HOST:PORT".
-    std::string text;
-    auto deadline = Clock::now() + std::chrono::seconds(10);
-    while (text.find('\n') == std::string::npos && Clock::now() < deadline) {
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, 100) <= 0) continue;
-      char buf[256];
-      ssize_t n = read(out_, buf, sizeof(buf));
-      if (n <= 0) break;
-      text.append(buf, static_cast<size_t>(n));
-    }
-    const std::string prefix = "listening on ";
-    if (text.rfind(prefix, 0) == 0) {
-      std::string addr = text.substr(prefix.size(), text.find('\n') - prefix.size());
-      port_ = std::atoi(addr.substr(addr.rfind(':') + 1).c_str());
-    }
-  }
-  ~CollectorProcess() {
-    if (pid_ > 0) Stop(SIGKILL);
-    if (out_ >= 0) close(out_);
-  }
-  int port() const { return port_; }
-  // Sends `sig` and returns the exit code (-1 when killed by a signal).
-  int Stop(int sig) {
-    if (pid_ <= 0) return -1;
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  int port_ = 0;
-};
 
 class ReportingTest : public ::testing::Test {
  protected:
@@ -156,7 +109,7 @@ class ReportingTest : public ::testing::Test {
 
 TEST_F(ReportingTest, KillNineMidStreamStoresEveryEventExactlyOnce) {
   const std::string store = dir_ + "/events.db";
-  auto collector = std::make_unique<CollectorProcess>("127.0.0.1:0", store);
+  auto collector = std::make_unique<testing::CollectorProcess>(store, Collector("127.0.0.1:0"));
   const int port = collector->port();
   ASSERT_GT(port, 0);
 
@@ -196,7 +149,7 @@ TEST_F(ReportingTest, KillNineMidStreamStoresEveryEventExactlyOnce) {
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
     // Restart on the same port and store (the port may need a moment).
     for (int attempt = 0; attempt < 50; ++attempt) {
-      collector = std::make_unique<CollectorProcess>("127.0.0.1:" + std::to_string(port), store);
+      collector = std::make_unique<testing::CollectorProcess>(store, Collector("127.0.0.1:" + std::to_string(port)));
       if (collector->port() == port) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -293,7 +246,7 @@ TEST_F(ReportingTest, CollectorDownForTheWholeRunSpoolsWithBoundedMemory) {
   EXPECT_LT(rss_peak - rss_before, 96u * 1024);
 
   // A later process replays the spool into a real collector.
-  CollectorProcess collector("127.0.0.1:0", dir_ + "/events.db");
+  testing::CollectorProcess collector(dir_ + "/events.db", Collector("127.0.0.1:0"));
   ASSERT_GT(collector.port(), 0);
   {
     report::Sender replay(Options(collector.port()));
@@ -306,26 +259,8 @@ TEST_F(ReportingTest, CollectorDownForTheWholeRunSpoolsWithBoundedMemory) {
 }
 
 TEST_F(ReportingTest, CollectorAnswersHttpErrorsAndChecksTheToken) {
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], 1);
-    close(fds[0]);
-    close(fds[1]);
-    std::string bin = Binary();
-    std::string store = dir_ + "/t.db";
-    execl(bin.c_str(), bin.c_str(), "collector", "--listen", "127.0.0.1:0", "--store", store.c_str(), "--token",
-          "tok", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(fds[1]);
-  char buf[256] = {0};
-  pollfd p{fds[0], POLLIN, 0};
-  ASSERT_GT(poll(&p, 1, 10000), 0);
-  ASSERT_GT(read(fds[0], buf, sizeof(buf) - 1), 0);
-  std::string line(buf);
-  int port = std::atoi(line.substr(line.rfind(':') + 1).c_str());
+  testing::CollectorProcess collector(dir_ + "/t.db", Collector("127.0.0.1:0", "tok"));
+  const int port = collector.port();
   ASSERT_GT(port, 0);
   auto curl = [&](const std::string& args, const std::string& path = "/v1/logs") {
     return testing::RunCommand("curl -s -o /dev/null -w '%{http_code}' --noproxy '*' " + args +
@@ -349,11 +284,7 @@ TEST_F(ReportingTest, CollectorAnswersHttpErrorsAndChecksTheToken) {
                                 "http://127.0.0.1:" + std::to_string(port) + "/v1/logs")
                 .out,
             "413");
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(fds[0]);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_EQ(collector.Stop(SIGTERM), 0);
 }
 
 }  // namespace
