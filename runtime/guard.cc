@@ -14,6 +14,7 @@
 #include "runtime/egress/http_client.h"
 #include "runtime/engine/engine.h"
 #include "runtime/event/event.h"
+#include "runtime/guard_internal.h"
 #include "runtime/report/reporter.h"
 #include "runtime/sandbox/sandbox.h"
 
@@ -218,6 +219,10 @@ StatusOr<std::unique_ptr<Guard>> Guard::Impl::MakeGuard(std::shared_ptr<const po
                   impl->policy->source + ": sandbox: " + std::string(s.message()));
   }
   return std::unique_ptr<Guard>(new Guard(std::move(impl)));
+}
+
+StatusOr<std::unique_ptr<Guard>> internal::GuardFromPolicy(std::shared_ptr<const policy::Policy> policy) {
+  return Guard::Impl::MakeGuard(std::move(policy));
 }
 
 StatusOr<std::unique_ptr<Guard>> Guard::FromFile(const std::string& path) {

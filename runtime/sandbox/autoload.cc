@@ -33,6 +33,7 @@
 #include "fnguard/guard.h"
 #include "policy/policy.h"
 #include "runtime/core/json.h"
+#include "runtime/guard_internal.h"
 #include "runtime/sandbox/sandbox.h"
 
 namespace {
@@ -81,8 +82,8 @@ bool Preloaded() {
 
 // False when the policy file certainly turns no sandbox control on: none of
 // the words that name them appears, and no escape could spell them. Spares
-// functions without a sandbox section a second policy load at start-up
-// (Guard::FromEnv() loads it again).
+// functions without a sandbox section a policy load at start-up that only
+// Guard::FromEnv() needs.
 bool MayWantSandbox(const char* path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return true;  // let the loader report it
@@ -115,7 +116,7 @@ void Autoload() {
       return;
     }
     if (!fnguard::sandbox::Wanted(**policy)) return;
-    auto guard = fnguard::Guard::FromFile(path);
+    auto guard = fnguard::internal::GuardFromPolicy(*std::move(policy));
     if (!guard.ok()) {
       fail("the sandbox could not be installed: " + guard.status().message());
       return;
