@@ -107,10 +107,9 @@ expect_exit 0 "bench json" "$FN" bench --iterations 20 --format json
 expect_grep "p99_ns" "$TMP/out" "bench json has p99"
 
 # --- scan streams its findings to the policy's collector
-"$FN" collector --listen 127.0.0.1:0 --store "$TMP/events.db" >"$TMP/collector.out" 2>"$TMP/collector.err" &
-cpid=$!
-for _ in $(seq 100); do grep -q "listening on" "$TMP/collector.out" && break; sleep 0.05; done
-addr=$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$TMP/collector.out" | head -1)
+start_collector "$TMP/events.db"
+cpid=$COLLECTOR_PID
+addr=$COLLECTOR_ADDR
 cat >"$TMP/report.yaml" <<YAML
 version: 1
 reporting:

@@ -33,22 +33,15 @@ fi
 cd "$TMP" || exit 1
 
 # --- certificates
-quiet openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=fnguard test CA"
-quiet openssl req -x509 -newkey rsa:2048 -nodes -keyout other_ca.key -out other_ca.pem -days 2 -subj "/CN=other test CA"
+make_ca ca "fnguard test CA"
+make_ca other_ca "other test CA"
 printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >san_ok.ext
 printf 'subjectAltName=DNS:wrong.example\nbasicConstraints=CA:FALSE\n' >san_wrong.ext
-leaf() {  # leaf NAME CA_PREFIX EXTFILE
-  quiet openssl req -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.csr" -subj "/CN=localhost"
-  quiet openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -days 2 \
-    -extfile "$3" -out "$1.pem"
-}
-leaf valid ca san_ok.ext
-leaf wronghost ca san_wrong.ext
-leaf unknownca other_ca san_ok.ext
+issue_leaf valid ca san_ok.ext
+issue_leaf wronghost ca san_wrong.ext
+issue_leaf unknownca other_ca san_ok.ext
 # Weak key: an RSA-1024 leaf from the trusted CA, for the right name.
-quiet openssl req -newkey rsa:1024 -nodes -keyout weakkey.key -out weakkey.csr -subj "/CN=localhost"
-quiet openssl x509 -req -in weakkey.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-  -extfile san_ok.ext -out weakkey.pem
+issue_leaf weakkey ca san_ok.ext localhost 1024
 quiet openssl req -x509 -newkey rsa:2048 -nodes -keyout selfsigned.key -out selfsigned.pem -days 2 \
   -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1"
 # Expired: signed by the CA with a validity period in the past (openssl ca).
@@ -92,12 +85,7 @@ start_server() {  # start_server NAME
     -cipher 'DEFAULT:@SECLEVEL=0' >"server_$1.log" 2>&1 </dev/null &
   PIDS+=($!)
   PORT[$1]=$port
-  for _ in $(seq 1 100); do
-    if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$port),0.2).close()" 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.1
-  done
+  wait_port "$port" && return 0
   echo "FAIL: setup: s_server for $1 did not start"; cat "server_$1.log"; echo "$pass passed, $((fail + 1)) failed"; exit 1
 }
 for name in valid expired notyetvalid wronghost selfsigned unknownca weakkey; do start_server "$name"; done
@@ -124,10 +112,7 @@ server.serve_forever()
 PY
 python3 redirect_server.py >server_redirect.log 2>&1 </dev/null &
 PIDS+=($!)
-for _ in $(seq 1 100); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1',${PORT[redirect]}),0.2).close()" 2>/dev/null && break
-  sleep 0.1
-done
+wait_port "${PORT[redirect]}"
 UNLISTED_PORT=$(free_port)
 PORTS="${PORT[valid]}, ${PORT[expired]}, ${PORT[notyetvalid]}, ${PORT[wronghost]}, ${PORT[selfsigned]}, ${PORT[unknownca]}, ${PORT[weakkey]}, ${PORT[redirect]}"
 
@@ -230,14 +215,9 @@ expect_exit 5 "connection refused" "$FN" fetch --policy dead.yaml --cacert ca.pe
 
 # --- security events: with a reporting section, denials and TLS failures
 # reach a real collector; stdout keeps only the body.
-"$FN" collector --listen 127.0.0.1:0 --store "$TMP/events.db" >collector.out 2>collector.err </dev/null &
-PIDS+=($!)
-COLLECTOR_PORT=""
-for _ in $(seq 1 100); do
-  COLLECTOR_PORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' collector.out)
-  [ -n "$COLLECTOR_PORT" ] && break
-  sleep 0.1
-done
+start_collector "$TMP/events.db"
+PIDS+=("$COLLECTOR_PID")
+COLLECTOR_PORT=${COLLECTOR_ADDR##*:}
 if [ -z "$COLLECTOR_PORT" ]; then
   echo "FAIL: setup: the collector did not start"; cat collector.err; fail=$((fail + 1))
 else

@@ -21,13 +21,13 @@ cleanup() {
 }
 trap cleanup EXIT
 pass=0; fail=0
+. "$SRC/tests/integration/lib/checks.sh"
 ok() { pass=$((pass+1)); }
 bad() { fail=$((fail+1)); echo "FAIL: $*"; }
 
-"$FN" collector --listen 127.0.0.1:0 --store "$TMP/events.db" >"$TMP/collector.out" 2>"$TMP/collector.err" &
-collector=$!
-for _ in $(seq 200); do grep -q "listening on" "$TMP/collector.out" && break; sleep 0.05; done
-addr=$(sed -n 's/^listening on \([^ ]*\).*/\1/p' "$TMP/collector.out" | head -1)
+start_collector "$TMP/events.db"
+collector=$COLLECTOR_PID
+addr=$COLLECTOR_ADDR
 [ -n "$addr" ] || { echo "FAIL: the collector did not start"; cat "$TMP/collector.err"; echo "0 passed, 1 failed"; exit 1; }
 
 cat >"$TMP/policy.yaml" <<YAML

@@ -43,27 +43,18 @@ PY
 cd "$TMP" || exit 1
 
 # --- a CA and a server certificate for 127.0.0.1
-quiet openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=outbound test CA"
+make_ca ca "outbound test CA"
 printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >san.ext
-quiet openssl req -newkey rsa:2048 -nodes -keyout api.key -out api.csr -subj "/CN=127.0.0.1"
-quiet openssl x509 -req -in api.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out api.pem
+issue_leaf api ca san.ext 127.0.0.1
 
 API_PORT=$(free_port)
 openssl s_server -accept "127.0.0.1:$API_PORT" -cert api.pem -key api.key -www -quiet >api.log 2>&1 </dev/null &
 PIDS+=($!)
-for _ in $(seq 1 100); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1',$API_PORT),0.2).close()" 2>/dev/null && break
-  sleep 0.1
-done
+wait_port "$API_PORT"
 
-"$FN" collector --listen 127.0.0.1:0 --store "$TMP/events.db" >collector.out 2>collector.err </dev/null &
-PIDS+=($!)
-COLLECTOR_PORT=""
-for _ in $(seq 1 100); do
-  COLLECTOR_PORT=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' collector.out)
-  [ -n "$COLLECTOR_PORT" ] && break
-  sleep 0.1
-done
+start_collector "$TMP/events.db"
+PIDS+=("$COLLECTOR_PID")
+COLLECTOR_PORT=${COLLECTOR_ADDR##*:}
 [ -n "$COLLECTOR_PORT" ] || { echo "FAIL: setup: collector"; cat collector.err; echo "0 passed, 1 failed"; exit 1; }
 
 # The example's policy, with the test server as the function's API: loopback
