@@ -39,6 +39,7 @@
 
 #include "examples/hello/greeting.h"
 #include "fnguard/fnguard.h"
+#include "tests/bench/plain_runtime_loop.h"
 
 namespace fnguard {
 namespace {
@@ -145,61 +146,6 @@ class MiniRuntimeApi {
   bool closing_ = false;
 };
 
-// tests/bench/baseline_hello.cc's loop, until the API stops answering.
-void PlainLoop(const std::string& endpoint) {
-  const std::string base = "http://" + endpoint + "/2018-06-01/runtime/invocation/";
-  const std::string next_url = base + "next";
-  CURL* curl = curl_easy_init();
-  curl_slist* json = curl_slist_append(nullptr, "Content-Type: application/json");
-  json = curl_slist_append(json, "Expect:");
-  struct Exchange {
-    std::string body, request_id;
-  } ex;
-  auto on_body = +[](char* d, size_t s, size_t n, void* u) {
-    static_cast<Exchange*>(u)->body.append(d, s * n);
-    return s * n;
-  };
-  auto on_header = +[](char* d, size_t s, size_t n, void* u) {
-    std::string_view line(d, s * n);
-    constexpr std::string_view kName = "Lambda-Runtime-Aws-Request-Id: ";
-    if (line.substr(0, kName.size()) == kName) {
-      std::string_view v = line.substr(kName.size());
-      while (!v.empty() && (v.back() == '\r' || v.back() == '\n')) v.remove_suffix(1);
-      static_cast<Exchange*>(u)->request_id.assign(v);
-    }
-    return s * n;
-  };
-  curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &ex);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &ex);
-  for (;;) {
-    ex.body.clear();
-    ex.request_id.clear();
-    curl_easy_setopt(curl, CURLOPT_URL, next_url.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-    long status = 0;
-    if (curl_easy_perform(curl) != CURLE_OK ||
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status != 200) {
-      break;
-    }
-    const std::string response = hello::GreetingResponse(ex.body);
-    const std::string post_url = base + ex.request_id + "/response";
-    curl_easy_setopt(curl, CURLOPT_URL, post_url.c_str());
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, response.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(response.size()));
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, json);
-    if (curl_easy_perform(curl) != CURLE_OK) break;
-  }
-  curl_slist_free_all(json);
-  curl_easy_cleanup(curl);
-}
-
 enum Variant { kPlain = 0, kFnguardMin = 1, kFnguard = 2 };
 
 void BM_RuntimeLoop(benchmark::State& state) {
@@ -212,7 +158,7 @@ void BM_RuntimeLoop(benchmark::State& state) {
   setenv("AWS_LAMBDA_RUNTIME_API", api->endpoint().c_str(), 1);
   std::thread loop([&] {
     if (variant == kPlain) {
-      PlainLoop(api->endpoint());
+      (void)bench::PlainRuntimeLoop(api->endpoint());
     } else {
       lambda::Run(*guard, [](const lambda::Request& req) {
         return lambda::Response::Success(hello::GreetingResponse(req.payload));
