@@ -132,6 +132,10 @@ void PutVarint(std::string* out, uint64_t v) {
 
 constexpr int kVarint = 0, kFixed64 = 1, kLen = 2, kFixed32 = 5;
 
+// What a message walker did with one field.
+enum class FieldRead { kOk, kUnknown, kBad };
+constexpr FieldRead Read(bool ok) { return ok ? FieldRead::kOk : FieldRead::kBad; }
+
 struct Reader {
   const char* p;
   const char* end;
@@ -196,42 +200,66 @@ struct Reader {
   bool String(std::string_view* out) {
     return Len(out) && google::protobuf::internal::IsStructurallyValidUTF8(out->data(), static_cast<int>(out->size()));
   }
+
+  // Reads every field of the message: on_field(field, wire_type) reads the
+  // fields it knows with this reader and says how that went; the others are
+  // skipped. False on the first malformed field.
+  template <class OnField>
+  bool Fields(OnField&& on_field) {
+    while (!done()) {
+      uint32_t field;
+      int wire_type;
+      if (!Tag(&field, &wire_type)) return false;
+      switch (on_field(field, wire_type)) {
+        case FieldRead::kOk:
+          break;
+        case FieldRead::kUnknown:
+          if (!Skip(wire_type)) return false;
+          break;
+        case FieldRead::kBad:
+          return false;
+      }
+    }
+    return true;
+  }
 };
 
 // Merges one AnyValue occurrence into *v (a later oneof member replaces).
 bool WalkAnyValue(std::string_view data, AttrValue* v) {
   Reader r(data);
-  while (!r.done()) {
-    uint32_t field;
-    int wt;
-    if (!r.Tag(&field, &wt)) return false;
+  return r.Fields([&](uint32_t field, int wt) {
     uint64_t x = 0;
     if (field == 1 && wt == kLen) {
-      if (!r.String(&v->str)) return false;
       v->kind = AttrValue::kString;
-    } else if (field == 2 && wt == kVarint) {
-      if (!r.Varint(&x)) return false;
-      v->kind = AttrValue::kBool;
-      v->b = x != 0;
-    } else if (field == 3 && wt == kVarint) {
-      if (!r.Varint(&x)) return false;
-      v->kind = AttrValue::kInt;
-      v->i = static_cast<int64_t>(x);
-    } else if (field == 4 && wt == kFixed64) {
-      if (!r.Fixed(8, &x)) return false;
-      v->kind = AttrValue::kDouble;
-      v->d = std::bit_cast<double>(x);
-    } else if ((field == 5 || field == 6) && wt == kLen) {
-      return false;  // arrays and key-value lists: the message path
-    } else if (field == 7 && wt == kLen) {
-      std::string_view ignored;
-      if (!r.Len(&ignored)) return false;
-      v->kind = AttrValue::kOther;
-    } else if (!r.Skip(wt)) {
-      return false;
+      return Read(r.String(&v->str));
     }
-  }
-  return true;
+    if (field == 2 && wt == kVarint) {
+      v->kind = AttrValue::kBool;
+      const bool ok = r.Varint(&x);
+      v->b = x != 0;
+      return Read(ok);
+    }
+    if (field == 3 && wt == kVarint) {
+      v->kind = AttrValue::kInt;
+      const bool ok = r.Varint(&x);
+      v->i = static_cast<int64_t>(x);
+      return Read(ok);
+    }
+    if (field == 4 && wt == kFixed64) {
+      v->kind = AttrValue::kDouble;
+      const bool ok = r.Fixed(8, &x);
+      v->d = std::bit_cast<double>(x);
+      return Read(ok);
+    }
+    // Arrays and key-value lists: the message path.
+    if ((field == 5 || field == 6) && wt == kLen) return FieldRead::kBad;
+    if (field == 7 && wt == kLen) {
+      std::string_view ignored;
+      v->kind = AttrValue::kOther;
+      return Read(r.Len(&ignored));
+    }
+    return FieldRead::kUnknown;
+  });
 }
 
 struct Attr {
@@ -242,57 +270,35 @@ struct Attr {
 bool WalkKeyValue(std::string_view data, Attr* out) {
   *out = Attr();
   Reader r(data);
-  while (!r.done()) {
-    uint32_t field;
-    int wt;
-    if (!r.Tag(&field, &wt)) return false;
-    if (field == 1 && wt == kLen) {
-      if (!r.String(&out->key)) return false;
-    } else if (field == 2 && wt == kLen) {
-      std::string_view v;
-      if (!r.Len(&v) || !WalkAnyValue(v, &out->value)) return false;
-    } else if (!r.Skip(wt)) {
-      return false;
-    }
-  }
-  return true;
+  return r.Fields([&](uint32_t field, int wt) {
+    std::string_view v;
+    if (field == 1 && wt == kLen) return Read(r.String(&out->key));
+    if (field == 2 && wt == kLen) return Read(r.Len(&v) && WalkAnyValue(v, &out->value));
+    return FieldRead::kUnknown;
+  });
 }
 
 bool WalkScope(std::string_view data) {
   Reader r(data);
-  while (!r.done()) {
-    uint32_t field;
-    int wt;
-    if (!r.Tag(&field, &wt)) return false;
+  return r.Fields([&](uint32_t field, int wt) {
     std::string_view s;
-    if ((field == 1 || field == 2) && wt == kLen) {
-      if (!r.String(&s)) return false;
-    } else if (field == 3 && wt == kLen) {
-      Attr a;
-      if (!r.Len(&s) || !WalkKeyValue(s, &a)) return false;
-    } else if (!r.Skip(wt)) {
-      return false;
-    }
-  }
-  return true;
+    Attr a;
+    if ((field == 1 || field == 2) && wt == kLen) return Read(r.String(&s));
+    if (field == 3 && wt == kLen) return Read(r.Len(&s) && WalkKeyValue(s, &a));
+    return FieldRead::kUnknown;
+  });
 }
 
 bool WalkResource(std::string_view data, std::vector<Attr>* attrs) {
   Reader r(data);
-  while (!r.done()) {
-    uint32_t field;
-    int wt;
-    if (!r.Tag(&field, &wt)) return false;
-    if (field == 1 && wt == kLen) {
-      std::string_view s;
-      Attr a;
-      if (!r.Len(&s) || !WalkKeyValue(s, &a)) return false;
-      attrs->push_back(a);
-    } else if (!r.Skip(wt)) {
-      return false;
-    }
-  }
-  return true;
+  return r.Fields([&](uint32_t field, int wt) {
+    if (field != 1 || wt != kLen) return FieldRead::kUnknown;
+    std::string_view s;
+    Attr a;
+    if (!r.Len(&s) || !WalkKeyValue(s, &a)) return FieldRead::kBad;
+    attrs->push_back(a);
+    return FieldRead::kOk;
+  });
 }
 
 struct Walker {
@@ -307,30 +313,26 @@ struct Walker {
     bool has_body = false;
     std::string_view trace;
     record_attrs.clear();
-    while (!r.done()) {
-      uint32_t field;
-      int wt;
-      if (!r.Tag(&field, &wt)) return false;
+    // Others (severity_number, flags, span_id, ... and unknown fields) are skipped.
+    const bool read = r.Fields([&](uint32_t field, int wt) {
       std::string_view s;
-      if (field == 1 && wt == kFixed64) {
-        if (!r.Fixed(8, &time)) return false;
-      } else if (field == 11 && wt == kFixed64) {
-        if (!r.Fixed(8, &observed)) return false;
-      } else if (field == 3 && wt == kLen) {
-        if (!r.String(&s)) return false;
-      } else if (field == 5 && wt == kLen) {
-        if (!r.Len(&s) || !WalkAnyValue(s, &body)) return false;
+      if (field == 1 && wt == kFixed64) return Read(r.Fixed(8, &time));
+      if (field == 11 && wt == kFixed64) return Read(r.Fixed(8, &observed));
+      if (field == 3 && wt == kLen) return Read(r.String(&s));
+      if (field == 5 && wt == kLen) {
         has_body = true;
-      } else if (field == 6 && wt == kLen) {
-        Attr a;
-        if (!r.Len(&s) || !WalkKeyValue(s, &a)) return false;
-        record_attrs.push_back(a);
-      } else if (field == 9 && wt == kLen) {
-        if (!r.Len(&trace)) return false;
-      } else if (!r.Skip(wt)) {  // severity_number, flags, span_id, ... and unknown fields
-        return false;
+        return Read(r.Len(&s) && WalkAnyValue(s, &body));
       }
-    }
+      if (field == 6 && wt == kLen) {
+        Attr a;
+        if (!r.Len(&s) || !WalkKeyValue(s, &a)) return FieldRead::kBad;
+        record_attrs.push_back(a);
+        return FieldRead::kOk;
+      }
+      if (field == 9 && wt == kLen) return Read(r.Len(&trace));
+      return FieldRead::kUnknown;
+    });
+    if (!read) return false;
     MappedEvents::Event& ev = out->events.emplace_back();
     EventFields* e = &ev.fields;
     EventMapper& m = out->mapper;
@@ -351,22 +353,13 @@ struct Walker {
 
   bool ScopeLogs(std::string_view data) {
     Reader r(data);
-    while (!r.done()) {
-      uint32_t field;
-      int wt;
-      if (!r.Tag(&field, &wt)) return false;
+    return r.Fields([&](uint32_t field, int wt) {
       std::string_view s;
-      if (field == 1 && wt == kLen) {
-        if (!r.Len(&s) || !WalkScope(s)) return false;
-      } else if (field == 2 && wt == kLen) {
-        if (!r.Len(&s) || !LogRecord(s)) return false;
-      } else if (field == 3 && wt == kLen) {
-        if (!r.String(&s)) return false;
-      } else if (!r.Skip(wt)) {
-        return false;
-      }
-    }
-    return true;
+      if (field == 1 && wt == kLen) return Read(r.Len(&s) && WalkScope(s));
+      if (field == 2 && wt == kLen) return Read(r.Len(&s) && LogRecord(s));
+      if (field == 3 && wt == kLen) return Read(r.String(&s));
+      return FieldRead::kUnknown;
+    });
   }
 
   // The resource may come after the scope logs: collect it first.
@@ -374,22 +367,18 @@ struct Walker {
     Reader r(data);
     std::vector<std::string_view> scopes;
     resource_attrs.clear();
-    while (!r.done()) {
-      uint32_t field;
-      int wt;
-      if (!r.Tag(&field, &wt)) return false;
+    const bool read = r.Fields([&](uint32_t field, int wt) {
       std::string_view s;
-      if (field == 1 && wt == kLen) {
-        if (!r.Len(&s) || !WalkResource(s, &resource_attrs)) return false;
-      } else if (field == 2 && wt == kLen) {
-        if (!r.Len(&s)) return false;
+      if (field == 1 && wt == kLen) return Read(r.Len(&s) && WalkResource(s, &resource_attrs));
+      if (field == 2 && wt == kLen) {
+        if (!r.Len(&s)) return FieldRead::kBad;
         scopes.push_back(s);
-      } else if (field == 3 && wt == kLen) {
-        if (!r.String(&s)) return false;
-      } else if (!r.Skip(wt)) {
-        return false;
+        return FieldRead::kOk;
       }
-    }
+      if (field == 3 && wt == kLen) return Read(r.String(&s));
+      return FieldRead::kUnknown;
+    });
+    if (!read) return false;
     for (std::string_view s : scopes) {
       if (!ScopeLogs(s)) return false;
     }
@@ -519,18 +508,11 @@ bool FastMapExportLogs(std::string_view body, MappedEvents* out) {
   out->Clear();
   Walker w{out, {}, {}};
   Reader r(body);
-  while (!r.done()) {
-    uint32_t field;
-    int wt;
-    if (!r.Tag(&field, &wt)) return false;
-    if (field == 1 && wt == kLen) {
-      std::string_view s;
-      if (!r.Len(&s) || !w.ResourceLogs(s)) return false;
-    } else if (!r.Skip(wt)) {
-      return false;
-    }
-  }
-  return true;
+  return r.Fields([&](uint32_t field, int wt) {
+    std::string_view s;
+    if (field == 1 && wt == kLen) return Read(r.Len(&s) && w.ResourceLogs(s));
+    return FieldRead::kUnknown;
+  });
 }
 
 }  // namespace fnguard::report
