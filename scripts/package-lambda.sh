@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Packages a custom-runtime function for upload as a self-contained zip that
 # runs on the provided.al2023 (or provided.al2) runtime: the binary, every
-# shared library it loads (glibc and the dynamic loader included, so the
-# build machine's glibc need not match the runtime's), the policy, and a
-# `bootstrap` that starts the binary through the bundled loader.
+# shared library it loads (libcurl, which libfnguard loads at first use,
+# glibc and the dynamic loader included, so the build machine's glibc need
+# not match the runtime's), the policy, and a `bootstrap` that starts the
+# binary through the bundled loader.
 #
 #   scripts/package-lambda.sh BINARY POLICY OUT.zip
 #   scripts/package-lambda.sh build/examples/hello/bootstrap examples/hello/policy.yaml build/hello.zip
@@ -25,6 +26,31 @@ cp "$POLICY" "$STAGE/policy.yaml"
 
 # Every library the dynamic loader resolves for the binary, and the loader.
 ldd "$BIN" | awk '/=> \// {print $3} /^\t\/.*ld-linux/ {print $1}' | sort -u | while read -r lib; do
+  cp -L "$lib" "$STAGE/lib/"
+done
+# libfnguard loads libcurl at first use (dlopen), so ldd of the binary does
+# not list it: bundle the libcurl this machine's loader would give it
+# (FNGUARD_LIBCURL if set, as at run time) and every library that one needs.
+# The bootstrap's --library-path is searched by dlopen too.
+curl_lib=${FNGUARD_LIBCURL:-}
+if [ -z "$curl_lib" ]; then
+  curl_lib=$(python3 - libcurl.so.4 <<'PY'
+import ctypes, os, sys
+ctypes.CDLL(sys.argv[1])
+for line in open("/proc/self/maps"):
+    path = line.split()[-1]
+    if os.path.basename(path).startswith(sys.argv[1]):
+        print(path)
+        break
+PY
+  ) || true
+fi
+if [ -z "$curl_lib" ] || [ ! -f "$curl_lib" ]; then
+  echo "package-lambda.sh: libcurl.so.4 not found (install libcurl4, or set FNGUARD_LIBCURL)" >&2
+  exit 2
+fi
+cp -L "$curl_lib" "$STAGE/lib/libcurl.so.4"
+ldd "$curl_lib" | awk '/=> \// {print $3}' | sort -u | while read -r lib; do
   cp -L "$lib" "$STAGE/lib/"
 done
 loader=$(basename "$(ldd "$BIN" | awk '/ld-linux/ {print ($3 ~ /^\// ? $3 : $1)}' | head -1)")

@@ -1,7 +1,6 @@
 #include "runtime/egress/http_client.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -13,6 +12,7 @@
 #include <mutex>
 
 #include "policy/text.h"
+#include "runtime/core/libcurl.h"
 #include "runtime/egress/url.h"
 
 namespace fnguard::egress {
@@ -27,23 +27,19 @@ constexpr const char* kUserAgent = "fnguard/0.1";
 // keys of at least 224 bits, no SHA-1 signatures, whatever openssl.cnf says.
 constexpr const char* kCipherList = "DEFAULT:@SECLEVEL=2";
 
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 // Whether libcurl's TLS backend is OpenSSL (kCipherList is OpenSSL syntax).
-bool TlsBackendIsOpenSsl() {
-  static const bool openssl = [] {
-    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+bool TlsBackendIsOpenSsl(const libcurl::Api& curl) {
+  static const bool openssl = [&curl] {
+    const curl_version_info_data* info = curl.version_info(CURLVERSION_NOW);
     return info != nullptr && info->ssl_version != nullptr &&
            std::string_view(info->ssl_version).starts_with("OpenSSL");
   }();
   return openssl;
 }
 
+// Lists exist only once libcurl is loaded, so Get() is not null here.
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const { libcurl::Get()->slist_free_all(list); }
 };
 using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 
@@ -373,27 +369,39 @@ bool IsRedirect(long status) {
 }  // namespace
 
 // Idle libcurl easy handles (each with its connection cache) and the share
-// of TLS sessions between them.
+// of TLS sessions between them. Nothing of libcurl is touched before the
+// first request: creating a client does not load it.
 class HttpClient::HandlePool {
  public:
-  HandlePool() {
-    InitCurlOnce();
-    share_ = curl_share_init();
-    if (share_ != nullptr) {
-      curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &HandlePool::Lock);
-      curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &HandlePool::Unlock);
-      curl_share_setopt(share_, CURLSHOPT_USERDATA, static_cast<void*>(this));
-      curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    }
-  }
+  HandlePool() = default;
   ~HandlePool() {
-    for (CURL* h : idle_) curl_easy_cleanup(h);
-    if (share_ != nullptr) curl_share_cleanup(share_);
+    if (curl_ == nullptr) return;
+    for (CURL* h : idle_) curl_->easy_cleanup(h);
+    if (share_ != nullptr) curl_->share_cleanup(share_);
   }
   HandlePool(const HandlePool&) = delete;
   HandlePool& operator=(const HandlePool&) = delete;
 
+  // libcurl, loaded by the first call (with the share set up); nullptr when
+  // it cannot be loaded.
+  const libcurl::Api* Curl() {
+    std::call_once(init_once_, [this] {
+      const libcurl::Api* curl = libcurl::Get();
+      if (curl == nullptr) return;
+      share_ = curl->share_init();
+      if (share_ != nullptr) {
+        curl->share_setopt(share_, CURLSHOPT_LOCKFUNC, &HandlePool::Lock);
+        curl->share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &HandlePool::Unlock);
+        curl->share_setopt(share_, CURLSHOPT_USERDATA, static_cast<void*>(this));
+        curl->share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+      }
+      curl_ = curl;
+    });
+    return curl_;
+  }
+
   // A handle with no options set (nullptr when libcurl is out of memory).
+  // Only after Curl() returned libcurl.
   CURL* Acquire() {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -403,12 +411,12 @@ class HttpClient::HandlePool {
         return h;
       }
     }
-    return curl_easy_init();
+    return curl_->easy_init();
   }
   // Clears the handle's options (its connection, DNS and TLS session caches
   // stay) and keeps it for the next request.
   void Release(CURL* h) {
-    curl_easy_reset(h);
+    curl_->easy_reset(h);
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (idle_.size() < kMaxPooledHandles) {
@@ -416,7 +424,7 @@ class HttpClient::HandlePool {
         return;
       }
     }
-    curl_easy_cleanup(h);
+    curl_->easy_cleanup(h);
   }
 
   CURLSH* share() const { return share_; }
@@ -438,7 +446,9 @@ class HttpClient::HandlePool {
   std::array<std::mutex, kLocks> locks_;
   std::mutex mu_;
   std::vector<CURL*> idle_;
-  CURLSH* share_ = nullptr;
+  std::once_flag init_once_;
+  const libcurl::Api* curl_ = nullptr;  // set once by Curl()
+  CURLSH* share_ = nullptr;             // set once by Curl()
 };
 
 // One hop of a request: what is sent to one URL.
@@ -531,6 +541,9 @@ FetchResult HttpClient::SendChecked(const RequestSpec& request,
   if (std::string problem = ValidateRequest(request); !problem.empty()) {
     return Fail(FetchErrorCategory::kOther, "invalid request: " + problem, request.url);
   }
+  if (pool_->Curl() == nullptr) {
+    return Fail(FetchErrorCategory::kOther, libcurl::LoadError(), request.url);
+  }
   const auto deadline = std::chrono::steady_clock::now() + options.total_timeout;
   Hop hop;
   hop.method = std::string(request.method);
@@ -569,6 +582,7 @@ FetchResult HttpClient::SendOnce(const Hop& hop, const FetchOptions& options,
                                  std::chrono::steady_clock::time_point deadline,
                                  std::string* redirect_url) const {
   redirect_url->clear();
+  const libcurl::Api& curl = *pool_->Curl();  // SendChecked made sure it is loaded
   const std::string_view url = hop.url;
   // 1. Parse and decide on the URL as written.
   absl::StatusOr<ParsedUrl> parsed = ParseUrl(url);
@@ -621,7 +635,7 @@ FetchResult HttpClient::SendOnce(const Hop& hop, const FetchOptions& options,
   // redirect), a default Content-Type for a body, and no Expect: 100-continue.
   Slist header_list;
   auto append_header = [&](const std::string& line) {
-    curl_slist* next = curl_slist_append(header_list.get(), line.c_str());
+    curl_slist* next = curl.slist_append(header_list.get(), line.c_str());
     if (next == nullptr) return false;
     (void)header_list.release();
     header_list.reset(next);
@@ -650,7 +664,7 @@ FetchResult HttpClient::SendOnce(const Hop& hop, const FetchOptions& options,
   Slist resolve;
   if (!parsed->ip.has_value() && !state.via_proxy) {
     const std::string entry = ResolveEntry(parsed->host, parsed->port, state.checked.front());
-    resolve.reset(curl_slist_append(nullptr, entry.c_str()));
+    resolve.reset(curl.slist_append(nullptr, entry.c_str()));
     if (resolve == nullptr) return Fail(FetchErrorCategory::kOther, "out of memory", url);
   }
   std::string pins;
@@ -677,7 +691,7 @@ FetchResult HttpClient::SendOnce(const Hop& hop, const FetchOptions& options,
 
   CURLcode set = CURLE_OK;
   auto setopt = [&](CURLoption option, auto value) {
-    if (set == CURLE_OK) set = curl_easy_setopt(h, option, value);
+    if (set == CURLE_OK) set = curl.easy_setopt(h, option, value);
   };
   if (pool_->share() != nullptr) setopt(CURLOPT_SHARE, pool_->share());
   setopt(CURLOPT_CURLU, parsed->handle.get());
@@ -712,7 +726,7 @@ FetchResult HttpClient::SendOnce(const Hop& hop, const FetchOptions& options,
   setopt(CURLOPT_SSL_VERIFYPEER, 1L);
   setopt(CURLOPT_SSL_VERIFYHOST, 2L);
   setopt(CURLOPT_SSLVERSION, ssl_version);
-  if (TlsBackendIsOpenSsl()) setopt(CURLOPT_SSL_CIPHER_LIST, kCipherList);
+  if (TlsBackendIsOpenSsl(curl)) setopt(CURLOPT_SSL_CIPHER_LIST, kCipherList);
   if (!ca_file.empty()) setopt(CURLOPT_CAINFO, ca_file.c_str());
   if (!pins.empty()) setopt(CURLOPT_PINNEDPUBLICKEY, pins.c_str());
   // 6. Proxy only when the policy names one.
@@ -734,10 +748,10 @@ FetchResult HttpClient::SendOnce(const Hop& hop, const FetchOptions& options,
   setopt(CURLOPT_HEADERDATA, static_cast<void*>(&state));
   if (set != CURLE_OK) {
     return Fail(FetchErrorCategory::kOther,
-                std::string("could not configure the transfer: ") + curl_easy_strerror(set), url);
+                std::string("could not configure the transfer: ") + curl.easy_strerror(set), url);
   }
 
-  const CURLcode rc = curl_easy_perform(h);
+  const CURLcode rc = curl.easy_perform(h);
   if (state.flagged.has_value()) {
     Notify(EgressNotice::Type::kWouldDeny, url, parsed->host, *state.flagged);
   }
@@ -751,7 +765,7 @@ FetchResult HttpClient::SendOnce(const Hop& hop, const FetchOptions& options,
     if (state.headers_too_large) {
       return Fail(FetchErrorCategory::kTooLarge, "response headers exceed the size limit", url);
     }
-    std::string message = curl_easy_strerror(rc);
+    std::string message = curl.easy_strerror(rc);
     if (error_buffer[0] != '\0') message += std::string(": ") + error_buffer;
     if (rc == CURLE_OPERATION_TIMEDOUT) {
       return Fail(FetchErrorCategory::kTimeout, std::move(message), url);
@@ -768,13 +782,13 @@ FetchResult HttpClient::SendOnce(const Hop& hop, const FetchOptions& options,
   FetchResult r;
   r.response.emplace();
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   r.response->status = status;
   r.response->headers = std::move(state.headers);
   r.response->body = std::move(state.body);
   r.response->url = std::string(url);
   char* location = nullptr;
-  if (curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location != nullptr) {
+  if (curl.easy_getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location != nullptr) {
     *redirect_url = location;
   }
   return r;

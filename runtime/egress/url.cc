@@ -1,7 +1,6 @@
 #include "runtime/egress/url.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "policy/text.h"
+#include "runtime/core/libcurl.h"
 
 namespace fnguard::egress {
 namespace {
@@ -341,11 +341,12 @@ absl::Status ParseRaw(std::string_view url, RawParts* out) {
 // part is missing.
 class CurlPart {
  public:
-  CurlPart(CURLU* h, CURLUPart part, unsigned int flags) {
-    code_ = curl_url_get(h, part, &value_, flags);
+  CurlPart(const libcurl::Api& curl, CURLU* h, CURLUPart part, unsigned int flags)
+      : curl_(curl) {
+    code_ = curl.url_get(h, part, &value_, flags);
     if (code_ != CURLUE_OK) value_ = nullptr;
   }
-  ~CurlPart() { curl_free(value_); }
+  ~CurlPart() { curl_.free(value_); }
   CurlPart(const CurlPart&) = delete;
   CurlPart& operator=(const CurlPart&) = delete;
 
@@ -355,6 +356,7 @@ class CurlPart {
   std::string_view view() const { return value_ == nullptr ? std::string_view() : value_; }
 
  private:
+  const libcurl::Api& curl_;
   char* value_ = nullptr;
   CURLUcode code_ = CURLUE_OK;
 };
@@ -362,8 +364,8 @@ class CurlPart {
 // The port libcurl will connect to: its explicit port, else the default of
 // the scheme (the schemes already agree, and are http or https). 0 when the
 // port text is not a decimal number in range.
-uint32_t CurlEffectivePort(CURLU* h, std::string_view scheme) {
-  CurlPart port(h, CURLUPART_PORT, 0);
+uint32_t CurlEffectivePort(const libcurl::Api& curl, CURLU* h, std::string_view scheme) {
+  CurlPart port(curl, h, CURLUPART_PORT, 0);
   if (port.code() == CURLUE_NO_PORT) return scheme == "https" ? 443 : 80;
   if (!port.present()) return 0;
   std::string_view text = port.view();
@@ -378,8 +380,9 @@ uint32_t CurlEffectivePort(CURLU* h, std::string_view scheme) {
 
 }  // namespace
 
+// A handle exists only once libcurl is loaded, so Get() is not null below.
 CurlUrlHandle::~CurlUrlHandle() {
-  if (handle_ != nullptr) curl_url_cleanup(handle_);
+  if (handle_ != nullptr) libcurl::Get()->url_cleanup(handle_);
 }
 
 CurlUrlHandle::CurlUrlHandle(CurlUrlHandle&& other) noexcept
@@ -387,7 +390,7 @@ CurlUrlHandle::CurlUrlHandle(CurlUrlHandle&& other) noexcept
 
 CurlUrlHandle& CurlUrlHandle::operator=(CurlUrlHandle&& other) noexcept {
   if (this != &other) {
-    if (handle_ != nullptr) curl_url_cleanup(handle_);
+    if (handle_ != nullptr) libcurl::Get()->url_cleanup(handle_);
     handle_ = std::exchange(other.handle_, nullptr);
   }
   return *this;
@@ -426,7 +429,10 @@ absl::StatusOr<ParsedUrl> Parse(std::string_view url, bool read_path) {
   RawParts raw;
   if (absl::Status st = ParseRaw(url, &raw); !st.ok()) return st;
 
-  CurlUrlHandle handle(curl_url());
+  // Without libcurl no URL is accepted: a decision on it is a denial.
+  const libcurl::Api* curl = libcurl::Get();
+  if (curl == nullptr) return absl::FailedPreconditionError(libcurl::LoadError());
+  CurlUrlHandle handle(curl->url());
   if (handle.get() == nullptr) return absl::ResourceExhaustedError("cannot allocate a URL handle");
   // libcurl wants a NUL-terminated string; most URLs fit on the stack.
   char stack_text[512];
@@ -439,18 +445,18 @@ absl::StatusOr<ParsedUrl> Parse(std::string_view url, bool read_path) {
     heap_text.assign(url);
     text = heap_text.c_str();
   }
-  if (CURLUcode rc = curl_url_set(handle.get(), CURLUPART_URL, text, 0); rc != CURLUE_OK) {
-    return Reject(Cat("URL rejected by the URL parser: ", curl_url_strerror(rc)));
+  if (CURLUcode rc = curl->url_set(handle.get(), CURLUPART_URL, text, 0); rc != CURLUE_OK) {
+    return Reject(Cat("URL rejected by the URL parser: ", curl->url_strerror(rc)));
   }
   // Both readings must agree on scheme, host and port.
   {
-    CurlPart scheme(handle.get(), CURLUPART_SCHEME, 0);
+    CurlPart scheme(*curl, handle.get(), CURLUPART_SCHEME, 0);
     if (!scheme.present() || !EqualsLower(scheme.view(), raw.scheme)) {
       return Reject("URL parsers disagree on the scheme");
     }
   }
   {
-    CurlPart host(handle.get(), CURLUPART_HOST, 0);
+    CurlPart host(*curl, handle.get(), CURLUPART_HOST, 0);
     std::string_view curl_host = host.view();
     if (curl_host.empty()) return Reject("URL parsers disagree on the host");
     if (raw.ip.has_value() && raw.ip->family == 6) {
@@ -469,12 +475,12 @@ absl::StatusOr<ParsedUrl> Parse(std::string_view url, bool read_path) {
       // The handle carries the normalized host the decision is made on (it
       // already does when the URL spelled the host in normalized form).
       if (curl_host != raw.host &&
-          curl_url_set(handle.get(), CURLUPART_HOST, raw.host.c_str(), 0) != CURLUE_OK) {
+          curl->url_set(handle.get(), CURLUPART_HOST, raw.host.c_str(), 0) != CURLUE_OK) {
         return Reject("URL parser refused the normalized host");
       }
     }
   }
-  if (CurlEffectivePort(handle.get(), raw.scheme) != raw.port) {
+  if (CurlEffectivePort(*curl, handle.get(), raw.scheme) != raw.port) {
     return Reject("URL parsers disagree on the port");
   }
 
@@ -485,7 +491,7 @@ absl::StatusOr<ParsedUrl> Parse(std::string_view url, bool read_path) {
   out.port_explicit = raw.port_explicit;
   out.ip = raw.ip;
   if (read_path) {
-    CurlPart path(handle.get(), CURLUPART_PATH, 0);
+    CurlPart path(*curl, handle.get(), CURLUPART_PATH, 0);
     if (path.present() && path.view().size() > 0) {
       out.path.assign(path.view());
     } else {

@@ -1,6 +1,5 @@
 #include "runtime/report/sender.h"
 
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,6 +9,7 @@
 #include <optional>
 #include <random>
 
+#include "runtime/core/libcurl.h"
 #include "runtime/report/gzip.h"
 #include "runtime/report/otlp_json.h"
 #include "runtime/sandbox/internal_scope.h"
@@ -94,11 +94,6 @@ bool IsHeaderValue(std::string_view value) {
   return true;
 }
 
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 size_t EstimateBytes(const SecurityEvent& e) {
   return 160 + e.event_id.size() + e.kind.size() + e.detector.size() + e.rule_id.size() +
          e.field_path.size() + e.excerpt.size() + e.reason.size() + e.event_kind.size() +
@@ -143,7 +138,6 @@ SenderOptions SenderOptions::FromPolicy(const policy::Reporting& reporting) {
 Sender::Sender(SenderOptions options)
     : options_(std::move(options)), endpoint_(NormalizeEndpoint(options_.endpoint)),
       encoder_(options_.resource), backoff_(options_.initial_backoff) {
-  InitCurlOnce();
   chunk_capacity_ = std::clamp<size_t>(options_.max_batch_events, 1, kChunkSlots);
   // The thread keeps as many spare chunks ready (allocated off the lock) as
   // the last batch used, so in steady state no Enqueue() allocates; it keeps
@@ -152,32 +146,6 @@ Sender::Sender(SenderOptions options)
   max_free_chunks_ = 2 * (std::max<size_t>(options_.max_batch_events, 1) / chunk_capacity_ + 1);
   for (int i = 0; i < 2; ++i) free_chunks_.push_back(std::make_unique<Chunk>(chunk_capacity_));
   jitter_state_ = (static_cast<uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
-  CURL* c = curl_easy_init();
-  curl_ = c;
-  multi_ = curl_multi_init();
-  if (c != nullptr) {
-    curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Content-Type: application/x-protobuf");
-    headers = curl_slist_append(headers, "Content-Encoding: gzip");
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-    for (const auto& [name, value] : options_.headers) {
-      headers = curl_slist_append(headers, (name + ": " + value).c_str());
-    }
-    curl_headers_ = headers;
-    curl_easy_setopt(c, CURLOPT_URL, endpoint_.c_str());
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
-  }
   if (!options_.spool_dir.empty()) {
     Spool::Options so;
     so.dir = options_.spool_dir;
@@ -205,9 +173,53 @@ Sender::~Sender() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
-  if (curl_headers_ != nullptr) curl_slist_free_all(static_cast<curl_slist*>(curl_headers_));
-  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
-  if (multi_ != nullptr) curl_multi_cleanup(static_cast<CURLM*>(multi_));
+  if (curl_api_ == nullptr) return;
+  if (curl_headers_ != nullptr) curl_api_->slist_free_all(static_cast<curl_slist*>(curl_headers_));
+  if (curl_ != nullptr) curl_api_->easy_cleanup(static_cast<CURL*>(curl_));
+  if (multi_ != nullptr) curl_api_->multi_cleanup(static_cast<CURLM*>(multi_));
+}
+
+bool Sender::SetUpTransfer() {
+  if (transfer_set_up_) return curl_ != nullptr;
+  transfer_set_up_ = true;
+  const libcurl::Api* curl = libcurl::Get();
+  if (curl == nullptr) {
+    transfer_error_ = libcurl::LoadError();
+    // Said once; every batch is then spooled and retried like one for an
+    // unreachable collector.
+    std::fprintf(stderr, "fnguard: cannot send security events: %s\n", transfer_error_.c_str());
+    return false;
+  }
+  curl_api_ = curl;
+  CURL* c = curl->easy_init();
+  if (c == nullptr) {
+    transfer_error_ = "curl_easy_init failed";
+    return false;
+  }
+  curl_ = c;
+  multi_ = curl->multi_init();
+  curl_slist* headers = nullptr;
+  headers = curl->slist_append(headers, "Content-Type: application/x-protobuf");
+  headers = curl->slist_append(headers, "Content-Encoding: gzip");
+  headers = curl->slist_append(headers, "Expect:");  // no 100-continue round trip
+  for (const auto& [name, value] : options_.headers) {
+    headers = curl->slist_append(headers, (name + ": " + value).c_str());
+  }
+  curl_headers_ = headers;
+  curl->easy_setopt(c, CURLOPT_URL, endpoint_.c_str());
+  curl->easy_setopt(c, CURLOPT_POST, 1L);
+  curl->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl->easy_setopt(c, CURLOPT_NOPROXY, "*");
+  curl->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options_.ca_file.empty()) curl->easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+  curl->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl->easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  curl->easy_setopt(c, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl->easy_setopt(c, CURLOPT_HEADERFUNCTION, &OnHeader);
+  return true;
 }
 
 bool Sender::NeedsChunkLocked() const {
@@ -558,10 +570,11 @@ void Sender::OnAttempt(const PostResult& r, uint32_t events) {
 }
 
 int Sender::Perform(void* easy, size_t upload_bytes, const std::function<void()>& while_waiting) {
+  const libcurl::Api& curl = *curl_api_;
   auto* c = static_cast<CURL*>(easy);
   auto* m = static_cast<CURLM*>(multi_);
-  if (m == nullptr || curl_multi_add_handle(m, c) != CURLM_OK) {
-    CURLcode rc = curl_easy_perform(c);
+  if (m == nullptr || curl.multi_add_handle(m, c) != CURLM_OK) {
+    CURLcode rc = curl.easy_perform(c);
     if (while_waiting) while_waiting();
     return static_cast<int>(rc);
   }
@@ -572,28 +585,28 @@ int Sender::Perform(void* easy, size_t upload_bytes, const std::function<void()>
   int running = 1;
   bool failed = false;
   while (running > 0) {
-    if (curl_multi_perform(m, &running) != CURLM_OK) {
+    if (curl.multi_perform(m, &running) != CURLM_OK) {
       failed = true;
       break;
     }
     if (running == 0) break;
     if (!side_done) {
       curl_off_t sent = 0;
-      curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &sent);
+      curl.easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &sent);
       if (static_cast<size_t>(sent) >= upload_bytes || Clock::now() - start > milliseconds(20)) {
         side_done = true;
         while_waiting();
         continue;
       }
     }
-    curl_multi_poll(m, nullptr, 0, side_done ? 1000 : 2, nullptr);
+    curl.multi_poll(m, nullptr, 0, side_done ? 1000 : 2, nullptr);
   }
   CURLcode result = CURLE_RECV_ERROR;
   int left = 0;
-  while (CURLMsg* msg = curl_multi_info_read(m, &left)) {
+  while (CURLMsg* msg = curl.multi_info_read(m, &left)) {
     if (msg->msg == CURLMSG_DONE && msg->easy_handle == c) result = msg->data.result;
   }
-  curl_multi_remove_handle(m, c);
+  curl.multi_remove_handle(m, c);
   if (failed) result = CURLE_RECV_ERROR;
   if (!side_done) while_waiting();
   return static_cast<int>(result);
@@ -601,11 +614,14 @@ int Sender::Perform(void* easy, size_t upload_bytes, const std::function<void()>
 
 Sender::PostResult Sender::Post(const std::string& gzipped_body, const std::function<void()>& while_waiting) {
   PostResult result;
-  auto* c = static_cast<CURL*>(curl_);
-  if (c == nullptr) {
-    result.error = "libcurl unavailable";
+  if (!SetUpTransfer()) {
+    // Counted and retried like an unreachable collector.
+    result.error = transfer_error_;
+    if (while_waiting) while_waiting();
     return result;
   }
+  const libcurl::Api& curl = *curl_api_;
+  auto* c = static_cast<CURL*>(curl_);
   milliseconds timeout = options_.request_timeout;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -615,24 +631,24 @@ Sender::PostResult Sender::Post(const std::string& gzipped_body, const std::func
     }
   }
   Response response;
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, gzipped_body.data());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(gzipped_body.size()));
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &response);
+  curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  curl.easy_setopt(c, CURLOPT_POSTFIELDS, gzipped_body.data());
+  curl.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(gzipped_body.size()));
+  curl.easy_setopt(c, CURLOPT_WRITEDATA, &response);
+  curl.easy_setopt(c, CURLOPT_HEADERDATA, &response);
   auto rc = static_cast<CURLcode>(Perform(c, gzipped_body.size(), while_waiting));
   if (rc != CURLE_OK) {
     result.outcome = Outcome::kRetry;
-    result.error = curl_easy_strerror(rc);
+    result.error = curl.easy_strerror(rc);
     return result;
   }
   long status = 0;
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   result.status = status;
   if (status >= 200 && status < 300) {
     result.outcome = Outcome::kDelivered;
     char* content_type = nullptr;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &content_type);
+    curl.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &content_type);
     otlp_collector::ExportLogsServiceResponse answer;
     bool parsed = false;
     if (content_type != nullptr && std::string_view(content_type).find("json") != std::string_view::npos) {

@@ -12,7 +12,9 @@
 // batches (max events / bytes / age) as whole chunks, writes one
 // ExportLogsServiceRequest straight to the wire format (ExportRequestEncoder),
 // gzips it (level 1) and POSTs it with one kept-alive libcurl handle (TLS
-// verified, proxies ignored, auth headers from the policy). While a request is in flight the thread
+// verified, proxies ignored, auth headers from the policy; libcurl is loaded
+// by the first request, and when it cannot be, every request fails like one
+// to an unreachable collector). While a request is in flight the thread
 // already encodes the next batch, so the collector and the encoder overlap.
 //
 // Outcomes: 2xx = delivered (a partial_success is counted, never retried);
@@ -45,6 +47,10 @@
 #include "runtime/report/otlp.h"
 #include "runtime/report/reporter.h"
 #include "runtime/report/spool.h"
+
+namespace fnguard::libcurl {
+struct Api;
+}  // namespace fnguard::libcurl
 
 namespace fnguard::report {
 
@@ -172,6 +178,13 @@ class Sender {
 
   const SenderOptions options_;
   std::string endpoint_;
+  // Loads libcurl and sets up the kept-alive handle on the first request
+  // (thread only); false, with transfer_error_ saying why, when it cannot.
+  bool SetUpTransfer();
+
+  const libcurl::Api* curl_api_ = nullptr;  // thread only, set by SetUpTransfer()
+  bool transfer_set_up_ = false;            // thread only
+  std::string transfer_error_;              // thread only
   void* curl_ = nullptr;  // CURL*, used by the thread only
   void* curl_headers_ = nullptr;  // curl_slist*
   void* multi_ = nullptr;  // CURLM*: drives curl_ so that encoding overlaps a request

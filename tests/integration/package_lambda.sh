@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The upload zip made by scripts/package-lambda.sh is self-contained: unpacked
 # into an empty directory and started with an empty environment through its
-# own `bootstrap`, the hello function answers and fnguard still blocks.
+# own `bootstrap`, the hello function answers and fnguard still blocks; the
+# libcurl it loads at first use is the bundled one.
 set -uo pipefail
 BUILD=${1:?build dir}
 SRC=${2:?source dir}
@@ -24,6 +25,15 @@ if echo "$out" | sed -n 2p | grep -q '"statusCode":403'; then pass=$((pass+1)); 
 for f in bootstrap bin/function policy.yaml; do
   if [ -e "$TMP/task/$f" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $f missing from the zip"; fi
 done
+# libfnguard loads libcurl at first use: it is bundled, and the packaged
+# function's Runtime API loop loads that copy (the bootstrap's
+# --library-path is searched by dlopen), not the build machine's.
+if [ -f "$TMP/task/lib/libcurl.so.4" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: lib/libcurl.so.4 missing from the zip"; fi
+env -i PATH=/usr/bin:/bin LD_DEBUG=libs AWS_LAMBDA_RUNTIME_API=127.0.0.1:1 \
+  "$TMP/task/bootstrap" >/dev/null 2>"$TMP/loader" </dev/null
+inits=$(grep -o 'calling init: [^ ]*libcurl[^ ]*' "$TMP/loader" | sort -u)
+if [ "$inits" = "calling init: $TMP/task/lib/libcurl.so.4" ]; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: the packaged function did not load the bundled libcurl: ${inits:-no libcurl loaded}"; fi
+if grep -q 'fnguard: Runtime API unavailable, stopping' "$TMP/loader"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: the packaged Runtime API loop did not run"; grep -v '^ *[0-9]*:' "$TMP/loader" | head -5; fi
 [ "$fail" -ne 0 ] && { echo "$out"; head -20 "$TMP/err"; }
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -220,7 +220,10 @@ int ReportInitError(const Status& status) {
   std::string endpoint = RuntimeApiEndpoint();
   if (endpoint.empty()) return 1;
   auto client = RuntimeApiClient::Create(endpoint);
-  if (!client.ok()) return 1;
+  if (!client.ok()) {
+    Log(absl::StrCat("could not report the init error: ", client.status().message()));
+    return 1;
+  }
   auto outcome = (*client)->PostInitError(Truncate(message, kMaxErrorMessageBytes),
                                           "Runtime.InitError");
   if (!outcome.ok()) {

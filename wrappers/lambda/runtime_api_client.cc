@@ -1,6 +1,5 @@
 #include "wrappers/lambda/runtime_api_client.h"
 
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/core/json.h"
+#include "runtime/core/libcurl.h"
 #include "runtime/sandbox/internal_scope.h"
 
 namespace fnguard::lambda {
@@ -65,11 +65,6 @@ bool IsUnreserved(char c) {
          c == '.' || c == '_' || c == '~';
 }
 
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 bool ParseInt64(std::string_view s, long long* out) {
   s = Trim(s);
   if (s.empty()) return false;
@@ -89,6 +84,9 @@ std::string ErrorDocument(std::string_view error_message, std::string_view error
 }
 
 struct RuntimeApiClient::Transport {
+  explicit Transport(const libcurl::Api& api) : lib(api) {}
+
+  const libcurl::Api& lib;
   CURL* curl = nullptr;
   std::string body;
   bool body_truncated = false;
@@ -96,7 +94,7 @@ struct RuntimeApiClient::Transport {
   char error_buffer[CURL_ERROR_SIZE] = {};
 
   ~Transport() {
-    if (curl != nullptr) curl_easy_cleanup(curl);
+    if (curl != nullptr) lib.easy_cleanup(curl);
   }
 
   static size_t OnBody(char* data, size_t size, size_t nmemb, void* user) {
@@ -143,18 +141,18 @@ struct RuntimeApiClient::Transport {
   // The options every request shares, set once: re-setting them per request
   // (or curl_easy_reset) is measurable in the per-invocation cost.
   void Configure(const RetryPolicy& retry) {
-    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(curl, CURLOPT_PROXY, "");
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(retry.connect_timeout.count()));
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Transport::OnBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, this);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Transport::OnHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, this);
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    lib.easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    lib.easy_setopt(curl, CURLOPT_PROXY, "");
+    lib.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    lib.easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    lib.easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
+    lib.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(retry.connect_timeout.count()));
+    lib.easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+    lib.easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Transport::OnBody);
+    lib.easy_setopt(curl, CURLOPT_WRITEDATA, this);
+    lib.easy_setopt(curl, CURLOPT_HEADERFUNCTION, &Transport::OnHeader);
+    lib.easy_setopt(curl, CURLOPT_HEADERDATA, this);
+    lib.easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   }
 
   CURLcode Perform(const std::string& url, const std::string_view* post_body,
@@ -166,51 +164,52 @@ struct RuntimeApiClient::Transport {
     body_truncated = false;
     headers.Clear();
     error_buffer[0] = '\0';
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, long_poll ? 0L : static_cast<long>(retry.post_timeout.count()));
+    lib.easy_setopt(curl, CURLOPT_URL, url.c_str());
+    lib.easy_setopt(curl, CURLOPT_TIMEOUT_MS, long_poll ? 0L : static_cast<long>(retry.post_timeout.count()));
     if (post_body != nullptr) {
-      curl_easy_setopt(curl, CURLOPT_POST, 1L);
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post_body->data());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post_body->size()));
+      lib.easy_setopt(curl, CURLOPT_POST, 1L);
+      lib.easy_setopt(curl, CURLOPT_POSTFIELDS, post_body->data());
+      lib.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post_body->size()));
     } else {
-      curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+      lib.easy_setopt(curl, CURLOPT_HTTPGET, 1L);
     }
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, extra_headers);
+    lib.easy_setopt(curl, CURLOPT_HTTPHEADER, extra_headers);
     CURLcode rc;
     {
       // fnguard's own connection: the socket guard (runtime/sandbox) lets it
       // through, while it denies the Runtime API to handler code.
       sandbox::InternalScope internal;
-      rc = curl_easy_perform(curl);
+      rc = lib.easy_perform(curl);
     }
     *http_status = 0;
-    if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, http_status);
+    if (rc == CURLE_OK) lib.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, http_status);
     return rc;
   }
 
   std::string Describe(CURLcode rc) const {
-    return error_buffer[0] != '\0' ? std::string(error_buffer) : std::string(curl_easy_strerror(rc));
+    return error_buffer[0] != '\0' ? std::string(error_buffer) : std::string(lib.easy_strerror(rc));
   }
 
   std::string Escape(std::string_view s) {
     // Request ids are UUIDs: nothing to escape, the common case.
     if (std::all_of(s.begin(), s.end(), IsUnreserved)) return std::string(s);
-    char* e = curl_easy_escape(curl, s.data(), static_cast<int>(s.size()));
+    char* e = lib.easy_escape(curl, s.data(), static_cast<int>(s.size()));
     if (e == nullptr) return std::string(s);
     std::string out(e);
-    curl_free(e);
+    lib.free(e);
     return out;
   }
 };
 
 namespace {
 
-// Owns a curl header list.
+// Owns a curl header list (made once libcurl is loaded).
 struct HeaderList {
+  const libcurl::Api& lib;
   curl_slist* list = nullptr;
-  ~HeaderList() { curl_slist_free_all(list); }
+  ~HeaderList() { lib.slist_free_all(list); }
   void Add(const std::string& line) {
-    curl_slist* next = curl_slist_append(list, line.c_str());
+    curl_slist* next = lib.slist_append(list, line.c_str());
     if (next != nullptr) list = next;
   }
 };
@@ -241,9 +240,13 @@ absl::StatusOr<std::unique_ptr<RuntimeApiClient>> RuntimeApiClient::Create(std::
           absl::StrCat("Runtime API endpoint is not host:port: '", endpoint, "'"));
     }
   }
-  InitCurlOnce();
-  auto transport = std::make_unique<Transport>();
-  transport->curl = curl_easy_init();
+  const libcurl::Api* lib = libcurl::Get();
+  if (lib == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot talk to the Runtime API: ", libcurl::LoadError()));
+  }
+  auto transport = std::make_unique<Transport>(*lib);
+  transport->curl = lib->easy_init();
   if (transport->curl == nullptr) return absl::InternalError("curl_easy_init failed");
   retry.max_attempts = std::max(1, retry.max_attempts);
   transport->Configure(retry);
@@ -312,7 +315,7 @@ absl::StatusOr<NextInvocation> RuntimeApiClient::Next() {
 absl::StatusOr<PostOutcome> RuntimeApiClient::Post(const std::string& url, std::string_view body,
                                                    std::string_view content_type,
                                                    std::string_view error_type) {
-  HeaderList headers;
+  HeaderList headers{transport_->lib};
   headers.Add(absl::StrCat("Content-Type: ", HeaderSafe(content_type)));
   headers.Add("Expect:");  // no 100-continue round trip for large payloads
   if (!error_type.empty()) {

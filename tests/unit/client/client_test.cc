@@ -2,6 +2,8 @@
 // egress client under it, against a real HTTPS server on 127.0.0.1 with
 // certificates generated at run time.
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -366,6 +368,43 @@ TEST_F(ClientTest, EventsFromAHandlerNameItsInvocation) {
   EXPECT_EQ(inv.result.payload, "denied");
   EXPECT_THAT(err, HasSubstr(R"("request_id":"req-7f3a")"));
   EXPECT_THAT(err, HasSubstr(R"("host":"169.254.169.254")"));
+}
+
+// Without libcurl (FNGUARD_LIBCURL names a file that is not there) the Guard
+// still starts, and every request fails with kind `other`, naming libcurl,
+// without a connection. Runs in a fresh process: libcurl is loaded once.
+std::string ProblemsWithoutLibcurl(const std::string& policy, const std::string& url) {
+  setenv("FNGUARD_LIBCURL", "/nonexistent/fnguard/libcurl.so.4", 1);
+  auto guard = Guard::FromString(policy, "client_test.yaml");
+  if (!guard.ok()) return "the Guard did not start: " + guard.status().ToString();
+  for (int i = 0; i < 2; ++i) {
+    HttpResult r = (*guard)->http().Get(url);
+    if (r.ok()) return "a request succeeded without libcurl";
+    if (r.error().kind != HttpErrorKind::kOther) {
+      return "kind " + std::string(HttpErrorKindName(r.error().kind)) + ": " + r.error().message;
+    }
+    if (r.error().message.find("libcurl could not be loaded") == std::string::npos ||
+        r.error().message.find("/nonexistent/fnguard/libcurl.so.4") == std::string::npos) {
+      return "unclear message: " + r.error().message;
+    }
+  }
+  return "";
+}
+
+void ExitWith(const std::string& problem) {
+  if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
+  std::fflush(stderr);
+  std::_Exit(problem.empty() ? 0 : 1);
+}
+
+class ClientDeathTest : public ClientTest {};
+
+TEST_F(ClientDeathTest, WithoutLibcurlRequestsFailWithKindOtherNamingIt) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  TlsServer server(*certs_);
+  ASSERT_TRUE(server.ok());
+  EXPECT_EXIT(ExitWith(ProblemsWithoutLibcurl(Policy(server.port()), server.url("/hello"))),
+              ::testing::ExitedWithCode(0), "");
 }
 
 TEST(HttpErrorKindTest, Names) {

@@ -4,6 +4,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -452,6 +454,44 @@ TEST(HostPolicy, CompileRejectsUnvalidatedEntries) {
   policy::Egress eg2;
   eg2.deny.push_back("Evil.Example.com");
   EXPECT_FALSE(HostPolicy::Compile(eg2).ok());
+}
+
+// Without libcurl (FNGUARD_LIBCURL names a file that is not there) no URL
+// parses, so a URL the policy allows is denied like any unparsable URL,
+// naming libcurl. Runs in a fresh process: libcurl is loaded once.
+std::string ProblemsWithoutLibcurl() {
+  setenv("FNGUARD_LIBCURL", "/nonexistent/fnguard/libcurl.so.4", 1);
+  const HostPolicy& hp = TablePolicy();
+  for (const std::string url : {"https://api.example.com/", "https://10.1.2.3/"}) {
+    for (const Decision& d : {hp.Decide(url), hp.ResolveAndDecide(url)}) {
+      if (d.allow || d.would_deny) return url + " was allowed without libcurl";
+      if (d.rule != "url") return url + " denied by rule " + d.rule;
+      if (d.reason.find("libcurl could not be loaded") == std::string::npos) {
+        return url + ": unclear reason: " + d.reason;
+      }
+    }
+  }
+  absl::StatusOr<ParsedUrl> parsed = ParseUrl("https://api.example.com/");
+  if (parsed.ok()) return "ParseUrl accepted a URL without libcurl";
+  if (parsed.status().code() != absl::StatusCode::kFailedPrecondition) {
+    return "ParseUrl: " + parsed.status().ToString();
+  }
+  return "";
+}
+
+void ExitWith(const std::string& problem) {
+  if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
+  std::fflush(stderr);
+  std::_Exit(problem.empty() ? 0 : 1);
+}
+
+TEST(HostPolicyDeathTest, WithoutLibcurlEveryUrlIsDenied) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(ExitWith(ProblemsWithoutLibcurl()), ::testing::ExitedWithCode(0), "");
+  // The control, after the child ran (it runs this body up to EXPECT_EXIT,
+  // and must not load libcurl first): with libcurl both are allowed.
+  EXPECT_TRUE(TablePolicy().Decide("https://api.example.com/").allow);
+  EXPECT_TRUE(TablePolicy().Decide("https://10.1.2.3/").allow);
 }
 
 }  // namespace

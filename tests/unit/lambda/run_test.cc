@@ -7,6 +7,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <future>
 #include <mutex>
@@ -440,6 +442,31 @@ TEST_F(RunTest, ReturnsNonZeroWhenNothingListens) {
 TEST_F(RunTest, MissingEndpointReturnsOne) {
   unsetenv("AWS_LAMBDA_RUNTIME_API");
   EXPECT_EQ(lambda::Run(*guard_, [](const Request&) { return Response::Success("{}"); }), 1);
+}
+
+// Without libcurl (FNGUARD_LIBCURL names a file that is not there) the loop
+// stops at once with a message naming libcurl, before any request and
+// without calling the handler. Runs in a fresh process: libcurl is loaded
+// once per process.
+int RunWithoutLibcurl(const Guard& guard, RuntimeApiServer& api) {
+  setenv("FNGUARD_LIBCURL", "/nonexistent/fnguard/libcurl.so.4", 1);
+  bool called = false;
+  const int rc = Run(guard, [&called](const Request&) {
+    called = true;
+    return Response::Success("{}");
+  });
+  std::fflush(stderr);
+  return rc == 1 && !called && api.gets() == 0 ? 0 : 1;
+}
+
+using RunDeathTest = RunTest;
+
+TEST_F(RunDeathTest, WithoutLibcurlTheLoopStopsWithAClearMessage) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  api_.AddEvent({"req-1", R"({"a":1})", NowMs() + 30000, ""});
+  EXPECT_EXIT(std::_Exit(RunWithoutLibcurl(*guard_, api_)), ::testing::ExitedWithCode(0),
+              "cannot talk to the Runtime API: libcurl could not be loaded: "
+              "/nonexistent/fnguard/libcurl.so.4");
 }
 
 TEST_F(RunTest, ReportInitErrorPostsToInitError) {

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -530,6 +532,42 @@ TEST_F(SenderTest, VerifiesTheCollectorsCertificate) {
   serving.join();
   std::remove(cert.c_str());
   std::remove(key.c_str());
+}
+
+// Without libcurl (FNGUARD_LIBCURL names a file that is not there) every
+// batch fails like one for an unreachable collector: spooled, counted as a
+// retryable failure, said once on stderr. Runs in a fresh process: libcurl is
+// loaded once per process.
+int SpoolsWithoutLibcurl(const SenderOptions& options, ScriptedCollector& collector) {
+  setenv("FNGUARD_LIBCURL", "/nonexistent/fnguard/libcurl.so.4", 1);
+  SenderStats st;
+  {
+    Sender sender(options);
+    for (int i = 0; i < 10; ++i) {
+      SecurityEvent e;
+      e.event_id = NewEventId();
+      e.kind = "injection";
+      e.reason = "event " + std::to_string(i);
+      sender.Enqueue(std::move(e));
+    }
+    if (sender.Flush(1000)) return 2;
+    st = sender.stats();
+  }
+  std::fflush(stderr);
+  if (st.spooled != 10 || st.delivered != 0 || st.retryable_failures == 0) return 3;
+  if (!collector.seen().empty()) return 4;
+  return 0;
+}
+
+using SenderDeathTest = SenderTest;
+
+TEST_F(SenderDeathTest, WithoutLibcurlBatchesAreSpooledAndTheFailureIsSaid) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  ScriptedCollector collector([](int, httplib::Response&) { return 200; });
+  EXPECT_EXIT(std::_Exit(SpoolsWithoutLibcurl(Options(collector.endpoint()), collector)),
+              ::testing::ExitedWithCode(0),
+              "cannot send security events: libcurl could not be loaded: "
+              "/nonexistent/fnguard/libcurl.so.4");
 }
 
 TEST(SenderOptionsTest, AuthHeadersFromEnvAndFile) {
