@@ -37,20 +37,18 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The public kinds mirror the client's internal categories one to one.
+constexpr bool SameValue(HttpErrorKind kind, egress::FetchErrorCategory category) {
+  return static_cast<int>(kind) == static_cast<int>(category);
+}
+static_assert(SameValue(HttpErrorKind::kDenied, egress::FetchErrorCategory::kDenied) &&
+              SameValue(HttpErrorKind::kTls, egress::FetchErrorCategory::kTls) &&
+              SameValue(HttpErrorKind::kTimeout, egress::FetchErrorCategory::kTimeout) &&
+              SameValue(HttpErrorKind::kTooLarge, egress::FetchErrorCategory::kTooLarge) &&
+              SameValue(HttpErrorKind::kOther, egress::FetchErrorCategory::kOther));
+
 HttpErrorKind KindOf(egress::FetchErrorCategory category) {
-  switch (category) {
-    case egress::FetchErrorCategory::kDenied:
-      return HttpErrorKind::kDenied;
-    case egress::FetchErrorCategory::kTls:
-      return HttpErrorKind::kTls;
-    case egress::FetchErrorCategory::kTimeout:
-      return HttpErrorKind::kTimeout;
-    case egress::FetchErrorCategory::kTooLarge:
-      return HttpErrorKind::kTooLarge;
-    case egress::FetchErrorCategory::kOther:
-      return HttpErrorKind::kOther;
-  }
-  return HttpErrorKind::kOther;
+  return static_cast<HttpErrorKind>(category);
 }
 
 HttpError Error(HttpErrorKind kind, std::string message, std::string_view url) {
@@ -71,19 +69,7 @@ std::string HttpResponse::header(std::string_view name) const {
 }
 
 std::string_view HttpErrorKindName(HttpErrorKind kind) {
-  switch (kind) {
-    case HttpErrorKind::kDenied:
-      return "denied";
-    case HttpErrorKind::kTls:
-      return "tls";
-    case HttpErrorKind::kTimeout:
-      return "timeout";
-    case HttpErrorKind::kTooLarge:
-      return "too_large";
-    case HttpErrorKind::kOther:
-      return "other";
-  }
-  return "other";
+  return egress::FetchErrorCategoryName(static_cast<egress::FetchErrorCategory>(kind));
 }
 
 HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
