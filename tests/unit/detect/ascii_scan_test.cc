@@ -1,0 +1,56 @@
+// scan::FindAnyOf() against the byte loop it replaces: every start
+// position, matches inside and across the sixteen-byte blocks, in the tail,
+// and bytes that differ from a wanted one only in their high bit or case.
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "gtest/gtest.h"
+#include "runtime/detect/ascii_scan.h"
+
+namespace fnguard::detect {
+namespace {
+
+size_t ReferenceFindAnyOf(std::string_view s, size_t from, char a, char b, char c) {
+  for (size_t i = from; i < s.size(); ++i) {
+    if (s[i] == a || s[i] == b || s[i] == c) return i;
+  }
+  return std::string_view::npos;
+}
+
+TEST(FindAnyOfTest, MatchesTheByteLoopOnRandomText) {
+  std::mt19937 rng(11);
+  const std::string alphabet = std::string("abc \"'`:.()[]=\\/AB\xa2\xa7\xba\xaf") + '\0';
+  const char wanted[][3] = {{'"', '\'', '`'}, {':', '"', '\''}, {'/', '\\', '/'},
+                            {'.', '(', ')'},  {'=', '=', '='},   {'\0', '\0', '\0'}};
+  for (int round = 0; round < 3000; ++round) {
+    std::string s(rng() % 80, ' ');
+    for (char& ch : s) ch = alphabet[rng() % alphabet.size()];
+    for (const auto& w : wanted) {
+      for (size_t from = 0; from <= s.size() + 1; ++from) {
+        ASSERT_EQ(scan::FindAnyOf(s, from, w[0], w[1], w[2]),
+                  ReferenceFindAnyOf(s, from, w[0], w[1], w[2]))
+            << "'" << s << "' from " << from << " wanted " << w[0] << w[1] << w[2];
+      }
+    }
+  }
+}
+
+TEST(FindAnyOfTest, PositionsInBlocksAndTail) {
+  std::string s(40, 'x');
+  EXPECT_EQ(scan::FindAnyOf(s, 0, '"', '\'', '`'), std::string_view::npos);
+  for (size_t at : {0u, 1u, 15u, 16u, 17u, 31u, 32u, 39u}) {
+    std::string t = s;
+    t[at] = '`';
+    EXPECT_EQ(scan::FindAnyOf(t, 0, '"', '\'', '`'), at);
+    EXPECT_EQ(scan::FindAnyOf(t, at, '"', '\'', '`'), at);
+    EXPECT_EQ(scan::FindAnyOf(t, at + 1, '"', '\'', '`'), std::string_view::npos);
+  }
+  // The first of several, and a start past the end.
+  EXPECT_EQ(scan::FindAnyOf("abc:de\"f'", 0, '\'', '"', ':'), 3u);
+  EXPECT_EQ(scan::FindAnyOf("abc", 7, 'a', 'b', 'c'), std::string_view::npos);
+  EXPECT_EQ(scan::FindAnyOf("", 0, 'a', 'b', 'c'), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace fnguard::detect
