@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
 
 namespace fnguard::detect {
@@ -342,6 +343,13 @@ class Candidates {
       }
       pos_[n_++] = k - back;
     }
+  }
+  void Add(size_t pos) {
+    if (n_ == pos_.size()) {
+      overflow_ = true;
+      return;
+    }
+    pos_[n_++] = pos;
   }
   bool overflowed() const { return overflow_; }
   // Sorted ascending, duplicates removed.
@@ -872,9 +880,9 @@ class Scanner {
         "alert",  "prompt",     "confirm",     "eval",     "function", "settimeout",
         "setinterval", "fetch", "import",      "document", "window",   "top",
         "self", "location"};
-    for (size_t i = 0; i < s_.size(); ++i) {
-      char q = s_[i];
-      if (q != '"' && q != '\'' && q != '`') continue;
+    // Only a quote starts a candidate: jump from one to the next.
+    for (size_t i = scan::FindAnyOf(s_, 0, '"', '\'', '`'); i < s_.size();
+         i = scan::FindAnyOf(s_, i + 1, '"', '\'', '`')) {
       size_t j = i + 1;
       size_t ops = 0;
       while (j < s_.size() && (IsSpace(s_[j]) || s_[j] == ';' || s_[j] == '+' ||
@@ -937,8 +945,8 @@ class Scanner {
     if (!mask_.HasAny(":\"'") || !AnyLettersOf(kCssNeeds)) return;
     // Only in a CSS declaration: right after ':' or a quote (spaces between):
     // each such lead byte is the start of at most one candidate.
-    for (size_t k = 0; k < s_.size(); ++k) {
-      if (s_[k] != ':' && s_[k] != '"' && s_[k] != '\'') continue;
+    for (size_t k = scan::FindAnyOf(s_, 0, ':', '"', '\''); k < s_.size();
+         k = scan::FindAnyOf(s_, k + 1, ':', '"', '\'')) {
       size_t i = k + 1;
       while (i < s_.size() && IsSpace(s_[i])) ++i;
       if (i >= s_.size()) break;
@@ -1455,11 +1463,6 @@ class Scanner {
         }
       }
     }
-    static constexpr std::array<std::string_view, 9> kCalls = {
-        "alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "atob",
-        "fromcharcode", "execscript"};
-    static constexpr std::array<std::string_view, 5> kGlobals = {"top", "window", "self",
-                                                                 "parent", "frames"};
     if (mask_.Has('$') && mask_.Has('(') && mask_.Has('.') && JQueryChain()) return;
     if (mask_.Has('=') && AnyLettersOf(kSinkNeeds) && SinkMadeHandler()) return;
     // A call needs '(' or '`'; an indexed global needs '['; an API call '.'
@@ -1472,6 +1475,81 @@ class Scanner {
            mask_.HasAlnumOf(CharMask::AlnumOf("location"))))) {
       return;
     }
+    // Every rule of CallWordAt() needs punctuation next to its word: '(',
+    // '`', ')', '?', '[' or '.' right after it, '(' right before it, or '='
+    // before or after it (spaces between). In long values the words next to
+    // those bytes are visited in order; in short ones (where gathering them
+    // costs more than it saves) and with too many of them, every word is.
+    Candidates words;
+    if (s_.size() >= kCallWordJumpMin) AddCallWordCandidates(&words);
+    if (s_.size() >= kCallWordJumpMin && !words.overflowed()) {
+      size_t end = 0;
+      for (const size_t* it = words.begin(); it != words.end(); ++it) {
+        if (CallWordAt(*it, &end)) return;
+      }
+      return;
+    }
+    for (size_t i = 0; i < s_.size(); ++i) {
+      if (!CallWordStartAt(i)) continue;
+      size_t end = i;
+      if (CallWordAt(i, &end)) return;
+      i = end;  // past the word
+    }
+  }
+
+  // The value length from which ScanScriptCalls() jumps between candidate
+  // words (measured: below it the byte loop is as fast).
+  static constexpr size_t kCallWordJumpMin = 256;
+
+  // Where ScanScriptCalls() reads a word: a letter that starts a run of
+  // letters and digits not preceded by one or by '_'.
+  bool CallWordStartAt(size_t i) const {
+    return i < s_.size() && IsAlpha(s_[i]) &&
+           !(i > 0 && (IsAlnum(s_[i - 1]) || s_[i - 1] == '_'));
+  }
+
+  // The words CallWordAt() can report on, by the punctuation its rules need.
+  void AddCallWordCandidates(Candidates* words) const {
+    const size_t n = s_.size();
+    // The word that ends right before `k`, if there is one.
+    const auto add_before = [&](size_t k) {
+      size_t r = k;
+      while (r > 0 && IsAlnum(s_[r - 1])) --r;
+      if (r < k && CallWordStartAt(r)) words->Add(r);
+    };
+    for (size_t k = scan::FindAnyOf(s_, 0, '.', '(', ')'); k < n;
+         k = scan::FindAnyOf(s_, k + 1, '.', '(', ')')) {
+      add_before(k);
+      if (s_[k] == '(' && CallWordStartAt(k + 1)) words->Add(k + 1);  // SinkPassedAt()
+    }
+    for (size_t k = scan::FindAnyOf(s_, 0, '`', '?', '['); k < n;
+         k = scan::FindAnyOf(s_, k + 1, '`', '?', '[')) {
+      add_before(k);
+    }
+    for (size_t k = s_.find('='); k != std::string_view::npos; k = s_.find('=', k + 1)) {
+      add_before(k);
+      // LocationAssignedAt(): "location = ...".
+      size_t e = k;
+      while (e > 0 && IsSpace(s_[e - 1])) --e;
+      add_before(e);
+      // SinkAliasedAt(): "= alert".
+      size_t w = k + 1;
+      while (w < n && IsSpace(s_[w])) ++w;
+      if (CallWordStartAt(w)) words->Add(w);
+      if (words->overflowed()) return;
+    }
+  }
+
+  // The rules of ScanScriptCalls() on the word that starts at `i` (see
+  // CallWordStartAt()); `*end` is set to where the word ends. True when one
+  // reported. Inlined: short values reach it for every word, where a call
+  // costs as much as the tests.
+  [[gnu::always_inline]] bool CallWordAt(size_t i, size_t* end) {
+    static constexpr std::array<std::string_view, 9> kCalls = {
+        "alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "atob",
+        "fromcharcode", "execscript"};
+    static constexpr std::array<std::string_view, 5> kGlobals = {"top", "window", "self",
+                                                                 "parent", "frames"};
     // Indexed by length - 4.
     static constexpr std::array<std::string_view, 4> kSinks = {"eval", "alert", "prompt",
                                                                "confirm"};
@@ -1483,71 +1561,69 @@ class Scanner {
         "sessionstorage"};
     static_assert(kApis[2].size() == 6 && kApis[3].size() == 7 && kApis[4].size() == 8 &&
                   kApis[5].size() == 9 && kApis[8].size() == 12 && kApis[10].size() == 14);
-    for (size_t i = 0; i < s_.size(); ++i) {
-      if (!IsAlpha(s_[i]) || (i > 0 && (IsAlnum(s_[i - 1]) || s_[i - 1] == '_'))) continue;
-      size_t j = i;
-      while (j < s_.size() && IsAlnum(s_[j])) ++j;
-      std::string_view word = s_.substr(i, j - i);
-      const size_t len = j - i;
-      const char after = j < s_.size() ? s_[j] : ' ';
-      // The names have lengths 4..14, and the byte tests around the word
-      // come before the name lookups.
-      if (len >= 4 && len <= 14) {
-        const char before = i > 0 ? s_[i - 1] : ' ';
-        if (len <= 7 && (before == '(' || before == '=' || IsSpace(before)) &&
-            Lower(s_[i]) == kSinks[len - 4][0] && EqualsCI(word, kSinks[len - 4]) &&
-            (SinkPassedAt(i, j) || SinkAliasedAt(i, j))) {
-          Report("xss.js_breakout", "a script dialog or evaluator is passed on as a function",
-                 64, i, j);
-          return;
-        }
-        if (after == '.' && !kApis[len - 4].empty() && EqualsCI(word, kApis[len - 4]) &&
-            ApiCallAt(j)) {
-          Report("xss.js_breakout", "a browser API is called with arguments", 61, i, j);
-          return;
-        }
-        if (len == 8 && (after == '.' || after == '=' || IsSpace(after)) &&
-            EqualsCI(word, "location") && LocationAssignedAt(j, GlobalBefore(i))) {
-          Report("xss.js_breakout", "script sends the page to another address", 62, i, j);
-          return;
-        }
+    size_t j = i;
+    while (j < s_.size() && IsAlnum(s_[j])) ++j;
+    *end = j;
+    std::string_view word = s_.substr(i, j - i);
+    const size_t len = j - i;
+    const char after = j < s_.size() ? s_[j] : ' ';
+    // The names have lengths 4..14, and the byte tests around the word
+    // come before the name lookups.
+    if (len >= 4 && len <= 14) {
+      const char before = i > 0 ? s_[i - 1] : ' ';
+      if (len <= 7 && (before == '(' || before == '=' || IsSpace(before)) &&
+          Lower(s_[i]) == kSinks[len - 4][0] && EqualsCI(word, kSinks[len - 4]) &&
+          (SinkPassedAt(i, j) || SinkAliasedAt(i, j))) {
+        Report("xss.js_breakout", "a script dialog or evaluator is passed on as a function",
+               64, i, j);
+        return true;
       }
-      // Calls: the word followed by '(' or '`', or by ")(" or "?.(".
-      if (after == '(' || after == '`' || after == ')' || after == '?') {
-        size_t k = j;
-        if (s_[k] == ')') ++k;  // (alert)(1)
-        if (k + 1 < s_.size() && s_[k] == '?' && s_[k + 1] == '.') k += 2;  // alert?.(1)
-        // Function("..."), x.constructor('...'), import('//...'): code or a
-        // module compiled from a string.
-        if (k + 1 < s_.size() && s_[k] == '(' &&
-            (s_[k + 1] == '"' || s_[k + 1] == '\'' || s_[k + 1] == '`') &&
-            (EqualsCI(word, "function") || EqualsCI(word, "constructor") ||
-             EqualsCI(word, "import"))) {
-          Report("xss.js_breakout", "script is compiled or loaded from a string", 64, i, k + 1);
-          return;
-        }
-        if (k < s_.size() && (s_[k] == '(' || s_[k] == '`')) {
-          for (std::string_view c : kCalls) {
-            if (EqualsCI(word, c)) {
-              Report("xss.js_breakout", "a script dialog or evaluator is called", 65, i, k + 1);
-              return;
-            }
-          }
-        }
+      if (after == '.' && !kApis[len - 4].empty() && EqualsCI(word, kApis[len - 4]) &&
+          ApiCallAt(j)) {
+        Report("xss.js_breakout", "a browser API is called with arguments", 61, i, j);
+        return true;
       }
-      if (j < s_.size() && s_[j] == '[' && j + 1 < s_.size() &&
-          (s_[j + 1] == '"' || s_[j + 1] == '\'' || s_[j + 1] == '/' || s_[j + 1] == '`' ||
-           IndexedCallAt(j))) {
-        for (std::string_view g : kGlobals) {
-          if (EqualsCI(word, g)) {
-            Report("xss.js_breakout", "a global object is indexed by a computed name", 65, i,
-                   j + 1);
-            return;
-          }
-        }
+      if (len == 8 && (after == '.' || after == '=' || IsSpace(after)) &&
+          EqualsCI(word, "location") && LocationAssignedAt(j, GlobalBefore(i))) {
+        Report("xss.js_breakout", "script sends the page to another address", 62, i, j);
+        return true;
       }
-      i = j;
     }
+    // Calls: the word followed by '(' or '`', or by ")(" or "?.(".
+    if (after == '(' || after == '`' || after == ')' || after == '?') {
+      size_t k = j;
+      if (s_[k] == ')') ++k;  // (alert)(1)
+      if (k + 1 < s_.size() && s_[k] == '?' && s_[k + 1] == '.') k += 2;  // alert?.(1)
+      // Function("..."), x.constructor('...'), import('//...'): code or a
+      // module compiled from a string.
+      if (k + 1 < s_.size() && s_[k] == '(' &&
+          (s_[k + 1] == '"' || s_[k + 1] == '\'' || s_[k + 1] == '`') &&
+          (EqualsCI(word, "function") || EqualsCI(word, "constructor") ||
+           EqualsCI(word, "import"))) {
+        Report("xss.js_breakout", "script is compiled or loaded from a string", 64, i, k + 1);
+        return true;
+      }
+      if (k < s_.size() && (s_[k] == '(' || s_[k] == '`')) {
+        for (std::string_view c : kCalls) {
+          if (EqualsCI(word, c)) {
+            Report("xss.js_breakout", "a script dialog or evaluator is called", 65, i, k + 1);
+            return true;
+          }
+        }
+      }
+    }
+    if (j < s_.size() && s_[j] == '[' && j + 1 < s_.size() &&
+        (s_[j + 1] == '"' || s_[j + 1] == '\'' || s_[j + 1] == '/' || s_[j + 1] == '`' ||
+         IndexedCallAt(j))) {
+      for (std::string_view g : kGlobals) {
+        if (EqualsCI(word, g)) {
+          Report("xss.js_breakout", "a global object is indexed by a computed name", 65, i,
+                 j + 1);
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   std::string_view s_;

@@ -242,5 +242,38 @@ TEST(XssTest, IgnoresBenignMarkupNeighbours) {
   }
 }
 
+std::string RuleOf(std::string_view value) {
+  Match m;
+  return Detects(XssDetector(), value, &m) ? std::string(m.rule_id) : std::string();
+}
+
+// The script-call rules are reached from the punctuation next to their word
+// (or, past 128 such places, by reading every word): each kind of place, in
+// prose, and after many decoys.
+TEST(XssTest, ScriptCallsFoundFromEachKindOfPunctuation) {
+  const std::string prose = "Pairs well with the matching coasters, sold separately. ";
+  const AttackCase kCases[] = {
+      {"f(alert, 1)", "xss.js_breakout"},                 // '(' before, SinkPassedAt
+      {"x = alert, x(1)", "xss.js_breakout"},             // '=' before, an alias
+      {"window.open('//evil.test')", "xss.js_breakout"},  // '.' after
+      {"location = '/logout';", "xss.js_breakout"},       // '=' after, spaces between
+      {"top.location='//evil.test'", "xss.js_breakout"},  // '=' right after
+      {"alert`1`", "xss.js_breakout"},                    // '`' after
+      {"(alert)(1)", "xss.js_breakout"},                  // ')' after
+      {"alert?.(1)", "xss.js_breakout"},                  // '?' after
+      {"self['al'+'ert'](1)", "xss.js_breakout"},         // '[' after
+  };
+  for (const AttackCase& c : kCases) {
+    EXPECT_EQ(RuleOf(c.value), c.rule) << c.value;
+    EXPECT_EQ(RuleOf(prose + std::string(c.value)), c.rule) << c.value;
+    std::string decoys;
+    for (int i = 0; i < 100; ++i) decoys += "a.b(c) d=e ";
+    EXPECT_EQ(RuleOf(decoys + std::string(c.value)), c.rule) << c.value;
+  }
+  // The same words without the punctuation are prose.
+  EXPECT_EQ(RuleOf("an alert prompt: confirm the window location, top and self (please)."),
+            "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect
