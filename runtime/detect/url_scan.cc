@@ -27,8 +27,11 @@ bool IsSlash(char c) { return c == '/' || c == '\\'; }
 
 // First j >= from with two slashes (either kind) at j and j + 1, or npos.
 size_t NextDoubleSlash(std::string_view t, size_t from) {
-  for (size_t j = from; j + 1 < t.size(); ++j) {
-    if (IsSlash(t[j]) && IsSlash(t[j + 1])) return j;
+  // Jump from slash to slash (most text has few).
+  constexpr size_t kNone = std::string_view::npos;
+  for (size_t j = scan::FindAnyOf(t, from, '/', '\\', '/'); j != kNone && j + 1 < t.size();
+       j = scan::FindAnyOf(t, j + 1, '/', '\\', '/')) {
+    if (IsSlash(t[j + 1])) return j;
   }
   return std::string_view::npos;
 }

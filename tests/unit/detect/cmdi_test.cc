@@ -120,5 +120,20 @@ TEST(CmdiTest, RuleAndOffsetPointAtCommand) {
 }
 
 
+// The separator loop jumps between the separator bytes a value holds when
+// there are at most three kinds of them, and reads every byte otherwise:
+// both find the command after a separator deep in prose.
+TEST(CmdiTest, SeparatorsFoundDeepInProse) {
+  const std::string prose = Repeat("Ships within 2-3 working days & free returns. ", 40);
+  for (const std::string tail : {"; cat /etc/passwd", "x|id", "a && whoami"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{prose + tail}, &m)) << tail;
+    // More than three kinds of separator bytes in the value.
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{"<b> $x {y} " + prose + tail}, &m)) << tail;
+  }
+  Match m;
+  EXPECT_FALSE(Detects(CmdiDetector(), Case{prose}, &m));
+}
+
 }  // namespace
 }  // namespace fnguard::detect
