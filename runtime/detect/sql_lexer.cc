@@ -55,8 +55,8 @@ void Lexer::SkipSpace() {
   }
 }
 
-Token Lexer::ReadString(char quote, size_t start, bool from_context) {
-  Token t;
+void Lexer::ReadString(char quote, size_t start, bool from_context, Token* out) {
+  Token& t = *out;
   t.type = TokenType::kString;
   t.quote = quote;
   t.from_context = from_context;
@@ -90,20 +90,28 @@ Token Lexer::ReadString(char quote, size_t start, bool from_context) {
   t.offset = static_cast<uint32_t>(start);
   t.length = static_cast<uint32_t>(i - start);
   pos_ = i;
-  return t;
 }
 
-Token Lexer::Next() {
+void Lexer::Next(Token* out) {
+  Token& t = *out;
+  // A fresh token, but for the bytes of `lower` past the first (see Token).
+  t.type = TokenType::kEnd;
+  t.word = Word::kNone;
+  t.quote = 0;
+  t.closed = true;
+  t.from_context = false;
+  t.offset = 0;
+  t.length = 0;
+  t.lower[0] = '\0';
   if (context_quote_ != 0) {
     char q = context_quote_;
     context_quote_ = 0;
-    return ReadString(q, 0, true);
+    return ReadString(q, 0, true, out);
   }
   SkipSpace();
-  Token t;
   if (pos_ >= text_.size()) {
     t.offset = static_cast<uint32_t>(text_.size());
-    return t;
+    return;
   }
   const size_t start = pos_;
   const char c = text_[pos_];
@@ -113,10 +121,9 @@ Token Lexer::Next() {
     t.offset = static_cast<uint32_t>(start);
     t.length = static_cast<uint32_t>(len);
     pos_ = start + len;
-    return t;
   };
 
-  if (c == '\'' || c == '"') return ReadString(c, start, false);
+  if (c == '\'' || c == '"') return ReadString(c, start, false, out);
   if (c == '`') {  // quoted identifier
     size_t e = text_.find('`', start + 1);
     size_t len = (e == std::string_view::npos ? text_.size() : e + 1) - start;
@@ -129,7 +136,7 @@ Token Lexer::Next() {
       while (i < text_.size() && i - (pos_ + 3) < 6 && IsDigit(text_[i])) ++i;
       in_executable_comment_ = true;
       pos_ = i;
-      return Next();
+      return Next(out);
     }
     size_t e = text_.find("*/", start + 2);
     t.quote = '/';
@@ -167,14 +174,17 @@ Token Lexer::Next() {
     return finish(TokenType::kNumber, i - start);
   }
   if (IsWordByte(static_cast<unsigned char>(c))) {
+    // One pass reads the word and lower-cases its first 31 bytes.
     size_t i = start;
-    while (i < text_.size() && kWordBytes[static_cast<unsigned char>(text_[i])]) ++i;
-    size_t len = i - start;
-    size_t copy = std::min<size_t>(len, sizeof(t.lower) - 1);
-    for (size_t k = 0; k < copy; ++k) {
-      char ch = text_[start + k];
-      t.lower[k] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
+    size_t copy = 0;
+    while (i < text_.size() && kWordBytes[static_cast<unsigned char>(text_[i])]) {
+      const char ch = text_[i];
+      if (copy < sizeof(t.lower) - 1) {
+        t.lower[copy++] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
+      }
+      ++i;
     }
+    size_t len = i - start;
     t.lower[copy] = '\0';
     if (len < sizeof(t.lower)) {
       t.word = kKeywordTable.Find(std::string_view(t.lower, copy), Word::kNone);
@@ -224,6 +234,7 @@ Token Lexer::Next() {
         t.word = Word::kLiteral;
         t.lower[0] = '\\';
         t.lower[1] = 'n';
+        t.lower[2] = '\0';
         return finish(TokenType::kWord, 2);
       }
       return finish(TokenType::kOther, 1);

@@ -59,7 +59,9 @@ struct Token {
   bool from_context = false;  // kString: the literal opened by the surrounding query
   uint32_t offset = 0;
   uint32_t length = 0;
-  // kWord: the lower-cased text (first 31 bytes) for keyword comparisons.
+  // kWord: the lower-cased text (first 31 bytes) for keyword comparisons,
+  // ended by a NUL; "" for other tokens. Lexer::Next() leaves the bytes past
+  // the NUL as they were (nothing reads them).
   char lower[32] = {0};
   // Same as comparing `lower` as a C string, without measuring it first.
   bool Is(std::string_view lowered_word) const {
@@ -76,12 +78,15 @@ class Lexer {
   // `context_quote` is 0 to read the value as is, or '\'' / '"' to read it as
   // if the query had already opened a string literal with that quote.
   Lexer(std::string_view text, char context_quote);
-  // The next token; kEnd forever once the input is consumed.
-  Token Next();
+  // Writes the next token to `*t` (every field; of `lower`, the bytes up to
+  // its NUL); kEnd forever once the input is consumed. The caller's storage
+  // is written in place: a Token is large, and copying one right after its
+  // bytes were stored is slow.
+  void Next(Token* t);
 
  private:
   void SkipSpace();
-  Token ReadString(char quote, size_t start, bool from_context);
+  void ReadString(char quote, size_t start, bool from_context, Token* t);
   // Whether the word at `i` (after a number's f/d suffix) is UNION, SELECT,
   // AND, OR or XOR.
   bool KeywordAfterSuffix(size_t i) const;

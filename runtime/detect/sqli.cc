@@ -80,7 +80,20 @@ class Analysis {
     Lexer lexer(text_, context_quote_);
     size_t evaluated = 0;
     for (;;) {
-      Token t = lexer.Next();
+      // Lexed straight into the ring (a comment's slot is reused by the next
+      // token; the slot it takes held a token already out of the window).
+      // Each slot is constructed on its first use only.
+      const size_t at = count_ % kRing;
+      if (at >= built_) {
+        new (&ring_[at].slot) Slot{};
+        built_ = at + 1;
+      }
+      Slot& slot = ring_[at].slot;
+      slot.comment_after = false;
+      slot.comment_kind = 0;
+      slot.comment_has_text = false;
+      const Token& t = slot.tok;
+      lexer.Next(&slot.tok);
       if (t.type == TokenType::kEnd) break;
       if (t.type == TokenType::kComment) {
         saw_comment_ = true;
@@ -97,7 +110,6 @@ class Analysis {
         }
         continue;
       }
-      new (&ring_[count_ % kRing].slot) Slot{t, false, 0, false};
       ++count_;
       if (count_ == 1 && context_quote_ != 0 && !(t.from_context && t.closed)) {
         return best_;  // the value never leaves the literal: nothing to inject
@@ -1249,6 +1261,7 @@ class Analysis {
     Slot slot;
   };
   RingSlot ring_[kRing];
+  size_t built_ = 0;  // ring_[0, built_) have been constructed
   size_t count_ = 0;
   bool sp_password_comment_ = false;
   bool saw_comment_ = false;
