@@ -98,6 +98,28 @@ if sys.argv[2] in ("raw", "query"):
     assert d["false_positive_rate"] == 0.0, d
 PY
 done
+# --all-findings: every finding of each input in its --report line.
+expect_exit 0 "eval --all-findings" "$FN" eval --input "$TMP/corpus.jsonl" --embed raw \
+  --report "$TMP/report.jsonl" --all-findings
+python3 - "$TMP/report.jsonl" <<'PY' || fail=$((fail + 1))
+import json, sys
+rows = {r["id"]: r for r in map(json.loads, open(sys.argv[1]))}
+assert len(rows) == 5, rows
+for r in rows.values():
+    assert isinstance(r["findings"], list), r
+    assert r["flagged"] == bool(r["findings"]), r
+    for f in r["findings"]:
+        assert set(("detector", "rule_id", "field_path", "score", "reason", "excerpt")) <= set(f), f
+a1 = rows["a1"]
+assert a1["findings"][0]["detector"] == "sqli" and a1["findings"][0]["field_path"] == "query.q", a1
+assert rows["b1"]["findings"] == [], rows["b1"]
+PY
+expect_exit 0 "eval --report without --all-findings" "$FN" eval --input "$TMP/corpus.jsonl" \
+  --embed raw --report "$TMP/report.jsonl"
+python3 - "$TMP/report.jsonl" <<'PY' || fail=$((fail + 1))
+import json, sys
+assert all("findings" not in json.loads(l) for l in open(sys.argv[1]))
+PY
 expect_exit 2 "eval missing input" "$FN" eval --input "$TMP/none.jsonl"
 expect_exit 2 "eval bad embed" "$FN" eval --input "$TMP/corpus.jsonl" --embed cookie
 

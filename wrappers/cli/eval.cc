@@ -35,10 +35,13 @@ namespace {
 constexpr const char* kEvalUsage =
     "usage: fnguard eval --input F.jsonl [--embed raw|query|json-body|json-body-escaped|header]\n"
     "                    [--policy P] [--report OUT.jsonl] [--engine fnguard|modsecurity]\n"
+    "                    [--all-findings]\n"
     "Runs each labeled line through the pipeline and prints one JSON summary.\n"
     "--embed json-body-escaped writes every character of the payload as a \\u escape\n"
     "in the JSON body field.\n"
     "--report writes one line per input: {\"id\",\"label\",\"flagged\",\"detector\",\"rule_id\"}.\n"
+    "--all-findings adds every finding (detector, rule_id, field_path, score, reason,\n"
+    "excerpt) to each --report line as \"findings\".\n"
     "--engine modsecurity evaluates with ModSecurity + OWASP CRS (paranoia level 1) instead.\n";
 
 struct Counts {
@@ -56,7 +59,8 @@ std::string_view StringOr(simdjson::dom::element el, std::string_view key, std::
 }  // namespace
 
 int EvalCommand(const Args& args) {
-  ArgParser ap({"--input", "--embed", "--policy", "--report", "--engine"}, {"--help"});
+  ArgParser ap({"--input", "--embed", "--policy", "--report", "--engine"},
+                {"--help", "--all-findings"});
   if (!ap.Parse(args)) {
     std::fprintf(stderr, "fnguard eval: %s\n%s", ap.error().c_str(), kEvalUsage);
     return kExitBadInput;
@@ -129,6 +133,7 @@ int EvalCommand(const Args& args) {
     }
   }
 
+  const bool all_findings = ap.Has("--all-findings");
   engine::Inspector inspector(*pol);
   simdjson::dom::parser parser;
   std::map<std::string, Counts> by_label;
@@ -303,6 +308,15 @@ int EvalCommand(const Args& args) {
       if (flagged) {
         w.Field("detector", v.detector).Field("rule_id", v.rule_id);
         w.Field("field_path", v.field_path);
+      }
+      if (all_findings) {
+        w.Key("findings").BeginArray();
+        for (const Finding& f : v.findings) {
+          w.BeginObject().Field("detector", f.detector).Field("rule_id", f.rule_id);
+          w.Field("field_path", f.field_path).Field("score", f.score);
+          w.Field("reason", f.reason).Field("excerpt", f.excerpt).EndObject();
+        }
+        w.EndArray();
       }
       w.EndObject();
       std::fprintf(report, "%s\n", w.str().c_str());
