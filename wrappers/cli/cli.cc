@@ -20,7 +20,7 @@ commands:
   scan [--policy P] [--format text|json] EVENT.json...
         inspect Lambda event files and print findings (exit 0 clean, 1 findings, 2 bad input)
   eval --input F.jsonl [--embed raw|query|json-body|json-body-escaped|header] [--policy P]
-       [--report OUT] [--engine fnguard|modsecurity]
+       [--report OUT [--all-findings]] [--engine fnguard|modsecurity]
         run a labeled corpus through the pipeline; print one JSON summary object
   bench [--events DIR] [--iterations N] [--body-bytes N] [--format text|json] [--vs modsecurity]
         time the pipeline per event (with --vs modsecurity: ModSecurity + CRS in the same run)
