@@ -1,4 +1,4 @@
-# Installs libfnguard, its public headers, a CMake package
+# Installs libfnguard, its HTTP server plugin, its public headers, a CMake package
 # (find_package(fnguard) -> fnguard::fnguard) and a pkg-config file.
 include(CMakePackageConfigHelpers)
 
@@ -6,6 +6,11 @@ install(TARGETS fnguard EXPORT fnguardTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The HTTP server plugin fnguard::http::Serve() loads, next to libfnguard.so
+# (not linked by users: not part of the exported targets).
+if(TARGET fnguard_http)
+  install(TARGETS fnguard_http LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+endif()
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/fnguard DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS fnguard_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(EXPORT fnguardTargets NAMESPACE fnguard:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/fnguard)

@@ -12,6 +12,13 @@ cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
 
 LIB=$(find "$PREFIX" -name "libfnguard.so*" -type f | head -1)
 test -n "$LIB"
+LIBDIR=$(dirname "$LIB")
+# fnguard::http::Serve's server plugin is installed next to the library, and
+# the library itself links neither cpp-httplib nor OpenSSL (the plugin does).
+test -f "$LIBDIR/libfnguard_http.so" || { echo "FAIL: libfnguard_http.so is not installed next to $LIB"; exit 1; }
+if readelf -d "$LIB" | grep -E 'NEEDED.*(libcpp-httplib|libssl|libcrypto)'; then
+  echo "FAIL: libfnguard.so links cpp-httplib or OpenSSL"; exit 1
+fi
 # Every exported symbol is fnguard's API (or a standard-library template
 # instance, which libstdc++ marks visible), or one of the libc functions the
 # sandbox interposes (runtime/sandbox/hooks.cc, autoload.cc): nothing from
@@ -59,5 +66,58 @@ export PKG_CONFIG_PATH
 g++ -o "$TMP/consumer/pc" "$TMP/consumer/main.cc" $(pkg-config --cflags --libs fnguard)
 out=$(LD_LIBRARY_PATH=$(dirname "$LIB") "$TMP/consumer/pc")
 test "$out" = "allow"
-echo "install: find_package and pkg-config consumers built and ran; exports clean"
+
+# A container HTTP function built against the installed package: Serve()
+# finds the installed plugin next to libfnguard.so, answers, blocks, and stops
+# on SIGTERM with exit code 0. With FNGUARD_HTTP_PLUGIN naming a missing file
+# it fails with one line naming the plugin, and exit code 1.
+mkdir -p "$TMP/server"
+cat >"$TMP/server/main.cc" <<'CC'
+#include <fnguard/fnguard.h>
+int main() {
+  auto guard = fnguard::Guard::WithDefaults();  // block mode
+  fnguard::http::ServeOptions options;
+  options.host = "127.0.0.1";
+  return fnguard::http::Serve(*guard, [](const fnguard::http::Request& req) {
+    return fnguard::http::Response{200, {{"content-type", "text/plain"}}, "served " + req.path};
+  }, options);
+}
+CC
+cat >"$TMP/server/CMakeLists.txt" <<'CM'
+cmake_minimum_required(VERSION 3.24)
+project(server CXX)
+set(CMAKE_CXX_STANDARD 20)
+find_package(fnguard REQUIRED)
+add_executable(server main.cc)
+target_link_libraries(server PRIVATE fnguard::fnguard)
+CM
+cmake -S "$TMP/server" -B "$TMP/server/build" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake --build "$TMP/server/build" >/dev/null
+PORT=0 LD_LIBRARY_PATH="$LIBDIR" "$TMP/server/build/server" 2>"$TMP/server.err" &
+server_pid=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$TMP/server.err")
+  [ -n "$port" ] && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$port" ]; then
+  kill "$server_pid" 2>/dev/null; echo "FAIL: the installed Serve() user did not listen"; cat "$TMP/server.err"; exit 1
+fi
+benign=$(curl -s -w ' %{http_code}' "http://127.0.0.1:$port/hello")
+attack=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q?id=1%27%20UNION%20SELECT%20password%20FROM%20users--")
+kill -TERM "$server_pid"
+rc=0; wait "$server_pid" || rc=$?
+test "$benign" = "served /hello 200" || { echo "FAIL: benign request: $benign"; exit 1; }
+test "$attack" = "403" || { echo "FAIL: attack not blocked: $attack"; exit 1; }
+test "$rc" = 0 || { echo "FAIL: the server exited with $rc after SIGTERM"; cat "$TMP/server.err"; exit 1; }
+rc=0
+FNGUARD_HTTP_PLUGIN=/nonexistent/libfnguard_http.so PORT=0 LD_LIBRARY_PATH="$LIBDIR" \
+  "$TMP/server/build/server" 2>"$TMP/missing.err" || rc=$?
+test "$rc" = 1 || { echo "FAIL: a missing plugin gave exit code $rc"; exit 1; }
+grep -q "^fnguard: could not load the HTTP server plugin libfnguard_http.so: /nonexistent/libfnguard_http.so: cannot open" \
+  "$TMP/missing.err" || { echo "FAIL: unclear error for a missing plugin:"; cat "$TMP/missing.err"; exit 1; }
+
+echo "install: find_package and pkg-config consumers built and ran; exports clean; Serve() runs from the installed plugin"
 echo "1 passed, 0 failed"

@@ -1,12 +1,16 @@
-// fnguard::http::Serve: a cpp-httplib server that turns every request into an
-// API Gateway HTTP API (v2) event, inspects it with the guard, and calls the
+// fnguard::http::Serve: an HTTP server that turns every request into an API
+// Gateway HTTP API (v2) event, inspects it with the guard, and calls the
 // handler with the plain request unless the verdict blocks it.
 //
+// The server itself (cpp-httplib) runs in the plugin libfnguard_http.so,
+// loaded at the first Serve() (wrappers/http/plugin_loader.h), so that
+// libfnguard.so does not link cpp-httplib and OpenSSL; the plugin calls back
+// into ServeHost below for every request.
+//
 // Stopping: SIGTERM/SIGINT (when handled) and Shutdown() write one byte to a
-// pipe; a watcher thread reads it and stops the listener. cpp-httplib then
-// lets the worker pool finish the requests in flight before listen returns.
+// pipe; a watcher thread reads it and stops the listener. The server then
+// lets the worker pool finish the requests in flight before Listen returns.
 #include <fcntl.h>
-#include <httplib.h>
 #include <poll.h>
 #include <signal.h>
 #include <simdjson.h>
@@ -18,6 +22,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -31,14 +36,12 @@
 #include "absl/strings/str_cat.h"
 #include "fnguard/http.h"
 #include "runtime/core/json.h"
+#include "wrappers/http/plugin_api.h"
+#include "wrappers/http/plugin_loader.h"
 
 namespace fnguard::http {
 namespace {
 
-// Headers cpp-httplib adds to every request for the connection's endpoints;
-// they were not sent by the client.
-constexpr std::string_view kConnectionPseudoHeaders[] = {"REMOTE_ADDR", "REMOTE_PORT", "LOCAL_ADDR",
-                                                         "LOCAL_PORT"};
 constexpr size_t kMaxLoggedErrorBytes = 512;
 constexpr char kStopByte = 's';
 constexpr char kQuitByte = 'q';
@@ -92,13 +95,6 @@ std::vector<std::string_view> SplitOn(std::string_view s, char sep) {
     if (at == std::string_view::npos) return parts;
     s.remove_prefix(at + 1);
   }
-}
-
-bool IsPseudoHeader(const std::string& name) {
-  for (std::string_view p : kConnectionPseudoHeaders) {
-    if (name == p) return true;
-  }
-  return false;
 }
 
 // Strict UTF-8 validation (no overlongs, no surrogates, at most U+10FFFF).
@@ -291,47 +287,32 @@ std::string BuildEvent(const Request& req, const std::string& protocol,
   return w.Take();
 }
 
-Request ToRequest(const httplib::Request& raw) {
-  Request req;
-  req.method = raw.method;
-  std::string_view target = raw.target;
-  size_t q = target.find('?');
-  req.path = std::string(target.substr(0, q));
-  if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
-  if (req.path.empty()) req.path = raw.path;
-  for (const auto& [name, value] : raw.headers) {
-    if (IsPseudoHeader(name)) continue;
-    req.headers.emplace_back(name, value);
-  }
-  req.body = raw.body;
-  req.remote_addr = raw.remote_addr;
-  return req;
-}
-
-void WriteResponse(const Response& response, httplib::Response& res) {
+void WriteResponse(const Response& response, plugin::Reply& res) {
   res.status = response.status;
-  std::string content_type = "text/plain; charset=utf-8";
+  res.headers.clear();
+  res.content_type = "text/plain; charset=utf-8";
   for (const auto& [name, value] : response.headers) {
     if (EqualsIgnoreCase(name, "content-type")) {
-      content_type = value;
+      res.content_type = value;
     } else if (!EqualsIgnoreCase(name, "content-length")) {
-      res.set_header(name.c_str(), value);
+      res.headers.emplace_back(name, value);
     }
   }
-  res.set_content(response.body, content_type.c_str());
+  res.body = response.body;
 }
 
-void WriteJsonError(int status, std::string_view message, httplib::Response& res) {
+void WriteJsonError(int status, std::string_view message, plugin::Reply& res) {
   res.headers.clear();
   res.status = status;
   json::Writer w;
   w.BeginObject().Field("message", message).EndObject();
-  res.set_content(w.Take(), "application/json");
+  res.body = w.Take();
+  res.content_type = "application/json";
 }
 
 // The policy's block response: Guard::BlockedResult renders it as an HTTP
 // response document ({"statusCode":..,"headers":{..},"body":".."}).
-void WriteBlocked(const HandlerResult& blocked, httplib::Response& res) {
+void WriteBlocked(const HandlerResult& blocked, plugin::Reply& res) {
   if (!blocked.success) {
     WriteJsonError(403, "Forbidden", res);
     return;
@@ -366,14 +347,13 @@ std::string TraceIdOf(const Request& req) {
   return trace.empty() ? req.header("traceparent") : trace;
 }
 
-void HandleRequest(const Guard& guard, const RequestHandler& handler, const httplib::Request& raw,
-                   httplib::Response& res) {
+void HandleRequest(const Guard& guard, const RequestHandler& handler, const Request& req,
+                   const std::string& protocol, plugin::Reply& res) {
   try {
-    Request req = ToRequest(raw);
     InvocationInfo info;
     info.request_id = NewRequestId();
     info.trace_id = TraceIdOf(req);
-    std::string event = BuildEvent(req, raw.version, info.request_id);
+    std::string event = BuildEvent(req, protocol, info.request_id);
     std::optional<Response> handler_response;
     Handler adapter = [&](std::string_view) -> HandlerResult {
       handler_response.emplace(handler(req));
@@ -403,6 +383,31 @@ void HandleRequest(const Guard& guard, const RequestHandler& handler, const http
     WriteJsonError(500, "Internal Server Error", res);
   }
 }
+
+// libfnguard's side of the plugin's server: every request comes here.
+class ServeHost final : public plugin::Host {
+ public:
+  ServeHost(const Guard& guard, const RequestHandler& handler) : guard_(guard), handler_(handler) {}
+
+  void Handle(const Request& request, const std::string& protocol,
+              plugin::Reply* reply) noexcept override {
+    HandleRequest(guard_, handler_, request, protocol, *reply);
+  }
+
+  void Fail(const char* what, plugin::Reply* reply) noexcept override {
+    try {
+      std::string why(what != nullptr ? what : "");
+      LogLine(absl::StrCat("request failed: ", why.substr(0, kMaxLoggedErrorBytes)));
+      WriteJsonError(500, "Internal Server Error", *reply);
+    } catch (...) {
+      reply->status = 500;  // out of memory: an empty 500
+    }
+  }
+
+ private:
+  const Guard& guard_;
+  const RequestHandler& handler_;
+};
 
 // SIGTERM/SIGINT handlers for the duration of one Serve().
 class ScopedStopSignals {
@@ -449,6 +454,11 @@ int Serve(const Guard& guard, const RequestHandler& handler, const ServeOptions&
     LogLine("no handler was given to fnguard::http::Serve");
     return 1;
   }
+  const plugin::Api* server_plugin = plugin::Get();
+  if (server_plugin == nullptr) {
+    LogLine(plugin::LoadError());
+    return 1;
+  }
   // The stop pipe lives as long as the process, so a signal that arrives
   // while Serve() returns never writes to a closed (or reused) descriptor.
   static int stop_pipe[2] = {-1, -1};
@@ -463,32 +473,27 @@ int Serve(const Guard& guard, const RequestHandler& handler, const ServeOptions&
   char stale[64];
   while (read(stop_pipe[0], stale, sizeof(stale)) > 0) continue;
 
-  httplib::Server server;
-  size_t workers = static_cast<size_t>(options.worker_threads > 0 ? options.worker_threads : 1);
-  server.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-  server.set_payload_max_length(options.max_body_bytes);
-  server.set_read_timeout(options.read_timeout_seconds > 0 ? options.read_timeout_seconds : 30, 0);
-  httplib::Server::Handler route = [&guard, &handler](const httplib::Request& raw,
-                                                      httplib::Response& res) {
-    HandleRequest(guard, handler, raw, res);
-  };
-  const std::string kAnyPath = ".*";
-  server.Get(kAnyPath, route);
-  server.Post(kAnyPath, route);
-  server.Put(kAnyPath, route);
-  server.Patch(kAnyPath, route);
-  server.Delete(kAnyPath, route);
-  server.Options(kAnyPath, route);
-
-  int port = options.port;
-  bool bound = false;
-  if (port == 0) {
-    port = server.bind_to_any_port(options.host);
-    bound = port > 0;
-  } else if (port > 0 && port <= 65535) {
-    bound = server.bind_to_port(options.host, port);
+  ServeHost host(guard, handler);
+  plugin::ServerOptions server_options;
+  server_options.worker_threads =
+      static_cast<size_t>(options.worker_threads > 0 ? options.worker_threads : 1);
+  server_options.max_body_bytes = options.max_body_bytes;
+  server_options.read_timeout_seconds =
+      options.read_timeout_seconds > 0 ? options.read_timeout_seconds : 30;
+  std::unique_ptr<plugin::Server> server;
+  try {
+    server.reset(server_plugin->create_server(server_options, &host));
+  } catch (const std::exception& e) {
+    LogLine(absl::StrCat("could not create the HTTP server: ", e.what()));
+    return 1;
   }
-  if (!bound) {
+  if (server == nullptr) {
+    LogLine("could not create the HTTP server");
+    return 1;
+  }
+
+  int port = server->Bind(options.host, options.port);
+  if (port <= 0) {
     LogLine(absl::StrCat("could not listen on ", options.host, ":", options.port));
     return 1;
   }
@@ -498,7 +503,7 @@ int Serve(const Guard& guard, const RequestHandler& handler, const ServeOptions&
     g_stop_fd.store(stop_pipe[1]);
     ScopedStopSignals signals(options.handle_signals);
     std::atomic<bool> listen_done{false};
-    std::thread watcher([&server, &listen_done, read_fd = stop_pipe[0]] {
+    std::thread watcher([&server = *server, &listen_done, read_fd = stop_pipe[0]] {
       char byte = 0;
       while (true) {
         pollfd readable{read_fd, POLLIN, 0};
@@ -510,8 +515,8 @@ int Serve(const Guard& guard, const RequestHandler& handler, const ServeOptions&
       }
       // The listener may not have started yet: stop() only acts on a running one.
       while (!listen_done.load()) {
-        if (server.is_running()) {
-          server.stop();
+        if (server.IsRunning()) {
+          server.Stop();
           return;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -527,7 +532,7 @@ int Serve(const Guard& guard, const RequestHandler& handler, const ServeOptions&
         LogLine("the on_listening callback threw; serving anyway");
       }
     }
-    if (!server.listen_after_bind()) exit_code = 1;
+    if (!server->Listen()) exit_code = 1;
     listen_done.store(true);
     g_stop_fd.store(-1);
     char quit = kQuitByte;

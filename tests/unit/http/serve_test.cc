@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -211,6 +213,60 @@ TEST_F(ServerFixture, SecondServeInTheSameProcessIsRefused) {
   EXPECT_EQ(Serve(
                 *guard_, [](const Request&) { return Response{}; }, options),
             1);
+}
+
+TEST_F(ServerFixture, TheServerRunsInThePluginLoadedFromTheBuildTree) {
+  auto res = Client().Get("/ping");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+  std::ifstream maps("/proc/self/maps");
+  std::string line, plugin_path;
+  while (std::getline(maps, line)) {
+    if (line.find("/libfnguard_http.so") != std::string::npos) {
+      plugin_path = line.substr(line.find('/'));
+      break;
+    }
+  }
+  // This program links fnguard statically: the plugin comes from its own
+  // directory (the copy next to the test programs).
+  EXPECT_EQ(plugin_path, std::string(FNGUARD_BINARY_DIR) + "/tests/libfnguard_http.so");
+}
+
+// Serve() with FNGUARD_HTTP_PLUGIN set to `plugin`, in a fresh process (the
+// plugin is loaded once per process): its exit code.
+int ServeWithPlugin(const std::string& plugin) {
+  setenv("FNGUARD_HTTP_PLUGIN", plugin.c_str(), 1);
+  auto g = Guard::FromString(kBlockPolicy, "serve-test.yaml");
+  if (!g.ok()) return 99;
+  ServeOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.handle_signals = false;
+  options.on_listening = [](int) { std::_Exit(98); };  // must never listen
+  return Serve(
+      **g, [](const Request&) { return Response{}; }, options);
+}
+
+TEST(ServePluginTest, MissingPluginIsOneClearErrorAndExitCodeOne) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(std::exit(ServeWithPlugin("/nonexistent/dir/libfnguard_http.so")),
+              ::testing::ExitedWithCode(1),
+              "fnguard: could not load the HTTP server plugin libfnguard_http.so: "
+              "/nonexistent/dir/libfnguard_http.so: cannot open shared object file");
+}
+
+TEST(ServePluginTest, AFileThatIsNotThePluginIsRefusedWithoutACrash) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  // Written again by the child the death test starts: a fixed path.
+  const std::string not_elf = std::string(FNGUARD_BINARY_DIR) + "/tests/not-a-plugin.so";
+  std::ofstream(not_elf) << "not a shared object\n";
+  EXPECT_EXIT(std::exit(ServeWithPlugin(not_elf)), ::testing::ExitedWithCode(1),
+              "could not load the HTTP server plugin libfnguard_http.so: .*not-a-plugin.so");
+  // A real shared object without the entry point (zlib, which every build has).
+  EXPECT_EXIT(std::exit(ServeWithPlugin("libz.so.1")), ::testing::ExitedWithCode(1),
+              "could not load the HTTP server plugin libfnguard_http.so: libz.so.1 has no "
+              "fnguard_http_plugin");
+  unlink(not_elf.c_str());
 }
 
 TEST(ServeReportingTest, BlockedRequestIsReportedWithItsTraceId) {

@@ -1,0 +1,140 @@
+#include "wrappers/http/plugin_loader.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+
+namespace fnguard::http::plugin {
+namespace {
+
+struct Loaded {
+  const Api* api = nullptr;
+  std::string error;  // set when the load failed
+};
+
+Loaded& State() {
+  static Loaded* const state = new Loaded();  // never destroyed: callers may run at exit
+  return *state;
+}
+
+std::string DirectoryOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return "";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// The directory of the object (libfnguard.so, or the program that links
+// fnguard statically) this function is part of; "" when unknown.
+std::string OwnDirectory() {
+  Dl_info info;
+  link_map* map = nullptr;
+  if (dladdr1(reinterpret_cast<void*>(&OwnDirectory), &info, reinterpret_cast<void**>(&map),
+              RTLD_DL_LINKMAP) == 0) {
+    return "";
+  }
+  bool in_program = map != nullptr && (map->l_name == nullptr || map->l_name[0] == '\0');
+  if (!in_program && info.dli_fname != nullptr && info.dli_fname[0] != '\0') {
+    if (info.dli_fname[0] == '/') return DirectoryOf(info.dli_fname);
+    // Opened by a relative path: relative to the working directory.
+    char* full = realpath(info.dli_fname, nullptr);
+    if (full == nullptr) return "";
+    std::string dir = DirectoryOf(full);
+    std::free(full);
+    return dir;
+  }
+  // The program itself (its link map has no name): where it really is.
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if (n <= 0) return "";
+  return DirectoryOf(std::string(exe, static_cast<size_t>(n)));
+}
+
+void LoadOnce() {
+  Loaded& state = State();
+  const char* from_env = std::getenv("FNGUARD_HTTP_PLUGIN");
+  const std::vector<std::string> files = Candidates(from_env);
+  std::string first_error;
+  for (size_t i = 0; i < files.size(); ++i) {
+    absl::StatusOr<const Api*> api = Open(files[i]);
+    if (api.ok()) {
+      state.api = *api;
+      return;
+    }
+    // A candidate directory without the file is skipped quietly: the error
+    // worth reporting is that of a file that exists but fails to load, or
+    // else that of the last file tried.
+    bool exists = files[i].find('/') == std::string::npos || access(files[i].c_str(), F_OK) == 0;
+    if (first_error.empty() && (exists || i + 1 == files.size())) {
+      first_error = std::string(api.status().message());
+    }
+  }
+  state.error = first_error;
+}
+
+std::once_flag load_once;
+
+}  // namespace
+
+std::vector<std::string> Candidates(const char* from_env) {
+  if (from_env != nullptr && from_env[0] != '\0') return {from_env};
+  std::vector<std::string> files;
+  auto add = [&files](const std::string& file) {
+    for (const std::string& f : files) {
+      if (f == file) return;
+    }
+    files.push_back(file);
+  };
+  std::string own = OwnDirectory();
+  if (!own.empty()) add(absl::StrCat(own, "/", kFileName));
+#ifdef FNGUARD_INSTALL_LIBDIR
+  add(absl::StrCat(FNGUARD_INSTALL_LIBDIR, "/", kFileName));
+#endif
+  add(kFileName);
+  return files;
+}
+
+absl::StatusOr<const Api*> Open(const std::string& file) {
+  dlerror();  // clears an earlier message
+  // RTLD_NOW: a missing dependency or symbol is reported here, not as a
+  // crash at the first request. RTLD_LOCAL keeps cpp-httplib's symbols out
+  // of the process's global scope.
+  void* library = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (library == nullptr) {
+    const char* why = dlerror();
+    return absl::FailedPreconditionError(absl::StrCat("could not load the HTTP server plugin ",
+                                                      kFileName, ": ",
+                                                      why != nullptr ? why : file));
+  }
+  auto entry = reinterpret_cast<EntryPointFn>(dlsym(library, kEntryPoint));
+  if (entry == nullptr) {
+    dlclose(library);
+    return absl::FailedPreconditionError(absl::StrCat("could not load the HTTP server plugin ",
+                                                      kFileName, ": ", file, " has no ",
+                                                      kEntryPoint));
+  }
+  const Api* api = entry(kVersion);
+  if (api == nullptr || api->version != kVersion || api->create_server == nullptr) {
+    dlclose(library);
+    return absl::FailedPreconditionError(absl::StrCat(
+        "could not load the HTTP server plugin ", kFileName, ": ", file,
+        " is from another fnguard build (interface version ", kVersion, " is needed)"));
+  }
+  return api;
+}
+
+const Api* Get() {
+  std::call_once(load_once, LoadOnce);
+  return State().api;
+}
+
+std::string LoadError() {
+  if (Get() != nullptr) return std::string();
+  return State().error;
+}
+
+}  // namespace fnguard::http::plugin
