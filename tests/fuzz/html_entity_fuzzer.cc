@@ -1,0 +1,13 @@
+// HTML entity decoding (named, decimal, hex, missing ';') on arbitrary bytes.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "runtime/normalize/normalize.h"
+#include "tests/fuzz/normalize_fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fnguard::normalize::fuzz::CheckTransform(fnguard::normalize::HtmlEntityDecode, data, size);
+  return 0;
+}

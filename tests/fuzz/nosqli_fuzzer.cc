@@ -1,0 +1,12 @@
+// Fuzzes the nosqli detector: any byte string must be inspected without
+// crashing, hanging or reporting an out-of-range match.
+#include <cstddef>
+#include <cstdint>
+
+#include "runtime/detect/detector.h"
+#include "tests/fuzz/detect_fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fnguard::detect::fuzz::RunDetector(fnguard::detect::NosqliDetector(), data, size);
+  return 0;
+}

@@ -1,0 +1,12 @@
+// Fuzzes the prototype_pollution detector: any byte string must be inspected without
+// crashing, hanging or reporting an out-of-range match.
+#include <cstddef>
+#include <cstdint>
+
+#include "runtime/detect/detector.h"
+#include "tests/fuzz/detect_fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  fnguard::detect::fuzz::RunDetector(fnguard::detect::PrototypePollutionDetector(), data, size);
+  return 0;
+}
