@@ -35,6 +35,21 @@ if grep -R -n -E '#include <(curl|simdjson|google/protobuf|absl|re2|yaml-cpp|htt
   echo "FAIL: public headers leak a dependency"; exit 1
 fi
 
+# Builds $TMP/NAME/main.cc as a CMake project that finds the installed
+# package: $TMP/NAME/build/NAME.
+build_with_find_package() {  # build_with_find_package NAME
+  cat >"$TMP/$1/CMakeLists.txt" <<CM
+cmake_minimum_required(VERSION 3.24)
+project($1 CXX)
+set(CMAKE_CXX_STANDARD 20)
+find_package(fnguard REQUIRED)
+add_executable($1 main.cc)
+target_link_libraries($1 PRIVATE fnguard::fnguard)
+CM
+  cmake -S "$TMP/$1" -B "$TMP/$1/build" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+  cmake --build "$TMP/$1/build" >/dev/null
+}
+
 mkdir -p "$TMP/consumer"
 cat >"$TMP/consumer/main.cc" <<'CC'
 #include <fnguard/fnguard.h>
@@ -47,16 +62,7 @@ int main() {
   return bad.ok() ? 1 : 0;
 }
 CC
-cat >"$TMP/consumer/CMakeLists.txt" <<'CM'
-cmake_minimum_required(VERSION 3.24)
-project(consumer CXX)
-set(CMAKE_CXX_STANDARD 20)
-find_package(fnguard REQUIRED)
-add_executable(consumer main.cc)
-target_link_libraries(consumer PRIVATE fnguard::fnguard)
-CM
-cmake -S "$TMP/consumer" -B "$TMP/consumer/build" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
-cmake --build "$TMP/consumer/build" >/dev/null
+build_with_find_package consumer
 out=$(LD_LIBRARY_PATH=$(dirname "$LIB") "$TMP/consumer/build/consumer")
 test "$out" = "allow"
 
@@ -83,16 +89,7 @@ int main() {
   }, options);
 }
 CC
-cat >"$TMP/server/CMakeLists.txt" <<'CM'
-cmake_minimum_required(VERSION 3.24)
-project(server CXX)
-set(CMAKE_CXX_STANDARD 20)
-find_package(fnguard REQUIRED)
-add_executable(server main.cc)
-target_link_libraries(server PRIVATE fnguard::fnguard)
-CM
-cmake -S "$TMP/server" -B "$TMP/server/build" -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
-cmake --build "$TMP/server/build" >/dev/null
+build_with_find_package server
 PORT=0 LD_LIBRARY_PATH="$LIBDIR" "$TMP/server/build/server" 2>"$TMP/server.err" &
 server_pid=$!
 port=""

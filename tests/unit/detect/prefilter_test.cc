@@ -19,66 +19,6 @@ namespace {
 
 using testing::Detects;
 
-// --- CharMask / CharSet ---------------------------------------------------------
-
-CharMask ReferenceMask(std::string_view s) {
-  CharMask m;
-  for (unsigned char u : s) {
-    if (u >= 32 && u < 96) {
-      m.bits |= uint64_t{1} << (u - 32);
-    } else if (u >= 96 && u < 127) {
-      m.high |= uint64_t{1} << (u - 96);
-    } else if (u < 32 || u == 127) {
-      m.has_control = true;
-    } else {
-      m.has_non_ascii = true;
-    }
-  }
-  return m;
-}
-
-void ExpectSameMask(std::string_view s) {
-  const CharMask a = CharMask::Of(s);
-  const CharMask b = ReferenceMask(s);
-  EXPECT_EQ(a.bits, b.bits) << s;
-  EXPECT_EQ(a.high, b.high) << s;
-  EXPECT_EQ(a.has_control, b.has_control) << s;
-  EXPECT_EQ(a.has_non_ascii, b.has_non_ascii) << s;
-}
-
-TEST(CharMaskTest, EveryByteValueLandsWhereHasLooksForIt) {
-  for (int c = 0; c < 256; ++c) {
-    const std::string one(1, static_cast<char>(c));
-    ExpectSameMask(one);
-    const CharMask m = CharMask::Of(one);
-    if (c >= 32 && c < 127) {
-      EXPECT_TRUE(m.Has(static_cast<char>(c))) << c;
-    }
-    EXPECT_EQ(m.has_control, c < 32 || c == 127) << c;
-    EXPECT_EQ(m.has_non_ascii, c >= 128) << c;
-  }
-}
-
-TEST(CharMaskTest, RandomValuesMatchTheReference) {
-  std::mt19937 rng(7);
-  for (int n = 0; n < 2000; ++n) {
-    std::string s(rng() % 64, '\0');
-    for (char& c : s) c = static_cast<char>(rng() % 256);
-    ExpectSameMask(s);
-  }
-}
-
-TEST(CharMaskTest, HasAnyAndAlnum) {
-  const CharMask m = CharMask::Of("Meet at O'Neill's (2nd floor)");
-  EXPECT_TRUE(m.HasAny("'\""));
-  EXPECT_TRUE(m.HasAny(")"));
-  EXPECT_FALSE(m.HasAny("<>{}$;|&`"));
-  EXPECT_TRUE(m.HasAlnumOf(CharMask::AlnumOf("neil")));  // either case
-  EXPECT_TRUE(m.HasAlnumOf(CharMask::AlnumOf("2nd")));
-  EXPECT_FALSE(m.HasAlnumOf(CharMask::AlnumOf("passwd")));  // no 'p', 'w'
-  EXPECT_FALSE(m.HasAlnumOf(CharMask::AlnumOf("x")));
-}
-
 // --- WordTable --------------------------------------------------------------------
 
 TEST(WordTableTest, FindsEveryWordAndNothingElse) {

@@ -1,6 +1,7 @@
-// CharMask::Of() against a byte-by-byte reference: which printable ASCII
-// bytes occur, control bytes (< 0x20 and 0x7f) and non-ASCII bytes, for
-// values of every length (odd ones end outside the two-byte steps).
+// CharMask (runtime/detect/registry.cc): which printable ASCII bytes occur,
+// control bytes (< 0x20 and 0x7f) and non-ASCII bytes, checked against a
+// byte-by-byte reference for values of every length (odd ones end outside
+// the two-byte steps), and the HasAny/HasAlnumOf queries detectors gate on.
 #include <random>
 #include <string>
 #include <string_view>
@@ -41,6 +42,37 @@ TEST(CharMaskTest, MatchesTheByteLoopOnRandomBytes) {
     for (char& ch : s) ch = static_cast<char>(any ? rng() % 256 : 32 + rng() % 8);
     ExpectSameMask(s);
   }
+}
+
+TEST(CharMaskTest, EveryByteValueLandsWhereHasLooksForIt) {
+  for (int c = 0; c < 256; ++c) {
+    const CharMask m = CharMask::Of(std::string(1, static_cast<char>(c)));
+    if (c >= 32 && c < 127) {
+      EXPECT_TRUE(m.Has(static_cast<char>(c))) << c;
+    }
+    EXPECT_EQ(m.has_control, c < 32 || c == 127) << c;
+    EXPECT_EQ(m.has_non_ascii, c >= 128) << c;
+  }
+}
+
+TEST(CharMaskTest, LongRandomValuesMatchTheReference) {
+  std::mt19937 rng(7);
+  for (int n = 0; n < 2000; ++n) {
+    std::string s(rng() % 64, '\0');
+    for (char& c : s) c = static_cast<char>(rng() % 256);
+    ExpectSameMask(s);
+  }
+}
+
+TEST(CharMaskTest, HasAnyAndAlnum) {
+  const CharMask m = CharMask::Of("Meet at O'Neill's (2nd floor)");
+  EXPECT_TRUE(m.HasAny("'\""));
+  EXPECT_TRUE(m.HasAny(")"));
+  EXPECT_FALSE(m.HasAny("<>{}$;|&`"));
+  EXPECT_TRUE(m.HasAlnumOf(CharMask::AlnumOf("neil")));  // either case
+  EXPECT_TRUE(m.HasAlnumOf(CharMask::AlnumOf("2nd")));
+  EXPECT_FALSE(m.HasAlnumOf(CharMask::AlnumOf("passwd")));  // no 'p', 'w'
+  EXPECT_FALSE(m.HasAlnumOf(CharMask::AlnumOf("x")));
 }
 
 TEST(CharMaskTest, EveryByteAloneAndLast) {
