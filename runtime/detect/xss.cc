@@ -24,6 +24,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/event/text_codecs.h"
 
 namespace fnguard::detect {
 namespace {
@@ -316,16 +317,6 @@ constexpr auto kGlobalNeeds = AlnumNeeds(
 // (':'), an attribute or padded base64 ('='), a call ('(', '`') or a block
 // ('{').
 bool MaybeXss(const CharMask& m) { return m.HasAny("<>:=(`{"); }
-
-// The value of a base64 digit (the URL-safe alphabet too), -1 for others.
-int Base64Digit(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
-}
 
 // Start positions for a scan that can only report where a given byte occurs
 // at a fixed distance ahead: gathered with memchr jumps, then visited in
@@ -1157,7 +1148,7 @@ class Scanner {
     for (size_t k = from; k < s_.size() && k < from + 320 && n < out.size(); ++k) {
       char c = s_[k];
       if (IsSpace(c)) continue;
-      int d = Base64Digit(c);
+      int d = event::Base64DigitValue(c);
       if (d < 0) break;
       acc = (acc << 6) | static_cast<uint32_t>(d);
       bits += 6;
@@ -1178,7 +1169,7 @@ class Scanner {
   void ScanBase64Markup() {
     for (size_t e = s_.find('='); e != std::string_view::npos; e = s_.find('=', e + 1)) {
       size_t start = e;
-      while (start > 0 && Base64Digit(s_[start - 1]) >= 0) --start;
+      while (start > 0 && event::Base64DigitValue(s_[start - 1]) >= 0) --start;
       if (e - start < 16 || s_[start] != 'P' || s_[start + 1] < 'C' || s_[start + 1] > 'H') {
         continue;
       }

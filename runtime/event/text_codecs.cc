@@ -45,6 +45,11 @@ char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 
 
 }  // namespace
 
+int Base64DigitValue(char c) {
+  const uint8_t v = kBase64.v[static_cast<unsigned char>(c)];
+  return v < kPad ? v : -1;
+}
+
 std::optional<size_t> Base64Decode(std::string_view in, char* out) {
   uint32_t acc = 0;
   int bits_groups = 0;  // 6-bit groups in `acc`

@@ -14,6 +14,10 @@ namespace fnguard::event {
 // Upper bound of the decoded size of `encoded_size` base64 characters.
 constexpr size_t Base64MaxDecodedSize(size_t encoded_size) { return encoded_size / 4 * 3 + 3; }
 
+// The value (0..63) of a base64 digit of either alphabet (standard +/ or
+// URL-safe -_), -1 for any other byte, padding and whitespace included.
+int Base64DigitValue(char c);
+
 // Decodes standard (+/) or URL-safe (-_) base64 into `out`, which must hold
 // Base64MaxDecodedSize(in.size()) bytes. Padding is optional; ASCII
 // whitespace is skipped. Returns the decoded size, or nullopt when `in` is

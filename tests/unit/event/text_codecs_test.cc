@@ -47,6 +47,18 @@ std::string Pct(std::string_view in, bool plus) {
   return out;
 }
 
+TEST(Base64Test, DigitValuesOfBothAlphabets) {
+  const std::string_view standard =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (int i = 0; i < 64; ++i) EXPECT_EQ(Base64DigitValue(standard[i]), i) << standard[i];
+  EXPECT_EQ(Base64DigitValue('-'), 62);
+  EXPECT_EQ(Base64DigitValue('_'), 63);
+  int digits = 0;
+  for (int c = 0; c < 256; ++c) digits += Base64DigitValue(static_cast<char>(c)) >= 0;
+  EXPECT_EQ(digits, 66);  // 64 + the two URL-safe ones
+  for (char c : {'=', ' ', '\t', '\n', '%', '\0', '\xff'}) EXPECT_EQ(Base64DigitValue(c), -1) << int(c);
+}
+
 TEST(PercentDecodeTest, DecodesOnceAndKeepsInvalidEscapes) {
   EXPECT_EQ(Pct("a%20b+c", true), "a b c");
   EXPECT_EQ(Pct("a%20b+c", false), "a b+c");
