@@ -62,6 +62,8 @@ class Host {
   ~Host() = default;
 };
 
+// Taken as given: Serve() has already applied ServeOptions' defaults (at
+// least one worker, a positive read timeout).
 struct ServerOptions {
   size_t worker_threads = 1;
   size_t max_body_bytes = 0;

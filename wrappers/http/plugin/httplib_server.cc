@@ -54,11 +54,10 @@ void Send(const Reply& reply, httplib::Response& res) {
 class HttplibServer final : public Server {
  public:
   HttplibServer(const ServerOptions& options, Host* host) {
-    size_t workers = options.worker_threads > 0 ? options.worker_threads : 1;
+    const size_t workers = options.worker_threads;
     server_.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
     server_.set_payload_max_length(options.max_body_bytes);
-    server_.set_read_timeout(options.read_timeout_seconds > 0 ? options.read_timeout_seconds : 30,
-                             0);
+    server_.set_read_timeout(options.read_timeout_seconds, 0);
     httplib::Server::Handler route = [host](const httplib::Request& raw, httplib::Response& res) {
       Reply reply;
       try {
