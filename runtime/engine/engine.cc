@@ -112,10 +112,12 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
       in.mask = raw_mask;
     }
     const auto& detectors = DetectorTable();
+    // One Match for the whole loop: detectors fill it only when they report,
+    // and it is reset after each report.
+    detect::Match m;
     for (size_t i = 0; i < kDetectorCount; ++i) {
       auto id = static_cast<DetectorId>(i);
       if (!enabled.Has(id)) continue;
-      detect::Match m;
       if (!detectors[i]->Inspect(in, &m)) continue;
       Finding f;
       f.detector = std::string(DetectorName(id));
@@ -124,6 +126,7 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
       f.excerpt = MakeExcerpt(in.norm, m.offset, m.length);
       f.reason = std::move(m.reason);
       f.score = m.score;
+      m = detect::Match();
       verdict->findings.push_back(std::move(f));
       if (verdict->findings.size() >= kMaxFindings) return false;
     }
