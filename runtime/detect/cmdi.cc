@@ -18,6 +18,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/fill_match.h"
 #include "runtime/detect/word_table.h"
 
 namespace fnguard::detect {
@@ -578,8 +579,9 @@ class CmdiImpl final : public Detector {
     if (in.mask.Has('(') && in.mask.Has('{') && in.mask.Has('}')) {
       size_t p = FindFunctionDefinition(v);
       if (p != std::string_view::npos) {
-        return Fill(m, "cmdi.shellshock",
-                    "Bash function definition in a value (Shellshock, CVE-2014-6271)", 95, p, 8);
+        return FillMatch(m, "cmdi.shellshock",
+                         "Bash function definition in a value (Shellshock, CVE-2014-6271)", 95, p,
+                         8);
       }
     }
     static constexpr uint64_t kDevTcp = CharMask::AlnumOf("devtcp");
@@ -588,8 +590,8 @@ class CmdiImpl final : public Detector {
       size_t p = FindAtSlash(v, "/dev/tcp/");
       if (p == std::string_view::npos) p = FindAtSlash(v, "/dev/udp/");
       if (p != std::string_view::npos) {
-        return Fill(m, "cmdi.reverse_shell", "Bash /dev/tcp redirection used for reverse shells",
-                    90, p, 9);
+        return FillMatch(m, "cmdi.reverse_shell",
+                         "Bash /dev/tcp redirection used for reverse shells", 90, p, 9);
       }
     }
     if (in.mask.Has('(') && InspectCodeExec(v, in.mask, m)) return true;
@@ -744,16 +746,6 @@ class CmdiImpl final : public Detector {
   }
 
  private:
-  static bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
-                   size_t len) {
-    m->rule_id = rule;
-    m->reason = std::move(reason);
-    m->score = score;
-    m->offset = off;
-    m->length = len;
-    return true;
-  }
-
   // Where a bash function body "() { list; }" starts, or npos: "()", blanks,
   // '{', and since '{' is a reserved word, a blank after it, then a '}' that
   // closes the body. JavaScript's "function(){...}" has no blank after '{'.
@@ -784,13 +776,14 @@ class CmdiImpl final : public Detector {
   static bool InspectCodeExec(std::string_view v, const CharMask& mask, Match* m) {
     size_t p = mask.Has('<') && mask.Has('?') ? scan::IFind(v, "<?php") : std::string_view::npos;
     if (p != std::string_view::npos) {
-      return Fill(m, "cmdi.php_code", "PHP code block in a value", 85, p, 5);
+      return FillMatch(m, "cmdi.php_code", "PHP code block in a value", 85, p, 5);
     }
     for (size_t d = v.find('$'); d != std::string_view::npos; d = v.find('$', d + 1)) {
       if (d + 1 < v.size() && v[d + 1] == '_' &&
           (IAt(v, d + 2, "get[") || IAt(v, d + 2, "post[") || IAt(v, d + 2, "request[") ||
            IAt(v, d + 2, "server[") || IAt(v, d + 2, "cookie["))) {
-        return Fill(m, "cmdi.php_superglobal", "PHP request superglobal used as code", 75, d, 6);
+        return FillMatch(m, "cmdi.php_superglobal", "PHP request superglobal used as code", 75, d,
+                         6);
       }
       if (d + 1 < v.size() && v[d + 1] == '{') {
         size_t a = d + 2;
@@ -798,8 +791,8 @@ class CmdiImpl final : public Detector {
         size_t b = a;
         while (b < v.size() && b - a < 32 && (IsAlnum(v[b]) || v[b] == '_')) ++b;
         if (b > a + 1 && b < v.size() && v[b] == '(' && (a > d + 2 || (d > 0 && v[d - 1] == '{'))) {
-          return Fill(m, "cmdi.php_complex_syntax",
-                      "PHP complex string syntax calling a function", 85, d, b - d + 1);
+          return FillMatch(m, "cmdi.php_complex_syntax",
+                           "PHP complex string syntax calling a function", 85, d, b - d + 1);
         }
       }
     }
@@ -824,9 +817,9 @@ class CmdiImpl final : public Detector {
                          before == '(' || before == '.' || before == ':' || before == '|' ||
                          before == '&' || IsBlank(before) || before == '\'' || before == '"';
       if ((bare_call || code_arg) && code_before) {
-        return Fill(m, "cmdi.code_exec_call",
-                    "Call of the code-execution function " + std::string(name) + "()", 85, b,
-                    i - b + 1);
+        return FillMatch(m, "cmdi.code_exec_call",
+                         "Call of the code-execution function " + std::string(name) + "()", 85, b,
+                         i - b + 1);
       }
     }
     return false;
@@ -838,16 +831,16 @@ class CmdiImpl final : public Detector {
       for (std::string_view d : {"exec", "include", "echo", "config", "printenv", "set ", "fsize",
                                  "flastmod", "if "}) {
         if (IAt(v, p + 5, d)) {
-          return Fill(m, "cmdi.ssi_directive",
-                      "Server-side include directive that runs commands or reads files", 85, p,
-                      5 + d.size());
+          return FillMatch(m, "cmdi.ssi_directive",
+                           "Server-side include directive that runs commands or reads files", 85, p,
+                           5 + d.size());
         }
       }
     }
     p = scan::IFind(v, "<esi:");
     if (p != std::string_view::npos) {
-      return Fill(m, "cmdi.esi_directive", "Edge-side include tag injected into a value", 75, p,
-                  5);
+      return FillMatch(m, "cmdi.esi_directive", "Edge-side include tag injected into a value", 75,
+                       p, 5);
     }
     return false;
   }
@@ -926,16 +919,16 @@ class CmdiImpl final : public Detector {
         bool shellish = true;
         for (char c : s) shellish = shellish && (IsAlnum(c) || c == '/' || c == '?' || c == '*');
         if (q >= 2 && shellish && std::count(s.begin(), s.end(), '/') >= 2) {
-          return Fill(m, "cmdi.glob_command", "Command name written with shell globs", 80, p,
-                      w.end - p);
+          return FillMatch(m, "cmdi.glob_command", "Command name written with shell globs", 80, p,
+                           w.end - p);
         }
       }
       return false;
     }
     if (r.bin_dir && ctx != Context::kWeak) {
-      return Fill(m, "cmdi.binary_path",
-                  "Absolute path to the " + std::string(r.name) + " binary in a value", 85, p,
-                  w.end - p);
+      return FillMatch(m, "cmdi.binary_path",
+                       "Absolute path to the " + std::string(r.name) + " binary in a value", 85, p,
+                       w.end - p);
     }
     ArgShape arg = ClassifyArg(v, w.end, r.name, ctx == Context::kStart);
     if (!Decide(ctx, r.tier, arg)) return false;
@@ -947,19 +940,19 @@ class CmdiImpl final : public Detector {
     switch (ctx) {
       case Context::kSubstitution:
       case Context::kCodeSpan:
-        return Fill(m, "cmdi.substitution",
-                    "Command substitution running " + std::string(r.name), 90, p, w.end - p);
+        return FillMatch(m, "cmdi.substitution",
+                         "Command substitution running " + std::string(r.name), 90, p, w.end - p);
       case Context::kStart:
-        return Fill(m, "cmdi.command_line",
-                    "Value is a " + std::string(r.name) + " command line", 70, p, w.end - p);
+        return FillMatch(m, "cmdi.command_line",
+                         "Value is a " + std::string(r.name) + " command line", 70, p, w.end - p);
       case Context::kStrong:
-        return Fill(m, "cmdi.separator_command",
-                    "Shell separator followed by the " + std::string(r.name) + " command", 90, p,
-                    w.end - p);
+        return FillMatch(m, "cmdi.separator_command",
+                         "Shell separator followed by the " + std::string(r.name) + " command", 90,
+                         p, w.end - p);
       case Context::kWeak:
-        return Fill(m, "cmdi.separator_command",
-                    "Shell separator followed by the " + std::string(r.name) + " command", 70, p,
-                    w.end - p);
+        return FillMatch(m, "cmdi.separator_command",
+                         "Shell separator followed by the " + std::string(r.name) + " command", 70,
+                         p, w.end - p);
     }
     return false;
   }

@@ -155,11 +155,6 @@ bool UndottedGadgetAnchor(std::string_view v) {
   return false;
 }
 
-bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
-          size_t len) {
-  return FillMatch(m, rule, std::move(reason), score, off, len);
-}
-
 bool IsBase64Char(char c) {
   return scan::IsAlnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
 }
@@ -264,8 +259,8 @@ class DeserializationImpl final : public Detector {
     // Raw Java stream magic (normalization drops the NULs, so look at raw).
     if (raw.size() >= 4 && static_cast<unsigned char>(raw[0]) == 0xac &&
         static_cast<unsigned char>(raw[1]) == 0xed && raw[2] == 0 && raw[3] == 5) {
-      return Fill(m, "deserialization.java_stream", "Java serialization stream (AC ED 00 05)",
-                  95, 0, 4);
+      return FillMatch(m, "deserialization.java_stream", "Java serialization stream (AC ED 00 05)",
+                       95, 0, 4);
     }
     // Stream magics searched for in `v` below; one pass rules them all out.
     static const NeedleSet kAnyStreamMagic{"rO0AB", "aced0005", "AAEAAAD/////"};
@@ -277,15 +272,15 @@ class DeserializationImpl final : public Detector {
         kAnyStreamMagic.AnyIn(v);
     for (size_t p = any_magic ? v.find("rO0AB") : kNpos; p != kNpos; p = v.find("rO0AB", p + 1)) {
       if (Base64TokenAt(v, p, 16)) {
-        return Fill(m, "deserialization.java_base64", "Base64 Java serialization stream (rO0AB)",
-                    95, p, 5);
+        return FillMatch(m, "deserialization.java_base64",
+                         "Base64 Java serialization stream (rO0AB)", 95, p, 5);
       }
     }
     for (size_t p = any_magic ? IFind(v, "aced0005") : kNpos; p != kNpos;
          p = IFind(v, "aced0005", p + 1)) {
       if ((p == 0 || !scan::IsHex(v[p - 1])) && p + 16 <= v.size()) {
-        return Fill(m, "deserialization.java_hex", "Hex Java serialization stream (aced0005)",
-                    90, p, 8);
+        return FillMatch(m, "deserialization.java_hex", "Hex Java serialization stream (aced0005)",
+                         90, p, 8);
       }
     }
     static const NeedleSet kAnyJavaGadget(kJavaGadgets);
@@ -300,9 +295,9 @@ class DeserializationImpl final : public Detector {
       for (std::string_view g : kJavaGadgets) {
         size_t p = IFind(v, g);
         if (p != kNpos) {
-          return Fill(m, "deserialization.java_gadget",
-                      "Known Java deserialization gadget class " + std::string(g), 90, p,
-                      g.size());
+          return FillMatch(m, "deserialization.java_gadget",
+                           "Known Java deserialization gadget class " + std::string(g), 90, p,
+                           g.size());
         }
       }
     }
@@ -339,10 +334,10 @@ class DeserializationImpl final : public Detector {
       bool gadget = false;
       for (std::string_view g : kDotNetGadgets) gadget = gadget || IFind(cls, g) != kNpos;
       if ((key == "@type" && javaish) || gadget || (dotnet && cls.find(',') != kNpos)) {
-        return Fill(m, "deserialization.polymorphic_type",
-                    std::string(key) + " names the class " +
-                        std::string(cls.substr(0, 80)) + " for polymorphic deserialization",
-                    gadget ? 95 : 80, at, key_path ? v.size() : cls.size() + key.size());
+        return FillMatch(m, "deserialization.polymorphic_type",
+                         std::string(key) + " names the class " + std::string(cls.substr(0, 80)) +
+                             " for polymorphic deserialization",
+                         gadget ? 95 : 80, at, key_path ? v.size() : cls.size() + key.size());
       }
     }
     // PHP serialize(): O:8:"stdClass":1:{...}, a:2:{i:0;...}.
@@ -357,9 +352,9 @@ class DeserializationImpl final : public Detector {
         size_t e = ParsePhp(v, p, 0, &objects);
         if (e == kNpos) continue;
         if (objects > 0 || e - p >= 12) {
-          return Fill(m, "deserialization.php_object",
-                      objects > 0 ? "PHP serialized object" : "PHP serialized array", 
-                      objects > 0 ? 90 : 70, p, e - p);
+          return FillMatch(m, "deserialization.php_object",
+                           objects > 0 ? "PHP serialized object" : "PHP serialized array",
+                           objects > 0 ? 90 : 70, p, e - p);
         }
         p = e - 1;
       }
@@ -368,8 +363,8 @@ class DeserializationImpl final : public Detector {
     {
       size_t p = any_magic ? v.find("AAEAAAD/////") : kNpos;
       if (p != kNpos) {
-        return Fill(m, "deserialization.dotnet_binaryformatter",
-                    ".NET BinaryFormatter serialized stream", 90, p, 12);
+        return FillMatch(m, "deserialization.dotnet_binaryformatter",
+                         ".NET BinaryFormatter serialized stream", 90, p, 12);
       }
     }
     // Python pickle: GLOBAL opcode naming a module and a callable.
@@ -385,14 +380,14 @@ class DeserializationImpl final : public Detector {
       size_t p = v.find(g);
       if (p == kNpos) p = raw.find(g);
       if (p != kNpos) {
-        return Fill(m, "deserialization.python_pickle",
-                    "Python pickle GLOBAL opcode loading a callable", 90, p, g.size());
+        return FillMatch(m, "deserialization.python_pickle",
+                         "Python pickle GLOBAL opcode loading a callable", 90, p, g.size());
       }
     }
     if ((v.size() >= 16 && v[0] == 'g' && (v.substr(0, 4) == "gASV" || v.substr(0, 4) == "gANj" ||
                             v.substr(0, 4) == "gAJj")) &&
         Base64TokenAt(v, 0, 16)) {
-      return Fill(m, "deserialization.python_pickle", "Base64 Python pickle stream", 75, 0, 4);
+      return FillMatch(m, "deserialization.python_pickle", "Base64 Python pickle stream", 75, 0, 4);
     }
     // YAML language-specific tags.
     static constexpr std::string_view kYamlTags[] = {
@@ -409,8 +404,8 @@ class DeserializationImpl final : public Detector {
       for (std::string_view tag : kYamlTags) {
         size_t p = IFind(v, tag);
         if (p != kNpos) {
-          return Fill(m, "deserialization.yaml_tag",
-                      "YAML tag that instantiates a language object", 90, p, tag.size());
+          return FillMatch(m, "deserialization.yaml_tag",
+                           "YAML tag that instantiates a language object", 90, p, tag.size());
         }
       }
     }
@@ -421,8 +416,8 @@ class DeserializationImpl final : public Detector {
                                  "Gem::Package::TarReader", "R0VNOjpSZXF1aXJlbWVudA",
                                  "OjpSZXF1aXJlbWVudA"}) {
         if (raw.find(g) != kNpos || v.find(g) != kNpos) {
-          return Fill(m, "deserialization.ruby_marshal",
-                      "Ruby Marshal payload with a known gadget", 90, 0, 3);
+          return FillMatch(m, "deserialization.ruby_marshal",
+                           "Ruby Marshal payload with a known gadget", 90, 0, 3);
         }
       }
     }

@@ -24,6 +24,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/fill_match.h"
 #include "runtime/detect/needle_set.h"
 
 namespace fnguard::detect {
@@ -765,9 +766,9 @@ class PathTraversalImpl final : public Detector {
           size_t a = p + w.size();
           if (a >= f.size()) continue;
         }
-        return Fill(m, "path_traversal.stream_wrapper",
-                    "Stream wrapper " + std::string(w) + " used to read or include files", 85, p,
-                    w.size());
+        return FillMatch(m, "path_traversal.stream_wrapper",
+                         "Stream wrapper " + std::string(w) + " used to read or include files", 85,
+                         p, w.size());
       }
     }
 
@@ -779,20 +780,20 @@ class PathTraversalImpl final : public Detector {
         t.climbs > 0 && FindSensitive(fold(), t.end_of_last, &sat, &slen);
     if (t.climbs >= 2 || (t.climbs >= 1 && sensitive_after)) {
       int score = sensitive_after ? 95 : (t.climbs >= 3 ? 85 : 75);
-      return Fill(m, "path_traversal.dot_dot_slash",
-                  sensitive_after ? "Directory traversal to a sensitive file"
-                                  : "Directory traversal climbing " + std::to_string(t.climbs) +
-                                        " levels",
-                  score, t.first, (sensitive_after ? sat + slen : t.end_of_last) - t.first);
+      return FillMatch(m, "path_traversal.dot_dot_slash",
+                       sensitive_after
+                           ? "Directory traversal to a sensitive file"
+                           : "Directory traversal climbing " + std::to_string(t.climbs) + " levels",
+                       score, t.first, (sensitive_after ? sat + slen : t.end_of_last) - t.first);
     }
     if (dots_f) {
       fold();  // PeriodicDots() compares fillers byte for byte
       size_t pfirst = 0, pend = 0;
       int reps = PeriodicDots(f, &pfirst, &pend);
       if (reps >= 2 || (reps >= 1 && FindSensitive(f, pend > 0 ? pend - 1 : 0, &sat, &slen))) {
-        return Fill(m, "path_traversal.encoded_dots",
-                    "Repeated dot-dot sequences with an encoded separator", 80, pfirst,
-                    pend - pfirst);
+        return FillMatch(m, "path_traversal.encoded_dots",
+                         "Repeated dot-dot sequences with an encoded separator", 80, pfirst,
+                         pend - pfirst);
       }
     }
     {
@@ -804,8 +805,8 @@ class PathTraversalImpl final : public Detector {
       for (std::string_view name : kSensitiveNames) {
         if (whole.size() > kMaxSensitiveName) break;
         if (scan::IEquals(whole, name)) {  // `f` == name
-          return Fill(m, "path_traversal.sensitive_file",
-                      "Value names the sensitive file " + std::string(name), 70, 0, g.size());
+          return FillMatch(m, "path_traversal.sensitive_file",
+                           "Value names the sensitive file " + std::string(name), 70, 0, g.size());
         }
       }
     }
@@ -816,8 +817,8 @@ class PathTraversalImpl final : public Detector {
       // A value that starts by climbing, or a request path that climbs.
       bool starts = t.first == 0 || (t.first == 1 && g[0] == '/');
       if (pathy_location && (starts || in.location == event::Location::kPath)) {
-        return Fill(m, "path_traversal.dot_dot_slash", "Directory traversal in a path value", 60,
-                    t.first, t.end_of_last - t.first);
+        return FillMatch(m, "path_traversal.dot_dot_slash", "Directory traversal in a path value",
+                         60, t.first, t.end_of_last - t.first);
       }
     }
 
@@ -849,8 +850,8 @@ class PathTraversalImpl final : public Detector {
       }
       size_t end = p + a.size();
       if (a.back() != '/' && end < f.size() && (scan::IsAlnum(f[end]) || f[end] == '_')) continue;
-      return Fill(m, "path_traversal.sensitive_file",
-                  "Reference to the sensitive system file " + std::string(a), 80, p, a.size());
+      return FillMatch(m, "path_traversal.sensitive_file",
+                       "Reference to the sensitive system file " + std::string(a), 80, p, a.size());
     }
     if (skeleton) {
       std::string_view target;
@@ -862,8 +863,8 @@ class PathTraversalImpl final : public Detector {
         has_percent = p + 1 < g.size() && scan::IsAlnum(g[p + 1]);
       }
       if (SkeletonTarget(g, true, &target) || (has_percent && SkeletonTarget(g, false, &target))) {
-        return Fill(m, "path_traversal.obfuscated_traversal",
-                    "Obfuscated traversal to a sensitive file", 80, 0, g.size());
+        return FillMatch(m, "path_traversal.obfuscated_traversal",
+                         "Obfuscated traversal to a sensitive file", 80, 0, g.size());
       }
     }
     if (Base64Traversal(v, mk, m)) return true;
@@ -886,15 +887,16 @@ class PathTraversalImpl final : public Detector {
            (root == 3 && (whole.find("/apache") != std::string_view::npos ||
                           whole.find("/xampp") != std::string_view::npos ||
                           whole.find("/conf/") != std::string_view::npos)))) {
-          return Fill(m, "path_traversal.system_path",
-                      "Value is an absolute path into a system directory", 65, 0, whole.size());
+          return FillMatch(m, "path_traversal.system_path",
+                           "Value is an absolute path into a system directory", 65, 0,
+                           whole.size());
         }
         if (root == 3 && (scan::IEndsWith(whole, ".log") || scan::IEndsWith(whole, "_log") ||
                           scan::IEndsWith(whole, ".conf") || scan::IEndsWith(whole, ".ini") ||
                           scan::IEndsWith(whole, ".cnf") || whole.find("/logs/") != std::string_view::npos)) {
-          return Fill(m, "path_traversal.system_path",
-                      "Value is a Windows path to a server log or configuration file", 65, 0,
-                      whole.size());
+          return FillMatch(m, "path_traversal.system_path",
+                           "Value is a Windows path to a server log or configuration file", 65, 0,
+                           whole.size());
         }
       }
     }
@@ -905,8 +907,8 @@ class PathTraversalImpl final : public Detector {
         if (p == 0 || !scan::IsAlpha(g[p - 1]) || (p >= 2 && scan::IsAlnum(g[p - 2]))) continue;
         if (IAt(g, p + 2, "windows/") || IAt(g, p + 2, "winnt/") || IAt(g, p + 2, "boot.ini") ||
             IAt(g, p + 2, "inetpub/") || IAt(g, p + 2, "system volume information")) {
-          return Fill(m, "path_traversal.sensitive_file",
-                      "Reference to a Windows system directory", 75, p - 1, 12);
+          return FillMatch(m, "path_traversal.sensitive_file",
+                           "Reference to a Windows system directory", 75, p - 1, 12);
         }
       }
     }
@@ -914,8 +916,8 @@ class PathTraversalImpl final : public Detector {
     if (nul) {
       size_t s_at, s_len;
       if (FindSensitive(fold(), 0, &s_at, &s_len)) {
-        return Fill(m, "path_traversal.null_byte",
-                    "NUL byte truncating a path to a sensitive file", 80, s_at, s_len);
+        return FillMatch(m, "path_traversal.null_byte",
+                         "NUL byte truncating a path to a sensitive file", 80, s_at, s_len);
       }
     }
     return false;
@@ -928,18 +930,8 @@ class PathTraversalImpl final : public Detector {
     size_t p = v.find("Li4vLi4v");
     if (p == std::string_view::npos) p = v.find("Li5cLi5c");
     if (p == std::string_view::npos) return false;
-    return Fill(m, "path_traversal.base64_traversal",
-                "Base64-encoded directory traversal sequence", 75, p, 8);
-  }
-
-  static bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
-                   size_t len) {
-    m->rule_id = rule;
-    m->reason = std::move(reason);
-    m->score = score;
-    m->offset = off;
-    m->length = len;
-    return true;
+    return FillMatch(m, "path_traversal.base64_traversal",
+                     "Base64-encoded directory traversal sequence", 75, p, 8);
   }
 };
 

@@ -12,6 +12,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/fill_match.h"
 #include "runtime/detect/needle_set.h"
 
 namespace fnguard::detect {
@@ -48,16 +49,6 @@ constexpr std::string_view kDangerousWords[] = {
     "mro",         "os.",      "newinstance", "invoke",        "passthru", "shell_exec",
     "file.open",   "file.read", "io.popen",  "require(",       "child_process", "constructor",
 };
-
-bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
-          size_t len) {
-  m->rule_id = rule;
-  m->reason = std::move(reason);
-  m->score = score;
-  m->offset = off;
-  m->length = len;
-  return true;
-}
 
 // An arithmetic probe: "7*7", "7 * '7'" anywhere in the body, or a body
 // that is nothing but "number operator number" ("4+4", "1-2"); dates such as
@@ -177,8 +168,9 @@ class SstiImpl final : public Detector {
         size_t p = v.find(d);
         if (p != kNpos && p > 0 && (v[p - 1] == '.' || v[p - 1] == '\'' || v[p - 1] == '"' ||
                                     v[p - 1] == '[' || v[p - 1] == '(')) {
-          return Fill(m, "ssti.python_dunder_chain",
-                      "Python attribute chain reaching interpreter internals", 90, p, d.size());
+          return FillMatch(m, "ssti.python_dunder_chain",
+                           "Python attribute chain reaching interpreter internals", 90, p,
+                           d.size());
         }
       }
     }
@@ -189,8 +181,8 @@ class SstiImpl final : public Detector {
         b = scan::SkipSpaces(v, b);
         for (std::string_view t : kJinjaTags) {
           if (IAt(v, b, t) && v.find("%}", b) != kNpos) {
-            return Fill(m, "ssti.template_tag", "Jinja/Twig/Django template tag in a value", 80,
-                        p, b + t.size() - p);
+            return FillMatch(m, "ssti.template_tag", "Jinja/Twig/Django template tag in a value",
+                             80, p, b + t.size() - p);
           }
         }
       }
@@ -214,8 +206,8 @@ class SstiImpl final : public Detector {
           }
         }
         if (p != kNpos && v.find('$', p) != kNpos) {
-          return Fill(m, "ssti.velocity_directive", "Velocity directive in a value", 85, p,
-                      d.size());
+          return FillMatch(m, "ssti.velocity_directive", "Velocity directive in a value", 85, p,
+                           d.size());
         }
       }
     }
@@ -226,8 +218,8 @@ class SstiImpl final : public Detector {
                                  "<#function", "<#if", "<#setting"}) {
         size_t p = IFind(v, d);
         if (p != kNpos) {
-          return Fill(m, "ssti.freemarker_directive", "FreeMarker directive in a value", 85, p,
-                      d.size());
+          return FillMatch(m, "ssti.freemarker_directive", "FreeMarker directive in a value", 85, p,
+                           d.size());
         }
       }
     }
@@ -235,7 +227,7 @@ class SstiImpl final : public Detector {
       size_t p = IFind(v, "$class.inspect");
       if (p == kNpos) p = IFind(v, "$class.type");
       if (p != kNpos) {
-        return Fill(m, "ssti.velocity_directive", "Velocity class tool reflection", 90, p, 6);
+        return FillMatch(m, "ssti.velocity_directive", "Velocity class tool reflection", 90, p, 6);
       }
     }
     static const NeedleSet kAnySmartyOrHelper{
@@ -247,8 +239,8 @@ class SstiImpl final : public Detector {
                                  "{self::getstreamvariable", "{eval"}) {
         size_t p = IFind(v, d);
         if (p != kNpos) {
-          return Fill(m, "ssti.smarty_tag", "Smarty template tag that runs code", 85, p,
-                      d.size());
+          return FillMatch(m, "ssti.smarty_tag", "Smarty template tag that runs code", 85, p,
+                           d.size());
         }
       }
       // Handlebars block helpers used for prototype access.
@@ -256,8 +248,8 @@ class SstiImpl final : public Detector {
       if (p == kNpos) p = IFind(v, "{{#each");
       if (p != kNpos && (IFind(v, "constructor") != kNpos || IFind(v, " as |") != kNpos ||
                          IFind(v, "lookup") != kNpos)) {
-        return Fill(m, "ssti.handlebars_helper",
-                    "Handlebars block helper reaching object internals", 85, p, 7);
+        return FillMatch(m, "ssti.handlebars_helper",
+                         "Handlebars block helper reaching object internals", 85, p, 7);
       }
     }
     for (const Region& r : kRegions) {
@@ -291,9 +283,8 @@ class SstiImpl final : public Detector {
         }
         std::string_view why = JudgeExpression(body);
         if (why.empty()) continue;
-        return Fill(m, "ssti.expression",
-                    std::string(r.engine) + " " + std::string(why), 85, p,
-                    c + r.close.size() - p);
+        return FillMatch(m, "ssti.expression", std::string(r.engine) + " " + std::string(why), 85,
+                         p, c + r.close.size() - p);
       }
     }
     // Java/Spring EL reflection without delimiters in the value itself.
@@ -309,8 +300,8 @@ class SstiImpl final : public Detector {
       size_t p = IFind(v, "t(java.lang.");
       if (p == kNpos) p = IFind(v, ".getclass().forname(");
       if (p != kNpos) {
-        return Fill(m, "ssti.java_reflection", "Expression-language reflection into java.lang",
-                    85, p, 12);
+        return FillMatch(m, "ssti.java_reflection", "Expression-language reflection into java.lang",
+                         85, p, 12);
       }
     }
     return false;

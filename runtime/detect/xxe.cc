@@ -14,6 +14,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/detect/fill_match.h"
 
 namespace fnguard::detect {
 namespace {
@@ -34,16 +35,6 @@ size_t FindDecl(std::string_view v, std::string_view keyword, size_t from, size_
     }
   }
   return kNpos;
-}
-
-bool Fill(Match* m, std::string_view rule, std::string reason, int score, size_t off,
-          size_t len) {
-  m->rule_id = rule;
-  m->reason = std::move(reason);
-  m->score = score;
-  m->offset = off;
-  m->length = len;
-  return true;
 }
 
 // XML NameStartChar / NameChar, restricted to ASCII (names in attacks are).
@@ -230,16 +221,16 @@ class XxeImpl final : public Detector {
         bool external = IFind(decl, "system") != kNpos || IFind(decl, "public") != kNpos;
         bool parameter = SkipSpaces(decl, 0) < decl.size() && decl[SkipSpaces(decl, 0)] == '%';
         if (external) {
-          return Fill(m, "xxe.external_entity",
-                      "XML external entity declaration (reads files or URLs)", 95, p,
-                      end == kNpos ? decl.size() + body - p : end - p + 1);
+          return FillMatch(m, "xxe.external_entity",
+                           "XML external entity declaration (reads files or URLs)", 95, p,
+                           end == kNpos ? decl.size() + body - p : end - p + 1);
         }
         if (parameter) {
-          return Fill(m, "xxe.parameter_entity", "XML parameter entity declaration", 90, p,
-                      body - p);
+          return FillMatch(m, "xxe.parameter_entity", "XML parameter entity declaration", 90, p,
+                           body - p);
         }
-        return Fill(m, "xxe.entity_declaration",
-                    "XML entity declaration in input (entity expansion)", 80, p, body - p);
+        return FillMatch(m, "xxe.entity_declaration",
+                         "XML entity declaration in input (entity expansion)", 80, p, body - p);
       }
       p = FindDecl(v, "doctype", 0, &body);
       while (p != kNpos) {
@@ -249,13 +240,14 @@ class XxeImpl final : public Detector {
         std::string_view head = v.substr(body, end - body);
         bool subset = end < v.size() && v[end] == '[';
         if (subset) {
-          return Fill(m, "xxe.doctype_subset", "DOCTYPE with an internal subset", 85, p,
-                      end - p + 1);
+          return FillMatch(m, "xxe.doctype_subset", "DOCTYPE with an internal subset", 85, p,
+                           end - p + 1);
         }
         // The parser fetches the system literal; a W3C public identifier
         // next to an attacker's URL does not make it harmless.
         if (FetchesExternalDtd(head)) {
-          return Fill(m, "xxe.external_dtd", "DOCTYPE loading an external DTD", 85, p, end - p);
+          return FillMatch(m, "xxe.external_dtd", "DOCTYPE loading an external DTD", 85, p,
+                           end - p);
         }
         p = FindDecl(v, "doctype", end, &body);
       }
@@ -264,8 +256,7 @@ class XxeImpl final : public Detector {
         p = FindDecl(v, kw, 0, &body);
         if (p != kNpos && body < v.size() && scan::IsSpace(v[body]) &&
             NameEnd(v, SkipSpaces(v, body)) > SkipSpaces(v, body)) {
-          return Fill(m, "xxe.dtd_markup", "DTD markup declaration in input", 70, p,
-                      body - p);
+          return FillMatch(m, "xxe.dtd_markup", "DTD markup declaration in input", 70, p, body - p);
         }
       }
     }
@@ -281,8 +272,8 @@ class XxeImpl final : public Detector {
         std::string_view content = v.substr(c, end - c);
         if (content == "<" || content == ">" || IFind(content, "<script") != kNpos ||
             IFind(content, "javascript:") != kNpos || IFind(content, "<img") != kNpos) {
-          return Fill(m, "xxe.cdata_markup", "CDATA section used to smuggle markup", 75, p,
-                      end + 3 - p);
+          return FillMatch(m, "xxe.cdata_markup", "CDATA section used to smuggle markup", 75, p,
+                           end + 3 - p);
         }
         // A value that opens with a CDATA section holding markup is an XML
         // fragment meant to be spliced into a document (no root of its own).
@@ -290,23 +281,23 @@ class XxeImpl final : public Detector {
         if (p == first && lt != kNpos && lt + 1 < content.size() &&
             (IsNameStart(content[lt + 1]) || content[lt + 1] == '!' ||
              content[lt + 1] == '/' || content[lt + 1] == '?')) {
-          return Fill(m, "xxe.cdata_fragment", "XML fragment hiding markup in a CDATA section",
-                      70, p, end + 3 - p);
+          return FillMatch(m, "xxe.cdata_fragment", "XML fragment hiding markup in a CDATA section",
+                           70, p, end + 3 - p);
         }
       }
     }
     if (in.mask.Has(']') && in.mask.Has('>') && in.mask.Has('<')) {
       size_t p = FindCdataBreakout(v);
       if (p != kNpos) {
-        return Fill(m, "xxe.cdata_breakout",
-                    "Closes a CDATA section it did not open and injects markup", 80, p, 3);
+        return FillMatch(m, "xxe.cdata_breakout",
+                         "Closes a CDATA section it did not open and injects markup", 80, p, 3);
       }
     }
     if (in.mask.Has('<') && in.mask.Has('?')) {
       size_t p = IFind(v, "<?import");
       if (p != kNpos) {
-        return Fill(m, "xxe.processing_instruction",
-                    "Import processing instruction loading an external component", 80, p, 8);
+        return FillMatch(m, "xxe.processing_instruction",
+                         "Import processing instruction loading an external component", 80, p, 8);
       }
       // UTF-7 hides '<' and '&' from filters ("+ADw-"); XML parsers that
       // honour the declaration decode it. No real client sends UTF-7 XML.
@@ -322,9 +313,9 @@ class XxeImpl final : public Detector {
           if (q < decl.size() && (decl[q] == '"' || decl[q] == '\'')) ++q;
           if (IAt(decl, q, "utf-7") || IAt(decl, q, "utf7") || IAt(decl, q, "csutf7") ||
               IAt(decl, q, "unicode-1-1-utf-7")) {
-            return Fill(m, "xxe.utf7_declaration",
-                        "XML declaration switching the parser to UTF-7", 80, p + enc,
-                        q - enc + 5);
+            return FillMatch(m, "xxe.utf7_declaration",
+                             "XML declaration switching the parser to UTF-7", 80, p + enc,
+                             q - enc + 5);
           }
         }
       }
@@ -350,8 +341,8 @@ class XxeImpl final : public Detector {
         if (html_like) continue;
         if (open != kNpos && open + 1 < v.size() && scan::IsAlpha(v[open + 1]) &&
             last_close_tag != kNpos && last_close_tag > e) {
-          return Fill(m, "xxe.entity_reference", "Reference to a custom XML entity", 65, p,
-                      e - p + 1);
+          return FillMatch(m, "xxe.entity_reference", "Reference to a custom XML entity", 65, p,
+                           e - p + 1);
         }
       }
     }
@@ -364,10 +355,10 @@ class XxeImpl final : public Detector {
       for (std::string_view s : {norm_may ? in.norm : std::string_view(), in.raw}) {
         for (char sigil : {'&', '%'}) {
           if (OnlyEntityReferences(s, sigil)) {
-            return Fill(m, sigil == '%' ? "xxe.parameter_entity" : "xxe.entity_reference",
-                        sigil == '%' ? "Value is a bare XML parameter entity reference"
-                                     : "Value is a bare XML entity reference",
-                        60, 0, v.size());
+            return FillMatch(m, sigil == '%' ? "xxe.parameter_entity" : "xxe.entity_reference",
+                             sigil == '%' ? "Value is a bare XML parameter entity reference"
+                                          : "Value is a bare XML entity reference",
+                             60, 0, v.size());
           }
         }
       }
@@ -379,8 +370,8 @@ class XxeImpl final : public Detector {
           size_t e = p + 1;
           while (e < v.size() && (scan::IsWordChar(v[e]) || v[e] == '-' || v[e] == '.')) ++e;
           if (e > p + 1 && e < v.size() && v[e] == ';') {
-            return Fill(m, "xxe.parameter_entity", "XML parameter entity reference", 85, p,
-                        e - p + 1);
+            return FillMatch(m, "xxe.parameter_entity", "XML parameter entity reference", 85, p,
+                             e - p + 1);
           }
         }
       }
@@ -389,16 +380,16 @@ class XxeImpl final : public Detector {
       size_t len = 0;
       size_t p = FindXPathAxisStep(v, &len);
       if (p != kNpos) {
-        return Fill(m, "xxe.xpath_axis", "XPath location step with an explicit axis", 70, p,
-                    len);
+        return FillMatch(m, "xxe.xpath_axis", "XPath location step with an explicit axis", 70, p,
+                         len);
       }
     }
     if (in.mask.Has(':') && in.mask.Has('<')) {
       size_t p = IFind(v, "xi:include");
       if (p == kNpos) p = IFind(v, "http://www.w3.org/2001/xinclude");
       if (p != kNpos) {
-        return Fill(m, "xxe.xinclude", "XInclude element that pulls in external content", 90, p,
-                    10);
+        return FillMatch(m, "xxe.xinclude", "XInclude element that pulls in external content", 90,
+                         p, 10);
       }
       // XLink / xml:base references to local files or exotic schemes from
       // XML markup (SVG images, XInclude-like loaders).
@@ -411,9 +402,9 @@ class XxeImpl final : public Detector {
           for (std::string_view scheme :
                {"file:", "expect:", "jar:", "netdoc:", "phar:", "php:", "gopher:"}) {
             if (IAt(v, q, scheme)) {
-              return Fill(m, "xxe.external_reference",
-                          "XML link attribute referencing a local file or handler", 85, a,
-                          q + scheme.size() - a);
+              return FillMatch(m, "xxe.external_reference",
+                               "XML link attribute referencing a local file or handler", 85, a,
+                               q + scheme.size() - a);
             }
           }
         }
@@ -429,9 +420,9 @@ class XxeImpl final : public Detector {
                                      "saxon:", "exsl:document"}) {
           size_t q = IFind(v, bad);
           if (q != kNpos) {
-            return Fill(m, "xxe.xslt_injection",
-                        "XSLT stylesheet that calls out of the transformation", 85, q,
-                        bad.size());
+            return FillMatch(m, "xxe.xslt_injection",
+                             "XSLT stylesheet that calls out of the transformation", 85, q,
+                             bad.size());
           }
         }
       }
