@@ -3,9 +3,9 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
-#include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/core/load_once.h"
 
 namespace fnguard::libcurl {
 namespace {
@@ -23,51 +23,34 @@ bool Resolve(void* library, const char* name, Fn* out, std::string* missing) {
   return true;
 }
 
-struct Loaded {
-  Api api;
-  std::string error;  // set when the load failed
-  bool ok = false;
-};
-
-Loaded& State() {
-  static Loaded* const state = new Loaded();  // never destroyed: callers may run at exit
-  return *state;
-}
-
-void LoadOnce() {
-  Loaded& state = State();
+// The process-wide table: the library $FNGUARD_LIBCURL names, else the
+// default one, initialised.
+absl::StatusOr<Api> Load() {
   const char* from_env = std::getenv("FNGUARD_LIBCURL");
   const std::string file = from_env != nullptr && from_env[0] != '\0' ? from_env : kDefaultSoname;
   absl::StatusOr<Api> api = Open(file);
-  if (!api.ok()) {
-    state.error = std::string(api.status().message());
-    return;
-  }
+  if (!api.ok()) return api.status();
   if (CURLcode rc = api->global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK) {
     const char* why = api->easy_strerror(rc);
-    state.error = absl::StrCat("libcurl could not be loaded: curl_global_init failed (",
-                               why != nullptr ? why : "unknown error", ")");
-    return;
+    return absl::FailedPreconditionError(
+        absl::StrCat("libcurl could not be loaded: curl_global_init failed (",
+                     why != nullptr ? why : "unknown error", ")"));
   }
-  state.api = *api;
-  state.ok = true;
+  return api;
 }
 
-std::once_flag load_once;
+using Loaded = LoadedOnce<Api, Load>;
 
 }  // namespace
 
 absl::StatusOr<Api> Open(const std::string& file) {
-  dlerror();  // clears an earlier message
   // RTLD_LAZY as for a library linked at build time (libfnguard.so is not
   // bound at load either); RTLD_LOCAL keeps curl's symbols out of the
   // process's global scope.
-  void* library = dlopen(file.c_str(), RTLD_LAZY | RTLD_LOCAL);
-  if (library == nullptr) {
-    const char* why = dlerror();
-    return absl::FailedPreconditionError(
-        absl::StrCat("libcurl could not be loaded: ", why != nullptr ? why : file));
-  }
+  absl::StatusOr<void*> opened =
+      DlOpen(file, RTLD_LAZY | RTLD_LOCAL, "libcurl could not be loaded: ");
+  if (!opened.ok()) return opened.status();
+  void* library = *opened;
   Api api;
   api.library = library;
   std::string missing;
@@ -108,15 +91,8 @@ absl::StatusOr<Api> Open(const std::string& file) {
   return api;
 }
 
-const Api* Get() {
-  std::call_once(load_once, LoadOnce);
-  const Loaded& state = State();
-  return state.ok ? &state.api : nullptr;
-}
+const Api* Get() { return Loaded::Get(); }
 
-std::string LoadError() {
-  if (Get() != nullptr) return std::string();
-  return State().error;
-}
+std::string LoadError() { return Loaded::Error(); }
 
 }  // namespace fnguard::libcurl

@@ -5,22 +5,12 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/core/load_once.h"
 
 namespace fnguard::http::plugin {
 namespace {
-
-struct Loaded {
-  const Api* api = nullptr;
-  std::string error;  // set when the load failed
-};
-
-Loaded& State() {
-  static Loaded* const state = new Loaded();  // never destroyed: callers may run at exit
-  return *state;
-}
 
 std::string DirectoryOf(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -54,17 +44,14 @@ std::string OwnDirectory() {
   return DirectoryOf(std::string(exe, static_cast<size_t>(n)));
 }
 
-void LoadOnce() {
-  Loaded& state = State();
+// The plugin from the first candidate file that loads.
+absl::StatusOr<const Api*> Load() {
   const char* from_env = std::getenv("FNGUARD_HTTP_PLUGIN");
   const std::vector<std::string> files = Candidates(from_env);
   std::string first_error;
   for (size_t i = 0; i < files.size(); ++i) {
     absl::StatusOr<const Api*> api = Open(files[i]);
-    if (api.ok()) {
-      state.api = *api;
-      return;
-    }
+    if (api.ok()) return api;
     // A candidate directory without the file is skipped quietly: the error
     // worth reporting is that of a file that exists but fails to load, or
     // else that of the last file tried.
@@ -73,10 +60,10 @@ void LoadOnce() {
       first_error = std::string(api.status().message());
     }
   }
-  state.error = first_error;
+  return absl::FailedPreconditionError(first_error);
 }
 
-std::once_flag load_once;
+using Loaded = LoadedOnce<const Api*, Load>;
 
 }  // namespace
 
@@ -99,17 +86,14 @@ std::vector<std::string> Candidates(const char* from_env) {
 }
 
 absl::StatusOr<const Api*> Open(const std::string& file) {
-  dlerror();  // clears an earlier message
   // RTLD_NOW: a missing dependency or symbol is reported here, not as a
   // crash at the first request. RTLD_LOCAL keeps cpp-httplib's symbols out
   // of the process's global scope.
-  void* library = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr) {
-    const char* why = dlerror();
-    return absl::FailedPreconditionError(absl::StrCat("could not load the HTTP server plugin ",
-                                                      kFileName, ": ",
-                                                      why != nullptr ? why : file));
-  }
+  absl::StatusOr<void*> opened =
+      DlOpen(file, RTLD_NOW | RTLD_LOCAL,
+             absl::StrCat("could not load the HTTP server plugin ", kFileName, ": "));
+  if (!opened.ok()) return opened.status();
+  void* library = *opened;
   auto entry = reinterpret_cast<EntryPointFn>(dlsym(library, kEntryPoint));
   if (entry == nullptr) {
     dlclose(library);
@@ -128,13 +112,10 @@ absl::StatusOr<const Api*> Open(const std::string& file) {
 }
 
 const Api* Get() {
-  std::call_once(load_once, LoadOnce);
-  return State().api;
+  const Api* const* api = Loaded::Get();
+  return api != nullptr ? *api : nullptr;
 }
 
-std::string LoadError() {
-  if (Get() != nullptr) return std::string();
-  return State().error;
-}
+std::string LoadError() { return Loaded::Error(); }
 
 }  // namespace fnguard::http::plugin
