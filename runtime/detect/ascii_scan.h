@@ -54,25 +54,38 @@ inline size_t IFind(std::string_view s, std::string_view lit, size_t from = 0) {
   return std::string_view::npos;
 }
 
-// First position >= `from` of the lower-case letter `letter` in either case,
-// or npos: sixteen bytes at a time where SSE2 is available (a jump, like
-// memchr, for letters that are rare in the values searched).
-inline size_t FindLetter(std::string_view s, char letter, size_t from = 0) {
+// First position >= `from` of a byte for which `hit` holds, or npos. Where
+// SSE2 is available, sixteen bytes at a time first: `hits16` maps them to a
+// vector with 0xff in each byte where `hit` holds (0 elsewhere).
+template <typename Hit, typename Hits16>
+inline size_t FindFirst(std::string_view s, size_t from, Hit hit, [[maybe_unused]] Hits16 hits16) {
   size_t i = from;
 #if defined(__SSE2__)
-  const __m128i k20 = _mm_set1_epi8(0x20);
-  const __m128i want = _mm_set1_epi8(letter);
   for (; i + 16 <= s.size(); i += 16) {
-    // Setting 0x20 lower-cases a letter and turns no other byte into one.
-    const __m128i b = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i)), k20);
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, want)));
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits16(x)));
     if (mask != 0) return i + static_cast<size_t>(std::countr_zero(mask));
   }
 #endif
   for (; i < s.size(); ++i) {
-    if (Lower(s[i]) == letter) return i;
+    if (hit(s[i])) return i;
   }
   return std::string_view::npos;
+}
+
+// First position >= `from` of the lower-case letter `letter` in either case,
+// or npos: sixteen bytes at a time where SSE2 is available (a jump, like
+// memchr, for letters that are rare in the values searched).
+inline size_t FindLetter(std::string_view s, char letter, size_t from = 0) {
+  return FindFirst(s, from, [letter](char c) { return Lower(c) == letter; },
+#if defined(__SSE2__)
+                   // Setting 0x20 lower-cases a letter and turns no other byte into one.
+                   [k20 = _mm_set1_epi8(0x20), want = _mm_set1_epi8(letter)](__m128i x) {
+                     return _mm_cmpeq_epi8(_mm_or_si128(x, k20), want);
+                   });
+#else
+                   nullptr);
+#endif
 }
 
 // First position >= `from` holding the byte `a`, `b` or `c` (repeat one to
@@ -80,23 +93,15 @@ inline size_t FindLetter(std::string_view s, char letter, size_t from = 0) {
 // Replaces byte loops that skip everything but a few lead bytes, such as
 // `for (...) { if (c != '"' && c != '\'') continue; ... }`.
 inline size_t FindAnyOf(std::string_view s, size_t from, char a, char b, char c) {
-  size_t i = from;
+  return FindFirst(s, from, [a, b, c](char x) { return x == a || x == b || x == c; },
 #if defined(__SSE2__)
-  const __m128i va = _mm_set1_epi8(a);
-  const __m128i vb = _mm_set1_epi8(b);
-  const __m128i vc = _mm_set1_epi8(c);
-  for (; i + 16 <= s.size(); i += 16) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
-                                     _mm_cmpeq_epi8(x, vc));
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-    if (mask != 0) return i + static_cast<size_t>(std::countr_zero(mask));
-  }
+                   [va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c)](__m128i x) {
+                     return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
+                                         _mm_cmpeq_epi8(x, vc));
+                   });
+#else
+                   nullptr);
 #endif
-  for (; i < s.size(); ++i) {
-    if (s[i] == a || s[i] == b || s[i] == c) return i;
-  }
-  return std::string_view::npos;
 }
 
 inline bool IContains(std::string_view s, std::string_view lit) {
