@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -108,66 +109,43 @@ Status ReadBytes(dom::element e, std::string_view field, Set set) {
 }
 
 // An integer in [min, max], written as a JSON number (an integral one, also
-// in exponent form) or as a decimal string.
-Status ParseSigned(dom::element e, std::string_view field, int64_t min, int64_t max, int64_t* out) {
-  int64_t v = 0;
-  switch (e.type()) {
-    case dom::element_type::INT64:
-      v = e.get_int64().value_unsafe();
-      break;
-    case dom::element_type::UINT64:
-      return WrongType(field, "an integer in range");
-    case dom::element_type::DOUBLE: {
-      double d = e.get_double().value_unsafe();
-      // 2^63 is exactly representable; anything at or past it is out of range.
-      if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) || d != std::floor(d)) {
-        return WrongType(field, "an integer in range");
-      }
-      v = static_cast<int64_t>(d);
-      break;
-    }
-    case dom::element_type::STRING:
-      if (Padded(e.get_string().value_unsafe()) || !absl::SimpleAtoi(Absl(e.get_string().value_unsafe()), &v)) {
-        return WrongType(field, "an integer in range");
-      }
-      break;
-    default:
-      return WrongType(field, "an integer");
-  }
-  if (v < min || v > max) return WrongType(field, "an integer in range");
-  *out = v;
-  return OkStatus();
-}
-
-Status ParseUnsigned(dom::element e, std::string_view field, uint64_t max, uint64_t* out) {
-  uint64_t v = 0;
+// in exponent form) or as a decimal string. T is int64_t or uint64_t.
+template <typename T>
+Status ParseInteger(dom::element e, std::string_view field, std::type_identity_t<T> min,
+                    std::type_identity_t<T> max, T* out) {
+  constexpr bool kSigned = std::is_signed_v<T>;
+  constexpr std::string_view kInRange =
+      kSigned ? "an integer in range" : "an unsigned integer in range";
+  // 2^63 and 2^64 are exactly representable; anything at or past the end is out of range.
+  constexpr double kLowest = kSigned ? -9223372036854775808.0 : 0.0;
+  constexpr double kEnd = kSigned ? 9223372036854775808.0 : 18446744073709551616.0;
+  T v = 0;
   switch (e.type()) {
     case dom::element_type::INT64: {
       int64_t s = e.get_int64().value_unsafe();
-      if (s < 0) return WrongType(field, "an unsigned integer in range");
-      v = static_cast<uint64_t>(s);
+      if (!kSigned && s < 0) return WrongType(field, kInRange);
+      v = static_cast<T>(s);
       break;
     }
     case dom::element_type::UINT64:
-      v = e.get_uint64().value_unsafe();
+      if (kSigned) return WrongType(field, kInRange);
+      v = static_cast<T>(e.get_uint64().value_unsafe());
       break;
     case dom::element_type::DOUBLE: {
       double d = e.get_double().value_unsafe();
-      if (!(d >= 0 && d < 18446744073709551616.0) || d != std::floor(d)) {
-        return WrongType(field, "an unsigned integer in range");
-      }
-      v = static_cast<uint64_t>(d);
+      if (!(d >= kLowest && d < kEnd) || d != std::floor(d)) return WrongType(field, kInRange);
+      v = static_cast<T>(d);
       break;
     }
     case dom::element_type::STRING:
       if (Padded(e.get_string().value_unsafe()) || !absl::SimpleAtoi(Absl(e.get_string().value_unsafe()), &v)) {
-        return WrongType(field, "an unsigned integer in range");
+        return WrongType(field, kInRange);
       }
       break;
     default:
-      return WrongType(field, "an unsigned integer");
+      return WrongType(field, kSigned ? "an integer" : "an unsigned integer");
   }
-  if (v > max) return WrongType(field, "an unsigned integer in range");
+  if (v < min || v > max) return WrongType(field, kInRange);
   *out = v;
   return OkStatus();
 }
@@ -177,7 +155,7 @@ Status ReadInt64(dom::element e, std::string_view field, Set set) {
   if (e.is_null()) return OkStatus();
   int64_t v = 0;
   FNGUARD_RETURN_IF_ERROR(
-      ParseSigned(e, field, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), &v));
+      ParseInteger(e, field, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), &v));
   set(v);
   return OkStatus();
 }
@@ -186,7 +164,7 @@ template <typename Set>
 Status ReadUint(dom::element e, std::string_view field, uint64_t max, Set set) {
   if (e.is_null()) return OkStatus();
   uint64_t v = 0;
-  FNGUARD_RETURN_IF_ERROR(ParseUnsigned(e, field, max, &v));
+  FNGUARD_RETURN_IF_ERROR(ParseInteger(e, field, 0, max, &v));
   set(v);
   return OkStatus();
 }
@@ -338,7 +316,7 @@ Status ReadSeverity(dom::element v, std::string_view key, logs::LogRecord* out) 
   }
   int64_t n = 0;
   FNGUARD_RETURN_IF_ERROR(
-      ParseSigned(v, key, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), &n));
+      ParseInteger(v, key, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), &n));
   out->set_severity_number(static_cast<logs::SeverityNumber>(n));
   return OkStatus();
 }
