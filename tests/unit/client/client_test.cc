@@ -2,8 +2,6 @@
 // egress client under it, against a real HTTPS server on 127.0.0.1 with
 // certificates generated at run time.
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -16,6 +14,7 @@
 #include "policy/policy.h"
 #include "runtime/egress/http_client.h"
 #include "tests/unit/client/tls_server.h"
+#include "tests/unit/core/missing_libcurl.h"
 
 namespace fnguard {
 namespace {
@@ -374,7 +373,6 @@ TEST_F(ClientTest, EventsFromAHandlerNameItsInvocation) {
 // still starts, and every request fails with kind `other`, naming libcurl,
 // without a connection. Runs in a fresh process: libcurl is loaded once.
 std::string ProblemsWithoutLibcurl(const std::string& policy, const std::string& url) {
-  setenv("FNGUARD_LIBCURL", "/nonexistent/fnguard/libcurl.so.4", 1);
   auto guard = Guard::FromString(policy, "client_test.yaml");
   if (!guard.ok()) return "the Guard did not start: " + guard.status().ToString();
   for (int i = 0; i < 2; ++i) {
@@ -384,27 +382,21 @@ std::string ProblemsWithoutLibcurl(const std::string& policy, const std::string&
       return "kind " + std::string(HttpErrorKindName(r.error().kind)) + ": " + r.error().message;
     }
     if (r.error().message.find("libcurl could not be loaded") == std::string::npos ||
-        r.error().message.find("/nonexistent/fnguard/libcurl.so.4") == std::string::npos) {
+        r.error().message.find(testing::kMissingLibcurl) == std::string::npos) {
       return "unclear message: " + r.error().message;
     }
   }
   return "";
 }
 
-void ExitWith(const std::string& problem) {
-  if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
-  std::fflush(stderr);
-  std::_Exit(problem.empty() ? 0 : 1);
-}
-
 class ClientDeathTest : public ClientTest {};
 
 TEST_F(ClientDeathTest, WithoutLibcurlRequestsFailWithKindOtherNamingIt) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
   TlsServer server(*certs_);
   ASSERT_TRUE(server.ok());
-  EXPECT_EXIT(ExitWith(ProblemsWithoutLibcurl(Policy(server.port()), server.url("/hello"))),
-              ::testing::ExitedWithCode(0), "");
+  const std::string policy = Policy(server.port());
+  const std::string url = server.url("/hello");
+  testing::ExpectNoProblemsWithoutLibcurl([&] { return ProblemsWithoutLibcurl(policy, url); });
 }
 
 TEST(HttpErrorKindTest, Names) {

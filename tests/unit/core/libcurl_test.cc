@@ -1,10 +1,9 @@
 #include "runtime/core/libcurl.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/unit/core/missing_libcurl.h"
 
 namespace fnguard::libcurl {
 namespace {
@@ -86,26 +85,18 @@ TEST(LibcurlTest, OpenReturnsAWorkingTableBesideTheProcessWideOne) {
 // that is not there: Get() says nullptr every time and LoadError() says why.
 // Runs in a fresh process (the load happens once per process).
 std::string ProblemsWithAMissingLibcurl() {
-  setenv("FNGUARD_LIBCURL", "/nonexistent/fnguard/libcurl.so.4", 1);
   if (Get() != nullptr) return "Get() loaded a library that does not exist";
   if (Get() != nullptr) return "a second Get() loaded it";
   const std::string error = LoadError();
   if (error.find("libcurl could not be loaded") == std::string::npos ||
-      error.find("/nonexistent/fnguard/libcurl.so.4") == std::string::npos) {
+      error.find(testing::kMissingLibcurl) == std::string::npos) {
     return "unclear error: " + error;
   }
   return "";
 }
 
-void ExitWith(const std::string& problem) {
-  if (!problem.empty()) std::fprintf(stderr, "%s\n", problem.c_str());
-  std::fflush(stderr);
-  std::_Exit(problem.empty() ? 0 : 1);
-}
-
 TEST(LibcurlDeathTest, MissingLibraryIsAnErrorEveryTime) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_EXIT(ExitWith(ProblemsWithAMissingLibcurl()), ::testing::ExitedWithCode(0), "");
+  testing::ExpectNoProblemsWithoutLibcurl(ProblemsWithAMissingLibcurl);
 }
 
 }  // namespace
