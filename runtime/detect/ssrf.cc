@@ -6,6 +6,7 @@
 // or in a field named for a URL (url, callback, webhook, proxy_host). An
 // address in a field that describes a machine (ip, client_ip, host) is data.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -264,7 +265,7 @@ class SsrfImpl final : public Detector {
     }
     if (in.location == event::Location::kQuery || in.location == event::Location::kBody ||
         in.location == event::Location::kParam) {
-      return InspectBareHost(v, in.path, m);
+      return InspectBareHost(v, in.path, in.mask.HasAny("/\\?"), m);
     }
     return false;
   }
@@ -277,7 +278,17 @@ class SsrfImpl final : public Detector {
   // fetches it (url, callback, webhook, proxy_host). Short decimal and
   // integer spellings ("10.15", "2130706433") are also versions and ids, so
   // they need the URL shape or a URL-named field.
-  static bool InspectBareHost(std::string_view v, std::string_view path, Match* m) {
+  // `url_bytes`: whether the value holds '/', '\\' or '?' at all.
+  static bool InspectBareHost(std::string_view v, std::string_view path, bool url_bytes,
+                              Match* m) {
+    // Without those bytes the value has no URL shape (no leading slash pair,
+    // nothing after the authority that starts with '/' or '?'), so only the
+    // field name can make it a fetch: decided first, from the path alone.
+    std::optional<FetchName> name;
+    if (!url_bytes) {
+      name = ClassifyFieldName(scan::LastPathName(path));
+      if (*name == FetchName::kNone) return false;
+    }
     while (!v.empty() && scan::IsSpace(v.back())) v.remove_suffix(1);
     while (!v.empty() && scan::IsSpace(v.front())) v.remove_prefix(1);
     if (v.empty() || v.size() > 2048 || v.find("://") != std::string_view::npos) return false;
@@ -315,21 +326,21 @@ class SsrfImpl final : public Detector {
     if (!fetch) {
       // Only the host (and port) in the value: the field name decides.
       if (!url.rest.empty()) return false;
-      const FetchName name = ClassifyFieldName(scan::LastPathName(path));
+      if (!name) name = ClassifyFieldName(scan::LastPathName(path));
       switch (form) {
         case HostForm::kName:
         case HostForm::kDottedQuad:
         case HostForm::kIpv6:
         case HostForm::kEncodedIpv4:
-          fetch = name != FetchName::kNone;
+          fetch = *name != FetchName::kNone;
           break;
         case HostForm::kShortDecimal:
           // "10.15" is a version; "127.1" and "169.254.43518" are tricks.
-          fetch = name == FetchName::kStrong &&
+          fetch = *name == FetchName::kStrong &&
                   (c == HostClass::kLoopback || c == HostClass::kMetadata);
           break;
         case HostForm::kInteger:
-          fetch = name == FetchName::kStrong && c != HostClass::kUnspecified;
+          fetch = *name == FetchName::kStrong && c != HostClass::kUnspecified;
           break;
       }
     }
