@@ -71,6 +71,11 @@ Inspector::Inspector(std::shared_ptr<const policy::Policy> policy)
 
 bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
   if (field.value.empty()) return true;
+  // A short field that came out clean before comes out clean again.
+  const bool cacheable = remember_clean_ && CleanFieldCache::Cacheable(field);
+  const uint64_t key = cacheable ? CleanFieldCache::Key(field, kind_) : 0;
+  if (cacheable && clean_.Contains(key, field, kind_)) return true;
+  const size_t findings_before = verdict->findings.size();
   const policy::Policy& p = *policy_;
 
   DetectorSet enabled = p.detectors;
@@ -156,6 +161,7 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
     verdict->findings.push_back(std::move(f));
     if (verdict->findings.size() >= kMaxFindings) return false;
   }
+  if (cacheable && verdict->findings.size() == findings_before) clean_.NoteClean(key, field, kind_);
   return true;
 }
 

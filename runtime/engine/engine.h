@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "fnguard/verdict.h"
 #include "policy/policy.h"
+#include "runtime/engine/clean_cache.h"
 #include "runtime/event/event.h"
 #include "runtime/normalize/normalize.h"
 
@@ -42,6 +43,11 @@ class Inspector {
 
   const policy::Policy& policy() const { return *policy_; }
 
+  // Whether fields that came out clean before are skipped when they come
+  // again unchanged (see clean_cache.h). On by default; `fnguard bench
+  // --no-field-cache` turns it off to time every field every time.
+  void set_remember_clean_fields(bool on) { remember_clean_ = on; }
+
  private:
   // Runs every enabled detector and custom rule on one field; returns false
   // when the finding cap is reached.
@@ -53,6 +59,8 @@ class Inspector {
   event::DecodedEvent decoded_;
   normalize::Normalizer normalizer_;
   event::Kind kind_ = event::Kind::kGeneric;
+  CleanFieldCache clean_;  // fields that came out clean before
+  bool remember_clean_ = true;
 };
 
 // A short, printable excerpt of `value` around [offset, offset+length):

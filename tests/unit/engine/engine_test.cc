@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "policy/policy.h"
 
@@ -156,6 +157,64 @@ TEST(InspectorTest, RepeatedInspectionsAreIndependent) {
     EXPECT_EQ(a.findings[1].field_path, "headers.x-a");
     Verdict c = ins.Inspect(clean);
     EXPECT_TRUE(c.findings.empty()) << round;
+  }
+}
+
+// Fields that came out clean are remembered (clean_cache.h); a field that
+// differs in one byte, in its path or in where it sits is inspected again.
+TEST(InspectorTest, RememberedCleanFieldsDoNotHideAttacks) {
+  Inspector ins(policy::DefaultPolicy());
+  const auto event = [](const std::string& ua, const std::string& where, const std::string& q) {
+    return R"({"version":"2.0","rawPath":"/orders","headers":{"accept":"*/*","user-agent":")" + ua +
+           R"("},"queryStringParameters":{")" + where + R"(":")" + q +
+           R"("},"requestContext":{"http":{"method":"GET"}},"isBase64Encoded":false})";
+  };
+  const std::string clean = event("curl/8.4.0", "page", "2");
+  for (int round = 0; round < 4; ++round) {
+    EXPECT_TRUE(ins.Inspect(clean).findings.empty()) << round;
+  }
+  // The same header value with a payload appended, the same query value at a
+  // path named for fetching, and the remembered value as a new attack field.
+  Verdict ua = ins.Inspect(event("curl/8.4.0${jndi:ldap://x.example/a}", "page", "2"));
+  ASSERT_FALSE(ua.findings.empty());
+  EXPECT_EQ(ua.field_path, "headers.user-agent");
+  EXPECT_EQ(ua.detector, "jndi");
+  Verdict q = ins.Inspect(event("curl/8.4.0", "page", "2' union select password from users--"));
+  ASSERT_FALSE(q.findings.empty());
+  EXPECT_EQ(q.detector, "sqli");
+  EXPECT_EQ(q.field_path, "query.page");
+  EXPECT_TRUE(ins.Inspect(clean).findings.empty());
+  Verdict url = ins.Inspect(event("curl/8.4.0", "url", "127.0.0.1"));
+  ASSERT_FALSE(url.findings.empty());
+  EXPECT_EQ(url.detector, "ssrf");
+  EXPECT_EQ(url.field_path, "query.url");
+}
+
+// With and without remembering clean fields, the same events give the same
+// findings, also when each comes many times.
+TEST(InspectorTest, RememberingCleanFieldsChangesNoFinding) {
+  Inspector cached(policy::DefaultPolicy());
+  Inspector uncached(policy::DefaultPolicy());
+  uncached.set_remember_clean_fields(false);
+  const std::vector<std::string> values = {
+      "2", "O'Brien", "1 or 1=1", "<b>hi</b>", "<script>alert(1)</script>", "../../etc/passwd",
+      "a;id", "http://169.254.169.254/", "{{7*7}}", "gift wrap, please!"};
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string& v : values) {
+      const std::string ev = R"({"version":"2.0","rawPath":"/x","headers":{"x-note":")" + v +
+                             R"("},"queryStringParameters":{"q":")" + v +
+                             R"("},"body":"{\"note\":\")" + v +
+                             R"(\"}","requestContext":{"http":{"method":"POST"}},)" +
+                             R"("isBase64Encoded":false})";
+      Verdict a = cached.Inspect(ev);
+      Verdict b = uncached.Inspect(ev);
+      ASSERT_EQ(a.findings.size(), b.findings.size()) << v;
+      for (size_t i = 0; i < a.findings.size(); ++i) {
+        EXPECT_EQ(a.findings[i].rule_id, b.findings[i].rule_id) << v;
+        EXPECT_EQ(a.findings[i].field_path, b.findings[i].field_path) << v;
+      }
+      EXPECT_EQ(a.action, b.action) << v;
+    }
   }
 }
 
