@@ -127,6 +127,9 @@ expect_exit 2 "eval bad embed" "$FN" eval --input "$TMP/corpus.jsonl" --embed co
 expect_exit 0 "bench" "$FN" bench --iterations 50
 expect_exit 0 "bench json" "$FN" bench --iterations 20 --format json
 expect_grep "p99_ns" "$TMP/out" "bench json has p99"
+expect_grep '"field_cache":true' "$TMP/out" "bench json says the field cache is on"
+expect_exit 0 "bench without the field cache" "$FN" bench --iterations 20 --format json --no-field-cache
+expect_grep '"field_cache":false' "$TMP/out" "bench json says the field cache is off"
 
 # --- scan streams its findings to the policy's collector
 start_collector "$TMP/events.db"
