@@ -9,29 +9,14 @@
 #include <string_view>
 
 #include "runtime/event/event.h"
+#include "tests/fuzz/json_escape.h"
 
 namespace {
 
 using fnguard::event::DecodedEvent;
 using fnguard::event::Decoder;
 using fnguard::event::Limits;
-
-void AppendJsonEscaped(std::string_view in, std::string* out) {
-  static const char kHex[] = "0123456789abcdef";
-  for (unsigned char c : in) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(static_cast<char>(c));
-    } else if (c < 0x20 || c >= 0x80) {
-      // Bytes >= 0x80 become U+0080..U+00FF so that the event stays UTF-8.
-      out->append("\\u00");
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    } else {
-      out->push_back(static_cast<char>(c));
-    }
-  }
-}
+using fnguard::fuzz::AppendJsonEscaped;
 
 size_t Consume(const DecodedEvent& ev) {
   size_t sum = ev.content_type.size() + ev.method.size();
