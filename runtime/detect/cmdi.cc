@@ -115,11 +115,14 @@ constexpr WordEntry<bool> kWindowsCommands[] = {
 constexpr WordTable<bool, 128> kWindowsCommandTable(kWindowsCommands);
 static_assert(kWindowsCommandTable.size() * 2 <= 128);
 
-// The bytes the separator loop in Inspect() acts on; every other byte is
-// skipped without entering its switch.
+// The bytes the separator loop in Inspect() acts on besides the line breaks
+// '\n' and '\r'; every other byte is skipped without entering its switch.
+constexpr std::string_view kPrintableSeparators = ";`|&$<>{\\";
 constexpr std::array<bool, 256> MakeSeparatorBytes() {
   std::array<bool, 256> t{};
-  for (char c : std::string_view(";\n\r`|&$<>{\\")) t[static_cast<unsigned char>(c)] = true;
+  for (char c : kPrintableSeparators) t[static_cast<unsigned char>(c)] = true;
+  t['\n'] = true;
+  t['\r'] = true;
   return t;
 }
 constexpr std::array<bool, 256> kSeparatorByte = MakeSeparatorBytes();
@@ -627,7 +630,7 @@ class CmdiImpl final : public Detector {
     char present[3] = {0, 0, 0};
     size_t n_present = 0;
     bool jump = !in.mask.has_control;
-    for (char c : std::string_view(";`|&$<>{\\")) {
+    for (char c : kPrintableSeparators) {
       if (!jump || !in.mask.Has(c)) continue;
       if (n_present == 3) {
         jump = false;
