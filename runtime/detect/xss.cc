@@ -326,15 +326,12 @@ class Candidates {
  public:
   // Adds k - back for every `byte` at k >= back in `s`.
   void AddEach(std::string_view s, char byte, size_t back) {
-    for (size_t k = s.find(byte); k != std::string_view::npos; k = s.find(byte, k + 1)) {
-      if (k < back) continue;
-      if (n_ == pos_.size()) {
-        overflow_ = true;
-        return;
-      }
-      pos_[n_++] = k - back;
+    for (size_t k = s.find(byte); k != std::string_view::npos && !overflow_;
+         k = s.find(byte, k + 1)) {
+      if (k >= back) Add(k - back);
     }
   }
+  // Adds `pos`; once 128 are held, sets overflowed() instead.
   void Add(size_t pos) {
     if (n_ == pos_.size()) {
       overflow_ = true;
@@ -1508,16 +1505,17 @@ class Scanner {
       while (r > 0 && IsAlnum(s_[r - 1])) --r;
       if (r < k && CallWordStartAt(r)) words->Add(r);
     };
-    for (size_t k = scan::FindAnyOf(s_, 0, '.', '(', ')'); k < n;
+    for (size_t k = scan::FindAnyOf(s_, 0, '.', '(', ')'); k < n && !words->overflowed();
          k = scan::FindAnyOf(s_, k + 1, '.', '(', ')')) {
       add_before(k);
       if (s_[k] == '(' && CallWordStartAt(k + 1)) words->Add(k + 1);  // SinkPassedAt()
     }
-    for (size_t k = scan::FindAnyOf(s_, 0, '`', '?', '['); k < n;
+    for (size_t k = scan::FindAnyOf(s_, 0, '`', '?', '['); k < n && !words->overflowed();
          k = scan::FindAnyOf(s_, k + 1, '`', '?', '[')) {
       add_before(k);
     }
-    for (size_t k = s_.find('='); k != std::string_view::npos; k = s_.find('=', k + 1)) {
+    for (size_t k = s_.find('='); k != std::string_view::npos && !words->overflowed();
+         k = s_.find('=', k + 1)) {
       add_before(k);
       // LocationAssignedAt(): "location = ...".
       size_t e = k;
@@ -1527,7 +1525,6 @@ class Scanner {
       size_t w = k + 1;
       while (w < n && IsSpace(s_[w])) ++w;
       if (CallWordStartAt(w)) words->Add(w);
-      if (words->overflowed()) return;
     }
   }
 
