@@ -39,11 +39,10 @@ uint64_t HashBytes(std::string_view s, uint64_t seed) {
 
 }  // namespace
 
+// make_unique value-initializes: `seen_` starts all zero (no sighting).
 CleanFieldCache::CleanFieldCache()
     : slots_(std::make_unique<std::array<Slot, kSlots>>()),
-      seen_(std::make_unique<std::array<uint64_t, kSeen>>()) {
-  seen_->fill(0);
-}
+      seen_(std::make_unique<std::array<uint64_t, kSeen>>()) {}
 
 uint64_t CleanFieldCache::Key(const event::Field& field, event::Kind kind) {
   const uint64_t attributes = uint64_t{static_cast<uint8_t>(field.location)} |
