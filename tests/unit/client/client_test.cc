@@ -381,8 +381,7 @@ std::string ProblemsWithoutLibcurl(const std::string& policy, const std::string&
     if (r.error().kind != HttpErrorKind::kOther) {
       return "kind " + std::string(HttpErrorKindName(r.error().kind)) + ": " + r.error().message;
     }
-    if (r.error().message.find("libcurl could not be loaded") == std::string::npos ||
-        r.error().message.find(testing::kMissingLibcurl) == std::string::npos) {
+    if (!testing::NamesMissingLibcurl(r.error().message)) {
       return "unclear message: " + r.error().message;
     }
   }

@@ -88,8 +88,7 @@ std::string ProblemsWithAMissingLibcurl() {
   if (Get() != nullptr) return "Get() loaded a library that does not exist";
   if (Get() != nullptr) return "a second Get() loaded it";
   const std::string error = LoadError();
-  if (error.find("libcurl could not be loaded") == std::string::npos ||
-      error.find(testing::kMissingLibcurl) == std::string::npos) {
+  if (!testing::NamesMissingLibcurl(error)) {
     return "unclear error: " + error;
   }
   return "";

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "gtest/gtest.h"
 
@@ -22,19 +23,26 @@ inline constexpr char kMissingLibcurl[] = "/nonexistent/fnguard/libcurl.so.4";
   std::_Exit(problem.empty() ? 0 : 1);
 }
 
+// Whether an error message says libcurl could not be loaded and names the
+// missing file.
+inline bool NamesMissingLibcurl(std::string_view message) {
+  return message.find("libcurl could not be loaded") != std::string_view::npos &&
+         message.find(kMissingLibcurl) != std::string_view::npos;
+}
+
 // Runs `problems` (returning what is wrong, "" for nothing) in a fresh
-// process without libcurl and expects it to find nothing. The process runs
-// the calling test up to here first, so the caller must not load libcurl
-// before this.
+// process without libcurl and expects it to find nothing, and its stderr to
+// match `stderr_regex`. The process runs the calling test up to here first,
+// so the caller must not load libcurl before this.
 template <typename Problems>
-void ExpectNoProblemsWithoutLibcurl(Problems problems) {
+void ExpectNoProblemsWithoutLibcurl(Problems problems, const std::string& stderr_regex = "") {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(
       {
         setenv("FNGUARD_LIBCURL", kMissingLibcurl, 1);
         ExitWith(problems());
       },
-      ::testing::ExitedWithCode(0), "");
+      ::testing::ExitedWithCode(0), stderr_regex);
 }
 
 }  // namespace fnguard::testing
