@@ -25,6 +25,16 @@ std::shared_ptr<policy::Policy> RulePolicy() {
   return p;
 }
 
+// `p` with a time budget that never runs out: the tests below are about what
+// is found, and a loaded machine can deschedule a test for longer than the
+// default budget.
+template <typename PolicyPtr>
+std::shared_ptr<policy::Policy> Unlimited(PolicyPtr p) {
+  auto copy = std::make_shared<policy::Policy>(*p);
+  copy->limits.time_budget_us = 60'000'000;
+  return copy;
+}
+
 constexpr std::string_view kEvent =
     R"({"version":"2.0","rawPath":"/x","rawQueryString":"q=EVIL","headers":{"accept":"*/*"},)"
     R"("queryStringParameters":{"q":"EVIL"},"requestContext":{"http":{"method":"GET"}},"isBase64Encoded":false})";
@@ -82,11 +92,8 @@ TEST(InspectorTest, InspectValueUsesTheGivenPath) {
 }
 
 TEST(InspectorTest, FindingsAreCapped) {
-  auto p = RulePolicy();
-  // The cap, not the budget, must stop inspection: a loaded machine can
-  // deschedule the test for longer than the default budget.
-  p->limits.time_budget_us = 60'000'000;
-  Inspector ins(p);
+  // The cap, not the budget, must stop inspection.
+  Inspector ins(Unlimited(RulePolicy()));
   std::string ev = "{";
   for (int i = 0; i < 100; ++i) ev += "\"k" + std::to_string(i) + "\":\"evil\",";
   ev += "\"end\":1}";
@@ -163,7 +170,7 @@ TEST(InspectorTest, RepeatedInspectionsAreIndependent) {
 // Fields that came out clean are remembered (clean_cache.h); a field that
 // differs in one byte, in its path or in where it sits is inspected again.
 TEST(InspectorTest, RememberedCleanFieldsDoNotHideAttacks) {
-  Inspector ins(policy::DefaultPolicy());
+  Inspector ins(Unlimited(policy::DefaultPolicy()));
   const auto event = [](const std::string& ua, const std::string& where, const std::string& q) {
     return R"({"version":"2.0","rawPath":"/orders","headers":{"accept":"*/*","user-agent":")" + ua +
            R"("},"queryStringParameters":{")" + where + R"(":")" + q +
@@ -184,6 +191,11 @@ TEST(InspectorTest, RememberedCleanFieldsDoNotHideAttacks) {
   EXPECT_EQ(q.detector, "sqli");
   EXPECT_EQ(q.field_path, "query.page");
   EXPECT_TRUE(ins.Inspect(clean).findings.empty());
+  // An address is data in a field not named for fetching; remembered there,
+  // it is still a finding under a name that is.
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_TRUE(ins.Inspect(event("curl/8.4.0", "page", "127.0.0.1")).findings.empty()) << round;
+  }
   Verdict url = ins.Inspect(event("curl/8.4.0", "url", "127.0.0.1"));
   ASSERT_FALSE(url.findings.empty());
   EXPECT_EQ(url.detector, "ssrf");
@@ -193,8 +205,8 @@ TEST(InspectorTest, RememberedCleanFieldsDoNotHideAttacks) {
 // With and without remembering clean fields, the same events give the same
 // findings, also when each comes many times.
 TEST(InspectorTest, RememberingCleanFieldsChangesNoFinding) {
-  Inspector cached(policy::DefaultPolicy());
-  Inspector uncached(policy::DefaultPolicy());
+  Inspector cached(Unlimited(policy::DefaultPolicy()));
+  Inspector uncached(Unlimited(policy::DefaultPolicy()));
   uncached.set_remember_clean_fields(false);
   const std::vector<std::string> values = {
       "2", "O'Brien", "1 or 1=1", "<b>hi</b>", "<script>alert(1)</script>", "../../etc/passwd",
