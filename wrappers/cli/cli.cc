@@ -123,6 +123,21 @@ uint64_t Percentile(std::vector<uint64_t> samples, double p) {
   return samples[k];
 }
 
+void WriteFindings(json::Writer& w, const std::vector<Finding>& findings) {
+  w.Key("findings").BeginArray();
+  for (const Finding& f : findings) {
+    w.BeginObject();
+    w.Field("detector", f.detector);
+    w.Field("rule_id", f.rule_id);
+    w.Field("field_path", f.field_path);
+    w.Field("excerpt", f.excerpt);
+    w.Field("reason", f.reason);
+    w.Field("score", f.score);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot open " + path);

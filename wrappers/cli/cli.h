@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "fnguard/verdict.h"
 #include "policy/policy.h"
+#include "runtime/core/json.h"
 
 namespace fnguard::cli {
 
@@ -57,6 +59,11 @@ absl::StatusOr<std::shared_ptr<const policy::Policy>> PolicyFromFlagOrEnv(
 
 // The p-quantile (0..1) of `samples` by nearest rank; 0 when empty.
 uint64_t Percentile(std::vector<uint64_t> samples, double p);
+
+// Writes "findings": [...] (detector, rule_id, field_path, excerpt, reason and
+// score of each) into the object `w` is writing: `scan --format json` and
+// `eval --report --all-findings`.
+void WriteFindings(json::Writer& w, const std::vector<Finding>& findings);
 
 // Reads a whole file; error names the file.
 absl::StatusOr<std::string> ReadFile(const std::string& path);

@@ -309,15 +309,7 @@ int EvalCommand(const Args& args) {
         w.Field("detector", v.detector).Field("rule_id", v.rule_id);
         w.Field("field_path", v.field_path);
       }
-      if (all_findings) {
-        w.Key("findings").BeginArray();
-        for (const Finding& f : v.findings) {
-          w.BeginObject().Field("detector", f.detector).Field("rule_id", f.rule_id);
-          w.Field("field_path", f.field_path).Field("score", f.score);
-          w.Field("reason", f.reason).Field("excerpt", f.excerpt).EndObject();
-        }
-        w.EndArray();
-      }
+      if (all_findings) WriteFindings(w, v.findings);
       w.EndObject();
       std::fprintf(report, "%s\n", w.str().c_str());
     }

@@ -41,18 +41,7 @@ std::string VerdictJson(const std::string& file, const Verdict& v, size_t fields
   w.Field("timed_out", v.timed_out);
   w.Field("fields", static_cast<uint64_t>(fields));
   w.Field("elapsed_ns", v.elapsed_ns);
-  w.Key("findings").BeginArray();
-  for (const Finding& f : v.findings) {
-    w.BeginObject();
-    w.Field("detector", f.detector);
-    w.Field("rule_id", f.rule_id);
-    w.Field("field_path", f.field_path);
-    w.Field("excerpt", f.excerpt);
-    w.Field("reason", f.reason);
-    w.Field("score", f.score);
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteFindings(w, v.findings);
   w.EndObject();
   return w.Take();
 }
