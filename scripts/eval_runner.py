@@ -53,10 +53,11 @@ def _read_rows(report):
     return rows
 
 
-def run_eval(fn, engine, path, embed, report=None):
+def run_eval(fn, engine, path, embed, report=None, extra_args=()):
     """Returns (summary, rows): eval's JSON summary and, when `report` names a
-    file, its per-input lines by id (else None)."""
-    cache = _cache_dir() if engine == "modsecurity" else None
+    file, its per-input lines by id (else None). `extra_args` go to eval as
+    they are (--policy P, --all-findings); runs with them are not cached."""
+    cache = _cache_dir() if engine == "modsecurity" and not extra_args else None
     entry = os.path.join(cache, _key(path, embed)) if cache else None
     if entry and os.path.exists(entry + ".summary.json") and \
             (report is None or os.path.exists(entry + ".report.jsonl")):
@@ -66,7 +67,7 @@ def run_eval(fn, engine, path, embed, report=None):
             shutil.copyfile(entry + ".report.jsonl", report)
         return summary, (_read_rows(report) if report is not None else None)
 
-    cmd = [fn, "eval", "--engine", engine, "--input", path, "--embed", embed]
+    cmd = [fn, "eval", "--engine", engine, "--input", path, "--embed", embed, *extra_args]
     own_report = report
     if entry:
         os.makedirs(cache, exist_ok=True)

@@ -4,7 +4,8 @@
 A speed change to a detector or to the normalizer must not change what is
 found. This runs both binaries over the same inputs with a policy whose
 limits and time budget never cut inspection short, and compares every
-finding (detector, rule, field path, score, reason, excerpt) byte for byte:
+finding (detector, rule, field path, score, reason, excerpt) byte for byte,
+each report line read with its keys sorted:
 
   - the DEV corpus (../shared/corpus/payloads.dev.jsonl) in every embedding
     (raw, query, json-body, json-body-escaped, header);
@@ -31,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+
+from eval_runner import run_eval  # scripts/ is on the path: it holds this file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -144,8 +147,7 @@ def run_build(fn, tag, jobs, work, policy):
     def one(job):
         name, path, embed = job
         report = os.path.join(out, f"{name}.{embed}.jsonl")
-        subprocess.run([fn, "eval", "--policy", policy, "--input", path, "--embed", embed,
-                        "--report", report, "--all-findings"], check=True, stdout=subprocess.DEVNULL)
+        run_eval(fn, "fnguard", path, embed, report, extra_args=("--policy", policy, "--all-findings"))
         return report
 
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -158,11 +160,18 @@ def run_build(fn, tag, jobs, work, policy):
     for line in scan.stdout.decode().splitlines():
         obj = json.loads(line)
         obj.pop("elapsed_ns", None)
-        lines.append(json.dumps(obj, sort_keys=True))
+        lines.append(json.dumps(obj))
     report = os.path.join(out, "events.scan.jsonl")
     with open(report, "w") as f:
         f.write("\n".join(lines) + "\n")
     return reports + [report]
+
+
+def canonical_lines(path):
+    """The report's lines with their keys sorted: builds that write the same
+    findings with keys in another order compare equal."""
+    with open(path, encoding="utf-8") as f:
+        return [json.dumps(json.loads(l), sort_keys=True, separators=(",", ":")) for l in f]
 
 
 def main():
@@ -184,7 +193,6 @@ def main():
     inputs = {}
     if "traffic" not in skip:
         if shutil.which("node"):
-            sys.path.insert(0, HERE)
             import realistic_traffic  # noqa: E402 (the same generator and seed as the FP report)
             inputs["traffic_values"], inputs["traffic_requests"] = realistic_traffic.generate(work)
         else:
@@ -199,7 +207,7 @@ def main():
     after = run_build(os.path.abspath(a.after), "after", jobs, work, policy)
     differ = 0
     for b, c in zip(before, after):
-        lb, lc = open(b).read().splitlines(), open(c).read().splitlines()
+        lb, lc = canonical_lines(b), canonical_lines(c)
         name = os.path.basename(b)
         if lb == lc:
             flagged = sum(1 for l in lb if '"flagged":true' in l or '"findings":[{' in l)
