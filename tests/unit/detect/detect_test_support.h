@@ -2,6 +2,7 @@
 #ifndef FNGUARD_TESTS_UNIT_DETECT_DETECT_TEST_SUPPORT_H_
 #define FNGUARD_TESTS_UNIT_DETECT_DETECT_TEST_SUPPORT_H_
 
+#include <string>
 #include <string_view>
 
 #include "runtime/detect/detector.h"
@@ -20,6 +21,13 @@ inline bool Detects(const Detector& d, std::string_view raw, Match* m,
   in.path = "query.q";
   in.location = loc;
   return d.Inspect(in, m);
+}
+
+// The rule `d` reports on `raw` as Detects() runs it, "" when none.
+inline std::string RuleOf(const Detector& d, std::string_view raw,
+                          event::Location loc = event::Location::kQuery) {
+  Match m;
+  return Detects(d, raw, &m, loc) ? std::string(m.rule_id) : std::string();
 }
 
 }  // namespace fnguard::detect::testing

@@ -16,6 +16,7 @@ namespace fnguard::detect {
 namespace {
 
 using testing::Detects;
+using testing::RuleOf;
 
 size_t ReferenceFindLetter(std::string_view s, char letter, size_t from) {
   for (size_t i = from; i < s.size(); ++i) {
@@ -39,12 +40,6 @@ TEST(FindLetterTest, MatchesTheByteLoopOnRandomText) {
       }
     }
   }
-}
-
-std::string RuleOf(const Detector& d, std::string_view value,
-                   event::Location loc = event::Location::kQuery) {
-  Match m;
-  return Detects(d, value, &m, loc) ? std::string(m.rule_id) : std::string();
 }
 
 TEST(SkeletonFilterTest, TargetsSplitByDroppedBytesInAnyCase) {

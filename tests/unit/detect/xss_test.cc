@@ -9,6 +9,7 @@ namespace fnguard::detect {
 namespace {
 
 using testing::Detects;
+using testing::RuleOf;
 
 struct AttackCase {
   std::string_view value;
@@ -242,11 +243,6 @@ TEST(XssTest, IgnoresBenignMarkupNeighbours) {
   }
 }
 
-std::string RuleOf(std::string_view value) {
-  Match m;
-  return Detects(XssDetector(), value, &m) ? std::string(m.rule_id) : std::string();
-}
-
 // The script-call rules are reached from the punctuation next to their word
 // (or, past 128 such places, by reading every word): each kind of place, in
 // prose, and after many decoys.
@@ -264,14 +260,15 @@ TEST(XssTest, ScriptCallsFoundFromEachKindOfPunctuation) {
       {"self['al'+'ert'](1)", "xss.js_breakout"},         // '[' after
   };
   for (const AttackCase& c : kCases) {
-    EXPECT_EQ(RuleOf(c.value), c.rule) << c.value;
-    EXPECT_EQ(RuleOf(prose + std::string(c.value)), c.rule) << c.value;
+    EXPECT_EQ(RuleOf(XssDetector(), c.value), c.rule) << c.value;
+    EXPECT_EQ(RuleOf(XssDetector(), prose + std::string(c.value)), c.rule) << c.value;
     std::string decoys;
     for (int i = 0; i < 100; ++i) decoys += "a.b(c) d=e ";
-    EXPECT_EQ(RuleOf(decoys + std::string(c.value)), c.rule) << c.value;
+    EXPECT_EQ(RuleOf(XssDetector(), decoys + std::string(c.value)), c.rule) << c.value;
   }
   // The same words without the punctuation are prose.
-  EXPECT_EQ(RuleOf("an alert prompt: confirm the window location, top and self (please)."),
+  EXPECT_EQ(RuleOf(XssDetector(),
+                   "an alert prompt: confirm the window location, top and self (please)."),
             "");
 }
 
