@@ -15,15 +15,17 @@ namespace fnguard::normalize::fuzz {
 
 using Transform = bool (*)(std::string_view, std::string*);
 
-// `max_growth`: the output may be at most this many times the input, plus 16
-// bytes (decoders shrink; a few replacements, such as one space for a
-// comment or three UTF-8 bytes for one escape, may grow).
-inline void CheckTransform(Transform t, const uint8_t* data, size_t size, size_t max_growth = 4) {
+// The output may be at most this many times the input, plus 16 bytes
+// (decoders shrink; a few replacements, such as one space for a comment or
+// three UTF-8 bytes for one escape, may grow).
+inline constexpr size_t kMaxGrowth = 4;
+
+inline void CheckTransform(Transform t, const uint8_t* data, size_t size) {
   const std::string_view in(reinterpret_cast<const char*>(data), size);
   std::string out = "untouched";
   if (t(in, &out)) {
     if (out == in) std::abort();
-    if (out.size() > in.size() * max_growth + 16) std::abort();
+    if (out.size() > in.size() * kMaxGrowth + 16) std::abort();
   } else if (out != "untouched") {
     std::abort();
   }
