@@ -24,14 +24,10 @@ name=$(basename "$BIN")
 cp "$BIN" "$STAGE/bin/$name"
 cp "$POLICY" "$STAGE/policy.yaml"
 
-# Every library the dynamic loader resolves for the binary, and the loader.
-ldd "$BIN" | awk '/=> \// {print $3} /^\t\/.*ld-linux/ {print $1}' | sort -u | while read -r lib; do
-  cp -L "$lib" "$STAGE/lib/"
-done
 # libfnguard loads libcurl at first use (dlopen), so ldd of the binary does
-# not list it: bundle the libcurl this machine's loader would give it
-# (FNGUARD_LIBCURL if set, as at run time) and every library that one needs.
-# The bootstrap's --library-path is searched by dlopen too.
+# not list it: the libcurl this machine's loader would give it
+# (FNGUARD_LIBCURL if set, as at run time) is bundled as well. The
+# bootstrap's --library-path is searched by dlopen too.
 curl_lib=${FNGUARD_LIBCURL:-}
 if [ -z "$curl_lib" ]; then
   curl_lib=$(python3 - libcurl.so.4 <<'PY'
@@ -50,9 +46,12 @@ if [ -z "$curl_lib" ] || [ ! -f "$curl_lib" ]; then
   exit 2
 fi
 cp -L "$curl_lib" "$STAGE/lib/libcurl.so.4"
-ldd "$curl_lib" | awk '/=> \// {print $3}' | sort -u | while read -r lib; do
-  cp -L "$lib" "$STAGE/lib/"
-done
+# Every library the dynamic loader resolves for the binary and for that
+# libcurl, and the loader.
+ldd "$BIN" "$curl_lib" | awk '/=> \// {print $3} /^\t\/.*ld-linux/ {print $1}' | sort -u |
+  while read -r lib; do
+    cp -L "$lib" "$STAGE/lib/"
+  done
 loader=$(basename "$(ldd "$BIN" | awk '/ld-linux/ {print ($3 ~ /^\// ? $3 : $1)}' | head -1)")
 test -f "$STAGE/lib/$loader"
 # Debug information stays out of the upload (symbols stay, for backtraces);
