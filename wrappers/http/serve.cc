@@ -310,6 +310,17 @@ void WriteJsonError(int status, std::string_view message, plugin::Reply& res) {
   res.content_type = "application/json";
 }
 
+// A request that failed inside fnguard (not in the handler): logged, and
+// answered with a 500 (an empty one when even that cannot be built).
+void FailRequest(std::string_view what, plugin::Reply& res) noexcept {
+  try {
+    LogLine("request failed: " + std::string(what.substr(0, kMaxLoggedErrorBytes)));
+    WriteJsonError(500, "Internal Server Error", res);
+  } catch (...) {
+    res.status = 500;
+  }
+}
+
 // The policy's block response: Guard::BlockedResult renders it as an HTTP
 // response document ({"statusCode":..,"headers":{..},"body":".."}).
 void WriteBlocked(const HandlerResult& blocked, plugin::Reply& res) {
@@ -375,12 +386,9 @@ void HandleRequest(const Guard& guard, const RequestHandler& handler, const Requ
       WriteResponse(*handler_response, res);
     }
   } catch (const std::exception& e) {
-    LogLine(
-        absl::StrCat("request failed: ", std::string(e.what()).substr(0, kMaxLoggedErrorBytes)));
-    WriteJsonError(500, "Internal Server Error", res);
+    FailRequest(e.what(), res);
   } catch (...) {
-    LogLine("request failed with a non-standard exception");
-    WriteJsonError(500, "Internal Server Error", res);
+    FailRequest("a non-standard exception", res);
   }
 }
 
@@ -395,13 +403,7 @@ class ServeHost final : public plugin::Host {
   }
 
   void Fail(const char* what, plugin::Reply* reply) noexcept override {
-    try {
-      std::string why(what != nullptr ? what : "");
-      LogLine(absl::StrCat("request failed: ", why.substr(0, kMaxLoggedErrorBytes)));
-      WriteJsonError(500, "Internal Server Error", *reply);
-    } catch (...) {
-      reply->status = 500;  // out of memory: an empty 500
-    }
+    FailRequest(what != nullptr ? what : "", *reply);
   }
 
  private:
