@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/core/load_once.h"
 
@@ -44,29 +47,8 @@ std::string OwnDirectory() {
   return DirectoryOf(std::string(exe, static_cast<size_t>(n)));
 }
 
-// The plugin from the first candidate file that loads.
-absl::StatusOr<const Api*> Load() {
-  const char* from_env = std::getenv("FNGUARD_HTTP_PLUGIN");
-  const std::vector<std::string> files = Candidates(from_env);
-  std::string first_error;
-  for (size_t i = 0; i < files.size(); ++i) {
-    absl::StatusOr<const Api*> api = Open(files[i]);
-    if (api.ok()) return api;
-    // A candidate directory without the file is skipped quietly: the error
-    // worth reporting is that of a file that exists but fails to load, or
-    // else that of the last file tried.
-    bool exists = files[i].find('/') == std::string::npos || access(files[i].c_str(), F_OK) == 0;
-    if (first_error.empty() && (exists || i + 1 == files.size())) {
-      first_error = std::string(api.status().message());
-    }
-  }
-  return absl::FailedPreconditionError(first_error);
-}
-
-using Loaded = LoadedOnce<const Api*, Load>;
-
-}  // namespace
-
+// The files Get() tries, in order, for the given $FNGUARD_HTTP_PLUGIN value
+// (nullptr: unset).
 std::vector<std::string> Candidates(const char* from_env) {
   if (from_env != nullptr && from_env[0] != '\0') return {from_env};
   std::vector<std::string> files;
@@ -76,15 +58,22 @@ std::vector<std::string> Candidates(const char* from_env) {
     }
     files.push_back(file);
   };
+  // A directory without the file is no candidate: the error worth reporting
+  // is that of a file that exists but fails to load, or else the loader's.
+  const auto add_if_there = [&add](const std::string& file) {
+    if (access(file.c_str(), F_OK) == 0) add(file);
+  };
   std::string own = OwnDirectory();
-  if (!own.empty()) add(absl::StrCat(own, "/", kFileName));
+  if (!own.empty()) add_if_there(absl::StrCat(own, "/", kFileName));
 #ifdef FNGUARD_INSTALL_LIBDIR
-  add(absl::StrCat(FNGUARD_INSTALL_LIBDIR, "/", kFileName));
+  add_if_there(absl::StrCat(FNGUARD_INSTALL_LIBDIR, "/", kFileName));
 #endif
   add(kFileName);
   return files;
 }
 
+// Loads the plugin from `file` (a path or a soname) and checks its version.
+// FailedPrecondition naming the plugin and the loader's message otherwise.
 absl::StatusOr<const Api*> Open(const std::string& file) {
   // RTLD_NOW: a missing dependency or symbol is reported here, not as a
   // crash at the first request. RTLD_LOCAL keeps cpp-httplib's symbols out
@@ -110,6 +99,22 @@ absl::StatusOr<const Api*> Open(const std::string& file) {
   }
   return api;
 }
+
+// The plugin from the first candidate file that loads; else the error of
+// the first one tried.
+absl::StatusOr<const Api*> Load() {
+  absl::Status first_error;
+  for (const std::string& file : Candidates(std::getenv("FNGUARD_HTTP_PLUGIN"))) {
+    absl::StatusOr<const Api*> api = Open(file);
+    if (api.ok()) return api;
+    if (first_error.ok()) first_error = api.status();
+  }
+  return first_error;
+}
+
+using Loaded = LoadedOnce<const Api*, Load>;
+
+}  // namespace
 
 const Api* Get() {
   const Api* const* api = Loaded::Get();

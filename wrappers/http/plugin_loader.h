@@ -20,9 +20,7 @@
 #define FNGUARD_WRAPPERS_HTTP_PLUGIN_LOADER_H_
 
 #include <string>
-#include <vector>
 
-#include "absl/status/statusor.h"
 #include "wrappers/http/plugin_api.h"
 
 namespace fnguard::http::plugin {
@@ -35,14 +33,6 @@ const Api* Get();
 // <dlerror text>"); empty when the load succeeded. Loads first if nothing
 // was tried.
 std::string LoadError();
-
-// The files Get() tries, in order, for the given $FNGUARD_HTTP_PLUGIN value
-// (nullptr: unset).
-std::vector<std::string> Candidates(const char* from_env);
-
-// Loads the plugin from `file` (a path or a soname) and checks its version.
-// FailedPrecondition naming the plugin and the loader's message otherwise.
-absl::StatusOr<const Api*> Open(const std::string& file);
 
 }  // namespace fnguard::http::plugin
 
