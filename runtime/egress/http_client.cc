@@ -541,9 +541,8 @@ FetchResult HttpClient::SendChecked(const RequestSpec& request,
   if (std::string problem = ValidateRequest(request); !problem.empty()) {
     return Fail(FetchErrorCategory::kOther, "invalid request: " + problem, request.url);
   }
-  if (pool_->Curl() == nullptr) {
-    return Fail(FetchErrorCategory::kOther, libcurl::LoadError(), request.url);
-  }
+  const libcurl::Api* curl = pool_->Curl();
+  if (curl == nullptr) return Fail(FetchErrorCategory::kOther, libcurl::LoadError(), request.url);
   const auto deadline = std::chrono::steady_clock::now() + options.total_timeout;
   Hop hop;
   hop.method = std::string(request.method);
@@ -552,7 +551,7 @@ FetchResult HttpClient::SendChecked(const RequestSpec& request,
   hop.headers = request.headers;
   for (int n = 0;; ++n) {
     std::string redirect_url;
-    FetchResult r = SendOnce(hop, options, deadline, &redirect_url);
+    FetchResult r = SendOnce(*curl, hop, options, deadline, &redirect_url);
     if (!r.ok()) return r;
     r.response->redirects = n;
     const long status = r.response->status;
@@ -578,11 +577,11 @@ FetchResult HttpClient::SendChecked(const RequestSpec& request,
   }
 }
 
-FetchResult HttpClient::SendOnce(const Hop& hop, const FetchOptions& options,
+FetchResult HttpClient::SendOnce(const libcurl::Api& curl, const Hop& hop,
+                                 const FetchOptions& options,
                                  std::chrono::steady_clock::time_point deadline,
                                  std::string* redirect_url) const {
   redirect_url->clear();
-  const libcurl::Api& curl = *pool_->Curl();  // SendChecked made sure it is loaded
   const std::string_view url = hop.url;
   // 1. Parse and decide on the URL as written.
   absl::StatusOr<ParsedUrl> parsed = ParseUrl(url);

@@ -64,6 +64,10 @@
 #include "policy/policy.h"
 #include "runtime/egress/host_policy.h"
 
+namespace fnguard::libcurl {
+struct Api;  // runtime/core/libcurl.h
+}  // namespace fnguard::libcurl
+
 namespace fnguard::egress {
 
 inline constexpr int kMaxRedirects = 5;
@@ -184,8 +188,9 @@ class HttpClient {
   HttpClient(HostPolicy host_policy, const policy::Egress& egress, NoticeSink sink);
 
   FetchResult SendChecked(const RequestSpec& request, const FetchOptions& options) const;
-  // One request without redirect handling; `deadline` bounds the transfer.
-  FetchResult SendOnce(const Hop& hop, const FetchOptions& options,
+  // One request without redirect handling, through the loaded `curl`;
+  // `deadline` bounds the transfer.
+  FetchResult SendOnce(const libcurl::Api& curl, const Hop& hop, const FetchOptions& options,
                        std::chrono::steady_clock::time_point deadline,
                        std::string* redirect_url) const;
   void Notify(EgressNotice::Type type, std::string_view url, std::string_view host,
