@@ -7,6 +7,7 @@ BUILD=${1:?build dir}
 SRC=${2:?source dir}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+. "$SRC/tests/integration/lib/checks.sh"
 PREFIX="$TMP/prefix"
 cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
 
@@ -92,13 +93,8 @@ CC
 build_with_find_package server
 PORT=0 LD_LIBRARY_PATH="$LIBDIR" "$TMP/server/build/server" 2>"$TMP/server.err" &
 server_pid=$!
-port=""
-for _ in $(seq 1 100); do
-  port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$TMP/server.err")
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.1
-done
+addr=$(wait_listening "$TMP/server.err" "$server_pid") || addr=""
+port=${addr##*:}
 if [ -z "$port" ]; then
   kill "$server_pid" 2>/dev/null; echo "FAIL: the installed Serve() user did not listen"; cat "$TMP/server.err"; exit 1
 fi

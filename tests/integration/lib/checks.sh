@@ -35,22 +35,30 @@ wait_port() {  # wait_port PORT
   return 1
 }
 
+# Waits up to 10 s for a "listening on HOST:PORT" line in FILE, written by
+# the process PID, and prints HOST:PORT; returns 1 when none came or PID
+# exited first.
+wait_listening() {  # wait_listening FILE PID
+  local _ addr
+  for _ in $(seq 1 100); do
+    addr=$(sed -n 's/^listening on \([^ ]*\).*/\1/p' "$1" | head -1)
+    [ -n "$addr" ] && { echo "$addr"; return 0; }
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
 # Starts `$FN collector` on a free loopback port with its store at STORE
 # (output in $TMP/collector.out and .err) and waits up to 10 s for its
 # "listening on" line. Sets COLLECTOR_PID and COLLECTOR_ADDR (HOST:PORT);
 # returns 1 when it did not start.
 start_collector() {  # start_collector STORE [MORE COLLECTOR ARGS...]
-  local store=$1 _
+  local store=$1
   shift
   "$FN" collector --listen 127.0.0.1:0 --store "$store" "$@" >"$TMP/collector.out" 2>"$TMP/collector.err" </dev/null &
   COLLECTOR_PID=$!
-  COLLECTOR_ADDR=""
-  for _ in $(seq 1 100); do
-    COLLECTOR_ADDR=$(sed -n 's/^listening on \([^ ]*\).*/\1/p' "$TMP/collector.out" | head -1)
-    [ -n "$COLLECTOR_ADDR" ] && return 0
-    sleep 0.1
-  done
-  return 1
+  COLLECTOR_ADDR=$(wait_listening "$TMP/collector.out" "$COLLECTOR_PID")
 }
 
 # Test certificates in the current directory: a self-signed CA NAME.pem /
