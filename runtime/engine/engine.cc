@@ -127,7 +127,7 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
       Finding f;
       f.detector = std::string(DetectorName(id));
       f.rule_id = std::string(m.rule_id);
-      f.field_path = field.path;
+      f.field_path = std::string(field.path);
       f.excerpt = MakeExcerpt(in.norm, m.offset, m.length);
       f.reason = std::move(m.reason);
       f.score = m.score;
@@ -154,7 +154,7 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
     Finding f;
     f.detector = "custom";
     f.rule_id = absl::StrCat("custom.", rule.id);
-    f.field_path = field.path;
+    f.field_path = std::string(field.path);
     f.excerpt = MakeExcerpt(field.value, static_cast<size_t>(match.data() - text.data()), match.size());
     f.reason = rule.reason.empty() ? absl::StrCat("matches custom rule '", rule.id, "'") : rule.reason;
     f.score = 100;
@@ -239,7 +239,7 @@ Verdict Inspector::InspectValue(std::string_view value, event::Location location
   kind_ = event::Kind::kGeneric;
   verdict.event_kind = "value";
   event::Field field;
-  field.path = std::string(path);
+  field.path = path;
   field.value = value;
   field.location = location;
   InspectField(field, &verdict);

@@ -260,13 +260,9 @@ struct Decoder::State {
 
   void Begin(DecodedEvent* o) {
     out = o;
-    // Keep the previous fields' path strings: Emit() reuses their buffers,
-    // so that steady-state decoding does not allocate a path per field.
-    spare_fields.swap(out->fields);
-    spare_used = 0;
     out->Clear();
     arena.Reset();
-    path.clear();
+    path_len = 0;
     nested_used = 0;
     fields_full = false;
     reported_limits = 0;
@@ -277,7 +273,7 @@ struct Decoder::State {
     reported_limits |= bit;
     LimitFinding f;
     f.limit = std::string(limit);
-    f.path = path;
+    f.path = std::string(path());
     f.detail = std::move(detail);
     out->limit_findings.push_back(std::move(f));
   }
@@ -294,8 +290,7 @@ struct Decoder::State {
       return false;
     }
     Field& f = out->fields.emplace_back();
-    if (spare_used < spare_fields.size()) f.path.swap(spare_fields[spare_used++].path);
-    f.path.assign(path);
+    f.path = arena.Copy(path());
     f.value = value;
     f.location = loc;
     f.is_key = is_key;
@@ -307,46 +302,55 @@ struct Decoder::State {
   // Appends `.key` (or `["key"]` when the key has path punctuation), cut to
   // the path size limits. Returns the previous length for PopTo().
   size_t PushKey(std::string_view key, bool lower = false) {
-    size_t mark = path.size();
-    if (path.size() >= kMaxPathBytes) return mark;
-    key = key.substr(0, std::min(kMaxPathSegment, kMaxPathBytes - path.size()));
+    const size_t mark = path_len;
+    if (mark >= kMaxPathBytes) return mark;
+    key = key.substr(0, std::min(kMaxPathSegment, kMaxPathBytes - mark));
     // (A table: find_first_of calls memchr over the set once per key byte.)
     bool quote = false;
     for (char c : key) quote |= kPathPunct[static_cast<unsigned char>(c)];
+    char* out = path_buf.data() + mark;
     if (quote) {
-      path.append("[\"");
+      *out++ = '[';
+      *out++ = '"';
       for (char c : key) {
-        if (c == '"' || c == '\\') path.push_back('\\');
-        path.push_back(lower ? LowerAscii(c) : c);
+        if (c == '"' || c == '\\') *out++ = '\\';
+        *out++ = lower ? LowerAscii(c) : c;
       }
-      path.append("\"]");
+      *out++ = '"';
+      *out++ = ']';
     } else {
-      if (!path.empty()) path.push_back('.');
-      const size_t at = path.size();
-      path.append(key);
+      if (mark != 0) *out++ = '.';
       if (lower) {
-        for (size_t i = at; i < path.size(); ++i) path[i] = LowerAscii(path[i]);
+        for (char c : key) *out++ = LowerAscii(c);
+      } else {
+        std::memcpy(out, key.data(), key.size());
+        out += key.size();
       }
     }
+    path_len = static_cast<size_t>(out - path_buf.data());
     return mark;
   }
 
   size_t PushIndex(size_t index) {
-    size_t mark = path.size();
-    if (path.size() >= kMaxPathBytes) return mark;
-    path.push_back('[');
+    const size_t mark = path_len;
+    if (mark >= kMaxPathBytes) return mark;
     char digits[24];
     size_t n = 0;
     do {
       digits[n++] = static_cast<char>('0' + index % 10);
       index /= 10;
     } while (index != 0);
-    while (n > 0) path.push_back(digits[--n]);
-    path.push_back(']');
+    char* out = path_buf.data() + mark;
+    *out++ = '[';
+    while (n > 0) *out++ = digits[--n];
+    *out++ = ']';
+    path_len = static_cast<size_t>(out - path_buf.data());
     return mark;
   }
 
-  void PopTo(size_t mark) { path.resize(mark); }
+  void PopTo(size_t mark) { path_len = mark; }
+
+  std::string_view path() const { return std::string_view(path_buf.data(), path_len); }
 
   // --- JSON -------------------------------------------------------------------
 
@@ -535,7 +539,7 @@ struct Decoder::State {
 
   bool DecodeMultipart(std::string_view text, std::string_view boundary, Location loc) {
     MultipartResult result = ForEachMultipartPart(text, boundary, [&](const MultipartPart& part) {
-      size_t mark = part.name.empty() ? path.size() : PushKey(part.name);
+      size_t mark = part.name.empty() ? path_len : PushKey(part.name);
       bool ok = true;
       if (IsUnusualParamName(part.name)) ok = Emit(loc, part.name, true);
       if (part.has_filename) {
@@ -947,9 +951,11 @@ struct Decoder::State {
   dom::parser overflow_parser;
   std::string number_scratch;
   ByteArena arena;
-  std::string path;
-  std::vector<Field> spare_fields;  // the previous call's fields (see Begin)
-  size_t spare_used = 0;
+  // The path of what is being walked: PushKey() and PushIndex() add nothing
+  // once it reaches kMaxPathBytes, and one segment adds at most a cut key
+  // with every byte escaped and its brackets and quotes, or an index.
+  std::array<char, kMaxPathBytes + 2 * kMaxPathSegment + 24> path_buf;
+  size_t path_len = 0;
   DecodedEvent* out = nullptr;
   bool fields_full = false;
   uint32_t reported_limits = 0;

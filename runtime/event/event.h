@@ -68,8 +68,9 @@ std::string_view KindName(Kind kind);  // "apigw-v1", "apigw-v2", "function-url"
 bool IsHttpKind(Kind kind);
 
 struct Field {
-  std::string path;        // see the header comment
-  std::string_view value;  // valid until the next Decode() on the same Decoder
+  // Both views stay valid until the next Decode() on the same Decoder.
+  std::string_view path;   // see the header comment
+  std::string_view value;
   Location location = Location::kOther;
   bool is_key = false;     // `value` is an object key name
 };

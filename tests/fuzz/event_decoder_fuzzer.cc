@@ -21,8 +21,9 @@ using fnguard::fuzz::AppendJsonEscaped;
 size_t Consume(const DecodedEvent& ev) {
   size_t sum = ev.content_type.size() + ev.method.size();
   for (const auto& f : ev.fields) {
+    // Every byte is read, so that a view into freed memory trips ASan.
     for (char c : f.value) sum += static_cast<unsigned char>(c);
-    sum += f.path.size();
+    for (char c : f.path) sum += static_cast<unsigned char>(c);
   }
   for (const auto& l : ev.limit_findings) sum += l.limit.size() + l.path.size();
   return sum;

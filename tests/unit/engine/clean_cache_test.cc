@@ -7,10 +7,10 @@
 namespace fnguard::engine {
 namespace {
 
-event::Field MakeField(std::string path, std::string_view value,
+event::Field MakeField(std::string_view path, std::string_view value,
                        event::Location location = event::Location::kHeader, bool is_key = false) {
   event::Field f;
-  f.path = std::move(path);
+  f.path = path;
   f.value = value;
   f.location = location;
   f.is_key = is_key;

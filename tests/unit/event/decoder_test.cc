@@ -11,6 +11,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
 #include "runtime/event/event.h"
 
 namespace fnguard::event {
@@ -433,6 +434,37 @@ TEST_F(DecoderTest, KeysWithPathPunctuationAreQuoted) {
   EXPECT_THAT(Values(ev, "x[\"y[0]\"]"), ElementsAre("2"));
   // Not plain identifiers: emitted as keys too.
   EXPECT_NE(FindField(ev, "x[\"y[0]\"]", true), nullptr);
+}
+
+TEST_F(DecoderTest, PathsEscapeQuotesAndStayWithinTheirLimits) {
+  DecodedEvent ev = DecodeOk(R"({"a\"b\\c":{"i":["x","y"]}})");
+  EXPECT_THAT(Values(ev, R"(["a\"b\\c"].i[1])"), ElementsAre("y"));
+
+  // A key is cut to 128 bytes in the path.
+  const std::string long_key(300, 'k');
+  ev = DecodeOk(absl::StrCat(R"({")", long_key, R"(":"v"})"));
+  EXPECT_THAT(Values(ev, std::string(128, 'k')), ElementsAre("v"));
+
+  // Keys that are all quotes double in the path. The path stops growing
+  // once it is 512 bytes long; the segment that crosses the mark is the
+  // longest one there can be (a cut key with every byte escaped).
+  std::string escaped_quotes;
+  for (int i = 0; i < 200; ++i) escaped_quotes += "\\\"";
+  const std::string plain(127, 'k');
+  std::string doc = "\"deep\"";
+  for (int i = 0; i < 3; ++i) doc = absl::StrCat("{\"", escaped_quotes, "\":", doc, "}");
+  for (int i = 0; i < 3; ++i) doc = absl::StrCat("{\"", plain, "\":", doc, "}");
+  ev = DecodeOk(doc);
+  const Field* deep = nullptr;
+  for (const Field& f : ev.fields) {
+    if (!f.is_key) deep = &f;
+  }
+  ASSERT_NE(deep, nullptr);
+  EXPECT_EQ(deep->value, "deep");
+  const std::string expected_path =
+      absl::StrCat(plain, ".", plain, ".", plain, "[\"", escaped_quotes.substr(0, 256), "\"]");
+  EXPECT_EQ(deep->path, expected_path);
+  EXPECT_EQ(deep->path.size(), 3 * 127u + 2 + 4 + 256);
 }
 
 TEST_F(DecoderTest, HeaderNamesAreLowerCased) {
