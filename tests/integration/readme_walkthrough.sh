@@ -2,7 +2,9 @@
 # README.md's walkthrough works as written: the ```sh blocks between
 # <!-- walkthrough:begin --> and <!-- walkthrough:end --> run in order in one
 # shell from the source root, with `build/` pointing at this build, the
-# scratch directory and the two ports replaced by fresh ones. Then the
+# scratch directory and the two ports replaced by fresh ones (chosen again,
+# up to three times, when another process took one before the walkthrough
+# could listen on it). Then the
 # functions must have answered and blocked, and the local collector must hold
 # one injection event from each function.
 set -uo pipefail
@@ -15,6 +17,7 @@ command -v curl >/dev/null || { echo "SKIP: curl(1) is not installed"; echo "0 p
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
+write_walkthrough() {
 python3 - "$SRC/README.md" "$BUILD" "$TMP" >"$TMP/walkthrough.sh" <<'PY'
 import re, socket, sys
 readme, build, tmp = sys.argv[1:4]
@@ -23,24 +26,37 @@ m = re.search(r"<!-- walkthrough:begin -->(.*?)<!-- walkthrough:end -->", text, 
 if not m:
     sys.exit("README.md has no walkthrough markers")
 blocks = re.findall(r"```sh\n(.*?)```", m.group(1), re.S)
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return str(p)
+# Both sockets stay open until both ports are known, so the two differ.
+socks = [socket.socket(), socket.socket()]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+collector_port, http_port = (str(s.getsockname()[1]) for s in socks)
+for s in socks:
+    s.close()
 script = "\n".join(blocks)
 script = re.sub(r"(^|(?<=[\s=]))build/", build + "/", script, flags=re.M)
 script = script.replace("/tmp/fnguard-walkthrough", tmp + "/w")
-script = script.replace("14318", free_port()).replace("18080", free_port())
+script = script.replace("14318", collector_port).replace("18080", http_port)
 print("set -e")
 print("trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null' EXIT")
 print(script)
 print(f"echo {len(blocks)} blocks ran")
 PY
+}
 pass=0; fail=0
 ok() { pass=$((pass+1)); }
 bad() { fail=$((fail+1)); echo "FAIL: $*"; }
+write_walkthrough
 grep -q "blocks ran" "$TMP/walkthrough.sh" && ok || bad "no walkthrough in README.md"
 
-(cd "$SRC" && timeout 120 bash "$TMP/walkthrough.sh") >"$TMP/out" 2>"$TMP/err"
-rc=$?
+for attempt in 1 2 3; do
+  rm -rf "$TMP/w"
+  (cd "$SRC" && timeout 120 bash "$TMP/walkthrough.sh") >"$TMP/out" 2>"$TMP/err"
+  rc=$?
+  [ "$rc" -ne 0 ] && grep -Eq "cannot listen on|could not listen on" "$TMP/err" "$TMP/out" || break
+  echo "a port was taken before the walkthrough listened on it (attempt $attempt); choosing others"
+  write_walkthrough
+done
 [ "$rc" -eq 0 ] && ok || bad "the walkthrough exited $rc"
 grep -q '"statusCode":200' "$TMP/out" && grep -q 'hello, Ada' "$TMP/out" && ok || bad "hello did not answer"
 grep -q '"statusCode":403' "$TMP/out" && ok || bad "hello did not block the attack"
