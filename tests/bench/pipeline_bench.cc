@@ -8,14 +8,12 @@
 // `fnguard bench` times.
 #include <benchmark/benchmark.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_replace.h"
 #include "policy/policy.h"
 #include "runtime/core/ids.h"
 #include "runtime/detect/detector.h"
@@ -62,54 +60,14 @@ void InspectTypicalEvent(benchmark::State& state, bool field_cache) {
 void BM_InspectTypicalEvent(benchmark::State& state) { InspectTypicalEvent(state, true); }
 BENCHMARK(BM_InspectTypicalEvent);
 
-// The typical event n times over, each copy with its own values. With
-// `every_value`, every value the client sends changes (header values, query,
-// cookies, body), so the Inspector never meets a field it has seen; without,
-// only what differs from one user to the next changes (the body, the query,
-// the bearer token, the session cookie, the client address) and what a
-// client population shares stays (accept, user-agent, origin, host, ...).
-std::vector<std::string> TypicalEventVariants(size_t n, bool every_value) {
-  std::vector<std::string> out;
-  out.reserve(n);
-  char hex[40];
-  for (size_t i = 0; i < n; ++i) {
-    const std::string k = std::to_string(i);
-    std::snprintf(hex, sizeof(hex), "%032zx", i * 2654435761u);
-    std::vector<std::pair<std::string, std::string>> subs = {
-        {"Siobhán O'Brien", "Siobhán O'Brien " + k},
-        {"siobhan.obrien@", "siobhan.obrien" + k + "@"},
-        {"555 0100", "555 " + std::to_string(1000 + i % 9000)},
-        {"BK-1049", "BK-" + k},
-        {"gift wrap, please!", "gift wrap for order " + k + ", please!"},
-        {"12 Grafton St.", k + " Grafton St."},
-        {"D02 X285", "D02 X" + k},
-        {"4711", std::to_string(4711 + i)},
-        {"3f1c9a7e5b2d4c6e8a0b1c2d3e4f5a6b", hex},
-        {"8f2a1c", std::string(hex).substr(26)},
-        {"198.51.100.23", "198.51." + std::to_string(i / 250 % 250) + "." + std::to_string(i % 250)},
-    };
-    if (every_value) {
-      for (const char* shared :
-           {"gzip, deflate, br", "en-US,en;q=0.9,de;q=0.8", "api.shop.example.com",
-            "https://shop.example.com/checkout?step=2", "Safari/537.36", "theme=dark",
-            "consent=analytics", "AUTUMN-15%", "Dublin", "MG-77", "items,shipping", "Not=A?Brand",
-            "*/*"}) {
-        subs.emplace_back(shared, std::string(shared) + k);
-      }
-      subs.emplace_back("\"origin\":\"https://shop.example.com\"",
-                        "\"origin\":\"https://shop" + k + ".example.com\"");
-    }
-    out.push_back(absl::StrReplaceAll(TypicalEvent(), subs));
-  }
-  return out;
-}
-
 // A new event per iteration, round robin over 4,096 copies (more than the
-// Inspector's memory of clean fields holds); see TypicalEventVariants().
+// Inspector's memory of clean fields holds); see
+// cli::TypicalHttpApiEventVariants().
 void InspectVariants(benchmark::State& state, bool every_value, bool field_cache) {
   engine::Inspector inspector(policy::DefaultPolicy());
   inspector.set_remember_clean_fields(field_cache);
-  const std::vector<std::string> events = TypicalEventVariants(4096, every_value);
+  const std::vector<std::string> events = cli::TypicalHttpApiEventVariants(
+      4096, every_value ? cli::Variation::kAllValues : cli::Variation::kUsers);
   size_t i = 0;
   size_t bytes = 0;
   int64_t flagged = 0;

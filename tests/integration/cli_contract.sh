@@ -130,6 +130,13 @@ expect_grep "p99_ns" "$TMP/out" "bench json has p99"
 expect_grep '"field_cache":true' "$TMP/out" "bench json says the field cache is on"
 expect_exit 0 "bench without the field cache" "$FN" bench --iterations 20 --format json --no-field-cache
 expect_grep '"field_cache":false' "$TMP/out" "bench json says the field cache is off"
+expect_grep '"vary":"none"' "$TMP/out" "bench json says the event repeats"
+expect_exit 0 "bench with new users' values" "$FN" bench --vary users --iterations 1 --format json
+expect_grep '"vary":"users"' "$TMP/out" "bench json says what varies"
+expect_grep '"events":4096,"samples":4096' "$TMP/out" "bench --vary times 4,096 copies once each"
+expect_grep '"flagged":0' "$TMP/out" "no copy of the typical request is flagged"
+expect_exit 2 "bench bad vary" "$FN" bench --vary sometimes
+expect_exit 2 "bench vary with a body size" "$FN" bench --vary all --body-bytes 1000
 
 # --- scan streams its findings to the policy's collector
 start_collector "$TMP/events.db"

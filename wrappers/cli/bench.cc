@@ -1,6 +1,6 @@
 // fnguard bench: time the inspection pipeline per event.
-//   fnguard bench [--events DIR | --body-bytes N] [--iterations N] [--format text|json]
-//                 [--vs modsecurity] [--no-field-cache]
+//   fnguard bench [--events DIR | --body-bytes N | --vary users|all] [--iterations N]
+//                 [--format text|json] [--vs modsecurity] [--no-field-cache]
 // Without --events, a typical HTTP API request (query, headers, small JSON
 // body) is used; --body-bytes N uses one request with an N-byte benign JSON
 // body instead (throughput on large bodies). Prints per-event latency percentiles and init time. With
@@ -11,7 +11,13 @@
 // The same events come again and again, so fields that came out clean are
 // skipped from the second round on (runtime/engine/clean_cache.h), as in a
 // warm function that sees the same headers; --no-field-cache times every
-// field every time, as for events whose values are all new.
+// field every time. --vary users times 4,096 copies of the typical request,
+// each with its own body, query, bearer token, session cookie and client
+// address (what differs from one user to the next), round robin: more copies
+// than the Inspector remembers fields, so those values are new every time
+// while the shared headers are remembered; --vary all changes every value.
+// --iterations counts rounds over the event set (default 2000; 3 with
+// --vary).
 // Exit 0; 2 on bad input or when the comparison is not available.
 #include <algorithm>
 #include <chrono>
@@ -33,8 +39,11 @@ namespace fnguard::cli {
 namespace {
 
 constexpr const char* kBenchUsage =
-    "usage: fnguard bench [--events DIR | --body-bytes N] [--iterations N] [--policy P]\n"
-    "                     [--format text|json] [--vs modsecurity] [--no-field-cache]\n";
+    "usage: fnguard bench [--events DIR | --body-bytes N | --vary users|all] [--iterations N]\n"
+    "                     [--policy P] [--format text|json] [--vs modsecurity] [--no-field-cache]\n";
+
+// Copies of the typical request that --vary times.
+constexpr size_t kVariants = 4096;
 
 using Clock = std::chrono::steady_clock;
 
@@ -155,7 +164,7 @@ absl::StatusOr<ModSecurityRun> RunModSecurity(
 }  // namespace
 
 int BenchCommand(const Args& args) {
-  ArgParser ap({"--events", "--iterations", "--format", "--policy", "--vs", "--body-bytes"},
+  ArgParser ap({"--events", "--iterations", "--format", "--policy", "--vs", "--body-bytes", "--vary"},
                {"--help", "--no-field-cache"});
   if (!ap.Parse(args)) {
     std::fprintf(stderr, "fnguard bench: %s\n%s", ap.error().c_str(), kBenchUsage);
@@ -181,7 +190,18 @@ int BenchCommand(const Args& args) {
     return kExitBadInput;
 #endif
   }
-  int iterations = 2000;
+  const std::optional<std::string> vary = ap.Get("--vary");
+  if (vary.has_value() && *vary != "users" && *vary != "all") {
+    std::fprintf(stderr, "fnguard bench: --vary must be users or all\n");
+    return kExitBadInput;
+  }
+  if (vary.has_value() && (ap.Has("--events") || ap.Has("--body-bytes"))) {
+    std::fprintf(stderr,
+                 "fnguard bench: --vary varies the typical request; it excludes --events and "
+                 "--body-bytes\n");
+    return kExitBadInput;
+  }
+  int iterations = vary.has_value() ? 3 : 2000;
   if (auto it = ap.Get("--iterations")) {
     try {
       iterations = std::stoi(*it);
@@ -238,6 +258,12 @@ int BenchCommand(const Args& args) {
       return kExitBadInput;
     }
     events.emplace_back("large-json-body", LargeJsonBodyEvent(static_cast<size_t>(n)));
+  } else if (vary.has_value()) {
+    std::vector<std::string> variants = TypicalHttpApiEventVariants(
+        kVariants, *vary == "users" ? Variation::kUsers : Variation::kAllValues);
+    for (size_t i = 0; i < variants.size(); ++i) {
+      events.emplace_back("typical-http-api-post-" + std::to_string(i), std::move(variants[i]));
+    }
   } else {
     events.emplace_back("typical-http-api-post", TypicalHttpApiEvent());
   }
@@ -286,6 +312,7 @@ int BenchCommand(const Args& args) {
     WriteStats(w, fn);
     w.Field("timed_out", fn.timed_out);
     w.Field("field_cache", field_cache);
+    w.Field("vary", vary.value_or("none"));
     w.EndObject();
 #ifdef FNGUARD_HAVE_MODSECURITY
     if (ms.has_value()) {
@@ -309,8 +336,11 @@ int BenchCommand(const Args& args) {
     w.EndObject();
     std::printf("%s\n", w.str().c_str());
   } else {
-    std::printf("fnguard: %zu events x %d iterations%s\n", events.size(), iterations,
-                field_cache ? "" : " (field cache off)");
+    std::printf("fnguard: %zu events x %d iterations%s%s\n", events.size(), iterations,
+                field_cache ? "" : " (field cache off)",
+                !vary.has_value()        ? ""
+                : *vary == "users" ? " (each with its own user's values)"
+                                   : " (every value new in each)");
     PrintStats(fn);
     if (fn.timed_out > 0) {
       std::printf("  %llu inspections (warmup included) ran out of the policy's time budget\n",

@@ -1,5 +1,9 @@
 #include "wrappers/cli/bench_events.h"
 
+#include <cstdio>
+#include <utility>
+
+#include "absl/strings/str_replace.h"
 #include "wrappers/cli/eval_events.h"
 
 namespace fnguard::cli {
@@ -37,6 +41,43 @@ std::string TypicalHttpApiEvent() {
       R"("items":[{"sku":"BK-1049","qty":2,"note":"gift wrap, please!"},{"sku":"MG-77","qty":1}],)"
       R"("shipping":{"street":"12 Grafton St.","city":"Dublin","zip":"D02 X285"},"coupon":"AUTUMN-15%"})";
   return BuildRequestEvent(req);
+}
+
+std::vector<std::string> TypicalHttpApiEventVariants(size_t n, Variation variation) {
+  const std::string base = TypicalHttpApiEvent();
+  std::vector<std::string> out;
+  out.reserve(n);
+  char hex[40];
+  for (size_t i = 0; i < n; ++i) {
+    const std::string k = std::to_string(i);
+    std::snprintf(hex, sizeof(hex), "%032zx", i * 2654435761u);
+    std::vector<std::pair<std::string, std::string>> subs = {
+        {"Siobhán O'Brien", "Siobhán O'Brien " + k},
+        {"siobhan.obrien@", "siobhan.obrien" + k + "@"},
+        {"555 0100", "555 " + std::to_string(1000 + i % 9000)},
+        {"BK-1049", "BK-" + k},
+        {"gift wrap, please!", "gift wrap for order " + k + ", please!"},
+        {"12 Grafton St.", k + " Grafton St."},
+        {"D02 X285", "D02 X" + k},
+        {"4711", std::to_string(4711 + i)},
+        {"3f1c9a7e5b2d4c6e8a0b1c2d3e4f5a6b", hex},
+        {"8f2a1c", std::string(hex).substr(26)},
+        {"198.51.100.23", "198.51." + std::to_string(i / 250 % 250) + "." + std::to_string(i % 250)},
+    };
+    if (variation == Variation::kAllValues) {
+      for (const char* shared :
+           {"gzip, deflate, br", "en-US,en;q=0.9,de;q=0.8", "api.shop.example.com",
+            "https://shop.example.com/checkout?step=2", "Safari/537.36", "theme=dark",
+            "consent=analytics", "AUTUMN-15%", "Dublin", "MG-77", "items,shipping", "Not=A?Brand",
+            "*/*"}) {
+        subs.emplace_back(shared, std::string(shared) + k);
+      }
+      subs.emplace_back("\"origin\":\"https://shop.example.com\"",
+                        "\"origin\":\"https://shop" + k + ".example.com\"");
+    }
+    out.push_back(absl::StrReplaceAll(base, subs));
+  }
+  return out;
 }
 
 std::string LargeBenignJson(size_t approx_bytes) {

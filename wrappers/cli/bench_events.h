@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace fnguard::cli {
 
@@ -14,6 +15,20 @@ namespace fnguard::cli {
 // them) and a ~330-byte JSON order body: benign, with the punctuation real
 // traffic has (apostrophes, '%', '+', '/').
 std::string TypicalHttpApiEvent();
+
+// Which values differ between TypicalHttpApiEventVariants().
+enum class Variation {
+  // What differs from one user to the next: the body, the query, the bearer
+  // token, the session cookie and the client address; what a client
+  // population shares stays (accept, user-agent, origin, host, ...).
+  kUsers,
+  // Every value the client sends: header values, query, cookies, body.
+  kAllValues,
+};
+
+// `n` copies of TypicalHttpApiEvent(), copy i with its own values (as
+// `variation` says): benign, the same shape and about the same size.
+std::vector<std::string> TypicalHttpApiEventVariants(size_t n, Variation variation);
 
 // The benign JSON document used as the large body: a product catalog whose
 // records (~1.6 KB, ten fields, a prose description with ordinary
