@@ -90,11 +90,32 @@ bool JavaGadgetPossible(const CharMask& mask) {
 // (GadgetsHaveAnchors() checks the list).
 bool DottedGadgetAnchor(std::string_view v) {
   for (size_t k = v.find('.'); k != kNpos; k = v.find('.', k + 1)) {
-    if ((k >= 3 && (scan::IAt(v, k - 3, "org") || scan::IAt(v, k - 3, "com") ||
-                    scan::IAt(v, k - 3, "sun") || scan::IAt(v, k - 3, "bsh"))) ||
-        (k >= 4 && scan::IAt(v, k - 4, "java")) || (k >= 5 && scan::IAt(v, k - 5, "javax")) ||
-        (k >= 7 && scan::IAt(v, k - 7, "clojure"))) {
-      return true;
+    if (k < 3) continue;
+    // Each anchor word is told by its last letter.
+    switch (scan::Lower(v[k - 1])) {
+      case 'g':
+        if (scan::IAt(v, k - 3, "org")) return true;
+        break;
+      case 'm':
+        if (scan::IAt(v, k - 3, "com")) return true;
+        break;
+      case 'n':
+        if (scan::IAt(v, k - 3, "sun")) return true;
+        break;
+      case 'h':
+        if (scan::IAt(v, k - 3, "bsh")) return true;
+        break;
+      case 'a':
+        if (k >= 4 && scan::IAt(v, k - 4, "java")) return true;
+        break;
+      case 'x':
+        if (k >= 5 && scan::IAt(v, k - 5, "javax")) return true;
+        break;
+      case 'e':
+        if (k >= 7 && scan::IAt(v, k - 7, "clojure")) return true;
+        break;
+      default:
+        break;
     }
   }
   return false;
@@ -143,9 +164,13 @@ constexpr bool UndottedGadgetsContainAnchor() {
 }
 static_assert(UndottedGadgetsContainAnchor());
 
+constexpr uint64_t kTransformerNeed = CharMask::AlnumOf("transformer");
+constexpr uint64_t kYsoserialNeed = CharMask::AlnumOf("ysoserial");
+
 // Whether "transformer" or "ysoserial" occurs in `v` (case-insensitively),
-// found from their 'f' and 'y', which are rare in text.
-bool UndottedGadgetAnchor(std::string_view v) {
+// found from their 'f' and 'y', which are rare in text; `mask` is v's.
+bool UndottedGadgetAnchor(std::string_view v, const CharMask& mask) {
+  if (!mask.HasAlnumOf(kTransformerNeed) && !mask.HasAlnumOf(kYsoserialNeed)) return false;
   for (size_t p = scan::FindLetter(v, 'f'); p != kNpos; p = scan::FindLetter(v, 'f', p + 1)) {
     if (p >= 5 && scan::IAt(v, p - 5, "transformer")) return true;
   }
@@ -291,7 +316,8 @@ class DeserializationImpl final : public Detector {
     if (in.mask.Has('.') &&
         (DottedGadgetAnchor(v)
              ? JavaGadgetPossible(mk) && kAnyJavaGadget.AnyIn(v)
-             : UndottedGadgetAnchor(v) && JavaGadgetPossible(mk) && kAnyUndottedGadget.AnyIn(v))) {
+             : UndottedGadgetAnchor(v, mk) && JavaGadgetPossible(mk) &&
+                   kAnyUndottedGadget.AnyIn(v))) {
       for (std::string_view g : kJavaGadgets) {
         size_t p = IFind(v, g);
         if (p != kNpos) {
@@ -303,8 +329,10 @@ class DeserializationImpl final : public Detector {
     }
     // fastjson/Jackson "@type": "com.x.Y" ; Json.NET "$type": "System.X, Asm".
     static constexpr std::string_view kTypeKeys[] = {"@type", "$type"};
+    // Both keys end in 'e': a path that does not is neither.
+    const bool path_may_name_type = !in.path.empty() && scan::Lower(in.path.back()) == 'e';
     for (std::string_view key : kTypeKeys) {
-      bool key_path = scan::IEndsWith(in.path, key);
+      bool key_path = path_may_name_type && scan::IEndsWith(in.path, key);
       size_t p = in.mask.Has(key[0]) ? v.find(key) : kNpos;
       if (p == kNpos && !key_path) continue;
       std::string_view cls;
