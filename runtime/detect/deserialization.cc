@@ -85,52 +85,33 @@ bool JavaGadgetPossible(const CharMask& mask) {
   return false;
 }
 
-// Whether a dotted gadget name can start in `v`: each one's first '.'
-// follows "org", "com", "sun", "bsh", "java", "javax" or "clojure"
+// The word before the first '.' of every dotted gadget name
 // (GadgetsHaveAnchors() checks the list).
+constexpr std::string_view kGadgetAnchors[] = {"org",  "com",   "sun",    "bsh",
+                                               "java", "javax", "clojure"};
+
+// Whether a dotted gadget name can start in `v`: a kGadgetAnchors word right
+// before a '.'. Each word is tried only where the byte before the dot is its
+// last letter.
 bool DottedGadgetAnchor(std::string_view v) {
   for (size_t k = v.find('.'); k != kNpos; k = v.find('.', k + 1)) {
-    if (k < 3) continue;
-    // Each anchor word is told by its last letter.
-    switch (scan::Lower(v[k - 1])) {
-      case 'g':
-        if (scan::IAt(v, k - 3, "org")) return true;
-        break;
-      case 'm':
-        if (scan::IAt(v, k - 3, "com")) return true;
-        break;
-      case 'n':
-        if (scan::IAt(v, k - 3, "sun")) return true;
-        break;
-      case 'h':
-        if (scan::IAt(v, k - 3, "bsh")) return true;
-        break;
-      case 'a':
-        if (k >= 4 && scan::IAt(v, k - 4, "java")) return true;
-        break;
-      case 'x':
-        if (k >= 5 && scan::IAt(v, k - 5, "javax")) return true;
-        break;
-      case 'e':
-        if (k >= 7 && scan::IAt(v, k - 7, "clojure")) return true;
-        break;
-      default:
-        break;
+    if (k == 0) continue;
+    const char last = scan::Lower(v[k - 1]);
+    for (std::string_view w : kGadgetAnchors) {
+      if (w.back() == last && k >= w.size() && scan::IAt(v, k - w.size(), w)) return true;
     }
   }
   return false;
 }
 
-// Every dotted gadget name starts with one of DottedGadgetAnchor()'s words.
+// Every dotted gadget name starts with one of kGadgetAnchors.
 constexpr bool GadgetsHaveAnchors() {
   for (std::string_view g : kJavaGadgets) {
     const size_t dot = g.find('.');
     if (dot == std::string_view::npos) continue;
-    const std::string_view head = g.substr(0, dot);
-    if (!(head == "org" || head == "com" || head == "sun" || head == "bsh" || head == "java" ||
-          head == "javax" || head == "clojure")) {
-      return false;
-    }
+    bool anchored = false;
+    for (std::string_view w : kGadgetAnchors) anchored = anchored || g.substr(0, dot) == w;
+    if (!anchored) return false;
   }
   return true;
 }
