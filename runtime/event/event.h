@@ -115,8 +115,8 @@ class Decoder {
   // Decodes `json` into `out` (cleared first). Returns InvalidArgument when
   // `json` is not a JSON document at all (truncated, invalid UTF-8, ...);
   // limit crossings are not errors (see `out->limit_findings`). Field values
-  // stay valid until the next Decode() call on this Decoder, and require
-  // `json` to outlive them.
+  // and paths stay valid until the next Decode() call on this Decoder, and
+  // values require `json` to outlive them.
   absl::Status Decode(std::string_view json, DecodedEvent* out);
 
   const Limits& limits() const { return limits_; }
