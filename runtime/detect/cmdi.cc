@@ -246,6 +246,7 @@ bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '+'; }
 
 // Length of a ${IFS} / $IFS$9 / $IFS spelling at `p`, or 0.
 size_t IfsLength(std::string_view v, size_t p) {
+  if (p >= v.size() || v[p] != '$') return 0;
   if (IAt(v, p, "${ifs}")) return 6;
   if (IAt(v, p, "$ifs")) {
     size_t n = 4;

@@ -50,13 +50,16 @@ class PrototypePollutionImpl final : public Detector {
       return FillMatch(m, "prototype_pollution.proto_key", "Object key __proto__", 90, 0,
                        v.size());
     }
-    if (in.path.find("__proto__") != kNpos && FindSegment(in.path, "__proto__") != kNpos) {
-      return FillMatch(m, "prototype_pollution.proto_path",
-                       "Field path goes through __proto__", 90, 0, v.size());
-    }
-    if (in.path.find("prototype") != kNpos && FindConstructorPrototype(in.path) != kNpos) {
-      return FillMatch(m, "prototype_pollution.constructor_prototype",
-                       "Field path goes through constructor.prototype", 90, 0, v.size());
+    // Both path rules need "proto" in the path: one search for most fields.
+    if (in.path.find("proto") != kNpos) {
+      if (in.path.find("__proto__") != kNpos && FindSegment(in.path, "__proto__") != kNpos) {
+        return FillMatch(m, "prototype_pollution.proto_path",
+                         "Field path goes through __proto__", 90, 0, v.size());
+      }
+      if (in.path.find("prototype") != kNpos && FindConstructorPrototype(in.path) != kNpos) {
+        return FillMatch(m, "prototype_pollution.constructor_prototype",
+                         "Field path goes through constructor.prototype", 90, 0, v.size());
+      }
     }
     if (v.size() < 9) return false;
     size_t p = in.mask.Has('_') ? v.find("__proto__") : kNpos;

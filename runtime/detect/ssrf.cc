@@ -5,6 +5,8 @@
 // the value is to be fetched: written as a URL ("//10.0.0.1/", "host:port/x")
 // or in a field named for a URL (url, callback, webhook, proxy_host). An
 // address in a field that describes a machine (ip, client_ip, host) is data.
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -65,17 +67,32 @@ static_assert(kFetchWordTable.size() * 2 <= 128);
 constexpr std::string_view kFetchSuffixes[] = {"url", "uri", "href", "src"};
 constexpr std::string_view kFetchPrefixes[] = {"redirect", "callback", "webhook", "proxy"};
 
+// Bit c set for the last byte of a suffix (kSuffixEnds) or the first byte of
+// a prefix (kPrefixStarts): most tokens end and start with neither.
+template <size_t N>
+constexpr std::array<bool, 256> ByteSet(const std::string_view (&words)[N], bool last) {
+  std::array<bool, 256> set{};
+  for (std::string_view w : words) set[static_cast<unsigned char>(last ? w.back() : w.front())] = true;
+  return set;
+}
+constexpr std::array<bool, 256> kSuffixEnds = ByteSet(kFetchSuffixes, true);
+constexpr std::array<bool, 256> kPrefixStarts = ByteSet(kFetchPrefixes, false);
+
 FetchName ClassifyNameToken(std::string_view lowered) {
   if (lowered.empty()) return FetchName::kNone;
   if (kFetchWordTable.MayHave(lowered[0], lowered.size())) {
     const FetchName f = kFetchWordTable.Find(lowered, FetchName::kNone);
     if (f != FetchName::kNone) return f;
   }
-  for (std::string_view x : kFetchSuffixes) {
-    if (lowered.size() > x.size() && scan::IEndsWith(lowered, x)) return FetchName::kStrong;
+  if (kSuffixEnds[static_cast<unsigned char>(lowered.back())]) {
+    for (std::string_view x : kFetchSuffixes) {
+      if (lowered.size() > x.size() && lowered.ends_with(x)) return FetchName::kStrong;
+    }
   }
-  for (std::string_view x : kFetchPrefixes) {
-    if (lowered.size() > x.size() && scan::IAt(lowered, 0, x)) return FetchName::kStrong;
+  if (kPrefixStarts[static_cast<unsigned char>(lowered.front())]) {
+    for (std::string_view x : kFetchPrefixes) {
+      if (lowered.size() > x.size() && lowered.starts_with(x)) return FetchName::kStrong;
+    }
   }
   return FetchName::kNone;
 }
@@ -84,8 +101,14 @@ FetchName ClassifyNameToken(std::string_view lowered) {
 // punctuation, digits and camelCase humps ("callback_url", "targetHost",
 // "image-src", "redirectURI").
 FetchName ClassifyFieldName(std::string_view name) {
-  FetchName best = FetchName::kNone;
   char buf[WordTable<FetchName, 128>::kMaxWord];
+  // Most names are one lower-case word ("email", "currency"): one token,
+  // already lowered (longer ones are never classified, as below).
+  if (name.size() + 1 < sizeof(buf) &&
+      std::all_of(name.begin(), name.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+    return ClassifyNameToken(name);
+  }
+  FetchName best = FetchName::kNone;
   size_t len = 0;
   bool too_long = false;
   auto flush = [&]() {

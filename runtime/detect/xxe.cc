@@ -351,8 +351,11 @@ class XxeImpl final : public Detector {
       // for whether the input is expanded by an XML parser. The raw value
       // counts too ("%ab;" is not URL encoding to the XML parser); the test
       // stops at the first character that is not a reference.
+      // A raw value that normalization left as it was is `norm` itself.
       const bool norm_may = in.mask.Has(';') && (in.mask.Has('&') || in.mask.Has('%'));
-      for (std::string_view s : {norm_may ? in.norm : std::string_view(), in.raw}) {
+      const bool raw_is_norm = in.raw.data() == in.norm.data() && in.raw.size() == in.norm.size();
+      for (std::string_view s : {norm_may ? in.norm : std::string_view(),
+                                 raw_is_norm ? std::string_view() : in.raw}) {
         for (char sigil : {'&', '%'}) {
           if (OnlyEntityReferences(s, sigil)) {
             return FillMatch(m, sigil == '%' ? "xxe.parameter_entity" : "xxe.entity_reference",
