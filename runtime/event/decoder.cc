@@ -61,6 +61,17 @@ constexpr std::array<bool, 256> MakePathPunct() {
 }
 constexpr std::array<bool, 256> kPathPunct = MakePathPunct();
 
+// A path segment spelled in this file ("headers", "query"): checked for path
+// punctuation when compiled, so that it is appended without a look.
+struct PlainSegment {
+  consteval PlainSegment(const char* s) : text(s) {  // NOLINT: implicit on purpose
+    for (char c : text) {
+      if (kPathPunct[static_cast<unsigned char>(c)]) throw "path punctuation in a PlainSegment";
+    }
+  }
+  std::string_view text;
+};
+
 bool IsUnusualKey(std::string_view key) {
   if (key.empty()) return false;
   if (key[0] == '$') return true;
@@ -301,13 +312,21 @@ struct Decoder::State {
 
   // Appends `.key` (or `["key"]` when the key has path punctuation), cut to
   // the path size limits. Returns the previous length for PopTo().
-  size_t PushKey(std::string_view key, bool lower = false) {
+  size_t PushKey(std::string_view key, bool lower = false) { return Append(key, lower, true); }
+
+  // PushKey() for a section name written in this file ("headers", "body").
+  size_t PushSegment(PlainSegment segment) { return Append(segment.text, false, false); }
+
+  // `may_quote`: whether `key` may hold path punctuation.
+  size_t Append(std::string_view key, bool lower, bool may_quote) {
     const size_t mark = path_len;
     if (mark >= kMaxPathBytes) return mark;
     key = key.substr(0, std::min(kMaxPathSegment, kMaxPathBytes - mark));
     // (A table: find_first_of calls memchr over the set once per key byte.)
     bool quote = false;
-    for (char c : key) quote |= kPathPunct[static_cast<unsigned char>(c)];
+    if (may_quote) {
+      for (char c : key) quote |= kPathPunct[static_cast<unsigned char>(c)];
+    }
     char* out = path_buf.data() + mark;
     if (quote) {
       *out++ = '[';
@@ -543,7 +562,7 @@ struct Decoder::State {
       bool ok = true;
       if (IsUnusualParamName(part.name)) ok = Emit(loc, part.name, true);
       if (part.has_filename) {
-        size_t file_mark = PushKey("filename");
+        size_t file_mark = PushSegment("filename");
         if (ok) ok = Emit(loc, part.filename);
         PopTo(file_mark);
         if (ok && part.content.size() <= kMaxInspectedFileBytes && IsTextLike(part.content)) {
@@ -571,7 +590,7 @@ struct Decoder::State {
         return;
       }
       if (content_type->empty() && EqualsIgnoreCase(name, "content-type")) *content_type = v;
-      size_t mark = PushKey("headers");
+      size_t mark = PushSegment("headers");
       PushKey(name, /*lower=*/true);
       Emit(Location::kHeader, v);
       PopTo(mark);
@@ -588,7 +607,7 @@ struct Decoder::State {
 
   void EmitCookies(std::string_view header) {
     ForEachCookie(header, [&](std::string_view name, std::string_view value) {
-      size_t mark = PushKey("cookies");
+      size_t mark = PushSegment("cookies");
       if (!name.empty()) PushKey(name);
       bool ok = Emit(Location::kCookie, value);
       PopTo(mark);
@@ -632,7 +651,7 @@ struct Decoder::State {
     for (dom::key_value_pair kv : obj) {
       if (fields_full) return;
       std::string_view name = decode ? PercentDecoded(kv.key, true) : kv.key;
-      size_t mark = PushKey("query");
+      size_t mark = PushSegment("query");
       PushKey(name);
       bool ok = true;
       if (IsUnusualParamName(name)) ok = Emit(Location::kQuery, name, true);
@@ -659,7 +678,7 @@ struct Decoder::State {
     }
     for (dom::key_value_pair kv : obj) {
       if (!kv.value.is_string()) continue;
-      size_t mark = PushKey("params");
+      size_t mark = PushSegment("params");
       PushKey(kv.key);
       bool ok = Emit(Location::kParam, StringOf(kv.value));
       PopTo(mark);
@@ -671,13 +690,13 @@ struct Decoder::State {
     out->content_type = LowerMediaType(content_type);
     if (!top.has(TopLevel::kBody) || !top.body.is_string()) return;
     bool base64 = top.has(TopLevel::kBase64) && IsTrue(top.base64);
-    size_t mark = PushKey("body");
+    size_t mark = PushSegment("body");
     DecodeBody(StringOf(top.body), base64, content_type, Location::kBody);
     PopTo(mark);
   }
 
   void EmitPath(std::string_view value) {
-    size_t mark = PushKey("path");
+    size_t mark = PushSegment("path");
     Emit(Location::kPath, value);
     PopTo(mark);
   }
@@ -705,7 +724,7 @@ struct Decoder::State {
     if (top.has(TopLevel::kQuery) && top.query.get_object().get(query) == simdjson::SUCCESS) {
       EmitQueryMaps(top, /*decode=*/false);
     } else if (top.has(TopLevel::kRawQuery)) {
-      size_t mark = PushKey("query");
+      size_t mark = PushSegment("query");
       DecodePairs(StringOf(top.raw_query), Location::kQuery);
       PopTo(mark);
     }
@@ -737,7 +756,7 @@ struct Decoder::State {
       if (attr.at_key("Type").get(type) == simdjson::SUCCESS && StringOf(type) == "Binary") {
         continue;
       }
-      size_t mark = PushKey("attributes");
+      size_t mark = PushSegment("attributes");
       PushKey(kv.key);
       bool ok = Emit(Location::kMessage, StringOf(value));
       PopTo(mark);
@@ -749,7 +768,7 @@ struct Decoder::State {
     for (dom::key_value_pair kv : record) {
       if (fields_full) return;
       if (kv.key == "body" && kv.value.is_string()) {
-        size_t mark = PushKey("body");
+        size_t mark = PushSegment("body");
         DecodeBody(StringOf(kv.value), false, {}, Location::kMessage);
         PopTo(mark);
       } else if (kv.key == "messageAttributes") {
@@ -764,11 +783,11 @@ struct Decoder::State {
     for (dom::key_value_pair kv : sns) {
       if (fields_full) return;
       if (kv.key == "Message" && kv.value.is_string()) {
-        size_t mark = PushKey("message");
+        size_t mark = PushSegment("message");
         DecodeBody(StringOf(kv.value), false, {}, Location::kMessage);
         PopTo(mark);
       } else if (kv.key == "Subject" && kv.value.is_string()) {
-        size_t mark = PushKey("subject");
+        size_t mark = PushSegment("subject");
         Emit(Location::kMessage, StringOf(kv.value));
         PopTo(mark);
       } else if (kv.key == "MessageAttributes") {
@@ -780,7 +799,7 @@ struct Decoder::State {
   // Kinesis stream records (`kinesis.data`) and Firehose records (`data`).
   void DecodeStreamData(dom::element data) {
     if (!data.is_string()) return;
-    size_t mark = PushKey("data");
+    size_t mark = PushSegment("data");
     DecodeBody(StringOf(data), /*base64=*/true, {}, Location::kMessage);
     PopTo(mark);
   }
@@ -803,7 +822,7 @@ struct Decoder::State {
         PopTo(mark);
         continue;
       }
-      size_t mark = PushKey("records");
+      size_t mark = PushSegment("records");
       PushIndex(i);
       switch (rk) {
         case RecordKind::kSqs:
@@ -882,7 +901,7 @@ struct Decoder::State {
     if (top.has(TopLevel::kDetailType) && top.has(TopLevel::kSource) &&
         top.has(TopLevel::kDetail)) {
       out->kind = Kind::kEventBridge;
-      size_t mark = PushKey("detail");
+      size_t mark = PushSegment("detail");
       WalkJson(top.detail, Location::kMessage, 2, false);
       PopTo(mark);
       return;
