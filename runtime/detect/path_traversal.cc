@@ -717,7 +717,7 @@ class PathTraversalImpl final : public Detector {
                         (mk.Has('0') && (mk.Has('x') || mk.Has('X')) && SpelledSeparator(v));
     const bool slash_f = mk.HasAny("/\\") || extras;          // absolute and system paths
     const bool dots_f =
-        extras || (mk.Has('.') && v.find("..") != std::string_view::npos);  // climbs
+        extras || (mk.Has('.') && scan::HasDoubled(v, '.'));  // climbs
     // kSensitiveNames are at most 16 bytes, each with a '.' or '_'; without
     // '/' or ".." at most one leading byte is stripped before comparing.
     const bool short_name = v.size() <= 17 && mk.HasAny("._");

@@ -1,6 +1,7 @@
 // scan::FindAnyOf() against the byte loop it replaces: every start
 // position, matches inside and across the sixteen-byte blocks, in the tail,
 // and bytes that differ from a wanted one only in their high bit or case.
+// scan::HasDoubled() against find() of the pair, the same way.
 #include <random>
 #include <string>
 #include <string_view>
@@ -50,6 +51,36 @@ TEST(FindAnyOfTest, PositionsInBlocksAndTail) {
   EXPECT_EQ(scan::FindAnyOf("abc:de\"f'", 0, '\'', '"', ':'), 3u);
   EXPECT_EQ(scan::FindAnyOf("abc", 7, 'a', 'b', 'c'), std::string_view::npos);
   EXPECT_EQ(scan::FindAnyOf("", 0, 'a', 'b', 'c'), std::string_view::npos);
+}
+
+TEST(HasDoubledTest, MatchesFindOnRandomText) {
+  std::mt19937 rng(13);
+  const std::string alphabet = std::string("ab./\\%\xae\x2e") + '\0';
+  for (int round = 0; round < 20000; ++round) {
+    std::string s(rng() % 70, ' ');
+    for (char& ch : s) ch = alphabet[rng() % alphabet.size()];
+    for (char c : {'.', '/', '\0'}) {
+      ASSERT_EQ(scan::HasDoubled(s, c), s.find(std::string(2, c)) != std::string::npos)
+          << "'" << s << "' doubled " << c;
+    }
+  }
+}
+
+TEST(HasDoubledTest, PairsInBlocksAcrossThemAndInTheTail) {
+  const std::string s(40, 'x');
+  EXPECT_FALSE(scan::HasDoubled(s, '.'));
+  EXPECT_FALSE(scan::HasDoubled("", '.'));
+  EXPECT_FALSE(scan::HasDoubled(".", '.'));
+  EXPECT_FALSE(scan::HasDoubled(".x.x.x.x.x.x.x.x.x.x.", '.'));
+  // The pair at every position, including across the 16-byte boundaries
+  // (15/16, 31/32) and the last two bytes.
+  for (size_t at = 0; at + 1 < s.size(); ++at) {
+    std::string t = s;
+    t[at] = '.';
+    EXPECT_FALSE(scan::HasDoubled(t, '.')) << at;
+    t[at + 1] = '.';
+    EXPECT_TRUE(scan::HasDoubled(t, '.')) << at;
+  }
 }
 
 }  // namespace
