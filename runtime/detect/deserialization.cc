@@ -90,6 +90,13 @@ bool JavaGadgetPossible(const CharMask& mask) {
 constexpr std::string_view kGadgetAnchors[] = {"org",  "com",   "sun",    "bsh",
                                                "java", "javax", "clojure"};
 
+// The last letters of the kGadgetAnchors words.
+constexpr std::array<bool, 256> kAnchorEnds = [] {
+  std::array<bool, 256> ends{};
+  for (std::string_view w : kGadgetAnchors) ends[static_cast<unsigned char>(w.back())] = true;
+  return ends;
+}();
+
 // Whether a dotted gadget name can start in `v`: a kGadgetAnchors word right
 // before a '.'. Each word is tried only where the byte before the dot is its
 // last letter.
@@ -97,6 +104,7 @@ bool DottedGadgetAnchor(std::string_view v) {
   for (size_t k = v.find('.'); k != kNpos; k = v.find('.', k + 1)) {
     if (k == 0) continue;
     const char last = scan::Lower(v[k - 1]);
+    if (!kAnchorEnds[static_cast<unsigned char>(last)]) continue;
     for (std::string_view w : kGadgetAnchors) {
       if (w.back() == last && k >= w.size() && scan::IAt(v, k - w.size(), w)) return true;
     }
