@@ -1309,6 +1309,12 @@ constexpr std::array<WordEntry<Trigger>, kTriggerWords> MakeTriggerEntries() {
 constexpr std::array<WordEntry<Trigger>, kTriggerWords> kTriggerEntries = MakeTriggerEntries();
 constexpr WordTable<Trigger, 256> kTriggerTable(kTriggerEntries.data(), kTriggerEntries.size());
 static_assert(kTriggerTable.size() * 2 <= 256);
+// The longest trigger word: no longer word token needs a lookup.
+constexpr size_t kLongestTrigger = [] {
+  size_t longest = 0;
+  for (const WordEntry<Trigger>& e : kTriggerEntries) longest = std::max(longest, e.word.size());
+  return longest;
+}();
 
 // MayFindSql() looks for triggers only at letters.
 constexpr bool TriggersStartWithLetters() {
@@ -1491,8 +1497,10 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
     const size_t b = i;
     while (i < n && kWordByte[p[i]]) ++i;
     if (p[b] >= '0' && p[b] <= '9') {
-      // Every trigger starts with a letter: try each suffix that does.
-      for (size_t j = b + 1; j + 1 < i; ++j) {
+      // Every trigger starts with a letter: try each suffix that does and
+      // is not longer than the longest trigger ("4711union", hex digests).
+      for (size_t j = std::max(b + 1, i > kLongestTrigger ? i - kLongestTrigger : 0); j + 1 < i;
+           ++j) {
         if (scan::IsAlpha(text[j]) && triggers(j, i)) return true;
       }
     } else if (triggers(b, i)) {
