@@ -1670,7 +1670,9 @@ class XssImpl final : public Detector {
       return false;
     }
     // UTF-7 markup needs none of MaybeXss's characters: "+ADw-b+AD4-".
-    if (!MaybeXss(in.mask) && !(in.mask.HasAny("+ ") && ContainsCI(in.norm, "ad4-"))) {
+    static constexpr uint64_t kAd4 = CharMask::AlnumOf("ad4");
+    if (!MaybeXss(in.mask) && !(in.mask.HasAny("+ ") && in.mask.Has('-') &&
+                                in.mask.HasAlnumOf(kAd4) && ContainsCI(in.norm, "ad4-"))) {
       return false;
     }
     Finding f = Scanner(in.norm, in.mask).Run();
