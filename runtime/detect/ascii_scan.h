@@ -4,8 +4,10 @@
 #ifndef FNGUARD_RUNTIME_DETECT_ASCII_SCAN_H_
 #define FNGUARD_RUNTIME_DETECT_ASCII_SCAN_H_
 
+#include <array>
 #include <bit>
 #include <cstddef>
+#include <span>
 #include <string_view>
 
 #if defined(__SSE2__)
@@ -24,6 +26,19 @@ constexpr bool IsHex(char c) {
 }
 constexpr bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// The bytes that end (or start) one of `words`, one flag per byte value: a
+// one-load test of whether a position can be the last (first) byte of any.
+constexpr std::array<bool, 256> LastBytes(std::span<const std::string_view> words) {
+  std::array<bool, 256> set{};
+  for (std::string_view w : words) set[static_cast<unsigned char>(w.back())] = true;
+  return set;
+}
+constexpr std::array<bool, 256> FirstBytes(std::span<const std::string_view> words) {
+  std::array<bool, 256> set{};
+  for (std::string_view w : words) set[static_cast<unsigned char>(w.front())] = true;
+  return set;
 }
 
 // True when `s` at `pos` starts with the lower-case literal `lit`.

@@ -91,11 +91,7 @@ constexpr std::string_view kGadgetAnchors[] = {"org",  "com",   "sun",    "bsh",
                                                "java", "javax", "clojure"};
 
 // The last letters of the kGadgetAnchors words.
-constexpr std::array<bool, 256> kAnchorEnds = [] {
-  std::array<bool, 256> ends{};
-  for (std::string_view w : kGadgetAnchors) ends[static_cast<unsigned char>(w.back())] = true;
-  return ends;
-}();
+constexpr std::array<bool, 256> kAnchorEnds = scan::LastBytes(kGadgetAnchors);
 
 // Whether a dotted gadget name can start in `v`: a kGadgetAnchors word right
 // before a '.'. Each word is tried only where the byte before the dot is its

@@ -67,16 +67,10 @@ static_assert(kFetchWordTable.size() * 2 <= 128);
 constexpr std::string_view kFetchSuffixes[] = {"url", "uri", "href", "src"};
 constexpr std::string_view kFetchPrefixes[] = {"redirect", "callback", "webhook", "proxy"};
 
-// Bit c set for the last byte of a suffix (kSuffixEnds) or the first byte of
-// a prefix (kPrefixStarts): most tokens end and start with neither.
-template <size_t N>
-constexpr std::array<bool, 256> ByteSet(const std::string_view (&words)[N], bool last) {
-  std::array<bool, 256> set{};
-  for (std::string_view w : words) set[static_cast<unsigned char>(last ? w.back() : w.front())] = true;
-  return set;
-}
-constexpr std::array<bool, 256> kSuffixEnds = ByteSet(kFetchSuffixes, true);
-constexpr std::array<bool, 256> kPrefixStarts = ByteSet(kFetchPrefixes, false);
+// Most tokens neither end with a suffix's last byte nor start with a
+// prefix's first byte.
+constexpr std::array<bool, 256> kSuffixEnds = scan::LastBytes(kFetchSuffixes);
+constexpr std::array<bool, 256> kPrefixStarts = scan::FirstBytes(kFetchPrefixes);
 
 FetchName ClassifyNameToken(std::string_view lowered) {
   if (lowered.empty()) return FetchName::kNone;
