@@ -200,10 +200,16 @@ int BenchCommand(const Args& args) {
     return kExitBadInput;
 #endif
   }
-  const std::optional<std::string> vary = ap.Get("--vary");
-  if (vary.has_value() && *vary != "users" && *vary != "all") {
-    std::fprintf(stderr, "fnguard bench: --vary must be users or all\n");
-    return kExitBadInput;
+  std::optional<Variation> vary;
+  if (const std::optional<std::string> v = ap.Get("--vary")) {
+    if (*v == "users") {
+      vary = Variation::kUsers;
+    } else if (*v == "all") {
+      vary = Variation::kAllValues;
+    } else {
+      std::fprintf(stderr, "fnguard bench: --vary must be users or all\n");
+      return kExitBadInput;
+    }
   }
   if (vary.has_value() && (ap.Has("--events") || ap.Has("--body-bytes"))) {
     std::fprintf(stderr,
@@ -269,8 +275,7 @@ int BenchCommand(const Args& args) {
     }
     events.emplace_back("large-json-body", LargeJsonBodyEvent(static_cast<size_t>(n)));
   } else if (vary.has_value()) {
-    std::vector<std::string> variants = TypicalHttpApiEventVariants(
-        kVariants, *vary == "users" ? Variation::kUsers : Variation::kAllValues);
+    std::vector<std::string> variants = TypicalHttpApiEventVariants(kVariants, *vary);
     for (size_t i = 0; i < variants.size(); ++i) {
       events.emplace_back("typical-http-api-post-" + std::to_string(i), std::move(variants[i]));
     }
@@ -325,7 +330,9 @@ int BenchCommand(const Args& args) {
     WriteStats(w, fn);
     w.Field("timed_out", fn.timed_out);
     w.Field("field_cache", field_cache);
-    w.Field("vary", vary.value_or("none"));
+    w.Field("vary", !vary.has_value()               ? "none"
+                    : *vary == Variation::kUsers ? "users"
+                                                 : "all");
     w.EndObject();
 #ifdef FNGUARD_HAVE_MODSECURITY
     if (ms.has_value()) {
@@ -351,8 +358,8 @@ int BenchCommand(const Args& args) {
   } else {
     std::printf("fnguard: %zu events x %d iterations%s%s\n", events.size(), iterations,
                 field_cache ? "" : " (field cache off)",
-                !vary.has_value()        ? ""
-                : *vary == "users" ? " (each with its own user's values)"
+                !vary.has_value()               ? ""
+                : *vary == Variation::kUsers ? " (each with its own user's values)"
                                    : " (every value new in each)");
     PrintStats(fn);
     if (fn.timed_out > 0) {
