@@ -24,6 +24,7 @@
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
 #include "runtime/detect/sql_lexer.h"
+#include "runtime/detect/sqli_internal.h"
 #include "runtime/detect/word_table.h"
 
 namespace fnguard::detect {
@@ -41,7 +42,7 @@ constexpr size_t kRing = 64;
 constexpr size_t kAhead = 48;
 constexpr size_t kWindow = 24;
 static_assert(kAhead + 8 <= kRing);
-constexpr int kDefaultThreshold = 60;
+constexpr int kDefaultThreshold = sqli_internal::kLowestThreshold;
 
 struct Finding {
   std::string_view rule_id;
@@ -1281,14 +1282,44 @@ constexpr std::string_view kCalledByName[] = {
     "iif",     "if",
 };
 
+// Clause words that no rule reads without another trigger word in the same
+// value (every Report() that names one of them, and every test of the
+// kClause class, is anchored at that other word):
+//  - FROM: SELECT ... FROM, DELETE FROM, FROM x WHERE, FROM
+//    INFORMATION_SCHEMA (the last name is a trigger of its own, below);
+//  - INTO: INSERT INTO, INTO OUTFILE / DUMPFILE;
+//  - WHEN, THEN, ELSE, END: CASE ... END, IF(..) THEN, SHUTDOWN END;
+//  - ALL, DISTINCT: UNION ALL, GRANT ALL;
+//  - DESC, ASC, TOP, VALUES, OFFSET: read only as members of the class
+//    (SELECT's shape, a keyword before a call), never by name.
+// ORDER and GROUP count only together with BY (ORDER BY, GROUP BY), and BY
+// only together with one of them: they are kPairFirst / kPairSecond.
+constexpr std::string_view kAnchoredElsewhere[] = {
+    "from", "into", "when", "then", "else", "end", "all", "distinct",
+    "desc", "asc",  "top",  "values", "offset",
+};
+// Names that are not keywords but count as a trigger ("FROM
+// INFORMATION_SCHEMA." reads the catalog).
+constexpr std::string_view kNamedTriggers[] = {"information_schema"};
+
 // What a word token can contribute to a finding on its own.
 enum class Trigger : uint8_t {
-  kNone,           // operands only (plain words, NOT, NULL/TRUE/FALSE)
+  kNone,           // operands only (plain words, NOT, NULL/TRUE/FALSE, kAnchoredElsewhere)
   kAnywhere,       // a rule starts at this token wherever it is
   kAfterBreakout,  // only right after a quote or leading number (LIKE, IN, IS ...)
+  kPairFirst,      // ORDER, GROUP: a trigger when BY occurs too
+  kPairSecond,     // BY: a trigger when ORDER or GROUP occurs too
 };
 
-constexpr size_t kTriggerWords = std::size(sql::kKeywords) + std::size(kCalledByName);
+constexpr bool AnchoredElsewhere(std::string_view w) {
+  for (std::string_view a : kAnchoredElsewhere) {
+    if (a == w) return true;
+  }
+  return false;
+}
+
+constexpr size_t kTriggerWords =
+    std::size(sql::kKeywords) + std::size(kCalledByName) + std::size(kNamedTriggers);
 
 constexpr std::array<WordEntry<Trigger>, kTriggerWords> MakeTriggerEntries() {
   std::array<WordEntry<Trigger>, kTriggerWords> e{};
@@ -1300,10 +1331,14 @@ constexpr std::array<WordEntry<Trigger>, kTriggerWords> MakeTriggerEntries() {
     // DIV and MOD only matter right after a closed literal (MayFindSql()
     // checks that position by name).
     if (k.value == Word::kOperatorWord) t = Trigger::kNone;
+    if (AnchoredElsewhere(k.word)) t = Trigger::kNone;
+    if (k.word == "order" || k.word == "group") t = Trigger::kPairFirst;
+    if (k.word == "by") t = Trigger::kPairSecond;
     // Words that trigger nothing are left out (an empty entry is skipped).
     e[n++] = WordEntry<Trigger>{t == Trigger::kNone ? std::string_view() : k.word, t};
   }
   for (std::string_view w : kCalledByName) e[n++] = WordEntry<Trigger>{w, Trigger::kAnywhere};
+  for (std::string_view w : kNamedTriggers) e[n++] = WordEntry<Trigger>{w, Trigger::kAnywhere};
   return e;
 }
 constexpr std::array<WordEntry<Trigger>, kTriggerWords> kTriggerEntries = MakeTriggerEntries();
@@ -1423,9 +1458,10 @@ bool HasStackedOnlyWord(std::string_view text) {
 // A necessary condition for Scan() to report anything at or above the lowest
 // threshold (60), decided in one pass without lexing. Every rule of Analysis
 // (see the Report() calls) needs at least one of:
-//  - a keyword token other than NOT/NULL/TRUE/FALSE, or one of the function
-//    names in kCalledByName (every rule reached from Evaluate() and every
-//    CheckBreakout() rule that tests a word);
+//  - a keyword token other than NOT/NULL/TRUE/FALSE and the clause words
+//    of kAnchoredElsewhere, or one of the names in kCalledByName and
+//    kNamedTriggers (every rule reached from Evaluate() and every
+//    CheckBreakout() rule that tests a word); ORDER or GROUP with BY;
 //  - for LIKE/IN/IS/... (kCompareWord): a breakout, i.e. a quote (the quoted
 //    contexts) or a value that starts with a number;
 //  - "&&" or "||" (boolean joins), "@@" (system variables);
@@ -1480,13 +1516,17 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
   }
   if (breakout && mask.Has('(') && mask.HasAny("+-*/%^~!&|:")) return true;
   // The word token text[j, e), if it is one: a trigger?
+  bool pair_first = false, pair_second = false;
   const auto triggers = [&](size_t j, size_t e) {
     const size_t len = e - j;
     if (!kTriggerTable.MayHave(LowerAscii(text[j]), len)) return false;
     char buf[WordTable<Trigger, 256>::kMaxWord];
     for (size_t k = 0; k < len; ++k) buf[k] = LowerAscii(text[j + k]);
     const Trigger t = kTriggerTable.Find(std::string_view(buf, len), Trigger::kNone);
-    return t == Trigger::kAnywhere || (t == Trigger::kAfterBreakout && breakout);
+    if (t == Trigger::kPairFirst) pair_first = true;
+    if (t == Trigger::kPairSecond) pair_second = true;
+    return t == Trigger::kAnywhere || (t == Trigger::kAfterBreakout && breakout) ||
+           (pair_first && pair_second);
   };
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   for (size_t i = 0; i < n;) {
@@ -1597,6 +1637,14 @@ class SqliImpl final : public Detector {
 };
 
 }  // namespace
+
+namespace sqli_internal {
+
+bool PrefilterPasses(std::string_view text) { return MayFindSql(text, CharMask::Of(text)); }
+
+int AnalysisScore(std::string_view text) { return Scan(text, CharMask::Of(text)).score; }
+
+}  // namespace sqli_internal
 
 const Detector& SqliDetector() {
   static const SqliImpl kInstance;

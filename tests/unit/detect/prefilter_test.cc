@@ -114,6 +114,12 @@ INSTANTIATE_TEST_SUITE_P(
         EdgeCase{DetectorId::kSqli, "x'/**/or/**/'a'='a", "comment between quote and OR"},
         EdgeCase{DetectorId::kSqli, "1 AND 1=1 || 2=2", "boolean join"},
         EdgeCase{DetectorId::kSqli, "1;select @@version", "stacked query"},
+        // sqli: clause words that count only beside their partner word.
+        EdgeCase{DetectorId::kSqli, "order/**/by 3 --", "ORDER BY with a comment between"},
+        EdgeCase{DetectorId::kSqli, "2 GROUP BY 1", "GROUP BY after a number"},
+        EdgeCase{DetectorId::kSqli, "by x' GROUP BY x", "BY before its GROUP"},
+        EdgeCase{DetectorId::kSqli, "a from information_schema.tables",
+                 "FROM with a name that is not a keyword"},
         // cmdi: words that are spelled, not written, as command names.
         EdgeCase{DetectorId::kCmdi, "; c'a't /etc/passwd", "quotes inside the name"},
         EdgeCase{DetectorId::kCmdi, "; w\\hoami", "backslash inside the name"},
@@ -162,7 +168,7 @@ INSTANTIATE_TEST_SUITE_P(
 // Benign values with the punctuation of real traffic stay clean.
 TEST(PrefilterTest, BenignValuesStayClean) {
   for (std::string_view v :
-       {"Siobhán O'Brien", "gift wrap, please!", "AUTUMN-15%", "12 Grafton St.",
+       {"Siobhán O'Brien", "gift wrap, please!", "gift wrap for order 12, please!", "AUTUMN-15%", "12 Grafton St.",
         "\"Chromium\";v=\"118\", \"Google Chrome\";v=\"118\", \"Not=A?Brand\";v=\"99\"",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)",
         "Wipe clean with a damp cloth - don't use bleach or abrasive pads! Ships within 2-3 "
