@@ -168,7 +168,8 @@ INSTANTIATE_TEST_SUITE_P(
 // Benign values with the punctuation of real traffic stay clean.
 TEST(PrefilterTest, BenignValuesStayClean) {
   for (std::string_view v :
-       {"Siobhán O'Brien", "gift wrap, please!", "gift wrap for order 12, please!", "AUTUMN-15%", "12 Grafton St.",
+       {"Siobhán O'Brien", "gift wrap, please!", "gift wrap for order 12, please!", "AUTUMN-15%",
+        "12 Grafton St.",
         "\"Chromium\";v=\"118\", \"Google Chrome\";v=\"118\", \"Not=A?Brand\";v=\"99\"",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)",
         "Wipe clean with a damp cloth - don't use bleach or abrasive pads! Ships within 2-3 "

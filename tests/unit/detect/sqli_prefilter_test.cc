@@ -58,7 +58,9 @@ std::string Soup(std::mt19937& rng) {
   } else {
     if (rng() % 10 < 4) parts.push_back(pick(kStarts));
     const size_t n = 1 + rng() % 9;
-    for (size_t i = 0; i < n; ++i) parts.push_back(rng() % 100 < 60 ? pick(kWords) : pick(kSymbols));
+    for (size_t i = 0; i < n; ++i) {
+      parts.push_back(rng() % 100 < 60 ? pick(kWords) : pick(kSymbols));
+    }
   }
   const std::string_view sep = pick(kSeparators);
   std::string s;
