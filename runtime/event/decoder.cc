@@ -609,7 +609,10 @@ struct Decoder::State {
     ForEachCookie(header, [&](std::string_view name, std::string_view value) {
       size_t mark = PushSegment("cookies");
       if (!name.empty()) PushKey(name);
-      bool ok = Emit(Location::kCookie, value);
+      // A name is as much the sender's choice as a value: judged like a
+      // query name.
+      bool ok = !IsUnusualParamName(name) || Emit(Location::kCookie, name, true);
+      if (ok) ok = Emit(Location::kCookie, value);
       PopTo(mark);
       return ok;
     });

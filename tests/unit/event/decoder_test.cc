@@ -510,6 +510,29 @@ TEST_F(DecoderTest, QueryAndFormNamesWithOperatorsAreKeyFields) {
   EXPECT_THAT(Values(ev, "body.ok"), ElementsAre("1"));
 }
 
+
+TEST_F(DecoderTest, UnusualCookieNamesAreKeyFields) {
+  // v2 `cookies` array.
+  DecodedEvent ev = DecodeOk(
+      R"({"version":"2.0","rawPath":"/","requestContext":{"http":{"method":"GET"}},)"
+      R"("cookies":["sid=1","<script>alert(1)</script>=v","a[$ne]=2","_ga=GA1"]})");
+  const Field* markup = FindField(ev, "cookies.<script>alert(1)</script>", true);
+  ASSERT_NE(markup, nullptr);
+  EXPECT_EQ(markup->value, "<script>alert(1)</script>");
+  EXPECT_EQ(markup->location, Location::kCookie);
+  EXPECT_THAT(Values(ev, "cookies.<script>alert(1)</script>"), ElementsAre("v"));
+  EXPECT_NE(FindField(ev, "cookies[\"a[$ne]\"]", true), nullptr);
+  EXPECT_EQ(FindField(ev, "cookies.sid", true), nullptr);  // plain names are not fields
+  EXPECT_EQ(FindField(ev, "cookies._ga", true), nullptr);
+  // Cookie header of a REST v1 event.
+  text_ = R"({"httpMethod":"GET","path":"/","resource":"/",)"
+          R"("headers":{"Cookie":"theme=dark; 1' or sleep(5)#=y"}})";
+  DecodedEvent v1 = DecodeOk(text_);
+  const Field* quoted = FindField(v1, "cookies.1' or sleep(5)#", true);
+  ASSERT_NE(quoted, nullptr);
+  EXPECT_EQ(quoted->location, Location::kCookie);
+  EXPECT_EQ(FindField(v1, "cookies.theme", true), nullptr);
+}
 TEST_F(DecoderTest, UrlSafeBase64WithoutPadding) {
   // "{\"k\":\"?>~\"}" in the URL-safe alphabet, padding stripped.
   DecodedEvent ev = DecodeOk(V1Base64Post("eyJrIjoiPz5-In0"));
