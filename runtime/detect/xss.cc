@@ -387,6 +387,12 @@ class Scanner {
     // Padded base64 whose text is markup: 'P' then one of C..H spell '<' and
     // the byte after it.
     if (best_.score < 85 && !nested_ && mask_.Has('=') && mask_.Has('P')) ScanBase64Markup();
+    // Script written without letters ("(![]+[])[+!+[]]") or a sink passed to
+    // a tagged template ("[].sort.call`${alert}1`").
+    if (best_.score < 75 && mask_.Has('[') && mask_.Has('!') && mask_.Has('+')) ScanJsFuck();
+    if (best_.score < 75 && mask_.Has('`') && mask_.Has('$') && mask_.Has('{')) {
+      ScanTemplateSinks();
+    }
     if (best_.score < 65) ScanScriptCalls();
     return best_;
   }
@@ -905,6 +911,71 @@ class Scanner {
     }
   }
 
+  // JSFuck and kin: script spelled with []()!+ alone, where "![]" is false,
+  // "+[]" is 0 and "[]+[]" is "". A run of at least 12 such bytes holding
+  // both an inverted array and a unary plus on one reads as such code; no
+  // text or markup is made of these bytes.
+  void ScanJsFuck() {
+    auto jsfuck_byte = [](char c) {
+      return c == '[' || c == ']' || c == '(' || c == ')' || c == '!' || c == '+';
+    };
+    for (size_t i = s_.find("![]"); i != std::string_view::npos; i = s_.find("![]", i + 1)) {
+      size_t a = i;
+      while (a > 0 && i - a < 64 && jsfuck_byte(s_[a - 1])) --a;
+      size_t b = i;
+      while (b < s_.size() && b - a < 256 && jsfuck_byte(s_[b])) ++b;
+      if (b - a < 12) {
+        i = b;
+        continue;
+      }
+      std::string_view run = s_.substr(a, b - a);
+      if (run.find("+[]") != std::string_view::npos || run.find("+!") != std::string_view::npos) {
+        Report("xss.js_obfuscation", "script written with []()!+ alone (JSFuck)", 75, a, b);
+        return;
+      }
+      i = b;
+    }
+  }
+
+  // A tagged template whose substitution is a script sink named bare, so the
+  // tag function is handed the sink to call: [].sort.call`${alert}1`,
+  // Reflect.apply.call`${navigation.navigate}${navigation}${[u]}`.
+  void ScanTemplateSinks() {
+    static constexpr std::array<std::string_view, 10> kSinks = {
+        "alert", "prompt", "confirm", "eval", "function", "settimeout", "setinterval",
+        "import", "navigation.navigate", "location.assign"};
+    for (size_t t = s_.find('`'); t != std::string_view::npos; t = s_.find('`', t + 1)) {
+      // A tag: a name, ']' or ')' right before the backtick (spaces allowed).
+      size_t b = t;
+      while (b > 0 && IsSpace(s_[b - 1])) --b;
+      if (b == 0 || !(IsAlnum(s_[b - 1]) || s_[b - 1] == '_' || s_[b - 1] == '$' ||
+                      s_[b - 1] == ']' || s_[b - 1] == ')')) {
+        continue;
+      }
+      size_t close = s_.find('`', t + 1);
+      if (close == std::string_view::npos) return;
+      for (size_t d = s_.find("${", t + 1); d != std::string_view::npos && d < close;
+           d = s_.find("${", d + 2)) {
+        size_t n = d + 2;
+        while (n < close && IsSpace(s_[n])) ++n;
+        size_t e = n;
+        while (e < close && (IsAlnum(s_[e]) || s_[e] == '_' || s_[e] == '.')) ++e;
+        size_t r = e;
+        while (r < close && IsSpace(s_[r])) ++r;
+        if (e == n || r >= close || s_[r] != '}') continue;
+        std::string_view name = s_.substr(n, e - n);
+        for (std::string_view k : kSinks) {
+          if (EqualsCI(name, k)) {
+            Report("xss.js_breakout", "a tagged template is handed a script sink to call", 75,
+                   b, r + 1);
+            return;
+          }
+        }
+      }
+      t = close;
+    }
+  }
+
   // {{constructor.constructor('...')()}} and style="...expression(" outside tags.
   void ScanCssOutsideTags() {
     size_t at = 0;
@@ -931,6 +1002,14 @@ class Scanner {
     // A CSS declaration follows ':' or a quote, and DangerousCss() needs one
     // of its words (@import is not reported here).
     if (!mask_.HasAny(":\"'") || !AnyLettersOf(kCssNeeds)) return;
+    // A value that is itself a declaration, as reflected into a style
+    // attribute: "-moz-binding:url(...)", "behavior: url(x.htc)".
+    if ((StartsWithCI(s_, 0, "-moz-binding") || StartsWithCI(s_, 0, "behavior")) &&
+        CssUrlDeclarationAt(s_[0] == '-' ? 12 : 8)) {
+      Report("xss.css_expression", "a style declaration that binds script-running code", 75, 0,
+             s_[0] == '-' ? 12 : 8);
+      return;
+    }
     // Only in a CSS declaration: right after ':' or a quote (spaces between):
     // each such lead byte is the start of at most one candidate.
     for (size_t k = scan::FindAnyOf(s_, 0, ':', '"', '\''); k < s_.size();
@@ -947,6 +1026,15 @@ class Scanner {
         return;
       }
     }
+  }
+
+  // ':' (spaces around) and then `url(` at k.
+  bool CssUrlDeclarationAt(size_t k) const {
+    while (k < s_.size() && IsSpace(s_[k])) ++k;
+    if (k >= s_.size() || s_[k] != ':') return false;
+    ++k;
+    while (k < s_.size() && IsSpace(s_[k])) ++k;
+    return k < s_.size() && UrlCallAt(k);
   }
 
   // `url(` at k (spaces before '(' allowed).

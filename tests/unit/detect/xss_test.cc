@@ -103,6 +103,10 @@ TEST(XssTest, IgnoresBenignText) {
       "data:image/png;base64,iVBORw0KGgo=",
       "Please confirm your email",
       "It's \"great\" - really",
+      "const msg = `Hello ${name}!`",
+      "He said !!! [+] (great) [!] +[1]",
+      "behavior: polite and calm",
+      "Score: [+] 3 (![]) ok",
   };
   for (std::string_view v : kCases) {
     Match m;
@@ -270,6 +274,34 @@ TEST(XssTest, ScriptCallsFoundFromEachKindOfPunctuation) {
   EXPECT_EQ(RuleOf(XssDetector(),
                    "an alert prompt: confirm the window location, top and self (please)."),
             "");
+}
+
+}  // namespace
+}  // namespace fnguard::detect
+
+namespace fnguard::detect {
+namespace {
+
+// Script with no tag, quote or call by name: written in []()!+ alone, or
+// handing a sink to a tagged template; and a style declaration as the value.
+TEST(XssTest, ScriptWithoutNamesOrTags) {
+  const std::pair<std::string_view, std::string_view> kCases[] = {
+      {"(![]+[])[+!+[]]", "xss.js_obfuscation"},
+      {"[][(![]+[])[+[]]+(![]+[])[!+[]+!+[]]]", "xss.js_obfuscation"},
+      {"[].sort.call`${alert}1`", "xss.js_breakout"},
+      {"[ ] . sort . call ` ${ alert } 1 `", "xss.js_breakout"},
+      {"Reflect.apply.call`${navigation.navigate}${navigation}${[u]}`", "xss.js_breakout"},
+      {"-moz-binding:url(//203.0.113.9/x.xml#x)", "xss.css_expression"},
+      {"behavior: url(x.htc)", "xss.css_expression"},
+  };
+  for (const auto& [v, rule] : kCases) {
+    Match m;
+    ASSERT_TRUE(Detects(XssDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, rule) << v;
+  }
+  Match m;
+  EXPECT_FALSE(Detects(XssDetector(), "+!![]", &m)) << m.rule_id;  // too short to be code
+  EXPECT_FALSE(Detects(XssDetector(), "tag`${user}`", &m)) << m.rule_id;
 }
 
 }  // namespace
