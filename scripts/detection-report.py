@@ -11,6 +11,9 @@ same data also goes through ModSecurity + OWASP CRS at paranoia level 1
 results are cached by input, embedding and package versions (see
 scripts/eval_runner.py; FNGUARD_EVAL_CACHE=off runs it again).
 
+--crs-tests DIR adds the "outside data" section: the OWASP CRS regression
+tests under DIR, which stay outside the repository (scripts/crs-regression-eval.py).
+
 --sections takes a comma-separated subset of base (the corpus sections),
 traffic (false positives on generated realistic API traffic, see
 scripts/realistic_traffic.py; needs Node.js, installed with its npm package
@@ -35,10 +38,17 @@ _ap.add_argument("build", nargs="?", default="build")
 _ap.add_argument("corpus", nargs="?",
                  default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpus"))
 _ap.add_argument("--sections", default="base,traffic,forms")
+_ap.add_argument("--crs-tests", metavar="DIR",
+                 help="also report on the OWASP CRS regression tests under DIR "
+                      "(scripts/crs-regression-eval.py; data kept outside the repository)")
 _args = _ap.parse_args()
 sections = set(_args.sections.split(","))
-if not sections or not sections <= {"base", "traffic", "forms"}:
-    _ap.error("--sections takes base, traffic and/or forms")
+if _args.crs_tests:
+    sections.add("crs")
+if not sections or not sections <= {"base", "traffic", "forms", "crs"}:
+    _ap.error("--sections takes base, traffic, forms and/or crs (crs needs --crs-tests)")
+if "crs" in sections and not _args.crs_tests:
+    _ap.error("the crs section needs --crs-tests DIR")
 build = _args.build
 corpus = _args.corpus
 fn = os.path.join(build, "fnguard")
@@ -55,6 +65,24 @@ def extra_sections():
         r = equivalent_forms.evaluate(build, corpus, modsecurity=compare_modsecurity)
         print()
         print(equivalent_forms.markdown(r, f"{ms}python3 scripts/detection-report.py build --sections forms"))
+    if "crs" in sections:
+        cmd = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                            "crs-regression-eval.py"),
+               _args.crs_tests, "--build", build] + (["--modsecurity"] if compare_modsecurity else [])
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        print("\n## Outside data: the OWASP CRS regression tests\n")
+        print("Data this repository does not hold and the detectors were not written from: the "
+              "go-ftw regression tests of the OWASP Core Rule Set "
+              "(`tests/regression/tests/REQUEST-9xx-*` of coreruleset/coreruleset), each test "
+              "stage turned into an HTTP API event as sent (path, query, headers, cookies, "
+              "body). Many stages test rules of paranoia levels 2 to 4 (a bare `ABS(`, `>>`, "
+              "`tempdb`, a file name in the URL path), which neither fnguard nor level 1 "
+              "reports; \"must-not-fire\" stages check that one rule stays silent and are "
+              "mostly still attacks, so their flags are not false positives. ModSecurity's "
+              "column also counts its protocol rules. Regenerate with "
+              f"`{ms}python3 scripts/detection-report.py build --sections crs "
+              f"--crs-tests DIR` (run {datetime.date.today().isoformat()}).\n")
+        print(out.rstrip())
 
 
 if "base" not in sections:
@@ -77,7 +105,7 @@ labels = sorted(l for l in results["query"]["by_label"] if l != "benign")
 print("# Detection\n")
 print("Measured with `fnguard eval` on the DEV corpus in `../shared/corpus/payloads.dev.jsonl`")
 print("(third-party data: PayloadsAllTheThings, libinjection, HttpParamsDataset; see its README).")
-print("Regenerate with `FNGUARD_COMPARE_MODSECURITY=1 python3 scripts/detection-report.py build > docs/DETECTION.md`")
+print("Regenerate with `FNGUARD_COMPARE_MODSECURITY=1 python3 scripts/detection-report.py build --crs-tests DIR > docs/DETECTION.md`")
 print(f"(last run {datetime.date.today().isoformat()}, 2-core machine).\n")
 print("A payload counts as flagged when the verdict has any finding. `query`: the payload")
 print("URL-encoded in the query of an HTTP API v2 event; `json-body`: a JSON body field;")
