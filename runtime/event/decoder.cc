@@ -308,6 +308,13 @@ struct Decoder::State {
     return true;
   }
 
+  // A query, form, multipart or cookie name that is not a plain identifier
+  // is a key field of its own (`user[$ne]`, `<svg ...>`): the sender chose
+  // it as freely as the value. False when the field limit stopped it.
+  bool EmitUnusualName(Location loc, std::string_view name) {
+    return !IsUnusualParamName(name) || Emit(loc, name, /*is_key=*/true);
+  }
+
   // --- paths ------------------------------------------------------------------
 
   // Appends `.key` (or `["key"]` when the key has path punctuation), cut to
@@ -546,8 +553,7 @@ struct Decoder::State {
     ForEachFormPair(text, [&](std::string_view raw_name, std::string_view raw_value) {
       std::string_view name = PercentDecoded(raw_name, true);
       size_t mark = PushKey(name);
-      bool ok = true;
-      if (IsUnusualParamName(name)) ok = Emit(loc, name, true);
+      bool ok = EmitUnusualName(loc, name);
       if (ok) ok = Emit(loc, PercentDecoded(raw_value, true));
       PopTo(mark);
       return ok && !fields_full;
@@ -559,8 +565,7 @@ struct Decoder::State {
   bool DecodeMultipart(std::string_view text, std::string_view boundary, Location loc) {
     MultipartResult result = ForEachMultipartPart(text, boundary, [&](const MultipartPart& part) {
       size_t mark = part.name.empty() ? path_len : PushKey(part.name);
-      bool ok = true;
-      if (IsUnusualParamName(part.name)) ok = Emit(loc, part.name, true);
+      bool ok = EmitUnusualName(loc, part.name);
       if (part.has_filename) {
         size_t file_mark = PushSegment("filename");
         if (ok) ok = Emit(loc, part.filename);
@@ -609,9 +614,7 @@ struct Decoder::State {
     ForEachCookie(header, [&](std::string_view name, std::string_view value) {
       size_t mark = PushSegment("cookies");
       if (!name.empty()) PushKey(name);
-      // A name is as much the sender's choice as a value: judged like a
-      // query name.
-      bool ok = !IsUnusualParamName(name) || Emit(Location::kCookie, name, true);
+      bool ok = EmitUnusualName(Location::kCookie, name);
       if (ok) ok = Emit(Location::kCookie, value);
       PopTo(mark);
       return ok;
@@ -656,8 +659,7 @@ struct Decoder::State {
       std::string_view name = decode ? PercentDecoded(kv.key, true) : kv.key;
       size_t mark = PushSegment("query");
       PushKey(name);
-      bool ok = true;
-      if (IsUnusualParamName(name)) ok = Emit(Location::kQuery, name, true);
+      bool ok = EmitUnusualName(Location::kQuery, name);
       auto one = [&](dom::element v) {
         if (ok && v.is_string()) {
           std::string_view s = StringOf(v);
