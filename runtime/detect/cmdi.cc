@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -869,6 +870,15 @@ class CmdiImpl final : public Detector {
     return e == v.size() || IsBlank(v[e]) || follow.find(v[e]) != std::string_view::npos;
   }
 
+  // The length of whichever of `words` BatchWordAt() finds at p, or 0.
+  static size_t BatchWordOf(std::string_view v, size_t p,
+                            std::initializer_list<std::string_view> words) {
+    for (std::string_view w : words) {
+      if (BatchWordAt(v, p, w)) return w.size();
+    }
+    return 0;
+  }
+
   // One operand of an IF condition or a FOR option: "quoted", [bracketed],
   // (parenthesized), {braced}, or a run of non-blank bytes that stops at
   // "==". Returns its end (p when there is none); `*shaped` is set when it
@@ -967,13 +977,13 @@ class CmdiImpl final : public Detector {
     if (BatchWordAt(v, p, "not")) p = SkipBlanks(v, p + 3);
     bool shaped = false;
     size_t e;
-    if (BatchWordAt(v, p, "exist") || BatchWordAt(v, p, "defined")) {
-      p = SkipBlanks(v, p + (Lower(v[p]) == 'e' ? 5 : 7));
+    if (size_t n = BatchWordOf(v, p, {"exist", "defined"}); n != 0) {
+      p = SkipBlanks(v, p + n);
       e = BatchOperand(v, p, &shaped);
       if (e == p) return false;
       for (size_t k = p; k < e; ++k) shaped = shaped || v[k] == '.' || v[k] == '\\' || v[k] == ':';
-    } else if (BatchWordAt(v, p, "errorlevel") || BatchWordAt(v, p, "cmdextversion")) {
-      p = SkipBlanks(v, p + (Lower(v[p]) == 'e' ? 10 : 13));
+    } else if (size_t n = BatchWordOf(v, p, {"errorlevel", "cmdextversion"}); n != 0) {
+      p = SkipBlanks(v, p + n);
       e = p;
       while (e < v.size() && IsDigit(v[e])) ++e;
       if (e == p) return false;
@@ -985,12 +995,9 @@ class CmdiImpl final : public Detector {
       if (IAt(v, q, "==")) {
         q = SkipBlanks(v, q + 2);
       } else {
-        bool op = false;
-        for (std::string_view o : {"equ", "neq", "lss", "leq", "gtr", "geq"}) {
-          op = op || BatchWordAt(v, q, o);
-        }
-        if (!op || q == e) return false;
-        q = SkipBlanks(v, q + 3);
+        const size_t op = BatchWordOf(v, q, {"equ", "neq", "lss", "leq", "gtr", "geq"});
+        if (op == 0 || q == e) return false;
+        q = SkipBlanks(v, q + op);
       }
       e = BatchOperand(v, q, &shaped);
       if (e == q) return false;
@@ -1076,8 +1083,6 @@ class CmdiImpl final : public Detector {
     return LookupCommand(StripExe(std::string_view(buf, name.size()))) == Tier::kNone;
   }
 
-  // `last_paren`: position of the last ')' in `v`, or npos.
-  // `run_checks`: how many more CannotRunAt() readings this value may make.
   // Commands that run the command named after them (with options and
   // numbers of their own before it): "time sh -c id", "nohup nc ...".
   static bool IsWrapperCommand(std::string_view name) {
@@ -1090,6 +1095,8 @@ class CmdiImpl final : public Detector {
     return false;
   }
 
+  // `last_paren`: position of the last ')' in `v`, or npos.
+  // `run_checks`: how many more CannotRunAt() readings this value may make.
   // `hops`: wrapper commands already stepped over to reach p.
   static bool CheckPosition(std::string_view v, size_t p, Context ctx, Match* m, bool in_brace,
                             size_t last_paren, int* run_checks, int hops = 0) {
