@@ -1004,11 +1004,12 @@ class Scanner {
     if (!mask_.HasAny(":\"'") || !AnyLettersOf(kCssNeeds)) return;
     // A value that is itself a declaration, as reflected into a style
     // attribute: "-moz-binding:url(...)", "behavior: url(x.htc)".
-    if ((StartsWithCI(s_, 0, "-moz-binding") || StartsWithCI(s_, 0, "behavior")) &&
-        CssUrlDeclarationAt(s_[0] == '-' ? 12 : 8)) {
-      Report("xss.css_expression", "a style declaration that binds script-running code", 75, 0,
-             s_[0] == '-' ? 12 : 8);
-      return;
+    for (std::string_view property : {"-moz-binding", "behavior"}) {
+      if (StartsWithCI(s_, 0, property) && CssUrlDeclarationAt(property.size())) {
+        Report("xss.css_expression", "a style declaration that binds script-running code", 75,
+               0, property.size());
+        return;
+      }
     }
     // Only in a CSS declaration: right after ':' or a quote (spaces between):
     // each such lead byte is the start of at most one candidate.
