@@ -5,6 +5,7 @@
 // must match), .NET BinaryFormatter streams, Python pickle opcodes, YAML
 // language tags (!!python/object, !!javax.script...), and Ruby Marshal
 // payloads carrying known gadgets.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <initializer_list>
@@ -32,6 +33,11 @@ constexpr std::string_view kJavaGadgets[] = {
     "invokertransformer",
     "chainedtransformer",
     "instantiatetransformer",
+    "clonetransformer",
+    "instantiatefactory",
+    "prototypeclonefactory",
+    "prototypeserializationfactory",
+    "closuretransformer",
     "ysoserial",
     "javax.management.badattributevalueexpexception",
     "com.sun.org.apache.xalan.internal.xsltc.trax.templatesimpl",
@@ -63,6 +69,14 @@ constexpr std::string_view kDotNetGadgets[] = {
     "system.management.automation.psobject", "system.configuration.install.assemblyinstaller",
     "system.windows.forms.bindingsource", "system.io.fileinfo",
 };
+
+// The letters of the names FindJavaExecName() starts from ("com" matters
+// only before "opensymphony.xwork2").
+constexpr uint64_t kJavaNeed = CharMask::AlnumOf("java");
+constexpr uint64_t kXworkNeed = CharMask::AlnumOf("xwork2");
+constexpr uint64_t kJdkNeed = CharMask::AlnumOf("jdk");
+constexpr uint64_t kSunNeed = CharMask::AlnumOf("sun");
+constexpr uint64_t kOgnlNeed = CharMask::AlnumOf("ognl");
 
 // "aced0005" is searched for case-insensitively.
 constexpr uint64_t kAcedNeed = CharMask::AlnumOf("aced0");
@@ -133,14 +147,18 @@ constexpr bool UndottedGadgetsAre(std::initializer_list<std::string_view> names)
   }
   return n == names.size();
 }
-static_assert(UndottedGadgetsAre(
-    {"invokertransformer", "chainedtransformer", "instantiatetransformer", "ysoserial"}));
+static_assert(UndottedGadgetsAre({"invokertransformer", "chainedtransformer",
+                                   "instantiatetransformer", "clonetransformer",
+                                   "instantiatefactory", "prototypeclonefactory",
+                                   "prototypeserializationfactory", "closuretransformer",
+                                   "ysoserial"}));
 
-// Every name without a dot contains "transformer" or "ysoserial".
+// Every name without a dot contains "transformer", "factory" or "ysoserial".
 constexpr bool UndottedGadgetsContainAnchor() {
   for (std::string_view g : kJavaGadgets) {
     if (g.find('.') != std::string_view::npos) continue;
     if (g.find("transformer") == std::string_view::npos &&
+        g.find("factory") == std::string_view::npos &&
         g.find("ysoserial") == std::string_view::npos) {
       return false;
     }
@@ -151,18 +169,124 @@ static_assert(UndottedGadgetsContainAnchor());
 
 constexpr uint64_t kTransformerNeed = CharMask::AlnumOf("transformer");
 constexpr uint64_t kYsoserialNeed = CharMask::AlnumOf("ysoserial");
+constexpr uint64_t kFactoryNeed = CharMask::AlnumOf("factory");
 
-// Whether "transformer" or "ysoserial" occurs in `v` (case-insensitively),
-// found from their 'f' and 'y', which are rare in text; `mask` is v's.
+// Whether "transformer", "factory" or "ysoserial" occurs in `v`
+// (case-insensitively), found from their 'f' and 'y', which are rare in text;
+// `mask` is v's.
 bool UndottedGadgetAnchor(std::string_view v, const CharMask& mask) {
-  if (!mask.HasAlnumOf(kTransformerNeed) && !mask.HasAlnumOf(kYsoserialNeed)) return false;
+  if (!mask.HasAlnumOf(kTransformerNeed) && !mask.HasAlnumOf(kFactoryNeed) &&
+      !mask.HasAlnumOf(kYsoserialNeed)) {
+    return false;
+  }
   for (size_t p = scan::FindLetter(v, 'f'); p != kNpos; p = scan::FindLetter(v, 'f', p + 1)) {
-    if (p >= 5 && scan::IAt(v, p - 5, "transformer")) return true;
+    if ((p >= 5 && scan::IAt(v, p - 5, "transformer")) || scan::IAt(v, p, "factory")) return true;
   }
   for (size_t p = scan::FindLetter(v, 'y'); p != kNpos; p = scan::FindLetter(v, 'y', p + 1)) {
     if (scan::IAt(v, p, "ysoserial")) return true;
   }
   return false;
+}
+
+bool IsJavaIdentChar(char c) { return scan::IsWordChar(c) || c == '$'; }
+
+// Components of a dotted Java name whose only use in a request is running
+// commands, loading classes or reflecting. A class counts where it ends the
+// name or is written capitalized, as a class is ("java.runtime.version" is a
+// system property, not the Runtime class); a package counts anywhere.
+struct JavaExecComponent {
+  std::string_view name;
+  bool package;
+};
+constexpr JavaExecComponent kJavaExecComponents[] = {
+    {"runtime", false},       {"processbuilder", false}, {"process", false},
+    {"processimpl", false},   {"unixprocess", false},    {"classloader", false},
+    {"urlclassloader", false}, {"scriptenginemanager", false}, {"methodhandles", false},
+    {"unsafe", false},        {"reflect", true},         {"jshell", true},
+};
+
+// The packages under which kJavaExecComponents are read.
+constexpr std::string_view kJavaRoots[] = {"java", "javax", "jdk", "sun"};
+
+// Whether the dotted name ending at `end` is the frame of a stack trace:
+// "java.lang.reflect.Method.invoke(Method.java:498)", "(Native Method)".
+bool IsStackFrame(std::string_view v, size_t end) {
+  if (end >= v.size() || v[end] != '(') return false;
+  const size_t close = v.find(')', end);
+  if (close == kNpos || close - end > 120) return false;
+  std::string_view inside = v.substr(end + 1, close - end - 1);
+  return inside.find(".java:") != kNpos || inside == "Native Method" ||
+         inside == "Unknown Source" || inside.ends_with(".java");
+}
+
+// Finds a dotted Java name in `v` that names a class or package of
+// kJavaExecComponents under a kJavaRoots package (java.lang.Runtime,
+// java.lang.reflect.Method), OGNL's own classes (ognl.OgnlContext) or
+// Struts' OGNL context (com.opensymphony.xwork2). Sets the name's place and
+// length; a frame of a stack trace does not count.
+bool FindJavaExecName(std::string_view v, size_t* at, size_t* len) {
+  const size_t n = v.size();
+  for (size_t k = v.find('.'); k != kNpos; k = v.find('.', k + 1)) {
+    size_t s = k;
+    while (s > 0 && IsJavaIdentChar(v[s - 1])) --s;
+    if (s == k || (s > 0 && v[s - 1] == '.')) continue;
+    const std::string_view root = v.substr(s, k - s);
+    // Package names are case-sensitive: "Java.Runtime" in prose is no class.
+    bool exec_root = false;
+    for (std::string_view r : kJavaRoots) exec_root = exec_root || root == r;
+    const bool ognl_root = root == "ognl";
+    const bool com_root = root == "com";
+    if (!exec_root && !ognl_root && !com_root) continue;
+    bool hit = false;
+    size_t p = k + 1;
+    size_t e = p;
+    for (int index = 1;; ++index) {
+      e = p;
+      while (e < n && IsJavaIdentChar(v[e])) ++e;
+      if (e == p) break;
+      const std::string_view comp = v.substr(p, e - p);
+      const bool last = !(e + 1 < n && v[e] == '.' && IsJavaIdentChar(v[e + 1]));
+      if (exec_root) {
+        for (const JavaExecComponent& c : kJavaExecComponents) {
+          hit = hit || (scan::IEquals(comp, c.name) &&
+                        (c.package || last || scan::IsUpper(comp[0])));
+        }
+      } else if (ognl_root) {
+        hit = hit || (index == 1 && scan::IsUpper(comp[0]));
+      } else {
+        hit = hit || (index == 2 && scan::IEquals(comp, "xwork2") &&
+                      scan::IEquals(v.substr(k + 1, p - k - 2), "opensymphony"));
+      }
+      if (last) break;
+      p = e + 1;
+    }
+    if (hit && !IsStackFrame(v, e)) {
+      *at = s;
+      *len = e - s;
+      return true;
+    }
+    k = e > k ? e - 1 : k;
+  }
+  return false;
+}
+
+constexpr uint64_t kClosureNeed = CharMask::AlnumOf("closure");
+
+// commons-collections' ForClosure and WhileClosure run a chain of
+// transformers in a loop; in a value that also names Runtime or
+// ProcessBuilder they spell out a gadget chain. Returns where the closure's
+// name starts (its length in `*len`), or kNpos.
+size_t FindLoopClosureBesideExec(std::string_view v, size_t* len) {
+  for (size_t p = IFind(v, "closure"); p != kNpos; p = IFind(v, "closure", p + 1)) {
+    size_t start = kNpos;
+    if (p >= 3 && scan::IAt(v, p - 3, "for")) start = p - 3;
+    if (p >= 5 && scan::IAt(v, p - 5, "while")) start = p - 5;
+    if (start == kNpos) continue;
+    *len = p + 7 - start;
+    if (IFind(v, "runtime") != kNpos || IFind(v, "processbuilder") != kNpos) return start;
+    return kNpos;
+  }
+  return kNpos;
 }
 
 bool IsBase64Char(char c) {
@@ -262,8 +386,57 @@ class DeserializationImpl final : public Detector {
   DetectorId id() const override { return DetectorId::kDeserialization; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.is_key) return false;
     std::string_view v = in.norm;
+    // Java class names are looked for in keys too: a class is as telling in a
+    // parameter, cookie or JSON key name (Jackson's wrapper-object typing puts
+    // it there).
+    static const NeedleSet kAnyJavaGadget(kJavaGadgets);
+    // Without a dotted name's anchor only the names without a dot can occur.
+    static const NeedleSet kAnyUndottedGadget{
+        "invokertransformer", "chainedtransformer",    "instantiatetransformer",
+        "clonetransformer",   "instantiatefactory",    "prototypeclonefactory",
+        "prototypeserializationfactory", "closuretransformer", "ysoserial"};
+    // (The letter test loops over every name: it comes after the anchors.)
+    if (in.mask.Has('.') &&
+        (DottedGadgetAnchor(v)
+             ? JavaGadgetPossible(in.mask) && kAnyJavaGadget.AnyIn(v)
+             : UndottedGadgetAnchor(v, in.mask) && JavaGadgetPossible(in.mask) &&
+                   kAnyUndottedGadget.AnyIn(v))) {
+      for (std::string_view g : kJavaGadgets) {
+        for (size_t p = IFind(v, g); p != kNpos; p = IFind(v, g, p + 1)) {
+          // A frame of a stack trace ("javax.naming.InitialContext.lookup(
+          // InitialContext.java:417)") only says the class ran.
+          size_t e = p + g.size();
+          while (e < v.size() && (IsJavaIdentChar(v[e]) || v[e] == '.')) ++e;
+          if (IsStackFrame(v, e)) continue;
+          return FillMatch(m, "deserialization.java_gadget",
+                           "Known Java deserialization gadget class " + std::string(g), 90, p,
+                           g.size());
+        }
+      }
+    }
+    if (in.mask.Has('.') && (in.mask.HasAlnumOf(kJavaNeed) || in.mask.HasAlnumOf(kJdkNeed) ||
+                             in.mask.HasAlnumOf(kSunNeed) || in.mask.HasAlnumOf(kOgnlNeed) ||
+                             in.mask.HasAlnumOf(kXworkNeed))) {
+      size_t at = 0;
+      size_t len = 0;
+      if (FindJavaExecName(v, &at, &len)) {
+        return FillMatch(m, "deserialization.java_exec_class",
+                         "names " + std::string(v.substr(at, std::min<size_t>(len, 80))) +
+                             ", a Java class that runs commands, loads classes or reflects",
+                         80, at, len);
+      }
+    }
+    if (in.mask.Has('.') && in.mask.HasAlnumOf(kClosureNeed)) {
+      size_t len = 0;
+      const size_t p = FindLoopClosureBesideExec(v, &len);
+      if (p != kNpos) {
+        return FillMatch(m, "deserialization.java_gadget",
+                         "commons-collections looping closure beside Runtime or ProcessBuilder",
+                         85, p, len);
+      }
+    }
+    if (in.is_key) return false;
     std::string_view raw = in.raw;
     if (v.size() < 4 && raw.size() < 4) return false;
     // Raw Java stream magic (normalization drops the NULs, so look at raw).
@@ -291,25 +464,6 @@ class DeserializationImpl final : public Detector {
       if ((p == 0 || !scan::IsHex(v[p - 1])) && p + 16 <= v.size()) {
         return FillMatch(m, "deserialization.java_hex", "Hex Java serialization stream (aced0005)",
                          90, p, 8);
-      }
-    }
-    static const NeedleSet kAnyJavaGadget(kJavaGadgets);
-    // Without a dotted name's anchor only the names without a dot can occur.
-    static const NeedleSet kAnyUndottedGadget{"invokertransformer", "chainedtransformer",
-                                              "instantiatetransformer", "ysoserial"};
-    // (The letter test loops over every name: it comes after the anchors.)
-    if (in.mask.Has('.') &&
-        (DottedGadgetAnchor(v)
-             ? JavaGadgetPossible(mk) && kAnyJavaGadget.AnyIn(v)
-             : UndottedGadgetAnchor(v, mk) && JavaGadgetPossible(mk) &&
-                   kAnyUndottedGadget.AnyIn(v))) {
-      for (std::string_view g : kJavaGadgets) {
-        size_t p = IFind(v, g);
-        if (p != kNpos) {
-          return FillMatch(m, "deserialization.java_gadget",
-                           "Known Java deserialization gadget class " + std::string(g), 90, p,
-                           g.size());
-        }
       }
     }
     // fastjson/Jackson "@type": "com.x.Y" ; Json.NET "$type": "System.X, Asm".

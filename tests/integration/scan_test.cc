@@ -1,6 +1,7 @@
-// `fnguard scan` on real AWS sample events (none may produce a finding),
-// hand-written attack events of every shape (each must), and malformed
-// inputs (each gets a clear error or a finding, never a crash).
+// `fnguard scan` on real AWS sample events and benign events of our own (none
+// may produce a finding), hand-written attack events of every shape (each
+// must), and malformed inputs (each gets a clear error or a finding, never a
+// crash).
 #include <simdjson.h>
 
 #include <filesystem>
@@ -70,6 +71,22 @@ TEST(ScanTest, RealAwsSampleEventsAreAllClean) {
   EXPECT_EQ(lines, files.size());
   EXPECT_TRUE(dirty.empty()) << dirty.size() << " events with findings, first: " << dirty.front();
   EXPECT_EQ(r.exit_code, 0);
+}
+
+// Benign events that once drew a finding: an XML message whose root element
+// is named xml, a Java error report with a stack trace and system properties.
+TEST(ScanTest, BenignEventsOfOurOwnAreClean) {
+  const fs::path dir = SourceDir() / "tests" / "data" / "events" / "benign";
+  auto files = JsonFiles(dir);
+  ASSERT_GE(files.size(), 1u) << "benign events missing in " << dir;
+  for (const auto& f : files) {
+    CommandResult r = RunCommand(FnguardBinary() + " scan --format json " + Quote(f.string()));
+    EXPECT_EQ(r.exit_code, 0) << f << "\n" << r.out;
+    simdjson::dom::parser parser;
+    simdjson::dom::element el;
+    ASSERT_EQ(parser.parse(r.out).get(el), simdjson::SUCCESS) << r.out;
+    EXPECT_EQ(simdjson::dom::array(el["findings"]).size(), 0u) << f << "\n" << r.out;
+  }
 }
 
 TEST(ScanTest, AttackEventsOfEveryShapeAreFlagged) {

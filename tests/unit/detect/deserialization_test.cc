@@ -61,10 +61,93 @@ TEST(DeserializationTest, IgnoresBenign) {
   }
 }
 
+// A Java class that runs commands, loads classes or reflects, named in a
+// value or a key: the class is read as a whole component of a dotted name
+// under java/javax/jdk/sun, so longer class names, system properties, other
+// roots and stack-trace frames are not it.
+TEST(DeserializationTest, JavaExecutionClassesByName) {
+  const std::vector<std::string> named = {
+      "java.lang.Runtime",
+      "Class.forName(\"java.lang.Runtime\").getMethod(\"exec\")",
+      "java.lang.ProcessImpl",
+      "x=java.lang.reflect.Method;y=1",
+      "jdk.jshell.JShell",
+      "sun.misc.Unsafe",
+      "java.lang.ClassLoader",
+      "#context['com.opensymphony.xwork2.ActionContext.container']",
+      "ognl.OgnlContext",
+      "java.lang.invoke.MethodHandles.lookup()",
+  };
+  for (const std::string& v : named) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(DeserializationDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "deserialization.java_exec_class") << v;
+    c.is_key = true;
+    c.path = "body." + v;
+    c.location = event::Location::kBody;
+    EXPECT_TRUE(Detects(DeserializationDetector(), c)) << "as a key: " << v;
+  }
+  const std::vector<std::string> not_named = {
+      "java.lang.RuntimeException: boom",
+      "Exception in thread main\n\tat java.lang.reflect.Method.invoke(Method.java:498)",
+      "at sun.reflect.NativeMethodAccessorImpl.invoke0(Native Method)",
+      "at java.lang.ProcessBuilder.start(Unknown Source)",
+      "at javax.naming.InitialContext.lookup(InitialContext.java:417)",
+      "java.runtime.version=17.0.2",
+      "com.android.runtime",
+      "Java.Runtime environment is needed",
+      "java.lang.String",
+      "myjava.lang.Runtime",
+      "org.example.Runtime",
+      "com.opensymphony.other",
+  };
+  for (const std::string& v : not_named) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(DeserializationDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+// commons-collections functors that call methods or constructors: the
+// transformer and factory names alone, the looping closures only beside
+// Runtime or ProcessBuilder.
+TEST(DeserializationTest, CommonsCollectionsFunctors) {
+  const std::vector<std::string> chains = {
+      "x.CloneTransformer",
+      "org.x.PrototypeSerializationFactory",
+      "a.InstantiateFactory",
+      "Runtime.getRuntime via functors.WhileClosure",
+      "ProcessBuilder with a.ForClosure",
+  };
+  for (const std::string& v : chains) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(DeserializationDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "deserialization.java_gadget") << v;
+  }
+  const std::vector<std::string> benign = {
+      "The house went into forclosure. Call us.",
+      "a.WhileClosure without anything else",
+      "factory.reset for the transformer",
+  };
+  for (const std::string& v : benign) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(DeserializationDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(DeserializationTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(DeserializationDetector(), std::string(1 << 20, '{'));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("a:1:{", 1 << 17));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("O:1:\"a\":1:{", 1 << 16));
+  testing::RunsOnLargeInput(DeserializationDetector(), Repeat("java.", 1 << 18));
+  testing::RunsOnLargeInput(DeserializationDetector(), Repeat("forclosure", 1 << 17));
 }
 
 TEST(DeserializationTest, ReportsItsId) {
