@@ -149,6 +149,46 @@ constexpr std::string_view kJinjaTags[] = {
     "debug", "load ", "with ", "call ", "filter ", "from ",
 };
 
+bool IsJavaIdentChar(char c) { return scan::IsWordChar(c) || c == '$'; }
+
+// OGNL's static member access, "@java.lang.System@getenv()" or
+// "@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS": '@', a dotted class name whose
+// last component is capitalized, '@', a member name. (An e-mail address has
+// no '@' before its dotted part and no capitalized class after it.)
+bool FindOgnlStaticAccess(std::string_view v, size_t* at, size_t* len) {
+  const size_t n = v.size();
+  for (size_t p = v.find('@'); p != kNpos; p = v.find('@', p + 1)) {
+    // The class name ends at a second '@' (an e-mail address has none).
+    if (v.find('@', p + 1) == kNpos) break;
+    size_t q = p + 1;
+    size_t dots = 0;
+    size_t last_start = q;
+    while (q < n) {
+      size_t e = q;
+      while (e < n && IsJavaIdentChar(v[e])) ++e;
+      if (e == q) break;
+      last_start = q;
+      q = e;
+      if (q + 1 < n && v[q] == '.' && IsJavaIdentChar(v[q + 1])) {
+        ++dots;
+        ++q;
+        continue;
+      }
+      break;
+    }
+    if (dots == 0 || q + 1 >= n || v[q] != '@' || !scan::IsUpper(v[last_start]) ||
+        !(scan::IsAlpha(v[q + 1]) || v[q + 1] == '_')) {
+      continue;
+    }
+    size_t e = q + 1;
+    while (e < n && IsJavaIdentChar(v[e])) ++e;
+    *at = p;
+    *len = e - p;
+    return true;
+  }
+  return false;
+}
+
 class SstiImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kSsti; }
@@ -157,6 +197,14 @@ class SstiImpl final : public Detector {
     if (in.is_key) return false;
     std::string_view v = in.norm;
     if (v.size() < 3) return false;
+    if (in.mask.Has('@') && in.mask.Has('.')) {
+      size_t at = 0;
+      size_t len = 0;
+      if (FindOgnlStaticAccess(v, &at, &len)) {
+        return FillMatch(m, "ssti.ognl_static_access",
+                         "OGNL expression reaching a static member of a Java class", 85, at, len);
+      }
+    }
     const bool braces = in.mask.HasAny("{[") || in.mask.Has('<') || in.mask.Has('(');
     if (!braces && !in.mask.Has('_') && !in.mask.Has('#')) return false;
     // Dunder chains need no delimiter: "''.__class__.__mro__".

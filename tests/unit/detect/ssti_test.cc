@@ -38,6 +38,9 @@ TEST(SstiTest, DetectsAttacks) {
       "{{ x|attr('__class__') }}",
       "{{#with \"s\" as |string|}}{{/with}}",
       "{{=7*7}}",
+      "@java.lang.System@getenv()",
+      "(#r=@org.apache.commons.io.IOUtils@toString(#p.getInputStream()))",
+      "@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS",
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -61,6 +64,8 @@ TEST(SstiTest, IgnoresBenign) {
       "[[\"2020-01-01\",\"2020-02-01\"]]",
       "${user.id}",
       "Price: $5.99",
+      "john.doe@example.com",
+      "mail jane@mail.Example.org or @team",
   };
   for (const std::string& b : benign) {
     Case c;
@@ -78,6 +83,7 @@ TEST(SstiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(SstiDetector(), Repeat("{{", 1 << 19));
   testing::RunsOnLargeInput(SstiDetector(), Repeat("${", 1 << 19));
   testing::RunsOnLargeInput(SstiDetector(), Repeat("<%", 1 << 19));
+  testing::RunsOnLargeInput(SstiDetector(), Repeat("@a.B", 1 << 18));
 }
 
 TEST(SstiTest, ReportsItsId) {
