@@ -1386,6 +1386,19 @@ size_t ContextEnd(std::string_view text, char quote) {
   return std::string_view::npos;
 }
 
+// `text` without each backslash that stands right before a quote.
+std::string WithoutBackslashBeforeQuotes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == '\'' || text[i + 1] == '"')) {
+      continue;
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
 // "--" or "/*" somewhere in `text` (one pass; dates and codes that start with
 // a digit hold many single '-').
 bool HasCommentStart(std::string_view text) {
@@ -1614,14 +1627,30 @@ class SqliImpl final : public Detector {
     const int threshold = Threshold(in);
     Finding f;
     if (MayFindSql(in.norm, in.mask)) f = Scan(in.norm, in.mask);
-    bool from_raw = false;
+    bool from_variant = false;
     if (f.score < threshold && in.raw.data() != in.norm.data() && in.raw != in.norm) {
       CharMask raw_mask = CharMask::Of(in.raw);
       if (MaybeSql(raw_mask) && MayFindSql(in.raw, raw_mask)) {
         Finding r = Scan(in.raw, raw_mask);
         if (r.score > f.score) {
           f = r;
-          from_raw = true;
+          from_variant = true;
+        }
+      }
+    }
+    // Where a backslash does not escape (standard SQL strings in PostgreSQL,
+    // SQLite, SQL Server, Oracle), or where the application escapes a quote
+    // by adding a backslash before it ("\\'" then ends in a quote), a quote
+    // behind a backslash still closes the literal: read the value once more
+    // without the backslashes before quotes.
+    if (f.score < threshold && in.mask.Has('\\') && in.mask.HasAny("'\"")) {
+      const std::string plain = WithoutBackslashBeforeQuotes(in.norm);
+      const CharMask plain_mask = CharMask::Of(plain);
+      if (plain.size() != in.norm.size() && MayFindSql(plain, plain_mask)) {
+        Finding r = Scan(plain, plain_mask);
+        if (r.score > f.score) {
+          f = r;
+          from_variant = true;
         }
       }
     }
@@ -1629,9 +1658,10 @@ class SqliImpl final : public Detector {
     m->rule_id = f.rule_id;
     m->reason = std::string(f.reason);
     m->score = std::min(f.score, 100);
-    // Offsets refer to `norm`; evidence found only in `raw` points at its start.
-    m->offset = from_raw ? 0 : f.offset;
-    m->length = from_raw ? std::min(f.length, in.norm.size()) : f.length;
+    // Offsets refer to `norm`; evidence found only in `raw` or in the reading
+    // without backslashes points at its start.
+    m->offset = from_variant ? 0 : f.offset;
+    m->length = from_variant ? std::min(f.length, in.norm.size()) : f.length;
     return true;
   }
 };

@@ -47,6 +47,10 @@ TEST(SqliTest, DetectsAttacks) {
       {"6 order by 12--", "sqli.order_by"},
       {"p' group by id having 1=1--", "sqli.order_by"},
       {"2 and (select count(*) from sysobjects)>0", "sqli.tautology"},
+      // A quote behind a backslash closes the literal where backslash does
+      // not escape, or where the application adds one before each quote.
+      {"\\' or 4=4--", "sqli.tautology"},
+      {"kim\\' union select login, pass from staff--", "sqli.union"},
   };
   for (const AttackCase& c : kCases) {
     Match m;
@@ -113,6 +117,9 @@ TEST(SqliTest, IgnoresBenignText) {
       "and then there were none",
       "5' 10\" tall",
       "Le'Veon Bell -- running back",
+      "It\\'s a \\\"great\\\" day, isn\\'t it?",
+      "O\\'Brien",
+      "C:\\Users\\'s folder",
   };
   for (std::string_view v : kCases) {
     Match m;
