@@ -489,6 +489,11 @@ class Scanner {
         "base",   "import", "layer",    "ilayer", "xml",    "portal", "fencedframe"};
     bool embedding = false;
     for (std::string_view n : kEmbedding) embedding = embedding || EqualsCI(name, n);
+    // A bare <xml> loads and binds nothing: it is the root element of many
+    // XML APIs' messages ("<xml><ToUserName>..."); an island has attributes.
+    if (embedding && EqualsCI(name, "xml") && (i >= s_.size() || s_[i] == '>')) {
+      embedding = false;
+    }
     if (embedding) {
       Report("xss.dangerous_tag", "a tag that embeds or redirects active content", 80, lt, i);
     }

@@ -231,6 +231,8 @@ TEST(XssTest, IgnoresBenignMarkupNeighbours) {
       "<p class=\"note\">see <i>this</i></p>",
       "<img src=\"/img/logo.png\" alt=\"logo\">",
       "<b>done</b><!-- note -->",
+      // An XML API's message whose root element is named xml.
+      "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><MsgType>text</MsgType></xml>",
       "<link>",
       "read the xml file",
       "version <?> of the spec",
