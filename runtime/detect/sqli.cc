@@ -364,6 +364,8 @@ class Analysis {
           if (e.ok && e.next > i + 2) return true;
         }
         if (At(i).comment_after) return true;
+        // An alias in backticks: "select table_name `t`".
+        if (n.type == TokenType::kWord && n.length > 0 && Text(n)[0] == '`') return true;
         return n.Is("from") || n.Is("into") || n.Is("as");
       }
       default:

@@ -51,6 +51,8 @@ TEST(SqliTest, DetectsAttacks) {
       // not escape, or where the application adds one before each quote.
       {"\\' or 4=4--", "sqli.tautology"},
       {"kim\\' union select login, pass from staff--", "sqli.union"},
+      // A select-list item with its alias in backticks.
+      {"9 union select user_login `u` from wp_users", "sqli.union"},
   };
   for (const AttackCase& c : kCases) {
     Match m;
