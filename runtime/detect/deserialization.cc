@@ -169,18 +169,25 @@ static_assert(UndottedGadgetsContainAnchor());
 
 constexpr uint64_t kTransformerNeed = CharMask::AlnumOf("transformer");
 constexpr uint64_t kYsoserialNeed = CharMask::AlnumOf("ysoserial");
-constexpr uint64_t kFactoryNeed = CharMask::AlnumOf("factory");
+// The letters of each gadget name that ends in "factory" (the letters of
+// "factory" alone are in most prose).
+constexpr uint64_t kFactoryNameNeeds[] = {CharMask::AlnumOf("instantiatefactory"),
+                                          CharMask::AlnumOf("prototypeclonefactory"),
+                                          CharMask::AlnumOf("prototypeserializationfactory")};
 
 // Whether "transformer", "factory" or "ysoserial" occurs in `v`
 // (case-insensitively), found from their 'f' and 'y', which are rare in text;
 // `mask` is v's.
 bool UndottedGadgetAnchor(std::string_view v, const CharMask& mask) {
-  if (!mask.HasAlnumOf(kTransformerNeed) && !mask.HasAlnumOf(kFactoryNeed) &&
-      !mask.HasAlnumOf(kYsoserialNeed)) {
+  bool factory = false;
+  for (uint64_t need : kFactoryNameNeeds) factory = factory || mask.HasAlnumOf(need);
+  if (!mask.HasAlnumOf(kTransformerNeed) && !factory && !mask.HasAlnumOf(kYsoserialNeed)) {
     return false;
   }
   for (size_t p = scan::FindLetter(v, 'f'); p != kNpos; p = scan::FindLetter(v, 'f', p + 1)) {
-    if ((p >= 5 && scan::IAt(v, p - 5, "transformer")) || scan::IAt(v, p, "factory")) return true;
+    if ((p >= 5 && scan::IAt(v, p - 5, "transformer")) || (factory && scan::IAt(v, p, "factory"))) {
+      return true;
+    }
   }
   for (size_t p = scan::FindLetter(v, 'y'); p != kNpos; p = scan::FindLetter(v, 'y', p + 1)) {
     if (scan::IAt(v, p, "ysoserial")) return true;
@@ -208,6 +215,17 @@ constexpr JavaExecComponent kJavaExecComponents[] = {
 // The packages under which kJavaExecComponents are read.
 constexpr std::string_view kJavaRoots[] = {"java", "javax", "jdk", "sun"};
 
+// The last letters of kJavaRoots, "ognl" and "com" (FindJavaExecName skips
+// other dots).
+constexpr std::string_view kRootEnds = "axknlm";
+constexpr bool RootsEndIn(std::string_view ends) {
+  for (std::string_view r : kJavaRoots) {
+    if (ends.find(r.back()) == std::string_view::npos) return false;
+  }
+  return ends.find('l') != std::string_view::npos && ends.find('m') != std::string_view::npos;
+}
+static_assert(RootsEndIn(kRootEnds));
+
 // Whether the dotted name ending at `end` is the frame of a stack trace:
 // "java.lang.reflect.Method.invoke(Method.java:498)", "(Native Method)".
 bool IsStackFrame(std::string_view v, size_t end) {
@@ -227,6 +245,9 @@ bool IsStackFrame(std::string_view v, size_t end) {
 bool FindJavaExecName(std::string_view v, size_t* at, size_t* len) {
   const size_t n = v.size();
   for (size_t k = v.find('.'); k != kNpos; k = v.find('.', k + 1)) {
+    // Every root ends in one of these letters (digits before a dot are
+    // versions and addresses).
+    if (k == 0 || kRootEnds.find(v[k - 1]) == std::string_view::npos) continue;
     size_t s = k;
     while (s > 0 && IsJavaIdentChar(v[s - 1])) --s;
     if (s == k || (s > 0 && v[s - 1] == '.')) continue;
