@@ -294,20 +294,23 @@ bool FindJavaExecName(std::string_view v, size_t* at, size_t* len) {
 constexpr uint64_t kClosureNeed = CharMask::AlnumOf("closure");
 
 // commons-collections' ForClosure and WhileClosure run a chain of
-// transformers in a loop; in a value that also names Runtime or
+// transformers in a loop; written as a member of a dotted name
+// ("functors.WhileClosure") in a value that also names Runtime or
 // ProcessBuilder they spell out a gadget chain. Returns where the closure's
 // name starts (its length in `*len`), or kNpos.
 size_t FindLoopClosureBesideExec(std::string_view v, size_t* len) {
-  for (size_t p = IFind(v, "closure"); p != kNpos; p = IFind(v, "closure", p + 1)) {
-    size_t start = kNpos;
-    if (p >= 3 && scan::IAt(v, p - 3, "for")) start = p - 3;
-    if (p >= 5 && scan::IAt(v, p - 5, "while")) start = p - 5;
-    if (start == kNpos) continue;
-    *len = p + 7 - start;
-    if (IFind(v, "runtime") != kNpos || IFind(v, "processbuilder") != kNpos) return start;
-    return kNpos;
+  size_t start = kNpos;
+  for (size_t k = v.find('.'); k != kNpos && start == kNpos; k = v.find('.', k + 1)) {
+    if (scan::IAt(v, k + 1, "forclosure")) {
+      start = k + 1;
+      *len = 10;
+    } else if (scan::IAt(v, k + 1, "whileclosure")) {
+      start = k + 1;
+      *len = 12;
+    }
   }
-  return kNpos;
+  if (start == kNpos) return kNpos;
+  return IFind(v, "runtime") != kNpos || IFind(v, "processbuilder") != kNpos ? start : kNpos;
 }
 
 bool IsBase64Char(char c) {
