@@ -477,9 +477,6 @@ bool PlausibleRedirection(std::string_view v, size_t p) {
          v[q] == '"' || v[q] == '<' || v[q] == '>';
 }
 
-// The shape of what follows a command word at `p`. `at_start`: the word
-// starts the value, so there is no quote or parenthesis for a following
-// one to close.
 // Whether the number at `p` ("5", "0.5", "10s") is followed by a word of
 // letters that is not a command ("5 minutes", "3 times").
 bool CountThenProseWord(std::string_view v, size_t p) {
@@ -500,6 +497,9 @@ bool CountThenProseWord(std::string_view v, size_t p) {
   return LookupCommand(std::string_view(buf, e - p)) == Tier::kNone;
 }
 
+// The shape of what follows a command word at `p`. `at_start`: the word
+// starts the value, so there is no quote or parenthesis for a following
+// one to close.
 ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, bool at_start) {
   p = SkipBlanks(v, p);
   if (p >= v.size()) return ArgShape::kEnd;
