@@ -1629,16 +1629,19 @@ class SqliImpl final : public Detector {
     const int threshold = Threshold(in);
     Finding f;
     if (MayFindSql(in.norm, in.mask)) f = Scan(in.norm, in.mask);
+    // Another reading of the value, kept when it scores higher.
     bool from_variant = false;
-    if (f.score < threshold && in.raw.data() != in.norm.data() && in.raw != in.norm) {
-      CharMask raw_mask = CharMask::Of(in.raw);
-      if (MaybeSql(raw_mask) && MayFindSql(in.raw, raw_mask)) {
-        Finding r = Scan(in.raw, raw_mask);
-        if (r.score > f.score) {
-          f = r;
-          from_variant = true;
-        }
+    const auto try_reading = [&](std::string_view text) {
+      const CharMask mask = CharMask::Of(text);
+      if (!MaybeSql(mask) || !MayFindSql(text, mask)) return;
+      Finding r = Scan(text, mask);
+      if (r.score > f.score) {
+        f = r;
+        from_variant = true;
       }
+    };
+    if (f.score < threshold && in.raw.data() != in.norm.data() && in.raw != in.norm) {
+      try_reading(in.raw);
     }
     // Where a backslash does not escape (standard SQL strings in PostgreSQL,
     // SQLite, SQL Server, Oracle), or where the application escapes a quote
@@ -1647,14 +1650,7 @@ class SqliImpl final : public Detector {
     // without the backslashes before quotes.
     if (f.score < threshold && in.mask.Has('\\') && in.mask.HasAny("'\"")) {
       const std::string plain = WithoutBackslashBeforeQuotes(in.norm);
-      const CharMask plain_mask = CharMask::Of(plain);
-      if (plain.size() != in.norm.size() && MayFindSql(plain, plain_mask)) {
-        Finding r = Scan(plain, plain_mask);
-        if (r.score > f.score) {
-          f = r;
-          from_variant = true;
-        }
-      }
+      if (plain.size() != in.norm.size()) try_reading(plain);
     }
     if (f.score < threshold) return false;
     m->rule_id = f.rule_id;
