@@ -195,8 +195,6 @@ bool UndottedGadgetAnchor(std::string_view v, const CharMask& mask) {
   return false;
 }
 
-bool IsJavaIdentChar(char c) { return scan::IsWordChar(c) || c == '$'; }
-
 // Components of a dotted Java name whose only use in a request is running
 // commands, loading classes or reflecting. A class counts where it ends the
 // name or is written capitalized, as a class is ("java.runtime.version" is a
@@ -249,7 +247,7 @@ bool FindJavaExecName(std::string_view v, size_t* at, size_t* len) {
     // versions and addresses).
     if (k == 0 || kRootEnds.find(v[k - 1]) == std::string_view::npos) continue;
     size_t s = k;
-    while (s > 0 && IsJavaIdentChar(v[s - 1])) --s;
+    while (s > 0 && scan::IsJavaIdentChar(v[s - 1])) --s;
     if (s == k || (s > 0 && v[s - 1] == '.')) continue;
     const std::string_view root = v.substr(s, k - s);
     // Package names are case-sensitive: "Java.Runtime" in prose is no class.
@@ -263,10 +261,10 @@ bool FindJavaExecName(std::string_view v, size_t* at, size_t* len) {
     size_t e = p;
     for (int index = 1;; ++index) {
       e = p;
-      while (e < n && IsJavaIdentChar(v[e])) ++e;
+      while (e < n && scan::IsJavaIdentChar(v[e])) ++e;
       if (e == p) break;
       const std::string_view comp = v.substr(p, e - p);
-      const bool last = !(e + 1 < n && v[e] == '.' && IsJavaIdentChar(v[e + 1]));
+      const bool last = !(e + 1 < n && v[e] == '.' && scan::IsJavaIdentChar(v[e + 1]));
       if (exec_root) {
         for (const JavaExecComponent& c : kJavaExecComponents) {
           hit = hit || (scan::IEquals(comp, c.name) &&
@@ -420,44 +418,46 @@ class DeserializationImpl final : public Detector {
         "invokertransformer", "chainedtransformer",    "instantiatetransformer",
         "clonetransformer",   "instantiatefactory",    "prototypeclonefactory",
         "prototypeserializationfactory", "closuretransformer", "ysoserial"};
-    // (The letter test loops over every name: it comes after the anchors.)
-    if (in.mask.Has('.') &&
-        (DottedGadgetAnchor(v)
-             ? JavaGadgetPossible(in.mask) && kAnyJavaGadget.AnyIn(v)
-             : UndottedGadgetAnchor(v, in.mask) && JavaGadgetPossible(in.mask) &&
-                   kAnyUndottedGadget.AnyIn(v))) {
-      for (std::string_view g : kJavaGadgets) {
-        for (size_t p = IFind(v, g); p != kNpos; p = IFind(v, g, p + 1)) {
-          // A frame of a stack trace ("javax.naming.InitialContext.lookup(
-          // InitialContext.java:417)") only says the class ran.
-          size_t e = p + g.size();
-          while (e < v.size() && (IsJavaIdentChar(v[e]) || v[e] == '.')) ++e;
-          if (IsStackFrame(v, e)) continue;
-          return FillMatch(m, "deserialization.java_gadget",
-                           "Known Java deserialization gadget class " + std::string(g), 90, p,
-                           g.size());
+    // Every name checked below is a dotted one or sits in a dotted value.
+    if (in.mask.Has('.')) {
+      // (The letter test loops over every name: it comes after the anchors.)
+      if (DottedGadgetAnchor(v)
+               ? JavaGadgetPossible(in.mask) && kAnyJavaGadget.AnyIn(v)
+               : UndottedGadgetAnchor(v, in.mask) && JavaGadgetPossible(in.mask) &&
+                     kAnyUndottedGadget.AnyIn(v)) {
+        for (std::string_view g : kJavaGadgets) {
+          for (size_t p = IFind(v, g); p != kNpos; p = IFind(v, g, p + 1)) {
+            // A frame of a stack trace ("javax.naming.InitialContext.lookup(
+            // InitialContext.java:417)") only says the class ran.
+            size_t e = p + g.size();
+            while (e < v.size() && (scan::IsJavaIdentChar(v[e]) || v[e] == '.')) ++e;
+            if (IsStackFrame(v, e)) continue;
+            return FillMatch(m, "deserialization.java_gadget",
+                             "Known Java deserialization gadget class " + std::string(g), 90, p,
+                             g.size());
+          }
         }
       }
-    }
-    if (in.mask.Has('.') && (in.mask.HasAlnumOf(kJavaNeed) || in.mask.HasAlnumOf(kJdkNeed) ||
-                             in.mask.HasAlnumOf(kSunNeed) || in.mask.HasAlnumOf(kOgnlNeed) ||
-                             in.mask.HasAlnumOf(kXworkNeed))) {
-      size_t at = 0;
-      size_t len = 0;
-      if (FindJavaExecName(v, &at, &len)) {
-        return FillMatch(m, "deserialization.java_exec_class",
-                         "names " + std::string(v.substr(at, std::min<size_t>(len, 80))) +
-                             ", a Java class that runs commands, loads classes or reflects",
-                         80, at, len);
+      if (in.mask.HasAlnumOf(kJavaNeed) || in.mask.HasAlnumOf(kJdkNeed) ||
+          in.mask.HasAlnumOf(kSunNeed) || in.mask.HasAlnumOf(kOgnlNeed) ||
+          in.mask.HasAlnumOf(kXworkNeed)) {
+        size_t at = 0;
+        size_t len = 0;
+        if (FindJavaExecName(v, &at, &len)) {
+          return FillMatch(m, "deserialization.java_exec_class",
+                           "names " + std::string(v.substr(at, std::min<size_t>(len, 80))) +
+                               ", a Java class that runs commands, loads classes or reflects",
+                           80, at, len);
+        }
       }
-    }
-    if (in.mask.Has('.') && in.mask.HasAlnumOf(kClosureNeed)) {
-      size_t len = 0;
-      const size_t p = FindLoopClosureBesideExec(v, &len);
-      if (p != kNpos) {
-        return FillMatch(m, "deserialization.java_gadget",
-                         "commons-collections looping closure beside Runtime or ProcessBuilder",
-                         85, p, len);
+      if (in.mask.HasAlnumOf(kClosureNeed)) {
+        size_t len = 0;
+        const size_t p = FindLoopClosureBesideExec(v, &len);
+        if (p != kNpos) {
+          return FillMatch(m, "deserialization.java_gadget",
+                           "commons-collections looping closure beside Runtime or ProcessBuilder",
+                           85, p, len);
+        }
       }
     }
     if (in.is_key) return false;

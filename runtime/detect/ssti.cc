@@ -149,8 +149,6 @@ constexpr std::string_view kJinjaTags[] = {
     "debug", "load ", "with ", "call ", "filter ", "from ",
 };
 
-bool IsJavaIdentChar(char c) { return scan::IsWordChar(c) || c == '$'; }
-
 // OGNL's static member access, "@java.lang.System@getenv()" or
 // "@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS": '@', a dotted class name whose
 // last component is capitalized, '@', a member name. (An e-mail address has
@@ -165,11 +163,11 @@ bool FindOgnlStaticAccess(std::string_view v, size_t* at, size_t* len) {
     size_t last_start = q;
     while (q < n) {
       size_t e = q;
-      while (e < n && IsJavaIdentChar(v[e])) ++e;
+      while (e < n && scan::IsJavaIdentChar(v[e])) ++e;
       if (e == q) break;
       last_start = q;
       q = e;
-      if (q + 1 < n && v[q] == '.' && IsJavaIdentChar(v[q + 1])) {
+      if (q + 1 < n && v[q] == '.' && scan::IsJavaIdentChar(v[q + 1])) {
         ++dots;
         ++q;
         continue;
@@ -181,7 +179,7 @@ bool FindOgnlStaticAccess(std::string_view v, size_t* at, size_t* len) {
       continue;
     }
     size_t e = q + 1;
-    while (e < n && IsJavaIdentChar(v[e])) ++e;
+    while (e < n && scan::IsJavaIdentChar(v[e])) ++e;
     *at = p;
     *len = e - p;
     return true;
