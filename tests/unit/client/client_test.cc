@@ -395,7 +395,13 @@ TEST_F(ClientDeathTest, WithoutLibcurlRequestsFailWithKindOtherNamingIt) {
   ASSERT_TRUE(server.ok());
   const std::string policy = Policy(server.port());
   const std::string url = server.url("/hello");
-  testing::ExpectNoProblemsWithoutLibcurl([&] { return ProblemsWithoutLibcurl(policy, url); });
+  // The death test's child runs SetUpTestSuite() again and exits without
+  // TearDownTestSuite(): it removes its own certificates.
+  testing::ExpectNoProblemsWithoutLibcurl([&] {
+    std::string problems = ProblemsWithoutLibcurl(policy, url);
+    TearDownTestSuite();
+    return problems;
+  });
 }
 
 TEST(HttpErrorKindTest, Names) {

@@ -1,8 +1,10 @@
 // The `fnguard egress check` contract, run in-process.
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "wrappers/cli/egress_commands.h"
@@ -11,10 +13,20 @@ namespace fnguard::cli {
 namespace {
 
 // ctest runs each test in its own process, several at once: every process
-// writes its own copy, so none reads a file another is rewriting.
+// writes its own copy, so none reads a file another is rewriting. The copies
+// are removed when the process exits.
+struct WrittenFiles {
+  ~WrittenFiles() {
+    for (const std::string& p : paths) std::remove(p.c_str());
+  }
+  std::vector<std::string> paths;
+};
+
 std::string WritePolicy(const std::string& name, const std::string& text) {
+  static WrittenFiles written;
   std::string path = ::testing::TempDir() + "/" + std::to_string(getpid()) + "-" + name;
   std::ofstream(path) << text;
+  written.paths.push_back(path);
   return path;
 }
 

@@ -566,8 +566,14 @@ using SenderDeathTest = SenderTest;
 
 TEST_F(SenderDeathTest, WithoutLibcurlBatchesAreSpooledAndTheFailureIsSaid) {
   ScriptedCollector collector([](int, httplib::Response&) { return 200; });
+  // The death test's child runs SetUp() again and exits without TearDown():
+  // it removes its own spool directory.
   testing::ExpectNoProblemsWithoutLibcurl(
-      [&] { return ProblemsWithoutLibcurl(Options(collector.endpoint()), collector); },
+      [&] {
+        std::string problems = ProblemsWithoutLibcurl(Options(collector.endpoint()), collector);
+        std::filesystem::remove_all(spool_dir_);
+        return problems;
+      },
       std::string("cannot send security events: libcurl could not be loaded: ") +
           testing::kMissingLibcurl);
 }
