@@ -72,6 +72,16 @@ struct PlainSegment {
   std::string_view text;
 };
 
+// A name of three or more dotted components has the shape of a qualified
+// class or package name (`java.lang.Runtime`, Jackson's wrapper-object typing
+// puts the class in a key): it is a key field for the detectors that read
+// class names.
+bool IsQualifiedName(std::string_view name) {
+  size_t dots = 0;
+  for (char c : name) dots += c == '.';
+  return dots >= 2;
+}
+
 bool IsUnusualKey(std::string_view key) {
   if (key.empty()) return false;
   if (key[0] == '$') return true;
@@ -79,7 +89,7 @@ bool IsUnusualKey(std::string_view key) {
   for (char c : key) {
     if (!IsIdentChar(c) && c != '.') return true;
   }
-  return false;
+  return IsQualifiedName(key);
 }
 
 // Query and form names in bracket notation (`user[$ne]`, `a[__proto__][x]`)
@@ -98,7 +108,7 @@ bool IsUnusualParamName(std::string_view name) {
       return true;
     }
   }
-  return false;
+  return IsQualifiedName(name);
 }
 
 // Binary-looking file content is not inspected.

@@ -511,6 +511,25 @@ TEST_F(DecoderTest, QueryAndFormNamesWithOperatorsAreKeyFields) {
 }
 
 
+// A name shaped like a qualified class name (three or more dotted parts) is
+// a key field in JSON and in form bodies; one or two parts are plain names.
+TEST_F(DecoderTest, QualifiedClassNamesAreKeyFields) {
+  DecodedEvent form = DecodeOk(V2Post("application/x-www-form-urlencoded",
+                                      "java.lang.Runtime=x&user.name=ada&a.b=1"));
+  const Field* cls = FindField(form, "body[\"java.lang.Runtime\"]", true);
+  ASSERT_NE(cls, nullptr);
+  EXPECT_EQ(cls->value, "java.lang.Runtime");
+  EXPECT_EQ(FindField(form, "body[\"user.name\"]", true), nullptr);
+  EXPECT_EQ(FindField(form, "body[\"a.b\"]", true), nullptr);
+  DecodedEvent json = DecodeOk(V2Post("application/json",
+                                      R"({\"com.example.Widget\":{\"id\":\"w1\"},\"v1.2\":\"x\"})"));
+  const Field* widget = FindField(json, "body[\"com.example.Widget\"]", true);
+  ASSERT_NE(widget, nullptr);
+  EXPECT_EQ(widget->value, "com.example.Widget");
+  EXPECT_EQ(FindField(json, "body[\"v1.2\"]", true), nullptr);
+}
+
+
 TEST_F(DecoderTest, UnusualCookieNamesAreKeyFields) {
   // v2 `cookies` array.
   DecodedEvent ev = DecodeOk(
