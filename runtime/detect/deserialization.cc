@@ -477,15 +477,18 @@ class DeserializationImpl final : public Detector {
          (mk.HasAlnumOf(kAcedNeed) && v.find("0005") != kNpos) ||
          (mk.Has('A') && mk.Has('E') && mk.Has('D') && mk.Has('/'))) &&
         kAnyStreamMagic.AnyIn(v);
+    // The stream header (magic and version, 4 bytes) is the shortest stream:
+    // 6 base64 or 8 hex digits opening a token. A random token opens with
+    // either at odds of about one in 10^9.
     for (size_t p = any_magic ? v.find("rO0AB") : kNpos; p != kNpos; p = v.find("rO0AB", p + 1)) {
-      if (Base64TokenAt(v, p, 16)) {
+      if (Base64TokenAt(v, p, 6)) {
         return FillMatch(m, "deserialization.java_base64",
                          "Base64 Java serialization stream (rO0AB)", 95, p, 5);
       }
     }
     for (size_t p = any_magic ? IFind(v, "aced0005") : kNpos; p != kNpos;
          p = IFind(v, "aced0005", p + 1)) {
-      if ((p == 0 || !scan::IsHex(v[p - 1])) && p + 16 <= v.size()) {
+      if (p == 0 || !scan::IsHex(v[p - 1])) {
         return FillMatch(m, "deserialization.java_hex", "Hex Java serialization stream (aced0005)",
                          90, p, 8);
       }

@@ -22,6 +22,9 @@ TEST(DeserializationTest, DetectsAttacks) {
   const std::vector<std::string> attacks = {
       "rO0ABXNyABdqYXZhLnV0aWwuUHJpb3JpdHlRdWV1ZQ==",
       "aced00057372001e",
+      "rO0ABQ==",  // a stream header alone
+      "state=rO0ABQ;",
+      "aced0005",
       "org.apache.commons.collections.functors.InvokerTransformer",
       "{\"@type\":\"com.sun.rowset.JdbcRowSetImpl\",\"dataSourceName\":\"ldap://x\"}",
       "{\"$type\":\"System.Windows.Data.ObjectDataProvider, PresentationFramework\"}",
@@ -49,6 +52,9 @@ TEST(DeserializationTest, IgnoresBenign) {
       "Java is great",
       "SGVsbG8gd29ybGQ=",
       "s:3:\"abc\"",
+      "rO0AB",       // shorter than a stream header
+      "QrO0ABXNy",   // inside a longer base64 token
+      "faced0005",   // inside a longer hex token
   };
   for (const std::string& b : benign) {
     Case c;
