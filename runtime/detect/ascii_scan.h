@@ -151,6 +151,13 @@ inline size_t SkipSpaces(std::string_view s, size_t pos) {
   return pos;
 }
 
+// One past the last byte of `s` that is not a space.
+inline size_t TrimEnd(std::string_view s) {
+  size_t end = s.size();
+  while (end > 0 && IsSpace(s[end - 1])) --end;
+  return end;
+}
+
 // The last name component of a field path such as "query.file",
 // "body.items[2].url" or "headers.x-template": "file", "url", "x-template".
 inline std::string_view LastPathName(std::string_view path) {

@@ -58,6 +58,43 @@ bool HasScriptExtension(std::string_view path) {
   return false;
 }
 
+// Whether the field's name says it holds a server directory, the base an
+// application includes its files from: its last word is a compound such as
+// "basedir" or "docroot", or "path", "dir" or "root" qualified by the word
+// before it ("absolute_path", "root_dir", "conf[path]"). Words are runs of
+// letters in the field path; a return or redirect path is not qualified.
+bool NamesServerDirectory(std::string_view path) {
+  static constexpr std::string_view kCompounds[] = {
+      "basedir", "docroot", "rootdir", "basepath", "rootpath", "includepath", "includedir",
+      "incdir",  "libdir",  "appdir",  "installdir", "documentroot", "serverroot"};
+  static constexpr std::string_view kDirWords[] = {"path", "dir", "root", "folder"};
+  static constexpr std::string_view kQualifiers[] = {
+      "absolute", "abs",  "base", "doc",  "document", "root", "install", "include",
+      "includes", "inc",  "lib",  "app",  "appserv",  "server", "conf",  "config",
+      "cfg",      "home", "web",  "www",  "site"};
+  auto word_before = [&](size_t end) {
+    while (end > 0 && !scan::IsAlpha(path[end - 1])) --end;
+    size_t start = end;
+    while (start > 0 && scan::IsAlpha(path[start - 1])) --start;
+    return path.substr(start, end - start);
+  };
+  const std::string_view last = word_before(path.size());
+  // Every word listed ends in 'h', 'r' or 't'.
+  if (last.empty()) return false;
+  if (const char e = scan::Lower(last.back()); e != 'h' && e != 'r' && e != 't') return false;
+  for (std::string_view c : kCompounds) {
+    if (IEquals(last, c)) return true;
+  }
+  bool dir_word = false;
+  for (std::string_view d : kDirWords) dir_word |= IEquals(last, d);
+  if (!dir_word) return false;
+  const std::string_view qualifier = word_before(static_cast<size_t>(last.data() - path.data()));
+  for (std::string_view q : kQualifiers) {
+    if (IEquals(qualifier, q)) return true;
+  }
+  return false;
+}
+
 // Whether "ftp" occurs in `v`, in any case.
 bool HasFtp(std::string_view v) {
   for (size_t p = scan::FindLetter(v, 'f'); p != kNpos; p = scan::FindLetter(v, 'f', p + 1)) {
@@ -99,8 +136,13 @@ class RfiImpl final : public Detector {
     // script extension (a literal of kScriptExtensions in the value) or the
     // scheme "ftp"; URL views point into `v`.
     static const NeedleSet kAnyScriptExtension(kScriptExtensions);
-    if (!in.mask.HasAny("?#") && !kAnyScriptExtension.AnyIn(v) && !HasFtp(v)) return false;
+    const bool directory_name = NamesServerDirectory(in.path);
+    if (!directory_name && !in.mask.HasAny("?#") && !kAnyScriptExtension.AnyIn(v) &&
+        !HasFtp(v)) {
+      return false;
+    }
     const bool include_name = IsIncludeName(scan::LastPathName(in.path));
+    const size_t value_end = scan::TrimEnd(v);
     size_t pos = 0;
     UrlRef url;
     int n = 0;
@@ -124,7 +166,9 @@ class RfiImpl final : public Detector {
                      (h.size() > 2 && h.front() == '[' &&
                       ParseIpv6(h.substr(1, h.size() - 2), &v6));
       bool starts_value = url.begin == scan::SkipSpaces(v, 0);
-      if (truncation && (script || !path.empty())) {
+      // The URL is the whole value: no prose around it.
+      bool whole_value = starts_value && url.end == value_end;
+      if (truncation && (script || !path.empty() || whole_value)) {
         return FillMatch(m, "rfi.truncated_url",
                          "Remote URL ending in a truncation trick used for file inclusion", 85,
                          url.begin, url.end - url.begin);
@@ -138,6 +182,12 @@ class RfiImpl final : public Detector {
         return FillMatch(m, "rfi.remote_script",
                          "Protocol-relative script URL passed where a file is included", 75,
                          url.begin, url.end - url.begin);
+      }
+      if (directory_name && whole_value && !url.scheme.empty() && tail.empty() &&
+          (path.empty() || path.back() == '/')) {
+        return FillMatch(m, "rfi.remote_base_dir",
+                         "Remote URL given where a server directory to include from is named",
+                         75, url.begin, url.end - url.begin);
       }
       if (IEquals(url.scheme, "ftp") && starts_value && include_name) {
         return FillMatch(m, "rfi.remote_script", "FTP URL passed where a file is included", 70,

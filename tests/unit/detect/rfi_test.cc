@@ -27,6 +27,7 @@ TEST(RfiTest, DetectsAttacks) {
       "data://text/plain;base64,PD9waHAgcGhwaW5mbygpOz8+",
       "expect://id",
       "ftp://evil.example/a.txt?",
+      "https://evil.example?",  // the whole value: the host's index page, truncated
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -45,6 +46,8 @@ TEST(RfiTest, IgnoresBenign) {
       "http://example.com/",
       "https://cdn.example.com/app.js",
       "https://example.com/api/status.php",
+      "Have you seen https://example.com?",
+      "https://example.com? is down",
   };
   for (const std::string& b : benign) {
     Case c;
@@ -75,6 +78,38 @@ TEST(RfiTest, IncludeParameterWithScriptUrl) {
   EXPECT_FALSE(Detects(RfiDetector(), c));
 }
 
+// A remote URL (a host or a directory) in a field whose name says it holds a
+// server directory to include from.
+TEST(RfiTest, RemoteUrlAsServerDirectory) {
+  Case c;
+  c.value = "https://attacker.example/";
+  for (const char* path : {"query.install_dir", "query[\"settings[base_path]\"]",
+                           "body.conf.root", "query.BASEDIR", "query.docRoot",
+                           "body.site_folder"}) {
+    c.path = path;
+    EXPECT_TRUE(Detects(RfiDetector(), c)) << path;
+  }
+  c.path = "query.include_path";
+  c.value = "ftps://attacker.example";
+  EXPECT_TRUE(Detects(RfiDetector(), c));
+  // Unqualified or redirect-like names, file URLs, URLs inside prose, and
+  // relative paths are not it.
+  const std::vector<std::pair<std::string, std::string>> benign = {
+      {"query.path", "https://example.com/"},
+      {"query.return_path", "https://example.com/"},
+      {"query.image_dir", "https://cdn.example.com/"},
+      {"query.install_dir", "https://example.com/logo.png"},
+      {"query.install_dir", "see https://example.com/"},
+      {"query.install_dir", "/opt/app/"},
+      {"query.install_dir", "https://example.com/?page=2"},
+  };
+  for (const auto& [path, value] : benign) {
+    c.path = path;
+    c.value = value;
+    Match m;
+    EXPECT_FALSE(Detects(RfiDetector(), c, &m)) << path << " " << value << " -> " << m.rule_id;
+  }
+}
 
 }  // namespace
 }  // namespace fnguard::detect
