@@ -72,32 +72,35 @@ struct PlainSegment {
   std::string_view text;
 };
 
-// A name of three or more dotted components has the shape of a qualified
-// class or package name (`java.lang.Runtime`, Jackson's wrapper-object typing
-// puts the class in a key): it is a key field for the detectors that read
-// class names.
-bool IsQualifiedName(std::string_view name) {
-  size_t dots = 0;
-  for (char c : name) dots += c == '.';
-  return dots >= 2;
-}
-
+// A key is unusual when it has characters beyond identifiers and dots, opens
+// with '$', names a prototype, or has three or more dotted components: the
+// shape of a qualified class or package name (`java.lang.Runtime`; Jackson's
+// wrapper-object typing puts the class in a key), a key field for the
+// detectors that read class names.
 bool IsUnusualKey(std::string_view key) {
   if (key.empty()) return false;
   if (key[0] == '$') return true;
   if (key == "__proto__" || key == "constructor" || key == "prototype") return true;
+  size_t dots = 0;
   for (char c : key) {
-    if (!IsIdentChar(c) && c != '.') return true;
+    if (c == '.') {
+      ++dots;
+    } else if (!IsIdentChar(c)) {
+      return true;
+    }
   }
-  return IsQualifiedName(key);
+  return dots >= 2;
 }
 
 // Query and form names in bracket notation (`user[$ne]`, `a[__proto__][x]`)
-// become nested objects in common frameworks: judge each component.
+// become nested objects in common frameworks: judge each component. Three or
+// more dotted components are unusual, as in IsUnusualKey().
 bool IsUnusualParamName(std::string_view name) {
   size_t start = 0;
+  size_t dots = 0;
   for (size_t i = 0; i <= name.size(); ++i) {
     if (i == name.size() || name[i] == '[' || name[i] == ']' || name[i] == '.') {
+      dots += i < name.size() && name[i] == '.';
       std::string_view part = name.substr(start, i - start);
       if (!part.empty() &&
           (part[0] == '$' || part == "__proto__" || part == "constructor" || part == "prototype")) {
@@ -108,7 +111,7 @@ bool IsUnusualParamName(std::string_view name) {
       return true;
     }
   }
-  return IsQualifiedName(name);
+  return dots >= 2;
 }
 
 // Binary-looking file content is not inspected.
