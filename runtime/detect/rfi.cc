@@ -72,16 +72,24 @@ bool NamesServerDirectory(std::string_view path) {
       "absolute", "abs",  "base", "doc",  "document", "root", "install", "include",
       "includes", "inc",  "lib",  "app",  "appserv",  "server", "conf",  "config",
       "cfg",      "home", "web",  "www",  "site"};
+  size_t end = path.size();
+  while (end > 0 && !scan::IsAlpha(path[end - 1])) --end;
+  // Every word listed ends in "th", "ir", "ot" or "er".
+  if (end < 2) return false;
+  const char a = scan::Lower(path[end - 2]);
+  switch (scan::Lower(path[end - 1])) {
+    case 'h': if (a != 't') return false; break;
+    case 'r': if (a != 'i' && a != 'e') return false; break;
+    case 't': if (a != 'o') return false; break;
+    default: return false;
+  }
   auto word_before = [&](size_t end) {
     while (end > 0 && !scan::IsAlpha(path[end - 1])) --end;
     size_t start = end;
     while (start > 0 && scan::IsAlpha(path[start - 1])) --start;
     return path.substr(start, end - start);
   };
-  const std::string_view last = word_before(path.size());
-  // Every word listed ends in 'h', 'r' or 't'.
-  if (last.empty()) return false;
-  if (const char e = scan::Lower(last.back()); e != 'h' && e != 'r' && e != 't') return false;
+  const std::string_view last = word_before(end);
   for (std::string_view c : kCompounds) {
     if (IEquals(last, c)) return true;
   }
@@ -136,13 +144,18 @@ class RfiImpl final : public Detector {
     // script extension (a literal of kScriptExtensions in the value) or the
     // scheme "ftp"; URL views point into `v`.
     static const NeedleSet kAnyScriptExtension(kScriptExtensions);
-    const bool directory_name = NamesServerDirectory(in.path);
-    if (!directory_name && !in.mask.HasAny("?#") && !kAnyScriptExtension.AnyIn(v) &&
-        !HasFtp(v)) {
+    // The server-directory rule wants a URL that is the whole value, opening
+    // with a letter (the scheme). The field's name is read only when no other
+    // cue lets the value on, or when that rule's URL is found.
+    const size_t first = scan::SkipSpaces(v, 0);
+    auto names_directory = [&] {
+      return first < v.size() && scan::IsAlpha(v[first]) && NamesServerDirectory(in.path);
+    };
+    if (!in.mask.HasAny("?#") && !kAnyScriptExtension.AnyIn(v) && !HasFtp(v) &&
+        !names_directory()) {
       return false;
     }
     const bool include_name = IsIncludeName(scan::LastPathName(in.path));
-    const size_t value_end = scan::TrimEnd(v);
     size_t pos = 0;
     UrlRef url;
     int n = 0;
@@ -165,9 +178,9 @@ class RfiImpl final : public Detector {
       bool ip_host = ParseIpv4Loose(h, &v4) ||
                      (h.size() > 2 && h.front() == '[' &&
                       ParseIpv6(h.substr(1, h.size() - 2), &v6));
-      bool starts_value = url.begin == scan::SkipSpaces(v, 0);
+      bool starts_value = url.begin == first;
       // The URL is the whole value: no prose around it.
-      bool whole_value = starts_value && url.end == value_end;
+      bool whole_value = starts_value && url.end == scan::TrimEnd(v);
       if (truncation && (script || !path.empty() || whole_value)) {
         return FillMatch(m, "rfi.truncated_url",
                          "Remote URL ending in a truncation trick used for file inclusion", 85,
@@ -183,8 +196,8 @@ class RfiImpl final : public Detector {
                          "Protocol-relative script URL passed where a file is included", 75,
                          url.begin, url.end - url.begin);
       }
-      if (directory_name && whole_value && !url.scheme.empty() && tail.empty() &&
-          (path.empty() || path.back() == '/')) {
+      if (whole_value && !url.scheme.empty() && tail.empty() &&
+          (path.empty() || path.back() == '/') && names_directory()) {
         return FillMatch(m, "rfi.remote_base_dir",
                          "Remote URL given where a server directory to include from is named",
                          75, url.begin, url.end - url.begin);
