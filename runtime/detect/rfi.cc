@@ -2,8 +2,9 @@
 // Plain links are everywhere in API traffic, so a URL alone is never enough:
 // it needs a truncation trick (a trailing '?', '%00' or '#' that cuts off the
 // extension the application appends), a script-like resource (.php, .txt,
-// .inc ...) on an IP literal or with an include-ish parameter name, or a PHP
-// input/data/expect wrapper.
+// .inc ...) on an IP literal or with an include-ish parameter name, a PHP
+// input/data/expect wrapper, or a field whose name says it holds the server
+// directory files are included from.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -60,8 +61,8 @@ bool HasScriptExtension(std::string_view path) {
 
 // Whether the field's name says it holds a server directory, the base an
 // application includes its files from: its last word is a compound such as
-// "basedir" or "docroot", or "path", "dir" or "root" qualified by the word
-// before it ("absolute_path", "root_dir", "conf[path]"). Words are runs of
+// "basedir" or "docroot", or "path", "dir", "root" or "folder" qualified by
+// the word before it ("absolute_path", "root_dir", "conf[path]"). Words are runs of
 // letters in the field path; a return or redirect path is not qualified.
 bool NamesServerDirectory(std::string_view path) {
   static constexpr std::string_view kCompounds[] = {
@@ -77,17 +78,16 @@ bool NamesServerDirectory(std::string_view path) {
   // Every word listed ends in "th", "ir", "ot" or "er".
   if (end < 2) return false;
   const char a = scan::Lower(path[end - 2]);
-  switch (scan::Lower(path[end - 1])) {
-    case 'h': if (a != 't') return false; break;
-    case 'r': if (a != 'i' && a != 'e') return false; break;
-    case 't': if (a != 'o') return false; break;
-    default: return false;
+  const char b = scan::Lower(path[end - 1]);
+  if (!((a == 't' && b == 'h') || (a == 'i' && b == 'r') || (a == 'o' && b == 't') ||
+        (a == 'e' && b == 'r'))) {
+    return false;
   }
-  auto word_before = [&](size_t end) {
-    while (end > 0 && !scan::IsAlpha(path[end - 1])) --end;
-    size_t start = end;
+  auto word_before = [&](size_t stop) {
+    while (stop > 0 && !scan::IsAlpha(path[stop - 1])) --stop;
+    size_t start = stop;
     while (start > 0 && scan::IsAlpha(path[start - 1])) --start;
-    return path.substr(start, end - start);
+    return path.substr(start, stop - start);
   };
   const std::string_view last = word_before(end);
   for (std::string_view c : kCompounds) {
@@ -141,12 +141,13 @@ class RfiImpl final : public Detector {
     }
     if (!in.mask.Has('/')) return false;
     // Every URL rule below needs a truncating '?' or '#' after the path, a
-    // script extension (a literal of kScriptExtensions in the value) or the
-    // scheme "ftp"; URL views point into `v`.
+    // script extension (a literal of kScriptExtensions in the value), the
+    // scheme "ftp", or a field naming a server directory; URL views point
+    // into `v`. The server-directory rule wants a URL that is the whole
+    // value, opening with a letter (the scheme); the field's name is read
+    // only when no other cue lets the value on, or when that rule's URL is
+    // found.
     static const NeedleSet kAnyScriptExtension(kScriptExtensions);
-    // The server-directory rule wants a URL that is the whole value, opening
-    // with a letter (the scheme). The field's name is read only when no other
-    // cue lets the value on, or when that rule's URL is found.
     const size_t first = scan::SkipSpaces(v, 0);
     auto names_directory = [&] {
       return first < v.size() && scan::IsAlpha(v[first]) && NamesServerDirectory(in.path);
