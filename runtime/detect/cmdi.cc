@@ -356,6 +356,16 @@ std::string_view StripExe(std::string_view s) {
   return s;
 }
 
+// LookupCommand() for a name in any case, less an .exe-style extension when
+// `strip_exe`; a name too long for the table is no command.
+Tier LookupAnyCase(std::string_view name, bool strip_exe = false) {
+  char buf[WordTable<Tier, 512>::kMaxWord];
+  if (name.size() >= sizeof(buf)) return Tier::kNone;
+  for (size_t k = 0; k < name.size(); ++k) buf[k] = Lower(name[k]);
+  const std::string_view lowered(buf, name.size());
+  return LookupCommand(strip_exe ? StripExe(lowered) : lowered);
+}
+
 bool IsBinDir(std::string_view dir) {
   // dir ends with '/'. "/bin/", "/usr/local/sbin/", "c:/windows/system32/".
   return scan::IEndsWith(dir, "/bin/") || scan::IEndsWith(dir, "/sbin/") ||
@@ -484,17 +494,14 @@ bool CountThenProseWord(std::string_view v, size_t p) {
   if (p < v.size() && IsAlpha(v[p]) && (p + 1 == v.size() || !IsAlnum(v[p + 1]))) ++p;  // 10s
   if (p >= v.size() || !IsBlank(v[p])) return false;
   p = SkipBlanks(v, p);
+  constexpr size_t kMaxLetters = 16;
   size_t e = p;
-  char buf[16];
-  while (e < v.size() && IsAlpha(v[e]) && e - p < sizeof(buf)) {
-    buf[e - p] = Lower(v[e]);
-    ++e;
-  }
-  if (e - p < 2 || e - p >= sizeof(buf) || (e < v.size() && !IsBlank(v[e]) && v[e] != ',' &&
-                                            v[e] != '.')) {
+  while (e < v.size() && IsAlpha(v[e]) && e - p < kMaxLetters) ++e;
+  if (e - p < 2 || e - p >= kMaxLetters ||
+      (e < v.size() && !IsBlank(v[e]) && v[e] != ',' && v[e] != '.')) {
     return false;
   }
-  return LookupCommand(std::string_view(buf, e - p)) == Tier::kNone;
+  return LookupAnyCase(v.substr(p, e - p)) == Tier::kNone;
 }
 
 // The shape of what follows a command word at `p`. `at_start`: the word
@@ -545,10 +552,9 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, boo
   while (e < v.size() && e - p < 16 && (IsAlnum(v[e]) || v[e] == '_')) ++e;
   if (IAt(v, e, "://")) return ArgShape::kShell;
   std::string_view next = v.substr(p, e - p);
-  if ((command == "which" || command == "whereis") && e - p < 16) {
-    char buf[16];
-    for (size_t k = 0; k < next.size(); ++k) buf[k] = Lower(next[k]);
-    if (LookupCommand(std::string_view(buf, next.size())) != Tier::kNone) return ArgShape::kShell;
+  if ((command == "which" || command == "whereis") && e - p < 16 &&
+      LookupAnyCase(next) != Tier::kNone) {
+    return ArgShape::kShell;
   }
   if (command == "reg" && (scan::IEquals(next, "add") || scan::IEquals(next, "query") ||
                            scan::IEquals(next, "delete") || scan::IEquals(next, "save") ||
@@ -938,14 +944,12 @@ class CmdiImpl final : public Detector {
     if (!IsAlpha(v[p])) return false;
     size_t e = p;
     while (e < v.size() && e - p < 24 && (IsAlnum(v[e]) || v[e] == '_' || v[e] == '.')) ++e;
-    char buf[24];
-    for (size_t k = p; k < e; ++k) buf[k - p] = Lower(v[k]);
-    std::string_view name(buf, e - p);
+    const std::string_view name = v.substr(p, e - p);
     static constexpr std::string_view kFlow[] = {"goto", "call", "exit", "rem", "cd", "md",
                                                  "rd", "ren", "move", "shift", "start",
                                                  "pause", "setlocal", "if", "for"};
-    for (std::string_view f : kFlow) *known = *known || name == f;
-    *known = *known || LookupCommand(StripExe(name)) != Tier::kNone;
+    for (std::string_view f : kFlow) *known = *known || scan::IEquals(name, f);
+    *known = *known || LookupAnyCase(name, /*strip_exe=*/true) != Tier::kNone;
     return true;
   }
 
@@ -1100,9 +1104,7 @@ class CmdiImpl final : public Detector {
         !(name.size() > 4 && kCommandTable.MayHave(first, name.size() - 4))) {
       return true;  // neither the name nor the name less an extension
     }
-    char buf[WordTable<Tier, 512>::kMaxWord];
-    for (size_t k = 0; k < name.size(); ++k) buf[k] = Lower(name[k]);
-    return LookupCommand(StripExe(std::string_view(buf, name.size()))) == Tier::kNone;
+    return LookupAnyCase(name, /*strip_exe=*/true) == Tier::kNone;
   }
 
   // Commands that run the command named after them (with options and
