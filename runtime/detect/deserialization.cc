@@ -297,18 +297,15 @@ constexpr uint64_t kClosureNeed = CharMask::AlnumOf("closure");
 // ProcessBuilder they spell out a gadget chain. Returns where the closure's
 // name starts (its length in `*len`), or kNpos.
 size_t FindLoopClosureBesideExec(std::string_view v, size_t* len) {
-  size_t start = kNpos;
-  for (size_t k = v.find('.'); k != kNpos && start == kNpos; k = v.find('.', k + 1)) {
-    if (scan::IAt(v, k + 1, "forclosure")) {
-      start = k + 1;
-      *len = 10;
-    } else if (scan::IAt(v, k + 1, "whileclosure")) {
-      start = k + 1;
-      *len = 12;
+  for (size_t k = v.find('.'); k != kNpos; k = v.find('.', k + 1)) {
+    for (std::string_view closure : {"forclosure", "whileclosure"}) {
+      if (!scan::IAt(v, k + 1, closure)) continue;
+      if (!scan::IContains(v, "runtime") && !scan::IContains(v, "processbuilder")) return kNpos;
+      *len = closure.size();
+      return k + 1;
     }
   }
-  if (start == kNpos) return kNpos;
-  return IFind(v, "runtime") != kNpos || IFind(v, "processbuilder") != kNpos ? start : kNpos;
+  return kNpos;
 }
 
 bool IsBase64Char(char c) {
