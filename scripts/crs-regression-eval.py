@@ -188,8 +188,16 @@ def main():
     ap.add_argument("--work")
     ap.add_argument("--report")
     args = ap.parse_args()
+    if args.work:
+        report(args, args.work)
+    else:
+        with tempfile.TemporaryDirectory(prefix="fnguard-crs-") as work:
+            report(args, work)
+
+
+def report(args, work):
+    """Writes the events under `work`, scans them and prints the table."""
     fnguard = os.path.join(args.build, "fnguard")
-    work = args.work or tempfile.mkdtemp(prefix="fnguard-crs-")
     rows, unreadable = write_events(args.tests_dir, work)
     if not rows:
         sys.exit(f"no CRS regression tests found under {args.tests_dir}")
