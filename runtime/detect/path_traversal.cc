@@ -542,7 +542,14 @@ bool IsSystemRoot(std::string_view seg) {
 constexpr std::string_view kSensitiveNames[] = {
     ".htaccess", ".htpasswd", ".env", "web.config", "wp-config.php", "boot.ini", "win.ini",
     "id_rsa", ".bash_history", ".git/config", "web-inf/web.xml", ".aws/credentials",
+    "id_dsa", "id_ecdsa", "id_ed25519", "authorized_keys", ".git-credentials", ".netrc",
+    ".pgpass", ".kube/config",
 };
+
+// Prefixes read off a whole value before comparing it with kSensitiveNames:
+// a home directory and the directory that holds SSH keys (`~/.ssh/id_rsa`).
+constexpr std::string_view kHomePrefix = "~/";
+constexpr std::string_view kSshDirPrefix = ".ssh/";
 
 constexpr size_t kMaxSensitiveName = [] {
   size_t n = 0;
@@ -718,9 +725,9 @@ class PathTraversalImpl final : public Detector {
     const bool slash_f = mk.HasAny("/\\") || extras;          // absolute and system paths
     const bool dots_f =
         extras || (mk.Has('.') && scan::HasDoubled(v, '.'));  // climbs
-    // kSensitiveNames are at most 16 bytes, each with a '.' or '_'; without
-    // '/' or ".." at most one leading byte is stripped before comparing.
-    const bool short_name = v.size() <= 17 && mk.HasAny("._");
+    // Every kSensitiveName has a '.' or '_'; without '/' or ".." at most one
+    // leading byte is stripped before comparing.
+    const bool short_name = v.size() <= kMaxSensitiveName + 1 && mk.HasAny("._");
     const bool skeleton = SkeletonTargetPossible(mk);
     // When `raw` is `norm` (nothing to normalize), the mask says whether it
     // can hold a NUL or "%00".
@@ -798,10 +805,12 @@ class PathTraversalImpl final : public Detector {
     }
     {
       std::string_view whole = g;
+      if (whole.starts_with(kHomePrefix)) whole.remove_prefix(kHomePrefix.size());
       while (!whole.empty() && (whole.front() == '/' || whole.front() == '.') &&
              !(whole.size() > 1 && whole[0] == '.' && scan::IsAlpha(whole[1]))) {
         whole.remove_prefix(1);
       }
+      if (scan::IAt(whole, 0, kSshDirPrefix)) whole.remove_prefix(kSshDirPrefix.size());
       for (std::string_view name : kSensitiveNames) {
         if (whole.size() > kMaxSensitiveName) break;
         if (scan::IEquals(whole, name)) {  // `f` == name
@@ -841,7 +850,10 @@ class PathTraversalImpl final : public Detector {
       }
       // Preceded by start, a drive letter, a quote, '=', ':' or whitespace;
       // not inside a longer URL path such as "https://x/etc/passwd-docs".
-      if (p > 0) {
+      // In the request path itself every '/' starts a segment: a route that
+      // ends by naming a system file (`/@fs/etc/passwd`, `/files/.env`)
+      // hands that path to whatever serves files below it.
+      if (p > 0 && !(in.location == event::Location::kPath && !generic)) {
         char b = f[p - 1];
         bool ok = b == '=' || b == ' ' || b == '"' || b == '\'' || b == ':' || b == '(' ||
                   b == '.' || b == '\n' || b == '\t' || b == '>' || b == ',';

@@ -97,6 +97,48 @@ TEST(PathTraversalTest, SingleClimbDependsOnLocation) {
   EXPECT_FALSE(Detects(PathTraversalDetector(), c));
 }
 
+// In the request path every '/' starts a segment, so a route that ends by
+// naming a system file reads it wherever it stands; in a data value the same
+// text inside a longer URL is a link.
+TEST(PathTraversalTest, RequestPathNamingSystemFile) {
+  Case c;
+  c.location = event::Location::kPath;
+  c.path = "path";
+  for (const std::string v : {"/@fs/etc/passwd", "/files/.env", "/static/x/.aws/credentials",
+                              "/download/proc/self/environ"}) {
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "path_traversal.sensitive_file") << v;
+  }
+  for (const std::string v : {"/api/etc/hostsfile", "/docs/etc/", "/api/environment",
+                              "/shop/envelopes/.envelope"}) {
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+  c.location = event::Location::kBody;
+  c.path = "body.link";
+  c.value = "https://x/etc/passwd-docs";
+  EXPECT_FALSE(Detects(PathTraversalDetector(), c));
+}
+
+// A whole value naming a key file under a home directory's .ssh.
+TEST(PathTraversalTest, SshKeyFileRelativeToHome) {
+  Case c;
+  for (const std::string v : {".ssh/id_rsa", "~/.ssh/id_ed25519", "~/.ssh/authorized_keys",
+                              ".SSH/ID_ECDSA", "~/.netrc"}) {
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "path_traversal.sensitive_file") << v;
+  }
+  for (const std::string v : {".ssh/", "my .ssh/id_rsa key", "~/.ssh/notes.txt", "~/docs"}) {
+    c.value = v;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
+}
+
 // "%c" before a word is read both as a dropped escape plus letter ("%cs") and
 // as an escape alone; only the second reading spells the target here.
 TEST(PathTraversalTest, ObfuscatedTraversalNeedsTheShortEscapeReading) {
