@@ -307,6 +307,14 @@ constexpr auto kCallNeeds = AlnumNeeds(std::array<std::string_view, 12>{
 // ScanScriptCalls()'s sinks assigned to an event handler (`onerror=alert`).
 constexpr auto kSinkNeeds =
     AlnumNeeds(std::array<std::string_view, 4>{"alert", "prompt", "confirm", "eval"});
+// ScanObfuscatedAccess()'s objects and the properties it reports.
+constexpr std::array<std::string_view, 7> kAccessObjects = {
+    "document", "window", "self", "top", "parent", "frames", "globalthis"};
+constexpr auto kAccessObjectNeeds = AlnumNeeds(kAccessObjects);
+constexpr std::array<std::string_view, 15> kAccessProperties = {
+    "cookie", "domain",     "location",    "write",        "writeln",
+    "alert",  "prompt",     "confirm",     "eval",         "settimeout",
+    "atob",   "setinterval", "localstorage", "sessionstorage", "fetch"};
 // ScanScriptCalls()'s browser globals whose methods are called.
 constexpr auto kApiNeeds = AlnumNeeds(std::array<std::string_view, 6>{
     "window", "navigator", "document", "history", "localstorage", "sessionstorage"});
@@ -389,12 +397,29 @@ class Scanner {
     if (best_.score < 85 && !nested_ && mask_.Has('=') && mask_.Has('P')) ScanBase64Markup();
     // Script written without letters ("(![]+[])[+!+[]]") or a sink passed to
     // a tagged template ("[].sort.call`${alert}1`").
-    if (best_.score < 75 && mask_.Has('[') && mask_.Has('!') && mask_.Has('+')) ScanJsFuck();
+    if (best_.score < 75 && mask_.Has('[') && mask_.Has('!') && mask_.HasAny("+ ")) {
+      ScanJsFuck();
+    }
     if (best_.score < 75 && mask_.Has('`') && mask_.Has('$') && mask_.Has('{')) {
       ScanTemplateSinks();
     }
+    if (best_.score < 64 && ObfuscatedAccessPossible(mask_)) ScanObfuscatedAccess();
     if (best_.score < 65) ScanScriptCalls();
     return best_;
+  }
+
+  // The one scan for values without MaybeXss()'s characters: a property
+  // reached through comments or a quoted name needs none of them.
+  Finding RunObfuscatedAccess() {
+    ScanObfuscatedAccess();
+    return best_;
+  }
+
+  // ScanObfuscatedAccess()'s necessary condition: a comment ("/*") or a
+  // quoted name in brackets, and the letters of one of its objects.
+  static bool ObfuscatedAccessPossible(const CharMask& m) {
+    return ((m.Has('/') && m.Has('*')) || (m.Has('[') && m.HasAny("\"'`"))) &&
+           AnyLettersIn(m, kAccessObjectNeeds);
   }
 
  private:
@@ -407,12 +432,91 @@ class Scanner {
 
   template <size_t N>
   bool AnyLettersOf(const std::array<uint64_t, N>& needs) const {
-    const uint64_t have = mask_.Alnum();
+    return AnyLettersIn(mask_, needs);
+  }
+  template <size_t N>
+  static bool AnyLettersIn(const CharMask& m, const std::array<uint64_t, N>& needs) {
+    const uint64_t have = m.Alnum();
     for (uint64_t need : needs) {
       if ((have & need) == need) return true;
     }
     return false;
   }
+
+  // Past whitespace and /* ... */ comments from `k`; `*comments` counts the
+  // comments passed. An unclosed comment is not passed.
+  size_t SkipJsGap(size_t k, int* comments) const {
+    while (k < s_.size()) {
+      if (IsSpace(s_[k])) {
+        ++k;
+      } else if (s_[k] == '/' && k + 1 < s_.size() && s_[k + 1] == '*') {
+        // The last search is remembered (from where, what it found): repeated
+        // unclosed "/*" stay linear.
+        const size_t from = k + 2;
+        if (comment_from_ == kUnknown || from < comment_from_ ||
+            (comment_close_ != std::string_view::npos && comment_close_ < from)) {
+          comment_from_ = from;
+          comment_close_ = s_.find("*/", from);
+        }
+        const size_t close = comment_close_;
+        if (close == std::string_view::npos) return k;
+        k = close + 2;
+        ++*comments;
+      } else {
+        break;
+      }
+    }
+    return k;
+  }
+
+  // A browser global whose property is reached in a way neither prose nor
+  // ordinary code writes it, the property being one that reads the page's
+  // secrets, sends the page elsewhere or runs script: a comment between the
+  // object and its property (`document/*x*/.cookie`), or the name quoted in
+  // brackets (`(document)["cookie"]`, `self /*x*/ ["alert"]`).
+  void ScanObfuscatedAccess() {
+    for (std::string_view object : kAccessObjects) {
+      for (size_t i = scan::IFind(s_, object); i != std::string_view::npos;
+           i = scan::IFind(s_, object, i + 1)) {
+        const size_t end = i + object.size();
+        if ((i > 0 && IsJsNameByte(s_[i - 1])) || (end < s_.size() && IsJsNameByte(s_[end]))) {
+          continue;
+        }
+        int comments = 0;
+        size_t k = SkipJsGap(end, &comments);
+        if (k < s_.size() && s_[k] == ')') k = SkipJsGap(k + 1, &comments);  // (document)
+        if (k >= s_.size()) break;
+        std::string_view property;
+        if (s_[k] == '.') {
+          size_t a = SkipJsGap(k + 1, &comments);
+          size_t b = a;
+          while (b < s_.size() && b - a < 16 && IsJsNameByte(s_[b])) ++b;
+          if (comments > 0 && (b == s_.size() || !IsJsNameByte(s_[b]))) {
+            property = s_.substr(a, b - a);
+          }
+          k = b;
+        } else if (s_[k] == '[') {
+          size_t a = SkipJsGap(k + 1, &comments);
+          if (a >= s_.size() || (s_[a] != '"' && s_[a] != '\'' && s_[a] != '`')) continue;
+          // The longest property is 14 bytes.
+          size_t close = s_.substr(a + 1, 17).find(s_[a]);
+          if (close == std::string_view::npos) continue;
+          property = s_.substr(a + 1, close);
+          k = a + close + 2;
+        }
+        for (std::string_view p : kAccessProperties) {
+          if (!property.empty() && EqualsCI(property, p)) {
+            Report("xss.js_obfuscation",
+                   "a browser global's property is reached through a comment or a quoted name",
+                   64, i, k);
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  static bool IsJsNameByte(char c) { return IsAlnum(c) || c == '_' || c == '$'; }
 
   // Position of the next `q` at or after `from`, npos when none. Remembers
   // misses so repeated searches stay linear.
@@ -456,6 +560,11 @@ class Scanner {
       if (EqualsCI(prefix, "svg") || EqualsCI(prefix, "xsl") || EqualsCI(prefix, "xml") ||
           EqualsCI(prefix, "html") || EqualsCI(prefix, "math")) {
         Report("xss.dangerous_tag", "a namespaced SVG/XSLT/XML tag", 68, lt, i);
+      }
+      // Internet Explorer's VML frame loads and runs another document,
+      // whatever prefix the VML namespace was given.
+      if (EqualsCI(name.substr(colon + 1), "vmlframe")) {
+        Report("xss.dangerous_tag", "a VML frame that loads another document", 75, lt, i);
       }
     }
     // Foreign content (SVG, MathML) and namespaced markup switch the parser
@@ -919,22 +1028,36 @@ class Scanner {
   // JSFuck and kin: script spelled with []()!+ alone, where "![]" is false,
   // "+[]" is 0 and "[]+[]" is "". A run of at least 12 such bytes holding
   // both an inverted array and a unary plus on one reads as such code; no
-  // text or markup is made of these bytes.
+  // text or markup is made of these bytes. Sent in a form body its '+' signs
+  // arrive as spaces; without any '+' in the value a space stands for one,
+  // and the run must also index a result (")[" or "]["), which no run of
+  // markdown's empty images ("![]() ![]()") does.
   void ScanJsFuck() {
-    auto jsfuck_byte = [](char c) {
-      return c == '[' || c == ']' || c == '(' || c == ')' || c == '!' || c == '+';
+    const bool plus_lost = !mask_.Has('+');
+    const char plus = plus_lost ? ' ' : '+';
+    auto jsfuck_byte = [plus](char c) {
+      return c == '[' || c == ']' || c == '(' || c == ')' || c == '!' || c == plus;
     };
+    const char unary_plus[2][4] = {{plus, '[', ']', '\0'}, {plus, '!', '\0', '\0'}};
     for (size_t i = s_.find("![]"); i != std::string_view::npos; i = s_.find("![]", i + 1)) {
       size_t a = i;
       while (a > 0 && i - a < 64 && jsfuck_byte(s_[a - 1])) --a;
       size_t b = i;
       while (b < s_.size() && b - a < 256 && jsfuck_byte(s_[b])) ++b;
+      while (plus_lost && b > a && s_[b - 1] == ' ') --b;
+      while (plus_lost && a < i && s_[a] == ' ') ++a;
       if (b - a < 12) {
         i = b;
         continue;
       }
       std::string_view run = s_.substr(a, b - a);
-      if (run.find("+[]") != std::string_view::npos || run.find("+!") != std::string_view::npos) {
+      if (plus_lost && run.find(")[") == std::string_view::npos &&
+          run.find("][") == std::string_view::npos) {
+        i = b;
+        continue;
+      }
+      if (run.find(unary_plus[0]) != std::string_view::npos ||
+          run.find(unary_plus[1]) != std::string_view::npos) {
         Report("xss.js_obfuscation", "script written with []()!+ alone (JSFuck)", 75, a, b);
         return;
       }
@@ -1714,6 +1837,8 @@ class Scanner {
   static constexpr size_t kUnknown = std::string_view::npos - 1;
   mutable size_t next_brace_ = kUnknown;  // JsEntityAt()'s NextAfter() memos
   mutable size_t next_paren_ = kUnknown;
+  mutable size_t comment_from_ = kUnknown;  // SkipJsGap()'s memo
+  mutable size_t comment_close_ = kUnknown;
   std::array<size_t, 3> no_quote_from_;
   Finding best_;
 };
@@ -1765,11 +1890,14 @@ class XssImpl final : public Detector {
     }
     // UTF-7 markup needs none of MaybeXss's characters: "+ADw-b+AD4-".
     static constexpr uint64_t kAd4 = CharMask::AlnumOf("ad4");
+    Finding f;
     if (!MaybeXss(in.mask) && !(in.mask.HasAny("+ ") && in.mask.Has('-') &&
                                 in.mask.HasAlnumOf(kAd4) && ContainsCI(in.norm, "ad4-"))) {
-      return false;
+      if (!Scanner::ObfuscatedAccessPossible(in.mask)) return false;
+      f = Scanner(in.norm, in.mask).RunObfuscatedAccess();
+    } else {
+      f = Scanner(in.norm, in.mask).Run();
     }
-    Finding f = Scanner(in.norm, in.mask).Run();
     bool from_raw = false;
     CharMask raw_mask;
     if (f.score < kThreshold && in.raw.data() != in.norm.data() && in.raw != in.norm &&

@@ -116,7 +116,8 @@ TEST(XssTest, IgnoresBenignText) {
 
 TEST(XssTest, PathologicalInputsFinish) {
   const std::string_view kUnits[] = {"<", "<a ", "<a x=\"", "'", "{{", "javascript", "on",
-                                     "<a onx", "&#", "\"-"};
+                                     "<a onx", "&#", "\"-", "document/*", "self[\"",
+                                     "![] "};
   for (std::string_view unit : kUnits) {
     std::string big;
     while (big.size() < (1u << 20)) big += unit;
@@ -304,6 +305,54 @@ TEST(XssTest, ScriptWithoutNamesOrTags) {
   Match m;
   EXPECT_FALSE(Detects(XssDetector(), "+!![]", &m)) << m.rule_id;  // too short to be code
   EXPECT_FALSE(Detects(XssDetector(), "tag`${user}`", &m)) << m.rule_id;
+}
+
+// JSFuck sent in a form body arrives with its '+' signs turned to spaces.
+TEST(XssTest, ScriptWithoutNamesWhosePlusSignsBecameSpaces) {
+  for (std::string_view v : {"(![] [])[ ! []]", "[][(![] [])[ []] (![] [])[! [] ! []]]"}) {
+    Match m;
+    ASSERT_TRUE(Detects(XssDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "xss.js_obfuscation") << v;
+  }
+  // Markdown's empty images and checkbox lists index nothing; with a '+' in
+  // the value a space is only a space.
+  for (std::string_view v : {"![]() ![]() ![]() ![]()", "![] ![] ![] ![] ![]",
+                             "- [ ] (todo) ![] [ ] ( )", "(![] [])[ ! []] + 1"}) {
+    Match m;
+    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+// A browser global's property reached through a comment or a quoted name in
+// brackets, with or without any other script syntax around it.
+TEST(XssTest, PropertyReachedThroughCommentsOrQuotedNames) {
+  for (std::string_view v :
+       {"document/*foo*/.cookie", "document /*a*/ .     cookie", "document./**/domain",
+        "(document)[\"cookie\"]", "(document/*x*/)['cookie']", "document[ 'cookie' ]",
+        "globalThis[\"eval\"]", "self  /*x*/  [  /*y*/  \"alert\"](1)",
+        "top /* x */ . location = 1"}) {
+    Match m;
+    ASSERT_TRUE(Detects(XssDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "xss.js_obfuscation") << v;
+  }
+  for (std::string_view v :
+       {"document.cookie", "document['title']", "the document /* draft */ is done",
+        "self /* note */ .cookiejar", "mydocument/*x*/.cookie", "document/*x*/.cookies",
+        "window /* unclosed . cookie", "topics['cookie']"}) {
+    Match m;
+    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+// Internet Explorer's VML frame, whatever prefix its namespace was given.
+TEST(XssTest, VmlFrame) {
+  for (std::string_view v : {"<v:vmlframe src=\"foo.com/sup.fml\"/>", "<x:VMLFRAME src=a>"}) {
+    Match m;
+    ASSERT_TRUE(Detects(XssDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "xss.dangerous_tag") << v;
+  }
+  Match m;
+  EXPECT_FALSE(Detects(XssDetector(), "<vmlframe> is an old IE element", &m)) << m.rule_id;
 }
 
 }  // namespace
