@@ -274,6 +274,30 @@ class Analysis {
     return i + 1;
   }
 
+  // Constants joined by operators, comparisons and parentheses (at least
+  // one of them) from `i` to the end of the value or to a comment: "2-1",
+  // "1=", "(1*1)", "'1'^'2' --". `*end` is set past them.
+  bool ConstantsToEnd(size_t i, size_t* end) const {
+    const size_t limit = i + kWindow - 2;
+    bool constant = false, joined = false;
+    size_t k = i;
+    while (k < limit) {
+      const Token& t = Tok(k);
+      if (t.type == TokenType::kNumber || t.type == TokenType::kString ||
+          (t.type == TokenType::kWord && t.word == Word::kLiteral)) {
+        constant = true;
+      } else if (t.type == TokenType::kOperator || t.type == TokenType::kComparison ||
+                 t.type == TokenType::kLParen || t.type == TokenType::kRParen) {
+        joined = true;
+      } else {
+        break;
+      }
+      if (At(k++).comment_after) break;
+    }
+    *end = k;
+    return constant && joined && k > i && (EndsAt(k) || At(k - 1).comment_after);
+  }
+
   enum class Condition {
     kNone,
     kBare,           // "or x" then the end
@@ -745,6 +769,15 @@ class Analysis {
           (At(3).comment_after || EndsAt(4))) {
         Report("sqli.order_by", "a LIMIT offset,count probe", 62, 0, 4);
       }
+      // "HAVING 2-1", "having 1=": the whole value is a HAVING condition on
+      // constants, probing a query that groups rows ("having 1/2 cup of
+      // sugar" goes on past its constants).
+      if (p == 0 && t.Is("having")) {
+        size_t end = 1;
+        if (ConstantsToEnd(1, &end)) {
+          Report("sqli.tautology", "a value is a HAVING condition on constants", 64, 0, end);
+        }
+      }
       // "col having (1 or 1)": a sort or group column followed by HAVING.
       if (p == 0 && IsPlainWordToken(t) && Tok(1).Is("having")) {
         Expr e = ParseExpr(2, kWindow - 2);
@@ -797,8 +830,10 @@ class Analysis {
     if (t.Is("having") || t.Is("where")) {
       size_t end = p + 1;
       Condition c = ParseCondition(p + 1, &end);
+      size_t constants_end = p + 1;
       if (c == Condition::kCompare || c == Condition::kLiteralCompare ||
-          c == Condition::kCall) {
+          c == Condition::kCall || ConstantsToEnd(p + 1, &constants_end)) {
+        end = std::max(end, constants_end);
         Report("sqli.tautology",
                "a value breaks out of its SQL context into a HAVING/WHERE condition", 75, p,
                end);

@@ -137,6 +137,24 @@ TEST(SqliTest, HeadersAreStricterThanQuery) {
   EXPECT_TRUE(Detects(SqliDetector(), "1 union select 1,2", &m, event::Location::kHeader));
 }
 
+// A HAVING condition on constants alone (any of SQL's arithmetic, bitwise
+// or comparison operators), as the whole value or after a breakout, probes a
+// query that groups rows; a HAVING in prose goes on past its numbers.
+TEST(SqliTest, HavingConditionOnConstants) {
+  for (std::string_view v : {"HAVING 2-1", "having 1=", "HAVING 1/1", "HAVING 1^2",
+                             "HAVING 1|1", "HAVING ('1' + 1)", "' HAVING 2-1 --",
+                             "1) having 4*2#"}) {
+    Match m;
+    ASSERT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "sqli.tautology") << v;
+  }
+  for (std::string_view v : {"having 1/2 cup of sugar", "having 2", "Having (2) kids",
+                             "having fun", "' where 1 --", "having 3-4 people over"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SqliTest, PathologicalInputsFinish) {
   const std::string_view kUnits[] = {"(", "'", "\"", "/*", "--", "1=", "or ", "`", "@", "0x"};
   for (std::string_view unit : kUnits) {
