@@ -546,9 +546,8 @@ constexpr std::string_view kSensitiveNames[] = {
     ".pgpass", ".kube/config",
 };
 
-// Prefixes read off a whole value before comparing it with kSensitiveNames:
-// a home directory and the directory that holds SSH keys (`~/.ssh/id_rsa`).
-constexpr std::string_view kHomePrefix = "~/";
+// Read off a whole value before comparing it with kSensitiveNames, after a
+// home directory's "~/": the directory that holds SSH keys (`~/.ssh/id_rsa`).
 constexpr std::string_view kSshDirPrefix = ".ssh/";
 
 constexpr size_t kMaxSensitiveName = [] {
@@ -556,6 +555,14 @@ constexpr size_t kMaxSensitiveName = [] {
   for (std::string_view s : kSensitiveNames) n = std::max(n, s.size());
   return n;
 }();
+// Bit n is set when a sensitive name is n bytes long: most short values
+// compare with none of them.
+constexpr uint32_t kSensitiveNameLengths = [] {
+  uint32_t bits = 0;
+  for (std::string_view s : kSensitiveNames) bits |= uint32_t{1} << s.size();
+  return bits;
+}();
+static_assert(kMaxSensitiveName < 32);
 
 // Counts dot-only segments bounded by '/' (at least on one side).
 Traversal CountClimbs(std::string_view f) {
@@ -805,14 +812,18 @@ class PathTraversalImpl final : public Detector {
     }
     {
       std::string_view whole = g;
-      if (whole.starts_with(kHomePrefix)) whole.remove_prefix(kHomePrefix.size());
+      if (whole.size() > 2 && whole[0] == '~' && whole[1] == '/') whole.remove_prefix(2);
       while (!whole.empty() && (whole.front() == '/' || whole.front() == '.') &&
              !(whole.size() > 1 && whole[0] == '.' && scan::IsAlpha(whole[1]))) {
         whole.remove_prefix(1);
       }
-      if (scan::IAt(whole, 0, kSshDirPrefix)) whole.remove_prefix(kSshDirPrefix.size());
+      if (!whole.empty() && whole[0] == '.' && scan::IAt(whole, 0, kSshDirPrefix)) {
+        whole.remove_prefix(kSshDirPrefix.size());
+      }
+      const bool length_ok =
+          whole.size() <= kMaxSensitiveName && ((kSensitiveNameLengths >> whole.size()) & 1);
       for (std::string_view name : kSensitiveNames) {
-        if (whole.size() > kMaxSensitiveName) break;
+        if (!length_ok) break;
         if (scan::IEquals(whole, name)) {  // `f` == name
           return FillMatch(m, "path_traversal.sensitive_file",
                            "Value names the sensitive file " + std::string(name), 70, 0, g.size());

@@ -311,6 +311,8 @@ constexpr auto kSinkNeeds =
 constexpr std::array<std::string_view, 7> kAccessObjects = {
     "document", "window", "self", "top", "parent", "frames", "globalthis"};
 constexpr auto kAccessObjectNeeds = AlnumNeeds(kAccessObjects);
+constexpr size_t kMaxAccessObject = 10;  // "globalthis"
+
 constexpr std::array<std::string_view, 15> kAccessProperties = {
     "cookie", "domain",     "location",    "write",        "writeln",
     "alert",  "prompt",     "confirm",     "eval",         "settimeout",
@@ -473,47 +475,85 @@ class Scanner {
   // ordinary code writes it, the property being one that reads the page's
   // secrets, sends the page elsewhere or runs script: a comment between the
   // object and its property (`document/*x*/.cookie`), or the name quoted in
-  // brackets (`(document)["cookie"]`, `self /*x*/ ["alert"]`).
+  // brackets (`(document)["cookie"]`, `self /*x*/ ["alert"]`). Read from the
+  // '[' and "/*" of the value, the object named right before them.
   void ScanObfuscatedAccess() {
-    for (std::string_view object : kAccessObjects) {
-      for (size_t i = scan::IFind(s_, object); i != std::string_view::npos;
-           i = scan::IFind(s_, object, i + 1)) {
-        const size_t end = i + object.size();
-        if ((i > 0 && IsJsNameByte(s_[i - 1])) || (end < s_.size() && IsJsNameByte(s_[end]))) {
-          continue;
-        }
-        int comments = 0;
-        size_t k = SkipJsGap(end, &comments);
-        if (k < s_.size() && s_[k] == ')') k = SkipJsGap(k + 1, &comments);  // (document)
-        if (k >= s_.size()) break;
-        std::string_view property;
-        if (s_[k] == '.') {
-          size_t a = SkipJsGap(k + 1, &comments);
-          size_t b = a;
-          while (b < s_.size() && b - a < 16 && IsJsNameByte(s_[b])) ++b;
-          if (comments > 0 && (b == s_.size() || !IsJsNameByte(s_[b]))) {
-            property = s_.substr(a, b - a);
-          }
-          k = b;
-        } else if (s_[k] == '[') {
-          size_t a = SkipJsGap(k + 1, &comments);
-          if (a >= s_.size() || (s_[a] != '"' && s_[a] != '\'' && s_[a] != '`')) continue;
-          // The longest property is 14 bytes.
-          size_t close = s_.substr(a + 1, 17).find(s_[a]);
-          if (close == std::string_view::npos) continue;
-          property = s_.substr(a + 1, close);
-          k = a + close + 2;
-        }
-        for (std::string_view p : kAccessProperties) {
-          if (!property.empty() && EqualsCI(property, p)) {
-            Report("xss.js_obfuscation",
-                   "a browser global's property is reached through a comment or a quoted name",
-                   64, i, k);
-            return;
-          }
-        }
+    for (size_t k = s_.find('['); k != std::string_view::npos; k = s_.find('[', k + 1)) {
+      size_t object = ObjectEndingBefore(k);
+      if (object != std::string_view::npos && AccessAt(object, k, 0)) return;
+    }
+    // Only a closed comment is passed ("*/*" in an Accept header opens one).
+    size_t open = s_.find("/*");
+    if (open == std::string_view::npos || s_.find("*/", open + 2) == std::string_view::npos) {
+      return;
+    }
+    for (size_t c = open; c != std::string_view::npos; c = s_.find("/*", c + 2)) {
+      // `document/*x*/.cookie`, or after the dot: `document./*x*/cookie`.
+      size_t object = ObjectEndingBefore(c);
+      if (object != std::string_view::npos && AccessAt(object, c, 1)) return;
+      size_t dot = c;
+      while (dot > 0 && IsSpace(s_[dot - 1])) --dot;
+      if (dot > 0 && s_[dot - 1] == '.') {
+        object = ObjectEndingBefore(dot - 1);
+        if (object != std::string_view::npos && AccessAt(object, dot - 1, 1)) return;
       }
     }
+  }
+
+  // Where the object ends that `k` follows (spaces and one ')' between), if
+  // it is one of kAccessObjects standing as a word; npos otherwise.
+  size_t ObjectEndingBefore(size_t k) const {
+    size_t e = k;
+    while (e > 0 && IsSpace(s_[e - 1])) --e;
+    if (e > 0 && s_[e - 1] == ')') {
+      --e;
+      while (e > 0 && IsSpace(s_[e - 1])) --e;
+    }
+    size_t w = e;
+    while (w > 0 && e - w <= kMaxAccessObject && IsJsNameByte(s_[w - 1])) --w;
+    if (w == e || (w > 0 && IsJsNameByte(s_[w - 1]))) return std::string_view::npos;
+    for (std::string_view o : kAccessObjects) {
+      if (EqualsCI(s_.substr(w, e - w), o)) return w;
+    }
+    return std::string_view::npos;
+  }
+
+  // The access that starts at `k` (after the object at `object`): '.' and a
+  // property name (only when a comment was passed), or '[' and a quoted name,
+  // with spaces, comments and a ')' in between. Reports and returns true
+  // when the property is one of kAccessProperties.
+  bool AccessAt(size_t object, size_t k, int comments) {
+    k = SkipJsGap(k, &comments);
+    if (k < s_.size() && s_[k] == ')') k = SkipJsGap(k + 1, &comments);  // (document)
+    if (k >= s_.size()) return false;
+    std::string_view property;
+    if (s_[k] == '.') {
+      size_t a = SkipJsGap(k + 1, &comments);
+      size_t b = a;
+      while (b < s_.size() && b - a < 16 && IsJsNameByte(s_[b])) ++b;
+      if (comments > 0 && (b == s_.size() || !IsJsNameByte(s_[b]))) {
+        property = s_.substr(a, b - a);
+      }
+      k = b;
+    } else if (s_[k] == '[') {
+      size_t a = SkipJsGap(k + 1, &comments);
+      if (a >= s_.size() || (s_[a] != '"' && s_[a] != '\'' && s_[a] != '`')) return false;
+      // The longest property is 14 bytes.
+      size_t close = s_.substr(a + 1, 17).find(s_[a]);
+      if (close == std::string_view::npos) return false;
+      property = s_.substr(a + 1, close);
+      k = a + close + 2;
+    }
+    if (property.empty()) return false;
+    for (std::string_view p : kAccessProperties) {
+      if (EqualsCI(property, p)) {
+        Report("xss.js_obfuscation",
+               "a browser global's property is reached through a comment or a quoted name", 64,
+               object, k);
+        return true;
+      }
+    }
+    return false;
   }
 
   static bool IsJsNameByte(char c) { return IsAlnum(c) || c == '_' || c == '$'; }
