@@ -46,13 +46,23 @@ enum LimitBit : uint32_t {
   kLimitEncoding = 1u << 4,
 };
 
-bool IsIdentChar(char c) {
+constexpr bool IsIdentChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '-';
 }
 
-// Object keys that are judged on their own: operator-like ($ne), prototype
-// pollution names, and anything that is not a plain identifier.
+// Key bytes by what they are to IsUnusualKey(): 0 an identifier byte, 1 a
+// dot, 2 anything else (one load and one test per byte).
+constexpr std::array<uint8_t, 256> MakeKeyBytes() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char b = static_cast<char>(c);
+    t[c] = IsIdentChar(b) ? 0 : (b == '.' ? 1 : 2);
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 256> kKeyBytes = MakeKeyBytes();
+
 // Bytes that make a key need the ["..."] path form.
 constexpr std::array<bool, 256> MakePathPunct() {
   std::array<bool, 256> t{};
@@ -72,6 +82,8 @@ struct PlainSegment {
   std::string_view text;
 };
 
+// Object keys that are judged on their own: operator-like ($ne), prototype
+// pollution names, and anything that is not a plain identifier.
 // A key is unusual when it has characters beyond identifiers and dots, opens
 // with '$', names a prototype, or has three or more dotted components: the
 // shape of a qualified class or package name (`java.lang.Runtime`; Jackson's
@@ -83,11 +95,9 @@ bool IsUnusualKey(std::string_view key) {
   if (key == "__proto__" || key == "constructor" || key == "prototype") return true;
   size_t dots = 0;
   for (char c : key) {
-    if (c == '.') {
-      ++dots;
-    } else if (!IsIdentChar(c)) {
-      return true;
-    }
+    const uint8_t kind = kKeyBytes[static_cast<unsigned char>(c)];
+    if (kind == 2) return true;
+    dots += kind;
   }
   return dots >= 2;
 }
