@@ -135,28 +135,25 @@ constexpr bool GadgetsHaveAnchors() {
 }
 static_assert(GadgetsHaveAnchors());
 
-// kAnyUndottedGadget (in Inspect) lists exactly the names without a dot.
-constexpr bool UndottedGadgetsAre(std::initializer_list<std::string_view> names) {
+// The names of kJavaGadgets without a dot, the only ones that can occur in a
+// value without a dotted name's anchor (kAnyUndottedGadget in Inspect).
+constexpr size_t kUndottedGadgetCount = [] {
+  size_t n = 0;
+  for (std::string_view g : kJavaGadgets) n += g.find('.') == std::string_view::npos;
+  return n;
+}();
+constexpr std::array<std::string_view, kUndottedGadgetCount> kUndottedGadgets = [] {
+  std::array<std::string_view, kUndottedGadgetCount> names{};
   size_t n = 0;
   for (std::string_view g : kJavaGadgets) {
-    if (g.find('.') != std::string_view::npos) continue;
-    bool listed = false;
-    for (std::string_view u : names) listed = listed || u == g;
-    if (!listed) return false;
-    ++n;
+    if (g.find('.') == std::string_view::npos) names[n++] = g;
   }
-  return n == names.size();
-}
-static_assert(UndottedGadgetsAre({"invokertransformer", "chainedtransformer",
-                                   "instantiatetransformer", "clonetransformer",
-                                   "instantiatefactory", "prototypeclonefactory",
-                                   "prototypeserializationfactory", "closuretransformer",
-                                   "ysoserial"}));
+  return names;
+}();
 
 // Every name without a dot contains "transformer", "factory" or "ysoserial".
 constexpr bool UndottedGadgetsContainAnchor() {
-  for (std::string_view g : kJavaGadgets) {
-    if (g.find('.') != std::string_view::npos) continue;
+  for (std::string_view g : kUndottedGadgets) {
     if (g.find("transformer") == std::string_view::npos &&
         g.find("factory") == std::string_view::npos &&
         g.find("ysoserial") == std::string_view::npos) {
@@ -411,10 +408,7 @@ class DeserializationImpl final : public Detector {
     // it there).
     static const NeedleSet kAnyJavaGadget(kJavaGadgets);
     // Without a dotted name's anchor only the names without a dot can occur.
-    static const NeedleSet kAnyUndottedGadget{
-        "invokertransformer", "chainedtransformer",    "instantiatetransformer",
-        "clonetransformer",   "instantiatefactory",    "prototypeclonefactory",
-        "prototypeserializationfactory", "closuretransformer", "ysoserial"};
+    static const NeedleSet kAnyUndottedGadget(kUndottedGadgets);
     // Every name checked below is a dotted one or sits in a dotted value.
     if (in.mask.Has('.')) {
       // (The letter test loops over every name: it comes after the anchors.)

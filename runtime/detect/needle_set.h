@@ -48,6 +48,10 @@ class NeedleSet {
   explicit NeedleSet(const std::string_view (&needles)[N]) {
     for (std::string_view n : needles) Add(n);
   }
+  template <size_t N>
+  explicit NeedleSet(const std::array<std::string_view, N>& needles) {
+    for (std::string_view n : needles) Add(n);
+  }
 
   // True when at least one literal occurs in `s` (case-insensitive).
   bool AnyIn(std::string_view s) const {
