@@ -22,8 +22,8 @@ constexpr bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c
 constexpr bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
 constexpr bool IsWordChar(char c) { return IsAlnum(c) || c == '_'; }
 constexpr bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-// A byte of a Java identifier (ASCII letters, digits, '_' and '$').
-constexpr bool IsJavaIdentChar(char c) { return IsWordChar(c) || c == '$'; }
+// A byte of a Java or JavaScript identifier (ASCII letters, digits, '_' and '$').
+constexpr bool IsCodeIdentChar(char c) { return IsWordChar(c) || c == '$'; }
 constexpr bool IsHex(char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }

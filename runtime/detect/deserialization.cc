@@ -244,7 +244,7 @@ bool FindJavaExecName(std::string_view v, size_t* at, size_t* len) {
     // versions and addresses).
     if (k == 0 || kRootEnds.find(v[k - 1]) == std::string_view::npos) continue;
     size_t s = k;
-    while (s > 0 && scan::IsJavaIdentChar(v[s - 1])) --s;
+    while (s > 0 && scan::IsCodeIdentChar(v[s - 1])) --s;
     if (s == k || (s > 0 && v[s - 1] == '.')) continue;
     const std::string_view root = v.substr(s, k - s);
     // Package names are case-sensitive: "Java.Runtime" in prose is no class.
@@ -258,10 +258,10 @@ bool FindJavaExecName(std::string_view v, size_t* at, size_t* len) {
     size_t e = p;
     for (int index = 1;; ++index) {
       e = p;
-      while (e < n && scan::IsJavaIdentChar(v[e])) ++e;
+      while (e < n && scan::IsCodeIdentChar(v[e])) ++e;
       if (e == p) break;
       const std::string_view comp = v.substr(p, e - p);
-      const bool last = !(e + 1 < n && v[e] == '.' && scan::IsJavaIdentChar(v[e + 1]));
+      const bool last = !(e + 1 < n && v[e] == '.' && scan::IsCodeIdentChar(v[e + 1]));
       if (exec_root) {
         for (const JavaExecComponent& c : kJavaExecComponents) {
           hit = hit || (scan::IEquals(comp, c.name) &&
@@ -421,7 +421,7 @@ class DeserializationImpl final : public Detector {
             // A frame of a stack trace ("javax.naming.InitialContext.lookup(
             // InitialContext.java:417)") only says the class ran.
             size_t e = p + g.size();
-            while (e < v.size() && (scan::IsJavaIdentChar(v[e]) || v[e] == '.')) ++e;
+            while (e < v.size() && (scan::IsCodeIdentChar(v[e]) || v[e] == '.')) ++e;
             if (IsStackFrame(v, e)) continue;
             return FillMatch(m, "deserialization.java_gadget",
                              "Known Java deserialization gadget class " + std::string(g), 90, p,

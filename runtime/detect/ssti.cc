@@ -163,11 +163,11 @@ bool FindOgnlStaticAccess(std::string_view v, size_t* at, size_t* len) {
     size_t last_start = q;
     while (q < n) {
       size_t e = q;
-      while (e < n && scan::IsJavaIdentChar(v[e])) ++e;
+      while (e < n && scan::IsCodeIdentChar(v[e])) ++e;
       if (e == q) break;
       last_start = q;
       q = e;
-      if (q + 1 < n && v[q] == '.' && scan::IsJavaIdentChar(v[q + 1])) {
+      if (q + 1 < n && v[q] == '.' && scan::IsCodeIdentChar(v[q + 1])) {
         ++dots;
         ++q;
         continue;
@@ -179,7 +179,7 @@ bool FindOgnlStaticAccess(std::string_view v, size_t* at, size_t* len) {
       continue;
     }
     size_t e = q + 1;
-    while (e < n && scan::IsJavaIdentChar(v[e])) ++e;
+    while (e < n && scan::IsCodeIdentChar(v[e])) ++e;
     *at = p;
     *len = e - p;
     return true;

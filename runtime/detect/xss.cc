@@ -311,12 +311,21 @@ constexpr auto kSinkNeeds =
 constexpr std::array<std::string_view, 7> kAccessObjects = {
     "document", "window", "self", "top", "parent", "frames", "globalthis"};
 constexpr auto kAccessObjectNeeds = AlnumNeeds(kAccessObjects);
-constexpr size_t kMaxAccessObject = 10;  // "globalthis"
+constexpr size_t kMaxAccessObject = [] {
+  size_t n = 0;
+  for (std::string_view o : kAccessObjects) n = std::max(n, o.size());
+  return n;
+}();
 
 constexpr std::array<std::string_view, 15> kAccessProperties = {
     "cookie", "domain",     "location",    "write",        "writeln",
     "alert",  "prompt",     "confirm",     "eval",         "settimeout",
     "atob",   "setinterval", "localstorage", "sessionstorage", "fetch"};
+constexpr size_t kMaxAccessProperty = [] {
+  size_t n = 0;
+  for (std::string_view p : kAccessProperties) n = std::max(n, p.size());
+  return n;
+}();
 // ScanScriptCalls()'s browser globals whose methods are called.
 constexpr auto kApiNeeds = AlnumNeeds(std::array<std::string_view, 6>{
     "window", "navigator", "document", "history", "localstorage", "sessionstorage"});
@@ -510,8 +519,8 @@ class Scanner {
       while (e > 0 && IsSpace(s_[e - 1])) --e;
     }
     size_t w = e;
-    while (w > 0 && e - w <= kMaxAccessObject && IsJsNameByte(s_[w - 1])) --w;
-    if (w == e || (w > 0 && IsJsNameByte(s_[w - 1]))) return std::string_view::npos;
+    while (w > 0 && e - w <= kMaxAccessObject && scan::IsCodeIdentChar(s_[w - 1])) --w;
+    if (w == e || (w > 0 && scan::IsCodeIdentChar(s_[w - 1]))) return std::string_view::npos;
     for (std::string_view o : kAccessObjects) {
       if (EqualsCI(s_.substr(w, e - w), o)) return w;
     }
@@ -530,16 +539,16 @@ class Scanner {
     if (s_[k] == '.') {
       size_t a = SkipJsGap(k + 1, &comments);
       size_t b = a;
-      while (b < s_.size() && b - a < 16 && IsJsNameByte(s_[b])) ++b;
-      if (comments > 0 && (b == s_.size() || !IsJsNameByte(s_[b]))) {
+      while (b < s_.size() && b - a <= kMaxAccessProperty && scan::IsCodeIdentChar(s_[b])) ++b;
+      if (comments > 0 && (b == s_.size() || !scan::IsCodeIdentChar(s_[b]))) {
         property = s_.substr(a, b - a);
       }
       k = b;
     } else if (s_[k] == '[') {
       size_t a = SkipJsGap(k + 1, &comments);
       if (a >= s_.size() || (s_[a] != '"' && s_[a] != '\'' && s_[a] != '`')) return false;
-      // The longest property is 14 bytes.
-      size_t close = s_.substr(a + 1, 17).find(s_[a]);
+      // The closing quote within the longest property's length.
+      size_t close = s_.substr(a + 1, kMaxAccessProperty + 1).find(s_[a]);
       if (close == std::string_view::npos) return false;
       property = s_.substr(a + 1, close);
       k = a + close + 2;
@@ -555,8 +564,6 @@ class Scanner {
     }
     return false;
   }
-
-  static bool IsJsNameByte(char c) { return IsAlnum(c) || c == '_' || c == '$'; }
 
   // Position of the next `q` at or after `from`, npos when none. Remembers
   // misses so repeated searches stay linear.
