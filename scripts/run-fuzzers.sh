@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target in BUILD/fuzz for SECONDS each, starting from
-# the checked-in seeds in tests/fuzz/corpus/<name>/ when present.
+# Runs every libFuzzer target (one per tests/fuzz/<name>_fuzzer.cc, built as
+# BUILD/fuzz/fuzz_<name>) for SECONDS each, starting from the checked-in
+# seeds in tests/fuzz/corpus/<name>/ when present. A target whose binary is
+# missing fails the run.
 set -euo pipefail
 BUILD=${1:?build dir}
 SECONDS_EACH=${2:-60}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 status=0
 n=0
-for f in "$BUILD"/fuzz/fuzz_*; do
-  [ -x "$f" ] || continue
-  name=$(basename "$f"); name=${name#fuzz_}
+for src in "$ROOT"/tests/fuzz/*_fuzzer.cc; do
+  name=$(basename "$src" _fuzzer.cc)
+  f="$BUILD/fuzz/fuzz_$name"
+  if [ ! -x "$f" ]; then
+    echo "fuzz: $name MISSING ($f not built)"; status=1; continue
+  fi
   work=$(mktemp -d)
   seeds=()
   [ -d "$ROOT/tests/fuzz/corpus/$name" ] && seeds+=("$ROOT/tests/fuzz/corpus/$name")
