@@ -235,7 +235,7 @@ int PeriodicDots(std::string_view f, size_t* first, size_t* end) {
 }
 
 // Sensitive targets as letter/digit skeletons: what is left of
-// "..%bg%qfetc%bg%qfpasswd" or "etc0x5chosts" once separators of any
+// "..%zz%qfetc%zz%qfshadow" or "etc0x5chosts" once separators of any
 // spelling are dropped.
 constexpr std::string_view kSkeletonTargets[] = {
     "etcpasswd", "etcshadow", "etcissue", "etcgroup", "etchosts", "bootini", "winini",
@@ -471,6 +471,9 @@ bool SkeletonFilter(std::string_view f) {
 // Builds the skeleton of `f` (alnum only, letters in lower case; any run
 // containing whitespace becomes one space) and reports whether a target
 // occurs in it after some traversal-looking noise (two or more dots or '?').
+// A dot between two letters or digits joins the parts of a name
+// ("docs.example.com", "boot.ini", "v2.1") and is not noise: a link such as
+// "https://docs.example.com/guide/etc/passwd-format" is no traversal.
 // `f` may be folded or not: the skeleton is the same for a value and its
 // ASCII lower case.
 bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* target) {
@@ -498,7 +501,8 @@ bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* t
       const bool space = cls == kSkSpace && len > 0 && buf[len - 1] != ' ';
       buf[len] = alnum ? static_cast<char>(NeedleSet::kLower[c]) : ' ';
       len += static_cast<size_t>(alnum | space);
-      noise += cls == kSkNoise;
+      noise += cls == kSkNoise && !(c == '.' && i > 0 && i + 1 < f.size() &&
+                                    scan::IsAlnum(f[i - 1]) && scan::IsAlnum(f[i + 1]));
       continue;
     }
     // Drop escape-looking noise: %5c, %qf, %u2216.

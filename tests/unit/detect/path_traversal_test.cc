@@ -155,6 +155,26 @@ TEST(PathTraversalTest, ObfuscatedTraversalNeedsTheShortEscapeReading) {
   EXPECT_FALSE(Detects(PathTraversalDetector(), c));
 }
 
+// A dot inside a name (a host, a file name, a version) is no traversal
+// noise: a link or a note that names a system file is not obfuscated
+// traversal, while dots in runs, '?' and escapes still are.
+TEST(PathTraversalTest, ObfuscatedTraversalIgnoresDotsInNames) {
+  Case c;
+  c.location = event::Location::kBody;
+  for (const std::string v : {"..%zz%qfetc%zz%qfshadow", "%u2216..%u2216..%u2216etc%u2216shadow",
+                              ".?.^.?.boot.ini", ".%c1%9c.%c1%9cwinnt%c1%9cwin.ini"}) {
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+  }
+  for (const std::string v : {"see https://docs.example.com/guide/etc/passwd-format",
+                              "Docs v2.1: the etc passwd file explained. Read on.",
+                              "notes.txt mentions etc.passwd and boot.ini"}) {
+    c.value = v;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
+}
+
 TEST(PathTraversalTest, WrappersAndAbsolutePathsInMixedCase) {
   Case c;
   c.value = "PHP://Filter/resource=config";
