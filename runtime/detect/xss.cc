@@ -61,15 +61,33 @@ bool StartsWithCI(std::string_view s, size_t pos, std::string_view lower_lit) {
   return EqualsCI(s.substr(pos, lower_lit.size()), lower_lit);
 }
 
+// The length of a tab or newline character reference at `i`, in any case
+// ("&Tab;", "&newline;"), 0 when there is none: written into a scheme, it
+// stands for the bytes browsers strip from URLs.
+size_t StrippedEntityAt(std::string_view s, size_t i) {
+  if (s[i] != '&') return 0;
+  if (StartsWithCI(s, i, "&tab;")) return 5;
+  if (StartsWithCI(s, i, "&newline;")) return 9;
+  return 0;
+}
+
 // Matches `lower_lit` at `pos` while skipping the tab/newline bytes that
-// browsers strip from URLs. Sets `*end` past the match.
-// With `any_space`, every whitespace byte is skipped: old browsers ignored
-// spaces inside a scheme in an attribute value.
+// browsers strip from URLs (and references to them). Sets `*end` past the
+// match. With `any_space`, every whitespace byte is skipped: old browsers
+// ignored spaces inside a scheme in an attribute value.
 bool MatchUrlLoose(std::string_view s, size_t pos, std::string_view lower_lit, size_t* end,
                    bool any_space = false) {
   size_t i = pos;
   for (char want : lower_lit) {
-    while (i < s.size() && (IsUrlIgnorable(s[i]) || (any_space && IsSpace(s[i])))) ++i;
+    while (i < s.size()) {
+      if (IsUrlIgnorable(s[i]) || (any_space && IsSpace(s[i]))) {
+        ++i;
+      } else if (size_t n = StrippedEntityAt(s, i); n > 0) {
+        i += n;
+      } else {
+        break;
+      }
+    }
     if (i >= s.size() || Lower(s[i]) != want) return false;
     ++i;
   }
@@ -547,11 +565,24 @@ class Scanner {
     } else if (s_[k] == '[') {
       size_t a = SkipJsGap(k + 1, &comments);
       if (a >= s_.size() || (s_[a] != '"' && s_[a] != '\'' && s_[a] != '`')) return false;
-      // The closing quote within the longest property's length.
-      size_t close = s_.substr(a + 1, kMaxAccessProperty + 1).find(s_[a]);
+      // The closing quote within the longest property's length, each
+      // character of it possibly written as a six-byte escape ("\u0063").
+      size_t close = s_.substr(a + 1, 6 * kMaxAccessProperty + 1).find(s_[a]);
       if (close == std::string_view::npos) return false;
       property = s_.substr(a + 1, close);
       k = a + close + 2;
+      // A name spelled with escapes ("\x61lert", "\u0065val"): what it names is
+      // hidden on purpose.
+      for (size_t b = property.find('\\'); b != std::string_view::npos && b + 1 < property.size();
+           b = property.find('\\', b + 2)) {
+        const char e = Lower(property[b + 1]);
+        if (e == 'x' || e == 'u' || (e >= '0' && e <= '7')) {
+          Report("xss.js_obfuscation", "a browser global's property is named through escapes", 64,
+                 object, k);
+          return true;
+        }
+      }
+      if (property.size() > kMaxAccessProperty) return false;
     }
     if (property.empty()) return false;
     for (std::string_view p : kAccessProperties) {
@@ -588,8 +619,12 @@ class Scanner {
            (IsAlnum(s_[i]) || s_[i] == '-' || s_[i] == ':' || s_[i] == '_')) {
       ++i;
     }
-    if (i == name_start || !IsAlpha(s_[name_start])) return lt + 1;
+    if (i == name_start) return lt + 1;
     std::string_view name = s_.substr(name_start, i - name_start);
+    // Only a VML frame is read with an empty namespace prefix (`<:vmlframe`).
+    if (!IsAlpha(s_[name_start]) && !(name[0] == ':' && EqualsCI(name.substr(1), "vmlframe"))) {
+      return lt + 1;
+    }
     if (!closing && EqualsCI(name, "script")) {
       Report("xss.script_tag", "a <script> tag", 92, lt, i);
       return i;
@@ -961,11 +996,14 @@ class Scanner {
   // A script-running URL anywhere: at the start, or after a quote, '=', space,
   // '(' or similar boundary, followed by something that looks like code.
   void ScanUrls() {
-    // Without tab or newline bytes (which ScriptUrlAt skips inside a scheme)
+    // Without tab or newline bytes or references to them (which ScriptUrlAt
+    // skips inside a scheme)
     // a scheme starting at i ends in a ':' at i + 4 ("data"), i + 5
     // ("mocha", "mhtml"), i + 8 ("vbscript") or i + 10 ("javascript",
     // "livescript"): only those starts can match.
-    if (!mask_.has_control) {
+    const bool entities = mask_.Has('&') && mask_.Has(';') &&
+                          (scan::IContains(s_, "&tab;") || scan::IContains(s_, "&newline;"));
+    if (!mask_.has_control && !entities) {
       Candidates starts;
       for (size_t back : {4, 5, 8, 10}) starts.AddEach(s_, ':', back);
       if (!starts.overflowed()) {
@@ -1002,7 +1040,16 @@ class Scanner {
       code = b == '(' || b == '`' || b == '=' || b == ';' || b == '[' || b == '{' ||
              b == '\\' || b == '%' || b == '<' || b == '+';
     }
-    if (!code) return i + 1;
+    if (!code) {
+      // The scheme's letters broken up by bytes browsers strip ("java\tscript:",
+      // "ja&Tab;vascript:"): nothing but an evasion writes it so.
+      bool broken = false;
+      for (size_t k = i + 1; k + 1 < end && !broken; ++k) broken = !IsAlnum(s_[k]);
+      if (!broken || data) return i + 1;
+      Report("xss.js_url", "a script URL scheme broken up by characters browsers strip", 80, i,
+             end);
+      return end;
+    }
     Report("xss.js_url", "a script-running URL scheme", data ? 80 : score - 5, i, end);
     return end;
   }
@@ -1947,9 +1994,13 @@ class XssImpl final : public Detector {
     }
     bool from_raw = false;
     CharMask raw_mask;
+    // The raw value keeps what decoding removes, such as the escapes that
+    // spell a property's name.
     if (f.score < kThreshold && in.raw.data() != in.norm.data() && in.raw != in.norm &&
-        MaybeXss(raw_mask = CharMask::Of(in.raw))) {
-      Finding r = Scanner(in.raw, raw_mask).Run();
+        (MaybeXss(raw_mask = CharMask::Of(in.raw)) ||
+         Scanner::ObfuscatedAccessPossible(raw_mask))) {
+      Finding r = MaybeXss(raw_mask) ? Scanner(in.raw, raw_mask).Run()
+                                     : Scanner(in.raw, raw_mask).RunObfuscatedAccess();
       if (r.score > f.score) {
         f = r;
         from_raw = true;

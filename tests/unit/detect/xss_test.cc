@@ -346,13 +346,48 @@ TEST(XssTest, PropertyReachedThroughCommentsOrQuotedNames) {
 
 // Internet Explorer's VML frame, whatever prefix its namespace was given.
 TEST(XssTest, VmlFrame) {
-  for (std::string_view v : {"<v:vmlframe src=\"foo.com/sup.fml\"/>", "<x:VMLFRAME src=a>"}) {
+  for (std::string_view v :
+       {"<v:vmlframe src=\"foo.com/sup.fml\"/>", "<x:VMLFRAME src=a>", "<:vmlframe src=//x/y>"}) {
     Match m;
     ASSERT_TRUE(Detects(XssDetector(), v, &m)) << v;
     EXPECT_EQ(m.rule_id, "xss.dangerous_tag") << v;
   }
   Match m;
   EXPECT_FALSE(Detects(XssDetector(), "<vmlframe> is an old IE element", &m)) << m.rule_id;
+  EXPECT_FALSE(Detects(XssDetector(), "<:frame src=a>", &m)) << m.rule_id;
+}
+
+// Browsers strip tabs and newlines from URLs, so a scheme written with them
+// (as bytes or as character references, in any case) still runs script;
+// nothing but an evasion spells it so, even with nothing after the colon.
+TEST(XssTest, ScriptSchemeBrokenUpByStrippedCharacters) {
+  for (std::string_view v : {"java\tscript:", "ja&Tab;vascript:", "VB&NewLine;SCRIPT:",
+                             "v&newline;bscr&tab;ipt: ", "x=java\nscript:"}) {
+    Match m;
+    ASSERT_TRUE(Detects(XssDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "xss.js_url") << v;
+  }
+  for (std::string_view v : {"javascript:", "vbscript: a legacy language", "Tom &amp; Jerry: java",
+                             "java\tscript", "see javascript&tab;docs"}) {
+    Match m;
+    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v << " " << m.rule_id;
+  }
+}
+
+// A browser global indexed with a name spelled in escapes hides what it
+// reaches; decoding the value would remove the evidence, so the raw value
+// is read too.
+TEST(XssTest, PropertyNamedThroughEscapes) {
+  for (std::string_view v : {"self[\"\\x24\"]", "parent['\\u0066etch']", "top[\"\\143ookie\"]"}) {
+    Match m;
+    ASSERT_TRUE(Detects(XssDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "xss.js_obfuscation") << v;
+  }
+  for (std::string_view v : {"topics[\"\\x24\"]", "self[\"\\n\"]", "self[\"$\"]",
+                             "document['title']"}) {
+    Match m;
+    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v << " " << m.rule_id;
+  }
 }
 
 }  // namespace
