@@ -286,6 +286,103 @@ bool FindJavaExecName(std::string_view v, size_t* at, size_t* len) {
   return false;
 }
 
+// Qualified names of the Java classes and packages that deserialization and
+// expression-language payloads use to read and write files, load code,
+// reach naming services or CORBA objects, and the gadget libraries' packages.
+// `member` is how the name may go on: kAnyClass (a capitalized class right
+// after the prefix), kAnyBelow (the prefix itself or anything under it), or
+// a listed class (the name ends with it).
+struct JavaTypePrefix {
+  std::string_view prefix;
+  std::string_view member;
+};
+constexpr std::string_view kAnyClass = "*";
+constexpr std::string_view kAnyBelow = "";
+constexpr JavaTypePrefix kJavaTypePrefixes[] = {
+    {"java.io.", kAnyClass},
+    {"java.nio.file.", kAnyClass},
+    {"java.lang.", "Class"},
+    {"java.lang.", "System"},
+    {"java.lang.", "Thread"},
+    {"java.net.", "Socket"},
+    {"java.beans.", "XMLDecoder"},
+    {"java.rmi", kAnyBelow},
+    {"javax.naming", kAnyBelow},
+    {"javax.management", kAnyBelow},
+    {"com.sun.org.apache", kAnyBelow},
+    {"com.sun.rowset", kAnyBelow},
+    {"com.sun.jndi", kAnyBelow},
+    {"org.apache.commons.collections", kAnyBelow},
+    {"org.apache.commons.beanutils", kAnyBelow},
+    {"org.omg.CORBA", kAnyBelow},
+};
+// The letters of each prefix's root ("java", "sun", "org"): a value without
+// them holds none of the names.
+constexpr uint64_t kJavaTypeRootNeeds[] = {CharMask::AlnumOf("java"), CharMask::AlnumOf("sun"),
+                                           CharMask::AlnumOf("org")};
+
+bool IsJavaTypeName(std::string_view name) {
+  // Exception types name what went wrong ("java.io.IOException" in a log
+  // record), not what to build.
+  if (name.ends_with("Exception") || name.ends_with("Error")) return false;
+  for (const JavaTypePrefix& t : kJavaTypePrefixes) {
+    if (!name.starts_with(t.prefix)) continue;
+    const std::string_view rest = name.substr(t.prefix.size());
+    if (t.member == kAnyBelow) {
+      if (rest.empty() || rest[0] == '.') return true;
+    } else if (t.member == kAnyClass) {
+      if (!rest.empty() && scan::IsUpper(rest[0]) && rest.find('.') == kNpos) return true;
+    } else if (rest == t.member) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Bytes that may stand right before / after a name that is a value of its
+// own: in a quoted string, an XML attribute or element, a JSON array, a
+// form or cookie pair.
+bool OpensToken(char c) {
+  return c == '"' || c == '\'' || c == '`' || c == '>' || c == '=' || c == '[' || c == '(' ||
+         c == ',' || c == ':' || c == '{';
+}
+bool ClosesToken(char c) {
+  return c == '"' || c == '\'' || c == '`' || c == '<' || c == ']' || c == ')' || c == ',' ||
+         c == ';' || c == '&' || c == '}';
+}
+
+// Finds a name of kJavaTypePrefixes standing as a value of its own: the
+// whole value (spaces around allowed), or a token between delimiters such as
+// quotes or tags ("java.io.File" in `{"@type":"java.io.File"}` or
+// `<a v="java.io.File"/>`). In prose the same name is only talk about Java.
+bool FindStandaloneJavaTypeName(std::string_view v, size_t* at, size_t* len) {
+  const size_t n = v.size();
+  size_t first = 0;
+  size_t last = n;
+  while (first < n && scan::IsSpace(v[first])) ++first;
+  while (last > first && scan::IsSpace(v[last - 1])) --last;
+  for (size_t k = v.find('.'); k != kNpos; k = v.find('.', k + 1)) {
+    size_t s = k;
+    while (s > 0 && scan::IsCodeIdentChar(v[s - 1])) --s;
+    if (s == k || (s > 0 && v[s - 1] == '.')) continue;
+    size_t e = k;
+    while (e + 1 < n && v[e] == '.' && scan::IsCodeIdentChar(v[e + 1])) {
+      ++e;
+      while (e < n && scan::IsCodeIdentChar(v[e])) ++e;
+    }
+    if (e == k) continue;
+    k = e - 1;
+    const bool opens = s == first || (s > 0 && OpensToken(v[s - 1]));
+    const bool closes = e == last || (e < n && ClosesToken(v[e]));
+    if (!opens || !closes || !IsJavaTypeName(v.substr(s, e - s))) continue;
+    if (IsStackFrame(v, e)) continue;
+    *at = s;
+    *len = e - s;
+    return true;
+  }
+  return false;
+}
+
 constexpr uint64_t kClosureNeed = CharMask::AlnumOf("closure");
 
 // commons-collections' ForClosure and WhileClosure run a chain of
@@ -439,6 +536,18 @@ class DeserializationImpl final : public Detector {
                            "names " + std::string(v.substr(at, std::min<size_t>(len, 80))) +
                                ", a Java class that runs commands, loads classes or reflects",
                            80, at, len);
+        }
+      }
+      if (in.mask.HasAlnumOf(kJavaTypeRootNeeds[0]) || in.mask.HasAlnumOf(kJavaTypeRootNeeds[1]) ||
+          in.mask.HasAlnumOf(kJavaTypeRootNeeds[2])) {
+        size_t at = 0;
+        size_t len = 0;
+        if (FindStandaloneJavaTypeName(v, &at, &len)) {
+          return FillMatch(m, "deserialization.java_type_name",
+                           "names " + std::string(v.substr(at, std::min<size_t>(len, 80))) +
+                               " as a value of its own: a Java class that payloads use to reach "
+                               "files, code or naming services",
+                           70, at, len);
         }
       }
       if (in.mask.HasAlnumOf(kClosureNeed)) {

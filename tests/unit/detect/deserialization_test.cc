@@ -117,6 +117,56 @@ TEST(DeserializationTest, JavaExecutionClassesByName) {
   }
 }
 
+// The classes payloads build to reach files, load code or reach naming and
+// CORBA services, named as a value of their own (the whole value, a quoted
+// JSON or XML value, a key): the shape of a polymorphic type hint. In prose,
+// as exception types or as everyday types (String, Integer) they are talk.
+TEST(DeserializationTest, JavaTypeNamesStandingAlone) {
+  const std::vector<std::string> alone = {
+      "java.io.PipedWriter",
+      " java.nio.file.Files ",
+      "{\"@class\":\"java.io.RandomAccessFile\",\"mode\":\"r\"}",
+      "<bean class=\"java.beans.XMLDecoder\"/>",
+      "<t>com.sun.jndi.ldap.LdapCtx</t>",
+      "[\"org.apache.commons.beanutils.BeanMap\", {}]",
+      "org.omg.CORBA.ORB",
+      "java.lang.System",
+  };
+  for (const std::string& v : alone) {
+    Case c;
+    c.value = v;
+    c.location = event::Location::kBody;
+    Match m;
+    EXPECT_TRUE(Detects(DeserializationDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "deserialization.java_type_name") << v;
+  }
+  Case key;
+  key.is_key = true;
+  key.value = "java.io.PipedWriter";
+  key.path = "body.java.io.PipedWriter";
+  key.location = event::Location::kBody;
+  EXPECT_TRUE(Detects(DeserializationDetector(), key));
+  const std::vector<std::string> talk = {
+      "Reading with java.io.PipedWriter is slow",
+      "see java.nio.file.Files.",
+      "java.io.UncheckedIOException",
+      "{\"error\":\"java.lang.NoClassDefFoundError\"}",
+      "java.lang.Integer",
+      "java.io.pipedwriter",
+      "\tat java.io.FileInputStream.open(FileInputStream.java:195)",
+      "org.apache.commonsense",
+      "java.lang.SystemTray",
+      "javax.namingx",
+  };
+  for (const std::string& v : talk) {
+    Case c;
+    c.value = v;
+    c.location = event::Location::kBody;
+    Match m;
+    EXPECT_FALSE(Detects(DeserializationDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 // commons-collections functors that call methods or constructors: the
 // transformer and factory names alone, the looping closures only beside
 // Runtime or ProcessBuilder.
