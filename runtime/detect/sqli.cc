@@ -638,6 +638,18 @@ class Analysis {
     }
     const bool broke_out = from_context || numeric;
     const Slot& before = At(p - 1);
+    // ") AS alias FROM", "1234 AS \"total\" FROM t": the value closes a column
+    // expression, names it and goes on to FROM, rewriting the tail of a
+    // select (prose does not start with ')'; after a bare number the alias
+    // must be quoted: "12 as gifts from home" is prose).
+    if ((from_context || parens > 0 || numeric) && Tok(p).Is("as") &&
+        (Tok(p + 1).type == TokenType::kString ||
+         (IsPlainWordToken(Tok(p + 1)) && (from_context || parens > 0))) &&
+        Tok(p + 2).Is("from") &&
+        (Tok(p + 3).type == TokenType::kEnd || IsPlainWordToken(Tok(p + 3)))) {
+      Report("sqli.union", "a value closes a column expression and names it before FROM", 66, 0,
+             p + 3);
+    }
     if (broke_out && Tok(p).Is("as") && IsPlainWordToken(Tok(p + 1))) p += 2;
     const size_t after_literal = p;
     if (broke_out && sp_password_comment_) {
@@ -811,6 +823,17 @@ class Analysis {
           (EndsAt(o.next) || At(o.next - 1).comment_after || IsLogic(Tok(o.next)))) {
         Report("sqli.tautology", "a quoted value is closed and compared to another value",
                o.call ? 75 : 62, p, o.next);
+      }
+    }
+    // "admin', '1'='1": after the closed value, a comma and two constants
+    // compared: one more expression smuggled into a VALUES or argument list.
+    if (t.type == TokenType::kComma) {
+      size_t end = p + 1;
+      if (ParseCondition(p + 1, &end) == Condition::kLiteralCompare &&
+          (EndsAt(end) || At(end - 1).comment_after)) {
+        Report("sqli.tautology",
+               "a value breaks out of its SQL context into a list item that is a tautology", 66,
+               p, end);
       }
     }
     if (t.type == TokenType::kWord && t.word == Word::kCompareWord && !t.Is("is")) {
@@ -1515,10 +1538,10 @@ bool HasStackedOnlyWord(std::string_view text) {
 //  - for LIKE/IN/IS/... (kCompareWord): a breakout, i.e. a quote (the quoted
 //    contexts) or a value that starts with a number;
 //  - "&&" or "||" (boolean joins), "@@" (system variables);
-//  - in a quoted context, a comparison, operator, comment or ')' right after
-//    the literal closes (a closed literal compared, probed with an
-//    operator, or truncated by a comment: CheckBreakout() at the token
-//    after the literal);
+//  - in a quoted context, a comparison, operator, comment, ')' or ',' right
+//    after the literal closes (a closed literal compared, probed with an
+//    operator, truncated by a comment, or followed by a list item:
+//    CheckBreakout() at the token after the literal);
 //  - '(' with an operator after a breakout (an expression with a call);
 //  - a value that starts like an expression (a number, sign, '(', '@', '~',
 //    '!') and holds a comment ("--", "#", "/*"): an expression cut off by
@@ -1552,8 +1575,9 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
     if (!mask.Has(q)) continue;
     size_t e = ContextEnd(text, q);
     while (e < n && sql::IsSpaceByte(static_cast<unsigned char>(text[e]))) ++e;
-    // A comparison or operator, a comment, or ')' (before either).
-    if (e < n && std::string_view("=<>!+-*/%^~&|:#)").find(text[e]) != std::string_view::npos) {
+    // A comparison or operator, a comment, ')' (before either) or ',' (a
+    // list item after the literal).
+    if (e < n && std::string_view("=<>!+-*/%^~&|:#),").find(text[e]) != std::string_view::npos) {
       return true;
     }
     // DIV / MOD as the operator.

@@ -155,6 +155,37 @@ TEST(SqliTest, HavingConditionOnConstants) {
   }
 }
 
+// After the value's literal closes, a comma and two constants compared: an
+// extra item in a VALUES or argument list. A list of names is not.
+TEST(SqliTest, ListItemAfterBreakoutIsATautology) {
+  for (std::string_view v : {"guest', '1'='1", "x' , 'a'='a", "bob', 7=7 --", "u\", 2>1#"}) {
+    Match m;
+    ASSERT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "sqli.tautology") << v;
+  }
+  for (std::string_view v : {"Smith', 'Jones', 'Brown", "O'Brien, 1=1", "a', b=c",
+                             "It's fine, 1=1 is true", "x', '1'='1' and more words"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+// A value that closes a column expression, names it and goes on to FROM
+// rewrites the tail of a select.
+TEST(SqliTest, AliasBeforeFromAfterBreakout) {
+  for (std::string_view v : {") AS total FROM", ")   as x_1   from orders", "7 AS \"n\" FROM t",
+                             "q' as c from users", ") AS 'Summe' FROM"}) {
+    Match m;
+    ASSERT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "sqli.union") << v;
+  }
+  for (std::string_view v : {"(France) as seen from above", "12 as gifts from home",
+                             "Paris (France) as capital from 1871", ") as in: from"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SqliTest, PathologicalInputsFinish) {
   const std::string_view kUnits[] = {"(", "'", "\"", "/*", "--", "1=", "or ", "`", "@", "0x"};
   for (std::string_view unit : kUnits) {
