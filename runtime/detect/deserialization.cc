@@ -316,8 +316,8 @@ constexpr JavaTypePrefix kJavaTypePrefixes[] = {
     {"org.apache.commons.beanutils", kAnyBelow},
     {"org.omg.CORBA", kAnyBelow},
 };
-// The letters of each prefix's root ("java", "sun", "org"): a value without
-// them holds none of the names.
+// Letters every prefix of one root needs ("java"; "sun" for the com.sun
+// ones; "org"): a value without any of them holds none of the names.
 constexpr uint64_t kJavaTypeRootNeeds[] = {CharMask::AlnumOf("java"), CharMask::AlnumOf("sun"),
                                            CharMask::AlnumOf("org")};
 
@@ -362,9 +362,14 @@ bool FindStandaloneJavaTypeName(std::string_view v, size_t* at, size_t* len) {
   while (first < n && scan::IsSpace(v[first])) ++first;
   while (last > first && scan::IsSpace(v[last - 1])) --last;
   for (size_t k = v.find('.'); k != kNpos; k = v.find('.', k + 1)) {
+    // A sentence's full stop is followed by a space; every prefix's root is
+    // at most five letters long.
+    if (k + 1 >= n || !scan::IsCodeIdentChar(v[k + 1])) continue;
     size_t s = k;
-    while (s > 0 && scan::IsCodeIdentChar(v[s - 1])) --s;
-    if (s == k || (s > 0 && v[s - 1] == '.')) continue;
+    while (s > 0 && k - s <= 5 && scan::IsCodeIdentChar(v[s - 1])) --s;
+    if (s == k || (s > 0 && (v[s - 1] == '.' || scan::IsCodeIdentChar(v[s - 1])))) continue;
+    const std::string_view root = v.substr(s, k - s);
+    if (root != "java" && root != "javax" && root != "com" && root != "org") continue;
     size_t e = k;
     while (e + 1 < n && v[e] == '.' && scan::IsCodeIdentChar(v[e + 1])) {
       ++e;

@@ -1001,8 +1001,13 @@ class Scanner {
     // a scheme starting at i ends in a ':' at i + 4 ("data"), i + 5
     // ("mocha", "mhtml"), i + 8 ("vbscript") or i + 10 ("javascript",
     // "livescript"): only those starts can match.
-    const bool entities = mask_.Has('&') && mask_.Has(';') &&
-                          (scan::IContains(s_, "&tab;") || scan::IContains(s_, "&newline;"));
+    bool entities = false;
+    if (mask_.Has('&') && mask_.Has(';')) {
+      for (size_t k = s_.find('&'); k != std::string_view::npos && !entities;
+           k = s_.find('&', k + 1)) {
+        entities = StrippedEntityAt(s_, k) > 0;
+      }
+    }
     if (!mask_.has_control && !entities) {
       Candidates starts;
       for (size_t back : {4, 5, 8, 10}) starts.AddEach(s_, ':', back);
