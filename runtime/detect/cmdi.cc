@@ -303,7 +303,16 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
       if (IfsLength(v, p) > 0) break;
       if (p + 1 < v.size()) {
         char n = v[p + 1];
-        if (n == '@' || n == '*' || IsDigit(n)) {
+        // Empty expansions ($@, $*, $1, $! before any background job) join
+        // a command's letters.
+        if (n == '@' || n == '*' || IsDigit(n) || n == '!') {
+          p += 2;
+          continue;
+        }
+        // $$, $-, $_ and $? do not expand to nothing, but a command's
+        // letters broken by one ("c$_at") are the same evasion tried.
+        if ((n == '$' || n == '-' || n == '_' || n == '?') && p > 0 && IsAlpha(v[p - 1]) &&
+            p + 2 < v.size() && IsAlpha(v[p + 2])) {
           p += 2;
           continue;
         }

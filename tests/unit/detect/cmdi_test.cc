@@ -118,6 +118,25 @@ TEST(CmdiTest, IgnoresBenign) {
   }
 }
 
+// A command's letters joined across a shell special parameter: "$!" is
+// empty before any background job; "$$", "$-", "$_" and "$?" are not, but a
+// word broken by them is the same evasion tried.
+TEST(CmdiTest, CommandBrokenBySpecialParameter) {
+  for (const std::string v : {"a.example;w$!hoami", "x|un$$ame -a", "1;i$-d", "q&&wh$_oami",
+                              "z;ca$?t /etc/hosts"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), c, &m)) << v;
+  }
+  for (const std::string v : {"price 5$-10$ today", "a;b$_c", "costs $$$ ; fine$?"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(CmdiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, ';'));
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '`'));
