@@ -997,10 +997,9 @@ class Scanner {
   // '(' or similar boundary, followed by something that looks like code.
   void ScanUrls() {
     // Without tab or newline bytes or references to them (which ScriptUrlAt
-    // skips inside a scheme)
-    // a scheme starting at i ends in a ':' at i + 4 ("data"), i + 5
-    // ("mocha", "mhtml"), i + 8 ("vbscript") or i + 10 ("javascript",
-    // "livescript"): only those starts can match.
+    // skips inside a scheme) a scheme starting at i ends in a ':' at i + 4
+    // ("data"), i + 5 ("mocha", "mhtml"), i + 8 ("vbscript") or i + 10
+    // ("javascript", "livescript"): only those starts can match.
     bool entities = false;
     if (mask_.Has('&') && mask_.Has(';')) {
       for (size_t k = s_.find('&'); k != std::string_view::npos && !entities;
@@ -2001,11 +2000,12 @@ class XssImpl final : public Detector {
     CharMask raw_mask;
     // The raw value keeps what decoding removes, such as the escapes that
     // spell a property's name.
+    bool raw_xss = false;
     if (f.score < kThreshold && in.raw.data() != in.norm.data() && in.raw != in.norm &&
-        (MaybeXss(raw_mask = CharMask::Of(in.raw)) ||
+        ((raw_xss = MaybeXss(raw_mask = CharMask::Of(in.raw))) ||
          Scanner::ObfuscatedAccessPossible(raw_mask))) {
-      Finding r = MaybeXss(raw_mask) ? Scanner(in.raw, raw_mask).Run()
-                                     : Scanner(in.raw, raw_mask).RunObfuscatedAccess();
+      Finding r = raw_xss ? Scanner(in.raw, raw_mask).Run()
+                          : Scanner(in.raw, raw_mask).RunObfuscatedAccess();
       if (r.score > f.score) {
         f = r;
         from_raw = true;

@@ -204,6 +204,7 @@ TEST(DeserializationTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("O:1:\"a\":1:{", 1 << 16));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("java.", 1 << 18));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("forclosure", 1 << 17));
+  testing::RunsOnLargeInput(DeserializationDetector(), Repeat("\"java.io.x", 1 << 17));
 }
 
 TEST(DeserializationTest, ReportsItsId) {

@@ -117,7 +117,7 @@ TEST(XssTest, IgnoresBenignText) {
 TEST(XssTest, PathologicalInputsFinish) {
   const std::string_view kUnits[] = {"<", "<a ", "<a x=\"", "'", "{{", "javascript", "on",
                                      "<a onx", "&#", "\"-", "document/*", "self[\"",
-                                     "![] "};
+                                     "![] ", "j&tab;", "a&newline;v", "top['\\x"};
   for (std::string_view unit : kUnits) {
     std::string big;
     while (big.size() < (1u << 20)) big += unit;
