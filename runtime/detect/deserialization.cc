@@ -84,20 +84,9 @@ constexpr uint64_t kAcedNeed = CharMask::AlnumOf("aced0");
 // The letters and digits of each Java gadget name (searched for
 // case-insensitively): a name whose characters do not all occur in a value
 // cannot occur in it.
-constexpr std::array<uint64_t, std::size(kJavaGadgets)> MakeGadgetNeeds() {
-  std::array<uint64_t, std::size(kJavaGadgets)> needs{};
-  for (size_t i = 0; i < needs.size(); ++i) needs[i] = CharMask::AlnumOf(kJavaGadgets[i]);
-  return needs;
-}
-constexpr std::array<uint64_t, std::size(kJavaGadgets)> kGadgetNeeds = MakeGadgetNeeds();
+constexpr auto kGadgetNeeds = AlnumNeeds(kJavaGadgets);
 
-bool JavaGadgetPossible(const CharMask& mask) {
-  const uint64_t have = mask.Alnum();
-  for (uint64_t need : kGadgetNeeds) {
-    if ((have & need) == need) return true;
-  }
-  return false;
-}
+bool JavaGadgetPossible(const CharMask& mask) { return mask.HasAlnumOfAny(kGadgetNeeds); }
 
 // The word before the first '.' of every dotted gadget name
 // (GadgetsHaveAnchors() checks the list).
@@ -316,10 +305,31 @@ constexpr JavaTypePrefix kJavaTypePrefixes[] = {
     {"org.apache.commons.beanutils", kAnyBelow},
     {"org.omg.CORBA", kAnyBelow},
 };
-// Letters every prefix of one root needs ("java"; "sun" for the com.sun
-// ones; "org"): a value without any of them holds none of the names.
-constexpr uint64_t kJavaTypeRootNeeds[] = {CharMask::AlnumOf("java"), CharMask::AlnumOf("sun"),
-                                           CharMask::AlnumOf("org")};
+// The letters and digits of each prefix: a value without all of one
+// prefix's holds none of the names.
+constexpr auto kJavaTypeNeeds = [] {
+  std::array<uint64_t, std::size(kJavaTypePrefixes)> needs{};
+  for (size_t i = 0; i < needs.size(); ++i) {
+    needs[i] = CharMask::AlnumOf(kJavaTypePrefixes[i].prefix);
+  }
+  return needs;
+}();
+
+// A prefix's root package: what comes before its first dot ("java", "com").
+constexpr std::string_view RootOf(std::string_view prefix) {
+  return prefix.substr(0, prefix.find('.'));
+}
+constexpr size_t kMaxJavaTypeRoot = [] {
+  size_t n = 0;
+  for (const JavaTypePrefix& t : kJavaTypePrefixes) n = std::max(n, RootOf(t.prefix).size());
+  return n;
+}();
+bool IsJavaTypeRoot(std::string_view word) {
+  for (const JavaTypePrefix& t : kJavaTypePrefixes) {
+    if (RootOf(t.prefix) == word) return true;
+  }
+  return false;
+}
 
 bool IsJavaTypeName(std::string_view name) {
   // Exception types name what went wrong ("java.io.IOException" in a log
@@ -362,14 +372,13 @@ bool FindStandaloneJavaTypeName(std::string_view v, size_t* at, size_t* len) {
   while (first < n && scan::IsSpace(v[first])) ++first;
   while (last > first && scan::IsSpace(v[last - 1])) --last;
   for (size_t k = v.find('.'); k != kNpos; k = v.find('.', k + 1)) {
-    // A sentence's full stop is followed by a space; every prefix's root is
-    // at most five letters long.
+    // A sentence's full stop is followed by a space; a word longer than
+    // every prefix's root is none of them.
     if (k + 1 >= n || !scan::IsCodeIdentChar(v[k + 1])) continue;
     size_t s = k;
-    while (s > 0 && k - s <= 5 && scan::IsCodeIdentChar(v[s - 1])) --s;
+    while (s > 0 && k - s <= kMaxJavaTypeRoot && scan::IsCodeIdentChar(v[s - 1])) --s;
     if (s == k || (s > 0 && (v[s - 1] == '.' || scan::IsCodeIdentChar(v[s - 1])))) continue;
-    const std::string_view root = v.substr(s, k - s);
-    if (root != "java" && root != "javax" && root != "com" && root != "org") continue;
+    if (!IsJavaTypeRoot(v.substr(s, k - s))) continue;
     size_t e = k;
     while (e + 1 < n && v[e] == '.' && scan::IsCodeIdentChar(v[e + 1])) {
       ++e;
@@ -543,8 +552,7 @@ class DeserializationImpl final : public Detector {
                            80, at, len);
         }
       }
-      if (in.mask.HasAlnumOf(kJavaTypeRootNeeds[0]) || in.mask.HasAlnumOf(kJavaTypeRootNeeds[1]) ||
-          in.mask.HasAlnumOf(kJavaTypeRootNeeds[2])) {
+      if (in.mask.HasAlnumOfAny(kJavaTypeNeeds)) {
         size_t at = 0;
         size_t len = 0;
         if (FindStandaloneJavaTypeName(v, &at, &len)) {

@@ -13,8 +13,10 @@
 #ifndef FNGUARD_RUNTIME_DETECT_DETECTOR_H_
 #define FNGUARD_RUNTIME_DETECT_DETECTOR_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -77,8 +79,32 @@ struct CharMask {
     return m;
   }
   bool HasAlnumOf(uint64_t need) const { return (Alnum() & need) == need; }
+  // Whether the letters and digits of at least one of `needs` (AlnumNeeds()
+  // of a list of literals) are all present: none of the literals can occur
+  // otherwise.
+  bool HasAlnumOfAny(std::span<const uint64_t> needs) const {
+    const uint64_t have = Alnum();
+    for (uint64_t need : needs) {
+      if ((have & need) == need) return true;
+    }
+    return false;
+  }
   static CharMask Of(std::string_view s);
 };
+
+// AlnumOf() of each literal of a list, for CharMask::HasAlnumOfAny().
+template <size_t N>
+constexpr std::array<uint64_t, N> AlnumNeeds(const std::array<std::string_view, N>& lits) {
+  std::array<uint64_t, N> needs{};
+  for (size_t i = 0; i < N; ++i) needs[i] = CharMask::AlnumOf(lits[i]);
+  return needs;
+}
+template <size_t N>
+constexpr std::array<uint64_t, N> AlnumNeeds(const std::string_view (&lits)[N]) {
+  std::array<uint64_t, N> needs{};
+  for (size_t i = 0; i < N; ++i) needs[i] = CharMask::AlnumOf(lits[i]);
+  return needs;
+}
 
 struct Input {
   std::string_view raw;    // value as decoded from the event

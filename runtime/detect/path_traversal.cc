@@ -246,20 +246,9 @@ constexpr std::string_view kSkeletonTargets[] = {
 // The letters and digits of each skeleton target: a skeleton is built from
 // the value's own letters (lower-cased) and digits, so a target whose
 // characters do not all occur in the value cannot be in its skeleton.
-constexpr std::array<uint64_t, std::size(kSkeletonTargets)> MakeSkeletonNeeds() {
-  std::array<uint64_t, std::size(kSkeletonTargets)> needs{};
-  for (size_t i = 0; i < needs.size(); ++i) needs[i] = CharMask::AlnumOf(kSkeletonTargets[i]);
-  return needs;
-}
-constexpr std::array<uint64_t, std::size(kSkeletonTargets)> kSkeletonNeeds = MakeSkeletonNeeds();
+constexpr auto kSkeletonNeeds = AlnumNeeds(kSkeletonTargets);
 
-bool SkeletonTargetPossible(const CharMask& mask) {
-  const uint64_t have = mask.Alnum();
-  for (uint64_t need : kSkeletonNeeds) {
-    if ((have & need) == need) return true;
-  }
-  return false;
-}
+bool SkeletonTargetPossible(const CharMask& mask) { return mask.HasAlnumOfAny(kSkeletonNeeds); }
 
 // How SkeletonTarget() treats each byte: kept (letters, digits), collapsed
 // (whitespace), counted as noise, an escape ('%'), or dropped.

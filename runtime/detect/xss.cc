@@ -304,14 +304,8 @@ bool IsActiveNamespace(std::string_view v) {
          ContainsCI(v, "urn:schemas-microsoft-com");
 }
 
-// Letters (and digits) of the literals a scan looks for: a scan whose every
-// literal needs a character the value lacks cannot match (CharMask::Alnum).
-template <size_t N>
-constexpr std::array<uint64_t, N> AlnumNeeds(const std::array<std::string_view, N>& lits) {
-  std::array<uint64_t, N> needs{};
-  for (size_t i = 0; i < N; ++i) needs[i] = CharMask::AlnumOf(lits[i]);
-  return needs;
-}
+// Letters (and digits) of the literals a scan looks for (AlnumNeeds()): a
+// scan whose every literal needs a character the value lacks cannot match.
 // ScriptUrlAt()'s schemes.
 constexpr auto kSchemeNeeds = AlnumNeeds(std::array<std::string_view, 6>{
     "javascript", "vbscript", "livescript", "mocha", "mhtml", "data"});
@@ -406,7 +400,7 @@ class Scanner {
     // Every attribute injection ends in "on...=".
     if (best_.score < 90 && mask_.Has('=') && HandlerBeforeEquals()) ScanAttributeInjection();
     // Every script URL scheme ends in ':' and is spelled with its letters.
-    if (best_.score < 90 && mask_.Has(':') && AnyLettersOf(kSchemeNeeds)) ScanUrls();
+    if (best_.score < 90 && mask_.Has(':') && mask_.HasAlnumOfAny(kSchemeNeeds)) ScanUrls();
     // A quote, then a call ('(' '`' '[') or an assignment to a dotted name.
     if (best_.score < 90 && mask_.HasAny("\"'`") &&
         (mask_.HasAny("(`[") || (mask_.Has('=') && mask_.Has('.')))) {
@@ -448,7 +442,7 @@ class Scanner {
   // quoted name in brackets, and the letters of one of its objects.
   static bool ObfuscatedAccessPossible(const CharMask& m) {
     return ((m.Has('/') && m.Has('*')) || (m.Has('[') && m.HasAny("\"'`"))) &&
-           AnyLettersIn(m, kAccessObjectNeeds);
+           m.HasAlnumOfAny(kAccessObjectNeeds);
   }
 
  private:
@@ -459,18 +453,6 @@ class Scanner {
     best_ = Finding{rule, reason, score, from, to - from};
   }
 
-  template <size_t N>
-  bool AnyLettersOf(const std::array<uint64_t, N>& needs) const {
-    return AnyLettersIn(mask_, needs);
-  }
-  template <size_t N>
-  static bool AnyLettersIn(const CharMask& m, const std::array<uint64_t, N>& needs) {
-    const uint64_t have = m.Alnum();
-    for (uint64_t need : needs) {
-      if ((have & need) == need) return true;
-    }
-    return false;
-  }
 
   // Past whitespace and /* ... */ comments from `k`; `*comments` counts the
   // comments passed. An unclosed comment is not passed.
@@ -1227,7 +1209,7 @@ class Scanner {
     }
     // A CSS declaration follows ':' or a quote, and DangerousCss() needs one
     // of its words (@import is not reported here).
-    if (!mask_.HasAny(":\"'") || !AnyLettersOf(kCssNeeds)) return;
+    if (!mask_.HasAny(":\"'") || !mask_.HasAlnumOfAny(kCssNeeds)) return;
     // A value that is itself a declaration, as reflected into a style
     // attribute: "-moz-binding:url(...)", "behavior: url(x.htc)".
     for (std::string_view property : {"-moz-binding", "behavior"}) {
@@ -1767,13 +1749,13 @@ class Scanner {
       }
     }
     if (mask_.Has('$') && mask_.Has('(') && mask_.Has('.') && JQueryChain()) return;
-    if (mask_.Has('=') && AnyLettersOf(kSinkNeeds) && SinkMadeHandler()) return;
+    if (mask_.Has('=') && mask_.HasAlnumOfAny(kSinkNeeds) && SinkMadeHandler()) return;
     // A call needs '(' or '`'; an indexed global needs '['; an API call '.'
     // and '('; an assignment to location '=', a quote and ';' or '.'; each
     // needs the letters of one of its names.
-    if (!((mask_.HasAny("(`") && AnyLettersOf(kCallNeeds)) ||
-          (mask_.Has('[') && AnyLettersOf(kGlobalNeeds)) ||
-          (mask_.Has('(') && mask_.Has('.') && AnyLettersOf(kApiNeeds)) ||
+    if (!((mask_.HasAny("(`") && mask_.HasAlnumOfAny(kCallNeeds)) ||
+          (mask_.Has('[') && mask_.HasAlnumOfAny(kGlobalNeeds)) ||
+          (mask_.Has('(') && mask_.Has('.') && mask_.HasAlnumOfAny(kApiNeeds)) ||
           (mask_.Has('=') && mask_.HasAny(";.") && mask_.HasAny("\"'`") &&
            mask_.HasAlnumOf(CharMask::AlnumOf("location"))))) {
       return;
