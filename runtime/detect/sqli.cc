@@ -1,6 +1,7 @@
-// SQL injection: the value is lexed as SQL three times, as if pasted into a
-// query as is (numeric context), inside a single-quoted literal and inside a
-// double-quoted literal. Token sequences that only make sense as injected SQL
+// SQL injection: the value is lexed as SQL as if pasted into a query as is
+// (numeric context), inside a single-quoted and inside a double-quoted
+// literal, and inside a backtick-quoted identifier (a column or table name
+// taken from input, as in ORDER BY `<value>`). Token sequences that only make sense as injected SQL
 // are scored: a literal broken out of followed by a boolean condition,
 // UNION SELECT, a stacked statement, a truncating comment, time/error-based
 // functions called in an SQL position, an expression that continues the
@@ -127,6 +128,18 @@ class Analysis {
   // names sp_password.
   static char LowerByte(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+  // Whether `t` is the name `lowered`, bare or quoted with backticks.
+  bool NameIs(const Token& t, std::string_view lowered) const {
+    if (t.Is(lowered)) return true;
+    if (t.type != TokenType::kWord || t.length != lowered.size() + 2 || text_[t.offset] != '`' ||
+        text_[t.offset + t.length - 1] != '`') {
+      return false;
+    }
+    for (size_t i = 0; i < lowered.size(); ++i) {
+      if (LowerByte(text_[t.offset + 1 + i]) != lowered[i]) return false;
+    }
+    return true;
   }
   static bool MentionsSpPassword(std::string_view body) {
     constexpr std::string_view kName = "sp_password";
@@ -1092,7 +1105,7 @@ class Analysis {
             }
           }
           if (t.Is("case")) CheckCase(a);
-          if (t.Is("from") && Tok(a + 1).Is("information_schema") &&
+          if (t.Is("from") && NameIs(Tok(a + 1), "information_schema") &&
               Tok(a + 2).type == TokenType::kDot) {
             Report("sqli.function_call", "the query reads the schema catalog", 75, a, a + 4);
           }
@@ -1556,7 +1569,7 @@ bool HasStackedOnlyWord(std::string_view text) {
 // "/*!50000" comment), so any of its suffixes may be a word token.
 bool MayFindSql(std::string_view text, const CharMask& mask) {
   const size_t n = text.size();
-  const bool quote = mask.Has('\'') || mask.Has('"');
+  const bool quote = mask.Has('\'') || mask.Has('"') || mask.Has('`');
   size_t lead = 0;
   while (lead < n && sql::IsSpaceByte(static_cast<unsigned char>(text[lead]))) ++lead;
   // The first token is a number, or a sign or comment that may precede one.
@@ -1571,7 +1584,7 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
   constexpr uint64_t kDiv = CharMask::AlnumOf("div");
   constexpr uint64_t kMod = CharMask::AlnumOf("mod");
   const bool div_or_mod = mask.HasAlnumOf(kDiv) || mask.HasAlnumOf(kMod);
-  for (char q : {'\'', '"'}) {
+  for (char q : {'\'', '"', '`'}) {
     if (!mask.Has(q)) continue;
     size_t e = ContextEnd(text, q);
     while (e < n && sql::IsSpaceByte(static_cast<unsigned char>(text[e]))) ++e;
@@ -1664,6 +1677,12 @@ Finding Scan(std::string_view text, const CharMask& mask) {
   }
   if (best.score < 90 && mask.Has('"')) {
     Finding f = Analysis(text, '"').Run();
+    if (f.score > best.score) best = f;
+  }
+  // A name the query quoted with backticks is left the same way, and what
+  // follows reads as a literal's breakout does (`` ` AS `x` FROM t``).
+  if (best.score < 90 && mask.Has('`')) {
+    Finding f = Analysis(text, '`').Run();
     if (f.score > best.score) best = f;
   }
   return best;

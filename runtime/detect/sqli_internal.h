@@ -14,8 +14,9 @@ inline constexpr int kLowestThreshold = 60;
 // Whether the prefilter sends `text` on to the analysis.
 bool PrefilterPasses(std::string_view text);
 
-// The best score of the analysis over its three readings of `text` (as is,
-// inside a single-quoted and inside a double-quoted literal); 0 for none.
+// The best score of the analysis over its four readings of `text` (as is,
+// inside a single-quoted and a double-quoted literal, and inside a
+// backtick-quoted name); 0 for none.
 int AnalysisScore(std::string_view text);
 
 }  // namespace fnguard::detect::sqli_internal

@@ -34,7 +34,7 @@ std::string Soup(std::mt19937& rng) {
       "'", "\"", "(", ")", ",", ";", "=", "<", ">", "--", "#", "/**/", "/*", "*/", "+",
       "-", "*", ".", "@", "@@version", "||", "&&", " ", "\n", "`", "/*!50000"};
   static const std::vector<std::string_view> kStarts = {"1", "x'", "'", "-1", "1)", "x')",
-                                                        "a\"", "2 "};
+                                                        "a\"", "2 ", "x`", "`"};
   static const std::vector<std::string_view> kSeparators = {" ", " ", "/**/", "\t", ""};
   static const std::vector<std::string_view> kOperands = {"x", "1", "'a'", "0x1f", "@a",
                                                           "f(1)", "null", "(1)", "users.id"};

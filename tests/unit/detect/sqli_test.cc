@@ -186,6 +186,35 @@ TEST(SqliTest, AliasBeforeFromAfterBreakout) {
   }
 }
 
+// A column or table name taken from input and quoted with backticks by the
+// query (ORDER BY `<value>`) is broken out of like a literal; the catalog
+// may be named with backticks too.
+TEST(SqliTest, BacktickQuotedNameBrokenOutOf) {
+  const AttackCase kCases[] = {
+      {"name` AS `n` FROM accounts", "sqli.union"},
+      {"price` DESC, (SELECT 1 FROM users)#", "sqli.union"},
+      {"col`) UNION SELECT password FROM users#", "sqli.union"},
+      {"x` from users where 1=1#", "sqli.union"},
+      {"from `information_schema`.columns", "sqli.function_call"},
+      {"FROM `INFORMATION_SCHEMA`.`SCHEMATA`", "sqli.function_call"},
+  };
+  for (const AttackCase& c : kCases) {
+    Match m;
+    ASSERT_TRUE(Detects(SqliDetector(), c.value, &m)) << c.value;
+    EXPECT_EQ(m.rule_id, c.rule) << c.value;
+  }
+  // Markdown code spans in prose.
+  for (std::string_view v : {"Set `retries` = 3 or `timeout` = 10 in the config",
+                             "Use `foo` from the list, or `bar` if you prefer",
+                             "Press `Ctrl` + `C` to copy, then `Ctrl` + `V`",
+                             "The `SELECT` statement returns rows from a table",
+                             "Replace `a` with `b` where needed",
+                             "see `information_schema`.tables in the manual"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SqliTest, PathologicalInputsFinish) {
   const std::string_view kUnits[] = {"(", "'", "\"", "/*", "--", "1=", "or ", "`", "@", "0x"};
   for (std::string_view unit : kUnits) {
