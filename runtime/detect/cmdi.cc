@@ -729,10 +729,18 @@ class CmdiImpl final : public Detector {
           if (!open_backtick) continue;  // closing one
           if (!closed_after(last_backtick, i)) continue;
           // `cmd` glued to a word or quote is shell; " `ls` " in prose is
-          // markdown inline code and needs stronger evidence.
+          // markdown inline code and needs stronger evidence. So is a span
+          // that opens the value and is followed by a word ("`id` is the
+          // key"); "`id`" alone or followed by code is glued to the start.
           // "$(`ls`)": a backtick right inside $( ) is glued too.
-          bool glued = i == 0 || (!scan::IsSpace(v[i - 1]) && v[i - 1] != '(') ||
-                       (v[i - 1] == '(' && i >= 2 &&
+          const auto word_follows_span = [&v, i] {
+            const size_t close = v.find('`', i + 1);
+            return close != std::string_view::npos && close + 2 < v.size() &&
+                   v[close + 1] == ' ' && IsAlpha(v[close + 2]);
+          };
+          bool glued = (i == 0 && !word_follows_span()) ||
+                       (i > 0 && !scan::IsSpace(v[i - 1]) && v[i - 1] != '(') ||
+                       (i > 0 && v[i - 1] == '(' && i >= 2 &&
                         (v[i - 2] == '$' || v[i - 2] == '<' || v[i - 2] == '>'));
           ctx = glued ? Context::kSubstitution : Context::kCodeSpan;
           break;

@@ -1569,7 +1569,7 @@ bool HasStackedOnlyWord(std::string_view text) {
 // "/*!50000" comment), so any of its suffixes may be a word token.
 bool MayFindSql(std::string_view text, const CharMask& mask) {
   const size_t n = text.size();
-  const bool quote = mask.Has('\'') || mask.Has('"') || mask.Has('`');
+  const bool quote = mask.HasAny("'\"`");
   size_t lead = 0;
   while (lead < n && sql::IsSpaceByte(static_cast<unsigned char>(text[lead]))) ++lead;
   // The first token is a number, or a sign or comment that may precede one.
@@ -1585,6 +1585,7 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
   constexpr uint64_t kMod = CharMask::AlnumOf("mod");
   const bool div_or_mod = mask.HasAlnumOf(kDiv) || mask.HasAlnumOf(kMod);
   for (char q : {'\'', '"', '`'}) {
+    if (!quote) break;
     if (!mask.Has(q)) continue;
     size_t e = ContextEnd(text, q);
     while (e < n && sql::IsSpaceByte(static_cast<unsigned char>(text[e]))) ++e;

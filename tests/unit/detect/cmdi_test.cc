@@ -137,6 +137,27 @@ TEST(CmdiTest, CommandBrokenBySpecialParameter) {
   }
 }
 
+// Markdown inline code that opens a value and is followed by a word reads
+// as prose, as the same span after a space does; alone or followed by code
+// it is a substitution.
+TEST(CmdiTest, CodeSpanOpeningProse) {
+  for (const std::string v : {"`id` is the primary key", "`env` holds the settings",
+                              "`date` must be ISO 8601", " `id` is the primary key"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+  for (const std::string v : {"`id`", "`id`;", "`id` #", "`id`&&ls", "`whoami` prints it",
+                              "`cat /etc/hosts` shows them"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "cmdi.substitution") << v;
+  }
+}
+
 TEST(CmdiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, ';'));
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '`'));
