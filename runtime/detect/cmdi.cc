@@ -617,6 +617,32 @@ bool InTableRow(std::string_view v, size_t pos) {
   return std::count(line.begin(), line.end(), '|') >= 3 && line.find(" | ") != std::string_view::npos;
 }
 
+// True when `v` reads as prose around its code spans: at least four words
+// of two or more letters stand outside the backtick pairs. The spans of such
+// a value are inline code of documentation, an issue or a chat message
+// ("Use `grep -r TODO src/` to find them"), not commands the value runs. An
+// unclosed backtick's tail counts as inside a span.
+bool ProseAroundCodeSpans(std::string_view v) {
+  constexpr int kMinWords = 4;
+  int words = 0;
+  bool in_span = false;
+  size_t letters = 0;
+  for (char c : v) {
+    if (c == '`') {
+      in_span = !in_span;
+      letters = 0;
+      continue;
+    }
+    if (in_span) continue;
+    if (IsAlpha(c)) {
+      if (++letters == 2 && ++words >= kMinWords) return true;
+    } else {
+      letters = 0;
+    }
+  }
+  return false;
+}
+
 class CmdiImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kCmdi; }
@@ -665,6 +691,10 @@ class CmdiImpl final : public Detector {
     size_t table_line_checked_upto = 0;
     bool table_line = false;
     bool open_backtick = false;
+    // Inside a code span of a value that reads as prose (see
+    // ProseAroundCodeSpans(), decided at the first such span).
+    bool in_doc_span = false;
+    int prose = -1;  // unknown until a span is met
     // A substitution runs only when it is closed: "`id" and "$(id" are
     // syntax errors, not commands. The last '`' and ')' tell in O(1)
     // whether a later one exists.
@@ -697,6 +727,7 @@ class CmdiImpl final : public Detector {
       }
       if (i >= v.size()) break;
       char c = v[i];
+      if (in_doc_span && c != '`') continue;
       Context ctx;
       size_t next = i + 1;
       bool in_brace = false;
@@ -726,13 +757,16 @@ class CmdiImpl final : public Detector {
         }
         case '`': {
           open_backtick = !open_backtick;
+          in_doc_span = false;
           if (!open_backtick) continue;  // closing one
           if (!closed_after(last_backtick, i)) continue;
-          // `cmd` glued to a word or quote is shell; " `ls` " in prose is
-          // markdown inline code and needs stronger evidence. So is a span
-          // that opens the value and is followed by a word ("`id` is the
-          // key"); "`id`" alone or followed by code is glued to the start.
-          // "$(`ls`)": a backtick right inside $( ) is glued too.
+          // `cmd` glued to a word or quote is shell; " `ls` " may be
+          // markdown inline code and needs stronger evidence, and in a value
+          // that reads as prose around its spans it is inline code: nothing
+          // in it is reported. So is a span that opens the value and is
+          // followed by a word ("`id` is the key"); "`id`" alone or followed
+          // by code is glued to the start. "$(`ls`)": a backtick right
+          // inside $( ) is glued too.
           const auto word_follows_span = [&v, i] {
             const size_t close = v.find('`', i + 1);
             return close != std::string_view::npos && close + 2 < v.size() &&
@@ -742,6 +776,13 @@ class CmdiImpl final : public Detector {
                        (i > 0 && !scan::IsSpace(v[i - 1]) && v[i - 1] != '(') ||
                        (i > 0 && v[i - 1] == '(' && i >= 2 &&
                         (v[i - 2] == '$' || v[i - 2] == '<' || v[i - 2] == '>'));
+          if (!glued) {
+            if (prose < 0) prose = ProseAroundCodeSpans(v) ? 1 : 0;
+            if (prose == 1) {
+              in_doc_span = true;
+              continue;
+            }
+          }
           ctx = glued ? Context::kSubstitution : Context::kCodeSpan;
           break;
         }

