@@ -1,13 +1,14 @@
 // SQL injection: the value is lexed as SQL as if pasted into a query as is
 // (numeric context), inside a single-quoted and inside a double-quoted
 // literal, and inside a backtick-quoted identifier (a column or table name
-// taken from input, as in ORDER BY `<value>`). Token sequences that only make sense as injected SQL
-// are scored: a literal broken out of followed by a boolean condition,
-// UNION SELECT, a stacked statement, a truncating comment, time/error-based
-// functions called in an SQL position, an expression that continues the
-// query after the literal or is cut off by a comment, and so on. Fragments
-// that rest on symbols only count when the text around them is a plausible
-// field value (not a string of random punctuation such as a password).
+// taken from input, as in ORDER BY `<value>`). Token sequences that only
+// make sense as injected SQL are scored: a literal broken out of followed
+// by a boolean condition, UNION SELECT, a stacked statement, a truncating
+// comment, time/error-based functions called in an SQL position, an
+// expression that continues the query after the literal or is cut off by a
+// comment, and so on. Fragments that rest on symbols only count when the
+// text around them is a plausible field value (not a string of random
+// punctuation such as a password).
 //
 // Tokens stream through a fixed ring buffer and every rule looks at most
 // a few tokens back and kWindow (a select list: kAhead) tokens ahead, so the
@@ -1585,7 +1586,7 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
   constexpr uint64_t kMod = CharMask::AlnumOf("mod");
   const bool div_or_mod = mask.HasAlnumOf(kDiv) || mask.HasAlnumOf(kMod);
   for (char q : {'\'', '"', '`'}) {
-    if (!quote) break;
+    if (!quote) break;  // (one mask test rules out all three)
     if (!mask.Has(q)) continue;
     size_t e = ContextEnd(text, q);
     while (e < n && sql::IsSpaceByte(static_cast<unsigned char>(text[e]))) ++e;
