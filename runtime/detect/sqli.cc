@@ -1673,18 +1673,12 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
 
 Finding Scan(std::string_view text, const CharMask& mask) {
   Finding best = Analysis(text, 0).Run();
-  if (best.score < 90 && mask.Has('\'')) {
-    Finding f = Analysis(text, '\'').Run();
-    if (f.score > best.score) best = f;
-  }
-  if (best.score < 90 && mask.Has('"')) {
-    Finding f = Analysis(text, '"').Run();
-    if (f.score > best.score) best = f;
-  }
-  // A name the query quoted with backticks is left the same way, and what
-  // follows reads as a literal's breakout does (`` ` AS `x` FROM t``).
-  if (best.score < 90 && mask.Has('`')) {
-    Finding f = Analysis(text, '`').Run();
+  // Then inside each quote the value holds. A name the query quoted with
+  // backticks is left the same way, and what follows reads as a literal's
+  // breakout does (`` ` AS `x` FROM t``).
+  for (char q : {'\'', '"', '`'}) {
+    if (best.score >= 90 || !mask.Has(q)) continue;
+    Finding f = Analysis(text, q).Run();
     if (f.score > best.score) best = f;
   }
   return best;
