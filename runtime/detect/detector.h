@@ -101,9 +101,20 @@ constexpr std::array<uint64_t, N> AlnumNeeds(const std::array<std::string_view, 
 }
 template <size_t N>
 constexpr std::array<uint64_t, N> AlnumNeeds(const std::string_view (&lits)[N]) {
-  std::array<uint64_t, N> needs{};
-  for (size_t i = 0; i < N; ++i) needs[i] = CharMask::AlnumOf(lits[i]);
-  return needs;
+  return AlnumNeeds(std::to_array(lits));
+}
+
+// The length of the longest literal of a list: how far a scan reads to take
+// in any of them.
+template <size_t N>
+constexpr size_t LongestOf(const std::array<std::string_view, N>& lits) {
+  size_t n = 0;
+  for (std::string_view s : lits) n = n < s.size() ? s.size() : n;
+  return n;
+}
+template <size_t N>
+constexpr size_t LongestOf(const std::string_view (&lits)[N]) {
+  return LongestOf(std::to_array(lits));
 }
 
 struct Input {

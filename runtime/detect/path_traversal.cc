@@ -543,11 +543,7 @@ constexpr std::string_view kSensitiveNames[] = {
 // home directory's "~/": the directory that holds SSH keys (`~/.ssh/id_rsa`).
 constexpr std::string_view kSshDirPrefix = ".ssh/";
 
-constexpr size_t kMaxSensitiveName = [] {
-  size_t n = 0;
-  for (std::string_view s : kSensitiveNames) n = std::max(n, s.size());
-  return n;
-}();
+constexpr size_t kMaxSensitiveName = LongestOf(kSensitiveNames);
 // Bit n is set when a sensitive name is n bytes long: most short values
 // compare with none of them.
 constexpr uint32_t kSensitiveNameLengths = [] {

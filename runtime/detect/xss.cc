@@ -323,21 +323,13 @@ constexpr auto kSinkNeeds =
 constexpr std::array<std::string_view, 7> kAccessObjects = {
     "document", "window", "self", "top", "parent", "frames", "globalthis"};
 constexpr auto kAccessObjectNeeds = AlnumNeeds(kAccessObjects);
-constexpr size_t kMaxAccessObject = [] {
-  size_t n = 0;
-  for (std::string_view o : kAccessObjects) n = std::max(n, o.size());
-  return n;
-}();
+constexpr size_t kMaxAccessObject = LongestOf(kAccessObjects);
 
 constexpr std::array<std::string_view, 15> kAccessProperties = {
     "cookie", "domain",     "location",    "write",        "writeln",
     "alert",  "prompt",     "confirm",     "eval",         "settimeout",
     "atob",   "setinterval", "localstorage", "sessionstorage", "fetch"};
-constexpr size_t kMaxAccessProperty = [] {
-  size_t n = 0;
-  for (std::string_view p : kAccessProperties) n = std::max(n, p.size());
-  return n;
-}();
+constexpr size_t kMaxAccessProperty = LongestOf(kAccessProperties);
 // ScanScriptCalls()'s browser globals whose methods are called.
 constexpr auto kApiNeeds = AlnumNeeds(std::array<std::string_view, 6>{
     "window", "navigator", "document", "history", "localstorage", "sessionstorage"});
@@ -452,7 +444,6 @@ class Scanner {
     to = std::min(std::max(to, from), s_.size());
     best_ = Finding{rule, reason, score, from, to - from};
   }
-
 
   // Past whitespace and /* ... */ comments from `k`; `*comments` counts the
   // comments passed. An unclosed comment is not passed.
@@ -1986,8 +1977,8 @@ class XssImpl final : public Detector {
     if (f.score < kThreshold && in.raw.data() != in.norm.data() && in.raw != in.norm &&
         ((raw_xss = MaybeXss(raw_mask = CharMask::Of(in.raw))) ||
          Scanner::ObfuscatedAccessPossible(raw_mask))) {
-      Finding r = raw_xss ? Scanner(in.raw, raw_mask).Run()
-                          : Scanner(in.raw, raw_mask).RunObfuscatedAccess();
+      Scanner raw_scan(in.raw, raw_mask);
+      Finding r = raw_xss ? raw_scan.Run() : raw_scan.RunObfuscatedAccess();
       if (r.score > f.score) {
         f = r;
         from_raw = true;
