@@ -43,6 +43,7 @@ enum class Word : uint8_t {
   kLiteral,      // null true false (and MySQL's \N)
   kOperatorWord, // div mod: arithmetic spelled as a word
   kUnion,
+  kSetOperator,  // except intersect minus: UNION's siblings, read only before SELECT
   kSelect,
   kStatement,    // insert update delete drop create alter truncate exec ...
   kClause,       // from where order group by having limit into ...
@@ -119,6 +120,7 @@ inline constexpr WordEntry<Word> kKeywords[] = {
     {"dumpfile", Word::kClause},
     {"else", Word::kClause},
     {"end", Word::kClause},
+    {"except", Word::kSetOperator},
     {"exec", Word::kStatement},
     {"execute", Word::kStatement},
     {"exists", Word::kClause},
@@ -135,12 +137,14 @@ inline constexpr WordEntry<Word> kKeywords[] = {
     {"having", Word::kClause},
     {"in", Word::kCompareWord},
     {"insert", Word::kStatement},
+    {"intersect", Word::kSetOperator},
     {"into", Word::kClause},
     {"is", Word::kCompareWord},
     {"like", Word::kCompareWord},
     {"limit", Word::kClause},
     {"linestring", Word::kErrorFunction},
     {"load_file", Word::kDangerFunction},
+    {"minus", Word::kSetOperator},
     {"mod", Word::kOperatorWord},
     {"multilinestring", Word::kErrorFunction},
     {"multipoint", Word::kErrorFunction},

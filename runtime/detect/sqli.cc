@@ -594,9 +594,6 @@ class Analysis {
     return e;
   }
 
-  // Text an application plausibly put on either side of the injected part:
-  // empty, a word, a number, a name. A string of random punctuation (a
-  // generated password) is not the value an injection closes.
   // '(' minus ')' among tokens [i, end).
   int OpenParens(size_t i, size_t end) const {
     int open = 0;
@@ -613,6 +610,9 @@ class Analysis {
     return PlausibleText(s);
   }
 
+  // Text an application plausibly put on either side of the injected part:
+  // empty, a word, a number, a name. A string of random punctuation (a
+  // generated password) is not the value an injection closes.
   static bool PlausibleText(std::string_view s) {
     for (char ch : s) {
       const auto c = static_cast<unsigned char>(ch);
@@ -620,6 +620,21 @@ class Analysis {
             c == '%' || c == ',' || c >= 0x80)) {
         return false;
       }
+    }
+    return true;
+  }
+
+  // The part of the value inside the literal the query opened. A quote
+  // escaped with a backslash stays inside it ("x\''or'y": MySQL reads
+  // 'x\'' as the literal x', and an application that escapes a quote
+  // but not the backslash turns "\'" into "\\'", which closes it).
+  static bool PlausibleHead(std::string_view s) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '\'' || s[i + 1] == '"')) {
+        ++i;
+        continue;
+      }
+      if (!PlausibleText(s.substr(i, 1))) return false;
     }
     return true;
   }
@@ -775,7 +790,7 @@ class Analysis {
                             last.offset == Tok(q).offset + Tok(q).length;
         const bool quoted_word = hugged && ((!head.empty() && head.back() == ' ') ||
                                             (!tail.empty() && tail.front() == ' '));
-        if ((reopened || commented) && !quoted_word && PlausibleText(head) &&
+        if ((reopened || commented) && !quoted_word && PlausibleHead(head) &&
             PlausibleText(tail)) {
           int score = (e.keyword_op || e.comparison || e.call) ? 66 : 62;
           Report("sqli.tautology",
@@ -817,7 +832,7 @@ class Analysis {
     // Only when the text before the quote is a plausible value: in a string
     // of random symbols ("k{9#'=x!") the quote and '=' are two more symbols.
     if (from_context && t.type == TokenType::kComparison &&
-        PlausibleText(Text(first).substr(0, first.length - 1))) {
+        PlausibleHead(Text(first).substr(0, first.length - 1))) {
       Operand o = ParseOperand(p + 1, p + kWindow - 2);
       // A bare name compared must look like a column, and a comment after
       // it must be empty ("'<ab#x{" is random text).
@@ -972,15 +987,29 @@ class Analysis {
     const Token& t = Tok(a);
     if (t.type == TokenType::kWord) {
       switch (t.word) {
-        case Word::kUnion: {
+        case Word::kUnion:
+        case Word::kSetOperator: {
+          // EXCEPT, INTERSECT and MINUS are also English words ("all except
+          // select models"): they must follow an operand that ends the
+          // query's own part, a number, a literal or ')'.
+          if (t.word == Word::kSetOperator &&
+              (a == 0 || !(Tok(a - 1).type == TokenType::kNumber ||
+                           Tok(a - 1).type == TokenType::kString ||
+                           Tok(a - 1).type == TokenType::kRParen))) {
+            break;
+          }
           size_t j = a + 1;
           while (Tok(j).Is("all") || Tok(j).Is("distinct") || Tok(j).type == TokenType::kLParen) {
             ++j;
           }
           if (Tok(j).word == Word::kSelect &&
               (SelectShape(j + 1) || Tok(j + 1).type == TokenType::kEnd)) {
-            Report("sqli.union", "UNION SELECT appends a query of the attacker's choice", 90, a,
-                   j + 2);
+            Report("sqli.union",
+                   t.word == Word::kUnion
+                       ? "UNION SELECT appends a query of the attacker's choice"
+                       : "EXCEPT, INTERSECT or MINUS SELECT appends a query of the attacker's "
+                         "choice",
+                   90, a, j + 2);
           }
           break;
         }
@@ -1364,13 +1393,14 @@ constexpr std::string_view kCalledByName[] = {
 //  - INTO: INSERT INTO, INTO OUTFILE / DUMPFILE;
 //  - WHEN, THEN, ELSE, END: CASE ... END, IF(..) THEN, SHUTDOWN END;
 //  - ALL, DISTINCT: UNION ALL, GRANT ALL;
+//  - EXCEPT, INTERSECT, MINUS: read only before SELECT;
 //  - DESC, ASC, TOP, VALUES, OFFSET: read only as members of the class
 //    (SELECT's shape, a keyword before a call), never by name.
 // ORDER and GROUP count only together with BY (ORDER BY, GROUP BY), and BY
 // only together with one of them: they are kPairFirst / kPairSecond.
 constexpr std::string_view kAnchoredElsewhere[] = {
     "from", "into", "when", "then", "else", "end", "all", "distinct",
-    "desc", "asc",  "top",  "values", "offset",
+    "desc", "asc",  "top",  "values", "offset", "except", "intersect", "minus",
 };
 // Names that are not keywords but count as a trigger ("FROM
 // INFORMATION_SCHEMA." reads the catalog).

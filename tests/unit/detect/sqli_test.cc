@@ -215,6 +215,37 @@ TEST(SqliTest, BacktickQuotedNameBrokenOutOf) {
   }
 }
 
+TEST(SqliTest, SetOperatorsBesideUnion) {
+  // EXCEPT, INTERSECT and MINUS append a query as UNION does.
+  for (std::string_view v : {"7 intersect select login from staff",
+                             "k' EXCEPT SELECT token FROM sessions-- ",
+                             "3) minus (select owner from vaults)",
+                             "9 intersect all select 1,2,3#"}) {
+    Match m;
+    ASSERT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "sqli.union") << v;
+  }
+  // The same words in prose, or without a query after them.
+  for (std::string_view v : {"Every colour except select shades is in stock",
+                             "The sets intersect, select the overlap",
+                             "12 minus 4", "2 except", "all items except the select range"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+TEST(SqliTest, EscapedQuoteInsideTheClosedLiteral) {
+  // A backslash-escaped quote stays inside the literal; the next quote closes it.
+  for (std::string_view v : {"bob\\''or'z", "it\\'s me' OR 'k", "n\\''||'"}) {
+    Match m;
+    EXPECT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+  }
+  for (std::string_view v : {"O\\'Brien", "pa\\'ss\\\"wo'rd", "a\\'b'c'd"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SqliTest, PathologicalInputsFinish) {
   const std::string_view kUnits[] = {"(", "'", "\"", "/*", "--", "1=", "or ", "`", "@", "0x"};
   for (std::string_view unit : kUnits) {
