@@ -16,6 +16,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 ca-certificates
   libmodsecurity-dev modsecurity-crs
+  libvectorscan-dev
 )
 
 missing=()

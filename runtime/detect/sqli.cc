@@ -22,6 +22,7 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
@@ -1775,6 +1776,14 @@ namespace sqli_internal {
 bool PrefilterPasses(std::string_view text) { return MayFindSql(text, CharMask::Of(text)); }
 
 int AnalysisScore(std::string_view text) { return Scan(text, CharMask::Of(text)).score; }
+
+std::vector<std::string_view> TriggerWords() {
+  std::vector<std::string_view> words;
+  for (const WordEntry<Trigger>& e : kTriggerEntries) {
+    if (!e.word.empty()) words.push_back(e.word);
+  }
+  return words;
+}
 
 }  // namespace sqli_internal
 

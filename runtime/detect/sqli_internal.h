@@ -5,6 +5,7 @@
 #define FNGUARD_RUNTIME_DETECT_SQLI_INTERNAL_H_
 
 #include <string_view>
+#include <vector>
 
 namespace fnguard::detect::sqli_internal {
 
@@ -18,6 +19,10 @@ bool PrefilterPasses(std::string_view text);
 // inside a single-quoted and a double-quoted literal, and inside a
 // backtick-quoted name); 0 for none.
 int AnalysisScore(std::string_view text);
+
+// The words whose presence as a word token (or at the end of one that
+// starts with a digit: "1union") the prefilter looks for, lower-case.
+std::vector<std::string_view> TriggerWords();
 
 }  // namespace fnguard::detect::sqli_internal
 

@@ -22,7 +22,7 @@ std::string Soup(std::mt19937& rng) {
   static const std::vector<std::string_view> kWords = {
       // Clause words read only beside another trigger word.
       "from", "into", "when", "then", "else", "end", "all", "distinct", "desc", "asc", "top",
-      "values", "offset", "order", "group", "by",
+      "values", "offset", "order", "group", "by", "except", "intersect", "minus",
       // Their partners and other keywords.
       "select", "delete", "insert", "where", "case", "if", "shutdown", "union", "grant",
       "information_schema", "outfile", "dumpfile", "exists", "while", "begin", "sleep", "user",
@@ -104,6 +104,23 @@ TEST(SqliPrefilterTest, ClauseWordsWithoutTheirPartnerAreSkipped) {
   EXPECT_TRUE(PrefilterPasses("sorted by name, in order of arrival"));
   EXPECT_TRUE(PrefilterPasses("a from information_schema.tables"));
   EXPECT_GE(AnalysisScore("a from information_schema.tables"), kLowestThreshold);
+}
+
+TEST(SqliPrefilterTest, TriggerWordsAreTheWordsItLooksFor) {
+  const std::vector<std::string_view> words = sqli_internal::TriggerWords();
+  auto has = [&](std::string_view w) {
+    for (std::string_view t : words) {
+      if (t == w) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("union") && has("select") && has("sleep") && has("information_schema"));
+  // Words read only beside another trigger word are not triggers.
+  EXPECT_FALSE(has("from") || has("except") || has("null"));
+  for (std::string_view w : words) {
+    ASSERT_FALSE(w.empty());
+    for (char c : w) EXPECT_FALSE(c >= 'A' && c <= 'Z') << w;
+  }
 }
 
 }  // namespace
