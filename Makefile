@@ -38,7 +38,7 @@ fuzz: bootstrap
 bench: bootstrap
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DFNGUARD_BUILD_BENCH=ON -DFNGUARD_BUILD_TESTS=OFF
 	cmake --build build-bench -j $(JOBS)
-	./build-bench/fnguard_bench
+	./build-bench/tests/bench/fnguard_bench
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz build-bench

@@ -8,8 +8,9 @@
 // - BM_VectorscanSqliTriggers: one hs_scan per value for sqli's trigger
 //   words (the words its prefilter looks for), caseless, at word
 //   boundaries. Counters: hits per KiB, and the share of value bytes within
-//   kReach bytes of a hit, i.e. what a grammar check that runs only around
-//   the hits would still read (sqli's rules look up to 48 tokens ahead).
+//   256 (64) bytes of a hit, i.e. what a grammar check that runs only around
+//   the hits would still read (sqli's rules look up to 48 tokens ahead,
+//   about 256 bytes of prose).
 // - BM_SqliPrefilterBodyValues: sqli's own one-pass prefilter on the same
 //   values (with the CharMask it is otherwise handed), and the share of
 //   value bytes it passes on to the analysis.
@@ -35,9 +36,6 @@
 namespace fnguard {
 namespace {
 
-// About 48 SQL tokens of prose.
-constexpr size_t kReach = 256;
-
 struct Values {
   event::Decoder decoder;
   event::DecodedEvent decoded;
@@ -55,7 +53,9 @@ const Values& BodyValues() {
     if (!v->decoder.Decode(kEvent, &v->decoded).ok()) return v;
     normalize::Normalizer normalizer;
     v->norms.reserve(v->decoded.fields.size());
-    for (const event::Field& f : v->decoded.fields) v->norms.emplace_back(normalizer.Normalize(f.value));
+    for (const event::Field& f : v->decoded.fields) {
+      v->norms.emplace_back(normalizer.Normalize(f.value));
+    }
     for (size_t i = 0; i < v->decoded.fields.size(); ++i) {
       const event::Field& f = v->decoded.fields[i];
       if (f.value.empty()) continue;
@@ -122,12 +122,13 @@ int OnMatch(unsigned /*id*/, unsigned long long /*from*/, unsigned long long to,
   return 0;
 }
 
-// Bytes of a value of `n` bytes within kReach of a hit ending at one of `ends`.
-size_t CoveredBytes(const std::vector<unsigned long long>& ends, size_t n) {  // NOLINT
+// Bytes of a value of `n` bytes within `reach` of a hit ending at one of `ends`.
+size_t CoveredBytes(const std::vector<unsigned long long>& ends, size_t n,  // NOLINT
+                    size_t reach) {
   size_t covered = 0, reached = 0;
   for (unsigned long long e : ends) {  // NOLINT
-    const size_t lo = std::max(reached, e > kReach ? static_cast<size_t>(e) - kReach : 0);
-    const size_t hi = std::min(n, static_cast<size_t>(e) + kReach);
+    const size_t lo = std::max(reached, e > reach ? static_cast<size_t>(e) - reach : 0);
+    const size_t hi = std::min(n, static_cast<size_t>(e) + reach);
     if (hi > lo) covered += hi - lo;
     reached = std::max(reached, hi);
   }
@@ -143,13 +144,14 @@ void BM_VectorscanSqliTriggers(benchmark::State& state) {
     return;
   }
   Hits hits;
-  size_t total_hits = 0, covered = 0;
+  size_t total_hits = 0, covered = 0, covered_near = 0;
   for (const detect::Input& in : v.inputs) {
     hits.ends.clear();
     hs_scan(d->db, in.norm.data(), static_cast<unsigned>(in.norm.size()), 0, d->scratch, OnMatch,
             &hits);
     total_hits += hits.ends.size();
-    covered += CoveredBytes(hits.ends, in.norm.size());
+    covered += CoveredBytes(hits.ends, in.norm.size(), 256);
+    covered_near += CoveredBytes(hits.ends, in.norm.size(), 64);
   }
   for (auto _ : state) {
     for (const detect::Input& in : v.inputs) {
@@ -160,8 +162,10 @@ void BM_VectorscanSqliTriggers(benchmark::State& state) {
     }
   }
   state.counters["words"] = static_cast<double>(detect::sqli_internal::TriggerWords().size());
-  state.counters["hits_per_KiB"] = 1024.0 * static_cast<double>(total_hits) / static_cast<double>(v.bytes);
-  state.counters["covered_pct"] = 100.0 * static_cast<double>(covered) / static_cast<double>(v.bytes);
+  const double bytes = static_cast<double>(v.bytes);
+  state.counters["hits_per_KiB"] = 1024.0 * static_cast<double>(total_hits) / bytes;
+  state.counters["covered_pct"] = 100.0 * static_cast<double>(covered) / bytes;
+  state.counters["covered64_pct"] = 100.0 * static_cast<double>(covered_near) / bytes;
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * v.bytes));
 }
 BENCHMARK(BM_VectorscanSqliTriggers)->Unit(benchmark::kMillisecond);
@@ -177,7 +181,8 @@ void BM_SqliPrefilterBodyValues(benchmark::State& state) {
     for (const detect::Input& in : v.inputs) n += detect::sqli_internal::PrefilterPasses(in.norm);
     benchmark::DoNotOptimize(n);
   }
-  state.counters["passed_bytes_pct"] = 100.0 * static_cast<double>(passed) / static_cast<double>(v.bytes);
+  state.counters["passed_bytes_pct"] =
+      100.0 * static_cast<double>(passed) / static_cast<double>(v.bytes);
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * v.bytes));
 }
 BENCHMARK(BM_SqliPrefilterBodyValues)->Unit(benchmark::kMillisecond);
