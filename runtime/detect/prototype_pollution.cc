@@ -1,6 +1,11 @@
 // JavaScript prototype pollution: "__proto__" or "constructor.prototype" as a
 // key, in a field path (body.__proto__.isAdmin, query a[__proto__][x]) or
-// inside a value that will be parsed or merged as a path or JSON.
+// inside a value that will be parsed or merged as a path or JSON. And its
+// Java counterpart: a bean property path through class.classLoader (or
+// class.module.classLoader, class.protectionDomain), which data binding in
+// Spring and Struts follows from getClass() into the server's own objects
+// (CVE-2010-1622, Struts' class.classLoader, Spring4Shell).
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,6 +45,40 @@ size_t FindConstructorPrototype(std::string_view s) {
   return kNpos;
 }
 
+// Where "class" starts a property path that goes on (through "module") to
+// the class loader or protection domain, or npos. Case-insensitive, as
+// Struts' filters were bypassed with "Class". `value_start` asks for the
+// path to start a parameter name inside a value (at its start or after
+// '&', '?', '[', a quote): "this.class.classLoader" in a Groovy snippet
+// is a member access, not a parameter.
+constexpr size_t kShortestClassLoaderPath = std::string_view("class.classLoader").size();
+size_t FindClassLoaderPath(std::string_view s, bool value_start) {
+  const auto skip_seps = [&](size_t i) {
+    while (i < s.size() && IsSep(s[i])) ++i;
+    return i;
+  };
+  const auto segment_ends = [&](size_t e) {
+    return e == s.size() || IsSep(s[e]) || s[e] == '=';
+  };
+  for (size_t p = scan::IFind(s, "class"); p != kNpos; p = scan::IFind(s, "class", p + 1)) {
+    if (p > 0) {
+      const char b = s[p - 1];
+      if (value_start ? !(b == '&' || b == '?' || b == '[' || b == '"' || b == '\'')
+                      : !IsSep(b)) {
+        continue;
+      }
+    }
+    if (p + 5 >= s.size() || !IsSep(s[p + 5])) continue;
+    size_t q = skip_seps(p + 5);
+    if (scan::IAt(s, q, "module") && q + 6 < s.size() && IsSep(s[q + 6])) q = skip_seps(q + 6);
+    for (std::string_view target : {std::string_view("classloader"),
+                                    std::string_view("protectiondomain")}) {
+      if (scan::IAt(s, q, target) && segment_ends(q + target.size())) return p;
+    }
+  }
+  return kNpos;
+}
+
 class PrototypePollutionImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kPrototypePollution; }
@@ -59,6 +98,25 @@ class PrototypePollutionImpl final : public Detector {
       if (in.path.find("prototype") != kNpos && FindConstructorPrototype(in.path) != kNpos) {
         return FillMatch(m, "prototype_pollution.constructor_prototype",
                          "Field path goes through constructor.prototype", 90, 0, v.size());
+      }
+    }
+    // Bean properties match their getter's name but for the first letter:
+    // "class" or "Class", found by one search for "lass".
+    if (in.path.size() >= kShortestClassLoaderPath && in.path.find("lass") != kNpos &&
+        FindClassLoaderPath(in.path, false) != kNpos) {
+      return FillMatch(m, "prototype_pollution.class_loader_path",
+                       "Field path binds into the class loader through class.classLoader", 90, 0,
+                       v.size());
+    }
+    static constexpr uint64_t kLoader = CharMask::AlnumOf("classloader");
+    static constexpr uint64_t kDomain = CharMask::AlnumOf("classprotectiondomain");
+    if (v.size() >= kShortestClassLoaderPath &&
+        (in.mask.HasAlnumOf(kLoader) || in.mask.HasAlnumOf(kDomain)) && v.find("lass") != kNpos) {
+      const size_t c = FindClassLoaderPath(v, true);
+      if (c != kNpos) {
+        return FillMatch(m, "prototype_pollution.class_loader_path",
+                         "Parameter name inside a value binds into the class loader", 85, c,
+                         std::min<size_t>(v.size() - c, 32));
       }
     }
     if (v.size() < 9) return false;

@@ -78,6 +78,51 @@ TEST(PrototypePollutionTest, KeysAndPaths) {
   EXPECT_FALSE(Detects(PrototypePollutionDetector(), p));
 }
 
+TEST(PrototypePollutionTest, ClassLoaderPaths) {
+  // Bean property paths that data binding follows into the class loader.
+  for (const char* path : {"body.class.module.classLoader.resources.cache",
+                           "query.class.classLoader.parent.name",
+                           "body[\"Class.ClassLoader.debug\"]",
+                           "query.class['classLoader']['urls']",
+                           "body.class.protectionDomain.codeSource"}) {
+    Case c;
+    c.value = "x";
+    c.path = path;
+    c.location = event::Location::kBody;
+    Match m;
+    EXPECT_TRUE(Detects(PrototypePollutionDetector(), c, &m)) << path;
+    EXPECT_EQ(m.rule_id, "prototype_pollution.class_loader_path") << path;
+  }
+  // ... and parameter names in a value that a form or query parser reads.
+  for (const char* value : {"a=2&class.module.classLoader.defaultAssertionStatus=true",
+                            "class.classLoader.resources.dirContext=x"}) {
+    Case c;
+    c.value = value;
+    EXPECT_TRUE(Detects(PrototypePollutionDetector(), c)) << value;
+  }
+  for (const char* path : {"body.class.name", "body.school.class.module.title",
+                           "body.subclass.classLoader", "body.class.classLoaders"}) {
+    Case c;
+    c.value = "x";
+    c.path = path;
+    Match m;
+    EXPECT_FALSE(Detects(PrototypePollutionDetector(), c, &m)) << path << " -> " << m.rule_id;
+  }
+  for (const char* value : {"this.class.classLoader.getParent()", "Foo.class.getClassLoader()",
+                            "The class loader of the class module"}) {
+    Case c;
+    c.value = value;
+    Match m;
+    EXPECT_FALSE(Detects(PrototypePollutionDetector(), c, &m)) << value << " -> " << m.rule_id;
+  }
+}
+
+TEST(PrototypePollutionTest, ClassLoaderPathOnPathologicalInput) {
+  testing::RunsOnLargeInput(PrototypePollutionDetector(), Repeat("class.", 1 << 17));
+  testing::RunsOnLargeInput(PrototypePollutionDetector(), Repeat("class.module.", 1 << 16));
+  testing::RunsOnLargeInput(PrototypePollutionDetector(), "class" + std::string(1 << 20, '.'));
+}
+
 
 }  // namespace
 }  // namespace fnguard::detect
