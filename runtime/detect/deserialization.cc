@@ -416,6 +416,30 @@ size_t FindLoopClosureBesideExec(std::string_view v, size_t* len) {
   return kNpos;
 }
 
+constexpr uint64_t kRuntimeExecNeed = CharMask::AlnumOf("getRuntimeexec");
+
+// Java code that runs a command through the Runtime singleton, whatever the
+// receiver is spelled as (Runtime, an OGNL or JSP expression, a variable):
+// "getRuntime()" then ".exec(" (Java names are case-sensitive). Returns
+// where "getRuntime" starts (the call's length in `*len`), or kNpos.
+size_t FindRuntimeExec(std::string_view v, size_t* len) {
+  for (size_t p = v.find("getRuntime"); p != kNpos; p = v.find("getRuntime", p + 1)) {
+    size_t e = scan::SkipSpaces(v, p + 10);
+    if (v.compare(e, 1, "(") != 0) continue;
+    e = scan::SkipSpaces(v, e + 1);
+    if (v.compare(e, 1, ")") != 0) continue;
+    e = scan::SkipSpaces(v, e + 1);
+    if (v.compare(e, 1, ".") != 0) continue;
+    e = scan::SkipSpaces(v, e + 1);
+    if (v.compare(e, 4, "exec") != 0) continue;
+    e = scan::SkipSpaces(v, e + 4);
+    if (v.compare(e, 1, "(") != 0) continue;
+    *len = e + 1 - p;
+    return p;
+  }
+  return kNpos;
+}
+
 bool IsBase64Char(char c) {
   return scan::IsAlnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
 }
@@ -561,6 +585,14 @@ class DeserializationImpl final : public Detector {
                                " as a value of its own: a Java class that payloads use to reach "
                                "files, code or naming services",
                            70, at, len);
+        }
+      }
+      if (in.mask.HasAlnumOf(kRuntimeExecNeed) && in.mask.Has('(')) {
+        size_t len = 0;
+        const size_t p = FindRuntimeExec(v, &len);
+        if (p != kNpos) {
+          return FillMatch(m, "deserialization.java_runtime_exec",
+                           "getRuntime().exec(...): Java code that runs a command", 85, p, len);
         }
       }
       if (in.mask.HasAlnumOf(kClosureNeed)) {

@@ -198,6 +198,32 @@ TEST(DeserializationTest, CommonsCollectionsFunctors) {
   }
 }
 
+TEST(DeserializationTest, RuntimeExecWhateverTheReceiver) {
+  const std::vector<std::string> calls = {
+      "w.getRuntime().exec(req.getHeader(\"X-Run\"))",
+      "${q}.getRuntime() . exec ( args )",
+      "if(ok){ r = Runtime.getRuntime().exec(line); }",
+  };
+  for (const std::string& v : calls) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(DeserializationDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "deserialization.java_runtime_exec") << v;
+  }
+  const std::vector<std::string> benign = {
+      "Runtime.getRuntime().availableProcessors() returns 2",
+      "call getRuntime() once, then exec the job",
+      "getruntime().exec(x)",
+  };
+  for (const std::string& v : benign) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(DeserializationDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(DeserializationTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(DeserializationDetector(), std::string(1 << 20, '{'));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("a:1:{", 1 << 17));
@@ -205,6 +231,7 @@ TEST(DeserializationTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("java.", 1 << 18));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("forclosure", 1 << 17));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("\"java.io.x", 1 << 17));
+  testing::RunsOnLargeInput(DeserializationDetector(), Repeat("getRuntime() .", 1 << 16));
 }
 
 TEST(DeserializationTest, ReportsItsId) {
