@@ -8,7 +8,10 @@
 // yields the default, lower/upper/date yield their argument, and a lookup
 // whose resolved key starts with "jndi:" is the attack. Other lookups that
 // leak secrets or environment (env, sys, java, ctx, main, ...) are reported on
-// their own at a lower score.
+// their own at a lower score. Apache Commons Text's StringSubstitutor reads
+// the same syntax, and its script, url, file and dns lookups run code, read
+// from the network or the disk, or resolve a host of the sender's choice
+// (Text4Shell, CVE-2022-42889).
 #include <algorithm>
 #include <string>
 #include <string_view>
@@ -33,8 +36,13 @@ constexpr std::string_view kSensitiveLookups[] = {
 
 };
 
+// Commons Text lookups that act (the key must be closed by '}').
+constexpr std::string_view kActingLookups[] = {"script:", "url:", "file:", "dns:"};
+
 struct Evaluation {
   bool jndi = false;
+  bool acting = false;       // a Commons Text lookup that acts was seen
+  std::string_view acting_name;
   bool obfuscated = false;   // lower/upper/::-/default tricks were needed
   bool sensitive = false;    // a data-leaking lookup was seen
   size_t evidence = std::string_view::npos;  // offset of the outermost "${" of the finding
@@ -106,6 +114,20 @@ class Evaluator {
       ev_.evidence = outer_;
       return;
     }
+    if (closed && !ev_.acting) {
+      for (std::string_view p : kActingLookups) {
+        // script:ENGINE:CODE, url:CHARSET:URL, file:CHARSET:PATH,
+        // dns:[TYPE|]HOST: one more ':' or '|' and something after it.
+        if (!IAt(k, 0, p)) continue;
+        const size_t sep = k.find_first_of(p == "dns:" ? ":|." : ":", p.size());
+        if (sep != std::string_view::npos && sep > p.size() && sep + 1 < k.size()) {
+          ev_.acting = true;
+          ev_.acting_name = p.substr(0, p.size() - 1);
+          ev_.evidence = outer_;
+        }
+        break;
+      }
+    }
     for (std::string_view p : kSensitiveLookups) {
       if (IAt(k, 0, p) && (p.back() == ':' || k.size() == p.size())) {
         if (!ev_.sensitive) {
@@ -172,6 +194,19 @@ class JndiImpl final : public Detector {
                         ? "Log4j lookup that resolves to a JNDI lookup after de-obfuscation"
                         : "Log4j JNDI lookup expression (Log4Shell)";
         m->score = 100;
+        m->offset = off;
+        m->length = std::min<size_t>(in.norm.size() - std::min(off, in.norm.size()), 64);
+        return true;
+      }
+      if (ev.acting) {
+        m->rule_id = "jndi.commons_text_lookup";
+        m->reason = "Apache Commons Text " + std::string(ev.acting_name) +
+                    " lookup, which " +
+                    (ev.acting_name == "script" ? "runs code"
+                     : ev.acting_name == "dns"  ? "resolves a host of the sender's choice"
+                                                : "reads a resource of the sender's choice") +
+                    " (Text4Shell)";
+        m->score = ev.acting_name == "script" ? 95 : 85;
         m->offset = off;
         m->length = std::min<size_t>(in.norm.size() - std::min(off, in.norm.size()), 64);
         return true;

@@ -86,6 +86,32 @@ TEST(JndiTest, ObfuscationIsReported) {
   EXPECT_EQ(m.score, 100);
 }
 
+TEST(JndiTest, CommonsTextLookupsThatAct) {
+  const std::vector<std::string> attacks = {
+      "${script:js:new java.io.File('/tmp/q').delete()}",
+      "${url:ISO-8859-1:https://probe.example/k}",
+      "${file:UTF-8:/proc/self/environ}",
+      "${dns:probe.example}",
+      "${dns:canonical-name|probe.example}",
+      "x ${${lower:S}cript:groovy:1+1} y",
+  };
+  for (const std::string& a : attacks) {
+    Case c;
+    c.value = a;
+    Match m;
+    EXPECT_TRUE(Detects(JndiDetector(), c, &m)) << a;
+    EXPECT_EQ(m.rule_id, "jndi.commons_text_lookup") << a;
+  }
+  // Template placeholders that only share the names.
+  for (const char* b : {"${url}", "${file}", "${script:}", "link: ${url:}",
+                         "${dns:localhost}", "${url:UTF-8:"}) {
+    Case c;
+    c.value = b;
+    Match m;
+    EXPECT_FALSE(Detects(JndiDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
 
 }  // namespace
 }  // namespace fnguard::detect
