@@ -896,6 +896,39 @@ class CmdiImpl final : public Detector {
         }
       }
     }
+    // Node.js loading its process module: require('child_process'),
+    // require("node:child_process").
+    static constexpr uint64_t kChildProcessNeed = CharMask::AlnumOf("requirechild_process");
+    for (size_t r = mask.HasAlnumOf(kChildProcessNeed) ? v.find("require") : std::string_view::npos;
+         r != std::string_view::npos; r = v.find("require", r + 7)) {
+      size_t a = scan::SkipSpaces(v, r + 7);
+      if (a >= v.size() || v[a] != '(') continue;
+      a = scan::SkipSpaces(v, a + 1);
+      if (a >= v.size() || (v[a] != '\'' && v[a] != '"' && v[a] != '`')) continue;
+      const char quote = v[a++];
+      if (v.compare(a, 5, "node:") == 0) a += 5;
+      if (v.compare(a, 13, "child_process") == 0 && a + 13 < v.size() && v[a + 13] == quote) {
+        return FillMatch(m, "cmdi.node_child_process",
+                         "Node.js code that loads child_process to run commands", 85, r,
+                         a + 14 - r);
+      }
+    }
+    // Groovy runs a string or list as a command: "id".execute(),
+    // ['sh', '-c', 'id'].execute() (the Jenkins script console).
+    static constexpr uint64_t kExecuteNeed = CharMask::AlnumOf("execute");
+    const bool execute_possible = mask.HasAlnumOf(kExecuteNeed) && mask.HasAny("\"']");
+    for (size_t x = execute_possible ? v.find(".execute") : std::string_view::npos;
+         x != std::string_view::npos; x = v.find(".execute", x + 8)) {
+      size_t b = x;
+      while (b > 0 && IsBlank(v[b - 1])) --b;
+      if (b == 0 || !(v[b - 1] == '"' || v[b - 1] == '\'' || v[b - 1] == ']')) continue;
+      const size_t a = scan::SkipSpaces(v, x + 8);
+      if (a < v.size() && v[a] == '(') {
+        return FillMatch(m, "cmdi.groovy_execute",
+                         "Groovy code that runs a string or list as a command (.execute())", 80,
+                         b - 1, a + 1 - (b - 1));
+      }
+    }
     static constexpr std::string_view kExecFunctions[] = {
         "system",  "passthru",   "shell_exec", "exec",   "popen",   "proc_open", "pcntl_exec",
         "phpinfo", "phpversion", "assert",     "eval",   "create_function",     "call_user_func",

@@ -1,4 +1,5 @@
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -184,12 +185,40 @@ TEST(CmdiTest, CodeSpansInProseAreDocumentation) {
   }
 }
 
+// Code in other languages that runs commands: Node.js loading its process
+// module, Groovy's String/List.execute() (the Jenkins script console).
+TEST(CmdiTest, NodeAndGroovyCommandExecution) {
+  const std::pair<std::string, std::string> kCases[] = {
+      {"const p = require('child_process'); p.exec(q)", "cmdi.node_child_process"},
+      {"require( \"node:child_process\" ).spawnSync(bin)", "cmdi.node_child_process"},
+      {"def out = \"uname -a\".execute().text", "cmdi.groovy_execute"},
+      {"[\"bash\", \"-c\", cmd].execute()", "cmdi.groovy_execute"},
+  };
+  for (const auto& [v, rule] : kCases) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, rule) << v;
+  }
+  for (const std::string v : {"require('child_process_pool')", "we require child_process",
+                              "stmt.execute() runs the batch", "a \"task\".executed later",
+                              "q.prepare('x').execute()"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(CmdiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, ';'));
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '`'));
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '$'));
   testing::RunsOnLargeInput(CmdiDetector(), Repeat("; c''a", 1 << 18));
   testing::RunsOnLargeInput(CmdiDetector(), Repeat("|", 1 << 20));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("require( 'child", 1 << 16) + "_process)");
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("' .execute", 1 << 17) + "(");
 }
 
 TEST(CmdiTest, ReportsItsId) {
