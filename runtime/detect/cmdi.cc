@@ -917,8 +917,11 @@ class CmdiImpl final : public Detector {
     // ['sh', '-c', 'id'].execute() (the Jenkins script console).
     static constexpr uint64_t kExecuteNeed = CharMask::AlnumOf("execute");
     const bool execute_possible = mask.HasAlnumOf(kExecuteNeed) && mask.HasAny("\"']");
-    for (size_t x = execute_possible ? v.find(".execute") : std::string_view::npos;
-         x != std::string_view::npos; x = v.find(".execute", x + 8)) {
+    // Found by its 'x', which prose holds far less often than a '.'.
+    for (size_t y = execute_possible ? v.find("xecute") : std::string_view::npos;
+         y != std::string_view::npos; y = v.find("xecute", y + 6)) {
+      if (y < 2 || v[y - 1] != 'e' || v[y - 2] != '.') continue;
+      const size_t x = y - 2;
       size_t b = x;
       while (b > 0 && IsBlank(v[b - 1])) --b;
       if (b == 0 || !(v[b - 1] == '"' || v[b - 1] == '\'' || v[b - 1] == ']')) continue;

@@ -423,7 +423,10 @@ constexpr uint64_t kRuntimeExecNeed = CharMask::AlnumOf("getRuntimeexec");
 // "getRuntime()" then ".exec(" (Java names are case-sensitive). Returns
 // where "getRuntime" starts (the call's length in `*len`), or kNpos.
 size_t FindRuntimeExec(std::string_view v, size_t* len) {
-  for (size_t p = v.find("getRuntime"); p != kNpos; p = v.find("getRuntime", p + 1)) {
+  // Found by its capital R, which prose holds far less often than a 'g'.
+  for (size_t r = v.find("Runtime"); r != kNpos; r = v.find("Runtime", r + 1)) {
+    if (r < 3 || v.compare(r - 3, 3, "get") != 0) continue;
+    const size_t p = r - 3;
     size_t e = scan::SkipSpaces(v, p + 10);
     if (v.compare(e, 1, "(") != 0) continue;
     e = scan::SkipSpaces(v, e + 1);

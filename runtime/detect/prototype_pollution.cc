@@ -45,36 +45,44 @@ size_t FindConstructorPrototype(std::string_view s) {
   return kNpos;
 }
 
-// Where "class" starts a property path that goes on (through "module") to
-// the class loader or protection domain, or npos. Case-insensitive, as
-// Struts' filters were bypassed with "Class". `value_start` asks for the
-// path to start a parameter name inside a value (at its start or after
-// '&', '?', '[', a quote): "this.class.classLoader" in a Groovy snippet
-// is a member access, not a parameter.
 constexpr size_t kShortestClassLoaderPath = std::string_view("class.classLoader").size();
-size_t FindClassLoaderPath(std::string_view s, bool value_start) {
+
+// Whether "class" at `p` of `s` starts a property path that goes on
+// (through "module") to the class loader or protection domain.
+// Case-insensitive, as Struts' filters were bypassed with "Class".
+bool ClassLoaderPathAt(std::string_view s, size_t p) {
   const auto skip_seps = [&](size_t i) {
     while (i < s.size() && IsSep(s[i])) ++i;
     return i;
   };
-  const auto segment_ends = [&](size_t e) {
-    return e == s.size() || IsSep(s[e]) || s[e] == '=';
-  };
-  for (size_t p = scan::IFind(s, "class"); p != kNpos; p = scan::IFind(s, "class", p + 1)) {
-    if (p > 0) {
-      const char b = s[p - 1];
-      if (value_start ? !(b == '&' || b == '?' || b == '[' || b == '"' || b == '\'')
-                      : !IsSep(b)) {
-        continue;
-      }
-    }
-    if (p + 5 >= s.size() || !IsSep(s[p + 5])) continue;
-    size_t q = skip_seps(p + 5);
-    if (scan::IAt(s, q, "module") && q + 6 < s.size() && IsSep(s[q + 6])) q = skip_seps(q + 6);
-    for (std::string_view target : {std::string_view("classloader"),
-                                    std::string_view("protectiondomain")}) {
-      if (scan::IAt(s, q, target) && segment_ends(q + target.size())) return p;
-    }
+  if (!scan::IAt(s, p, "class") || p + 5 >= s.size() || !IsSep(s[p + 5])) return false;
+  size_t q = skip_seps(p + 5);
+  if (scan::IAt(s, q, "module") && q + 6 < s.size() && IsSep(s[q + 6])) q = skip_seps(q + 6);
+  for (std::string_view target : {std::string_view("classloader"),
+                                  std::string_view("protectiondomain")}) {
+    const size_t e = q + target.size();
+    if (scan::IAt(s, q, target) && (e == s.size() || IsSep(s[e]) || s[e] == '=')) return true;
+  }
+  return false;
+}
+
+// Where such a path starts as a segment of a field path, or npos.
+size_t FindClassLoaderPath(std::string_view path) {
+  for (size_t p = scan::IFind(path, "class"); p != kNpos; p = scan::IFind(path, "class", p + 1)) {
+    if ((p == 0 || IsSep(path[p - 1])) && ClassLoaderPathAt(path, p)) return p;
+  }
+  return kNpos;
+}
+
+// Where such a path starts as a parameter name inside a value (a query or
+// form string): at the value's start or after '&', '?' or '['. After a
+// '.' it is a member access ("this.class.classLoader" in a Groovy
+// snippet), not a parameter.
+size_t FindClassLoaderParameter(std::string_view v) {
+  if (ClassLoaderPathAt(v, 0)) return 0;
+  for (size_t i = scan::FindAnyOf(v, 0, '&', '?', '['); i != kNpos;
+       i = scan::FindAnyOf(v, i + 1, '&', '?', '[')) {
+    if (ClassLoaderPathAt(v, i + 1)) return i + 1;
   }
   return kNpos;
 }
@@ -103,16 +111,17 @@ class PrototypePollutionImpl final : public Detector {
     // Bean properties match their getter's name but for the first letter:
     // "class" or "Class", found by one search for "lass".
     if (in.path.size() >= kShortestClassLoaderPath && in.path.find("lass") != kNpos &&
-        FindClassLoaderPath(in.path, false) != kNpos) {
+        FindClassLoaderPath(in.path) != kNpos) {
       return FillMatch(m, "prototype_pollution.class_loader_path",
                        "Field path binds into the class loader through class.classLoader", 90, 0,
                        v.size());
     }
     static constexpr uint64_t kLoader = CharMask::AlnumOf("classloader");
     static constexpr uint64_t kDomain = CharMask::AlnumOf("classprotectiondomain");
-    if (v.size() >= kShortestClassLoaderPath &&
-        (in.mask.HasAlnumOf(kLoader) || in.mask.HasAlnumOf(kDomain)) && v.find("lass") != kNpos) {
-      const size_t c = FindClassLoaderPath(v, true);
+    // (A parameter inside a value is assigned: '=' is the cheap gate.)
+    if (v.size() >= kShortestClassLoaderPath && in.mask.Has('=') &&
+        (in.mask.HasAlnumOf(kLoader) || in.mask.HasAlnumOf(kDomain))) {
+      const size_t c = FindClassLoaderParameter(v);
       if (c != kNpos) {
         return FillMatch(m, "prototype_pollution.class_loader_path",
                          "Parameter name inside a value binds into the class loader", 85, c,

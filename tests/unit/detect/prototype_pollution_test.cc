@@ -93,7 +93,7 @@ TEST(PrototypePollutionTest, ClassLoaderPaths) {
     EXPECT_TRUE(Detects(PrototypePollutionDetector(), c, &m)) << path;
     EXPECT_EQ(m.rule_id, "prototype_pollution.class_loader_path") << path;
   }
-  // ... and parameter names in a value that a form or query parser reads.
+  // ... and parameters in a value that a form or query parser reads.
   for (const char* value : {"a=2&class.module.classLoader.defaultAssertionStatus=true",
                             "class.classLoader.resources.dirContext=x"}) {
     Case c;
