@@ -20,6 +20,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/event/event.h"
 #include "runtime/normalize/normalize.h"
+#include "tests/bench/prepared_fields.h"
 #include "wrappers/cli/bench_events.h"
 #include "wrappers/cli/event_request.h"
 #ifdef FNGUARD_HAVE_MODSECURITY
@@ -232,39 +233,6 @@ BENCHMARK(BM_DetectorBenignValue)->DenseRange(0, static_cast<int>(kDetectorCount
 // One detector over every field of an event, as the engine hands them over
 // (normalized, with the field's mask): where each detector's share of
 // BM_InspectTypicalEvent / BM_InspectJsonBody64K goes.
-struct PreparedFields {
-  event::Decoder decoder;
-  event::DecodedEvent decoded;
-  std::vector<std::string> norms;
-  std::vector<detect::Input> inputs;
-  size_t bytes = 0;
-};
-
-std::unique_ptr<PreparedFields> PrepareFields(const std::string& ev) {
-  auto p = std::make_unique<PreparedFields>();
-  if (!p->decoder.Decode(ev, &p->decoded).ok()) return p;
-  normalize::Normalizer normalizer;
-  p->norms.reserve(p->decoded.fields.size());
-  for (const event::Field& f : p->decoded.fields) {
-    p->norms.emplace_back(normalizer.Normalize(f.value));
-  }
-  for (size_t i = 0; i < p->decoded.fields.size(); ++i) {
-    const event::Field& f = p->decoded.fields[i];
-    if (f.value.empty()) continue;
-    detect::Input in;
-    in.raw = f.value;
-    in.norm = p->norms[i] == f.value ? f.value : std::string_view(p->norms[i]);
-    in.mask = detect::CharMask::Of(in.norm);
-    in.path = f.path;
-    in.location = f.location;
-    in.is_key = f.is_key;
-    in.event_kind = p->decoded.kind;
-    p->inputs.push_back(in);
-    p->bytes += f.value.size();
-  }
-  return p;
-}
-
 void RunDetectorOverFields(benchmark::State& state, const std::string& ev) {
   const auto id = static_cast<DetectorId>(state.range(0));
   const detect::Detector& detector = detect::Get(id);

@@ -29,50 +29,17 @@
 
 #include "runtime/detect/detector.h"
 #include "runtime/detect/sqli_internal.h"
-#include "runtime/event/event.h"
-#include "runtime/normalize/normalize.h"
+#include "tests/bench/prepared_fields.h"
 #include "wrappers/cli/bench_events.h"
 
 namespace fnguard {
 namespace {
 
-struct Values {
-  event::Decoder decoder;
-  event::DecodedEvent decoded;
-  std::vector<std::string> norms;
-  std::vector<detect::Input> inputs;
-  size_t bytes = 0;
-};
-
-// The normalized string values of the large body event, as the engine hands
-// them to the detectors.
-const Values& BodyValues() {
-  static const Values* values = [] {
-    static const std::string kEvent = cli::LargeJsonBodyEvent(1000 * 1000);
-    auto* v = new Values;
-    if (!v->decoder.Decode(kEvent, &v->decoded).ok()) return v;
-    normalize::Normalizer normalizer;
-    v->norms.reserve(v->decoded.fields.size());
-    for (const event::Field& f : v->decoded.fields) {
-      v->norms.emplace_back(normalizer.Normalize(f.value));
-    }
-    for (size_t i = 0; i < v->decoded.fields.size(); ++i) {
-      const event::Field& f = v->decoded.fields[i];
-      if (f.value.empty()) continue;
-      detect::Input in;
-      in.raw = f.value;
-      in.norm = v->norms[i];
-      in.mask = detect::CharMask::Of(in.norm);
-      in.path = f.path;
-      in.location = f.location;
-      in.is_key = f.is_key;
-      in.event_kind = v->decoded.kind;
-      v->inputs.push_back(in);
-      v->bytes += in.norm.size();
-    }
-    return v;
-  }();
-  return *values;
+// The fields of the large body event, as the engine hands them over.
+const PreparedFields& BodyValues() {
+  static const std::unique_ptr<PreparedFields> kFields =
+      PrepareFields(cli::LargeJsonBodyEvent(1000 * 1000));
+  return *kFields;
 }
 
 struct HsDatabase {
@@ -136,7 +103,7 @@ size_t CoveredBytes(const std::vector<unsigned long long>& ends, size_t n,  // N
 }
 
 void BM_VectorscanSqliTriggers(benchmark::State& state) {
-  const Values& v = BodyValues();
+  const PreparedFields& v = BodyValues();
   std::string error;
   std::unique_ptr<HsDatabase> d = CompileTriggers(&error);
   if (d == nullptr) {
@@ -171,7 +138,7 @@ void BM_VectorscanSqliTriggers(benchmark::State& state) {
 BENCHMARK(BM_VectorscanSqliTriggers)->Unit(benchmark::kMillisecond);
 
 void BM_SqliPrefilterBodyValues(benchmark::State& state) {
-  const Values& v = BodyValues();
+  const PreparedFields& v = BodyValues();
   size_t passed = 0;
   for (const detect::Input& in : v.inputs) {
     passed += detect::sqli_internal::PrefilterPasses(in.norm) ? in.norm.size() : 0;
@@ -188,7 +155,7 @@ void BM_SqliPrefilterBodyValues(benchmark::State& state) {
 BENCHMARK(BM_SqliPrefilterBodyValues)->Unit(benchmark::kMillisecond);
 
 void BM_SqliDetectorBodyValues(benchmark::State& state) {
-  const Values& v = BodyValues();
+  const PreparedFields& v = BodyValues();
   const detect::Detector& sqli = detect::Get(DetectorId::kSqli);
   detect::Match m;
   for (auto _ : state) {
