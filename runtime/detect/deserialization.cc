@@ -427,17 +427,17 @@ size_t FindRuntimeExec(std::string_view v, size_t* len) {
   for (size_t r = v.find("Runtime"); r != kNpos; r = v.find("Runtime", r + 1)) {
     if (r < 3 || v.compare(r - 3, 3, "get") != 0) continue;
     const size_t p = r - 3;
-    size_t e = scan::SkipSpaces(v, p + 10);
-    if (v.compare(e, 1, "(") != 0) continue;
-    e = scan::SkipSpaces(v, e + 1);
-    if (v.compare(e, 1, ")") != 0) continue;
-    e = scan::SkipSpaces(v, e + 1);
-    if (v.compare(e, 1, ".") != 0) continue;
-    e = scan::SkipSpaces(v, e + 1);
-    if (v.compare(e, 4, "exec") != 0) continue;
-    e = scan::SkipSpaces(v, e + 4);
-    if (v.compare(e, 1, "(") != 0) continue;
-    *len = e + 1 - p;
+    // Then "( ) . exec (", spaces allowed between the tokens.
+    size_t e = r + 7;
+    bool call = true;
+    for (std::string_view token : {"(", ")", ".", "exec", "("}) {
+      e = scan::SkipSpaces(v, e);
+      call = v.compare(e, token.size(), token) == 0;
+      if (!call) break;
+      e += token.size();
+    }
+    if (!call) continue;
+    *len = e - p;
     return p;
   }
   return kNpos;

@@ -126,32 +126,17 @@ class Analysis {
   }
 
  private:
-  // SQL Server leaves a statement out of its trace log when a comment in it
-  // names sp_password.
-  static char LowerByte(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  }
   // Whether `t` is the name `lowered`, bare or quoted with backticks.
   bool NameIs(const Token& t, std::string_view lowered) const {
     if (t.Is(lowered)) return true;
-    if (t.type != TokenType::kWord || t.length != lowered.size() + 2 || text_[t.offset] != '`' ||
-        text_[t.offset + t.length - 1] != '`') {
-      return false;
-    }
-    for (size_t i = 0; i < lowered.size(); ++i) {
-      if (LowerByte(text_[t.offset + 1 + i]) != lowered[i]) return false;
-    }
-    return true;
+    return t.type == TokenType::kWord && t.length == lowered.size() + 2 &&
+           text_[t.offset] == '`' && text_[t.offset + t.length - 1] == '`' &&
+           scan::IEquals(text_.substr(t.offset + 1, lowered.size()), lowered);
   }
+  // SQL Server leaves a statement out of its trace log when a comment in it
+  // names sp_password.
   static bool MentionsSpPassword(std::string_view body) {
-    constexpr std::string_view kName = "sp_password";
-    for (size_t i = 0; i + kName.size() <= body.size(); ++i) {
-      if (body[i] != 's' && body[i] != 'S') continue;
-      size_t k = 0;
-      while (k < kName.size() && LowerByte(body[i + k]) == kName[k]) ++k;
-      if (k == kName.size()) return true;
-    }
-    return false;
+    return scan::IFind(body, "sp_password") != std::string_view::npos;
   }
 
   const Slot& At(size_t i) const {
@@ -614,15 +599,13 @@ class Analysis {
   // Text an application plausibly put on either side of the injected part:
   // empty, a word, a number, a name. A string of random punctuation (a
   // generated password) is not the value an injection closes.
+  static bool PlausibleByte(char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return std::isalnum(c) || c == ' ' || c == '_' || c == '.' || c == '@' || c == '-' ||
+           c == '%' || c == ',' || c >= 0x80;
+  }
   static bool PlausibleText(std::string_view s) {
-    for (char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
-      if (!(std::isalnum(c) || c == ' ' || c == '_' || c == '.' || c == '@' || c == '-' ||
-            c == '%' || c == ',' || c >= 0x80)) {
-        return false;
-      }
-    }
-    return true;
+    return std::all_of(s.begin(), s.end(), PlausibleByte);
   }
 
   // The part of the value inside the literal the query opened. A quote
@@ -635,7 +618,7 @@ class Analysis {
         ++i;
         continue;
       }
-      if (!PlausibleText(s.substr(i, 1))) return false;
+      if (!PlausibleByte(s[i])) return false;
     }
     return true;
   }
