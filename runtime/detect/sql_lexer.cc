@@ -13,7 +13,6 @@ namespace {
 constexpr WordTable<Word, 256> kKeywordTable(kKeywords);
 static_assert(kKeywordTable.size() * 2 <= 256);
 
-bool IsSpace(unsigned char c) { return IsSpaceByte(c); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
@@ -41,17 +40,14 @@ Lexer::Lexer(std::string_view text, char context_quote)
     : text_(text), context_quote_(context_quote) {}
 
 void Lexer::SkipSpace() {
-  while (pos_ < text_.size()) {
-    unsigned char c = static_cast<unsigned char>(text_[pos_]);
-    if (IsSpace(c)) {
-      ++pos_;
-    } else if (in_executable_comment_ && c == '*' && pos_ + 1 < text_.size() &&
-               text_[pos_ + 1] == '/') {
-      in_executable_comment_ = false;
-      pos_ += 2;
-    } else {
-      break;
-    }
+  const auto* p = reinterpret_cast<const unsigned char*>(text_.data());
+  const size_t n = text_.size();
+  for (;;) {
+    while (pos_ < n && kByteClass[p[pos_]] == kSpaceByte) ++pos_;
+    // The end of a MySQL executable comment reads as a space.
+    if (!in_executable_comment_ || pos_ + 1 >= n || p[pos_] != '*' || p[pos_ + 1] != '/') return;
+    in_executable_comment_ = false;
+    pos_ += 2;
   }
 }
 
@@ -89,12 +85,12 @@ void Lexer::ReadString(char quote, size_t start, bool from_context, Token* out) 
   }
   t.offset = static_cast<uint32_t>(start);
   t.length = static_cast<uint32_t>(i - start);
+  t.begin = text_.data() + start;
   pos_ = i;
 }
 
 void Lexer::Next(Token* out) {
   Token& t = *out;
-  // A fresh token, but for the bytes of `lower` past the first (see Token).
   t.type = TokenType::kEnd;
   t.word = Word::kNone;
   t.quote = 0;
@@ -102,7 +98,7 @@ void Lexer::Next(Token* out) {
   t.from_context = false;
   t.offset = 0;
   t.length = 0;
-  t.lower[0] = '\0';
+  t.begin = text_.data() + text_.size();
   if (context_quote_ != 0) {
     char q = context_quote_;
     context_quote_ = 0;
@@ -115,14 +111,30 @@ void Lexer::Next(Token* out) {
   }
   const size_t start = pos_;
   const char c = text_[pos_];
-  const char n = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
   const auto finish = [&](TokenType type, size_t len) __attribute__((always_inline)) {
     t.type = type;
     t.offset = static_cast<uint32_t>(start);
     t.length = static_cast<uint32_t>(len);
+    t.begin = text_.data() + start;
     pos_ = start + len;
   };
 
+  if (kByteClass[static_cast<unsigned char>(c)] == kLetterByte) {
+    // The word's end first; its bytes are lower-cased for the keyword table
+    // only when a keyword of its first letter and length exists.
+    const auto* p = reinterpret_cast<const unsigned char*>(text_.data());
+    const size_t size = text_.size();
+    size_t i = start + 1;
+    while (i < size && kWordBytes[p[i]]) ++i;
+    const size_t len = i - start;
+    if (kKeywordTable.MayHave(Token::LowerByte(c), len)) {
+      char lower[WordTable<Word, 256>::kMaxWord];
+      for (size_t k = 0; k < len; ++k) lower[k] = Token::LowerByte(text_[start + k]);
+      t.word = kKeywordTable.Find(std::string_view(lower, len), Word::kNone);
+    }
+    return finish(TokenType::kWord, len);
+  }
+  const char n = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
   if (c == '\'' || c == '"') return ReadString(c, start, false, out);
   if (c == '`') {  // quoted identifier
     size_t e = text_.find('`', start + 1);
@@ -173,24 +185,6 @@ void Lexer::Next(Token* out) {
     }
     return finish(TokenType::kNumber, i - start);
   }
-  if (IsWordByte(static_cast<unsigned char>(c))) {
-    // One pass reads the word and lower-cases its first 31 bytes.
-    size_t i = start;
-    size_t copy = 0;
-    while (i < text_.size() && kWordBytes[static_cast<unsigned char>(text_[i])]) {
-      const char ch = text_[i];
-      if (copy < sizeof(t.lower) - 1) {
-        t.lower[copy++] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
-      }
-      ++i;
-    }
-    size_t len = i - start;
-    t.lower[copy] = '\0';
-    if (len < sizeof(t.lower)) {
-      t.word = kKeywordTable.Find(std::string_view(t.lower, copy), Word::kNone);
-    }
-    return finish(TokenType::kWord, len);
-  }
   if (c == '@') {
     size_t i = start + 1;
     if (i < text_.size() && text_[i] == '@') ++i;
@@ -232,9 +226,6 @@ void Lexer::Next(Token* out) {
                        !kWordBytes[static_cast<unsigned char>(text_[pos_ + 2])])) {
         // MySQL's \N is NULL.
         t.word = Word::kLiteral;
-        t.lower[0] = '\\';
-        t.lower[1] = 'n';
-        t.lower[2] = '\0';
         return finish(TokenType::kWord, 2);
       }
       return finish(TokenType::kOther, 1);

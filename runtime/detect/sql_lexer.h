@@ -60,17 +60,30 @@ struct Token {
   bool from_context = false;  // kString: the literal opened by the surrounding query
   uint32_t offset = 0;
   uint32_t length = 0;
-  // kWord: the lower-cased text (first 31 bytes) for keyword comparisons,
-  // ended by a NUL; "" for other tokens. Lexer::Next() leaves the bytes past
-  // the NUL as they were (nothing reads them).
-  char lower[32] = {0};
-  // Same as comparing `lower` as a C string, without measuring it first.
+  // The token's first byte in the text (its `length` bytes follow). Words
+  // are compared case-insensitively in place: most words of a value are
+  // never compared, so none is copied.
+  const char* begin = nullptr;
+
+  // Whether this is the word `lowered_word` (lower case) in any case.
   bool Is(std::string_view lowered_word) const {
-    if (type != TokenType::kWord || lowered_word.size() >= sizeof(lower)) return false;
+    if (type != TokenType::kWord || length != lowered_word.size()) return false;
     for (size_t i = 0; i < lowered_word.size(); ++i) {
-      if (lower[i] != lowered_word[i]) return false;
+      if (LowerByte(begin[i]) != lowered_word[i]) return false;
     }
-    return lower[lowered_word.size()] == '\0';
+    return true;
+  }
+  // Whether this is a word that starts with `lowered_prefix` in any case.
+  bool StartsWith(std::string_view lowered_prefix) const {
+    if (type != TokenType::kWord || length < lowered_prefix.size()) return false;
+    for (size_t i = 0; i < lowered_prefix.size(); ++i) {
+      if (LowerByte(begin[i]) != lowered_prefix[i]) return false;
+    }
+    return true;
+  }
+
+  static constexpr char LowerByte(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
   }
 };
 
@@ -79,10 +92,8 @@ class Lexer {
   // `context_quote` is 0 to read the value as is, or '\'' / '"' to read it as
   // if the query had already opened a string literal with that quote.
   Lexer(std::string_view text, char context_quote);
-  // Writes the next token to `*t` (every field; of `lower`, the bytes up to
-  // its NUL); kEnd forever once the input is consumed. The caller's storage
-  // is written in place: a Token is large, and copying one right after its
-  // bytes were stored is slow.
+  // Writes the next token to `*t` (every field); kEnd forever once the input
+  // is consumed. The caller's storage is written in place.
   void Next(Token* t);
 
  private:
@@ -214,6 +225,25 @@ constexpr bool IsWordByte(unsigned char c) {
 inline constexpr std::array<bool, 256> kWordBytes = [] {
   std::array<bool, 256> t{};
   for (int c = 0; c < 256; ++c) t[c] = IsWordByte(static_cast<unsigned char>(c));
+  return t;
+}();
+
+// The byte classes as one table, for the lexer's dispatch on a token's first
+// byte: a word that starts with a letter (or '_', '$', non-ASCII) is by far
+// the most common token.
+enum ByteClass : uint8_t { kOtherByte = 0, kSpaceByte, kLetterByte, kDigitByte };
+inline constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const auto b = static_cast<unsigned char>(c);
+    if (IsSpaceByte(b)) {
+      t[c] = kSpaceByte;
+    } else if (b >= '0' && b <= '9') {
+      t[c] = kDigitByte;
+    } else if (IsWordByte(b)) {
+      t[c] = kLetterByte;
+    }
+  }
   return t;
 }();
 

@@ -965,9 +965,13 @@ class Analysis {
     }
   }
 
-  void Evaluate(size_t a) {
+  // Inlined into Run(): most tokens start no rule.
+  [[gnu::always_inline]] void Evaluate(size_t a) {
     if (a == 0) CheckBreakout(a);
-    if (!StartsRule(a)) return;
+    if (StartsRule(a)) EvaluateRules(a);
+  }
+
+  [[gnu::noinline]] void EvaluateRules(size_t a) {
     const Token& t = Tok(a);
     if (t.type == TokenType::kWord) {
       switch (t.word) {
@@ -1084,8 +1088,7 @@ class Analysis {
         }
         case Word::kStatement:
           if (a == 0 && (t.Is("exec") || t.Is("execute")) && Tok(1).type == TokenType::kWord &&
-              (std::string_view(Tok(1).lower).starts_with("sp_") ||
-               std::string_view(Tok(1).lower).starts_with("xp_"))) {
+              (Tok(1).StartsWith("sp_") || Tok(1).StartsWith("xp_"))) {
             Report("sqli.stacked", "a system stored procedure is executed", 70, a, a + 2);
           }
           if (a == 0 && (t.Is("exec") || t.Is("execute")) &&
@@ -1211,7 +1214,7 @@ class Analysis {
   // CHAR(n) / CHR(n) / NCHAR(n): a character from its code.
   bool IsCharCall(size_t i) const {
     const Token& t = Tok(i);
-    if (t.lower[0] != 'c' && t.lower[0] != 'n') return false;
+    if (t.type != TokenType::kWord) return false;
     return (t.Is("char") || t.Is("chr") || t.Is("nchar")) &&
            Tok(i + 1).type == TokenType::kLParen && Tok(i + 2).type == TokenType::kNumber &&
            Tok(i + 3).type == TokenType::kRParen;
@@ -1315,12 +1318,11 @@ class Analysis {
                n.Is("function") || n.Is("view") || n.Is("schema") || n.Is("login") ||
                n.Is("trigger") || n.Is("index");
     } else if (k.Is("exec") || k.Is("execute")) {
-      std::string_view name(n.lower);
       const Token& after = Tok(s + 2);
       shaped = n.type == TokenType::kVariable || n.type == TokenType::kLParen ||
                (n.Is("as") && (Tok(s + 2).Is("login") || Tok(s + 2).Is("user"))) ||
                (n.type == TokenType::kWord &&
-                (name.starts_with("xp_") || name.starts_with("sp_") || name == "master" ||
+                (n.StartsWith("xp_") || n.StartsWith("sp_") || n.Is("master") ||
                  after.type == TokenType::kDot || IsLiteral(after) ||
                  after.type == TokenType::kVariable || EndsAt(s + 2)));
     } else if (k.Is("declare")) {
