@@ -347,46 +347,38 @@ bool PercentEscapes(std::string_view f) {
   return false;
 }
 
-// Whether `t` occurs in the skeleton of `f` starting at byte `i`, for a
-// value without PercentEscapes() that SkeletonTarget() reads whole (shorter
-// than its skeleton limit): its skeleton is the
-// value's letters and digits in lower case, with a ' ' for each run holding
-// whitespace, so `t` matches letters and digits of `f` in order, with only
-// dropped or noise bytes between them.
-bool SkeletonMatchAt(std::string_view f, size_t i, std::string_view t) {
-  size_t j = i;
-  for (size_t k = 0; k < t.size(); ++k) {
-    if (k > 0) {
-      while (j < f.size() && kSkeletonClass[static_cast<unsigned char>(f[j])] != kSkAlnum &&
-             kSkeletonClass[static_cast<unsigned char>(f[j])] != kSkSpace) {
-        ++j;
-      }
-    }
-    if (j >= f.size()) return false;
-    const unsigned char c = static_cast<unsigned char>(f[j]);
-    if (kSkeletonClass[c] != kSkAlnum || NeedleSet::kLower[c] != static_cast<unsigned char>(t[k])) {
-      return false;
-    }
-    ++j;
-  }
-  return true;
-}
+constexpr size_t kMaxSkeletonTarget = LongestOf(kSkeletonTargets);
 
+// Whether a target occurs in the skeleton of `f` starting at byte `i`, for a
+// value without PercentEscapes() that SkeletonTarget() reads whole (shorter
+// than its skeleton limit): its skeleton is the value's letters and digits
+// in lower case, with a ' ' for each run holding whitespace, so a target
+// matches letters and digits of `f` in order from `i`, with only dropped or
+// noise bytes between them. Those letters and digits are gathered once, up
+// to the next whitespace or the longest target's length.
 bool SkeletonMatchAnyAt(std::string_view f, size_t i) {
-  // The target's first two letters first: the byte at `i` and the next
-  // letter or digit, past bytes the skeleton drops.
-  size_t j = i + 1;
-  while (j < f.size() && kSkeletonClass[static_cast<unsigned char>(f[j])] != kSkAlnum &&
-         kSkeletonClass[static_cast<unsigned char>(f[j])] != kSkSpace) {
-    ++j;
+  const auto* p = reinterpret_cast<const unsigned char*>(f.data());
+  if (kSkeletonClass[p[i]] != kSkAlnum) return false;
+  char sk[kMaxSkeletonTarget];
+  size_t len = 0;
+  size_t j = i;
+  // The first two (one pair bit rules most positions out), then the rest.
+  for (; j < f.size() && len < kMaxSkeletonTarget; ++j) {
+    const uint8_t cls = kSkeletonClass[p[j]];
+    if (cls == kSkSpace) break;
+    if (cls != kSkAlnum) continue;
+    sk[len++] = static_cast<char>(NeedleSet::kLower[p[j]]);
+    if (len != 2) continue;
+    const unsigned key = (unsigned{static_cast<unsigned char>(sk[0])} << 8) |
+                         static_cast<unsigned char>(sk[1]);
+    if (((kSkeletonPairs.bits[key >> 6] >> (key & 63)) & 1) == 0) return false;
   }
-  if (j >= f.size() || kSkeletonClass[static_cast<unsigned char>(f[j])] != kSkAlnum) return false;
-  const unsigned key = (unsigned{NeedleSet::kLower[static_cast<unsigned char>(f[i])]} << 8) |
-                       NeedleSet::kLower[static_cast<unsigned char>(f[j])];
-  if (((kSkeletonPairs.bits[key >> 6] >> (key & 63)) & 1) == 0) return false;
-  const char a = static_cast<char>(key >> 8), b = static_cast<char>(key & 0xff);
+  if (len < kMinSkeletonTarget) return false;
   for (std::string_view t : kSkeletonTargets) {
-    if (t[0] == a && t[1] == b && SkeletonMatchAt(f, i, t)) return true;
+    if (t.size() <= len && t[0] == sk[0] && t[1] == sk[1] &&
+        std::memcmp(sk + 2, t.data() + 2, t.size() - 2) == 0) {
+      return true;
+    }
   }
   return false;
 }

@@ -175,6 +175,23 @@ TEST(PathTraversalTest, ObfuscatedTraversalIgnoresDotsInNames) {
   }
 }
 
+// A target's letters may be split by bytes the skeleton drops, in any
+// case, but not by whitespace.
+TEST(PathTraversalTest, ObfuscatedTargetsSpanDroppedBytesButNotSpaces) {
+  Case c;
+  c.location = event::Location::kBody;
+  for (const std::string v : {"..?..?etc^passwd", "..?..?windows^system32", "..?..?webinf^webxml",
+                              "one two ..?..? wePRocSELF-environ"}) {
+    c.value = v;
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << v;
+  }
+  for (const std::string v : {"..?..?etc passwd", "..?..?windows^system 32",
+                              "..?..?web inf^webxml", "..?..?proc^self\tenviron"}) {
+    c.value = v;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
+}
+
 TEST(PathTraversalTest, WrappersAndAbsolutePathsInMixedCase) {
   Case c;
   c.value = "PHP://Filter/resource=config";
