@@ -4,7 +4,10 @@
 // Java counterpart: a bean property path through class.classLoader (or
 // class.module.classLoader, class.protectionDomain), which data binding in
 // Spring and Struts follows from getClass() into the server's own objects
-// (CVE-2010-1622, Struts' class.classLoader, Spring4Shell).
+// (CVE-2010-1622, Struts' class.classLoader, Spring4Shell). And PHP's: a
+// Drupal render-array property that holds a callback ("#post_render",
+// "#lazy_builder") set from request data, which Drupal's form API renders
+// by calling it (Drupalgeddon2, CVE-2018-7600).
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -87,6 +90,31 @@ size_t FindClassLoaderParameter(std::string_view v) {
   return kNpos;
 }
 
+// The render-array properties whose value Drupal calls (or whose value
+// holds a callback and its arguments). Property keys start with '#', which
+// no form field or JSON member of an ordinary request does.
+constexpr std::string_view kRenderCallbackProperties[] = {
+    "post_render", "pre_render",       "lazy_builder", "access_callback",
+    "value_callback", "element_validate", "after_build",
+};
+
+// Where "#property" for one of kRenderCallbackProperties stands as a key of
+// `s`: after one of `left` (or at its start when `at_start`), and followed
+// by a separator, '=' or the end. Case matters, as in PHP's array keys.
+size_t FindRenderCallbackKey(std::string_view s, std::string_view left, bool at_start) {
+  for (size_t p = s.find('#'); p != kNpos; p = s.find('#', p + 1)) {
+    if (p == 0 ? !at_start : left.find(s[p - 1]) == kNpos) continue;
+    for (std::string_view name : kRenderCallbackProperties) {
+      const size_t e = p + 1 + name.size();
+      if (s.compare(p + 1, name.size(), name) == 0 &&
+          (e == s.size() || IsSep(s[e]) || s[e] == '=')) {
+        return p;
+      }
+    }
+  }
+  return kNpos;
+}
+
 class PrototypePollutionImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kPrototypePollution; }
@@ -115,6 +143,23 @@ class PrototypePollutionImpl final : public Detector {
       return FillMatch(m, "prototype_pollution.class_loader_path",
                        "Field path binds into the class loader through class.classLoader", 90, 0,
                        v.size());
+    }
+    // A key: a form field's name ("mail[#post_render][]") or a JSON member
+    // ("#lazy_builder"). The key is inspected as a field of its own, so its
+    // path needs no search.
+    if (in.is_key && in.mask.Has('#') && FindRenderCallbackKey(v, ".[\"'", true) != kNpos) {
+      return FillMatch(m, "prototype_pollution.render_callback_key",
+                       "Key sets a Drupal render-array callback property", 90, 0, v.size());
+    }
+    // Inside a value, as a bracketed or quoted key only: after a '.' or '/'
+    // it is a URL fragment or a heading anchor.
+    if (in.mask.Has('#') && in.mask.HasAny("[\"'")) {
+      const size_t r = FindRenderCallbackKey(v, "[\"'", false);
+      if (r != kNpos) {
+        return FillMatch(m, "prototype_pollution.render_callback_key",
+                         "A Drupal render-array callback property is set inside a value", 80, r,
+                         std::min<size_t>(v.size() - r, 32));
+      }
     }
     static constexpr uint64_t kLoader = CharMask::AlnumOf("classloader");
     static constexpr uint64_t kDomain = CharMask::AlnumOf("classprotectiondomain");

@@ -123,6 +123,52 @@ TEST(PrototypePollutionTest, ClassLoaderPathOnPathologicalInput) {
   testing::RunsOnLargeInput(PrototypePollutionDetector(), "class" + std::string(1 << 20, '.'));
 }
 
+// Drupal render arrays: a '#' property that Drupal calls, set by a form
+// field's name, a JSON member's or a query string inside a value.
+TEST(PrototypePollutionTest, RenderArrayCallbackKeys) {
+  for (const char* key : {"mail[#post_render][]", "name[#pre_render][0]", "#lazy_builder",
+                          "f[#access_callback]", "x[#after_build][]", "a.#value_callback"}) {
+    Case c;
+    c.value = key;
+    c.is_key = true;
+    Match m;
+    EXPECT_TRUE(Detects(PrototypePollutionDetector(), c, &m)) << key;
+    EXPECT_EQ(m.rule_id, "prototype_pollution.render_callback_key") << key;
+  }
+  for (const char* value : {"q=node&title[#post_render][]=system&title[#markup]=ls",
+                            "{\"widget\": {\"#lazy_builder\": [\"callback\", []]}}",
+                            "['#element_validate']"}) {
+    Case c;
+    c.value = value;
+    Match m;
+    EXPECT_TRUE(Detects(PrototypePollutionDetector(), c, &m)) << value;
+    EXPECT_EQ(m.rule_id, "prototype_pollution.render_callback_key") << value;
+  }
+  // Other '#' keys (XML converted to JSON), other properties, fragments and
+  // anchors, and a property name without its '#'.
+  for (const char* key : {"#text", "mail[#markup]", "mail[#post_renderer]", "mail[post_render]",
+                          "#Post_Render", "x#post_render"}) {
+    Case c;
+    c.value = key;
+    c.is_key = true;
+    Match m;
+    EXPECT_FALSE(Detects(PrototypePollutionDetector(), c, &m)) << key << " -> " << m.rule_id;
+  }
+  for (const char* value : {"https://docs.example.org/render-api#pre_render",
+                            "See the section #post_render in the guide.",
+                            "docs/#lazy_builder", "tag: #after_build [draft]"}) {
+    Case c;
+    c.value = value;
+    Match m;
+    EXPECT_FALSE(Detects(PrototypePollutionDetector(), c, &m)) << value << " -> " << m.rule_id;
+  }
+}
+
+TEST(PrototypePollutionTest, RenderCallbackKeyOnPathologicalInput) {
+  testing::RunsOnLargeInput(PrototypePollutionDetector(), Repeat("[#post_rende", 1 << 16));
+  testing::RunsOnLargeInput(PrototypePollutionDetector(), Repeat("\"#", 1 << 19));
+}
+
 
 }  // namespace
 }  // namespace fnguard::detect
