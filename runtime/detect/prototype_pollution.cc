@@ -40,7 +40,8 @@ size_t FindConstructorPrototype(std::string_view s) {
   for (size_t p = FindSegment(s, "constructor"); p != kNpos;
        p = FindSegment(s, "constructor", p + 1)) {
     size_t e = p + 11;
-    while (e < s.size() && (IsSep(s[e]) || s[e] == ':' || s[e] == ' ' || s[e] == '{') && e - p < 20) {
+    while (e < s.size() && e - p < 20 &&
+           (IsSep(s[e]) || s[e] == ':' || s[e] == ' ' || s[e] == '{')) {
       ++e;
     }
     if (s.compare(e, 9, "prototype") == 0) return p;

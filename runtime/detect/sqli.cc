@@ -1452,7 +1452,6 @@ static_assert(TriggersStartWithLetters());
 
 constexpr const std::array<bool, 256>& kWordByte = sql::kWordBytes;
 
-inline char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 // Where the literal that a query opened with `quote` ends when `text` is
 // pasted into it: just past the first quote that is neither escaped nor
@@ -1505,7 +1504,7 @@ bool HasCharCall(std::string_view text) {
   const auto ends_with = [&](size_t j, std::string_view w) {
     if (j < w.size()) return false;
     for (size_t k = 0; k < w.size(); ++k) {
-      if (LowerAscii(text[j - w.size() + k]) != w[k]) return false;
+      if (scan::Lower(text[j - w.size() + k]) != w[k]) return false;
     }
     return true;
   };
@@ -1551,7 +1550,7 @@ bool HasStackedOnlyWord(std::string_view text) {
     while (e < n && e - j < 5 && sql::kWordBytes[static_cast<unsigned char>(text[e])]) ++e;
     if (e < n && sql::kWordBytes[static_cast<unsigned char>(text[e])]) continue;
     char w[5] = {0};
-    for (size_t k = j; k < e; ++k) w[k - j] = LowerAscii(text[k]);
+    for (size_t k = j; k < e; ++k) w[k - j] = scan::Lower(text[k]);
     const std::string_view word(w, e - j);
     if (word == "call" || word == "load" || word == "do") return true;
   }
@@ -1614,7 +1613,7 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
     // DIV / MOD as the operator.
     if (div_or_mod && e < n && n - e >= 3 &&
         (e + 3 == n || !sql::kWordBytes[static_cast<unsigned char>(text[e + 3])])) {
-      const char w[3] = {LowerAscii(text[e]), LowerAscii(text[e + 1]), LowerAscii(text[e + 2])};
+      const char w[3] = {scan::Lower(text[e]), scan::Lower(text[e + 1]), scan::Lower(text[e + 2])};
       const std::string_view word(w, 3);
       if (word == "div" || word == "mod") return true;
     }
@@ -1624,9 +1623,9 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
   bool pair_first = false, pair_second = false;
   const auto triggers = [&](size_t j, size_t e) {
     const size_t len = e - j;
-    if (!kTriggerTable.MayHave(LowerAscii(text[j]), len)) return false;
+    if (!kTriggerTable.MayHave(scan::Lower(text[j]), len)) return false;
     char buf[WordTable<Trigger, 256>::kMaxWord];
-    for (size_t k = 0; k < len; ++k) buf[k] = LowerAscii(text[j + k]);
+    for (size_t k = 0; k < len; ++k) buf[k] = scan::Lower(text[j + k]);
     const Trigger t = kTriggerTable.Find(std::string_view(buf, len), Trigger::kNone);
     if (t == Trigger::kPairFirst) pair_first = true;
     if (t == Trigger::kPairSecond) pair_second = true;

@@ -37,37 +37,19 @@ constexpr int kDecodedThreshold = 75;
 constexpr size_t kMaxTagName = 32;
 constexpr size_t kMaxAttrName = 64;
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAlnum(char c) { return IsAlpha(c) || (c >= '0' && c <= '9'); }
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
+using scan::IsAlnum;
+using scan::IsAlpha;
+using scan::IsSpace;
+using scan::Lower;
 bool IsUrlIgnorable(char c) { return c == '\t' || c == '\n' || c == '\r'; }
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-bool EqualsCI(std::string_view a, std::string_view lower_b) {
-  if (a.size() != lower_b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != lower_b[i]) return false;
-  }
-  return true;
-}
-
-bool StartsWithCI(std::string_view s, size_t pos, std::string_view lower_lit) {
-  if (pos + lower_lit.size() > s.size()) return false;
-  return EqualsCI(s.substr(pos, lower_lit.size()), lower_lit);
-}
 
 // The length of a tab or newline character reference at `i`, in any case
 // ("&Tab;", "&newline;"), 0 when there is none: written into a scheme, it
 // stands for the bytes browsers strip from URLs.
 size_t StrippedEntityAt(std::string_view s, size_t i) {
   if (s[i] != '&') return 0;
-  if (StartsWithCI(s, i, "&tab;")) return 5;
-  if (StartsWithCI(s, i, "&newline;")) return 9;
+  if (scan::IAt(s, i, "&tab;")) return 5;
+  if (scan::IAt(s, i, "&newline;")) return 9;
   return 0;
 }
 
@@ -120,10 +102,10 @@ int ScriptUrlAt(std::string_view s, size_t pos, size_t* end, bool in_attribute =
   if (MatchUrlLoose(s, pos, "data:", end)) {
     size_t e = *end;
     while (e < s.size() && IsSpace(s[e])) ++e;
-    if (StartsWithCI(s, e, "text/html") || StartsWithCI(s, e, "image/svg+xml") ||
-        StartsWithCI(s, e, "application/xhtml") || StartsWithCI(s, e, "text/xml") ||
-        StartsWithCI(s, e, "application/x-shockwave") ||
-        StartsWithCI(s, e, "text/javascript") || StartsWithCI(s, e, "application/javascript")) {
+    if (scan::IAt(s, e, "text/html") || scan::IAt(s, e, "image/svg+xml") ||
+        scan::IAt(s, e, "application/xhtml") || scan::IAt(s, e, "text/xml") ||
+        scan::IAt(s, e, "application/x-shockwave") ||
+        scan::IAt(s, e, "text/javascript") || scan::IAt(s, e, "application/javascript")) {
       return 85;
     }
   }
@@ -137,7 +119,7 @@ bool IsUrlAttribute(std::string_view name) {
       "background", "dynsrc",   "lowsrc",  "poster",     "code",     "codebase",
       "to",       "values",     "from",    "content",    "srcset"};
   for (std::string_view n : kNames) {
-    if (EqualsCI(name, n)) return true;
+    if (scan::IEquals(name, n)) return true;
   }
   return false;
 }
@@ -158,7 +140,7 @@ bool IsForeignOnlyElement(std::string_view name) {
       "maction",        "msqrt"};
   if (name.size() < 4) return false;
   for (std::string_view n : kNames) {
-    if (EqualsCI(name, n)) return true;
+    if (scan::IEquals(name, n)) return true;
   }
   return false;
 }
@@ -170,7 +152,7 @@ bool IsXsltInstruction(std::string_view name) {
       "value-of", "copy-of", "for-each", "apply-templates", "call-template", "apply-imports",
       "xsl:template"};
   for (std::string_view n : kNames) {
-    if (EqualsCI(name, n)) return true;
+    if (scan::IEquals(name, n)) return true;
   }
   return false;
 }
@@ -188,7 +170,7 @@ bool DangerousCss(std::string_view s, size_t from, size_t to, size_t* at) {
   to = std::min(to, s.size());
   for (size_t i = from; i < to; ++i) {
     char c = Lower(s[i]);
-    if (c == 'e' && StartsWithCI(s, i, "expression")) {
+    if (c == 'e' && scan::IAt(s, i, "expression")) {
       size_t j = i + 10;
       while (j < to && (IsSpace(s[j]) || s[j] == '/' || s[j] == '*')) ++j;
       if (j < to && (s[j] == '(' || s[j] == '\\')) {
@@ -196,11 +178,11 @@ bool DangerousCss(std::string_view s, size_t from, size_t to, size_t* at) {
         return true;
       }
     }
-    if (c == '-' && StartsWithCI(s, i, "-moz-binding")) {
+    if (c == '-' && scan::IAt(s, i, "-moz-binding")) {
       *at = i;
       return true;
     }
-    if (c == 'b' && StartsWithCI(s, i, "behavior") && i + 8 < to) {
+    if (c == 'b' && scan::IAt(s, i, "behavior") && i + 8 < to) {
       size_t j = i + 8;
       while (j < to && IsSpace(s[j])) ++j;
       if (j < to && s[j] == ':') {
@@ -208,7 +190,7 @@ bool DangerousCss(std::string_view s, size_t from, size_t to, size_t* at) {
         return true;
       }
     }
-    if (c == '@' && StartsWithCI(s, i, "@import")) {
+    if (c == '@' && scan::IAt(s, i, "@import")) {
       *at = i;
       return true;
     }
@@ -226,12 +208,12 @@ bool SuspiciousStyleAttribute(std::string_view v) {
     if (c == '\\' && i + 1 < v.size() && (IsAlnum(v[i + 1]) || v[i + 1] == '\\')) return true;
     if (c == '&' && i + 1 < v.size() && v[i + 1] == '#') return true;
     char l = Lower(c);
-    if (l == 'u' && StartsWithCI(v, i, "url")) {
+    if (l == 'u' && scan::IAt(v, i, "url")) {
       size_t j = i + 3;
       while (j < v.size() && IsSpace(v[j])) ++j;
       if (j < v.size() && v[j] == '(') return true;
     }
-    if (l == 'b' && (StartsWithCI(v, i, "behaviour") || StartsWithCI(v, i, "binding"))) {
+    if (l == 'b' && (scan::IAt(v, i, "behaviour") || scan::IAt(v, i, "binding"))) {
       size_t j = i + (Lower(v[i + 1]) == 'e' ? 9 : 7);
       while (j < v.size() && IsSpace(v[j])) ++j;
       if (j < v.size() && v[j] == ':') return true;
@@ -271,7 +253,7 @@ bool ObfuscatedIpHost(std::string_view v) {
     if (part.empty()) return false;
     if (part.size() > 2 && part[0] == '0' && Lower(part[1]) == 'x') {
       for (size_t k = 2; k < part.size(); ++k) {
-        if (!IsHexDigit(part[k])) return false;
+        if (!scan::IsHex(part[k])) return false;
       }
       encoded = true;
     } else {
@@ -289,7 +271,7 @@ bool ObfuscatedIpHost(std::string_view v) {
 bool ContainsCI(std::string_view s, std::string_view lower_lit) {
   if (lower_lit.empty() || s.size() < lower_lit.size()) return false;
   for (size_t i = 0; i + lower_lit.size() <= s.size(); ++i) {
-    if (Lower(s[i]) == lower_lit[0] && StartsWithCI(s, i, lower_lit)) return true;
+    if (Lower(s[i]) == lower_lit[0] && scan::IAt(s, i, lower_lit)) return true;
   }
   return false;
 }
@@ -513,7 +495,7 @@ class Scanner {
     while (w > 0 && e - w <= kMaxAccessObject && scan::IsCodeIdentChar(s_[w - 1])) --w;
     if (w == e || (w > 0 && scan::IsCodeIdentChar(s_[w - 1]))) return std::string_view::npos;
     for (std::string_view o : kAccessObjects) {
-      if (EqualsCI(s_.substr(w, e - w), o)) return w;
+      if (scan::IEquals(s_.substr(w, e - w), o)) return w;
     }
     return std::string_view::npos;
   }
@@ -559,7 +541,7 @@ class Scanner {
     }
     if (property.empty()) return false;
     for (std::string_view p : kAccessProperties) {
-      if (EqualsCI(property, p)) {
+      if (scan::IEquals(property, p)) {
         Report("xss.js_obfuscation",
                "a browser global's property is reached through a comment or a quoted name", 64,
                object, k);
@@ -595,10 +577,10 @@ class Scanner {
     if (i == name_start) return lt + 1;
     std::string_view name = s_.substr(name_start, i - name_start);
     // Only a VML frame is read with an empty namespace prefix (`<:vmlframe`).
-    if (!IsAlpha(s_[name_start]) && !(name[0] == ':' && EqualsCI(name.substr(1), "vmlframe"))) {
+    if (!IsAlpha(s_[name_start]) && !(name[0] == ':' && scan::IEquals(name.substr(1), "vmlframe"))) {
       return lt + 1;
     }
-    if (!closing && EqualsCI(name, "script")) {
+    if (!closing && scan::IEquals(name, "script")) {
       Report("xss.script_tag", "a <script> tag", 92, lt, i);
       return i;
     }
@@ -612,13 +594,13 @@ class Scanner {
     size_t colon = name.find(':');
     if (colon != std::string_view::npos) {
       std::string_view prefix = name.substr(0, colon);
-      if (EqualsCI(prefix, "svg") || EqualsCI(prefix, "xsl") || EqualsCI(prefix, "xml") ||
-          EqualsCI(prefix, "html") || EqualsCI(prefix, "math")) {
+      if (scan::IEquals(prefix, "svg") || scan::IEquals(prefix, "xsl") || scan::IEquals(prefix, "xml") ||
+          scan::IEquals(prefix, "html") || scan::IEquals(prefix, "math")) {
         Report("xss.dangerous_tag", "a namespaced SVG/XSLT/XML tag", 68, lt, i);
       }
       // Internet Explorer's VML frame loads and runs another document,
       // whatever prefix the VML namespace was given.
-      if (EqualsCI(name.substr(colon + 1), "vmlframe")) {
+      if (scan::IEquals(name.substr(colon + 1), "vmlframe")) {
         Report("xss.dangerous_tag", "a VML frame that loads another document", 75, lt, i);
       }
     }
@@ -629,7 +611,7 @@ class Scanner {
     static constexpr std::array<std::string_view, 10> kTakeover = {
         "svg", "math", "style", "html", "body", "head", "form", "textarea", "xmp", "plaintext"};
     for (std::string_view n : kTakeover) {
-      if (EqualsCI(name, n)) {
+      if (scan::IEquals(name, n)) {
         Report("xss.dangerous_tag", "a tag that switches parsing mode or takes over the page", 62,
                lt, i);
       }
@@ -639,7 +621,7 @@ class Scanner {
       static constexpr std::array<std::string_view, 7> kRawText = {
           "style", "textarea", "title", "xmp", "noscript", "noembed", "plaintext"};
       for (std::string_view n : kRawText) {
-        if (EqualsCI(name, n)) {
+        if (scan::IEquals(name, n)) {
           Report("xss.js_breakout", "an end tag closes a raw-text element", 63, lt, i);
         }
       }
@@ -652,10 +634,10 @@ class Scanner {
         "iframe", "frame",  "frameset", "object", "embed",  "applet", "isindex",
         "base",   "import", "layer",    "ilayer", "xml",    "portal", "fencedframe"};
     bool embedding = false;
-    for (std::string_view n : kEmbedding) embedding = embedding || EqualsCI(name, n);
+    for (std::string_view n : kEmbedding) embedding = embedding || scan::IEquals(name, n);
     // A bare <xml> loads and binds nothing: it is the root element of many
     // XML APIs' messages ("<xml><ToUserName>..."); an island has attributes.
-    if (embedding && EqualsCI(name, "xml") && (i >= s_.size() || s_[i] == '>')) {
+    if (embedding && scan::IEquals(name, "xml") && (i >= s_.size() || s_[i] == '>')) {
       embedding = false;
     }
     if (embedding) {
@@ -667,18 +649,18 @@ class Scanner {
     if (IsXsltInstruction(name)) {
       Report("xss.dangerous_tag", "an XSLT instruction element", 65, lt, i);
     }
-    const bool meta = EqualsCI(name, "meta");
-    const bool style = EqualsCI(name, "style");
-    const bool link = EqualsCI(name, "link");
-    const bool control = EqualsCI(name, "input") || EqualsCI(name, "button");
-    const bool xsl_template = EqualsCI(name, "template");
+    const bool meta = scan::IEquals(name, "meta");
+    const bool style = scan::IEquals(name, "style");
+    const bool link = scan::IEquals(name, "link");
+    const bool control = scan::IEquals(name, "input") || scan::IEquals(name, "button");
+    const bool xsl_template = scan::IEquals(name, "template");
     // A tag left open at the very end of the value: the page's own markup
     // that follows completes it (`<svg` + ` onload=...` from elsewhere).
     if (i >= s_.size()) {
       static constexpr std::array<std::string_view, 10> kActive = {
           "svg", "math", "img", "iframe", "body", "input", "video", "audio", "details", "image"};
       for (std::string_view n : kActive) {
-        if (EqualsCI(name, n)) {
+        if (scan::IEquals(name, n)) {
           Report("xss.dangerous_tag", "an active tag left open at the end of the value", 62, lt,
                  i);
         }
@@ -735,7 +717,7 @@ class Scanner {
         if (score == 0 && meta) {
           // <meta http-equiv=refresh content="0;url=javascript:...">
           for (size_t k = value_start; k + 4 <= value_end; ++k) {
-            if (StartsWithCI(s_, k, "url=")) {
+            if (scan::IAt(s_, k, "url=")) {
               score = ScriptUrlAt(s_, k + 4, &scheme_end);
               break;
             }
@@ -751,32 +733,32 @@ class Scanner {
                  value_end);
         }
       }
-      if (meta && EqualsCI(attr, "http-equiv") &&
-          (EqualsCI(value, "refresh") || EqualsCI(value, "set-cookie"))) {
+      if (meta && scan::IEquals(attr, "http-equiv") &&
+          (scan::IEquals(value, "refresh") || scan::IEquals(value, "set-cookie"))) {
         Report("xss.dangerous_tag", "a <meta http-equiv> tag that redirects or sets cookies",
                75, lt, value_end);
       }
-      if (EqualsCI(attr, "attributename") && IsEventHandlerName(value)) {
+      if (scan::IEquals(attr, "attributename") && IsEventHandlerName(value)) {
         Report("xss.event_handler", "an SVG animation that sets an event handler", 85, lt,
                value_end);
       }
-      if (EqualsCI(attr, "attributename") && (EqualsCI(value, "href") ||
-                                              EqualsCI(value, "xlink:href"))) {
+      if (scan::IEquals(attr, "attributename") && (scan::IEquals(value, "href") ||
+                                              scan::IEquals(value, "xlink:href"))) {
         Report("xss.js_url", "an SVG animation that rewrites a link target", 80, lt, value_end);
       }
-      if (has_value && EqualsCI(attr, "xlink:href")) {
+      if (has_value && scan::IEquals(attr, "xlink:href")) {
         Report("xss.js_url", "an SVG/MathML xlink:href link", 70, lt, value_end);
       }
-      if (EqualsCI(attr, "datasrc") || EqualsCI(attr, "datafld") ||
-          EqualsCI(attr, "dataformatas")) {
+      if (scan::IEquals(attr, "datasrc") || scan::IEquals(attr, "datafld") ||
+          scan::IEquals(attr, "dataformatas")) {
         Report("xss.dangerous_tag", "IE data binding renders a data island as HTML", 78, lt,
                value_end);
       }
-      if (has_value && (EqualsCI(attr, "handler") || EqualsCI(attr, "ev:handler") ||
-                        EqualsCI(attr, "ev:event"))) {
+      if (has_value && (scan::IEquals(attr, "handler") || scan::IEquals(attr, "ev:handler") ||
+                        scan::IEquals(attr, "ev:event"))) {
         Report("xss.event_handler", "an XML Events handler attribute", 78, lt, value_end);
       }
-      if (has_value && (EqualsCI(attr, "xmlns") || StartsWithCI(attr, 0, "xmlns:")) &&
+      if (has_value && (scan::IEquals(attr, "xmlns") || scan::IAt(attr, 0, "xmlns:")) &&
           IsActiveNamespace(value)) {
         Report("xss.dangerous_tag", "markup declares an active-content namespace", 70, lt,
                value_end);
@@ -784,16 +766,16 @@ class Scanner {
       if (meta && has_value && (ContainsCI(value, "utf-7") || ContainsCI(value, "utf7"))) {
         Report("xss.dangerous_tag", "a <meta> tag switches the page to UTF-7", 80, lt, value_end);
       }
-      if (meta && EqualsCI(attr, "http-equiv") && EqualsCI(value, "link")) {
+      if (meta && scan::IEquals(attr, "http-equiv") && scan::IEquals(value, "link")) {
         Report("xss.dangerous_tag", "a <meta http-equiv=link> loads an external resource", 75,
                lt, value_end);
       }
-      if (link && EqualsCI(attr, "rel") &&
-          (ContainsCI(value, "stylesheet") || EqualsCI(value, "import"))) {
+      if (link && scan::IEquals(attr, "rel") &&
+          (ContainsCI(value, "stylesheet") || scan::IEquals(value, "import"))) {
         Report("xss.dangerous_tag", "a <link> tag loads an external style sheet or document", 72,
                lt, value_end);
       }
-      if (has_value && EqualsCI(attr, "style") && SuspiciousStyleAttribute(value)) {
+      if (has_value && scan::IEquals(attr, "style") && SuspiciousStyleAttribute(value)) {
         Report("xss.css_expression", "a style attribute that loads or escapes CSS", 70, lt,
                value_end);
       }
@@ -801,21 +783,21 @@ class Scanner {
       // carries its text elsewhere (dirname names the field the text
       // direction, and so the text, is sent in).
       if (control && has_value &&
-          ((EqualsCI(attr, "type") &&
-            (EqualsCI(value, "password") || EqualsCI(value, "hidden") ||
-             EqualsCI(value, "submit") || EqualsCI(value, "image"))) ||
-           EqualsCI(attr, "dirname") || EqualsCI(attr, "formaction"))) {
+          ((scan::IEquals(attr, "type") &&
+            (scan::IEquals(value, "password") || scan::IEquals(value, "hidden") ||
+             scan::IEquals(value, "submit") || scan::IEquals(value, "image"))) ||
+           scan::IEquals(attr, "dirname") || scan::IEquals(attr, "formaction"))) {
         Report("xss.dangerous_tag", "an injected form control that collects or submits data", 62,
                lt, value_end);
       }
-      if (xsl_template && has_value && EqualsCI(attr, "match")) {
+      if (xsl_template && has_value && scan::IEquals(attr, "match")) {
         Report("xss.dangerous_tag", "an XSLT template", 65, lt, value_end);
       }
-      if (EqualsCI(attr, "srcdoc") && value.find('<') != std::string_view::npos) {
+      if (scan::IEquals(attr, "srcdoc") && value.find('<') != std::string_view::npos) {
         Report("xss.dangerous_tag", "an iframe srcdoc with markup", 80, lt, value_end);
       }
       size_t css_at = 0;
-      if (has_value && EqualsCI(attr, "style") &&
+      if (has_value && scan::IEquals(attr, "style") &&
           DangerousCss(s_, value_start, value_end, &css_at)) {
         Report("xss.css_expression", "a style attribute with script-running CSS", 80, lt,
                value_end);
@@ -827,7 +809,7 @@ class Scanner {
       size_t body_end = s_.size();
       for (size_t k = s_.find('<', tag_end); k != std::string_view::npos;
            k = s_.find('<', k + 1)) {
-        if (StartsWithCI(s_, k, "</style")) {
+        if (scan::IAt(s_, k, "</style")) {
           body_end = k;
           break;
         }
@@ -852,30 +834,30 @@ class Scanner {
   // `<?xml-stylesheet ...?>`, `<?xml:namespace ...?>`, `<?import ...?>` and IE
   // conditional comments `<!--[if ...]>` / `<![endif]-->`.
   void ReadMarkupDeclaration(size_t lt) {
-    if (StartsWithCI(s_, lt, "<?xml-stylesheet") || StartsWithCI(s_, lt, "<?xml:namespace") ||
-        StartsWithCI(s_, lt, "<?import")) {
+    if (scan::IAt(s_, lt, "<?xml-stylesheet") || scan::IAt(s_, lt, "<?xml:namespace") ||
+        scan::IAt(s_, lt, "<?import")) {
       Report("xss.dangerous_tag", "a processing instruction that imports active content", 75,
              lt, lt + 5);
       return;
     }
-    if (StartsWithCI(s_, lt, "<?php") || StartsWithCI(s_, lt, "<?=") || PhpCallAt(lt + 2)) {
+    if (scan::IAt(s_, lt, "<?php") || scan::IAt(s_, lt, "<?=") || PhpCallAt(lt + 2)) {
       Report("xss.dangerous_tag", "a server-side code block", 65, lt, lt + 3);
       return;
     }
-    if (StartsWithCI(s_, lt, "<!doctype") || StartsWithCI(s_, lt, "<!attlist") ||
-        StartsWithCI(s_, lt, "<!element")) {
+    if (scan::IAt(s_, lt, "<!doctype") || scan::IAt(s_, lt, "<!attlist") ||
+        scan::IAt(s_, lt, "<!element")) {
       Report("xss.dangerous_tag", "a document type declaration", 62, lt, lt + 9);
       return;
     }
-    if (StartsWithCI(s_, lt, "<!--") && s_.find("-->", lt + 4) == std::string_view::npos) {
+    if (scan::IAt(s_, lt, "<!--") && s_.find("-->", lt + 4) == std::string_view::npos) {
       Report("xss.dangerous_tag", "an unterminated comment hides the rest of the page", 62, lt,
              lt + 4);
     }
     size_t k = lt + 2;
-    if (StartsWithCI(s_, lt, "<!--")) k = lt + 4;
+    if (scan::IAt(s_, lt, "<!--")) k = lt + 4;
     while (k < s_.size() && IsSpace(s_[k])) ++k;
     if (k + 3 < s_.size() && s_[k] == '[' &&
-        (StartsWithCI(s_, k + 1, "if") || StartsWithCI(s_, k + 1, "endif"))) {
+        (scan::IAt(s_, k + 1, "if") || scan::IAt(s_, k + 1, "endif"))) {
       size_t w = k + (Lower(s_[k + 1]) == 'i' ? 3 : 6);
       if (w < s_.size() && (IsSpace(s_[w]) || s_[w] == ']')) {
         Report("xss.dangerous_tag", "an IE conditional comment", 70, lt, w);
@@ -886,7 +868,7 @@ class Scanner {
   void ScanTags() {
     size_t lead = 0;
     while (lead < s_.size() && IsSpace(s_[lead])) ++lead;
-    if (StartsWithCI(s_, lead, "-->") &&
+    if (scan::IAt(s_, lead, "-->") &&
         s_.find_first_of("<{", lead + 3) != std::string_view::npos) {
       Report("xss.js_breakout", "a comment is closed and markup or rules follow", 62, lead,
              lead + 3);
@@ -1042,7 +1024,7 @@ class Scanner {
     while (comma < limit && s_[comma] != ',') ++comma;
     if (comma >= limit) return i + 1;
     bool base64 = false;
-    for (size_t k = e; k + 6 <= comma && !base64; ++k) base64 = StartsWithCI(s_, k, "base64");
+    for (size_t k = e; k + 6 <= comma && !base64; ++k) base64 = scan::IAt(s_, k, "base64");
     if (!base64) return i + 1;
     int score = Base64MarkupScore(comma + 1);
     if (score < kDecodedThreshold) return i + 1;
@@ -1081,7 +1063,7 @@ class Scanner {
       size_t dot = target.find('.');
       std::string_view head = target.substr(0, dot);
       bool sink = false;
-      for (std::string_view k : kSinks) sink = sink || EqualsCI(head, k);
+      for (std::string_view k : kSinks) sink = sink || scan::IEquals(head, k);
       size_t k = j;
       while (k < s_.size() && IsSpace(s_[k])) ++k;
       bool call = k < s_.size() && (s_[k] == '(' || s_[k] == '`' || s_[k] == '[' ||
@@ -1164,7 +1146,7 @@ class Scanner {
         if (e == n || r >= close || s_[r] != '}') continue;
         std::string_view name = s_.substr(n, e - n);
         for (std::string_view k : kSinks) {
-          if (EqualsCI(name, k)) {
+          if (scan::IEquals(name, k)) {
             Report("xss.js_breakout", "a tagged template is handed a script sink to call", 75,
                    b, r + 1);
             return;
@@ -1185,8 +1167,8 @@ class Scanner {
       size_t from = std::max(i + 2, scanned);
       scanned = end;
       for (size_t k = from; k + 11 < end; ++k) {
-        if (StartsWithCI(s_, k, "constructor") || StartsWithCI(s_, k, "$eval(") ||
-            StartsWithCI(s_, k, "$on.")) {
+        if (scan::IAt(s_, k, "constructor") || scan::IAt(s_, k, "$eval(") ||
+            scan::IAt(s_, k, "$on.")) {
           Report("xss.js_breakout", "a client-side template expression reaches the constructor",
                  75, i, k + 11);
           return;
@@ -1204,7 +1186,7 @@ class Scanner {
     // A value that is itself a declaration, as reflected into a style
     // attribute: "-moz-binding:url(...)", "behavior: url(x.htc)".
     for (std::string_view property : {"-moz-binding", "behavior"}) {
-      if (StartsWithCI(s_, 0, property) && CssUrlDeclarationAt(property.size())) {
+      if (scan::IAt(s_, 0, property) && CssUrlDeclarationAt(property.size())) {
         Report("xss.css_expression", "a style declaration that binds script-running code", 75,
                0, property.size());
         return;
@@ -1220,7 +1202,7 @@ class Scanner {
       char c = Lower(s_[i]);
       if (c != 'e' && c != '-' && c != 'b') continue;
       if (DangerousCss(s_, i, std::min(s_.size(), i + 16), &at) && at == i &&
-          !StartsWithCI(s_, i, "@import")) {
+          !scan::IAt(s_, i, "@import")) {
         Report("xss.css_expression", "script-running CSS in a style declaration", 75, i,
                i + 10);
         return;
@@ -1239,7 +1221,7 @@ class Scanner {
 
   // `url(` at k (spaces before '(' allowed).
   bool UrlCallAt(size_t k) const {
-    if (Lower(s_[k]) != 'u' || !StartsWithCI(s_, k, "url")) return false;
+    if (Lower(s_[k]) != 'u' || !scan::IAt(s_, k, "url")) return false;
     k += 3;
     while (k < s_.size() && IsSpace(s_[k])) ++k;
     return k < s_.size() && s_[k] == '(';
@@ -1253,7 +1235,7 @@ class Scanner {
   bool ScanCssRules() {
     const size_t n = s_.size();
     for (size_t a = s_.find('@'); a != std::string_view::npos; a = s_.find('@', a + 1)) {
-      if (!StartsWithCI(s_, a, "@import")) continue;
+      if (!scan::IAt(s_, a, "@import")) continue;
       size_t k = a + 7;
       while (k < n && IsSpace(s_[k])) ++k;
       if (k < n && (s_[k] == '"' || s_[k] == '\'' || UrlCallAt(k))) {
@@ -1375,9 +1357,9 @@ class Scanner {
     if (mask_.Has('#')) {
       for (size_t h = s_.find('#'); h != std::string_view::npos; h = s_.find('#', h + 1)) {
         size_t k = h + 1;
-        if (StartsWithCI(s_, k, "required")) {
+        if (scan::IAt(s_, k, "required")) {
           k += 8;
-        } else if (StartsWithCI(s_, k, "implied")) {
+        } else if (scan::IAt(s_, k, "implied")) {
           k += 7;
         } else {
           continue;
@@ -1404,7 +1386,7 @@ class Scanner {
              (IsAlnum(s_[a - 1]) || s_[a - 1] == ':' || s_[a - 1] == '-' || s_[a - 1] == '_')) {
         --a;
       }
-      if (e - a < 5 || !StartsWithCI(s_, a, "xmlns") || (e - a > 5 && s_[a + 5] != ':')) {
+      if (e - a < 5 || !scan::IAt(s_, a, "xmlns") || (e - a > 5 && s_[a + 5] != ':')) {
         continue;
       }
       size_t k = eq + 1;
@@ -1504,7 +1486,7 @@ class Scanner {
       size_t we = w;
       while (we < n && we - w < 8 && IsAlpha(s_[we])) ++we;
       if (we - w < 4 || we - w > 7 || (we < n && (IsAlnum(s_[we]) || s_[we] == '_')) ||
-          !EqualsCI(s_.substr(w, we - w), kSinks[we - w - 4])) {
+          !scan::IEquals(s_.substr(w, we - w), kSinks[we - w - 4])) {
         continue;
       }
       size_t e = eq;
@@ -1514,7 +1496,7 @@ class Scanner {
       if (a > 0 && (IsAlnum(s_[a - 1]) || s_[a - 1] == '_')) continue;
       std::string_view name = s_.substr(a, e - a);
       for (std::string_view h : kWindowHandlers) {
-        if (EqualsCI(name, h)) {
+        if (scan::IEquals(name, h)) {
           Report("xss.js_breakout", "a script dialog or evaluator is made an event handler", 64,
                  a, we);
           return true;
@@ -1573,8 +1555,8 @@ class Scanner {
     while (a > 0 && i - 1 - a < 8 && IsAlpha(s_[a - 1])) --a;
     if (a > 0 && (IsAlnum(s_[a - 1]) || s_[a - 1] == '_' || s_[a - 1] == '.')) return false;
     std::string_view g = s_.substr(a, i - 1 - a);
-    return EqualsCI(g, "window") || EqualsCI(g, "document") || EqualsCI(g, "top") ||
-           EqualsCI(g, "self") || EqualsCI(g, "parent");
+    return scan::IEquals(g, "window") || scan::IEquals(g, "document") || scan::IEquals(g, "top") ||
+           scan::IEquals(g, "self") || scan::IEquals(g, "parent");
   }
 
   // `location = "..."` (or `location.href=`) ended by ';', or after a
@@ -1582,7 +1564,7 @@ class Scanner {
   // navigates.
   bool LocationAssignedAt(size_t j, bool qualified) const {
     const size_t n = s_.size();
-    if (StartsWithCI(s_, j, ".href")) j += 5;
+    if (scan::IAt(s_, j, ".href")) j += 5;
     while (j < n && IsSpace(s_[j])) ++j;
     if (j + 1 >= n || s_[j] != '=' || s_[j + 1] == '=') return false;
     ++j;
@@ -1642,14 +1624,14 @@ class Scanner {
   // "ADw-" + a tag name (or '+AC8-' for '/') and, shortly after, "AD4-": a
   // UTF-7 '<name ... >' whose '+' signs became spaces in transit.
   bool Utf7TagAt(size_t p) {
-    if (!StartsWithCI(s_, p, "adw-") || p + 4 >= s_.size()) return false;
-    if (!IsAlpha(s_[p + 4]) && !StartsWithCI(s_, p + 4, "ac8-") && s_[p + 4] != '+' &&
+    if (!scan::IAt(s_, p, "adw-") || p + 4 >= s_.size()) return false;
+    if (!IsAlpha(s_[p + 4]) && !scan::IAt(s_, p + 4, "ac8-") && s_[p + 4] != '+' &&
         s_[p + 4] != ' ') {
       return false;
     }
     size_t end = std::min(s_.size(), p + 48);
     for (size_t k = p + 4; k + 4 <= end; ++k) {
-      if ((s_[k] == 'a' || s_[k] == 'A') && StartsWithCI(s_, k, "ad4-")) return true;
+      if ((s_[k] == 'a' || s_[k] == 'A') && scan::IAt(s_, k, "ad4-")) return true;
     }
     return false;
   }
@@ -1686,7 +1668,7 @@ class Scanner {
   // ScanScriptCalls()'s marker check at i; true when it reported.
   bool MarkerAt(size_t i) {
     char c = s_[i];
-    if (c == '<' && StartsWithCI(s_, i, "</script") &&
+    if (c == '<' && scan::IAt(s_, i, "</script") &&
         (i + 8 >= s_.size() || !IsAlnum(s_[i + 8]))) {
       Report("xss.js_breakout", "a </script> end tag closes the script context", 70, i,
              i + 8);
@@ -1696,15 +1678,15 @@ class Scanner {
       Report("xss.js_breakout", "a JavaScript entity &{...}", 65, i, i + 2);
       return true;
     }
-    if ((c == '+' && StartsWithCI(s_, i, "+adw-") && i + 5 < s_.size() &&
+    if ((c == '+' && scan::IAt(s_, i, "+adw-") && i + 5 < s_.size() &&
          IsAlpha(s_[i + 5])) ||
         ((c == ' ' || c == '+') && Utf7TagAt(i + 1))) {
       Report("xss.script_tag", "a UTF-7 encoded tag", 70, i, i + 5);
       return true;
     }
-    if ((c == 'd' || c == 'D') && StartsWithCI(s_, i, "document.") &&
-        (StartsWithCI(s_, i + 9, "cookie") || StartsWithCI(s_, i + 9, "write") ||
-         StartsWithCI(s_, i + 9, "location") || StartsWithCI(s_, i + 9, "domain"))) {
+    if ((c == 'd' || c == 'D') && scan::IAt(s_, i, "document.") &&
+        (scan::IAt(s_, i + 9, "cookie") || scan::IAt(s_, i + 9, "write") ||
+         scan::IAt(s_, i + 9, "location") || scan::IAt(s_, i + 9, "domain"))) {
       Report("xss.js_breakout", "script reads or writes the document's cookie or content",
              62, i, i + 15);
       return true;
@@ -1848,19 +1830,19 @@ class Scanner {
     if (len >= 4 && len <= 14) {
       const char before = i > 0 ? s_[i - 1] : ' ';
       if (len <= 7 && (before == '(' || before == '=' || IsSpace(before)) &&
-          Lower(s_[i]) == kSinks[len - 4][0] && EqualsCI(word, kSinks[len - 4]) &&
+          Lower(s_[i]) == kSinks[len - 4][0] && scan::IEquals(word, kSinks[len - 4]) &&
           (SinkPassedAt(i, j) || SinkAliasedAt(i, j))) {
         Report("xss.js_breakout", "a script dialog or evaluator is passed on as a function",
                64, i, j);
         return true;
       }
-      if (after == '.' && !kApis[len - 4].empty() && EqualsCI(word, kApis[len - 4]) &&
+      if (after == '.' && !kApis[len - 4].empty() && scan::IEquals(word, kApis[len - 4]) &&
           ApiCallAt(j)) {
         Report("xss.js_breakout", "a browser API is called with arguments", 61, i, j);
         return true;
       }
       if (len == 8 && (after == '.' || after == '=' || IsSpace(after)) &&
-          EqualsCI(word, "location") && LocationAssignedAt(j, GlobalBefore(i))) {
+          scan::IEquals(word, "location") && LocationAssignedAt(j, GlobalBefore(i))) {
         Report("xss.js_breakout", "script sends the page to another address", 62, i, j);
         return true;
       }
@@ -1874,14 +1856,14 @@ class Scanner {
       // module compiled from a string.
       if (k + 1 < s_.size() && s_[k] == '(' &&
           (s_[k + 1] == '"' || s_[k + 1] == '\'' || s_[k + 1] == '`') &&
-          (EqualsCI(word, "function") || EqualsCI(word, "constructor") ||
-           EqualsCI(word, "import"))) {
+          (scan::IEquals(word, "function") || scan::IEquals(word, "constructor") ||
+           scan::IEquals(word, "import"))) {
         Report("xss.js_breakout", "script is compiled or loaded from a string", 64, i, k + 1);
         return true;
       }
       if (k < s_.size() && (s_[k] == '(' || s_[k] == '`')) {
         for (std::string_view c : kCalls) {
-          if (EqualsCI(word, c)) {
+          if (scan::IEquals(word, c)) {
             Report("xss.js_breakout", "a script dialog or evaluator is called", 65, i, k + 1);
             return true;
           }
@@ -1892,7 +1874,7 @@ class Scanner {
         (s_[j + 1] == '"' || s_[j + 1] == '\'' || s_[j + 1] == '/' || s_[j + 1] == '`' ||
          IndexedCallAt(j))) {
       for (std::string_view g : kGlobals) {
-        if (EqualsCI(word, g)) {
+        if (scan::IEquals(word, g)) {
           Report("xss.js_breakout", "a global object is indexed by a computed name", 65, i,
                  j + 1);
           return true;
