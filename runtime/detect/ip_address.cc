@@ -144,13 +144,13 @@ bool ParseIpv4Loose(std::string_view text, uint32_t* addr) {
   size_t start = 0;
   for (size_t i = 0; i <= text.size(); ++i) {
     if (i == text.size() || text[i] == '.') {
-      if (n == 4) return false;
       std::string_view p = text.substr(start, i - start);
       if (p.empty()) {
-        // A single trailing dot is accepted ("127.0.0.1.").
+        // A single trailing dot is accepted ("127.0.0.1."), as browsers do.
         if (i == text.size() && n > 0) break;
         return false;
       }
+      if (n == 4) return false;
       if (!ParsePart(p, &parts[n])) return false;
       ++n;
       start = i + 1;
