@@ -15,24 +15,26 @@ static_assert(kKeywordTable.size() * 2 <= 256);
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// ClassifyWord() of a word that is not empty, inlined into Next(), which
+// calls it for every word.
+[[gnu::always_inline]] inline Word KeywordOf(std::string_view word) {
+  // Most words have no keyword of their first letter and length: they are
+  // never lower-cased.
+  if (!kKeywordTable.MayHave(Token::LowerByte(word[0]), word.size())) return Word::kNone;
+  char lower[WordTable<Word, 256>::kMaxWord];  // (MayHave() bounds the length)
+  for (size_t k = 0; k < word.size(); ++k) lower[k] = Token::LowerByte(word[k]);
+  return kKeywordTable.Find(std::string_view(lower, word.size()), Word::kNone);
+}
+
 }  // namespace
 
-Word ClassifyWord(std::string_view lowered) {
-  return kKeywordTable.Find(lowered, Word::kNone);
-}
+Word ClassifyWord(std::string_view word) { return word.empty() ? Word::kNone : KeywordOf(word); }
 
 // Out of line: rare, and Next() stays small enough to inline its helpers.
 [[gnu::noinline]] bool Lexer::KeywordAfterSuffix(size_t i) const {
   size_t e = i;
-  char w[12] = {0};
-  while (e < text_.size() && kWordBytes[static_cast<unsigned char>(text_[e])] &&
-         e - i < sizeof(w) - 1) {
-    const char ch = text_[e];
-    w[e - i] = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
-    ++e;
-  }
-  if (e < text_.size() && kWordBytes[static_cast<unsigned char>(text_[e])]) return false;
-  const Word k = ClassifyWord(std::string_view(w, e - i));
+  while (e < text_.size() && kWordBytes[static_cast<unsigned char>(text_[e])]) ++e;
+  const Word k = ClassifyWord(text_.substr(i, e - i));
   return k == Word::kUnion || k == Word::kLogic || k == Word::kSelect;
 }
 
@@ -120,18 +122,12 @@ void Lexer::Next(Token* out) {
   };
 
   if (kByteClass[static_cast<unsigned char>(c)] == kLetterByte) {
-    // The word's end first; its bytes are lower-cased for the keyword table
-    // only when a keyword of its first letter and length exists.
     const auto* p = reinterpret_cast<const unsigned char*>(text_.data());
     const size_t size = text_.size();
     size_t i = start + 1;
     while (i < size && kWordBytes[p[i]]) ++i;
     const size_t len = i - start;
-    if (kKeywordTable.MayHave(Token::LowerByte(c), len)) {
-      char lower[WordTable<Word, 256>::kMaxWord];
-      for (size_t k = 0; k < len; ++k) lower[k] = Token::LowerByte(text_[start + k]);
-      t.word = kKeywordTable.Find(std::string_view(lower, len), Word::kNone);
-    }
+    t.word = KeywordOf(std::string_view(text_.data() + start, len));
     return finish(TokenType::kWord, len);
   }
   const char n = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';

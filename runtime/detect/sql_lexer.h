@@ -207,8 +207,8 @@ inline constexpr WordEntry<Word> kKeywords[] = {
     {"xp_regread", Word::kDangerFunction},
 };
 
-// Keyword class of a lower-cased word.
-Word ClassifyWord(std::string_view lowered);
+// Keyword class of a word, in any case (kNone for 32 bytes or more).
+Word ClassifyWord(std::string_view word);
 
 // The lexer's byte classes: whitespace between tokens, and the bytes a word
 // token (identifier or keyword) is made of.

@@ -1501,17 +1501,11 @@ bool HasCommentStart(std::string_view text) {
 
 // CHAR( or CHR( (NCHAR( ends in CHAR(), any case.
 bool HasCharCall(std::string_view text) {
-  const auto ends_with = [&](size_t j, std::string_view w) {
-    if (j < w.size()) return false;
-    for (size_t k = 0; k < w.size(); ++k) {
-      if (scan::Lower(text[j - w.size() + k]) != w[k]) return false;
-    }
-    return true;
-  };
   for (size_t i = text.find('('); i != std::string_view::npos; i = text.find('(', i + 1)) {
     size_t j = i;
     while (j > 0 && sql::IsSpaceByte(static_cast<unsigned char>(text[j - 1]))) --j;
-    if (ends_with(j, "chr") || ends_with(j, "char")) return true;
+    const std::string_view before = text.substr(0, j);
+    if (scan::IEndsWith(before, "chr") || scan::IEndsWith(before, "char")) return true;
   }
   return false;
 }
@@ -1549,10 +1543,10 @@ bool HasStackedOnlyWord(std::string_view text) {
     size_t e = j;
     while (e < n && e - j < 5 && sql::kWordBytes[static_cast<unsigned char>(text[e])]) ++e;
     if (e < n && sql::kWordBytes[static_cast<unsigned char>(text[e])]) continue;
-    char w[5] = {0};
-    for (size_t k = j; k < e; ++k) w[k - j] = scan::Lower(text[k]);
-    const std::string_view word(w, e - j);
-    if (word == "call" || word == "load" || word == "do") return true;
+    const std::string_view word = text.substr(j, e - j);
+    if (scan::IEquals(word, "call") || scan::IEquals(word, "load") || scan::IEquals(word, "do")) {
+      return true;
+    }
   }
   return false;
 }
@@ -1612,10 +1606,9 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
     }
     // DIV / MOD as the operator.
     if (div_or_mod && e < n && n - e >= 3 &&
-        (e + 3 == n || !sql::kWordBytes[static_cast<unsigned char>(text[e + 3])])) {
-      const char w[3] = {scan::Lower(text[e]), scan::Lower(text[e + 1]), scan::Lower(text[e + 2])};
-      const std::string_view word(w, 3);
-      if (word == "div" || word == "mod") return true;
+        (e + 3 == n || !sql::kWordBytes[static_cast<unsigned char>(text[e + 3])]) &&
+        (scan::IAt(text, e, "div") || scan::IAt(text, e, "mod"))) {
+      return true;
     }
   }
   if (breakout && mask.Has('(') && mask.HasAny("+-*/%^~!&|:")) return true;
