@@ -14,8 +14,11 @@ using scan::IsHex;
 using scan::Lower;
 
 // One inet_aton() part: decimal, 0-prefixed octal or 0x-prefixed hex.
+// Leading zeros do not count against any length: "0000000000000000000001"
+// is 1 to inet_aton() and to browsers alike, and the overflow checks bound
+// the rest.
 bool ParsePart(std::string_view p, uint64_t* value) {
-  if (p.empty() || p.size() > 32) return false;
+  if (p.empty()) return false;
   uint64_t v = 0;
   if (p.size() >= 3 && p[0] == '0' && (p[1] == 'o' || p[1] == 'O')) {
     for (size_t i = 2; i < p.size(); ++i) {
@@ -135,10 +138,36 @@ bool ParseIpv4Wrapping(std::string_view text, uint32_t* addr) {
   return true;
 }
 
+// The IPv4 tail of an IPv6 address ("::ffff:127.0.0.1"), as inet_pton()
+// and browsers read it: exactly four decimal parts of at most 255, none
+// with a leading zero.
+bool ParseDottedQuad(std::string_view text, uint32_t* addr) {
+  uint32_t v = 0;
+  size_t start = 0;
+  for (int part = 0; part < 4; ++part) {
+    size_t end = start;
+    while (end < text.size() && IsDigit(text[end])) ++end;
+    const size_t len = end - start;
+    if (len == 0 || len > 3 || (len > 1 && text[start] == '0')) return false;
+    uint32_t p = 0;
+    for (size_t k = start; k < end; ++k) p = p * 10 + static_cast<uint32_t>(text[k] - '0');
+    if (p > 255) return false;
+    v = (v << 8) | p;
+    if (part < 3) {
+      if (end >= text.size() || text[end] != '.') return false;
+      start = end + 1;
+    } else if (end != text.size()) {
+      return false;
+    }
+  }
+  *addr = v;
+  return true;
+}
+
 }  // namespace
 
 bool ParseIpv4Loose(std::string_view text, uint32_t* addr) {
-  if (text.empty() || text.size() > 64) return false;
+  if (text.empty()) return false;
   uint64_t parts[4];
   int n = 0;
   size_t start = 0;
@@ -209,13 +238,7 @@ bool ParseIpv6(std::string_view text, std::array<uint8_t, 16>* addr) {
     if (piece.find('.') != std::string_view::npos) {
       if (end != text.size() || n > 6) return false;
       uint32_t v4;
-      // Dotted quad here must have 4 decimal parts.
-      int dots = 0;
-      for (char c : piece) {
-        if (c == '.') ++dots;
-        else if (!IsDigit(c)) return false;
-      }
-      if (dots != 3 || !ParseIpv4Loose(piece, &v4)) return false;
+      if (!ParseDottedQuad(piece, &v4)) return false;
       groups[n++] = static_cast<uint16_t>(v4 >> 16);
       groups[n++] = static_cast<uint16_t>(v4 & 0xffff);
       i = end;

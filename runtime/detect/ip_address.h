@@ -13,8 +13,10 @@
 
 namespace fnguard::detect {
 
-// Parses `text` the way inet_aton() does. Returns false for anything else
-// (including values that overflow their part).
+// Parses `text` the way inet_aton() does, and also as browsers read a host:
+// one trailing dot, and a bare "0x" part as 0; "0o" parts are octal too.
+// Returns false for anything else (including values that overflow their
+// part).
 bool ParseIpv4Loose(std::string_view text, uint32_t* addr);
 
 // Parses IPv6 text without brackets (a trailing "%zone" is ignored).

@@ -36,6 +36,13 @@ size_t NextDoubleSlash(std::string_view t, size_t from) {
   return std::string_view::npos;
 }
 
+// The digits `s` starts with: a port, without what follows it.
+std::string_view LeadingDigits(std::string_view s) {
+  size_t n = 0;
+  while (n < s.size() && scan::IsDigit(s[n])) ++n;
+  return s.substr(0, n);
+}
+
 void SplitAuthority(UrlRef* url) {
   std::string_view a = url->authority;
   size_t at = a.rfind('@');
@@ -48,7 +55,7 @@ void SplitAuthority(UrlRef* url) {
     if (close != std::string_view::npos) {
       url->host = a.substr(0, close + 1);
       std::string_view after = a.substr(close + 1);
-      if (!after.empty() && after.front() == ':') url->port = after.substr(1);
+      if (!after.empty() && after.front() == ':') url->port = LeadingDigits(after.substr(1));
       return;
     }
     url->host = a;
@@ -63,9 +70,7 @@ void SplitAuthority(UrlRef* url) {
     ipv6ish = ipv6ish && ParseIpv6(a, &bytes);
     if (!ipv6ish) {
       url->host = a.substr(0, colon);
-      size_t pe = colon + 1;
-      while (pe < a.size() && scan::IsDigit(a[pe])) ++pe;
-      url->port = a.substr(colon + 1, pe - colon - 1);
+      url->port = LeadingDigits(a.substr(colon + 1));
       return;
     }
   }

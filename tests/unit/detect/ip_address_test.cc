@@ -57,6 +57,49 @@ TEST(IpAddressTest, Ipv6TextCompressionEmbeddedIpv4AndZones) {
   }
 }
 
+// The IPv4 tail of an IPv6 address is a strict dotted quad, as inet_pton()
+// and browsers read it: none of inet_aton()'s short, octal or hex forms, and
+// no trailing dot.
+TEST(IpAddressTest, Ipv6EmbeddedIpv4IsAStrictDottedQuad) {
+  std::array<uint8_t, 16> a{};
+  ASSERT_TRUE(ParseIpv6("::ffff:10.0.0.255", &a));
+  EXPECT_EQ(a[12], 10);
+  EXPECT_EQ(a[15], 255);
+  ASSERT_TRUE(ParseIpv6("64:ff9b::0.0.0.0", &a));
+  EXPECT_EQ(a[1], 0x64);
+  for (const char* text : {"::ffff:127.0.0.", "::ffff:127.0.1", "::ffff:010.0.0.1",
+                           "::ffff:0x7f.0.0.1", "::ffff:256.0.0.1", "::ffff:1.2.3.4.5",
+                           "::ffff:1..3.4", "::ffff:1.2.3.4:5", "::ffff:1234.0.0.1"}) {
+    EXPECT_FALSE(ParseIpv6(text, &a)) << text;
+  }
+}
+
+// Beyond inet_aton(): a bare "0x" part is 0, as browsers read it, and so
+// "http://0x/" reaches 0.0.0.0.
+TEST(IpAddressTest, BareHexPrefixIsZero) {
+  uint32_t v = 1;
+  ASSERT_TRUE(ParseIpv4Loose("0x", &v));
+  EXPECT_EQ(v, 0u);
+  ASSERT_TRUE(ParseIpv4Loose("0x7f.0x.0x.1", &v));
+  EXPECT_EQ(v, 0x7F000001u);
+  EXPECT_EQ(ClassifyHost("0x"), HostClass::kUnspecified);
+}
+
+// Leading zeros are read however many there are, as inet_aton() and
+// browsers read them: a host padded with zeros is still loopback.
+TEST(IpAddressTest, LeadingZerosOfAnyLength) {
+  const std::string zeros(200, '0');
+  uint32_t v = 1;
+  ASSERT_TRUE(ParseIpv4Loose(zeros, &v));
+  EXPECT_EQ(v, 0u);
+  ASSERT_TRUE(ParseIpv4Loose(zeros + "177.0.0.0x" + zeros + "1", &v));
+  EXPECT_EQ(v, 0x7F000001u);
+  EXPECT_EQ(ClassifyHost("0x" + zeros + "7f000001"), HostClass::kLoopback);
+  // Digits after the zeros still overflow as before.
+  EXPECT_FALSE(ParseIpv4Loose(zeros + "4294967296", &v));
+  EXPECT_FALSE(ParseIpv4Loose("0x" + zeros + "100000000", &v));
+}
+
 TEST(IpAddressTest, ClassifiesHostsAsWritten) {
   struct Case {
     const char* host;
@@ -92,7 +135,9 @@ TEST(IpAddressTest, LongAndOddHostsEndQuickly) {
   const std::string dots(1 << 20, '.');
   const std::string digits(1 << 20, '1');
   const std::string colons(1 << 20, ':');
+  const std::string zeros(1 << 20, '0');
   EXPECT_FALSE(ParseIpv4Loose(dots, &v4));
+  EXPECT_TRUE(ParseIpv4Loose(zeros, &v4));
   EXPECT_FALSE(ParseIpv4Loose(digits, &v4));
   EXPECT_FALSE(ParseIpv6(colons, &v6));
   EXPECT_EQ(ClassifyHost(digits), HostClass::kPublic);

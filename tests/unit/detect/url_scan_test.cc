@@ -43,6 +43,23 @@ TEST(UrlScanTest, AuthorityEndsWhereBrowsersEndIt) {
   }
 }
 
+// A port is the digits after the host's ':', whether the host is a name or
+// a bracketed IPv6 address; what follows them is not part of it.
+TEST(UrlScanTest, PortIsOnlyTheDigitsAfterTheHost) {
+  for (const char* text : {"http://[::1]:80ab/", "http://[::1]:80", "http://h.example:80ab/",
+                           "http://h.example:80"}) {
+    size_t pos = 0;
+    UrlRef u;
+    ASSERT_TRUE(NextUrl(text, &pos, &u)) << text;
+    EXPECT_EQ(u.port, "80") << text;
+  }
+  size_t pos = 0;
+  UrlRef u;
+  ASSERT_TRUE(NextUrl("http://[::1]:x/", &pos, &u));
+  EXPECT_EQ(u.host, "[::1]");
+  EXPECT_EQ(u.port, "");
+}
+
 TEST(UrlScanTest, FindsNestedUrlsOneAfterAnother) {
   const std::string_view text = "http://a.example/login?next=http://b.example/x&u=ftp://c.example";
   size_t pos = 0;
