@@ -1,0 +1,109 @@
+// Fuzzes the event text decoders (runtime/event/text_codecs): base64,
+// percent-decoding, Content-Type parameters, cookies and form pairs. Never
+// crash, never write past the documented output sizes, and keep their
+// promises: PercentDecode() changes the text exactly when
+// NeedsPercentDecode() says so and never lengthens it; base64 that decodes
+// re-encodes (after dropping whitespace and padding) to the same digits;
+// split parts are views of the input.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/event/text_codecs.h"
+
+namespace {
+
+using namespace fnguard::event;  // NOLINT: a fuzz target of this one header
+
+bool Inside(std::string_view part, std::string_view whole) {
+  if (part.empty()) return true;
+  return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
+}
+
+constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// The standard-alphabet encoding, unpadded.
+std::string Encode(std::string_view bytes) {
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(kDigits[(acc >> bits) & 63]);
+    }
+  }
+  if (bits > 0) out.push_back(kDigits[(acc << (6 - bits)) & 63]);
+  return out;
+}
+
+void CheckBase64(std::string_view text) {
+  // Exactly the documented capacity, so a sanitizer sees any write beyond it.
+  std::vector<char> out(Base64MaxDecodedSize(text.size()));
+  const std::optional<size_t> n = Base64Decode(text, out.data());
+  if (!n) return;
+  if (*n > out.size()) std::abort();
+  // The digits the input holds, in the standard alphabet.
+  std::string digits;
+  for (char c : text) {
+    const int v = Base64DigitValue(c);
+    if (v >= 0) digits.push_back(kDigits[v]);
+  }
+  const std::string again = Encode(std::string_view(out.data(), *n));
+  // A final digit may carry bits the decoder drops; the rest must agree.
+  if (again.size() != digits.size()) std::abort();
+  if (!again.empty() && again.substr(0, again.size() - 1) != digits.substr(0, digits.size() - 1)) {
+    std::abort();
+  }
+}
+
+void CheckPercent(std::string_view text, bool plus) {
+  std::vector<char> out(text.size());
+  const size_t n = PercentDecode(text, plus, out.data());
+  if (n > text.size()) std::abort();
+  const bool changed = std::string_view(out.data(), n) != text;
+  if (changed != NeedsPercentDecode(text, plus)) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  CheckBase64(text);
+  CheckPercent(text, false);
+  CheckPercent(text, true);
+
+  const MediaTypeParts parts = SplitMediaType(text);
+  if (!Inside(parts.type, text) || !Inside(parts.params, text)) std::abort();
+  for (std::string_view name : {"boundary", "charset", "b"}) {
+    const std::optional<std::string_view> v = FindMediaTypeParam(parts.params, name);
+    if (v && !Inside(*v, parts.params)) std::abort();
+  }
+  if (!Inside(TrimSpaces(text), text)) std::abort();
+  std::string lower(text);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (!EqualsIgnoreCase(text, lower) || HasUpperAscii(lower)) std::abort();
+  if (HasUpperAscii(text) == (lower == text)) std::abort();
+
+  size_t items = 0;
+  ForEachCookie(text, [&](std::string_view name, std::string_view value) {
+    if (!Inside(name, text) || !Inside(value, text)) std::abort();
+    return ++items < 10000;
+  });
+  ForEachFormPair(text, [&](std::string_view name, std::string_view value) {
+    if (!Inside(name, text) || !Inside(value, text)) std::abort();
+    if (name.find('&') != std::string_view::npos || value.find('&') != std::string_view::npos) {
+      std::abort();
+    }
+    return ++items < 20000;
+  });
+  return 0;
+}
