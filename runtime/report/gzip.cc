@@ -3,10 +3,13 @@
 #include <zlib.h>
 
 #include <cstring>
+#include <limits>
 
 namespace fnguard::report {
 
 std::string GzipCompress(std::string_view data, int level) {
+  // zlib counts input in uInt; OTLP bodies are far smaller.
+  if (data.size() > std::numeric_limits<uInt>::max() / 2) return {};
   z_stream zs;
   std::memset(&zs, 0, sizeof(zs));
   // windowBits 15 + 16: gzip wrapper.
@@ -26,6 +29,9 @@ std::string GzipCompress(std::string_view data, int level) {
 }
 
 absl::StatusOr<std::string> GzipDecompress(std::string_view data, size_t max_output_bytes) {
+  if (data.size() > std::numeric_limits<uInt>::max()) {
+    return absl::ResourceExhaustedError("compressed body exceeds the size limit");
+  }
   z_stream zs;
   std::memset(&zs, 0, sizeof(zs));
   // windowBits 15 + 32: detect gzip or zlib headers automatically.
@@ -52,6 +58,20 @@ absl::StatusOr<std::string> GzipDecompress(std::string_view data, size_t max_out
     if (rc == Z_OK && produced == 0 && zs.avail_in == 0) {
       inflateEnd(&zs);
       return absl::InvalidArgumentError("truncated gzip body");
+    }
+    // A gzip file may hold several members one after another (RFC 1952
+    // section 2.2), each decompressed in turn; anything else after the
+    // stream is not part of a body that was sent compressed.
+    if (rc == Z_STREAM_END && zs.avail_in > 0) {
+      if (zs.avail_in < 2 || zs.next_in[0] != 0x1f || zs.next_in[1] != 0x8b) {
+        inflateEnd(&zs);
+        return absl::InvalidArgumentError("data after the end of the gzip body");
+      }
+      if (inflateReset(&zs) != Z_OK) {
+        inflateEnd(&zs);
+        return absl::InternalError("inflateReset failed");
+      }
+      rc = Z_OK;
     }
   }
   inflateEnd(&zs);

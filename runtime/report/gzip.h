@@ -14,11 +14,14 @@
 namespace fnguard::report {
 
 // Compresses `data` into one gzip member at zlib `level` (1 fastest .. 9
-// smallest; 6 is zlib's default).
+// smallest; 6 is zlib's default). Returns "" on failure (a level outside
+// -1..9, or `data` of 2 GiB or more), which is never a gzip member.
 std::string GzipCompress(std::string_view data, int level = 6);
 
-// Decompresses gzip (or zlib) data. InvalidArgument for corrupt or truncated
-// input, ResourceExhausted when the output would exceed `max_output_bytes`.
+// Decompresses gzip (or zlib) data; gzip members one after another are
+// decompressed in turn and joined. InvalidArgument for corrupt or truncated
+// input and for bytes after the last member, ResourceExhausted when the
+// output would exceed `max_output_bytes` (or the input 4 GiB).
 absl::StatusOr<std::string> GzipDecompress(std::string_view data, size_t max_output_bytes);
 
 // CRC-32 (ISO 3309, as in gzip and PNG) of `data`; pass a previous result

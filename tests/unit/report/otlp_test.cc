@@ -270,20 +270,5 @@ TEST(OtlpTest, InvalidUtf8BecomesReplacementCharacters) {
   EXPECT_EQ(event.reason(), "caf\xc3\xa9");
 }
 
-TEST(GzipTest, RoundTripAndCrc) {
-  std::string data(100000, 'a');
-  for (size_t i = 0; i < data.size(); i += 7) data[i] = static_cast<char>('a' + i % 26);
-  std::string z = GzipCompress(data);
-  ASSERT_GE(z.size(), 2u);
-  EXPECT_EQ(static_cast<unsigned char>(z[0]), 0x1f);
-  EXPECT_EQ(static_cast<unsigned char>(z[1]), 0x8b);
-  auto back = GzipDecompress(z, 1 << 20);
-  ASSERT_TRUE(back.ok());
-  EXPECT_EQ(*back, data);
-  EXPECT_FALSE(GzipDecompress(z.substr(0, z.size() / 2), 1 << 20).ok());
-  EXPECT_EQ(Crc32("123456789"), 0xCBF43926u);  // the standard check value
-  EXPECT_EQ(Crc32("56789", Crc32("1234")), 0xCBF43926u);
-}
-
 }  // namespace
 }  // namespace fnguard::report
