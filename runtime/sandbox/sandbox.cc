@@ -261,6 +261,33 @@ egress::Decision DecideForState(const State& s, const Target& t, const ResolvedN
 
 // --- Reporting -------------------------------------------------------------
 
+// The length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF), 0 if there is none.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char lead = b(0);
+  size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    n = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    n = 3;
+    if (lead == 0xE0) lo = 0xA0;
+    if (lead == 0xED) hi = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    n = 4;
+    if (lead == 0xF0) lo = 0x90;
+    if (lead == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() - i < n || b(1) < lo || b(1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k) {
+    if (b(k) < 0x80 || b(k) > 0xBF) return 0;
+  }
+  return n;
+}
+
 // A JSON line built in a fixed buffer: no allocation, no locks, so it can be
 // written from a forked child or a vfork child.
 class SafeLine {
@@ -268,21 +295,34 @@ class SafeLine {
   void Raw(std::string_view s) {
     for (char c : s) Put(c);
   }
+  // Control bytes are escaped; UTF-8 sequences (a file name "é") are kept
+  // as they are, and any other byte of 0x80 and above becomes U+FFFD.
   void String(std::string_view s) {
     Put('"');
-    for (char c : s) {
+    for (size_t i = 0; i < s.size();) {
+      const char c = s[i];
       const auto u = static_cast<unsigned char>(c);
       if (c == '"' || c == '\\') {
         Put('\\');
         Put(c);
-      } else if (u < 0x20 || u >= 0x7f) {
+      } else if (u < 0x20 || u == 0x7f) {
         static constexpr char kHex[] = "0123456789abcdef";
         Raw("\\u00");
         Put(kHex[u >> 4]);
         Put(kHex[u & 0xf]);
+      } else if (u >= 0x80) {
+        const size_t n = Utf8SequenceLength(s, i);
+        if (n == 0) {
+          Raw("\\ufffd");
+        } else {
+          Raw(s.substr(i, n));
+          i += n;
+          continue;
+        }
       } else {
         Put(c);
       }
+      ++i;
     }
     Put('"');
   }
@@ -800,7 +840,10 @@ int CheckFopen(const char* call, const char* path, const char* mode) {
       mode == nullptr || InInternalScope()) {
     return 0;
   }
-  if (std::strpbrk(mode, "wa+") == nullptr) return 0;
+  // The mode's letters end at glibc's ",ccs=CHARSET" suffix, whose name may
+  // hold any of them ("r,ccs=ascii" only reads).
+  const size_t letters = std::strcspn(mode, ",");
+  if (std::string_view(mode, letters).find_first_of("wa+") == std::string_view::npos) return 0;
   try {
     return CheckWritePath(*s, call, AT_FDCWD, path);
   } catch (...) {
