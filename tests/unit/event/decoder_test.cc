@@ -714,25 +714,5 @@ TEST_F(DecoderTest, NullMembersOfHttpShapesAreIgnored) {
   EXPECT_EQ(ev.fields.size(), 1u);
 }
 
-TEST(EventNamesTest, KindAndLocationNames) {
-  EXPECT_EQ(KindName(Kind::kGeneric), "generic");
-  EXPECT_EQ(KindName(Kind::kApiGatewayV2), "apigw-v2");
-  EXPECT_EQ(KindName(Kind::kAlb), "alb");
-  EXPECT_EQ(KindName(Kind::kSqs), "sqs");
-  EXPECT_EQ(KindName(Kind::kSns), "sns");
-  EXPECT_EQ(KindName(Kind::kEventBridge), "eventbridge");
-  EXPECT_EQ(KindName(Kind::kKinesis), "kinesis");
-  EXPECT_EQ(LocationName(Location::kPath), "path");
-  EXPECT_EQ(LocationName(Location::kQuery), "query");
-  EXPECT_EQ(LocationName(Location::kHeader), "header");
-  EXPECT_EQ(LocationName(Location::kCookie), "cookie");
-  EXPECT_EQ(LocationName(Location::kParam), "param");
-  EXPECT_EQ(LocationName(Location::kBody), "body");
-  EXPECT_EQ(LocationName(Location::kMessage), "message");
-  EXPECT_EQ(LocationName(Location::kOther), "other");
-  EXPECT_FALSE(IsHttpKind(Kind::kWebSocket));
-  EXPECT_TRUE(IsHttpKind(Kind::kFunctionUrl));
-}
-
 }  // namespace
 }  // namespace fnguard::event

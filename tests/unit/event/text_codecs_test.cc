@@ -6,7 +6,6 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "runtime/event/json_numbers.h"
 
 namespace fnguard::event {
 namespace {
@@ -99,17 +98,6 @@ TEST(FormPairsTest, SplitsRawPairs) {
     return true;
   });
   EXPECT_THAT(got, ElementsAre(Pair("a", "1"), Pair("b", ""), Pair("c", "%41=")));
-}
-
-TEST(BlankOutNumbersTest, ReplacesNumbersOutsideStringsOnly) {
-  std::string out;
-  EXPECT_TRUE(BlankOutNumbers(R"({"a":1e999999,"b":"12345","c":[-0.5E+10]})", &out));
-  EXPECT_EQ(out, R"({"a":0       ,"b":"12345","c":[0       ]})");
-  EXPECT_TRUE(BlankOutNumbers(R"(["\"", 123456789012345678901234567890])", &out));
-  EXPECT_EQ(out, std::string(R"(["\"", 0)") + std::string(29, ' ') + "]");
-  // Malformed tokens are left alone.
-  EXPECT_FALSE(BlankOutNumbers("[01, 1., -, 1e]", &out));
-  EXPECT_EQ(out, "[01, 1., -, 1e]");
 }
 
 }  // namespace

@@ -1,0 +1,138 @@
+#include <string>
+#include <string_view>
+
+#include "gtest/gtest.h"
+#include "runtime/normalize/normalize.h"
+#include "tests/unit/normalize/transform_cases.h"
+
+namespace fnguard::normalize {
+namespace {
+
+using testing::Case;
+using testing::kMegabyte;
+using testing::Repeat;
+using testing::RunCases;
+
+TEST(FoldUnicodeTest, OverlongAndFullWidth) {
+  RunCases(FoldUnicode, {
+      {"\xC0\xAE\xC0\xAE\xC0\xAF", "../", true},
+      {"\xC1\x9C", "\\", true},
+      {"\xE0\x80\xAE\xE0\x80\xAF", "./", true},
+      {"\xF0\x80\x80\xBC", "<", true},
+      {"\xEF\xBC\x9Cscript\xEF\xBC\x9E", "<script>", true},
+      {"\xEF\xBD\x93\xEF\xBD\x85\xEF\xBD\x8C", "sel", true},
+      {"a\xE3\x80\x80" "b", "a b", true},
+  });
+  RunCases(FoldUnicode, {
+      {"caf\xC3\xA9", "", false},
+      {"\xE6\x97\xA5\xE6\x9C\xAC", "", false},
+      {"\xC0", "", false},
+      {"\xE0\x80", "", false},
+      {"\xFF\xFE", "", false},
+      {"ascii", "", false},
+  });
+}
+
+TEST(FoldUnicodeTest, OverlongThreeByteTraversal) {
+  RunCases(FoldUnicode, {
+      // "..\" and "../" with every byte spelled as a three-byte sequence.
+      {"\xE0\x80\xAE\xE0\x80\xAE\xE0\x81\x9C", "..\\", true},
+      {"\xE0\x80\xAE\xE0\x80\xAE\xE0\x80\xAF" "etc", "../etc", true},
+      // The upper half of ASCII needs the low bit of the second byte.
+      {"\xE0\x81\xBC", "|", true},
+      {"\xE0\x81\x81", "A", true},
+      {"\xE0\x80\xBC", "<", true},
+  });
+  RunCases(FoldUnicode, {
+      // E0 82..9F would be overlong forms of non-ASCII characters: left.
+      {"\xE0\x82\x80", "", false},
+      {"\xE0\x9F\xBF", "", false},
+      // E0 A0 80 is the valid U+0800.
+      {"\xE0\xA0\x80", "", false},
+      // Not continuation bytes.
+      {"\xE0\x80" "A", "", false},
+      {"\xE0" "AA", "", false},
+  });
+}
+
+TEST(FoldUnicodeTest, OverlongTwoAndFourByteForms) {
+  RunCases(FoldUnicode, {
+      {"\xC0\x80", std::string_view("\0", 1), true},  // the "modified UTF-8" NUL
+      {"\xC1\xBF", "\x7F", true},
+      {"\xC0\xBC" "script\xC0\xBE", "<script>", true},
+      {"\xF0\x80\x80\xAF", "/", true},
+      {"\xF0\x80\x81\x81", "A", true},
+      {"\xF0\x80\x81\x9C", "\\", true},
+  });
+  RunCases(FoldUnicode, {
+      {"\xC0" "A", "", false},
+      {"\xC1", "", false},
+      {"\xF0\x80\x80", "", false},
+      {"\xF0\x80\x82\x80", "", false},  // beyond ASCII
+      {"\xF0\x9F\x98\x80", "", false},  // a valid emoji
+  });
+}
+
+TEST(FoldUnicodeTest, TruncatedSequencesAtTheEndOfInput) {
+  RunCases(FoldUnicode, {
+      // A complete sequence followed by a cut one: only the first folds.
+      {"\xC0\xAE\xC0", ".\xC0", true},
+      {"\xE0\x80\xAE\xE0\x80", ".\xE0\x80", true},
+      {"\xF0\x80\x80\xBC\xF0\x80\x80", "<\xF0\x80\x80", true},
+      {"\xEF\xBC\x9C\xEF\xBC", "<\xEF\xBC", true},
+  });
+}
+
+TEST(FoldUnicodeTest, FullWidthFormsRange) {
+  RunCases(FoldUnicode, {
+      {"\xEF\xBC\x81", "!", true},          // U+FF01, the first
+      {"\xEF\xBD\x9E", "~", true},          // U+FF5E, the last
+      {"\xEF\xBC\xBF", "_", true},          // U+FF3F, end of the EF BC row
+      {"\xEF\xBD\x80", "`", true},          // U+FF40, start of the EF BD row
+      {"\xEF\xBC\x8E\xEF\xBC\x8E\xEF\xBC\x8F", "../", true},
+      {"\xEF\xBC\xBC", "\\", true},          // full-width reverse solidus
+      {"\xEF\xBC\xB3\xEF\xBC\xA5\xEF\xBC\xAC\xEF\xBC\xA5\xEF\xBC\xA3\xEF\xBC\xB4", "SELECT",
+       true},
+  });
+  RunCases(FoldUnicode, {
+      {"\xEF\xBC\x80", "", false},  // U+FF00: unassigned, below the range
+      {"\xEF\xBD\x9F", "", false},  // U+FF5F: past the range
+      {"\xEF\xBF\xBD", "", false},  // U+FFFD
+  });
+}
+
+TEST(FoldUnicodeTest, LookAlikesBackEndsFold) {
+  RunCases(FoldUnicode, {
+      {"\xE2\x80\xA4\xE2\x80\xA4\xE2\x88\x95", "../", true},  // U+2024 U+2024 U+2215
+      {"a\xE3\x80\x80" "or\xE3\x80\x80" "1", "a or 1", true},
+  });
+  RunCases(FoldUnicode, {
+      {"\xE2\x80\xA5", "", false},  // U+2025, two dot leader: not folded
+      {"\xE2\x88\x96", "", false},  // U+2216, set minus
+  });
+}
+
+TEST(FoldUnicodeTest, OtherTextIsCopiedAsItIs) {
+  RunCases(FoldUnicode, {
+      {"caf\xC3\xA9\xEF\xBC\x9C\xE6\x97\xA5", "caf\xC3\xA9<\xE6\x97\xA5", true},
+      {"\xFF\xC0\xAE\xFE", "\xFF.\xFE", true},
+  });
+}
+
+TEST(FoldUnicodeTest, MegabyteInputs) {
+  std::string overlong = Repeat("\xE0\x80\xAE", kMegabyte);
+  std::string out;
+  ASSERT_TRUE(FoldUnicode(overlong, &out));
+  EXPECT_EQ(out, std::string(overlong.size() / 3, '.'));
+
+  std::string full_width = Repeat("\xEF\xBC\x9C", kMegabyte);
+  ASSERT_TRUE(FoldUnicode(full_width, &out));
+  EXPECT_EQ(out, std::string(full_width.size() / 3, '<'));
+
+  // Lead bytes everywhere and nothing to fold.
+  EXPECT_FALSE(FoldUnicode(std::string(kMegabyte, '\xC0'), &out));
+  EXPECT_FALSE(FoldUnicode(Repeat("\xE6\x97\xA5", kMegabyte), &out));
+}
+
+}  // namespace
+}  // namespace fnguard::normalize
