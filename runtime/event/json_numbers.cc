@@ -55,7 +55,9 @@ bool BlankOutNumbers(std::string_view json, std::string* out) {
       in_string = true;
       continue;
     }
-    if (c != '-' && !IsDigit(c)) continue;
+    // A run of number bytes is one token wherever it starts, so ".5" and
+    // "+1" stay as written rather than having their digits blanked.
+    if (!IsNumberChar(c) || c == 'e' || c == 'E') continue;
     size_t end = i;
     while (end < out->size() && IsNumberChar((*out)[end])) ++end;
     if (IsJsonNumber(std::string_view(*out).substr(i, end - i))) {

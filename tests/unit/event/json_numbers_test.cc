@@ -61,7 +61,8 @@ TEST(BlankOutNumbersTest, EscapedQuotesAndBackslashesInStrings) {
 
 TEST(BlankOutNumbersTest, MalformedDocumentsStayMalformed) {
   std::string out;
-  for (std::string_view json : {"[1e5e5]", "[--1]", "[1.2.3]", "[-.5]", "[1e+]"}) {
+  for (std::string_view json :
+       {"[1e5e5]", "[--1]", "[1.2.3]", "[-.5]", "[1e+]", "[.5]", "[+1]", "[+.5e3]"}) {
     EXPECT_FALSE(BlankOutNumbers(json, &out)) << json;
     EXPECT_EQ(out, json);
   }
@@ -69,6 +70,9 @@ TEST(BlankOutNumbersTest, MalformedDocumentsStayMalformed) {
   // still makes the document invalid.
   ASSERT_TRUE(BlankOutNumbers("[1 2]", &out));
   EXPECT_EQ(out, "[0 0]");
+  // Beside a malformed token, a valid number is still blanked.
+  ASSERT_TRUE(BlankOutNumbers("[1,.5]", &out));
+  EXPECT_EQ(out, "[0,.5]");
 }
 
 TEST(BlankOutNumbersTest, UnterminatedStringsAreNotReadPastTheEnd) {
