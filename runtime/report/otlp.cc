@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "runtime/core/utf8.h"
 
 #include "runtime/report/event_map.h"
 #include "runtime/report/gzip.h"
@@ -267,19 +268,8 @@ std::string ToValidUtf8(std::string_view s) {
   out.reserve(s.size() + 8);
   size_t i = 0;
   while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >= 0xc2 && c <= 0xdf) ? 2 : (c >= 0xe0 && c <= 0xef) ? 3
-                                                        : (c >= 0xf0 && c <= 0xf4) ? 4 : 0;
-    bool ok = n > 0 && i + n <= s.size();
-    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    if (ok && n >= 3) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if (c == 0xe0 && c1 < 0xa0) ok = false;   // overlong
-      if (c == 0xed && c1 >= 0xa0) ok = false;  // surrogates
-      if (c == 0xf0 && c1 < 0x90) ok = false;   // overlong
-      if (c == 0xf4 && c1 >= 0x90) ok = false;  // past U+10FFFF
-    }
-    if (ok) {
+    const size_t n = core::Utf8SequenceLength(s, i);
+    if (n > 0) {
       out.append(s.substr(i, n));
       i += n;
     } else {

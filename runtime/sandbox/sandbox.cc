@@ -19,6 +19,7 @@
 
 #include "policy/text.h"
 #include "policy/write_paths.h"
+#include "runtime/core/utf8.h"
 #include "runtime/egress/address.h"
 #include "runtime/egress/url.h"
 #include "runtime/report/redact.h"
@@ -261,33 +262,6 @@ egress::Decision DecideForState(const State& s, const Target& t, const ResolvedN
 
 // --- Reporting -------------------------------------------------------------
 
-// The length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no
-// overlong forms, no surrogates, nothing above U+10FFFF), 0 if there is none.
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char lead = b(0);
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    n = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    n = 3;
-    if (lead == 0xE0) lo = 0xA0;
-    if (lead == 0xED) hi = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    n = 4;
-    if (lead == 0xF0) lo = 0x90;
-    if (lead == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (s.size() - i < n || b(1) < lo || b(1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if (b(k) < 0x80 || b(k) > 0xBF) return 0;
-  }
-  return n;
-}
-
 // A JSON line built in a fixed buffer: no allocation, no locks, so it can be
 // written from a forked child or a vfork child.
 class SafeLine {
@@ -311,7 +285,7 @@ class SafeLine {
         Put(kHex[u >> 4]);
         Put(kHex[u & 0xf]);
       } else if (u >= 0x80) {
-        const size_t n = Utf8SequenceLength(s, i);
+        const size_t n = core::Utf8SequenceLength(s, i);
         if (n == 0) {
           Raw("\\ufffd");
         } else {
