@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/event/event.h"
+#include "tests/support/read_file.h"
 
 namespace fnguard::event {
 namespace {
@@ -22,12 +23,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
+using test_support::ReadFile;
 
 std::string DataFile(std::string_view name) {
   return ReadFile(std::filesystem::path(FNGUARD_SOURCE_DIR) / "tests/data/events" /

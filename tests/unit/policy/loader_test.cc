@@ -11,6 +11,7 @@
 #include "policy/document.h"
 #include "policy/policy.h"
 #include "re2/re2.h"
+#include "tests/support/read_file.h"
 
 namespace fnguard::policy {
 namespace {
@@ -20,12 +21,7 @@ using ::testing::HasSubstr;
 
 const fs::path kDataDir = fs::path(FNGUARD_SOURCE_DIR) / "tests" / "data" / "policies";
 
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::ReadFile;
 
 std::vector<fs::path> PolicyFiles(const fs::path& dir) {
   std::vector<fs::path> out;
@@ -42,11 +38,11 @@ std::string Expectation(const fs::path& file) {
   if (file.extension() == ".json") {
     fs::path expect = file;
     expect.replace_extension(".expect");
-    std::string text = ReadAll(expect);
+    std::string text = ReadFile(expect);
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     return text;
   }
-  std::string text = ReadAll(file);
+  std::string text = ReadFile(file);
   std::string first = text.substr(0, text.find('\n'));
   const std::string prefix = "# expect: ";
   if (first.rfind(prefix, 0) != 0) return "";

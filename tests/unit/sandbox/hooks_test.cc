@@ -27,6 +27,7 @@
 #include "runtime/sandbox/internal_scope.h"
 #include "runtime/sandbox/name_map.h"
 #include "runtime/sandbox/sandbox.h"
+#include "tests/support/read_file.h"
 
 namespace fnguard::sandbox {
 namespace {
@@ -89,12 +90,7 @@ int SendtoErrno(const char* ip, uint16_t port) {
   return error;
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::ReadFile;
 
 class SandboxHooksTest : public ::testing::Test {
  protected:
@@ -137,7 +133,7 @@ class SandboxHooksTest : public ::testing::Test {
 
   std::string Events() {
     std::fflush(events_);
-    return ReadAll(events_path_);
+    return ReadFile(events_path_);
   }
 
   fs::path dir_;
@@ -363,7 +359,7 @@ TEST_F(SandboxHooksTest, WritesOutsideTheAllowedPathsAreRefused) {
   EXPECT_EQ(creat((other + "/g.txt").c_str(), 0644), -1);
   // O_TRUNC alone changes a file.
   EXPECT_EQ(open((other + "/existing.txt").c_str(), O_RDONLY | O_TRUNC | O_CLOEXEC), -1);
-  EXPECT_EQ(ReadAll(other + "/existing.txt"), "keep");
+  EXPECT_EQ(ReadFile(other + "/existing.txt"), "keep");
   // The standard devices.
   fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
   EXPECT_GE(fd, 0);

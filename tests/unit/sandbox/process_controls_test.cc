@@ -22,6 +22,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "wrappers/local/testing.h"
+#include "tests/support/read_file.h"
 
 namespace fnguard::sandbox {
 namespace {
@@ -33,12 +34,7 @@ using ::testing::Not;
 const std::string kFixture = std::string(FNGUARD_BINARY_DIR) + "/examples/compromised/bootstrap";
 const std::string kLibrary = std::string(FNGUARD_BINARY_DIR) + "/runtime/libfnguard.so";
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::ReadFile;
 
 // The first executable `name` on PATH, or "".
 std::string Which(const std::string& name) {
@@ -108,8 +104,8 @@ class ProcessControlsTest : public ::testing::Test {
     int status = 0;
     waitpid(pid, &status, 0);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = ReadAll(out);
-    r.err = ReadAll(err);
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
     return r;
   }
 
@@ -361,7 +357,7 @@ TEST_F(ProcessControlsTest, TheLoopReachesTheRuntimeApiTheHandlerCannot) {
 
   (*runtime)->Stop();
   close(fd);
-  std::string log = ReadAll(output);
+  std::string log = ReadFile(output);
   EXPECT_THAT(log, HasSubstr(R"("rule_id":"fnguard.runtime-api")"));
   EXPECT_THAT(log, HasSubstr(R"("rule_id":"default-deny")"));
   EXPECT_THAT(log, HasSubstr(R"("detector":"exec")"));

@@ -37,6 +37,7 @@
 #include "runtime/sandbox/kernel_layers.h"
 #include "runtime/sandbox/name_map.h"
 #include "tests/unit/sandbox/child_process.h"
+#include "tests/support/read_file.h"
 
 namespace fnguard::sandbox {
 namespace {
@@ -83,12 +84,7 @@ int Check(const char* ip, uint16_t port, SocketCall call = SocketCall::kConnect)
   return CheckSocket(a.get(), a.length, call);
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test_support::ReadFile;
 
 class SandboxTest : public ::testing::Test {
  protected:
@@ -143,7 +139,7 @@ class SandboxTest : public ::testing::Test {
 
   std::string Events() {
     std::fflush(events_);
-    return ReadAll(events_path_);
+    return ReadFile(events_path_);
   }
 
   fs::path dir_;
