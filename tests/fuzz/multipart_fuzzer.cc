@@ -9,15 +9,9 @@
 #include <string_view>
 
 #include "runtime/event/multipart.h"
+#include "tests/fuzz/views.h"
 
-namespace {
-
-bool Inside(std::string_view part, std::string_view whole) {
-  if (part.empty()) return true;
-  return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
-}
-
-}  // namespace
+using fnguard::fuzz::Inside;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -14,15 +14,13 @@
 #include <vector>
 
 #include "runtime/event/text_codecs.h"
+#include "tests/fuzz/views.h"
 
 namespace {
 
 using namespace fnguard::event;  // NOLINT: a fuzz target of this one header
 
-bool Inside(std::string_view part, std::string_view whole) {
-  if (part.empty()) return true;
-  return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
-}
+using fnguard::fuzz::Inside;
 
 constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

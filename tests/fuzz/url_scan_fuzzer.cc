@@ -9,13 +9,11 @@
 #include <string_view>
 
 #include "runtime/detect/url_scan.h"
+#include "tests/fuzz/views.h"
 
 namespace {
 
-bool Inside(std::string_view part, std::string_view whole) {
-  if (part.empty()) return true;
-  return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
-}
+using fnguard::fuzz::Inside;
 
 bool AllDigits(std::string_view s) {
   for (char c : s) {
