@@ -93,17 +93,31 @@ size_t AnyEscapeAt(std::string_view in, size_t i, uint32_t* cp) {
   }
 }
 
+// In numeric-only mode an escaped backslash is kept as written but still
+// read as one unit, so the text "\\u0041" (a backslash, then "u0041") does
+// not turn into "\A".
 bool Unescape(std::string_view in, std::string* out, bool numeric_only) {
-  auto escape_at = [&](size_t i, uint32_t* cp) {
-    return numeric_only ? NumericEscapeAt(in, i, cp) : AnyEscapeAt(in, i, cp);
+  // Bytes consumed by the escape at in[i] == '\\' (0: none); *decoded says
+  // whether `cp` holds its value or the bytes stay as written.
+  auto escape_at = [&](size_t i, uint32_t* cp, bool* decoded) -> size_t {
+    *decoded = true;
+    if (!numeric_only) return AnyEscapeAt(in, i, cp);
+    if (i + 1 < in.size() && in[i + 1] == '\\') {
+      *decoded = false;
+      return 2;
+    }
+    return NumericEscapeAt(in, i, cp);
   };
   uint32_t cp = 0;
+  bool decoded = false;
   size_t first = in.size();
   for (size_t i = in.find('\\'); i != std::string_view::npos; i = in.find('\\', i + 1)) {
-    if (escape_at(i, &cp) != 0) {
+    const size_t n = escape_at(i, &cp, &decoded);
+    if (n != 0 && decoded) {
       first = i;
       break;
     }
+    if (n != 0) ++i;  // skip the escaped backslash
   }
   if (first == in.size()) return false;
   std::string result;
@@ -111,9 +125,13 @@ bool Unescape(std::string_view in, std::string* out, bool numeric_only) {
   result.append(in.substr(0, first));
   for (size_t i = first; i < in.size();) {
     if (in[i] == '\\') {
-      size_t n = escape_at(i, &cp);
+      size_t n = escape_at(i, &cp, &decoded);
       if (n != 0) {
-        AppendUtf8(cp, &result);
+        if (decoded) {
+          AppendUtf8(cp, &result);
+        } else {
+          result.append(in.substr(i, n));
+        }
         i += n;
         continue;
       }

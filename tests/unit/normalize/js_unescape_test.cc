@@ -42,6 +42,22 @@ TEST(JsUnescapeTest, NumericOnlyKeepsWindowsPaths) {
   });
 }
 
+// An escaped backslash is one unit: the escape after it is text, as a
+// JavaScript or JSON parser reads it.
+TEST(JsUnescapeTest, EscapedBackslashIsNotTheStartOfAnEscape) {
+  RunCases(JsUnescapeNumeric, {
+      {"\\\\u0041", "", false},
+      {"a\\\\x3cb", "", false},
+      {"\\\\\\u0041", "\\\\A", true},
+      {"\\\\\\\\u0041", "", false},
+      {"C:\\\\new\\u0041", "C:\\\\newA", true},
+  });
+  RunCases(JsUnescape, {
+      {"\\\\u0041", "\\u0041", true},
+      {"\\\\\\u0041", "\\A", true},
+  });
+}
+
 TEST(JsUnescapeTest, TruncatedEscapesAtTheEndOfInput) {
   for (auto transform : {JsUnescape, JsUnescapeNumeric}) {
     RunCases(transform, {
