@@ -471,10 +471,19 @@ bool PlausibleAfterOperator(std::string_view v, size_t p, bool at_start) {
 
 // True when the redirection at `p` ('<' or '>') has a target a shell accepts
 // and a person would write: a file name or path ("</etc/passwd",
-// ">/tmp/x.sh"), a descriptor (">&2"), or a process substitution ("<(id)").
+// ">/tmp/x.sh"), a descriptor (">&2"), a process substitution ("<(id)"), or
+// a here-string's word ("<<<id").
 // ">at,gL[" in a random string is no file anyone writes to.
 bool PlausibleRedirection(std::string_view v, size_t p) {
   size_t q = p;
+  // A here-string ("cat<<<id", "sh<<<'id'") feeds the word after it to the
+  // command: any word, quoted or not.
+  if (v.compare(p, 3, "<<<") == 0) {
+    q = SkipBlanks(v, p + 3);
+    return q < v.size() && (IsAlnum(v[q]) || v[q] == '\'' || v[q] == '"' || v[q] == '$' ||
+                            v[q] == '/' || v[q] == '`' || v[q] == '.' || v[q] == '~' ||
+                            v[q] == '-');
+  }
   while (q < v.size() && q - p < 2 && (v[q] == '<' || v[q] == '>')) ++q;
   if (q < v.size() && v[q] == '(') return true;
   if (q < v.size() && v[q] == '|') ++q;  // >| overrides noclobber
@@ -658,6 +667,18 @@ class CmdiImpl final : public Detector {
         return FillMatch(m, "cmdi.shellshock",
                          "Bash function definition in a value (Shellshock, CVE-2014-6271)", 95, p,
                          8);
+      }
+    }
+    // LaTeX's shell escape: "\write18{id}" (often "\immediate\write18").
+    if (in.mask.Has('\\') && in.mask.Has('{')) {
+      for (size_t p = v.find('\\'); p != std::string_view::npos; p = v.find('\\', p + 1)) {
+        if (!IAt(v, p + 1, "write18")) continue;
+        const size_t b = SkipBlanks(v, p + 8);
+        if (b + 1 < v.size() && v[b] == '{' && v[b + 1] != '}') {
+          return FillMatch(m, "cmdi.latex_shell_escape",
+                           "LaTeX \\write18: runs its argument as a shell command", 90, p,
+                           b + 1 - p);
+        }
       }
     }
     static constexpr uint64_t kDevTcp = CharMask::AlnumOf("devtcp");

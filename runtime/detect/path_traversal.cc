@@ -840,7 +840,8 @@ class PathTraversalImpl final : public Detector {
                        WorthReading(f))) {
         continue;
       }
-      // Preceded by start, a drive letter, a quote, '=', ':' or whitespace;
+      // Preceded by start, a drive letter, a quote, '=', ':', an opening
+      // parenthesis or brace (LaTeX's "\input{/etc/passwd}") or whitespace;
       // not inside a longer URL path such as "https://x/etc/passwd-docs".
       // In the request path itself every '/' starts a segment: a route that
       // ends by naming a system file (`/@fs/etc/passwd`, `/files/.env`)
@@ -848,7 +849,7 @@ class PathTraversalImpl final : public Detector {
       if (p > 0 && !(in.location == event::Location::kPath && !generic)) {
         char b = f[p - 1];
         bool ok = b == '=' || b == ' ' || b == '"' || b == '\'' || b == ':' || b == '(' ||
-                  b == '.' || b == '\n' || b == '\t' || b == '>' || b == ',';
+                  b == '{' || b == '.' || b == '\n' || b == '\t' || b == '>' || b == ',';
         if (!ok) continue;
         if (b == ':' && p >= 2 && !scan::IsAlpha(f[p - 2])) continue;
       }

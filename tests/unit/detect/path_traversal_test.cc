@@ -256,6 +256,8 @@ TEST(PathTraversalTest, DetectsSensitiveAbsoluteTargets) {
       "/var/www/html/config.php",
       "/opt/app/conf/server.xml",
       "C:/xampp/apache/logs/error.log",
+      "\\input{/etc/passwd}",  // LaTeX reads the file into the document
+      "\\lstinputlisting{/etc/shadow}",
   };
   for (const std::string& a : attacks) {
     Case c;
