@@ -1,9 +1,9 @@
 // Server-side template injection.
 //
 // Finds template expression regions by their delimiters ({{ }}, ${ }, #{ },
-// *{ }, @{ }, ~{ }, <% %>, {% %}, [[ ]], @( )) and directive syntax of the
-// common engines (Velocity #set/#foreach, FreeMarker <#assign>/?new(),
-// Smarty {php}), then judges what is inside: an arithmetic probe (7*7), a
+// *{ }, @{ }, ~{ }, <% %>, {% %}, [[ ]], @( ), Perl's @{[ ]}) and directive
+// syntax of the common engines (Velocity #set/#foreach, FreeMarker
+// <#assign>/?new(), Smarty {php}), then judges what is inside: an arithmetic probe (7*7), a
 // call, a Python dunder chain, a filter trick (|attr, |filter) or a root
 // object that exposes the runtime (config, self, request, T(...)) is an
 // attack; a plain placeholder ({{name}}, ${user.id}, {{ title|upper }}) is not.
@@ -137,7 +137,8 @@ struct Region {
 };
 
 constexpr Region kRegions[] = {
-    {"{{", "}}", "Jinja/Twig/Handlebars"}, {"${", "}", "EL/FreeMarker/Mako"},
+    {"@{[", "]}", "Perl"},                 {"{{", "}}", "Jinja/Twig/Handlebars"},
+    {"${", "}", "EL/FreeMarker/Mako"},
     {"#{", "}", "EL/Ruby/Pug"},            {"*{", "}", "Thymeleaf"},
     {"@{", "}", "Thymeleaf/Razor"},        {"~{", "}", "Thymeleaf"},
     {"<%", "%>", "ERB/JSP/EJS"},           {"[[", "]]", "Thymeleaf inline"},
@@ -328,6 +329,13 @@ class SstiImpl final : public Detector {
           continue;  // "${env:X}" lookups are the jndi detector's; "${a:b}" defaults.
         }
         std::string_view why = JudgeExpression(body);
+        if (r.open == "@{[" && why.empty()) {
+          // "@{[ expr ]}" exists to run code inside a Perl string: any
+          // named thing in it is code ("@{[ system qq{id} ]}").
+          bool named = false;
+          for (char ch : body) named = named || scan::IsAlpha(ch);
+          if (named) why = "expression interpolated into a string";
+        }
         if (why.empty()) continue;
         return FillMatch(m, "ssti.expression", std::string(r.engine) + " " + std::string(why), 85,
                          p, c + r.close.size() - p);

@@ -78,6 +78,25 @@ TEST(SstiTest, IgnoresBenign) {
   }
 }
 
+// Perl's "@{[ ... ]}" evaluates code inside a string; empty brackets and
+// an array literal without a name are not code.
+TEST(SstiTest, PerlInterpolatedExpressions) {
+  for (const std::string v : {"@{[ system qq{whoami} ]}", "x@{[ system ('who'.'ami') ]}y",
+                              "@{[`id`]}", "name: @{[ eval { open(F, '/etc/passwd') } ]}"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    ASSERT_TRUE(Detects(SstiDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "ssti.expression") << v;
+  }
+  for (const std::string v : {"@{[ ]}", "arr@{[1,2]}", "@{ name }", "@[x]"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(SstiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SstiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(SstiDetector(), std::string(1 << 20, '{'));
   testing::RunsOnLargeInput(SstiDetector(), Repeat("{{", 1 << 19));
