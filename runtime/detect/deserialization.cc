@@ -3,8 +3,8 @@
 // "@type" and Json.NET "$type" polymorphic type keys naming dangerous
 // classes, PHP serialize() objects (validated: the declared string length
 // must match), .NET BinaryFormatter streams, Python pickle opcodes, YAML
-// language tags (!!python/object, !!javax.script...), and Ruby Marshal
-// payloads carrying known gadgets.
+// language tags (!!python/object, !!javax.script...), Ruby Marshal
+// payloads carrying known gadgets, and Node.js serialized functions.
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -711,6 +711,40 @@ class DeserializationImpl final : public Detector {
       if (p != kNpos) {
         return FillMatch(m, "deserialization.dotnet_binaryformatter",
                          ".NET BinaryFormatter serialized stream", 90, p, 12);
+      }
+    }
+    // Node.js serialized functions: node-serialize's "_$$ND_FUNC$$_" marker
+    // (CVE-2017-5941: unserialize() runs the function) and funcster's
+    // "__js_function" key, as written or base64-encoded (a cookie is the
+    // usual carrier) at any of the three byte alignments.
+    {
+      size_t p = in.mask.Has('$') && in.mask.Has('_') ? v.find("_$$ND_FUNC$$_") : kNpos;
+      size_t len = 13;
+      if (p == kNpos && in.mask.Has('_')) {
+        for (p = v.find("__js_function"); p != kNpos; p = v.find("__js_function", p + 1)) {
+          const size_t e = p + 13;
+          if ((p == 0 || !scan::IsCodeIdentChar(v[p - 1])) &&
+              (e == v.size() || !scan::IsCodeIdentChar(v[e]))) {
+            break;
+          }
+        }
+      }
+      if (p == kNpos && mk.Has('V') && (mk.Has('J') || mk.Has('Q'))) {
+        static constexpr std::string_view kBase64Markers[] = {
+            "XyQkTkRfRlVOQyQkX", "8kJE5EX0ZVTkMkJF", "fJCRORF9GVU5DJCRf"};
+        for (std::string_view b : kBase64Markers) {
+          p = v.find(b);
+          if (p != kNpos) {
+            len = b.size();
+            break;
+          }
+        }
+      }
+      if (p != kNpos) {
+        return FillMatch(m, "deserialization.node_function",
+                         "Node.js serialized function (node-serialize or funcster): "
+                         "deserializing it runs code",
+                         90, p, len);
       }
     }
     // Python pickle: GLOBAL opcode naming a module and a callable.

@@ -1,6 +1,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
 #include "tests/unit/detect/detector_cases.h"
@@ -221,6 +222,40 @@ TEST(DeserializationTest, RuntimeExecWhateverTheReceiver) {
     c.value = v;
     Match m;
     EXPECT_FALSE(Detects(DeserializationDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+// node-serialize runs a function it finds behind "_$$ND_FUNC$$_"; funcster
+// revives "__js_function". Both are caught as written and in base64 at
+// every byte alignment, since the object usually rides base64-encoded in a
+// cookie after whatever the application wraps around it.
+TEST(DeserializationTest, NodeSerializedFunctions) {
+  const Detector& d = DeserializationDetector();
+  const std::string node_serialize =
+      R"js({"rce":"_$$ND_FUNC$$_function(){require('child_process').exec('id')}()"})js";
+  const std::string funcster = R"js({"cb":{"__js_function":"function(){return process.env}"}})js";
+  for (const std::string& object : {node_serialize, funcster}) {
+    Match m;
+    Case c;
+    c.value = object;
+    ASSERT_TRUE(Detects(d, c, &m)) << object;
+    EXPECT_EQ(m.rule_id, "deserialization.node_function");
+  }
+  for (std::string prefix : {"", "x", "xy", "{\"user\":\"ada\",\"profile\":"}) {
+    Case c;
+    c.value = absl::Base64Escape(prefix + node_serialize);
+    c.location = event::Location::kCookie;
+    c.path = "cookies.profile";
+    Match m;
+    EXPECT_TRUE(Detects(d, c, &m)) << c.value;
+    EXPECT_EQ(m.rule_id, "deserialization.node_function") << c.value;
+  }
+  for (const std::string& benign : std::vector<std::string>{"my__js_functions", "__js_function_count", "ND_FUNC",
+                             "$$ND_FUNC$$ costs", "function(){return 1}",
+                             absl::Base64Escape("{\"f\":\"function(){}\"}")}) {
+    Case c;
+    c.value = benign;
+    EXPECT_FALSE(Detects(d, c)) << benign;
   }
 }
 
