@@ -85,10 +85,11 @@ struct PlainSegment {
 // Object keys that are judged on their own: operator-like ($ne), prototype
 // pollution names, and anything that is not a plain identifier.
 // A key is unusual when it has characters beyond identifiers and dots, opens
-// with '$', names a prototype, or has three or more dotted components: the
-// shape of a qualified class or package name (`java.lang.Runtime`; Jackson's
-// wrapper-object typing puts the class in a key), a key field for the
-// detectors that read class names.
+// with '$', names a prototype, or has two or more dotted components: the
+// shape of a qualified class or package name (`java.lang.Runtime`,
+// `runtime.InvokerTransformer`; Jackson's wrapper-object typing puts the
+// class in a key) or of an OGNL property chain (`class.classLoader`), a key
+// field for the detectors that read class names.
 bool IsUnusualKey(std::string_view key) {
   if (key.empty()) return false;
   if (key[0] == '$') return true;
@@ -99,11 +100,11 @@ bool IsUnusualKey(std::string_view key) {
     if (kind == 2) return true;
     dots += kind;
   }
-  return dots >= 2;
+  return dots >= 1;
 }
 
 // Query and form names in bracket notation (`user[$ne]`, `a[__proto__][x]`)
-// become nested objects in common frameworks: judge each component. Three or
+// become nested objects in common frameworks: judge each component. Two or
 // more dotted components are unusual, as in IsUnusualKey().
 bool IsUnusualParamName(std::string_view name) {
   size_t start = 0;
@@ -121,7 +122,7 @@ bool IsUnusualParamName(std::string_view name) {
       return true;
     }
   }
-  return dots >= 2;
+  return dots >= 1;
 }
 
 // Binary-looking file content is not inspected.

@@ -507,22 +507,31 @@ TEST_F(DecoderTest, QueryAndFormNamesWithOperatorsAreKeyFields) {
 }
 
 
-// A name shaped like a qualified class name (three or more dotted parts) is
-// a key field in JSON and in form bodies; one or two parts are plain names.
+// A name shaped like a qualified class name (two or more dotted parts) is a
+// key field in JSON, form bodies and cookies; a name without a dot is plain.
 TEST_F(DecoderTest, QualifiedClassNamesAreKeyFields) {
   DecodedEvent form = DecodeOk(V2Post("application/x-www-form-urlencoded",
-                                      "java.lang.Runtime=x&user.name=ada&a.b=1"));
+                                      "java.lang.Runtime=x&runtime.InvokerTransformer=1&user=ada"));
   const Field* cls = FindField(form, "body[\"java.lang.Runtime\"]", true);
   ASSERT_NE(cls, nullptr);
   EXPECT_EQ(cls->value, "java.lang.Runtime");
-  EXPECT_EQ(FindField(form, "body[\"user.name\"]", true), nullptr);
-  EXPECT_EQ(FindField(form, "body[\"a.b\"]", true), nullptr);
+  const Field* gadget = FindField(form, "body[\"runtime.InvokerTransformer\"]", true);
+  ASSERT_NE(gadget, nullptr);
+  EXPECT_EQ(gadget->value, "runtime.InvokerTransformer");
+  EXPECT_EQ(FindField(form, "body.user", true), nullptr);
   DecodedEvent json = DecodeOk(V2Post("application/json",
-                                      R"({\"com.example.Widget\":{\"id\":\"w1\"},\"v1.2\":\"x\"})"));
+                                      R"({\"com.example.Widget\":{\"id\":\"w1\"},\"v1.2\":\"x\",)"
+                                      R"(\"name\":\"y\"})"));
   const Field* widget = FindField(json, "body[\"com.example.Widget\"]", true);
   ASSERT_NE(widget, nullptr);
   EXPECT_EQ(widget->value, "com.example.Widget");
-  EXPECT_EQ(FindField(json, "body[\"v1.2\"]", true), nullptr);
+  EXPECT_NE(FindField(json, "body[\"v1.2\"]", true), nullptr);
+  EXPECT_EQ(FindField(json, "body.name", true), nullptr);
+  DecodedEvent cookie = DecodeOk(
+      R"({"version":"2.0","rawPath":"/","requestContext":{"http":{"method":"GET"}},)"
+      R"("cookies":["java.Runtime=1","sid=2"]})");
+  EXPECT_NE(FindField(cookie, "cookies[\"java.Runtime\"]", true), nullptr);
+  EXPECT_EQ(FindField(cookie, "cookies.sid", true), nullptr);
 }
 
 
