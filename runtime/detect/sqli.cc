@@ -1087,6 +1087,13 @@ class Analysis {
           break;
         }
         case Word::kStatement:
+          if (a == 0) {
+            const size_t e = CompleteStatement(a);
+            if (e != 0) {
+              Report("sqli.statement",
+                     "the value is a whole data-changing or schema statement", 70, a, e);
+            }
+          }
           if (a == 0 && (t.Is("exec") || t.Is("execute")) && Tok(1).type == TokenType::kWord &&
               (Tok(1).StartsWith("sp_") || Tok(1).StartsWith("xp_"))) {
             Report("sqli.stacked", "a system stored procedure is executed", 70, a, a + 2);
@@ -1253,6 +1260,127 @@ class Analysis {
     if (Tok(j).Is("end")) {
       Report("sqli.tautology", "a CASE WHEN ... THEN ... END expression", 66, a, j + 1);
     }
+  }
+
+  // The index after a table, column or routine name at `j` (a plain word or
+  // a backtick-quoted name, qualified or not: "db.users"), 0 when none.
+  size_t NameEnd(size_t j) const {
+    auto one = [&](size_t i) {
+      const Token& t = Tok(i);
+      return (t.type == TokenType::kWord && t.word == Word::kNone) ||
+             (t.type == TokenType::kString && t.quote == '`' && t.closed);
+    };
+    if (!one(j)) return 0;
+    ++j;
+    while (Tok(j).type == TokenType::kDot && one(j + 1)) j += 2;
+    return j;
+  }
+
+  // Whether the statement ends at `j`: the end of the value, ';' or a comment.
+  bool StatementEndsAt(size_t j) const { return EndsAt(j) || At(j - 1).comment_after; }
+
+  // A whole statement that changes data or schema, with the parts that make
+  // it SQL and not a sentence that opens with the same verb ("update your
+  // profile", "drop table tennis", "create table of contents"):
+  //   INSERT INTO t [(c, ...)] VALUES (... | SELECT
+  //   UPDATE t SET c =
+  //   DELETE FROM t WHERE <comparison>, or then ';' or a comment
+  //   ALTER TABLE t ADD|DROP|MODIFY|CHANGE|RENAME|ALTER
+  //   CREATE [OR REPLACE] [TEMPORARY] TABLE [IF NOT EXISTS] t (c <type>
+  //   CREATE [OR REPLACE] FUNCTION|PROCEDURE|TRIGGER f (...) RETURNS|BEGIN|AS
+  //   DROP <object> IF EXISTS t, or DROP <object> t then ';' or a comment
+  //   TRUNCATE [TABLE] t then the end, ';' or a comment
+  // Returns the index after the part read, 0 when it is not one.
+  size_t CompleteStatement(size_t s) const {
+    const Token& k = Tok(s);
+    const size_t limit = s + kWindow - 2;
+    if (k.Is("insert")) {
+      if (!Tok(s + 1).Is("into")) return 0;
+      size_t j = NameEnd(s + 2);
+      if (j == 0) return 0;
+      if (Tok(j).type == TokenType::kLParen) {
+        ++j;
+        while (j < limit && NameEnd(j) != 0 && Tok(NameEnd(j)).type == TokenType::kComma) {
+          j = NameEnd(j) + 1;
+        }
+        if (NameEnd(j) == 0 || Tok(NameEnd(j)).type != TokenType::kRParen) return 0;
+        j = NameEnd(j) + 1;
+      }
+      if ((Tok(j).Is("values") || Tok(j).Is("value")) && Tok(j + 1).type == TokenType::kLParen) {
+        return j + 2;
+      }
+      return Tok(j).word == Word::kSelect && SelectShape(j + 1) ? j + 1 : 0;
+    }
+    if (k.Is("update")) {
+      const size_t j = NameEnd(s + 1);
+      if (j == 0 || !Tok(j).Is("set")) return 0;
+      const size_t c = NameEnd(j + 1);
+      return c != 0 && Tok(c).type == TokenType::kComparison && Text(Tok(c)) == "=" ? c + 1 : 0;
+    }
+    if (k.Is("delete")) {
+      if (!Tok(s + 1).Is("from")) return 0;
+      const size_t j = NameEnd(s + 2);
+      if (j == 0) return 0;
+      if (Tok(j).Is("where")) {
+        size_t end = j + 1;
+        return ParseCondition(j + 1, &end) >= Condition::kCompare ? end : 0;
+      }
+      return Tok(j).type == TokenType::kSemicolon || At(j - 1).comment_after ? j : 0;
+    }
+    if (k.Is("alter")) {
+      if (!Tok(s + 1).Is("table")) return 0;
+      const size_t j = NameEnd(s + 2);
+      const Token& op = Tok(j);
+      return j != 0 && (op.Is("add") || op.Is("drop") || op.Is("modify") || op.Is("change") ||
+                        op.Is("rename") || op.Is("alter"))
+                 ? j + 1
+                 : 0;
+    }
+    if (k.Is("create")) {
+      size_t j = s + 1;
+      if (Tok(j).Is("or") && Tok(j + 1).Is("replace")) j += 2;
+      if (Tok(j).Is("temporary") || Tok(j).Is("temp")) ++j;
+      if (Tok(j).Is("table")) {
+        ++j;
+        if (Tok(j).Is("if") && Tok(j + 1).word == Word::kNot && Tok(j + 2).Is("exists")) j += 3;
+        j = NameEnd(j);
+        if (j == 0 || Tok(j).type != TokenType::kLParen) return 0;
+        const size_t column = NameEnd(j + 1);
+        return column != 0 && Tok(column).type == TokenType::kWord ? column + 1 : 0;
+      }
+      if (Tok(j).Is("function") || Tok(j).Is("procedure")) {
+        j = NameEnd(j + 1);
+        if (j == 0 || Tok(j).type != TokenType::kLParen) return 0;
+        j = SkipGroup(j, limit);
+        const Token& body = Tok(j);
+        return body.Is("returns") || body.Is("begin") || body.Is("as") || body.Is("language") ||
+                       body.Is("is")
+                   ? j + 1
+                   : 0;
+      }
+      return 0;
+    }
+    if (k.Is("drop")) {
+      const Token& object = Tok(s + 1);
+      if (!(object.Is("table") || object.Is("database") || object.Is("schema") ||
+            object.Is("view") || object.Is("function") || object.Is("procedure") ||
+            object.Is("trigger") || object.Is("user"))) {
+        return 0;
+      }
+      size_t j = s + 2;
+      const bool if_exists = Tok(j).Is("if") && Tok(j + 1).Is("exists");
+      if (if_exists) j += 2;
+      j = NameEnd(j);
+      if (j == 0) return 0;
+      return if_exists || Tok(j).type == TokenType::kSemicolon || At(j - 1).comment_after ? j : 0;
+    }
+    if (k.Is("truncate")) {
+      size_t j = s + 1;
+      if (Tok(j).Is("table")) ++j;
+      j = NameEnd(j);
+      return j != 0 && j > s + 2 && StatementEndsAt(j) ? j : 0;
+    }
+    return 0;
   }
 
   // Statements that only count right after ';' (their first word is common

@@ -234,6 +234,43 @@ TEST(SqliTest, SetOperatorsBesideUnion) {
   }
 }
 
+TEST(SqliTest, WholeDataChangingAndSchemaStatements) {
+  // A value that is a whole INSERT, UPDATE, DELETE or DDL statement, as a
+  // whole SELECT ... FROM already is.
+  for (std::string_view v : {
+           "insert into accounts values (7,'eve','x')",
+           "INSERT INTO `shop`.`orders` (id, total) VALUES (1, 0)",
+           "insert into audit select * from staff",
+           "update staff set salary=99999 where id=3",
+           "delete from sessions where uid > 0",
+           "DELETE FROM logs;",
+           "alter table staff add column is_admin int",
+           "ALTER TABLE `t_v3` ADD `video` TEXT CHARACTER SET latin1",
+           "create table loot (k text, v text)",
+           "CREATE TEMPORARY TABLE IF NOT EXISTS x (id int)",
+           "create or replace function f(a int) returns int as $$ select a $$",
+           "CREATE PROCEDURE dump() BEGIN SELECT 1; END",
+           "drop table if exists staff",
+           "DROP DATABASE shop;",
+           "drop view v -- gone",
+           "truncate table audit_log",
+       }) {
+    Match m;
+    ASSERT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "sqli.statement") << v;
+  }
+  // Sentences that open with the same verbs.
+  for (std::string_view v : {
+           "Update your profile settings = now", "Drop table tennis",
+           "drop table users", "delete from cart", "Delete from list where possible",
+           "create table of contents (TOC)", "insert into the cart values (see below)",
+           "Alter table layout: add rows", "create function", "truncate logs",
+           "Insert into slot B", "update: set the alarm"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SqliTest, EscapedQuoteInsideTheClosedLiteral) {
   // A backslash-escaped quote stays inside the literal; the next quote closes it.
   for (std::string_view v : {"bob\\''or'z", "it\\'s me' OR 'k", "n\\''||'"}) {
