@@ -1263,8 +1263,10 @@ class Analysis {
   }
 
   // The index after a table, column or routine name at `j` (a plain word or
-  // a backtick-quoted name, qualified or not: "db.users"), 0 when none.
+  // a backtick-quoted name, qualified or not: "db.users"), 0 when none. A
+  // qualified name is read to kWindow tokens at most, within the lookahead.
   size_t NameEnd(size_t j) const {
+    const size_t limit = j + kWindow;
     auto one = [&](size_t i) {
       const Token& t = Tok(i);
       return (t.type == TokenType::kWord && t.word == Word::kNone) ||
@@ -1272,7 +1274,7 @@ class Analysis {
     };
     if (!one(j)) return 0;
     ++j;
-    while (Tok(j).type == TokenType::kDot && one(j + 1)) j += 2;
+    while (j + 1 < limit && Tok(j).type == TokenType::kDot && one(j + 1)) j += 2;
     return j;
   }
 
