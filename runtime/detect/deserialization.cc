@@ -720,14 +720,23 @@ class DeserializationImpl final : public Detector {
     {
       size_t p = in.mask.Has('$') && in.mask.Has('_') ? v.find("_$$ND_FUNC$$_") : kNpos;
       size_t len = 13;
+      // funcster's marker is a key ("__js_function": ...) or the whole value.
       if (p == kNpos && in.mask.Has('_')) {
         for (p = v.find("__js_function"); p != kNpos; p = v.find("__js_function", p + 1)) {
-          const size_t e = p + 13;
-          if ((p == 0 || !scan::IsCodeIdentChar(v[p - 1])) &&
-              (e == v.size() || !scan::IsCodeIdentChar(v[e]))) {
-            break;
-          }
+          size_t e = p + 13;
+          if (p == 0 && e == v.size()) break;
+          if (p == 0 || (v[p - 1] != '"' && v[p - 1] != '\'')) continue;
+          if (e < v.size() && v[e] == v[p - 1]) ++e;
+          e = scan::SkipSpaces(v, e);
+          if (e < v.size() && v[e] == ':') break;
         }
+      }
+      // The same key in a JSON body the event decoder has already taken
+      // apart: the value is the function's source.
+      if (p == kNpos && !in.path.empty() && in.path.back() == 'n' &&
+          scan::LastPathName(in.path) == "__js_function") {
+        p = 0;
+        len = v.size();
       }
       if (p == kNpos && mk.Has('V') && (mk.Has('J') || mk.Has('Q'))) {
         static constexpr std::string_view kBase64Markers[] = {

@@ -330,11 +330,19 @@ class SstiImpl final : public Detector {
         }
         std::string_view why = JudgeExpression(body);
         if (r.open == "@{[" && why.empty()) {
-          // "@{[ expr ]}" exists to run code inside a Perl string: any
-          // named thing in it is code ("@{[ system qq{id} ]}").
+          // "@{[ expr ]}" exists to run code inside a Perl string: a name
+          // with an argument, an operator or a quote after it is code
+          // ("@{[ system qq{id} ]}", "@{[`id`]}"); a lone name ("@{[name]}")
+          // reads as a placeholder.
+          std::string_view code = body.substr(scan::SkipSpaces(body, 0));
+          while (!code.empty() && IsSpace(code.back())) code.remove_suffix(1);
           bool named = false;
-          for (char ch : body) named = named || scan::IsAlpha(ch);
-          if (named) why = "expression interpolated into a string";
+          bool more = false;
+          for (char ch : code) {
+            named = named || scan::IsAlpha(ch);
+            more = more || !IsWordChar(ch);
+          }
+          if (named && more) why = "expression interpolated into a string";
         }
         if (why.empty()) continue;
         return FillMatch(m, "ssti.expression", std::string(r.engine) + " " + std::string(why), 85,

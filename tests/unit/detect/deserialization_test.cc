@@ -250,7 +250,20 @@ TEST(DeserializationTest, NodeSerializedFunctions) {
     EXPECT_TRUE(Detects(d, c, &m)) << c.value;
     EXPECT_EQ(m.rule_id, "deserialization.node_function") << c.value;
   }
-  for (const std::string& benign : std::vector<std::string>{"my__js_functions", "__js_function_count", "ND_FUNC",
+  // A JSON body's member, as the event decoder hands it over.
+  {
+    Case c;
+    c.value = "function(){return process.env}";
+    c.location = event::Location::kBody;
+    c.path = "body.cb.__js_function";
+    Match m;
+    EXPECT_TRUE(Detects(d, c, &m));
+    EXPECT_EQ(m.rule_id, "deserialization.node_function");
+    c.path = "body.cb.js_function";
+    EXPECT_FALSE(Detects(d, c));
+  }
+  for (const std::string& benign : std::vector<std::string>{"my__js_functions",
+                             "The `__js_function` key is documented", "__js_function_count", "ND_FUNC",
                              "$$ND_FUNC$$ costs", "function(){return 1}",
                              absl::Base64Escape("{\"f\":\"function(){}\"}")}) {
     Case c;

@@ -89,7 +89,7 @@ TEST(SstiTest, PerlInterpolatedExpressions) {
     ASSERT_TRUE(Detects(SstiDetector(), c, &m)) << v;
     EXPECT_EQ(m.rule_id, "ssti.expression") << v;
   }
-  for (const std::string v : {"@{[ ]}", "arr@{[1,2]}", "@{ name }", "@[x]"}) {
+  for (const std::string v : {"@{[ ]}", "arr@{[1,2]}", "@{ name }", "@[x]", "Use @{[name]} here"}) {
     Case c;
     c.value = v;
     Match m;
