@@ -1262,15 +1262,15 @@ class Analysis {
     }
   }
 
-  // The index after a table, column or routine name at `j` (a plain word or
-  // a backtick-quoted name, qualified or not: "db.users"), 0 when none. A
-  // qualified name is read to kWindow tokens at most, within the lookahead.
+  // The index after a table, column or routine name at `j` (a plain word;
+  // the lexer reads a backtick-quoted name as one too), qualified or not
+  // ("db.users"), 0 when none. A qualified name is read to kWindow tokens at
+  // most, within the lookahead.
   size_t NameEnd(size_t j) const {
     const size_t limit = j + kWindow;
     auto one = [&](size_t i) {
       const Token& t = Tok(i);
-      return (t.type == TokenType::kWord && t.word == Word::kNone) ||
-             (t.type == TokenType::kString && t.quote == '`' && t.closed);
+      return t.type == TokenType::kWord && t.word == Word::kNone;
     };
     if (!one(j)) return 0;
     ++j;
@@ -1289,7 +1289,7 @@ class Analysis {
   //   DELETE FROM t WHERE <comparison>, or then ';' or a comment
   //   ALTER TABLE t ADD|DROP|MODIFY|CHANGE|RENAME|ALTER
   //   CREATE [OR REPLACE] [TEMPORARY] TABLE [IF NOT EXISTS] t (c <type>
-  //   CREATE [OR REPLACE] FUNCTION|PROCEDURE|TRIGGER f (...) RETURNS|BEGIN|AS
+  //   CREATE [OR REPLACE] FUNCTION|PROCEDURE f (...) RETURNS|BEGIN|AS|LANGUAGE|IS
   //   DROP <object> IF EXISTS t, or DROP <object> t then ';' or a comment
   //   TRUNCATE [TABLE] t then the end, ';' or a comment
   // Returns the index after the part read, 0 when it is not one.
@@ -1301,12 +1301,15 @@ class Analysis {
       size_t j = NameEnd(s + 2);
       if (j == 0) return 0;
       if (Tok(j).type == TokenType::kLParen) {
-        ++j;
-        while (j < limit && NameEnd(j) != 0 && Tok(NameEnd(j)).type == TokenType::kComma) {
-          j = NameEnd(j) + 1;
+        // The column list: names separated by commas, then ')'.
+        size_t start = j + 1;
+        size_t c = NameEnd(start);
+        while (start < limit && c != 0 && Tok(c).type == TokenType::kComma) {
+          start = c + 1;
+          c = NameEnd(start);
         }
-        if (NameEnd(j) == 0 || Tok(NameEnd(j)).type != TokenType::kRParen) return 0;
-        j = NameEnd(j) + 1;
+        if (c == 0 || Tok(c).type != TokenType::kRParen) return 0;
+        j = c + 1;
       }
       if ((Tok(j).Is("values") || Tok(j).Is("value")) && Tok(j + 1).type == TokenType::kLParen) {
         return j + 2;

@@ -3,10 +3,11 @@
 // Finds template expression regions by their delimiters ({{ }}, ${ }, #{ },
 // *{ }, @{ }, ~{ }, <% %>, {% %}, [[ ]], @( ), Perl's @{[ ]}) and directive
 // syntax of the common engines (Velocity #set/#foreach, FreeMarker
-// <#assign>/?new(), Smarty {php}), then judges what is inside: an arithmetic probe (7*7), a
-// call, a Python dunder chain, a filter trick (|attr, |filter) or a root
-// object that exposes the runtime (config, self, request, T(...)) is an
-// attack; a plain placeholder ({{name}}, ${user.id}, {{ title|upper }}) is not.
+// <#assign>/?new(), Smarty {php}), then judges what is inside: an arithmetic
+// probe (7*7), a call, a Python dunder chain, a filter trick (|attr,
+// |filter) or a root object that exposes the runtime (config, self,
+// request, T(...)) is an attack; a plain placeholder ({{name}}, ${user.id},
+// {{ title|upper }}) is not.
 #include <string>
 #include <string_view>
 
