@@ -10,7 +10,13 @@
 // Whitespace next to filter punctuation is ignored and the filter escapes of
 // metacharacters ("\28", "\2a") are decoded first. Parentheses in prose,
 // emoticons and math do not carry an "attr=" assertion and are ignored; a
-// lone metacharacter or a trailing wildcard ("admin*") is an ordinary search.
+// lone wildcard ("*") or a trailing one ("admin*") is an ordinary search.
+// A value that is nothing but one to three of the filter's structural
+// characters ("(", ")", "|", "&", "!", "*|") is the probe an attacker sends
+// first to see whether a field reaches a filter (an unbalanced filter makes
+// the directory answer with an error). It is reported with a lower score,
+// except in headers and in fields named as a delimiter or an operator
+// ("sep", "delimiter", "op"), where such a value is a setting.
 #include <algorithm>
 #include <initializer_list>
 #include <string>
@@ -303,7 +309,7 @@ class LdapiImpl final : public Detector {
     if (in.is_key) return false;
     const bool parens = in.mask.Has('(') || in.mask.Has(')');
     const bool dn = in.mask.Has(',') && in.mask.Has('=');
-    if (!parens && !dn && !in.mask.Has('\\')) return false;
+    if (!parens && !dn && !in.mask.Has('\\')) return MaybeLoneMetachar(in, m);
     std::string_view v = in.norm;
     if (parens || in.mask.Has('\\')) {
       // Every filter rule needs an assertion's '=', a wildcard or an
@@ -326,7 +332,7 @@ class LdapiImpl final : public Detector {
       if (filter_chars && MetacharRun(v, m)) return true;
     }
     if (dn && InspectDn(in.norm, m)) return true;
-    return false;
+    return MaybeLoneMetachar(in, m);
   }
 
  private:
@@ -373,6 +379,45 @@ class LdapiImpl final : public Detector {
                        "Value made only of LDAP filter metacharacters", 60, b, e - b);
     }
     return false;
+  }
+
+  static bool MaybeLoneMetachar(const Input& in, Match* m) {
+    return in.norm.size() <= 8 && in.mask.HasAny("()|&!") && LoneMetachar(in, m);
+  }
+
+  // The whole value (spaces around it aside) is one to three of "()|&!*"
+  // holding an operator or an unbalanced parenthesis: "(", "|", "!", "*|",
+  // ")(". Wildcards alone and a closed group ("()", "(*)") are not probes.
+  static bool LoneMetachar(const Input& in, Match* m) {
+    std::string_view v = in.norm;
+    size_t b = scan::SkipSpaces(v, 0);
+    size_t e = scan::TrimEnd(v);
+    if (e <= b || e - b > 3) return false;
+    bool op = false;
+    int depth = 0;
+    bool unbalanced = false;
+    for (size_t i = b; i < e; ++i) {
+      char c = v[i];
+      if (c == '(') {
+        ++depth;
+      } else if (c == ')') {
+        unbalanced |= --depth < 0;
+      } else if (IsOp(c)) {
+        op = true;
+      } else if (c != '*') {
+        return false;
+      }
+    }
+    if (!(op || unbalanced || depth != 0) || in.location == event::Location::kHeader) {
+      return false;
+    }
+    std::string_view name = scan::LastPathName(in.path);
+    for (std::string_view setting : {"sep", "separator", "delim", "delimiter", "op", "operator"}) {
+      if (scan::IEquals(name, setting)) return false;
+    }
+    return FillMatch(m, "ldapi.lone_metachar",
+                     "Value is only LDAP filter metacharacters, a filter injection probe", 40, b,
+                     e - b);
   }
 
   // DN injection: a value that does not start as a DN ("attr=") but carries

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
 #include "tests/unit/detect/detector_cases.h"
 
 namespace fnguard::detect {
@@ -103,7 +104,7 @@ TEST(LdapiTest, DetectsEachFamily) {
 // code and e-mail are not filter injection.
 TEST(LdapiTest, IgnoresEverydayText) {
   const std::vector<std::string> benign = {
-      "*", "(", ")", "|", "&", "!", "*/*", "admin*", "*admin*", "jo*n", "()", "*|", "(*)",
+      "*", "**", "*/*", "admin*", "*admin*", "jo*n", "()", "(*)", "(())", "!!!!", "|a", "a&",
       "(a|b)", "(a|b) = (c|d)", "(x & y) | !z",
       "Results (n = 12) (p = 0.05) (d = 0.3)",
       "if (!(x == 5)) return;",
@@ -135,6 +136,29 @@ TEST(LdapiTest, IgnoresEverydayText) {
       EXPECT_FALSE(Detects(LdapiDetector(), c, &m)) << b << " -> " << m.rule_id;
     }
   }
+}
+
+// A value made of nothing but one to three filter operators or unbalanced
+// parentheses probes for a filter; in a header, or in a field named as a
+// delimiter or an operator, it is a setting.
+TEST(LdapiTest, LoneMetacharactersAreProbes) {
+  for (std::string probe : {"(", ")", "|", "&", "!", "*|", ")(", " | ", "&&", "||", "*(", "!*"}) {
+    for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
+      EXPECT_EQ(testing::RuleOf(LdapiDetector(), probe, loc), "ldapi.lone_metachar")
+          << "[" << probe << "]";
+    }
+    EXPECT_EQ(testing::RuleOf(LdapiDetector(), probe, event::Location::kHeader), "")
+        << "[" << probe << "]";
+    for (const char* path : {"query.sep", "body.csv.delimiter", "body.filters[2].op",
+                             "query.Operator"}) {
+      Case c;
+      c.value = probe;
+      c.path = path;
+      Match m;
+      EXPECT_FALSE(Detects(LdapiDetector(), c, &m)) << probe << " in " << path;
+    }
+  }
+  EXPECT_EQ(testing::RuleOf(LdapiDetector(), "(((("), "");  // four: a longer run needs MetacharRun
 }
 
 TEST(LdapiTest, CompletesOnPathologicalInput) {
