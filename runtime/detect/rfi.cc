@@ -45,6 +45,12 @@ bool IsIncludeName(std::string_view name) {
   return false;
 }
 
+// A NUL byte, raw or URL-encoded (once or twice): normalization decodes the
+// encoded forms and drops the byte, so only the value as sent still shows it.
+bool CarriesNul(std::string_view raw) {
+  return raw.find('\0') != kNpos || raw.find("%00") != kNpos || raw.find("%2500") != kNpos;
+}
+
 // The path part of `rest` (before '?' or '#').
 std::string_view PathOf(std::string_view rest) {
   size_t q = rest.find_first_of("?#");
@@ -172,7 +178,7 @@ class RfiImpl final : public Detector {
       // Trailing '?' (or '??', '#', '%00') that truncates an appended extension.
       bool truncation = (!tail.empty() && (tail == "?" || tail == "??" || tail == "#" ||
                                            tail == "?#" || tail == "%00")) ||
-                        (in.raw.find('\0') != kNpos && script);
+                        (script && CarriesNul(in.raw));
       uint32_t v4;
       std::array<uint8_t, 16> v6;
       std::string_view h = url.host;

@@ -3,6 +3,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
 #include "tests/unit/detect/detector_cases.h"
 
 namespace fnguard::detect {
@@ -58,6 +59,23 @@ TEST(RfiTest, IgnoresBenign) {
     c.path = "body.text";
     EXPECT_FALSE(Detects(RfiDetector(), c, &m)) << b << " -> " << m.rule_id;
   }
+}
+
+// A NUL after a script URL cuts off the extension the application appends.
+// The normalizer decodes "%00" and drops the byte, so the rule reads the
+// value as sent: a raw NUL, "%00" or "%2500" (encoded twice).
+TEST(RfiTest, NulTruncatedScriptUrl) {
+  for (std::string url : {"http://evil.example/shell.txt", "https://203.0.113.9/c99.php"}) {
+    for (std::string nul : {std::string(1, '\0'), std::string("%00"), std::string("%2500")}) {
+      EXPECT_EQ(testing::RuleOf(RfiDetector(), url + nul), "rfi.truncated_url") << url << nul;
+      EXPECT_EQ(testing::RuleOf(RfiDetector(), url + nul, event::Location::kBody),
+                "rfi.truncated_url")
+          << url << nul;
+    }
+  }
+  // A page, not a script, and text that only mentions a NUL.
+  EXPECT_EQ(testing::RuleOf(RfiDetector(), "https://example.com/index.html%00"), "");
+  EXPECT_EQ(testing::RuleOf(RfiDetector(), "see https://example.com/notes (100%00 sure)"), "");
 }
 
 TEST(RfiTest, CompletesOnPathologicalInput) {
