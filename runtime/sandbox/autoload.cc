@@ -83,19 +83,27 @@ bool Preloaded() {
 // False when the policy file certainly turns no sandbox control on: none of
 // the words that name them appears, and no escape could spell them. Spares
 // functions without a sandbox section a policy load at start-up that only
-// Guard::FromEnv() needs.
+// Guard::FromEnv() needs. A file longer than the 2 MiB read here, or one
+// that cannot be read to its end, goes to the loader.
 bool MayWantSandbox(const char* path) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return true;  // let the loader report it
+  constexpr size_t kMaxRead = size_t{2} << 20;
   std::string text;
   char buf[16384];
+  bool whole = false;
   for (;;) {
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0 || text.size() > (size_t{2} << 20)) break;
+    if (n <= 0) {
+      whole = n == 0;
+      break;
+    }
+    if (text.size() + static_cast<size_t>(n) > kMaxRead) break;
     text.append(buf, static_cast<size_t>(n));
   }
   close(fd);
+  if (!whole) return true;
   return text.find("sockets") != std::string::npos || text.find("process") != std::string::npos ||
          text.find('\\') != std::string::npos;
 }

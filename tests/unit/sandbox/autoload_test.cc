@@ -125,6 +125,20 @@ TEST_F(AutoloadTest, AnEscapeCouldSpellASectionSoThePolicyIsRead) {
   EXPECT_EQ(r.exit_code, 1);
 }
 
+TEST_F(AutoloadTest, APolicyTooLongToScanIsRead) {
+  // The section's name comes 64 KiB after the first 2 MiB, past what the
+  // start-up scan reads: the file goes to the loader, which stops the
+  // program.
+  std::string text = kBrokenPlain;
+  const std::string comment = "# " + std::string(78, 'x') + "\n";
+  while (text.size() <= (size_t{2} << 20) + (size_t{64} << 10)) text += comment;
+  text += "# process: later\n";
+  ChildResult r = Preloaded(WritePolicy("long.yaml", text), "echo ran");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, Not(HasSubstr("ran\n")));
+  EXPECT_THAT(r.output, HasSubstr("FNGUARD_POLICY could not be loaded"));
+}
+
 TEST_F(AutoloadTest, AMissingPolicyFileIsReported) {
   ChildResult r = Preloaded((dir_ / "missing.yaml").string());
   EXPECT_EQ(r.exit_code, 1);
