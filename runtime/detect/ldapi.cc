@@ -16,7 +16,9 @@
 // first to see whether a field reaches a filter (an unbalanced filter makes
 // the directory answer with an error). It is reported with a lower score,
 // except in headers and in fields named as a delimiter or an operator
-// ("sep", "delimiter", "op"), where such a value is a setting.
+// ("sep", "delimiter", "op"), where such a value is a setting. A wildcard
+// in a field that names one account ("username=admin*", "uid=*") is the
+// LDAP login bypass.
 #include <algorithm>
 #include <initializer_list>
 #include <string>
@@ -309,7 +311,7 @@ class LdapiImpl final : public Detector {
     if (in.is_key) return false;
     const bool parens = in.mask.Has('(') || in.mask.Has(')');
     const bool dn = in.mask.Has(',') && in.mask.Has('=');
-    if (!parens && !dn && !in.mask.Has('\\')) return MaybeLoneMetachar(in, m);
+    if (!parens && !dn && !in.mask.Has('\\')) return InspectBare(in, m);
     std::string_view v = in.norm;
     if (parens || in.mask.Has('\\')) {
       // Every filter rule needs an assertion's '=', a wildcard or an
@@ -332,7 +334,7 @@ class LdapiImpl final : public Detector {
       if (filter_chars && MetacharRun(v, m)) return true;
     }
     if (dn && InspectDn(in.norm, m)) return true;
-    return MaybeLoneMetachar(in, m);
+    return InspectBare(in, m);
   }
 
  private:
@@ -381,8 +383,48 @@ class LdapiImpl final : public Detector {
     return false;
   }
 
-  static bool MaybeLoneMetachar(const Input& in, Match* m) {
-    return in.norm.size() <= 8 && in.mask.HasAny("()|&!") && LoneMetachar(in, m);
+  // The rules for values with no filter structure of their own.
+  static bool InspectBare(const Input& in, Match* m) {
+    if (in.location == event::Location::kHeader) return false;
+    if (in.norm.size() <= 8 && in.mask.HasAny("()|&!") && LoneMetachar(in, m)) return true;
+    return in.mask.Has('*') && WildcardIdentity(in, m);
+  }
+
+  // A wildcard in a field that names one account ("username", "uid",
+  // "login", "cn", "email"): an application that builds "(uid=<value>)"
+  // from it matches every account the pattern fits ("admin*", "*"), the
+  // classic LDAP login bypass. Account names and addresses hold no '*'.
+  static bool WildcardIdentity(const Input& in, Match* m) {
+    std::string_view name = scan::LastPathName(in.path);
+    if (name.empty() || name.size() > 24) return false;
+    char folded[24];
+    size_t n = 0;
+    for (char c : name) {
+      if (c == '_' || c == '-') continue;
+      folded[n++] = scan::Lower(c);
+    }
+    std::string_view f(folded, n);
+    bool identity = false;
+    for (std::string_view id : {"user", "username", "userid", "uid", "login", "loginname",
+                                "cn", "samaccountname", "userprincipalname", "upn", "account",
+                                "accountname", "principal", "mail", "email"}) {
+      identity |= f == id;
+    }
+    if (!identity) return false;
+    std::string_view v = in.norm;
+    size_t b = scan::SkipSpaces(v, 0);
+    size_t e = scan::TrimEnd(v);
+    if (e <= b || e - b > 256) return false;
+    for (size_t i = b; i < e; ++i) {
+      char c = v[i];
+      if (!scan::IsAlnum(c) && c != '*' && c != '.' && c != '_' && c != '-' && c != '@') {
+        return false;
+      }
+    }
+    return FillMatch(m, "ldapi.wildcard_identity",
+                     "Wildcard in an account name field: an LDAP filter built from it matches "
+                     "any account",
+                     60, b, e - b);
   }
 
   // The whole value (spaces around it aside) is one to three of "()|&!*"
@@ -408,9 +450,7 @@ class LdapiImpl final : public Detector {
         return false;
       }
     }
-    if (!(op || unbalanced || depth != 0) || in.location == event::Location::kHeader) {
-      return false;
-    }
+    if (!(op || unbalanced || depth != 0)) return false;
     std::string_view name = scan::LastPathName(in.path);
     for (std::string_view setting : {"sep", "separator", "delim", "delimiter", "op", "operator"}) {
       if (scan::IEquals(name, setting)) return false;

@@ -161,6 +161,43 @@ TEST(LdapiTest, LoneMetacharactersAreProbes) {
   EXPECT_EQ(testing::RuleOf(LdapiDetector(), "(((("), "");  // four: a longer run needs MetacharRun
 }
 
+// A wildcard where one account is named matches every account it fits once
+// the application puts it in "(uid=...)"; elsewhere it is a search.
+TEST(LdapiTest, WildcardInAnAccountNameField) {
+  for (const char* path : {"body.username", "query.uid", "body.credentials.login", "body.user_name",
+                           "query.sAMAccountName", "body.Email", "form.cn"}) {
+    for (const char* value : {"admin*", "*", " a*n ", "*@corp.example", "j.doe*"}) {
+      Case c;
+      c.value = value;
+      c.path = path;
+      c.location = event::Location::kBody;
+      Match m;
+      EXPECT_TRUE(Detects(LdapiDetector(), c, &m)) << path << " = " << value;
+      EXPECT_EQ(m.rule_id, "ldapi.wildcard_identity") << path << " = " << value;
+    }
+  }
+  const std::pair<const char*, const char*> benign[] = {
+      {"query.q", "admin*"},             // a search field
+      {"body.users", "admin*"},          // not one account
+      {"body.username", "admin"},        // no wildcard
+      {"body.username", "**bold** me"},  // prose, not a name
+      {"body.password", "hunter2*"},     // a secret may hold anything
+      {"body.user_filter", "a*"},
+  };
+  for (const auto& [path, value] : benign) {
+    Case c;
+    c.value = value;
+    c.path = path;
+    Match m;
+    EXPECT_FALSE(Detects(LdapiDetector(), c, &m)) << path << " = " << value << " -> " << m.rule_id;
+  }
+  Case header;
+  header.value = "*";
+  header.path = "headers.user";
+  header.location = event::Location::kHeader;
+  EXPECT_FALSE(Detects(LdapiDetector(), header));
+}
+
 TEST(LdapiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(LdapiDetector(), std::string(1 << 20, '('));
   testing::RunsOnLargeInput(LdapiDetector(), Repeat(")(", 1 << 19));
