@@ -15,9 +15,13 @@ namespace fnguard::detect::fuzz {
 
 inline void RunDetector(const Detector& d, const uint8_t* data, size_t size) {
   // First byte picks the field path so path-driven rules are reached too.
-  static constexpr std::string_view kPaths[] = {"query.q", "query.file", "body.url",
-                                                "query.a[$ne]", "body.__proto__.x", "path"};
-  std::string_view path = kPaths[size > 0 ? data[0] % 6 : 0];
+  static constexpr std::string_view kPaths[] = {
+      "query.q",       "query.file", "body.url",
+      "query.a[$ne]",  "body.__proto__.x", "path",
+      "body.username", "query.sep",  "body.items[3].User_Name",
+      "query.a_field_name_longer_than_any_rule_reads"};
+  constexpr size_t kCount = sizeof(kPaths) / sizeof(kPaths[0]);
+  std::string_view path = kPaths[size > 0 ? data[0] % kCount : 0];
   std::string_view value(reinterpret_cast<const char*>(data), size);
   Input in;
   in.raw = value;
