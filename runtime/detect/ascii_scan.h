@@ -7,6 +7,7 @@
 #include <array>
 #include <bit>
 #include <cstddef>
+#include <initializer_list>
 #include <span>
 #include <string_view>
 
@@ -55,6 +56,17 @@ inline bool IAt(std::string_view s, size_t pos, std::string_view lit) {
 
 inline bool IEquals(std::string_view s, std::string_view lit) {
   return s.size() == lit.size() && IAt(s, 0, lit);
+}
+
+// Whether `s` is one of `lits` (a table of names), ignoring case.
+inline bool IEqualsAny(std::string_view s, std::span<const std::string_view> lits) {
+  for (std::string_view lit : lits) {
+    if (IEquals(s, lit)) return true;
+  }
+  return false;
+}
+inline bool IEqualsAny(std::string_view s, std::initializer_list<std::string_view> lits) {
+  return IEqualsAny(s, std::span<const std::string_view>(lits.begin(), lits.size()));
 }
 
 inline bool IEndsWith(std::string_view s, std::string_view lit) {

@@ -962,9 +962,7 @@ class CmdiImpl final : public Detector {
       while (b > 0 && (IsAlnum(v[b - 1]) || v[b - 1] == '_')) --b;
       if (b == i || i - b > 20) continue;
       std::string_view name = v.substr(b, i - b);
-      bool known = false;
-      for (std::string_view f : kExecFunctions) known = known || scan::IEquals(name, f);
-      if (!known) continue;
+      if (!scan::IEqualsAny(name, kExecFunctions)) continue;
       size_t a = i + 1;
       bool no_args = a < v.size() && v[a] == ')';
       bool bare_call = no_args && (scan::IAt(name, 0, "php"));
@@ -1063,8 +1061,7 @@ class CmdiImpl final : public Detector {
     static constexpr std::string_view kFlow[] = {"goto", "call", "exit", "rem", "cd", "md",
                                                  "rd", "ren", "move", "shift", "start",
                                                  "pause", "setlocal", "if", "for"};
-    for (std::string_view f : kFlow) *known = *known || scan::IEquals(name, f);
-    *known = *known || LookupAnyCase(name, /*strip_exe=*/true) != Tier::kNone;
+    *known = *known || scan::IEqualsAny(name, kFlow) || LookupAnyCase(name, /*strip_exe=*/true) != Tier::kNone;
     return true;
   }
 

@@ -67,13 +67,6 @@ bool IsTokenChar(char c) {
   return scan::IsAlnum(c) || c == '-' || c == '_' || c == '.';
 }
 
-template <size_t N>
-bool InTable(const std::array<std::string_view, N>& table, std::string_view name) {
-  for (std::string_view f : table) {
-    if (scan::IEquals(name, f)) return true;
-  }
-  return false;
-}
 
 // Strict contexts: the value should never hold a line break.
 bool IsLineFreeLocation(event::Location loc) {
@@ -115,8 +108,8 @@ bool ReadLine(std::string_view v, size_t p, Injected* out) {
   std::string_view name = v.substr(p, e - p);
   out->offset = p;
   out->length = e - p + 1;
-  out->response_field = InTable(kInjectedResponseFields, name);
-  out->known_field = out->response_field || InTable(kCommonFields, name) ||
+  out->response_field = scan::IEqualsAny(name, kInjectedResponseFields);
+  out->known_field = out->response_field || scan::IEqualsAny(name, kCommonFields) ||
                      (name.size() >= 3 && scan::IAt(name, 0, "x-"));
   return true;
 }

@@ -162,15 +162,12 @@ size_t ValueEnd(std::string_view v, size_t val) {
 
 // Attributes every directory has; "(!(uid=x))" is LDAP, "(!(x=5))" may be C.
 bool WellKnownAttr(std::string_view name) {
-  for (std::string_view a :
-       {"uid", "cn", "sn", "ou", "dc", "o", "mail", "objectclass", "userpassword", "password",
-        "givenname", "displayname", "samaccountname", "userprincipalname", "memberof",
-        "member", "description", "telephonenumber", "name", "distinguishedname",
-        "objectcategory", "useraccountcontrol", "admincount", "homedirectory", "loginshell",
-        "gidnumber", "uidnumber", "title", "department", "manager"}) {
-    if (scan::IEquals(name, a)) return true;
-  }
-  return false;
+  return scan::IEqualsAny(
+      name, {"uid", "cn", "sn", "ou", "dc", "o", "mail", "objectclass", "userpassword", "password",
+             "givenname", "displayname", "samaccountname", "userprincipalname", "memberof",
+             "member", "description", "telephonenumber", "name", "distinguishedname",
+             "objectcategory", "useraccountcontrol", "admincount", "homedirectory", "loginshell",
+             "gidnumber", "uidnumber", "title", "department", "manager"});
 }
 
 // Skips a run of '(' and filter operators from `p` (bounded); sets *ops when
@@ -397,20 +394,17 @@ class LdapiImpl final : public Detector {
   static bool WildcardIdentity(const Input& in, Match* m) {
     std::string_view name = scan::LastPathName(in.path);
     if (name.empty() || name.size() > 24) return false;
-    char folded[24];
+    char joined[24];  // the name without '_' and '-': "user_name" is "username"
     size_t n = 0;
     for (char c : name) {
-      if (c == '_' || c == '-') continue;
-      folded[n++] = scan::Lower(c);
+      if (c != '_' && c != '-') joined[n++] = c;
     }
-    std::string_view f(folded, n);
-    bool identity = false;
-    for (std::string_view id : {"user", "username", "userid", "uid", "login", "loginname",
-                                "cn", "samaccountname", "userprincipalname", "upn", "account",
-                                "accountname", "principal", "mail", "email"}) {
-      identity |= f == id;
+    if (!scan::IEqualsAny(std::string_view(joined, n),
+                          {"user", "username", "userid", "uid", "login", "loginname", "cn",
+                           "samaccountname", "userprincipalname", "upn", "account",
+                           "accountname", "principal", "mail", "email"})) {
+      return false;
     }
-    if (!identity) return false;
     std::string_view v = in.norm;
     size_t b = scan::SkipSpaces(v, 0);
     size_t e = scan::TrimEnd(v);
@@ -451,9 +445,9 @@ class LdapiImpl final : public Detector {
       }
     }
     if (!(op || unbalanced || depth != 0)) return false;
-    std::string_view name = scan::LastPathName(in.path);
-    for (std::string_view setting : {"sep", "separator", "delim", "delimiter", "op", "operator"}) {
-      if (scan::IEquals(name, setting)) return false;
+    if (scan::IEqualsAny(scan::LastPathName(in.path),
+                         {"sep", "separator", "delim", "delimiter", "op", "operator"})) {
+      return false;
     }
     return FillMatch(m, "ldapi.lone_metachar",
                      "Value is only LDAP filter metacharacters, a filter injection probe", 40, b,

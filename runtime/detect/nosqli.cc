@@ -34,10 +34,7 @@ size_t OperatorAt(std::string_view v, size_t p) {
   while (e < v.size() && e - p < 16 && scan::IsAlpha(v[e])) ++e;
   if (e == p || (e < v.size() && IsAlnum(v[e]))) return 0;
   std::string_view name = v.substr(p, e - p);
-  for (std::string_view op : kOperators) {
-    if (scan::IEquals(name, op)) return e - p;
-  }
-  return 0;
+  return scan::IEqualsAny(name, kOperators) ? e - p : 0;
 }
 
 // The loop below reports a sink only when it follows (past spaces) ';', '{',

@@ -38,12 +38,7 @@ constexpr std::string_view kIncludeNames[] = {
     "filename", "filepath", "require", "src", "source",
 };
 
-bool IsIncludeName(std::string_view name) {
-  for (std::string_view n : kIncludeNames) {
-    if (IEquals(name, n)) return true;
-  }
-  return false;
-}
+bool IsIncludeName(std::string_view name) { return scan::IEqualsAny(name, kIncludeNames); }
 
 // A NUL byte, raw or URL-encoded (once or twice): normalization decodes the
 // encoded forms and drops the byte, so only the value as sent still shows it.
@@ -96,17 +91,10 @@ bool NamesServerDirectory(std::string_view path) {
     return path.substr(start, stop - start);
   };
   const std::string_view last = word_before(end);
-  for (std::string_view c : kCompounds) {
-    if (IEquals(last, c)) return true;
-  }
-  bool dir_word = false;
-  for (std::string_view d : kDirWords) dir_word |= IEquals(last, d);
-  if (!dir_word) return false;
+  if (scan::IEqualsAny(last, kCompounds)) return true;
+  if (!scan::IEqualsAny(last, kDirWords)) return false;
   const std::string_view qualifier = word_before(static_cast<size_t>(last.data() - path.data()));
-  for (std::string_view q : kQualifiers) {
-    if (IEquals(qualifier, q)) return true;
-  }
-  return false;
+  return scan::IEqualsAny(qualifier, kQualifiers);
 }
 
 // Whether "ftp" occurs in `v`, in any case.

@@ -264,10 +264,7 @@ bool IsSingleLabel(std::string_view host) {
 }
 
 bool IsInternalServiceName(std::string_view host) {
-  for (std::string_view n : kInternalServiceNames) {
-    if (IEquals(host, n)) return true;
-  }
-  return false;
+  return scan::IEqualsAny(host, kInternalServiceNames);
 }
 
 class SsrfImpl final : public Detector {

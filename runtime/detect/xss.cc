@@ -118,10 +118,7 @@ bool IsUrlAttribute(std::string_view name) {
       "href",     "src",        "action",  "formaction", "data",     "xlink:href",
       "background", "dynsrc",   "lowsrc",  "poster",     "code",     "codebase",
       "to",       "values",     "from",    "content",    "srcset"};
-  for (std::string_view n : kNames) {
-    if (scan::IEquals(name, n)) return true;
-  }
-  return false;
+  return scan::IEqualsAny(name, kNames);
 }
 
 // Element names that exist only in SVG or MathML (none is an HTML element or
@@ -139,10 +136,7 @@ bool IsForeignOnlyElement(std::string_view name) {
       "mglyph",         "malignmark",      "mtext",          "annotation-xml",
       "maction",        "msqrt"};
   if (name.size() < 4) return false;
-  for (std::string_view n : kNames) {
-    if (scan::IEquals(name, n)) return true;
-  }
-  return false;
+  return scan::IEqualsAny(name, kNames);
 }
 
 // XSLT instructions that copy or compute output (a style sheet injected into
@@ -151,10 +145,7 @@ bool IsXsltInstruction(std::string_view name) {
   static constexpr std::array<std::string_view, 7> kNames = {
       "value-of", "copy-of", "for-each", "apply-templates", "call-template", "apply-imports",
       "xsl:template"};
-  for (std::string_view n : kNames) {
-    if (scan::IEquals(name, n)) return true;
-  }
-  return false;
+  return scan::IEqualsAny(name, kNames);
 }
 
 bool IsEventHandlerName(std::string_view name) {
@@ -610,20 +601,16 @@ class Scanner {
     // close the page's own elements early.
     static constexpr std::array<std::string_view, 10> kTakeover = {
         "svg", "math", "style", "html", "body", "head", "form", "textarea", "xmp", "plaintext"};
-    for (std::string_view n : kTakeover) {
-      if (scan::IEquals(name, n)) {
-        Report("xss.dangerous_tag", "a tag that switches parsing mode or takes over the page", 62,
-               lt, i);
-      }
+    if (scan::IEqualsAny(name, kTakeover)) {
+      Report("xss.dangerous_tag", "a tag that switches parsing mode or takes over the page", 62,
+             lt, i);
     }
     if (closing) {
       // Leaving a raw-text element ends the context a value was placed in.
       static constexpr std::array<std::string_view, 7> kRawText = {
           "style", "textarea", "title", "xmp", "noscript", "noembed", "plaintext"};
-      for (std::string_view n : kRawText) {
-        if (scan::IEquals(name, n)) {
-          Report("xss.js_breakout", "an end tag closes a raw-text element", 63, lt, i);
-        }
+      if (scan::IEqualsAny(name, kRawText)) {
+        Report("xss.js_breakout", "an end tag closes a raw-text element", 63, lt, i);
       }
       return i;
     }
@@ -633,8 +620,7 @@ class Scanner {
     static constexpr std::array<std::string_view, 14> kEmbedding = {
         "iframe", "frame",  "frameset", "object", "embed",  "applet", "isindex",
         "base",   "import", "layer",    "ilayer", "xml",    "portal", "fencedframe"};
-    bool embedding = false;
-    for (std::string_view n : kEmbedding) embedding = embedding || scan::IEquals(name, n);
+    bool embedding = scan::IEqualsAny(name, kEmbedding);
     // A bare <xml> loads and binds nothing: it is the root element of many
     // XML APIs' messages ("<xml><ToUserName>..."); an island has attributes.
     if (embedding && scan::IEquals(name, "xml") && (i >= s_.size() || s_[i] == '>')) {
@@ -659,11 +645,8 @@ class Scanner {
     if (i >= s_.size()) {
       static constexpr std::array<std::string_view, 10> kActive = {
           "svg", "math", "img", "iframe", "body", "input", "video", "audio", "details", "image"};
-      for (std::string_view n : kActive) {
-        if (scan::IEquals(name, n)) {
-          Report("xss.dangerous_tag", "an active tag left open at the end of the value", 62, lt,
-                 i);
-        }
+      if (scan::IEqualsAny(name, kActive)) {
+        Report("xss.dangerous_tag", "an active tag left open at the end of the value", 62, lt, i);
       }
     }
 
@@ -1062,8 +1045,7 @@ class Scanner {
       std::string_view target = s_.substr(id, j - id);
       size_t dot = target.find('.');
       std::string_view head = target.substr(0, dot);
-      bool sink = false;
-      for (std::string_view k : kSinks) sink = sink || scan::IEquals(head, k);
+      const bool sink = scan::IEqualsAny(head, kSinks);
       size_t k = j;
       while (k < s_.size() && IsSpace(s_[k])) ++k;
       bool call = k < s_.size() && (s_[k] == '(' || s_[k] == '`' || s_[k] == '[' ||

@@ -2,6 +2,7 @@
 // position, matches inside and across the sixteen-byte blocks, in the tail,
 // and bytes that differ from a wanted one only in their high bit or case.
 // scan::HasDoubled() against find() of the pair, the same way.
+// scan::IEqualsAny() on a table and on a braced list.
 #include <random>
 #include <string>
 #include <string_view>
@@ -81,6 +82,17 @@ TEST(HasDoubledTest, PairsInBlocksAcrossThemAndInTheTail) {
     t[at + 1] = '.';
     EXPECT_TRUE(scan::HasDoubled(t, '.')) << at;
   }
+}
+
+TEST(IEqualsAnyTest, WholeNamesInAnyCase) {
+  static constexpr std::string_view kTable[] = {"file", "page", "include"};
+  EXPECT_TRUE(scan::IEqualsAny("PAGE", kTable));
+  EXPECT_TRUE(scan::IEqualsAny("Include", kTable));
+  EXPECT_FALSE(scan::IEqualsAny("pages", kTable));  // whole names only
+  EXPECT_FALSE(scan::IEqualsAny("pag", kTable));
+  EXPECT_FALSE(scan::IEqualsAny("", kTable));
+  EXPECT_TRUE(scan::IEqualsAny("Sep", {"sep", "op"}));
+  EXPECT_FALSE(scan::IEqualsAny("sep", {}));
 }
 
 }  // namespace
