@@ -154,6 +154,32 @@ inline bool HasDoubled(std::string_view s, char c) {
   return false;
 }
 
+// Whether `s` holds the byte `c` right before an ASCII letter ("." in
+// "java.lang" but not in "1.2 kg." or "alike. Ships"): sixteen pairs at a
+// time where SSE2 is available, against a memchr call per `c` for a loop
+// over find(c).
+inline bool HasBeforeLetter(std::string_view s, char c) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i vc = _mm_set1_epi8(c);
+  // (b | 0x20) - 'a' is below 26 exactly for letters; adding 0x80 - 'a'
+  // instead lets a signed compare test that.
+  const __m128i k20 = _mm_set1_epi8(0x20);
+  const __m128i shift = _mm_set1_epi8(static_cast<char>(0x80 - 'a'));
+  const __m128i limit = _mm_set1_epi8(static_cast<char>(0x80 + 26));
+  for (; i + 17 <= s.size(); i += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));
+    const __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(b, k20), shift), limit);
+    if (_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, vc), letter)) != 0) return true;
+  }
+#endif
+  for (; i + 1 < s.size(); ++i) {
+    if (s[i] == c && IsAlpha(s[i + 1])) return true;
+  }
+  return false;
+}
+
 inline bool IContains(std::string_view s, std::string_view lit) {
   return IFind(s, lit) != std::string_view::npos;
 }

@@ -315,6 +315,29 @@ constexpr auto kJavaTypeNeeds = [] {
   return needs;
 }();
 
+// Whether `name` holds a '.' right before a letter.
+constexpr bool HasDotLetter(std::string_view name) {
+  for (size_t i = 0; i + 1 < name.size(); ++i) {
+    if (name[i] == '.' && scan::IsAlpha(name[i + 1])) return true;
+  }
+  return false;
+}
+// What lets Inspect() skip the dotted-name searches for a value without a
+// '.' right before a letter: every dotted gadget name and every type prefix
+// holds one (FindJavaExecName() and FindLoopClosureBesideExec() need one by
+// construction: a capitalized or listed component, or a closure's name,
+// right after a dot).
+constexpr bool DottedNamesHaveDotLetter() {
+  for (std::string_view g : kJavaGadgets) {
+    if (g.find('.') != std::string_view::npos && !HasDotLetter(g)) return false;
+  }
+  for (const JavaTypePrefix& t : kJavaTypePrefixes) {
+    if (!HasDotLetter(t.prefix)) return false;
+  }
+  return true;
+}
+static_assert(DottedNamesHaveDotLetter());
+
 // A prefix's root package: what comes before its first dot ("java", "com").
 constexpr std::string_view RootOf(std::string_view prefix) {
   return prefix.substr(0, prefix.find('.'));
@@ -549,8 +572,11 @@ class DeserializationImpl final : public Detector {
     static const NeedleSet kAnyUndottedGadget(kUndottedGadgets);
     // Every name checked below is a dotted one or sits in a dotted value.
     if (in.mask.Has('.')) {
+      // Every dotted name looked for below has a '.' right before a letter
+      // (DottedNamesHaveDotLetter()); most prose has none ("1.2 kg. Ships").
+      const bool dot_letter = scan::HasBeforeLetter(v, '.');
       // (The letter test loops over every name: it comes after the anchors.)
-      if (DottedGadgetAnchor(v)
+      if (dot_letter && DottedGadgetAnchor(v)
                ? JavaGadgetPossible(in.mask) && kAnyJavaGadget.AnyIn(v)
                : UndottedGadgetAnchor(v, in.mask) && JavaGadgetPossible(in.mask) &&
                      kAnyUndottedGadget.AnyIn(v)) {
@@ -572,7 +598,7 @@ class DeserializationImpl final : public Detector {
           in.mask.HasAlnumOf(kXworkNeed)) {
         size_t at = 0;
         size_t len = 0;
-        if (FindJavaExecName(v, &at, &len)) {
+        if (dot_letter && FindJavaExecName(v, &at, &len)) {
           return FillMatch(m, "deserialization.java_exec_class",
                            "names " + std::string(v.substr(at, std::min<size_t>(len, 80))) +
                                ", a Java class that runs commands, loads classes or reflects",
@@ -582,7 +608,7 @@ class DeserializationImpl final : public Detector {
       if (in.mask.HasAlnumOfAny(kJavaTypeNeeds)) {
         size_t at = 0;
         size_t len = 0;
-        if (FindStandaloneJavaTypeName(v, &at, &len)) {
+        if (dot_letter && FindStandaloneJavaTypeName(v, &at, &len)) {
           return FillMatch(m, "deserialization.java_type_name",
                            "names " + std::string(v.substr(at, std::min<size_t>(len, 80))) +
                                " as a value of its own: a Java class that payloads use to reach "
@@ -598,7 +624,7 @@ class DeserializationImpl final : public Detector {
                            "getRuntime().exec(...): Java code that runs a command", 85, p, len);
         }
       }
-      if (in.mask.HasAlnumOf(kClosureNeed)) {
+      if (dot_letter && in.mask.HasAlnumOf(kClosureNeed)) {
         size_t len = 0;
         const size_t p = FindLoopClosureBesideExec(v, &len);
         if (p != kNpos) {

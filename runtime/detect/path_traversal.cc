@@ -383,23 +383,24 @@ bool SkeletonMatchAnyAt(std::string_view f, size_t i) {
   return false;
 }
 
-// The first two letters of every skeleton target are one of these pairs
+// The first three letters of every skeleton target are one of these
 // (SkeletonFilter() below tests for them).
-constexpr bool SkeletonPairsAre(std::initializer_list<std::string_view> pairs) {
+constexpr bool SkeletonStartsAre(std::initializer_list<std::string_view> starts) {
   for (std::string_view t : kSkeletonTargets) {
     bool listed = false;
-    for (std::string_view p : pairs) listed = listed || t.substr(0, 2) == p;
+    for (std::string_view p : starts) listed = listed || t.substr(0, 3) == p;
     if (!listed) return false;
   }
   return true;
 }
-static_assert(SkeletonPairsAre({"et", "bo", "wi", "we", "pr", "sy"}));
+static_assert(SkeletonStartsAre({"etc", "boo", "win", "web", "pro", "sys"}));
 
 // A necessary condition for SkeletonTarget() on a value without
-// PercentEscapes() shorter than its skeleton limit: some target matches at a letter that starts a
-// target pair, either followed by the pair's second letter or by a byte that
-// is neither a letter nor a space (which the skeleton may drop) and then by
-// a byte other than a space. Sixteen
+// PercentEscapes() shorter than its skeleton limit: some target matches at a
+// letter that starts a target, either followed by the target's second letter
+// and then by its third or a byte that is neither a letter nor a digit, or
+// followed by a byte that is neither a letter nor a space (which the
+// skeleton may drop) and then by a byte other than a space. Sixteen
 // bytes at a time where SSE2 is available; each candidate is checked exactly.
 bool SkeletonFilter(std::string_view f) {
   const auto* p = reinterpret_cast<const unsigned char*>(f.data());
@@ -420,11 +421,24 @@ bool SkeletonFilter(std::string_view f) {
     const __m128i e = eq(lo, 'e'), b = eq(lo, 'b'), w = eq(lo, 'w'), pr = eq(lo, 'p'),
                   sy = eq(lo, 's');
     const __m128i start = _mm_or_si128(_mm_or_si128(_mm_or_si128(e, b), _mm_or_si128(w, pr)), sy);
+    // A pair goes on with its target's third letter, or with a byte that is
+    // neither a letter nor a digit (which the skeleton may drop).
+    const __m128i third = _mm_or_si128(b2, k20);
+    const __m128i x2 = _mm_sub_epi8(third, ka);
+    const __m128i d2 = _mm_sub_epi8(b2, _mm_set1_epi8('0'));
+    const __m128i not_alnum2 = _mm_xor_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x2, k25), x2),
+                     _mm_cmpeq_epi8(_mm_min_epu8(d2, _mm_set1_epi8(9)), d2)),
+        _mm_set1_epi8(-1));
+    const auto then = [&](char c) { return _mm_or_si128(eq(third, c), not_alnum2); };
     const __m128i pair = _mm_or_si128(
-        _mm_or_si128(_mm_and_si128(e, eq(hi, 't')), _mm_and_si128(b, eq(hi, 'o'))),
-        _mm_or_si128(_mm_or_si128(_mm_and_si128(w, _mm_or_si128(eq(hi, 'i'), eq(hi, 'e'))),
-                                  _mm_and_si128(pr, eq(hi, 'r'))),
-                     _mm_and_si128(sy, eq(hi, 'y'))));
+        _mm_or_si128(_mm_and_si128(_mm_and_si128(e, eq(hi, 't')), then('c')),
+                     _mm_and_si128(_mm_and_si128(b, eq(hi, 'o')), then('o'))),
+        _mm_or_si128(
+            _mm_or_si128(_mm_and_si128(_mm_and_si128(w, eq(hi, 'i')), then('n')),
+                         _mm_and_si128(_mm_and_si128(w, eq(hi, 'e')), then('b'))),
+            _mm_or_si128(_mm_and_si128(_mm_and_si128(pr, eq(hi, 'r')), then('o')),
+                         _mm_and_si128(_mm_and_si128(sy, eq(hi, 'y')), then('s')))));
     const __m128i hx = _mm_sub_epi8(hi, ka);
     const __m128i hi_letter = _mm_cmpeq_epi8(_mm_min_epu8(hx, k25), hx);
     const __m128i hi_space = _mm_cmpeq_epi8(b1, _mm_set1_epi8(' '));

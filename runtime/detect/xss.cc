@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -320,11 +321,17 @@ bool MaybeXss(const CharMask& m) { return m.HasAny("<>:=(`{"); }
 // (overflowed()) and the caller runs its plain loop instead.
 class Candidates {
  public:
-  // Adds k - back for every `byte` at k >= back in `s`.
-  void AddEach(std::string_view s, char byte, size_t back) {
+  // Adds k - back, for each of `backs` with k >= back, for every `byte` at k
+  // in `s`; with `before` (a lower-case letter) only where that letter, in
+  // either case, stands right before k.
+  void AddEach(std::string_view s, char byte, std::initializer_list<size_t> backs,
+               char before = 0) {
     for (size_t k = s.find(byte); k != std::string_view::npos && !overflow_;
          k = s.find(byte, k + 1)) {
-      if (k >= back) Add(k - back);
+      if (before != 0 && (k == 0 || scan::Lower(s[k - 1]) != before)) continue;
+      for (size_t back : backs) {
+        if (k >= back) Add(k - back);
+      }
     }
   }
   // Adds `pos`; once 128 are held, sets overflowed() instead.
@@ -947,7 +954,7 @@ class Scanner {
     }
     if (!mask_.has_control && !entities) {
       Candidates starts;
-      for (size_t back : {4, 5, 8, 10}) starts.AddEach(s_, ':', back);
+      starts.AddEach(s_, ':', {4, 5, 8, 10});
       if (!starts.overflowed()) {
         size_t next = 0;
         for (const size_t* it = starts.begin(); it != starts.end(); ++it) {
@@ -1687,12 +1694,13 @@ class Scanner {
         (mask_.Has('.') && mask_.HasAlnumOf(CharMask::AlnumOf("document")));
     if (markers) {
       // Each marker is found from one byte: '<', '&', the '-' of "adw-" four
-      // bytes on, the '.' of "document." eight bytes on.
+      // bytes on (after its 'w'), the '.' of "document." eight bytes on
+      // (after its 't').
       Candidates starts;
-      starts.AddEach(s_, '<', 0);
-      starts.AddEach(s_, '&', 0);
-      starts.AddEach(s_, '-', 4);
-      starts.AddEach(s_, '.', 8);
+      starts.AddEach(s_, '<', {0});
+      starts.AddEach(s_, '&', {0});
+      starts.AddEach(s_, '-', {4}, 'w');
+      starts.AddEach(s_, '.', {8}, 't');
       if (!starts.overflowed()) {
         for (const size_t* it = starts.begin(); it != starts.end(); ++it) {
           if (*it + 4 < s_.size() && MarkerAt(*it)) return;

@@ -2,6 +2,8 @@
 // position, matches inside and across the sixteen-byte blocks, in the tail,
 // and bytes that differ from a wanted one only in their high bit or case.
 // scan::HasDoubled() against find() of the pair, the same way.
+// scan::HasBeforeLetter() against the byte loop, with the bytes around the
+// letters ('@', '[', '`', '{') and letters with the high bit set.
 // scan::IEqualsAny() on a table and on a braced list.
 #include <random>
 #include <string>
@@ -81,6 +83,43 @@ TEST(HasDoubledTest, PairsInBlocksAcrossThemAndInTheTail) {
     EXPECT_FALSE(scan::HasDoubled(t, '.')) << at;
     t[at + 1] = '.';
     EXPECT_TRUE(scan::HasDoubled(t, '.')) << at;
+  }
+}
+
+bool ReferenceBeforeLetter(std::string_view s, char c) {
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    const char n = s[i + 1];
+    if (s[i] == c && ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z'))) return true;
+  }
+  return false;
+}
+
+TEST(HasBeforeLetterTest, MatchesTheByteLoopOnRandomText) {
+  std::mt19937 rng(17);
+  // Each letter's neighbours in ASCII, and letters with the high bit set.
+  const std::string alphabet = std::string(".. 1azAZ@[`{_/\xe1\xc1\xfa") + '\0';
+  for (int round = 0; round < 20000; ++round) {
+    std::string s(rng() % 70, ' ');
+    for (char& ch : s) ch = alphabet[rng() % alphabet.size()];
+    for (char c : {'.', '/', '\0'}) {
+      ASSERT_EQ(scan::HasBeforeLetter(s, c), ReferenceBeforeLetter(s, c))
+          << "'" << s << "' before a letter: " << c;
+    }
+  }
+}
+
+TEST(HasBeforeLetterTest, PairsInBlocksAcrossThemAndInTheTail) {
+  EXPECT_FALSE(scan::HasBeforeLetter("", '.'));
+  EXPECT_FALSE(scan::HasBeforeLetter(".", '.'));
+  EXPECT_FALSE(scan::HasBeforeLetter("Measures 1.2 kg. Ships in 2. days.", '.'));
+  EXPECT_TRUE(scan::HasBeforeLetter("see java.lang", '.'));
+  const std::string s(40, ' ');
+  for (size_t at = 0; at + 1 < s.size(); ++at) {
+    std::string t = s;
+    t[at] = '.';
+    EXPECT_FALSE(scan::HasBeforeLetter(t, '.')) << at;
+    t[at + 1] = 'Q';
+    EXPECT_TRUE(scan::HasBeforeLetter(t, '.')) << at;
   }
 }
 
