@@ -137,6 +137,10 @@ expect_grep '"events":4096,"samples":4096' "$TMP/out" "bench --vary times 4,096 
 expect_grep '"flagged":0' "$TMP/out" "no copy of the typical request is flagged"
 expect_exit 2 "bench bad vary" "$FN" bench --vary sometimes
 expect_exit 2 "bench vary with a body size" "$FN" bench --vary all --body-bytes 1000
+expect_exit 0 "bench on a body of order records" "$FN" bench --body-bytes 20000 --body-shape records --iterations 3 --format json
+expect_grep '"flagged":0' "$TMP/out" "the order records are benign"
+expect_exit 2 "bench bad body shape" "$FN" bench --body-bytes 1000 --body-shape novel
+expect_exit 2 "bench body shape without a body size" "$FN" bench --body-shape records
 
 # --- scan streams its findings to the policy's collector
 start_collector "$TMP/events.db"

@@ -1,9 +1,12 @@
 // fnguard bench: time the inspection pipeline per event.
-//   fnguard bench [--events DIR | --body-bytes N | --vary users|all] [--iterations N]
+//   fnguard bench [--events DIR | --body-bytes N [--body-shape catalog|records] |
+//                  --vary users|all] [--iterations N]
 //                 [--format text|json] [--vs modsecurity] [--no-field-cache]
 // Without --events, a typical HTTP API request (query, headers, small JSON
 // body) is used; --body-bytes N uses one request with an N-byte benign JSON
-// body instead (throughput on large bodies). Prints per-event latency percentiles and init time. With
+// body instead (throughput on large bodies): a product catalog with prose
+// descriptions, or with --body-shape records an export of order records
+// (short values and numbers). Prints per-event latency percentiles and init time. With
 // --vs modsecurity the same events also run, in the same process right after
 // fnguard's run, through libmodsecurity + OWASP CRS (paranoia level 1; see
 // wrappers/cli/modsecurity_engine.h), each event rebuilt as the HTTP request
@@ -39,7 +42,8 @@ namespace fnguard::cli {
 namespace {
 
 constexpr const char* kBenchUsage =
-    "usage: fnguard bench [--events DIR | --body-bytes N | --vary users|all] [--iterations N]\n"
+    "usage: fnguard bench [--events DIR | --body-bytes N [--body-shape catalog|records] |\n"
+    "                      --vary users|all] [--iterations N]\n"
     "                     [--policy P] [--format text|json] [--vs modsecurity] [--no-field-cache]\n";
 
 // Copies of the typical request that --vary times.
@@ -174,7 +178,8 @@ absl::StatusOr<ModSecurityRun> RunModSecurity(
 }  // namespace
 
 int BenchCommand(const Args& args) {
-  ArgParser ap({"--events", "--iterations", "--format", "--policy", "--vs", "--body-bytes", "--vary"},
+  ArgParser ap({"--events", "--iterations", "--format", "--policy", "--vs", "--body-bytes", "--vary",
+                "--body-shape"},
                {"--help", "--no-field-cache"});
   if (!ap.Parse(args)) {
     std::fprintf(stderr, "fnguard bench: %s\n%s", ap.error().c_str(), kBenchUsage);
@@ -234,6 +239,19 @@ int BenchCommand(const Args& args) {
     std::fprintf(stderr, "fnguard bench: --format must be text or json\n");
     return kExitBadInput;
   }
+  BodyShape shape = BodyShape::kCatalog;
+  if (const std::optional<std::string> s = ap.Get("--body-shape")) {
+    if (!ap.Has("--body-bytes")) {
+      std::fprintf(stderr, "fnguard bench: --body-shape needs --body-bytes\n");
+      return kExitBadInput;
+    }
+    if (*s == "records") {
+      shape = BodyShape::kRecords;
+    } else if (*s != "catalog") {
+      std::fprintf(stderr, "fnguard bench: --body-shape must be catalog or records\n");
+      return kExitBadInput;
+    }
+  }
   if (ap.Has("--events") && ap.Has("--body-bytes")) {
     std::fprintf(stderr, "fnguard bench: --events and --body-bytes exclude each other\n");
     return kExitBadInput;
@@ -273,7 +291,8 @@ int BenchCommand(const Args& args) {
       std::fprintf(stderr, "fnguard bench: --body-bytes must be 1..6291456 (Lambda's payload cap)\n");
       return kExitBadInput;
     }
-    events.emplace_back("large-json-body", LargeJsonBodyEvent(static_cast<size_t>(n)));
+    events.emplace_back(shape == BodyShape::kRecords ? "large-json-records" : "large-json-body",
+                        LargeJsonBodyEvent(static_cast<size_t>(n), shape));
   } else if (vary.has_value()) {
     std::vector<std::string> variants = TypicalHttpApiEventVariants(kVariants, *vary);
     for (size_t i = 0; i < variants.size(); ++i) {

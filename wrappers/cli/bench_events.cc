@@ -1,6 +1,8 @@
 #include "wrappers/cli/bench_events.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_replace.h"
@@ -109,10 +111,53 @@ std::string LargeBenignJson(size_t approx_bytes) {
   return json;
 }
 
-std::string LargeJsonBodyEvent(size_t approx_bytes) {
+std::string LargeRecordsJson(size_t approx_bytes) {
+  static constexpr const char* kStatus[] = {"paid", "shipped", "pending", "refunded", "cancelled"};
+  static constexpr const char* kCountries[] = {"IE", "DE", "FR", "NL", "ES", "IT", "PT", "BE"};
+  std::string json = "{\"export\":\"orders\",\"records\":[";
+  // A fixed linear congruential sequence: the same body every run.
+  uint64_t state = 0x9E3779B97F4A7C15u;
+  const auto next = [&state](uint64_t bound) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return (state >> 33) % bound;
+  };
+  char buf[512];
+  for (size_t i = 0; json.size() < approx_bytes; ++i) {
+    if (i > 0) json.push_back(',');
+    const unsigned day = 1 + static_cast<unsigned>(next(28));
+    const unsigned long long customer = 100000 + next(900000);
+    std::snprintf(buf, sizeof(buf),
+                  "{\"order_id\":\"ORD-%08llu\",\"customer_id\":%llu,\"status\":\"%s\","
+                  "\"created_at\":\"2026-11-%02uT%02u:%02u:%02uZ\",\"currency\":\"EUR\","
+                  "\"total\":%llu.%02llu,\"country\":\"%s\",\"email\":\"customer%llu@example.com\","
+                  "\"items\":[{\"sku\":\"SKU-%llu-%llu\",\"qty\":%llu,\"price\":%llu.%02llu},"
+                  "{\"sku\":\"SKU-%llu-%llu\",\"qty\":%llu,\"price\":%llu.%02llu}],"
+                  "\"paid\":%s,\"coupon\":%s}",
+                  static_cast<unsigned long long>(10000000 + i), customer,
+                  kStatus[next(std::size(kStatus))], day, static_cast<unsigned>(next(24)),
+                  static_cast<unsigned>(next(60)), static_cast<unsigned>(next(60)),
+                  static_cast<unsigned long long>(1 + next(500)),
+                  static_cast<unsigned long long>(next(100)), kCountries[next(std::size(kCountries))],
+                  customer, static_cast<unsigned long long>(next(977)),
+                  static_cast<unsigned long long>(next(13)), static_cast<unsigned long long>(1 + next(4)),
+                  static_cast<unsigned long long>(1 + next(99)),
+                  static_cast<unsigned long long>(next(100)),
+                  static_cast<unsigned long long>(next(977)),
+                  static_cast<unsigned long long>(next(13)), static_cast<unsigned long long>(1 + next(4)),
+                  static_cast<unsigned long long>(1 + next(99)),
+                  static_cast<unsigned long long>(next(100)), next(5) == 0 ? "false" : "true",
+                  next(4) == 0 ? "\"AUTUMN-15\"" : "null");
+    json += buf;
+  }
+  json += "]}";
+  return json;
+}
+
+std::string LargeJsonBodyEvent(size_t approx_bytes, BodyShape shape) {
   RequestLine req = TypicalRequest();
   req.uri = "/v1/orders/import";
-  req.body = LargeBenignJson(approx_bytes);
+  req.body = shape == BodyShape::kRecords ? LargeRecordsJson(approx_bytes)
+                                          : LargeBenignJson(approx_bytes);
   return BuildRequestEvent(req);
 }
 

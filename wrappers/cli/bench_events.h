@@ -36,8 +36,21 @@ std::vector<std::string> TypicalHttpApiEventVariants(size_t n, Variation variati
 // `approx_bytes` long within one record.
 std::string LargeBenignJson(size_t approx_bytes);
 
-// A POST whose body is LargeBenignJson(approx_bytes).
-std::string LargeJsonBodyEvent(size_t approx_bytes);
+// The other large body: an export of order records (~330 bytes each: ids,
+// timestamps, e-mail addresses, SKUs, prices, status words, no prose), each
+// value its own. Short values and numbers, so decoding and the per-field
+// work weigh more than in the catalog, and a 1 MB body holds about 40,000
+// fields (more than the decoder's default limit of 10,000).
+std::string LargeRecordsJson(size_t approx_bytes);
+
+// The shapes of large body that `fnguard bench --body-bytes` builds.
+enum class BodyShape {
+  kCatalog,  // LargeBenignJson()
+  kRecords,  // LargeRecordsJson()
+};
+
+// A POST whose body is LargeBenignJson(approx_bytes) or LargeRecordsJson().
+std::string LargeJsonBodyEvent(size_t approx_bytes, BodyShape shape = BodyShape::kCatalog);
 
 }  // namespace fnguard::cli
 

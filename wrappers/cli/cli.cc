@@ -22,8 +22,8 @@ commands:
   eval --input F.jsonl [--embed raw|query|json-body|json-body-escaped|header] [--policy P]
        [--report OUT [--all-findings]] [--engine fnguard|modsecurity]
         run a labeled corpus through the pipeline; print one JSON summary object
-  bench [--events DIR | --body-bytes N | --vary users|all] [--iterations N] [--format text|json]
-        [--vs modsecurity] [--no-field-cache] [--policy P]
+  bench [--events DIR | --body-bytes N [--body-shape catalog|records] | --vary users|all]
+        [--iterations N] [--format text|json] [--vs modsecurity] [--no-field-cache] [--policy P]
         time the pipeline per event (with --vs modsecurity: ModSecurity + CRS in the same run)
   policy check [--format text|json] P
         validate and audit a policy (exit 0 ok, 2 invalid)
