@@ -338,6 +338,9 @@ constexpr bool DottedNamesHaveDotLetter() {
 }
 static_assert(DottedNamesHaveDotLetter());
 
+// The value length from which Inspect() tests for a '.' before a letter.
+constexpr size_t kDotLetterTestMin = 64;
+
 // A prefix's root package: what comes before its first dot ("java", "com").
 constexpr std::string_view RootOf(std::string_view prefix) {
   return prefix.substr(0, prefix.find('.'));
@@ -574,7 +577,9 @@ class DeserializationImpl final : public Detector {
     if (in.mask.Has('.')) {
       // Every dotted name looked for below has a '.' right before a letter
       // (DottedNamesHaveDotLetter()); most prose has none ("1.2 kg. Ships").
-      const bool dot_letter = scan::HasBeforeLetter(v, '.');
+      // Short values go straight to the searches, which cost them less than
+      // the test.
+      const bool dot_letter = v.size() < kDotLetterTestMin || scan::HasBeforeLetter(v, '.');
       // (The letter test loops over every name: it comes after the anchors.)
       if (dot_letter && DottedGadgetAnchor(v)
                ? JavaGadgetPossible(in.mask) && kAnyJavaGadget.AnyIn(v)
