@@ -877,9 +877,12 @@ class Analysis {
     }
     if (t.word == Word::kUnion) {
       // "-1 union", "5' union all": the start of a UNION whose SELECT follows
-      // in another parameter or was dropped by a filter.
+      // in another parameter or was dropped by a filter. "x' union select/":
+      // UNION SELECT right where the value breaks out, whatever the select
+      // list became (cut off, mangled by a filter).
       const Token& n = Tok(p + 1);
       if (EndsAt(p + 1) || At(p).comment_after || n.Is("all") || n.Is("distinct") ||
+          n.word == Word::kSelect ||
           (IsOperator(n, "*") && Tok(p + 2).type == TokenType::kWord) ||
           ((IsLiteral(n) || n.type == TokenType::kLParen) &&
            Tok(p + 2).type == TokenType::kComma)) {
@@ -1230,6 +1233,18 @@ class Analysis {
   void CheckStacked(size_t a) {
     if (StatementShape(a + 1) || StackedOnlyShape(a + 1)) {
       Report("sqli.stacked", "a second SQL statement is stacked after ';'", 85, a, a + 3);
+      return;
+    }
+    // "; SET @var" with the rest cut off, where the value breaks out: the ';'
+    // opens the value or follows the literal the query opened or a number
+    // ("Ready; set @team" is a chat message).
+    const Token& first = Tok(0);
+    const bool at_breakout =
+        a == 0 || (a == 1 && (first.type == TokenType::kNumber ||
+                              (first.type == TokenType::kString && first.from_context)));
+    if (at_breakout && Tok(a + 1).Is("set") && Tok(a + 2).type == TokenType::kVariable &&
+        StatementEndsAt(a + 3)) {
+      Report("sqli.stacked", "a SET of a user variable is stacked after ';'", 70, a, a + 3);
     }
   }
 

@@ -157,6 +157,39 @@ bool IsEventHandlerName(std::string_view name) {
   return true;
 }
 
+// Whether `name` is on + an event the browsers fire at elements, windows or
+// media (the HTML standard's event handler attributes, SVG's and the
+// common vendor ones): "onmouseover", "onzoom"; not "online" or
+// "onboarding", which IsEventHandlerName() lets pass.
+bool IsKnownEventHandler(std::string_view name) {
+  static constexpr std::string_view kEvents[] = {
+      "abort", "activate", "afterprint", "afterscriptexecute", "animationcancel",
+      "animationend", "animationiteration", "animationstart", "auxclick", "beforecopy",
+      "beforecut", "beforeinput", "beforepaste", "beforeprint", "beforescriptexecute",
+      "beforetoggle", "beforeunload", "begin", "blur", "cancel", "canplay", "canplaythrough",
+      "change", "click", "close", "contextlost", "contextmenu", "contextrestored", "copy",
+      "cuechange", "cut", "dblclick", "drag", "dragend", "dragenter", "dragleave", "dragover",
+      "dragstart", "drop", "durationchange", "emptied", "end", "ended", "error", "focus",
+      "focusin", "focusout", "formdata", "fullscreenchange", "gotpointercapture", "hashchange",
+      "input", "invalid", "keydown", "keypress", "keyup", "languagechange", "load",
+      "loadeddata", "loadedmetadata", "loadend", "loadstart", "lostpointercapture", "message",
+      "messageerror", "mousedown", "mouseenter", "mouseleave", "mousemove", "mouseout",
+      "mouseover", "mouseup", "mousewheel", "offline", "online", "pagehide", "pagereveal",
+      "pageshow", "pageswap", "paste", "pause", "play", "playing", "pointercancel",
+      "pointerdown", "pointerenter", "pointerleave", "pointermove", "pointerout",
+      "pointerover", "pointerrawupdate", "pointerup", "popstate", "progress", "ratechange",
+      "readystatechange", "rejectionhandled", "repeat", "reset", "resize", "scroll",
+      "scrollend", "search", "securitypolicyviolation", "seeked", "seeking", "select",
+      "selectionchange", "selectstart", "show", "slotchange", "stalled", "storage", "submit",
+      "suspend", "timeupdate", "toggle", "touchcancel", "touchend", "touchmove", "touchstart",
+      "transitioncancel", "transitionend", "transitionrun", "transitionstart",
+      "unhandledrejection", "unload", "volumechange", "waiting", "webkitanimationend",
+      "webkitanimationiteration", "webkitanimationstart", "webkittransitionend", "wheel",
+      "zoom"};
+  return name.size() > 2 && Lower(name[0]) == 'o' && Lower(name[1]) == 'n' &&
+         scan::IEqualsAny(name.substr(2), kEvents);
+}
+
 // CSS that runs script: expression(), -moz-binding, behavior, javascript: in url().
 bool DangerousCss(std::string_view s, size_t from, size_t to, size_t* at) {
   to = std::min(to, s.size());
@@ -886,6 +919,14 @@ class Scanner {
     return false;
   }
 
+  // Whether only spaces and '/' stand between the quote at `quote` and `i`.
+  bool AdjacentBreakout(size_t quote, size_t i) const {
+    for (size_t k = quote + 1; k < i; ++k) {
+      if (!IsSpace(s_[k]) && s_[k] != '/') return false;
+    }
+    return true;
+  }
+
   // `" onmouseover="alert(1)` or `' autofocus onfocus=alert(1) x='`: a quote
   // closes an attribute value and an event handler follows, with no tag.
   void ScanAttributeInjection() {
@@ -924,7 +965,19 @@ class Scanner {
         // A lone '&' starts the next query parameter: `onerror=retry&x=1`.
         if (b == '&' && (k + 1 >= body_end || s_[k + 1] != '&') && s_[k - 1] != '&') break;
       }
-      if (!code) continue;
+      if (!code) {
+        // A known handler right after the closing quote ('" onmouseover=x'),
+        // whatever its value: the quote ends an attribute and the handler
+        // opens another.
+        if (last_breakout != std::string_view::npos && AdjacentBreakout(last_breakout, i) &&
+            IsKnownEventHandler(s_.substr(i, name_end - i))) {
+          Report("xss.attribute_breakout",
+                 "an event-handler attribute follows a closing quote", 70, last_breakout,
+                 name_end);
+          return;
+        }
+        continue;
+      }
       int score = 0;
       if (last_breakout != std::string_view::npos) score = 85;
       else if (i == 0) score = 75;  // the value is a bare handler: on...=code
@@ -1792,6 +1845,14 @@ class Scanner {
   // CallWordStartAt()); `*end` is set to where the word ends. True when one
   // reported. Inlined: short values reach it for every word, where a call
   // costs as much as the tests.
+  // Whether "new" and whitespace stand right before `i` (a word start).
+  bool NewBefore(size_t i) const {
+    size_t e = i;
+    while (e > 0 && IsSpace(s_[e - 1])) --e;
+    return e < i && e >= 3 && s_.compare(e - 3, 3, "new") == 0 &&
+           (e == 3 || !scan::IsCodeIdentChar(s_[e - 4]));
+  }
+
   [[gnu::always_inline]] bool CallWordAt(size_t i, size_t* end) {
     static constexpr std::array<std::string_view, 9> kCalls = {
         "alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "atob",
@@ -1849,6 +1910,14 @@ class Scanner {
           (scan::IEquals(word, "function") || scan::IEquals(word, "constructor") ||
            scan::IEquals(word, "import"))) {
         Report("xss.js_breakout", "script is compiled or loaded from a string", 64, i, k + 1);
+        return true;
+      }
+      // new Function(...): the evaluator built as an object, whatever its
+      // arguments are. JavaScript names are case-sensitive; prose writes "a
+      // new function (...)".
+      if (k < s_.size() && s_[k] == '(' && word == "Function" && NewBefore(i)) {
+        Report("xss.js_breakout", "new Function(...) compiles script from a string", 64, i,
+               k + 1);
         return true;
       }
       if (k < s_.size() && (s_[k] == '(' || s_[k] == '`')) {

@@ -234,6 +234,35 @@ TEST(SqliTest, SetOperatorsBesideUnion) {
   }
 }
 
+// UNION SELECT right where the value breaks out is read whatever became of
+// the select list (cut off, or mangled by a filter).
+TEST(SqliTest, UnionSelectRightAtTheBreakout) {
+  for (std::string_view v : {"'union select/", "x\" union select", "5' UNION SELECT ~"}) {
+    Match m;
+    ASSERT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "sqli.union") << v;
+  }
+  for (std::string_view v : {"' union selected", "the union's select few", "don't union"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+// "; SET @var" cut off after the variable counts where the ';' opens the
+// injected part: at the start, after the closed literal or after a number.
+TEST(SqliTest, UserVariableSetAfterSemicolonAtTheBreakout) {
+  for (std::string_view v : {";SET @OLD_MODE", "x'; set @a", "1; set @b --"}) {
+    Match m;
+    ASSERT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "sqli.stacked") << v;
+  }
+  for (std::string_view v : {"Ready; set @team", "; set @bob to review",
+                             "done; set @alice as reviewer", "please set @bob"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SqliTest, WholeDataChangingAndSchemaStatements) {
   // A value that is a whole INSERT, UPDATE, DELETE or DDL statement, as a
   // whole SELECT ... FROM already is.

@@ -279,6 +279,39 @@ TEST(XssTest, ScriptCallsFoundFromEachKindOfPunctuation) {
             "");
 }
 
+// new Function(...) is an evaluator whatever its arguments are; JavaScript
+// names are case-sensitive, so prose about "a new function (...)" is not it.
+TEST(XssTest, FunctionConstructorCalledWithNew) {
+  for (std::string_view v : {"new Function()", "x=new Function(a,b)", "new\tFunction(code)()"}) {
+    Match m;
+    ASSERT_TRUE(Detects(XssDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "xss.js_breakout") << v;
+  }
+  for (std::string_view v : {"We added a new function (see docs)", "The New Function (beta)",
+                             "renew Function()", "new Functions()", "a new Function (beta)"}) {
+    Match m;
+    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v << " " << m.rule_id;
+  }
+}
+
+// A quote and then a known event handler with '=': the quote closes one
+// attribute and the handler opens another, whatever the handler's value is.
+// Words that only start with "on" are not handlers.
+TEST(XssTest, KnownHandlerRightAfterAClosingQuote) {
+  for (std::string_view v : {"\"onzoom=", "\" onmouseover=x", "' onerror=retry",
+                             "x\" onclick=go y=\"", "'/onfocus=1"}) {
+    Match m;
+    ASSERT_TRUE(Detects(XssDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "xss.attribute_breakout") << v;
+  }
+  for (std::string_view v : {"\" onboarding=true", "\"online=yes", "\" onlineshop=1",
+                             "He said \"on time\" = late", "' autofocus onfocus=x",
+                             "onload=init"}) {
+    Match m;
+    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v << " " << m.rule_id;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
 
