@@ -661,7 +661,7 @@ class CmdiImpl final : public Detector {
     std::string_view v = in.norm;
     if (v.size() < 2) return false;
     if (in.mask.Has('<') && InspectSsi(v, m)) return true;
-    if (in.mask.Has('(') && in.mask.Has('{') && in.mask.Has('}')) {
+    if (in.mask.Has('(') && in.mask.Has('{')) {
       size_t p = FindFunctionDefinition(v);
       if (p != std::string_view::npos) {
         return FillMatch(m, "cmdi.shellshock",
@@ -867,20 +867,26 @@ class CmdiImpl final : public Detector {
   }
 
  private:
-  // Where a bash function body "() { list; }" starts, or npos: "()", blanks,
-  // '{', and since '{' is a reserved word, a blank after it, then a '}' that
-  // closes the body. JavaScript's "function(){...}" has no blank after '{'.
+  // Where a bash function body "() {" starts the value, or npos: "()",
+  // blanks, '{', and since '{' is a reserved word, a blank after it or the
+  // end of the value (the rest cut off). Bash imports a variable as a
+  // function only when its value starts so; the same shape inside a value is
+  // code ("foo() { return 1; }" in a JSON field), not Shellshock. A leading
+  // "name=" is read past: a cookie pair or a form body sent whole.
   static size_t FindFunctionDefinition(std::string_view v) {
-    for (size_t p = v.find("()"); p != std::string_view::npos; p = v.find("()", p + 2)) {
-      size_t q = p + 2;
-      while (q < v.size() && q - p < 8 && IsBlank(v[q])) ++q;
-      if (q + 1 >= v.size() || v[q] != '{' || !(IsBlank(v[q + 1]) || scan::IsSpace(v[q + 1]))) {
-        continue;
-      }
-      if (v.find('}', q + 2) == std::string_view::npos) return std::string_view::npos;
-      return p;
+    size_t p = 0;
+    while (p < v.size() && scan::IsSpace(v[p])) ++p;
+    size_t name = p;
+    while (name < v.size() && name - p < 64 && (IsAlnum(v[name]) || v[name] == '_')) ++name;
+    if (name > p && name < v.size() && v[name] == '=') p = name + 1;
+    if (v.compare(p, 2, "()") != 0) return std::string_view::npos;
+    size_t q = p + 2;
+    while (q < v.size() && q - p < 8 && IsBlank(v[q])) ++q;
+    if (q >= v.size() || v[q] != '{') return std::string_view::npos;
+    if (q + 1 < v.size() && !IsBlank(v[q + 1]) && !scan::IsSpace(v[q + 1])) {
+      return std::string_view::npos;
     }
-    return std::string_view::npos;
+    return p;
   }
 
   // scan::IFind(v, lit) for a lower-case `lit` that starts with '/': the

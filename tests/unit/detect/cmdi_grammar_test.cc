@@ -105,7 +105,12 @@ TEST(CmdiGrammarTest, ShellshockNeedsABashFunctionBody) {
   EXPECT_TRUE(Fires("() { :; }; echo x"));
   EXPECT_TRUE(Fires("()+{+:;+};+id"));
   EXPECT_TRUE(Fires("x=() {\t_; } >_[$($())] { id; }"));
-  for (const char* v : {"1>V6G_z#9gKYr^N,=(){]f~#S", "f=function(){return 1}", "() {", "(){ "}) {
+  // Cut off after the brace, where the value starts: bash has already read
+  // a function definition.
+  EXPECT_TRUE(Fires("() {"));
+  EXPECT_TRUE(Fires("(){ "));
+  for (const char* v : {"1>V6G_z#9gKYr^N,=(){]f~#S", "f=function(){return 1}", "(){x}",
+                        "run() { return 1; }"}) {
     EXPECT_FALSE(Fires(v)) << v;
   }
 }

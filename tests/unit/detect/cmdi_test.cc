@@ -252,6 +252,23 @@ TEST(CmdiTest, ReportsItsId) {
   EXPECT_EQ(Get(CmdiDetector().id()).id(), CmdiDetector().id());
 }
 
+// Bash imports a variable as a function only when its value starts with
+// "() {": that start is Shellshock, cut off or not; the same shape inside a
+// value is code.
+TEST(CmdiTest, ShellshockOnlyWhereTheValueStarts) {
+  for (std::string_view v : {"() {", " () { :; }; /bin/bash -c id", "(){ :;}; ping x",
+                             "()  {\t:;}", "session=() { :;};"}) {
+    Match m;
+    ASSERT_TRUE(Detects(CmdiDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "cmdi.shellshock") << v;
+  }
+  for (std::string_view v : {"x y=() { :;};", "const f = () { }", "foo() { return 1; }",
+                             "() {x}"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), v, &m) && m.rule_id == "cmdi.shellshock") << v;
+  }
+}
+
 TEST(CmdiTest, RuleAndOffsetPointAtCommand) {
   Case c;
   c.value = "abc; whoami";
