@@ -39,8 +39,8 @@ std::string LargeBenignJson(size_t approx_bytes);
 // The other large body: an export of order records (~330 bytes each: ids,
 // timestamps, e-mail addresses, SKUs, prices, status words, no prose), each
 // value its own. Short values and numbers, so decoding and the per-field
-// work weigh more than in the catalog, and a 1 MB body holds about 40,000
-// fields (more than the decoder's default limit of 10,000).
+// work weigh more than in the catalog, and a 1 MB body holds 20,000 to
+// 30,000 fields (more than the decoder's default limit of 10,000).
 std::string LargeRecordsJson(size_t approx_bytes);
 
 // The shapes of large body that `fnguard bench --body-bytes` builds.
