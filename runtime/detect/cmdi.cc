@@ -668,6 +668,14 @@ class CmdiImpl final : public Detector {
                          "Bash function definition in a value (Shellshock, CVE-2014-6271)", 95, p,
                          8);
       }
+      size_t len = 0;
+      p = in.mask.Has('}') ? FindFunctionRun(v, &len) : std::string_view::npos;
+      if (p != std::string_view::npos) {
+        return FillMatch(m, "cmdi.function_run",
+                         "a shell function is defined and then run (a fork bomb when it calls "
+                         "itself)",
+                         85, p, len);
+      }
     }
     // LaTeX's shell escape: "\write18{id}" (often "\immediate\write18").
     if (in.mask.Has('\\') && in.mask.Has('{')) {
@@ -887,6 +895,44 @@ class CmdiImpl final : public Detector {
       return std::string_view::npos;
     }
     return p;
+  }
+
+  // Bytes of a shell function's name: bash takes any word, and fork bombs
+  // use ':' and '.' as well as letters.
+  static bool IsFunctionNameByte(char c) {
+    return IsAlnum(c) || c == '_' || c == ':' || c == '.' || c == '-';
+  }
+
+  // Where "name() { body }" starts when the same name runs right after the
+  // body (";name", " name"), or npos; `*len` is the span to the end of that
+  // run. "name()", blanks, '{' and a blank after it as bash requires; the
+  // body ends at the first '}'. ":(){ :|:& };:" is the classic fork bomb;
+  // JavaScript's "foo() { ... }" is followed by a call with parentheses or
+  // by nothing.
+  static size_t FindFunctionRun(std::string_view v, size_t* len) {
+    for (size_t p = v.find("()"); p != std::string_view::npos; p = v.find("()", p + 2)) {
+      size_t b = p;
+      while (b > 0 && p - b < 64 && IsFunctionNameByte(v[b - 1])) --b;
+      if (b == p) continue;
+      const std::string_view name = v.substr(b, p - b);
+      size_t q = p + 2;
+      while (q < v.size() && q - p < 8 && IsBlank(v[q])) ++q;
+      if (q + 1 >= v.size() || v[q] != '{' || !(IsBlank(v[q + 1]) || scan::IsSpace(v[q + 1]))) {
+        continue;
+      }
+      const size_t close = v.find('}', q + 2);
+      if (close == std::string_view::npos) return std::string_view::npos;
+      size_t r = close + 1;
+      while (r < v.size() && scan::IsSpace(v[r])) ++r;
+      if (r < v.size() && v[r] == ';') ++r;
+      while (r < v.size() && scan::IsSpace(v[r])) ++r;
+      if (v.compare(r, name.size(), name) != 0) continue;
+      const size_t e = r + name.size();
+      if (e < v.size() && (IsFunctionNameByte(v[e]) || v[e] == '(')) continue;
+      *len = e - b;
+      return b;
+    }
+    return std::string_view::npos;
   }
 
   // scan::IFind(v, lit) for a lower-case `lit` that starts with '/': the

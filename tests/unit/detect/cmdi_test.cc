@@ -269,6 +269,23 @@ TEST(CmdiTest, ShellshockOnlyWhereTheValueStarts) {
   }
 }
 
+// A shell function defined and then run by name: the fork bomb's shape,
+// whatever the function is called. Code that defines a method and calls it
+// with parentheses, or never, is not one.
+TEST(CmdiTest, FunctionDefinedAndRunByName) {
+  for (std::string_view v : {":(){ :|:& };:", "f(){ f|f& };f", "test() { test | test & } test",
+                             ".(){ .|.& };.", "; bomb(){ bomb|bomb& }; bomb"}) {
+    Match m;
+    ASSERT_TRUE(Detects(CmdiDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "cmdi.function_run") << v;
+  }
+  for (std::string_view v : {"myfunction(){ echo hello }", "foo() { return 1; }; foo()",
+                             "f(){ f|f& };fx", "run() {x}; run"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), v, &m) && m.rule_id == "cmdi.function_run") << v;
+  }
+}
+
 TEST(CmdiTest, RuleAndOffsetPointAtCommand) {
   Case c;
   c.value = "abc; whoami";
