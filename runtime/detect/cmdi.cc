@@ -888,13 +888,20 @@ class CmdiImpl final : public Detector {
     while (name < v.size() && name - p < 64 && (IsAlnum(v[name]) || v[name] == '_')) ++name;
     if (name > p && name < v.size() && v[name] == '=') p = name + 1;
     if (v.compare(p, 2, "()") != 0) return std::string_view::npos;
+    return FunctionBodyOpen(v, p, /*cut_off_ok=*/true) != std::string_view::npos
+               ? p
+               : std::string_view::npos;
+  }
+
+  // Where the '{' that opens a bash function body stands after the "()" at
+  // `p` (up to a few blanks between), or npos. '{' is a reserved word, so a
+  // blank follows it; with `cut_off_ok` the value may also end right there.
+  static size_t FunctionBodyOpen(std::string_view v, size_t p, bool cut_off_ok) {
     size_t q = p + 2;
     while (q < v.size() && q - p < 8 && IsBlank(v[q])) ++q;
     if (q >= v.size() || v[q] != '{') return std::string_view::npos;
-    if (q + 1 < v.size() && !IsBlank(v[q + 1]) && !scan::IsSpace(v[q + 1])) {
-      return std::string_view::npos;
-    }
-    return p;
+    if (q + 1 >= v.size()) return cut_off_ok ? q : std::string_view::npos;
+    return IsBlank(v[q + 1]) || scan::IsSpace(v[q + 1]) ? q : std::string_view::npos;
   }
 
   // Bytes of a shell function's name: bash takes any word, and fork bombs
@@ -905,8 +912,8 @@ class CmdiImpl final : public Detector {
 
   // Where "name() { body }" starts when the same name runs right after the
   // body (";name", " name"), or npos; `*len` is the span to the end of that
-  // run. "name()", blanks, '{' and a blank after it as bash requires; the
-  // body ends at the first '}'. ":(){ :|:& };:" is the classic fork bomb;
+  // run. "name()" and the body's opening (FunctionBodyOpen()); the body ends
+  // at the first '}'. ":(){ :|:& };:" is the classic fork bomb;
   // JavaScript's "foo() { ... }" is followed by a call with parentheses or
   // by nothing.
   static size_t FindFunctionRun(std::string_view v, size_t* len) {
@@ -915,11 +922,8 @@ class CmdiImpl final : public Detector {
       while (b > 0 && p - b < 64 && IsFunctionNameByte(v[b - 1])) --b;
       if (b == p) continue;
       const std::string_view name = v.substr(b, p - b);
-      size_t q = p + 2;
-      while (q < v.size() && q - p < 8 && IsBlank(v[q])) ++q;
-      if (q + 1 >= v.size() || v[q] != '{' || !(IsBlank(v[q + 1]) || scan::IsSpace(v[q + 1]))) {
-        continue;
-      }
+      const size_t q = FunctionBodyOpen(v, p, /*cut_off_ok=*/false);
+      if (q == std::string_view::npos) continue;
       const size_t close = v.find('}', q + 2);
       if (close == std::string_view::npos) return std::string_view::npos;
       size_t r = close + 1;

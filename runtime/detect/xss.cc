@@ -159,8 +159,8 @@ bool IsEventHandlerName(std::string_view name) {
 
 // Whether `name` is on + an event the browsers fire at elements, windows or
 // media (the HTML standard's event handler attributes, SVG's and the
-// common vendor ones): "onmouseover", "onzoom"; not "online" or
-// "onboarding", which IsEventHandlerName() lets pass.
+// common vendor ones): "onmouseover", "onzoom"; of the names
+// IsEventHandlerName() lets pass, not "online" or "onboarding".
 bool IsKnownEventHandler(std::string_view name) {
   static constexpr std::string_view kEvents[] = {
       "abort", "activate", "afterprint", "afterscriptexecute", "animationcancel",
@@ -186,8 +186,7 @@ bool IsKnownEventHandler(std::string_view name) {
       "unhandledrejection", "unload", "volumechange", "waiting", "webkitanimationend",
       "webkitanimationiteration", "webkitanimationstart", "webkittransitionend", "wheel",
       "zoom"};
-  return name.size() > 2 && Lower(name[0]) == 'o' && Lower(name[1]) == 'n' &&
-         scan::IEqualsAny(name.substr(2), kEvents);
+  return IsEventHandlerName(name) && scan::IEqualsAny(name.substr(2), kEvents);
 }
 
 // CSS that runs script: expression(), -moz-binding, behavior, javascript: in url().
