@@ -124,30 +124,43 @@ std::string LargeRecordsJson(size_t approx_bytes) {
   char buf[512];
   for (size_t i = 0; json.size() < approx_bytes; ++i) {
     if (i > 0) json.push_back(',');
-    const unsigned day = 1 + static_cast<unsigned>(next(28));
+    // One draw per statement: the order of a call's arguments is unspecified,
+    // and the body must not depend on the compiler.
+    const unsigned long long order = 10000000 + i;
     const unsigned long long customer = 100000 + next(900000);
+    const char* status = kStatus[next(std::size(kStatus))];
+    const unsigned long long day = 1 + next(28);
+    const unsigned long long hour = next(24);
+    const unsigned long long minute = next(60);
+    const unsigned long long second = next(60);
+    const unsigned long long euros = 1 + next(500);
+    const unsigned long long cents = next(100);
+    const char* country = kCountries[next(std::size(kCountries))];
     std::snprintf(buf, sizeof(buf),
                   "{\"order_id\":\"ORD-%08llu\",\"customer_id\":%llu,\"status\":\"%s\","
-                  "\"created_at\":\"2026-11-%02uT%02u:%02u:%02uZ\",\"currency\":\"EUR\","
+                  "\"created_at\":\"2026-11-%02lluT%02llu:%02llu:%02lluZ\",\"currency\":\"EUR\","
                   "\"total\":%llu.%02llu,\"country\":\"%s\",\"email\":\"customer%llu@example.com\","
-                  "\"items\":[{\"sku\":\"SKU-%llu-%llu\",\"qty\":%llu,\"price\":%llu.%02llu},"
-                  "{\"sku\":\"SKU-%llu-%llu\",\"qty\":%llu,\"price\":%llu.%02llu}],"
-                  "\"paid\":%s,\"coupon\":%s}",
-                  static_cast<unsigned long long>(10000000 + i), customer,
-                  kStatus[next(std::size(kStatus))], day, static_cast<unsigned>(next(24)),
-                  static_cast<unsigned>(next(60)), static_cast<unsigned>(next(60)),
-                  static_cast<unsigned long long>(1 + next(500)),
-                  static_cast<unsigned long long>(next(100)), kCountries[next(std::size(kCountries))],
-                  customer, static_cast<unsigned long long>(next(977)),
-                  static_cast<unsigned long long>(next(13)), static_cast<unsigned long long>(1 + next(4)),
-                  static_cast<unsigned long long>(1 + next(99)),
-                  static_cast<unsigned long long>(next(100)),
-                  static_cast<unsigned long long>(next(977)),
-                  static_cast<unsigned long long>(next(13)), static_cast<unsigned long long>(1 + next(4)),
-                  static_cast<unsigned long long>(1 + next(99)),
-                  static_cast<unsigned long long>(next(100)), next(5) == 0 ? "false" : "true",
-                  next(4) == 0 ? "\"AUTUMN-15\"" : "null");
+                  "\"items\":[",
+                  order, customer, status, day, hour, minute, second, euros, cents, country,
+                  customer);
     json += buf;
+    for (int item = 0; item < 2; ++item) {
+      const unsigned long long sku = next(977);
+      const unsigned long long variant = next(13);
+      const unsigned long long qty = 1 + next(4);
+      const unsigned long long price = 1 + next(99);
+      const unsigned long long price_cents = next(100);
+      std::snprintf(buf, sizeof(buf),
+                    "%s{\"sku\":\"SKU-%llu-%llu\",\"qty\":%llu,\"price\":%llu.%02llu}",
+                    item > 0 ? "," : "", sku, variant, qty, price, price_cents);
+      json += buf;
+    }
+    const bool paid = next(5) != 0;
+    const bool coupon = next(4) == 0;
+    json += "],\"paid\":";
+    json += paid ? "true" : "false";
+    json += ",\"coupon\":";
+    json += coupon ? "\"AUTUMN-15\"}" : "null}";
   }
   json += "]}";
   return json;
