@@ -141,6 +141,11 @@ expect_exit 0 "bench on a body of order records" "$FN" bench --body-bytes 20000 
 expect_grep '"flagged":0' "$TMP/out" "the order records are benign"
 expect_exit 2 "bench bad body shape" "$FN" bench --body-bytes 1000 --body-shape novel
 expect_exit 2 "bench body shape without a body size" "$FN" bench --body-shape records
+expect_exit 0 "bench beside parsing alone" "$FN" bench --body-bytes 20000 --body-shape records --iterations 3 --format json --vs simdjson
+expect_grep '"json_parse":{' "$TMP/out" "bench json times parsing alone"
+expect_grep '"bodies_parsed":1' "$TMP/out" "bench json parses the JSON body too"
+expect_grep '"ratio_to_parse":{"p50":' "$TMP/out" "bench json gives the ratio to parsing alone"
+expect_exit 2 "bench against an unknown peer" "$FN" bench --vs libddwaf
 
 # --- scan streams its findings to the policy's collector
 start_collector "$TMP/events.db"

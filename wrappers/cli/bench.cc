@@ -1,7 +1,7 @@
 // fnguard bench: time the inspection pipeline per event.
 //   fnguard bench [--events DIR | --body-bytes N [--body-shape catalog|records] |
 //                  --vary users|all] [--iterations N]
-//                 [--format text|json] [--vs modsecurity] [--no-field-cache]
+//                 [--format text|json] [--vs modsecurity|simdjson] [--no-field-cache]
 // Without --events, a typical HTTP API request (query, headers, small JSON
 // body) is used; --body-bytes N uses one request with an N-byte benign JSON
 // body instead (throughput on large bodies): a product catalog with prose
@@ -11,6 +11,10 @@
 // fnguard's run, through libmodsecurity + OWASP CRS (paranoia level 1; see
 // wrappers/cli/modsecurity_engine.h), each event rebuilt as the HTTP request
 // a web server would hand it; the ratios are ModSecurity / fnguard.
+// With --vs simdjson the same events are only parsed: simdjson's DOM parser
+// reads the event and then, when its body is JSON text, the body. Every
+// inspection that parses the event as JSON pays at least this; the ratios
+// are fnguard / parse (how many parses' time the whole inspection takes).
 // The same events come again and again, so fields that came out clean are
 // skipped from the second round on (runtime/engine/clean_cache.h), as in a
 // warm function that sees the same headers; --no-field-cache times every
@@ -29,6 +33,9 @@
 #include <map>
 #include <optional>
 
+#include <simdjson.h>
+
+#include "absl/strings/str_cat.h"
 #include "runtime/core/json.h"
 #include "runtime/engine/engine.h"
 #include "wrappers/cli/bench_events.h"
@@ -44,7 +51,8 @@ namespace {
 constexpr const char* kBenchUsage =
     "usage: fnguard bench [--events DIR | --body-bytes N [--body-shape catalog|records] |\n"
     "                      --vary users|all] [--iterations N]\n"
-    "                     [--policy P] [--format text|json] [--vs modsecurity] [--no-field-cache]\n";
+    "                     [--policy P] [--format text|json] [--vs modsecurity|simdjson]\n"
+    "                     [--no-field-cache]\n";
 
 // Copies of the typical request that --vary times.
 constexpr size_t kVariants = 4096;
@@ -134,8 +142,59 @@ void PrintStats(const RunStats& st) {
               static_cast<unsigned long long>(st.flagged), st.events);
 }
 
-#ifdef FNGUARD_HAVE_MODSECURITY
 double Ratio(double num, double den) { return den > 0 ? num / den : 0; }
+
+// Parsing alone: the event, then its body when that is JSON text (not
+// base64), each with its own reused simdjson DOM parser. The floor under any
+// inspection that reads the event's values from a JSON parse.
+struct ParseRun {
+  RunStats stats;
+  uint64_t bodies_parsed = 0;  // events whose body was parsed as JSON too
+};
+
+absl::StatusOr<ParseRun> RunJsonParse(const std::vector<std::pair<std::string, std::string>>& events,
+                                      const std::vector<size_t>& bytes, int iterations) {
+  ParseRun run;
+  const auto t0 = Clock::now();
+  simdjson::dom::parser event_parser;
+  simdjson::dom::parser body_parser;
+  const double init_ms = MillisSince(t0);
+  // Returns whether event i's body was JSON; an event that is not JSON is
+  // an error (every event this command times is one).
+  bool failed = false;
+  std::string failed_name;
+  const auto parse = [&](std::string_view event, const std::string& name) {
+    simdjson::dom::element root;
+    if (event_parser.parse(event.data(), event.size(), true).get(root) != simdjson::SUCCESS) {
+      failed = true;
+      failed_name = name;
+      return false;
+    }
+    std::string_view body;
+    bool base64 = false;
+    if (root["body"].get_string().get(body) != simdjson::SUCCESS) return false;
+    if (root["isBase64Encoded"].get_bool().get(base64) != simdjson::SUCCESS) base64 = false;
+    size_t i = body.find_first_not_of(" \t\r\n");
+    if (base64 || i == std::string_view::npos || (body[i] != '{' && body[i] != '[')) return false;
+    simdjson::dom::element body_root;
+    return body_parser.parse(body.data(), body.size(), true).get(body_root) == simdjson::SUCCESS;
+  };
+  for (const auto& [name, ev] : events) {
+    if (parse(ev, name)) ++run.bodies_parsed;
+  }
+  if (failed) return absl::InvalidArgumentError(failed_name + ": not a JSON document");
+  std::string received;
+  run.stats = Measure(
+      bytes, iterations, [&](size_t i) { received.assign(events[i].second); },
+      [&](size_t i) {
+        (void)parse(received, events[i].first);
+        return false;
+      });
+  run.stats.init_ms = init_ms;
+  return run;
+}
+
+#ifdef FNGUARD_HAVE_MODSECURITY
 
 struct ModSecurityRun {
   RunStats stats;
@@ -189,22 +248,23 @@ int BenchCommand(const Args& args) {
     std::fputs(kBenchUsage, stdout);
     return kExitOk;
   }
-  const bool vs_modsecurity = ap.Get("--vs").has_value();
-  if (auto vs = ap.Get("--vs")) {
-#ifdef FNGUARD_HAVE_MODSECURITY
-    if (*vs != "modsecurity") {
-      std::fprintf(stderr, "fnguard bench: --vs %s: the only comparison is 'modsecurity'\n",
-                   vs->c_str());
-      return kExitBadInput;
-    }
-#else
+  const std::string vs = ap.Get("--vs").value_or("");
+  const bool vs_modsecurity = vs == "modsecurity";
+  const bool vs_parse = vs == "simdjson";
+  if (!vs.empty() && !vs_modsecurity && !vs_parse) {
     std::fprintf(stderr,
-                 "fnguard bench: --vs %s: this build has no ModSecurity comparison "
-                 "(libmodsecurity was not found at build time)\n",
-                 vs->c_str());
+                 "fnguard bench: --vs %s: the comparisons are 'modsecurity' and 'simdjson'\n",
+                 vs.c_str());
     return kExitBadInput;
-#endif
   }
+#ifndef FNGUARD_HAVE_MODSECURITY
+  if (vs_modsecurity) {
+    std::fprintf(stderr,
+                 "fnguard bench: --vs modsecurity: this build has no ModSecurity comparison "
+                 "(libmodsecurity was not found at build time)\n");
+    return kExitBadInput;
+  }
+#endif
   std::optional<Variation> vary;
   if (const std::optional<std::string> v = ap.Get("--vary")) {
     if (*v == "users") {
@@ -338,9 +398,20 @@ int BenchCommand(const Args& args) {
     }
     ms = *std::move(run);
   }
-#else
-  (void)vs_modsecurity;
 #endif
+  std::optional<ParseRun> parse_run;
+  if (vs_parse) {
+    auto run = RunJsonParse(events, bytes, iterations);
+    if (!run.ok()) {
+      std::fprintf(stderr, "fnguard bench: --vs simdjson: %s\n",
+                   std::string(run.status().message()).c_str());
+      return kExitBadInput;
+    }
+    parse_run = *std::move(run);
+  }
+  const std::string parser_name = absl::StrCat("simdjson ", int{simdjson::SIMDJSON_VERSION_MAJOR}, ".",
+                                                int{simdjson::SIMDJSON_VERSION_MINOR}, ".",
+                                                int{simdjson::SIMDJSON_VERSION_REVISION}, " DOM");
 
   if (format == "json") {
     json::Writer w;
@@ -372,6 +443,18 @@ int BenchCommand(const Args& args) {
       w.EndObject();
     }
 #endif
+    if (parse_run.has_value()) {
+      w.Key("json_parse").BeginObject();
+      WriteStats(w, parse_run->stats);
+      w.Field("parser", parser_name);
+      w.Field("bodies_parsed", parse_run->bodies_parsed);
+      w.EndObject();
+      w.Key("ratio_to_parse").BeginObject();
+      w.Key("p50").Double(Ratio(static_cast<double>(fn.p50_ns),
+                                static_cast<double>(parse_run->stats.p50_ns)));
+      w.Key("mean").Double(Ratio(fn.mean_ns, parse_run->stats.mean_ns));
+      w.EndObject();
+    }
     w.EndObject();
     std::printf("%s\n", w.str().c_str());
   } else {
@@ -396,6 +479,15 @@ int BenchCommand(const Args& args) {
                   Ratio(ms->stats.mean_ns, fn.mean_ns), Ratio(ms->stats.init_ms, fn.init_ms));
     }
 #endif
+    if (parse_run.has_value()) {
+      std::printf("%s, parsing alone (the event, then %llu JSON bod%s): same events\n",
+                  parser_name.c_str(), static_cast<unsigned long long>(parse_run->bodies_parsed),
+                  parse_run->bodies_parsed == 1 ? "y" : "ies");
+      PrintStats(parse_run->stats);
+      std::printf("ratio fnguard/parse: p50 %.1fx, mean %.1fx\n",
+                  Ratio(static_cast<double>(fn.p50_ns), static_cast<double>(parse_run->stats.p50_ns)),
+                  Ratio(fn.mean_ns, parse_run->stats.mean_ns));
+    }
   }
   return kExitOk;
 }
