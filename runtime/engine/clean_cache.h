@@ -31,6 +31,12 @@ class CleanFieldCache {
   static constexpr size_t kSlots = 256;
   static constexpr size_t kSeen = 1024;
   static constexpr size_t kMaxValue = 256;
+  // Only an event's first this many fields are looked up and noted. An event
+  // with more (a large body) would churn every sighting and slot within
+  // itself, and its later fields (mostly distinct paths into the body) would
+  // pay for hashing and storing without a hit; its first fields (the headers
+  // and query, decoded first) are the ones that come again.
+  static constexpr size_t kFieldsPerEvent = kSeen;
 
   CleanFieldCache();
 

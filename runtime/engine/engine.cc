@@ -70,10 +70,10 @@ std::string MakeExcerpt(std::string_view value, size_t offset, size_t length, si
 Inspector::Inspector(std::shared_ptr<const policy::Policy> policy)
     : policy_(std::move(policy)), decoder_(policy_->limits.event) {}
 
-bool Inspector::InspectField(const event::Field& field, Verdict* verdict) {
+bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool use_cache) {
   if (field.value.empty()) return true;
   // A short field that came out clean before comes out clean again.
-  const bool cacheable = remember_clean_ && CleanFieldCache::Cacheable(field);
+  const bool cacheable = use_cache && CleanFieldCache::Cacheable(field);
   const uint64_t key = cacheable ? CleanFieldCache::Key(field, kind_) : 0;
   if (cacheable && clean_.Contains(key, field, kind_)) return true;
   const size_t findings_before = verdict->findings.size();
@@ -226,7 +226,8 @@ Verdict Inspector::Inspect(std::string_view event, absl::Status* decode_status) 
       verdict.timed_out = true;
       break;
     }
-    if (!InspectField(decoded_.fields[i], &verdict)) break;
+    const bool use_cache = remember_clean_ && i < CleanFieldCache::kFieldsPerEvent;
+    if (!InspectField(decoded_.fields[i], &verdict, use_cache)) break;
   }
   Decide(&verdict);
   verdict.elapsed_ns = static_cast<uint64_t>(
@@ -244,7 +245,7 @@ Verdict Inspector::InspectValue(std::string_view value, event::Location location
   field.path = path;
   field.value = value;
   field.location = location;
-  InspectField(field, &verdict);
+  InspectField(field, &verdict, remember_clean_);
   Decide(&verdict);
   verdict.elapsed_ns = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());

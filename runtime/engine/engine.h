@@ -50,8 +50,9 @@ class Inspector {
 
  private:
   // Runs every enabled detector and custom rule on one field; returns false
-  // when the finding cap is reached.
-  bool InspectField(const event::Field& field, Verdict* verdict);
+  // when the finding cap is reached. `use_cache`: whether the clean-field
+  // cache is looked up and noted for this field.
+  bool InspectField(const event::Field& field, Verdict* verdict, bool use_cache);
   void Decide(Verdict* verdict) const;
 
   std::shared_ptr<const policy::Policy> policy_;
