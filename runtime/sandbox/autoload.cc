@@ -18,6 +18,14 @@
 // else in the process would notice, so the process exits with status 1 after
 // one JSON line on stderr; when it is linked, the function's own
 // Guard::FromEnv() reports the same error (as a Lambda init error).
+//
+// Another definition of __libc_start_main earlier in the search order (a
+// library listed before this one in LD_PRELOAD, libc itself listed first, or
+// this library opened with dlopen after the program started) is called
+// instead of this one, and the sandbox turns on only if it hands over to the
+// next definition. Nothing could tell afterwards that it did not, so when
+// the policy may ask for a sandbox, this library's constructor says so in one
+// JSON line on stderr, naming the library whose definition comes first.
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -134,6 +142,38 @@ void Autoload() {
     (void)process_guard;
   } catch (...) {
     fail("the sandbox could not be installed");
+  }
+}
+
+// The file name of the library that defines the __libc_start_main the
+// program's entry code calls, or "" when it is this library's. (Taking the
+// address of this library's definition would go through the same lookup, so
+// the two are told apart by the library that holds them.)
+std::string ForeignStartMain() {
+  void* first = dlsym(RTLD_DEFAULT, "__libc_start_main");
+  Dl_info first_info, self_info;
+  if (first == nullptr || dladdr(first, &first_info) == 0 ||
+      dladdr(reinterpret_cast<void*>(&ForeignStartMain), &self_info) == 0 ||
+      first_info.dli_fbase == self_info.dli_fbase) {
+    return "";
+  }
+  return first_info.dli_fname != nullptr && *first_info.dli_fname != '\0' ? first_info.dli_fname
+                                                                          : "the program";
+}
+
+__attribute__((constructor)) void WarnWhenAnotherStartMainComesFirst() {
+  const char* path = std::getenv("FNGUARD_POLICY");
+  if (path == nullptr || *path == '\0') return;
+  try {
+    const std::string foreign = ForeignStartMain();
+    if (foreign.empty() || !MayWantSandbox(path)) return;
+    Line("startup", "__libc_start_main of " + foreign +
+                        " comes before libfnguard.so's, so the sandbox FNGUARD_POLICY may ask for "
+                        "is turned on before main() only if that one hands over to the next "
+                        "definition; list libfnguard.so first in LD_PRELOAD, or create the Guard "
+                        "in main() with Guard::FromEnv()");
+  } catch (...) {
+    // Nothing the library does at load time may stop the program.
   }
 }
 

@@ -164,6 +164,30 @@ TEST_F(AutoloadTest, AWantedSandboxIsOnForTheWholeProgram) {
   EXPECT_THAT(r.output, HasSubstr(R"("detector":"exec")"));
   EXPECT_THAT(r.output, HasSubstr(R"("action":"monitor")"));
   EXPECT_THAT(r.output, HasSubstr("/bin/true"));
+  // libfnguard.so's __libc_start_main is the one called: nothing to warn of.
+  EXPECT_THAT(r.output, Not(HasSubstr(R"("kind":"startup")")));
+}
+
+TEST_F(AutoloadTest, AnotherStartMainEarlierInTheOrderIsReported) {
+  // libc listed first: its __libc_start_main is called and never hands over
+  // to libfnguard.so's, so the sandbox the policy asks for stays off. The
+  // program runs (nothing may stop it for this), and one JSON line says why
+  // the sandbox may be off, naming the library whose definition came first.
+  const std::string monitor =
+      WritePolicy("monitor.yaml", "version: 1\nprocess: {exec: monitor}\n");
+  ChildResult r = Shell("/bin/true && echo ran",
+                        {"LD_PRELOAD=libc.so.6:" + kLibrary, "FNGUARD_POLICY=" + monitor});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("ran\n"));
+  EXPECT_THAT(r.output, HasSubstr(R"({"source":"fnguard","kind":"startup","detector":"sandbox",)"));
+  EXPECT_THAT(r.output, HasSubstr("__libc_start_main of "));
+  EXPECT_THAT(r.output, HasSubstr("libc.so.6 comes before libfnguard.so's"));
+  EXPECT_THAT(r.output, Not(HasSubstr(R"("detector":"exec")")));
+  // A policy that names no sandbox section needs no warning.
+  r = Shell("echo ran", {"LD_PRELOAD=libc.so.6:" + kLibrary,
+                         "FNGUARD_POLICY=" + WritePolicy("plain.yaml", "version: 1\n")});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.output, "ran\n");
 }
 
 TEST_F(AutoloadTest, TheLibraryRecognizesItselfInLdPreloadLists) {
