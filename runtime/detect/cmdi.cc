@@ -211,7 +211,13 @@ bool IsLiteralLineBreak(std::string_view v, size_t p) {
 // "name()" (a function definition) is allowed. Random strings full of
 // symbols are caught by this; command lines are not. Reads the line
 // around `pos`, at most 4 KiB each way.
-bool CannotRunAt(std::string_view v, size_t pos) {
+// `whole_line`: the value is read as a command line of its own (the command
+// at its start), so in the reading outside quotes a quote it leaves open at
+// its end is a syntax error too ("rm -rf is dangerous, don't run it": the
+// shell runs nothing of a line whose quote never closes). A value pasted
+// after a separator may leave a quote open for the command line around it
+// to close, so there the open quote counts for nothing.
+bool CannotRunAt(std::string_view v, size_t pos, bool whole_line) {
   size_t ls = pos;
   while (ls > 0 && v[ls - 1] != '\n' && v[ls - 1] != '\r' && pos - ls < 4096) --ls;
   size_t le = pos;
@@ -245,6 +251,7 @@ bool CannotRunAt(std::string_view v, size_t pos) {
         error = true;
       }
     }
+    if (whole_line && start_quote == 0 && quote != 0 && le == v.size()) error = true;
     if (!error && !quoted_at_pos) return false;  // this reading runs it
   }
   return true;
@@ -1363,7 +1370,7 @@ class CmdiImpl final : public Detector {
     // Bounded so that many rejected positions on one long line stay linear.
     if (ctx != Context::kSubstitution && ctx != Context::kCodeSpan && *run_checks > 0) {
       --*run_checks;
-      if (CannotRunAt(v, p)) return false;
+      if (CannotRunAt(v, p, ctx == Context::kStart)) return false;
     }
     switch (ctx) {
       case Context::kSubstitution:

