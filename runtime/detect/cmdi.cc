@@ -1124,7 +1124,8 @@ class CmdiImpl final : public Detector {
     static constexpr std::string_view kFlow[] = {"goto", "call", "exit", "rem", "cd", "md",
                                                  "rd", "ren", "move", "shift", "start",
                                                  "pause", "setlocal", "if", "for"};
-    *known = *known || scan::IEqualsAny(name, kFlow) || LookupAnyCase(name, /*strip_exe=*/true) != Tier::kNone;
+    *known = *known || scan::IEqualsAny(name, kFlow) ||
+             LookupAnyCase(name, /*strip_exe=*/true) != Tier::kNone;
     return true;
   }
 

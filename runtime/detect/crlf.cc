@@ -67,7 +67,6 @@ bool IsTokenChar(char c) {
   return scan::IsAlnum(c) || c == '-' || c == '_' || c == '.';
 }
 
-
 // Strict contexts: the value should never hold a line break.
 bool IsLineFreeLocation(event::Location loc) {
   switch (loc) {

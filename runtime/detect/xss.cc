@@ -1840,10 +1840,6 @@ class Scanner {
     }
   }
 
-  // The rules of ScanScriptCalls() on the word that starts at `i` (see
-  // CallWordStartAt()); `*end` is set to where the word ends. True when one
-  // reported. Inlined: short values reach it for every word, where a call
-  // costs as much as the tests.
   // Whether "new" and whitespace stand right before `i` (a word start).
   bool NewBefore(size_t i) const {
     size_t e = i;
@@ -1852,6 +1848,10 @@ class Scanner {
            (e == 3 || !scan::IsCodeIdentChar(s_[e - 4]));
   }
 
+  // The rules of ScanScriptCalls() on the word that starts at `i` (see
+  // CallWordStartAt()); `*end` is set to where the word ends. True when one
+  // reported. Inlined: short values reach it for every word, where a call
+  // costs as much as the tests.
   [[gnu::always_inline]] bool CallWordAt(size_t i, size_t* end) {
     static constexpr std::array<std::string_view, 9> kCalls = {
         "alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "atob",
