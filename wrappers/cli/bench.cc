@@ -159,35 +159,37 @@ absl::StatusOr<ParseRun> RunJsonParse(const std::vector<std::pair<std::string, s
   simdjson::dom::parser event_parser;
   simdjson::dom::parser body_parser;
   const double init_ms = MillisSince(t0);
-  // Returns whether event i's body was JSON; an event that is not JSON is
-  // an error (every event this command times is one).
-  bool failed = false;
-  std::string failed_name;
-  const auto parse = [&](std::string_view event, const std::string& name) {
+  enum class Parsed { kNotJson, kEventOnly, kEventAndBody };
+  const auto parse = [&](std::string_view event) {
     simdjson::dom::element root;
     if (event_parser.parse(event.data(), event.size(), true).get(root) != simdjson::SUCCESS) {
-      failed = true;
-      failed_name = name;
-      return false;
+      return Parsed::kNotJson;
     }
     std::string_view body;
     bool base64 = false;
-    if (root["body"].get_string().get(body) != simdjson::SUCCESS) return false;
+    if (root["body"].get_string().get(body) != simdjson::SUCCESS) return Parsed::kEventOnly;
     if (root["isBase64Encoded"].get_bool().get(base64) != simdjson::SUCCESS) base64 = false;
     size_t i = body.find_first_not_of(" \t\r\n");
-    if (base64 || i == std::string_view::npos || (body[i] != '{' && body[i] != '[')) return false;
+    if (base64 || i == std::string_view::npos || (body[i] != '{' && body[i] != '[')) {
+      return Parsed::kEventOnly;
+    }
     simdjson::dom::element body_root;
-    return body_parser.parse(body.data(), body.size(), true).get(body_root) == simdjson::SUCCESS;
+    return body_parser.parse(body.data(), body.size(), true).get(body_root) == simdjson::SUCCESS
+               ? Parsed::kEventAndBody
+               : Parsed::kEventOnly;
   };
+  // Every event this command times is JSON; one that is not has no parse
+  // to compare with.
   for (const auto& [name, ev] : events) {
-    if (parse(ev, name)) ++run.bodies_parsed;
+    const Parsed p = parse(ev);
+    if (p == Parsed::kNotJson) return absl::InvalidArgumentError(name + ": not a JSON document");
+    if (p == Parsed::kEventAndBody) ++run.bodies_parsed;
   }
-  if (failed) return absl::InvalidArgumentError(failed_name + ": not a JSON document");
   std::string received;
   run.stats = Measure(
       bytes, iterations, [&](size_t i) { received.assign(events[i].second); },
-      [&](size_t i) {
-        (void)parse(received, events[i].first);
+      [&](size_t) {
+        (void)parse(received);
         return false;
       });
   run.stats.init_ms = init_ms;

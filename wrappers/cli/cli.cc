@@ -23,8 +23,10 @@ commands:
        [--report OUT [--all-findings]] [--engine fnguard|modsecurity]
         run a labeled corpus through the pipeline; print one JSON summary object
   bench [--events DIR | --body-bytes N [--body-shape catalog|records] | --vary users|all]
-        [--iterations N] [--format text|json] [--vs modsecurity] [--no-field-cache] [--policy P]
-        time the pipeline per event (with --vs modsecurity: ModSecurity + CRS in the same run)
+        [--iterations N] [--format text|json] [--vs modsecurity|simdjson] [--no-field-cache]
+        [--policy P]
+        time the pipeline per event (with --vs modsecurity: ModSecurity + CRS in the same run;
+        with --vs simdjson: parsing the same events alone)
   policy check [--format text|json] P
         validate and audit a policy (exit 0 ok, 2 invalid)
   local --function CMD --event F... [--policy P] [--timeout S] [--env K=V]
