@@ -113,11 +113,16 @@ TEST(NameMapTest, ReadersNeverSeeATornName) {
     for (int i = 0; !stop.load(); ++i) {
       map.Clear();
       map.Record(ip, (i % 2 == 0 ? b : a) + ".example.com");
+      // Leaves the recorded name standing for a moment now and then: on a
+      // busy machine a writer that never pauses can keep every read torn or
+      // between Clear() and Record(), and the readers would see nothing.
+      if (i % 8 == 0) std::this_thread::yield();
     }
   });
   int torn = 0;
   int seen = 0;
-  for (int i = 0; i < 200000; ++i) {
+  // At least 200,000 reads, and on until some of them saw a name (bounded).
+  for (int i = 0; i < 200000 || (seen < 1000 && i < 20000000); ++i) {
     ResolvedNames r;
     map.Lookup(ip, &r);
     for (std::string_view n : r.names()) {
