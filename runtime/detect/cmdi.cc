@@ -664,7 +664,7 @@ class CmdiImpl final : public Detector {
   DetectorId id() const override { return DetectorId::kCmdi; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.is_key) return false;
+    if (in.IsObjectKey()) return false;
     std::string_view v = in.norm;
     if (v.size() < 2) return false;
     if (in.mask.Has('<') && InspectSsi(v, m)) return true;

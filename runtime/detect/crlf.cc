@@ -122,7 +122,7 @@ class CrlfImpl final : public Detector {
     // status line its slash).
     if (!in.mask.has_control || !in.mask.HasAny(":/")) return false;
     std::string_view v = in.norm;
-    const bool strict = IsLineFreeLocation(in.location) && !in.is_key;
+    const bool strict = IsLineFreeLocation(in.location) && !in.IsObjectKey();
     size_t i = 0;
     while (i < v.size()) {
       const void* hit = nullptr;

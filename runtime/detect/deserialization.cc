@@ -639,7 +639,7 @@ class DeserializationImpl final : public Detector {
         }
       }
     }
-    if (in.is_key) return false;
+    if (in.IsObjectKey()) return false;
     std::string_view raw = in.raw;
     if (v.size() < 4 && raw.size() < 4) return false;
     // Raw Java stream magic (normalization drops the NULs, so look at raw).

@@ -123,8 +123,14 @@ struct Input {
   CharMask mask;           // of `norm`
   std::string_view path;   // field path, e.g. "query.q"
   event::Location location = event::Location::kOther;
-  bool is_key = false;     // value is a JSON object key name
+  bool is_key = false;     // value is an object key name
+  bool is_param_name = false;  // ...a query, form, multipart or cookie name (is_key too)
   event::Kind event_kind = event::Kind::kGeneric;
+
+  // A JSON object key: the detectors that judge values only pass it by. A
+  // query, form, multipart or cookie name is the sender's text in the request
+  // line or body, as free as a value, and is judged like one.
+  bool IsObjectKey() const { return is_key && !is_param_name; }
 };
 
 struct Match {

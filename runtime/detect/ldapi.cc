@@ -305,7 +305,7 @@ class LdapiImpl final : public Detector {
   DetectorId id() const override { return DetectorId::kLdapi; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.is_key) return false;
+    if (in.IsObjectKey()) return false;
     const bool parens = in.mask.Has('(') || in.mask.Has(')');
     const bool dn = in.mask.Has(',') && in.mask.Has('=');
     if (!parens && !dn && !in.mask.Has('\\')) return InspectBare(in, m);

@@ -711,7 +711,7 @@ class PathTraversalImpl final : public Detector {
   DetectorId id() const override { return DetectorId::kPathTraversal; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.is_key) return false;
+    if (in.IsObjectKey()) return false;
     std::string_view v = in.norm;
     if (v.size() < 3) return false;
     const CharMask& mk = in.mask;

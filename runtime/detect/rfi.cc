@@ -110,7 +110,7 @@ class RfiImpl final : public Detector {
   DetectorId id() const override { return DetectorId::kRfi; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.is_key || !in.mask.Has(':')) return false;
+    if (in.IsObjectKey() || !in.mask.Has(':')) return false;
     std::string_view v = in.norm;
     static constexpr std::string_view kIncludeWrappers[] = {
         "php://input", "data://text/plain", "data:text/plain;base64", "expect://",

@@ -272,7 +272,7 @@ class SsrfImpl final : public Detector {
   DetectorId id() const override { return DetectorId::kSsrf; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.is_key) return false;
+    if (in.IsObjectKey()) return false;
     std::string_view v = in.norm;
     if (in.mask.Has('/') || in.mask.Has('\\')) {
       if (InspectUrls(v, in.mask.Has(':'), m)) return true;

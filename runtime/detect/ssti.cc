@@ -194,7 +194,7 @@ class SstiImpl final : public Detector {
   DetectorId id() const override { return DetectorId::kSsti; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.is_key) return false;
+    if (in.IsObjectKey()) return false;
     std::string_view v = in.norm;
     if (v.size() < 3) return false;
     if (in.mask.Has('@') && in.mask.Has('.')) {

@@ -208,7 +208,7 @@ class XxeImpl final : public Detector {
   DetectorId id() const override { return DetectorId::kXxe; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.is_key) return false;
+    if (in.IsObjectKey()) return false;
     std::string_view v = in.norm;
     if (in.mask.Has('<') && in.mask.Has('!')) {
       size_t body;

@@ -61,6 +61,7 @@ class CleanFieldCache {
     uint64_t key = 0;
     bool used = false;
     bool is_key = false;
+    bool is_param_name = false;
     event::Location location = event::Location::kOther;
     event::Kind kind = event::Kind::kGeneric;
     std::string path;

@@ -94,6 +94,7 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool u
   in.path = field.path;
   in.location = field.location;
   in.is_key = field.is_key;
+  in.is_param_name = field.is_param_name;
   in.event_kind = kind_;
   if (!enabled.empty()) {
     // One pass tells which characters occur; a value with nothing the

@@ -315,7 +315,7 @@ struct Decoder::State {
 
   // Emits a field at the current path. Returns false once the field limit is
   // reached (callers stop walking).
-  bool Emit(Location loc, std::string_view value, bool is_key = false) {
+  bool Emit(Location loc, std::string_view value, bool is_key = false, bool is_param_name = false) {
     if (fields_full) return false;
     if (value.empty()) return true;
     if (out->fields.size() >= limits.max_fields) {
@@ -329,6 +329,7 @@ struct Decoder::State {
     f.value = value;
     f.location = loc;
     f.is_key = is_key;
+    f.is_param_name = is_param_name;
     return true;
   }
 
@@ -336,7 +337,7 @@ struct Decoder::State {
   // is a key field of its own (`user[$ne]`, `<svg ...>`): the sender chose
   // it as freely as the value. False when the field limit stopped it.
   bool EmitUnusualName(Location loc, std::string_view name) {
-    return !IsUnusualParamName(name) || Emit(loc, name, /*is_key=*/true);
+    return !IsUnusualParamName(name) || Emit(loc, name, /*is_key=*/true, /*is_param_name=*/true);
   }
 
   // --- paths ------------------------------------------------------------------

@@ -16,7 +16,10 @@
 //
 // Object keys that are not plain identifiers are also emitted as fields with
 // `is_key` set (value = the key), so `$ne`, `__proto__` and friends can be
-// judged on their own.
+// judged on their own. So are query, form, multipart and cookie names that are
+// not plain identifiers, with `is_param_name` set too: a name the sender typed
+// into the request line or body reaches code that reads the raw query or body
+// (`?;cat /etc/passwd`, `?../../etc/passwd`) and is judged like a value.
 //
 // Limits (bytes, depth, field count) are enforced while decoding; crossing one
 // never fails the decode: it records a LimitFinding and stops descending into
@@ -73,6 +76,7 @@ struct Field {
   std::string_view value;
   Location location = Location::kOther;
   bool is_key = false;     // `value` is an object key name
+  bool is_param_name = false;  // ...a query, form, multipart or cookie name (is_key too)
 };
 
 struct LimitFinding {

@@ -202,6 +202,44 @@ TEST(InspectorTest, RememberedCleanFieldsDoNotHideAttacks) {
   EXPECT_EQ(url.field_path, "query.url");
 }
 
+// A query or form name is the sender's text as much as a value is: code that
+// reads the raw query or body gets it whole. A JSON object key is judged as a
+// key (operators, prototype keys), not as a value.
+TEST(InspectorTest, ParameterNamesAreJudgedLikeValues) {
+  Inspector ins(Unlimited(policy::DefaultPolicy()));
+  const auto request = [](const std::string& raw_query, const std::string& content_type,
+                          const std::string& escaped_body) {
+    return R"({"version":"2.0","rawPath":"/cgi-bin/report","rawQueryString":")" + raw_query +
+           R"(","headers":{"content-type":")" + content_type +
+           R"("},"requestContext":{"http":{"method":"POST"}},"body":")" + escaped_body +
+           R"(","isBase64Encoded":false})";
+  };
+  const std::string form = "application/x-www-form-urlencoded";
+  Verdict query = ins.Inspect(request(";cat%20/etc/passwd", form, ""));
+  ASSERT_FALSE(query.findings.empty());
+  EXPECT_EQ(query.detector, "cmdi");
+  EXPECT_EQ(query.field_path, "query.;cat /etc/passwd");
+  Verdict traversal = ins.Inspect(request("..%2F..%2F..%2Fetc%2Fshadow", form, ""));
+  ASSERT_FALSE(traversal.findings.empty());
+  EXPECT_EQ(traversal.detector, "path_traversal");
+  EXPECT_EQ(traversal.field_path, "query[\"../../../etc/shadow\"]");
+  Verdict template_name = ins.Inspect(request("", form, "%7B%7B7*7%7D%7D&x=1"));
+  ASSERT_FALSE(template_name.findings.empty());
+  EXPECT_EQ(template_name.detector, "ssti");
+  // The same text as a JSON key, remembered clean over a few rounds, does not
+  // hide the form name at the same path.
+  for (int round = 0; round < 3; ++round) {
+    Verdict key = ins.Inspect(request("", "application/json", R"({\"|id\":1})"));
+    for (const Finding& f : key.findings) EXPECT_NE(f.detector, "cmdi") << round;
+  }
+  Verdict name = ins.Inspect(request("", form, "|id"));
+  ASSERT_FALSE(name.findings.empty());
+  EXPECT_EQ(name.detector, "cmdi");
+  EXPECT_EQ(name.field_path, "body.|id");
+  // Plain names are not fields at all.
+  EXPECT_TRUE(ins.Inspect(request("page=2&sort=name", form, "user=ada&note=hello")).findings.empty());
+}
+
 // With and without remembering clean fields, the same events give the same
 // findings, also when each comes many times.
 TEST(InspectorTest, RememberingCleanFieldsChangesNoFinding) {

@@ -506,6 +506,38 @@ TEST_F(DecoderTest, QueryAndFormNamesWithOperatorsAreKeyFields) {
   EXPECT_THAT(Values(ev, "body.ok"), ElementsAre("1"));
 }
 
+// Query, form, multipart and cookie names are marked as parameter names; JSON
+// object keys are keys only.
+TEST_F(DecoderTest, ParameterNamesAreMarkedAndObjectKeysAreNot) {
+  DecodedEvent form = DecodeOk(V2Post("application/x-www-form-urlencoded",
+                                      "%3Bcat+%2Fetc%2Fpasswd&ok=1", "..%2F..%2Fetc%2Fpasswd"));
+  const Field* query_name = FindField(form, "query[\"../../etc/passwd\"]", true);
+  ASSERT_NE(query_name, nullptr);
+  EXPECT_TRUE(query_name->is_param_name);
+  EXPECT_EQ(query_name->location, Location::kQuery);
+  const Field* form_name = FindField(form, "body.;cat /etc/passwd", true);
+  ASSERT_NE(form_name, nullptr);
+  EXPECT_EQ(form_name->value, ";cat /etc/passwd");
+  EXPECT_TRUE(form_name->is_param_name);
+  DecodedEvent multipart = DecodeOk(V2Post(
+      "multipart/form-data; boundary=XyZ",
+      R"(--XyZ\r\nContent-Disposition: form-data; name=\"|id\"\r\n\r\nv\r\n--XyZ--\r\n)"));
+  const Field* part = FindField(multipart, "body.|id", true);
+  ASSERT_NE(part, nullptr);
+  EXPECT_TRUE(part->is_param_name);
+  DecodedEvent cookie = DecodeOk(
+      R"({"version":"2.0","rawPath":"/","requestContext":{"http":{"method":"GET"}},)"
+      R"("cookies":["$(id)=1"]})");
+  const Field* cookie_name = FindField(cookie, "cookies.$(id)", true);
+  ASSERT_NE(cookie_name, nullptr);
+  EXPECT_TRUE(cookie_name->is_param_name);
+  DecodedEvent json = DecodeOk(V2Post("application/json", R"({\"$where\":\"1\"})"));
+  const Field* key = FindField(json, "body.$where", true);
+  ASSERT_NE(key, nullptr);
+  EXPECT_FALSE(key->is_param_name);
+  for (const Field& f : json.fields) EXPECT_FALSE(f.is_param_name) << f.path;
+}
+
 
 // A name shaped like a qualified class name (two or more dotted parts) is a
 // key field in JSON, form bodies and cookies; a name without a dot is plain.
