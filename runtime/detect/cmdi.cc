@@ -93,10 +93,59 @@ constexpr WordEntry<Tier> kCommands[] = {
     {"wget", Tier::kTool},        {"whereis", Tier::kShort},    {"which", Tier::kWord},        {"whoami", Tier::kTool},      {"wmic", Tier::kTool},
     {"wscript", Tier::kTool},     {"xargs", Tier::kTool},       {"xterm", Tier::kTool},
     {"xxd", Tier::kTool},         {"zsh", Tier::kTool},
+    // Administration, container, database and debugging tools and interpreters
+    // that run other commands or read the system (GTFOBins, LOLBAS).
+    {"gdb", Tier::kTool}, {"irb", Tier::kTool}, {"jjs", Tier::kTool}, {"jrunscript", Tier::kTool},
+    {"tclsh", Tier::kTool}, {"gawk", Tier::kTool}, {"mawk", Tier::kTool}, {"nawk", Tier::kTool},
+    {"visudo", Tier::kTool}, {"systemctl", Tier::kTool}, {"journalctl", Tier::kTool},
+    {"hostnamectl", Tier::kTool}, {"timedatectl", Tier::kTool}, {"loginctl", Tier::kTool},
+    {"kubectl", Tier::kTool}, {"crictl", Tier::kTool}, {"podman", Tier::kTool},
+    {"iptables", Tier::kTool}, {"ip6tables", Tier::kTool}, {"nft", Tier::kTool},
+    {"tcpdump", Tier::kTool}, {"tshark", Tier::kTool}, {"dmesg", Tier::kTool},
+    {"sysctl", Tier::kTool}, {"chroot", Tier::kTool}, {"nsenter", Tier::kTool},
+    {"unshare", Tier::kTool}, {"apt-get", Tier::kTool}, {"dpkg", Tier::kTool}, {"yum", Tier::kTool},
+    {"dnf", Tier::kTool}, {"zypper", Tier::kTool}, {"ssh-keygen", Tier::kTool},
+    {"ssh-keyscan", Tier::kTool}, {"hexdump", Tier::kTool}, {"readelf", Tier::kTool},
+    {"objdump", Tier::kTool}, {"lsmod", Tier::kTool}, {"insmod", Tier::kTool},
+    {"modprobe", Tier::kTool}, {"rmmod", Tier::kTool}, {"lsblk", Tier::kTool},
+    {"lscpu", Tier::kTool}, {"lsusb", Tier::kTool}, {"lspci", Tier::kTool}, {"lshw", Tier::kTool},
+    {"smbclient", Tier::kTool}, {"psql", Tier::kTool}, {"sqlite3", Tier::kTool},
+    {"redis-cli", Tier::kTool}, {"mysql", Tier::kTool}, {"mysqldump", Tier::kTool},
+    {"pg_dump", Tier::kTool}, {"mongosh", Tier::kTool}, {"ldapsearch", Tier::kTool},
+    {"zcat", Tier::kTool}, {"bzip2", Tier::kTool}, {"bunzip2", Tier::kTool},
+    {"gunzip", Tier::kTool}, {"lftp", Tier::kTool}, {"chpasswd", Tier::kTool},
+    {"chgrp", Tier::kTool}, {"pkexec", Tier::kTool}, {"htop", Tier::kTool}, {"vmstat", Tier::kTool},
+    {"iostat", Tier::kTool}, {"ifup", Tier::kTool}, {"ifdown", Tier::kTool}, {"nmcli", Tier::kTool},
+    {"iwconfig", Tier::kTool}, {"arping", Tier::kTool}, {"ping6", Tier::kTool},
+    {"runuser", Tier::kTool}, {"setfacl", Tier::kTool}, {"getfacl", Tier::kTool},
+    {"tmux", Tier::kTool}, {"mkfs", Tier::kTool}, {"fdisk", Tier::kTool}, {"losetup", Tier::kTool},
+    {"cryptsetup", Tier::kTool}, {"nproc", Tier::kTool}, {"pgrep", Tier::kTool},
+    {"pstree", Tier::kTool}, {"fuser", Tier::kTool}, {"umount", Tier::kTool},
+    {"poweroff", Tier::kTool}, {"msfconsole", Tier::kTool}, {"msfvenom", Tier::kTool},
+    {"sqlmap", Tier::kTool}, {"hashcat", Tier::kTool}, {"mimikatz", Tier::kTool},
+    {"lastlogin", Tier::kTool}, {"schtasks", Tier::kTool}, {"icacls", Tier::kTool},
+    {"cacls", Tier::kTool}, {"findstr", Tier::kTool}, {"forfiles", Tier::kTool},
+    {"msiexec", Tier::kTool}, {"bcdedit", Tier::kTool}, {"bcdboot", Tier::kTool},
+    {"vssadmin", Tier::kTool}, {"wevtutil", Tier::kTool}, {"nltest", Tier::kTool},
+    {"dsquery", Tier::kTool}, {"robocopy", Tier::kTool}, {"xcopy", Tier::kTool},
+    {"diskpart", Tier::kTool}, {"esentutl", Tier::kTool}, {"ntdsutil", Tier::kTool},
+    {"makecab", Tier::kTool}, {"extrac32", Tier::kTool}, {"qwinsta", Tier::kTool},
+    {"quser", Tier::kTool}, {"wusa", Tier::kTool}, {"fsutil", Tier::kTool},
+    {"takeown", Tier::kTool}, {"cmstp", Tier::kTool}, {"installutil", Tier::kTool},
+    {"regasm", Tier::kTool}, {"regsvcs", Tier::kTool}, {"msbuild", Tier::kTool},
+    {"odbcconf", Tier::kTool}, {"certreq", Tier::kTool}, {"vi", Tier::kWord},
+    {"vim", Tier::kShort}, {"emacs", Tier::kShort}, {"nano", Tier::kShort},
+    {"docker", Tier::kShort}, {"git", Tier::kShort}, {"svn", Tier::kShort}, {"npm", Tier::kShort},
+    {"pip", Tier::kShort}, {"dd", Tier::kWord}, {"ln", Tier::kWord}, {"tr", Tier::kWord},
+    {"seq", Tier::kShort}, {"xz", Tier::kWord}, {"7z", Tier::kWord}, {"mtr", Tier::kShort},
+    {"ss", Tier::kWord}, {"whois", Tier::kShort}, {"sftp", Tier::kShort}, {"rpm", Tier::kShort},
+    {"apk", Tier::kShort}, {"doas", Tier::kShort}, {"comm", Tier::kShort}, {"attrib", Tier::kShort},
+    {"wsl", Tier::kShort}, {"cmake", Tier::kShort}, {"reboot", Tier::kShort},
+    {"mount", Tier::kWord}, {"shutdown", Tier::kWord}, {"halt", Tier::kWord}, {"apt", Tier::kWord},
 };
 
-constexpr WordTable<Tier, 512> kCommandTable(kCommands);
-static_assert(kCommandTable.size() * 2 <= 512);
+constexpr WordTable<Tier, 1024> kCommandTable(kCommands);
+static_assert(kCommandTable.size() * 2 <= 1024);
 
 Tier LookupCommand(std::string_view name) { return kCommandTable.Find(name, Tier::kNone); }
 
@@ -120,9 +169,16 @@ constexpr WordEntry<bool> kWindowsCommands[] = {
     {"telnet", true},    {"tftp", true},      {"time", true},       {"timeout", true},
     {"tracert", true},   {"type", true},      {"ver", true},        {"vol", true},
     {"whoami", true},    {"wmic", true},      {"wscript", true},
+    {"schtasks", true}, {"icacls", true}, {"cacls", true}, {"findstr", true}, {"forfiles", true},
+    {"msiexec", true}, {"bcdedit", true}, {"bcdboot", true}, {"vssadmin", true}, {"wevtutil", true},
+    {"nltest", true}, {"dsquery", true}, {"robocopy", true}, {"xcopy", true}, {"diskpart", true},
+    {"esentutl", true}, {"ntdsutil", true}, {"makecab", true}, {"extrac32", true},
+    {"qwinsta", true}, {"quser", true}, {"wusa", true}, {"fsutil", true}, {"takeown", true},
+    {"cmstp", true}, {"installutil", true}, {"regasm", true}, {"regsvcs", true}, {"msbuild", true},
+    {"odbcconf", true}, {"certreq", true}, {"attrib", true}, {"shutdown", true}, {"wsl", true},
 };
-constexpr WordTable<bool, 128> kWindowsCommandTable(kWindowsCommands);
-static_assert(kWindowsCommandTable.size() * 2 <= 128);
+constexpr WordTable<bool, 256> kWindowsCommandTable(kWindowsCommands);
+static_assert(kWindowsCommandTable.size() * 2 <= 256);
 
 // The bytes the separator loop in Inspect() acts on besides the line breaks
 // '\n' and '\r'; every other byte is skipped without entering its switch.
@@ -375,7 +431,7 @@ std::string_view StripExe(std::string_view s) {
 // LookupCommand() for a name in any case, less an .exe-style extension when
 // `strip_exe`; a name too long for the table is no command.
 Tier LookupAnyCase(std::string_view name, bool strip_exe = false) {
-  char buf[WordTable<Tier, 512>::kMaxWord];
+  char buf[WordTable<Tier, 1024>::kMaxWord];
   if (name.size() >= sizeof(buf)) return Tier::kNone;
   for (size_t k = 0; k < name.size(); ++k) buf[k] = Lower(name[k]);
   const std::string_view lowered(buf, name.size());
@@ -532,6 +588,31 @@ bool CountThenProseWord(std::string_view v, size_t p) {
 // The shape of what follows a command word at `p`. `at_start`: the word
 // starts the value, so there is no quote or parenthesis for a following
 // one to close.
+// Tools whose first operand names an action: "net user", "git clone",
+// "docker run". After such a command, the action makes the line a command
+// line as a path or an option does ("; git clone https://..." but not "; git
+// is great").
+struct Action {
+  std::string_view command;
+  std::string_view action;
+};
+constexpr Action kActions[] = {
+    {"reg", "add"},      {"reg", "query"},   {"reg", "delete"},     {"reg", "save"},
+    {"reg", "export"},   {"net", "user"},    {"net", "localgroup"}, {"net", "view"},
+    {"net", "share"},    {"net", "use"},     {"net", "group"},      {"git", "clone"},
+    {"git", "pull"},     {"git", "push"},    {"git", "config"},     {"git", "checkout"},
+    {"docker", "run"},   {"docker", "exec"}, {"docker", "cp"},      {"docker", "pull"},
+    {"npm", "install"},  {"npm", "exec"},    {"npm", "run"},        {"pip", "install"},
+    {"pip", "download"}, {"apt", "install"}, {"apt", "remove"},
+};
+
+bool IsActionOf(std::string_view command, std::string_view word) {
+  for (const Action& a : kActions) {
+    if (a.command == command && scan::IEquals(word, a.action)) return true;
+  }
+  return false;
+}
+
 ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, bool at_start) {
   p = SkipBlanks(v, p);
   if (p >= v.size()) return ArgShape::kEnd;
@@ -581,14 +662,11 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, boo
       LookupAnyCase(next) != Tier::kNone) {
     return ArgShape::kShell;
   }
-  if (command == "reg" && (scan::IEquals(next, "add") || scan::IEquals(next, "query") ||
-                           scan::IEquals(next, "delete") || scan::IEquals(next, "save") ||
-                           scan::IEquals(next, "export"))) {
-    return ArgShape::kShell;
-  }
-  if (command == "net" && (scan::IEquals(next, "user") || scan::IEquals(next, "localgroup") ||
-                           scan::IEquals(next, "view") || scan::IEquals(next, "share") ||
-                           scan::IEquals(next, "use") || scan::IEquals(next, "group"))) {
+  if (IsActionOf(command, next)) return ArgShape::kShell;
+  // name=/path, name=~/x, name=$VAR: an operand in the form dd and make take
+  // ("dd if=/dev/zero").
+  if (e > p && e + 1 < v.size() && v[e] == '=' &&
+      (v[e + 1] == '/' || v[e + 1] == '~' || v[e + 1] == '$')) {
     return ArgShape::kShell;
   }
   // A file name with an extension ("cat index.php", "type win.ini").
@@ -1274,7 +1352,7 @@ class CmdiImpl final : public Detector {
     }
     if (i - p > kMaxWord) return true;  // too long to resolve
     std::string_view name = v.substr(base, i - base);
-    if (name.empty() || name.size() >= WordTable<Tier, 512>::kMaxWord) return true;
+    if (name.empty() || name.size() >= WordTable<Tier, 1024>::kMaxWord) return true;
     const char first = Lower(name[0]);
     if (!kCommandTable.MayHave(first, name.size()) &&
         !(name.size() > 4 && kCommandTable.MayHave(first, name.size() - 4))) {

