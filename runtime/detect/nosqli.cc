@@ -139,6 +139,12 @@ class NosqliImpl final : public Detector {
                         scan::IEndsWith(left, ";") || scan::IEndsWith(left, "&&") ||
                         scan::IEndsWith(left, "||") || scan::IEndsWith(left, "{");
         if (!breakout) continue;
+        // "{ return 1; }" without a quote to break out of is a function body
+        // written out, as in a code snippet; "'}; return true; {'" has one.
+        if (IAt(s, 0, "return") && scan::IEndsWith(left, "{") && v.find('\'') == kNpos &&
+            v.find('"') == kNpos) {
+          continue;
+        }
         if (s == "db." && IFind(v, "find") == kNpos && IFind(v, "drop") == kNpos &&
             IFind(v, "insert") == kNpos && IFind(v, "update") == kNpos &&
             IFind(v, "remove") == kNpos && IFind(v, "getcollection") == kNpos) {

@@ -29,6 +29,7 @@ TEST(NosqliTest, DetectsAttacks) {
       "1; sleep(5000)",
       "db.users.find()",
       "' || 'a'=='a",
+      "'}; return true; {'",
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -48,6 +49,9 @@ TEST(NosqliTest, IgnoresBenign) {
       "Total: $1,299",
       "a == b in math",
       "return to sender",
+      // A function body written out, with no quote to break out of.
+      "foo() { return 1; }",
+      "const ok = () => { return true; };",
   };
   for (const std::string& b : benign) {
     Case c;
