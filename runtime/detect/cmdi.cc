@@ -611,9 +611,6 @@ bool CountThenProseWord(std::string_view v, size_t p) {
   return LookupAnyCase(v.substr(p, e - p)) == Tier::kNone;
 }
 
-// The shape of what follows a command word at `p`. `at_start`: the word
-// starts the value, so there is no quote or parenthesis for a following
-// one to close.
 // Tools whose first operand names an action: "net user", "git clone",
 // "docker run". After such a command, the action makes the line a command
 // line as a path or an option does ("; git clone https://..." but not "; git
@@ -639,6 +636,9 @@ bool IsActionOf(std::string_view command, std::string_view word) {
   return false;
 }
 
+// The shape of what follows a command word at `p`. `at_start`: the word
+// starts the value, so there is no quote or parenthesis for a following
+// one to close.
 ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, bool at_start) {
   p = SkipBlanks(v, p);
   if (p >= v.size()) return ArgShape::kEnd;
@@ -1399,9 +1399,6 @@ class CmdiImpl final : public Detector {
     return false;
   }
 
-  // `last_paren`: position of the last ')' in `v`, or npos.
-  // `run_checks`: how many more CannotRunAt() readings this value may make.
-  // `hops`: wrapper commands already stepped over to reach p.
   // True when `name=` with a value assigns the variable at a command's start
   // before `end` ("a=nc&&$a -lvp 4444", "c=cat;$c /etc/passwd"). Only the
   // 256 bytes before `end` are searched, so that many uses on one line stay
@@ -1427,6 +1424,9 @@ class CmdiImpl final : public Detector {
     return false;
   }
 
+  // `last_paren`: position of the last ')' in `v`, or npos.
+  // `run_checks`: how many more CannotRunAt() readings this value may make.
+  // `hops`: wrapper commands already stepped over to reach p.
   static bool CheckPosition(std::string_view v, size_t p, Context ctx, Match* m, bool in_brace,
                             size_t last_paren, int* run_checks, int hops = 0) {
     p = SkipBlanks(v, p);
