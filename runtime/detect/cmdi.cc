@@ -142,6 +142,10 @@ constexpr WordEntry<Tier> kCommands[] = {
     {"apk", Tier::kShort}, {"doas", Tier::kShort}, {"comm", Tier::kShort}, {"attrib", Tier::kShort},
     {"wsl", Tier::kShort}, {"cmake", Tier::kShort}, {"reboot", Tier::kShort},
     {"mount", Tier::kWord}, {"shutdown", Tier::kWord}, {"halt", Tier::kWord}, {"apt", Tier::kWord},
+    {"ansible", Tier::kTool}, {"ansible-playbook", Tier::kTool}, {"ansible-console", Tier::kTool},
+    {"ansible-pull", Tier::kTool}, {"chef-client", Tier::kTool}, {"chef-shell", Tier::kTool},
+    {"cpulimit", Tier::kTool}, {"c89", Tier::kTool}, {"c99", Tier::kTool}, {"rmt", Tier::kTool},
+    {"flock", Tier::kWord}, {"perf", Tier::kWord}, {"cd", Tier::kWord},
 };
 
 constexpr WordTable<Tier, 1024> kCommandTable(kCommands);
@@ -373,6 +377,12 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
   while (p < v.size() && scanned < kMaxWordScan) {
     ++scanned;
     char c = v[p];
+    // An empty command substitution between a command's letters ("pi``ng")
+    // expands to nothing.
+    if (c == '`' && w.plain_len > 0 && p + 2 < v.size() && v[p + 1] == '`' && IsAlpha(v[p + 2])) {
+      p += 2;
+      continue;
+    }
     if (EndsWord(c, in_brace)) break;
     if (c == '\'' || c == '"') {
       ++p;
@@ -454,6 +464,19 @@ std::string_view StripExe(std::string_view s) {
   return s;
 }
 
+// An interpreter or compiler named with its version ("python3.10", "php7.4",
+// "gcc-12", "perl5.36"): the name less the version; otherwise empty.
+std::string_view Unversioned(std::string_view name) {
+  static constexpr std::string_view kVersioned[] = {"python", "perl", "php",  "ruby", "lua",
+                                                    "node",   "gcc",  "java", "pip",  "tclsh"};
+  size_t e = name.size();
+  while (e > 0 && (IsDigit(name[e - 1]) || name[e - 1] == '.')) --e;
+  if (e == name.size() || !IsDigit(name[e])) return {};
+  if (e > 0 && name[e - 1] == '-') --e;
+  const std::string_view base = name.substr(0, e);
+  return scan::IEqualsAny(base, kVersioned) ? base : std::string_view();
+}
+
 // LookupCommand() for a name in any case, less an .exe-style extension when
 // `strip_exe`; a name too long for the table is no command.
 Tier LookupAnyCase(std::string_view name, bool strip_exe = false) {
@@ -509,6 +532,10 @@ Resolved ResolveWordAnyCase(const Word& w) {
   std::string_view plain(w.plain, w.plain_len);
   std::string_view base = StripExe(BaseName(plain, &dir));
   r.tier = LookupCommand(base);
+  if (r.tier == Tier::kNone && !Unversioned(base).empty()) {
+    base = Unversioned(base);
+    r.tier = LookupCommand(base);
+  }
   r.name = base;
   r.bin_dir = !dir.empty() && IsBinDir(dir);
   if (r.tier == Tier::kNone || (!dir.empty() && !r.bin_dir)) {
@@ -1362,6 +1389,9 @@ class CmdiImpl final : public Detector {
     for (; i < v.size() && i - p < kMaxWordScan; ++i) {
       const unsigned char c = static_cast<unsigned char>(v[i]);
       if (kWordStop[c] == 0) continue;
+      if (c == '`' && i > p && i + 2 < v.size() && v[i + 1] == '`' && IsAlpha(v[i + 2])) {
+        return false;  // "pi``ng": ReadWord() joins the letters
+      }
       if (kWordStop[c] == kStopEnd) break;
       if (kWordStop[c] == kStopBrace) {
         if (in_brace) break;
@@ -1380,6 +1410,7 @@ class CmdiImpl final : public Detector {
     std::string_view name = v.substr(base, i - base);
     if (name.empty() || name.size() >= WordTable<Tier, 1024>::kMaxWord) return true;
     const char first = Lower(name[0]);
+    if (!Unversioned(name).empty()) return false;
     if (!kCommandTable.MayHave(first, name.size()) &&
         !(name.size() > 4 && kCommandTable.MayHave(first, name.size() - 4))) {
       return true;  // neither the name nor the name less an extension

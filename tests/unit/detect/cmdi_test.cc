@@ -413,6 +413,16 @@ TEST(CmdiTest, AdministrationAndDebuggingTools) {
       "; dd if=/dev/zero of=/dev/sda",
       "; ln -s /etc/shadow x",
       "; reboot",
+      "time; ansible all -m ping",
+      ";cpulimit -l 100 -f whoami",
+      ";c89 -wrapper sh,-c,id .",
+      "cd /;cd etc;column passwd",
+      // Interpreters and compilers named with their version.
+      "python3.10 -c \"import os\"",
+      "; php7.4 -r \"system('id');\"",
+      ";gcc-12 -o x x.c",
+      // An empty command substitution between a command's letters.
+      "pi``ng 127.0.0.1",
   };
   for (const std::string& a : attacks) {
     Match m;
@@ -420,7 +430,9 @@ TEST(CmdiTest, AdministrationAndDebuggingTools) {
   }
   for (const std::string b : {"Use git; it is great", "I love vim; emacs is fine too",
                               "Docker | Kubernetes | Helm", "This is apt; install it",
-                              "L#^*_$,.v5dw|ss&r", "a|dd&b", "tr|xz", "Mount Everest; the tour"}) {
+                              "L#^*_$,.v5dw|ss&r", "a|dd&b", "tr|xz", "Mount Everest; the tour",
+                              "Python 3.10 is out; update now", "use ``code`` in rst",
+                              "The CD / DVD drive", "Buy a cd; play it"}) {
     Match m;
     EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
   }
