@@ -1171,6 +1171,25 @@ class CmdiImpl final : public Detector {
                          i - b + 1);
       }
     }
+    // PHP (or Perl) string concatenation that calls a function where the
+    // value breaks out of a quoted string: x'.sleep(12).' / ".phpinfo()."
+    for (size_t d = v.find('.'); d != std::string_view::npos; d = v.find('.', d + 1)) {
+      if (d == 0 || (v[d - 1] != '\'' && v[d - 1] != '"')) continue;
+      const char quote = v[d - 1];
+      size_t e = d + 1;
+      while (e < v.size() && e - d <= 32 && (IsAlnum(v[e]) || v[e] == '_')) ++e;
+      if (e == d + 1 || e >= v.size() || v[e] != '(' || !IsAlpha(v[d + 1])) continue;
+      // The call's closing parenthesis, looked for within 64 bytes.
+      const size_t rel = v.substr(e, 64).find(')');
+      if (rel == std::string_view::npos) continue;
+      const size_t close = e + rel;
+      if (close + 2 < v.size() && v[close + 1] == '.' && v[close + 2] == quote) {
+        return FillMatch(m, "cmdi.concat_call",
+                         "Function call concatenated into a quoted string (" +
+                             std::string(v.substr(d + 1, e - d - 1)) + "())",
+                         80, d - 1, close + 3 - (d - 1));
+      }
+    }
     return false;
   }
 

@@ -162,6 +162,27 @@ class NosqliImpl final : public Detector {
                          "JavaScript injected into a MongoDB $where expression", 85, p,
                          s.size());
       }
+      // A function expression run where the value breaks out of a string,
+      // as a server-side JavaScript timing probe does:
+      // "'+(function(){...})()+'", "' (function(){...}()) '".
+      for (size_t f = v.find("(function"); f != kNpos; f = v.find("(function", f + 9)) {
+        size_t b = f;
+        while (b > 0 && scan::IsSpace(v[b - 1])) --b;
+        if (b > 0 && v[b - 1] == '+') {
+          --b;
+          while (b > 0 && scan::IsSpace(v[b - 1])) --b;
+        }
+        if (b == 0 || (v[b - 1] != '\'' && v[b - 1] != '"')) continue;
+        size_t a = scan::SkipSpaces(v, f + 9);
+        while (a < v.size() && a - f < 48 && (IsAlnum(v[a]) || v[a] == '_')) ++a;
+        a = scan::SkipSpaces(v, a);
+        if (a < v.size() && v[a] == '(' && a > f + 9 - 1) {
+          return FillMatch(m, "nosqli.js_injection",
+                           "JavaScript function expression run where the value breaks out of a "
+                           "string",
+                           80, b - 1, a + 1 - (b - 1));
+        }
+      }
       // ' || 'a'=='a   /   || 1==1   (JavaScript equality; SQL uses '=').
       for (size_t p = v.find("=="); p != kNpos; p = v.find("==", p + 2)) {
         size_t j = v.rfind("||", p);

@@ -250,6 +250,23 @@ TEST(CmdiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(CmdiDetector(), Repeat(";$u ", 1 << 18));
 }
 
+// A function call concatenated into the quoted string the value breaks out
+// of, as PHP evaluates it ('.sleep(12).').
+TEST(CmdiTest, CallConcatenatedIntoAString) {
+  for (const std::string a : {"x'.sleep(12).'", "file:/init.ini'.sleep(12).'",
+                              "\".file_get_contents($f).\""}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+    EXPECT_EQ(m.rule_id, "cmdi.concat_call") << a;
+  }
+  for (const std::string b : {"It's 'x'. Next (yes).", "see 'a'.b.c('d')", "'.'(x).'",
+                              "Mr. O'Brien (function manager) said hi"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("'.a(", 1 << 18));
+}
+
 // A command held in a variable the value assigned first, and a variable that
 // expands to nothing inside or before a command's name.
 TEST(CmdiTest, CommandsThroughVariables) {

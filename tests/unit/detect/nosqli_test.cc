@@ -30,6 +30,9 @@ TEST(NosqliTest, DetectsAttacks) {
       "db.users.find()",
       "' || 'a'=='a",
       "'}; return true; {'",
+      // A busy-wait timing probe run where the value breaks out of a string.
+      "a' (function(){var a=new Date();do{var b=new Date();}while(b-a<20000);}()) '",
+      "test\"+(function(){var d=Date.now();while(Date.now()-d<5000){}})()+\"",
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -52,6 +55,8 @@ TEST(NosqliTest, IgnoresBenign) {
       // A function body written out, with no quote to break out of.
       "foo() { return 1; }",
       "const ok = () => { return true; };",
+      "module.exports = (function() { return 1; })();",
+      "Mr. O'Brien (function manager) said hi",
   };
   for (const std::string& b : benign) {
     Case c;
