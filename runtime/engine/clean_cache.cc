@@ -44,18 +44,20 @@ CleanFieldCache::CleanFieldCache()
     : slots_(std::make_unique<std::array<Slot, kSlots>>()),
       seen_(std::make_unique<std::array<uint64_t, kSeen>>()) {}
 
+uint64_t CleanFieldCache::Attributes(const event::Field& field, event::Kind kind) {
+  return uint64_t{static_cast<uint8_t>(field.location)} | (uint64_t{field.is_key} << 8) |
+         (uint64_t{field.is_param_name} << 9) | (uint64_t{static_cast<uint8_t>(kind)} << 16);
+}
+
 uint64_t CleanFieldCache::Key(const event::Field& field, event::Kind kind) {
-  const uint64_t attributes = uint64_t{static_cast<uint8_t>(field.location)} |
-                              (uint64_t{field.is_key} << 8) |
-                              (uint64_t{field.is_param_name} << 9) |
-                              (uint64_t{static_cast<uint8_t>(kind)} << 16);
-  return HashBytes(field.value, HashBytes(field.path, Mix(attributes, 0x8EBC6AF09C88C6E3ull)));
+  return HashBytes(field.value,
+                   HashBytes(field.path, Mix(Attributes(field, kind), 0x8EBC6AF09C88C6E3ull)));
 }
 
 bool CleanFieldCache::Contains(uint64_t key, const event::Field& field, event::Kind kind) const {
   const Slot& s = (*slots_)[key % kSlots];
-  return s.used && s.key == key && s.location == field.location && s.is_key == field.is_key &&
-         s.is_param_name == field.is_param_name && s.kind == kind && s.value == field.value && s.path == field.path;
+  return s.used && s.key == key && s.attributes == Attributes(field, kind) &&
+         s.value == field.value && s.path == field.path;
 }
 
 void CleanFieldCache::NoteClean(uint64_t key, const event::Field& field, event::Kind kind) {
@@ -70,10 +72,7 @@ void CleanFieldCache::NoteClean(uint64_t key, const event::Field& field, event::
   Slot& s = (*slots_)[key % kSlots];
   s.key = key;
   s.used = true;
-  s.is_key = field.is_key;
-  s.is_param_name = field.is_param_name;
-  s.location = field.location;
-  s.kind = kind;
+  s.attributes = Attributes(field, kind);
   s.path.assign(field.path);
   s.value.assign(field.value);
 }

@@ -57,13 +57,15 @@ class CleanFieldCache {
   void NoteClean(uint64_t key, const event::Field& field, event::Kind kind);
 
  private:
+  // What a verdict depends on besides the path and the value, in one word:
+  // the location, whether the value is a key or a parameter name, the event
+  // kind.
+  static uint64_t Attributes(const event::Field& field, event::Kind kind);
+
   struct Slot {
     uint64_t key = 0;
     bool used = false;
-    bool is_key = false;
-    bool is_param_name = false;
-    event::Location location = event::Location::kOther;
-    event::Kind kind = event::Kind::kGeneric;
+    uint64_t attributes = 0;  // Attributes() of the field
     std::string path;
     std::string value;
   };
