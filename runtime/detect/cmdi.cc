@@ -532,9 +532,12 @@ Resolved ResolveWordAnyCase(const Word& w) {
   std::string_view plain(w.plain, w.plain_len);
   std::string_view base = StripExe(BaseName(plain, &dir));
   r.tier = LookupCommand(base);
-  if (r.tier == Tier::kNone && !Unversioned(base).empty()) {
-    base = Unversioned(base);
-    r.tier = LookupCommand(base);
+  if (r.tier == Tier::kNone) {
+    const std::string_view unversioned = Unversioned(base);
+    if (!unversioned.empty()) {
+      base = unversioned;
+      r.tier = LookupCommand(base);
+    }
   }
   r.name = base;
   r.bin_dir = !dir.empty() && IsBinDir(dir);

@@ -176,7 +176,7 @@ class NosqliImpl final : public Detector {
         size_t a = scan::SkipSpaces(v, f + 9);
         while (a < v.size() && a - f < 48 && (IsAlnum(v[a]) || v[a] == '_')) ++a;
         a = scan::SkipSpaces(v, a);
-        if (a < v.size() && v[a] == '(' && a > f + 9 - 1) {
+        if (a < v.size() && v[a] == '(') {
           return FillMatch(m, "nosqli.js_injection",
                            "JavaScript function expression run where the value breaks out of a "
                            "string",
