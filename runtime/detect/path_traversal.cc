@@ -825,18 +825,6 @@ class PathTraversalImpl final : public Detector {
         }
       }
     }
-    if (t.climbs == 1) {
-      const bool pathy_location = in.location == event::Location::kPath ||
-                                  in.location == event::Location::kParam ||
-                                  in.location == event::Location::kQuery;
-      // A value that starts by climbing, or a request path that climbs.
-      bool starts = t.first == 0 || (t.first == 1 && g[0] == '/');
-      if (pathy_location && (starts || in.location == event::Location::kPath)) {
-        return FillMatch(m, "path_traversal.dot_dot_slash", "Directory traversal in a path value",
-                         60, t.first, t.end_of_last - t.first);
-      }
-    }
-
     // Absolute sensitive paths with no traversal.
     // Every absolute target starts with '/': search from the first one.
     static const NeedleSet kAnyAbsolute(kAbsoluteSensitive);
@@ -884,6 +872,28 @@ class PathTraversalImpl final : public Detector {
       if (SkeletonTarget(g, true, &target) || (has_percent && SkeletonTarget(g, false, &target))) {
         return FillMatch(m, "path_traversal.obfuscated_traversal",
                          "Obfuscated traversal to a sensitive file", 80, 0, g.size());
+      }
+    }
+    // One climb, after the rules that name what it reaches.
+    if (t.climbs == 1) {
+      // Where a value's own text is handed over as a path: the request path
+      // and its parameters, query values, and body values (a form body is a
+      // query string sent in the body; a JSON field is as often a file name).
+      const bool pathy_location = in.location == event::Location::kPath ||
+                                  in.location == event::Location::kParam ||
+                                  in.location == event::Location::kQuery ||
+                                  in.location == event::Location::kBody;
+      // A value that starts by climbing, after nothing or after segments
+      // that lead nowhere ("/", "./": `/./../x`), or a request path that
+      // climbs.
+      size_t lead = 0;
+      while (lead < t.first && (g[lead] == '/' || (g[lead] == '.' && g[lead + 1] == '/'))) {
+        lead += g[lead] == '/' ? 1 : 2;
+      }
+      const bool starts = t.first == lead;
+      if (pathy_location && (starts || in.location == event::Location::kPath)) {
+        return FillMatch(m, "path_traversal.dot_dot_slash", "Directory traversal in a path value",
+                         60, t.first, t.end_of_last - t.first);
       }
     }
     if (Base64Traversal(v, mk, m)) return true;

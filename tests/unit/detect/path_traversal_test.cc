@@ -95,6 +95,28 @@ TEST(PathTraversalTest, SingleClimbDependsOnLocation) {
   c.location = event::Location::kBody;
   c.path = "body.text";
   EXPECT_FALSE(Detects(PathTraversalDetector(), c));
+  // A value that starts by climbing is a path handed over, in the query as
+  // in a form or JSON body field; a header or a climb inside a longer path
+  // is not.
+  for (const char* v : {"../config.yml", "/../config.yml", "/./../config.yml", ".//../x"}) {
+    for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
+      c.value = v;
+      c.location = loc;
+      c.path = loc == event::Location::kQuery ? "query.file" : "body.file";
+      Match m;
+      EXPECT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+      EXPECT_EQ(m.rule_id, "path_traversal.dot_dot_slash") << v;
+    }
+    c.location = event::Location::kHeader;
+    c.path = "headers.x-file";
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
+  c.location = event::Location::kBody;
+  c.path = "body.file";
+  for (const char* v : {"/a/../b", "docs/./../b", "x/../y", "...", "./a.txt"}) {
+    c.value = v;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
 }
 
 // In the request path every '/' starts a segment, so a route that ends by
