@@ -641,6 +641,48 @@ bool IsScriptExt(std::string_view e) {
                     "pl", "py", "sh"});
 }
 
+// Suffixes that editors and administrators leave on a copy of a file.
+bool IsBackupSuffix(std::string_view s) {
+  return scan::IEqualsAny(s, {"bak", "old", "orig", "save", "swp", "swo", "tmp", "backup", "bk",
+                              "copy", "1"});
+}
+
+// Whether the last segment of a request path names a backup copy of a
+// server-side script or a configuration file (`anadir.jsp.BAK`,
+// `config.php~`, `.index.php.swp`, `.env.old`): a web server hands such a
+// copy out as text, so asking for one probes for source code and secrets.
+// `*at` is where the segment starts.
+bool NamesBackupOfScript(std::string_view path, size_t* at) {
+  const size_t slash = path.rfind('/');
+  const size_t start = slash == std::string_view::npos ? 0 : slash + 1;
+  const std::string_view seg = path.substr(start);
+  if (seg.size() < 4 || seg.size() > 128) return false;
+  std::string_view base;
+  if (seg.back() == '~') {
+    base = seg.substr(0, seg.size() - 1);
+  } else {
+    const size_t dot = seg.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || !IsBackupSuffix(seg.substr(dot + 1))) {
+      return false;
+    }
+    base = seg.substr(0, dot);
+  }
+  const size_t dot = base.rfind('.');
+  if (dot == std::string_view::npos || dot + 1 == base.size()) return false;
+  const std::string_view ext = base.substr(dot + 1);
+  char buf[12];
+  if (ext.size() >= sizeof(buf)) return false;
+  for (size_t i = 0; i < ext.size(); ++i) buf[i] = scan::Lower(ext[i]);
+  const std::string_view lower(buf, ext.size());
+  if (!IsScriptExt(lower) &&
+      !InList(lower, {"jspx", "cfm", "config", "conf", "cfg", "ini", "env", "yml", "yaml",
+                      "properties", "sql"})) {
+    return false;
+  }
+  *at = start;
+  return true;
+}
+
 // Directories of web servers and their document roots.
 bool IsWebServerDirName(std::string_view s) {
   return InList(s, {"apache", "apache2", "httpd", "nginx", "php", "php4", "php5", "php7",
@@ -872,6 +914,15 @@ class PathTraversalImpl final : public Detector {
       if (SkeletonTarget(g, true, &target) || (has_percent && SkeletonTarget(g, false, &target))) {
         return FillMatch(m, "path_traversal.obfuscated_traversal",
                          "Obfuscated traversal to a sensitive file", 80, 0, g.size());
+      }
+    }
+    if (in.location == event::Location::kPath) {
+      size_t at = 0;
+      if (NamesBackupOfScript(v, &at)) {
+        return FillMatch(m, "path_traversal.backup_file",
+                         "The request path names a backup copy of a server-side script or "
+                         "configuration file (source and secret disclosure)",
+                         70, at, v.size() - at);
       }
     }
     // One climb, after the rules that name what it reaches.

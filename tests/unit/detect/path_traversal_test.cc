@@ -119,6 +119,32 @@ TEST(PathTraversalTest, SingleClimbDependsOnLocation) {
   }
 }
 
+// A web server hands out a backup copy of a script as text: a request path
+// that names one probes for source code and secrets.
+TEST(PathTraversalTest, RequestPathNamingBackupOfScript) {
+  Case c;
+  c.location = event::Location::kPath;
+  c.path = "path";
+  for (const char* v : {"/tienda1/publico/anadir.jsp.BAK", "/admin/config.php~", "/.index.php.swp",
+                        "/app/settings.yml.old", "/includes/db.inc.orig", "/web.config.save",
+                        "/cgi-bin/test.cgi.1"}) {
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "path_traversal.backup_file") << v;
+  }
+  for (const char* v : {"/photos/cat.jpg.bak", "/files/notes.txt.old", "/api/v1/orders/old",
+                        "/index.php", "/docs/php.bak", "/reports/2024.1", "/a/b~"}) {
+    c.value = v;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
+  // Only the request path: a file name in a value is data.
+  c.location = event::Location::kBody;
+  c.path = "body.name";
+  c.value = "index.php.bak";
+  EXPECT_FALSE(Detects(PathTraversalDetector(), c));
+}
+
 // In the request path every '/' starts a segment, so a route that ends by
 // naming a system file reads it wherever it stands; in a data value the same
 // text inside a longer URL is a link.
