@@ -194,6 +194,40 @@ struct Traversal {
 
 bool IsDotSegmentChar(char c) { return c == '.'; }
 
+// A run of at least this many "." segments (with empty ones between them
+// allowed) is padding: `/./././././././././etc/passwd`, the path truncation
+// that pushed a suffix the application appends past the length limit of
+// older PHP builds. No ordinary path repeats "./".
+constexpr int kPaddingSegments = 8;
+
+// Whether `f` (folded: '/' separators) holds such a run; sets where it
+// starts and how long it is.
+bool TruncationPadding(std::string_view f, size_t* first, size_t* len) {
+  int dots = 0;
+  size_t run_start = 0;
+  for (size_t i = 0; i < f.size();) {
+    if (f[i] == '/') {
+      ++i;
+      continue;
+    }
+    // A segment from i to the next '/'.
+    size_t e = i;
+    while (e < f.size() && f[e] != '/') ++e;
+    if (e - i == 1 && f[i] == '.') {
+      if (dots == 0) run_start = i;
+      if (++dots >= kPaddingSegments) {
+        *first = run_start;
+        *len = e - run_start;
+        return true;
+      }
+    } else {
+      dots = 0;
+    }
+    i = e;
+  }
+  return false;
+}
+
 // Climbs written with an unknown separator: "..%bg%qf..%bg%qf", "%/..%/..".
 // Counts dot runs separated by the same short filler. Returns the number of
 // repetitions and where the pattern ends.
@@ -914,6 +948,15 @@ class PathTraversalImpl final : public Detector {
       if (SkeletonTarget(g, true, &target) || (has_percent && SkeletonTarget(g, false, &target))) {
         return FillMatch(m, "path_traversal.obfuscated_traversal",
                          "Obfuscated traversal to a sensitive file", 80, 0, g.size());
+      }
+    }
+    // (Eight "." segments in a row hold "/./".)
+    if (slash_f && g.find("/./") != std::string_view::npos) {
+      size_t at = 0, len = 0;
+      if (TruncationPadding(g, &at, &len)) {
+        return FillMatch(m, "path_traversal.truncation_padding",
+                         "A path padded with repeated ./ segments (path truncation)", 75, at,
+                         len);
       }
     }
     if (in.location == event::Location::kPath) {

@@ -119,6 +119,29 @@ TEST(PathTraversalTest, SingleClimbDependsOnLocation) {
   }
 }
 
+// Repeated "./" segments pad a path past a length limit (path truncation);
+// no ordinary path repeats them.
+TEST(PathTraversalTest, TruncationPadding) {
+  for (const std::string& v : std::vector<std::string>{
+           "/./././././././././etc/passwd", "/.//././/././/././/./index", "x/" + Repeat("./", 200),
+        "..\\.\\.\\.\\.\\.\\.\\.\\.\\boot.ini"}) {
+    for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
+      Case c;
+      c.value = v;
+      c.location = loc;
+      Match m;
+      EXPECT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+    }
+  }
+  for (const std::string v : {"/./a/./b/./c", "./configure && make", "see ./a, ./b and ./c",
+                              "/./././././././x", "https://example.com/./docs/./guide"}) {
+    Case c;
+    c.value = v;
+    c.location = event::Location::kBody;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
+}
+
 // A web server hands out a backup copy of a script as text: a request path
 // that names one probes for source code and secrets.
 TEST(PathTraversalTest, RequestPathNamingBackupOfScript) {
