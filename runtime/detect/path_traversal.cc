@@ -793,7 +793,8 @@ class PathTraversalImpl final : public Detector {
     const CharMask& mk = in.mask;
     const bool has_slash = mk.HasAny("/\\") || mk.has_non_ascii || mk.Has('0');
     const bool has_dot = mk.Has('.') || mk.has_non_ascii || mk.Has('0');
-    if (!has_slash && !has_dot) return false;
+    // (Base64 has neither: its rule reads the unfolded value.)
+    if (!has_slash && !has_dot) return Base64Traversal(v, mk, m);
     // Which rules on the folded value can match, from what Fold() can make:
     // '/' and '.' come from themselves, from spelled-out 0x2f/0x5c/0x2e and
     // from non-ASCII look-alikes, and dropping a NUL can join two dots.

@@ -10,6 +10,7 @@ namespace {
 
 using testing::Case;
 using testing::Detects;
+using testing::ExpectRules;
 
 std::string Repeat(const std::string& s, size_t n) {
   std::string r;
@@ -117,6 +118,17 @@ TEST(PathTraversalTest, SingleClimbDependsOnLocation) {
     c.value = v;
     EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
   }
+}
+
+// A traversal sent base64-encoded, for code that decodes the value before
+// opening it. Base64 has no '/' or '.' of its own.
+TEST(PathTraversalTest, Base64EncodedTraversal) {
+  ExpectRules(PathTraversalDetector(),
+              {{"Li4vLi4vLi4vLi4vdmFyL3d3dy9jb25maWcucGhw", "path_traversal.base64_traversal"},
+               {"Li5cLi5cLi5cYXBwXHdlYi5jb25maWc=", "path_traversal.base64_traversal"}});
+  Case c;
+  c.value = "ZG9jcy9yZWFkbWUubWQ=";
+  EXPECT_FALSE(Detects(PathTraversalDetector(), c));
 }
 
 // Repeated "./" segments pad a path past a length limit (path truncation);
