@@ -1049,13 +1049,23 @@ class PathTraversalImpl final : public Detector {
 
  private:
   // Base64 of "../../" ("Li4vLi4v") or "..\\..\\" ("Li5cLi5c").
+  // Two climbs in a row, base64-encoded, at each of the three offsets a
+  // text can start at within base64's 3-byte groups: "../../" encodes to
+  // "Li4vLi4v" when it starts a group, and "/../../.." or ".../../.." to
+  // "Ly4uLy4u" or "Li8uLi8u" when it starts one or two bytes in (the same
+  // with backslashes). Each is two whole groups of fixed text.
   static bool Base64Traversal(std::string_view v, const CharMask& mask, Match* m) {
-    if (!mask.Has('L')) return false;
-    size_t p = v.find("Li4vLi4v");
-    if (p == std::string_view::npos) p = v.find("Li5cLi5c");
-    if (p == std::string_view::npos) return false;
-    return FillMatch(m, "path_traversal.base64_traversal",
-                     "Base64-encoded directory traversal sequence", 75, p, 8);
+    static constexpr std::string_view kEncodedClimbs[] = {
+        "Li4vLi4v", "Ly4uLy4u", "Li8uLi8u",   // '/'
+        "Li5cLi5c", "XC4uXC4u", "LlwuLlwu"};  // '\'
+    if (!mask.Has('L') && !mask.Has('X')) return false;
+    for (std::string_view e : kEncodedClimbs) {
+      const size_t p = v.find(e);
+      if (p == std::string_view::npos) continue;
+      return FillMatch(m, "path_traversal.base64_traversal",
+                       "Base64-encoded directory traversal sequence", 75, p, e.size());
+    }
+    return false;
   }
 };
 

@@ -125,7 +125,12 @@ TEST(PathTraversalTest, SingleClimbDependsOnLocation) {
 TEST(PathTraversalTest, Base64EncodedTraversal) {
   ExpectRules(PathTraversalDetector(),
               {{"Li4vLi4vLi4vLi4vdmFyL3d3dy9jb25maWcucGhw", "path_traversal.base64_traversal"},
-               {"Li5cLi5cLi5cYXBwXHdlYi5jb25maWc=", "path_traversal.base64_traversal"}});
+               {"Li5cLi5cLi5cYXBwXHdlYi5jb25maWc=", "path_traversal.base64_traversal"},
+               // The climbs one and two bytes into a 3-byte group:
+               // "/../../../x", "ab../../../etc", "a\\..\\..\\..\\x".
+               {"Ly4uLy4uLy4uL3g=", "path_traversal.base64_traversal"},
+               {"YWIuLi8uLi8uLi9ldGM=", "path_traversal.base64_traversal"},
+               {"YVwuLlwuLlwuLlx4", "path_traversal.base64_traversal"}});
   Case c;
   c.value = "ZG9jcy9yZWFkbWUubWQ=";
   EXPECT_FALSE(Detects(PathTraversalDetector(), c));
