@@ -1048,12 +1048,11 @@ class PathTraversalImpl final : public Detector {
   }
 
  private:
-  // Base64 of "../../" ("Li4vLi4v") or "..\\..\\" ("Li5cLi5c").
-  // Two climbs in a row, base64-encoded, at each of the three offsets a
-  // text can start at within base64's 3-byte groups: "../../" encodes to
-  // "Li4vLi4v" when it starts a group, and "/../../.." or ".../../.." to
-  // "Ly4uLy4u" or "Li8uLi8u" when it starts one or two bytes in (the same
-  // with backslashes). Each is two whole groups of fixed text.
+  // Climbs in a row, base64-encoded, at each of the three offsets a text
+  // can start at within base64's 3-byte groups: two whole groups of fixed
+  // text each. "../../" starting a group encodes to "Li4vLi4v"; one byte
+  // in, the groups "/.." give "Ly4u" (`/../../..`); two bytes in, the
+  // groups "./." give "Li8u" (`a/../../..`). The same with backslashes.
   static bool Base64Traversal(std::string_view v, const CharMask& mask, Match* m) {
     static constexpr std::string_view kEncodedClimbs[] = {
         "Li4vLi4v", "Ly4uLy4u", "Li8uLi8u",   // '/'
