@@ -682,7 +682,7 @@ bool IsBackupSuffix(std::string_view s) {
 }
 
 // Whether the last segment of a request path names a backup copy of a
-// server-side script or a configuration file (`anadir.jsp.BAK`,
+// server-side script or a configuration file (`add.jsp.BAK`,
 // `config.php~`, `.index.php.swp`, `.env.old`): a web server hands such a
 // copy out as text, so asking for one probes for source code and secrets.
 // `*at` is where the segment starts.

@@ -141,13 +141,12 @@ TEST(PathTraversalTest, Base64EncodedTraversal) {
 TEST(PathTraversalTest, TruncationPadding) {
   for (const std::string& v : std::vector<std::string>{
            "/./././././././././etc/passwd", "/.//././/././/././/./index", "x/" + Repeat("./", 200),
-        "..\\.\\.\\.\\.\\.\\.\\.\\.\\boot.ini"}) {
+           "..\\.\\.\\.\\.\\.\\.\\.\\.\\boot.ini"}) {
     for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
       Case c;
       c.value = v;
       c.location = loc;
-      Match m;
-      EXPECT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+      EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << v;
     }
   }
   for (const std::string v : {"/./a/./b/./c", "./configure && make", "see ./a, ./b and ./c",
@@ -165,7 +164,7 @@ TEST(PathTraversalTest, RequestPathNamingBackupOfScript) {
   Case c;
   c.location = event::Location::kPath;
   c.path = "path";
-  for (const char* v : {"/tienda1/publico/anadir.jsp.BAK", "/admin/config.php~", "/.index.php.swp",
+  for (const char* v : {"/shop/cart/add.jsp.BAK", "/admin/config.php~", "/.index.php.swp",
                         "/app/settings.yml.old", "/includes/db.inc.orig", "/web.config.save",
                         "/cgi-bin/test.cgi.1"}) {
     c.value = v;
