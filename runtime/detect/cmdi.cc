@@ -369,6 +369,12 @@ size_t VariableNameLength(std::string_view v, size_t p) {
   return q - p;
 }
 
+// An empty command substitution at `p` with a letter after it: between a
+// command's letters ("pi``ng") it expands to nothing and joins them.
+bool EmptySubstitutionBeforeLetter(std::string_view v, size_t p) {
+  return p + 2 < v.size() && v[p] == '`' && v[p + 1] == '`' && IsAlpha(v[p + 2]);
+}
+
 // Reads the shell word at `p` (after blanks); `in_brace` when the word is an
 // element of a brace expansion.
 Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
@@ -377,9 +383,7 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
   while (p < v.size() && scanned < kMaxWordScan) {
     ++scanned;
     char c = v[p];
-    // An empty command substitution between a command's letters ("pi``ng")
-    // expands to nothing.
-    if (c == '`' && w.plain_len > 0 && p + 2 < v.size() && v[p + 1] == '`' && IsAlpha(v[p + 2])) {
+    if (w.plain_len > 0 && EmptySubstitutionBeforeLetter(v, p)) {
       p += 2;
       continue;
     }
@@ -480,7 +484,7 @@ std::string_view Unversioned(std::string_view name) {
 // LookupCommand() for a name in any case, less an .exe-style extension when
 // `strip_exe`; a name too long for the table is no command.
 Tier LookupAnyCase(std::string_view name, bool strip_exe = false) {
-  char buf[WordTable<Tier, 1024>::kMaxWord];
+  char buf[kCommandTable.kMaxWord];
   if (name.size() >= sizeof(buf)) return Tier::kNone;
   for (size_t k = 0; k < name.size(); ++k) buf[k] = Lower(name[k]);
   const std::string_view lowered(buf, name.size());
@@ -1411,7 +1415,7 @@ class CmdiImpl final : public Detector {
     for (; i < v.size() && i - p < kMaxWordScan; ++i) {
       const unsigned char c = static_cast<unsigned char>(v[i]);
       if (kWordStop[c] == 0) continue;
-      if (c == '`' && i > p && i + 2 < v.size() && v[i + 1] == '`' && IsAlpha(v[i + 2])) {
+      if (i > p && EmptySubstitutionBeforeLetter(v, i)) {
         return false;  // "pi``ng": ReadWord() joins the letters
       }
       if (kWordStop[c] == kStopEnd) break;
@@ -1430,7 +1434,7 @@ class CmdiImpl final : public Detector {
     }
     if (i - p > kMaxWord) return true;  // too long to resolve
     std::string_view name = v.substr(base, i - base);
-    if (name.empty() || name.size() >= WordTable<Tier, 1024>::kMaxWord) return true;
+    if (name.empty() || name.size() >= kCommandTable.kMaxWord) return true;
     const char first = Lower(name[0]);
     if (!Unversioned(name).empty()) return false;
     if (!kCommandTable.MayHave(first, name.size()) &&

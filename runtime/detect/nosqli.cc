@@ -141,8 +141,7 @@ class NosqliImpl final : public Detector {
         if (!breakout) continue;
         // "{ return 1; }" without a quote to break out of is a function body
         // written out, as in a code snippet; "'}; return true; {'" has one.
-        if (IAt(s, 0, "return") && scan::IEndsWith(left, "{") && v.find('\'') == kNpos &&
-            v.find('"') == kNpos) {
+        if (IAt(s, 0, "return") && scan::IEndsWith(left, "{") && !in.mask.HasAny("'\"")) {
           continue;
         }
         if (s == "db." && IFind(v, "find") == kNpos && IFind(v, "drop") == kNpos &&
