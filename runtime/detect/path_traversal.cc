@@ -26,6 +26,7 @@
 #include "runtime/detect/detector.h"
 #include "runtime/detect/fill_match.h"
 #include "runtime/detect/needle_set.h"
+#include "runtime/normalize/normalize.h"
 
 namespace fnguard::detect {
 namespace {
@@ -782,12 +783,69 @@ bool WorthReading(std::string_view path) {
   return (sensitive_dir && IsSensitiveExt(ext)) || (web_dir && IsScriptExt(ext));
 }
 
+// Whether `d` holds a lead byte that LenientUtf8Separators() may read as
+// '.' or '/' (never valid: C0, C1, F8..FD; overlong forms: E0, F0).
+bool HasLenientLead(std::string_view d) {
+  for (char c : d) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b == 0xC0 || b == 0xC1 || b == 0xE0 || b == 0xF0 || (b >= 0xF8 && b <= 0xFD)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether `raw` may read differently to a lenient decoder: it holds such a
+// lead byte (looked for only when `non_ascii`), or one percent-encoded
+// ("%c1", "%F8"), or a percent-encoded '%' (double encoding).
+bool MayReadLeniently(std::string_view raw, bool non_ascii) {
+  for (size_t p = raw.find('%'); p != std::string_view::npos && p + 2 < raw.size();
+       p = raw.find('%', p + 1)) {
+    const char h = scan::Lower(raw[p + 1]);
+    const char l = scan::Lower(raw[p + 2]);
+    if ((h == 'c' && (l == '0' || l == '1')) || (h == 'e' && l == '0') ||
+        (h == 'f' && (l == '0' || (l >= '8' && l <= 'd'))) || (h == '2' && l == '5')) {
+      return true;
+    }
+  }
+  return non_ascii && HasLenientLead(raw);
+}
+
 class PathTraversalImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kPathTraversal; }
 
   bool Inspect(const Input& in, Match* m) const override {
     if (in.IsObjectKey()) return false;
+    if (InspectValue(in, m)) return true;
+    // Nothing to decode: no sequence a lenient decoder reads differently.
+    const bool raw_is_norm = in.raw.data() == in.norm.data() && in.raw.size() == in.norm.size();
+    if (raw_is_norm && !in.mask.Has('%') && !in.mask.has_non_ascii) return false;
+    if (!MayReadLeniently(in.raw, !raw_is_norm || in.mask.has_non_ascii)) return false;
+    return InspectLenient(in, m);
+  }
+
+ private:
+  // The value as a lenient decoder reads it (IIS's: "..%c1%af" and
+  // "%c0%ee%c0%ee/" climb), when that reading differs.
+  bool InspectLenient(const Input& in, Match* m) const {
+    std::string decoded;
+    std::string_view d = in.raw;
+    if (normalize::UrlDecodeRepeated(d, &decoded)) d = decoded;
+    std::string lenient;
+    if (!HasLenientLead(d) || !normalize::LenientUtf8Separators(d, &lenient)) return false;
+    Input li = in;
+    li.raw = lenient;
+    li.norm = lenient;
+    li.mask = CharMask::Of(lenient);
+    Match inner;
+    if (!InspectValue(li, &inner)) return false;
+    return FillMatch(m, "path_traversal.lenient_utf8",
+                     "Invalid UTF-8 that lenient decoders read as '.' or '/': " + inner.reason,
+                     inner.score, 0, in.norm.size());
+  }
+
+  bool InspectValue(const Input& in, Match* m) const {
     std::string_view v = in.norm;
     if (v.size() < 3) return false;
     const CharMask& mk = in.mask;

@@ -64,7 +64,67 @@ size_t FoldAt(std::string_view in, size_t i, char* ascii) {
   return 0;
 }
 
+// Length of the sequence a lenient decoder reads from lead byte `b0`, when
+// it is one that no valid UTF-8 starts with (C0, C1, F8..FD) or one that
+// starts overlong forms (E0, F0); else 0.
+size_t LenientLength(unsigned char b0) {
+  if (b0 == 0xC0 || b0 == 0xC1) return 2;
+  if (b0 == 0xE0) return 3;
+  if (b0 == 0xF0) return 4;
+  if (b0 >= 0xF8 && b0 <= 0xFB) return 5;
+  if (b0 == 0xFC || b0 == 0xFD) return 6;
+  return 0;
+}
+
+// '.' or '/' as a lenient decoder reads the sequence at in[i] (its length),
+// or 0 when it reads something else. The bytes between the lead and the last
+// must be continuation bytes; the last one may be any byte.
+size_t LenientSeparatorAt(std::string_view in, size_t i, char* ascii) {
+  const size_t n = LenientLength(static_cast<unsigned char>(in[i]));
+  if (n == 0 || in.size() - i < n) return 0;
+  // E0 and F0 start valid sequences too (E0 A0..BF, F0 90..BF).
+  const auto second = static_cast<unsigned char>(in[i + 1]);
+  if (n > 2 && in[i] == '\xE0' && second >= 0xA0 && second <= 0xBF) return 0;
+  if (n > 2 && in[i] == '\xF0' && second >= 0x90 && second <= 0xBF) return 0;
+  for (size_t k = 1; k + 1 < n; ++k) {
+    if (!IsCont(static_cast<unsigned char>(in[i + k]))) return 0;
+  }
+  const char c = static_cast<char>(static_cast<unsigned char>(in[i + n - 1]) & 0x3F);
+  if (c != '.' && c != '/') return 0;
+  *ascii = c;
+  return n;
+}
+
 }  // namespace
+
+bool LenientUtf8Separators(std::string_view in, std::string* out) {
+  std::string result;
+  bool changed = false;
+  char ascii = 0;
+  for (size_t i = 0; i < in.size();) {
+    const auto b = static_cast<unsigned char>(in[i]);
+    size_t n = 0;
+    if (b >= 0xC0) {
+      n = LenientSeparatorAt(in, i, &ascii);
+      if (n == 0) n = FoldAt(in, i, &ascii);
+    }
+    if (n == 0) {
+      if (changed) result.push_back(in[i]);
+      ++i;
+      continue;
+    }
+    if (!changed) {
+      result.reserve(in.size());
+      result.append(in.substr(0, i));
+      changed = true;
+    }
+    result.push_back(ascii);
+    i += n;
+  }
+  if (!changed) return false;
+  *out = std::move(result);
+  return true;
+}
 
 bool FoldUnicode(std::string_view in, std::string* out) {
   size_t first = in.size();

@@ -3,6 +3,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
 #include "tests/unit/detect/detector_cases.h"
 
 namespace fnguard::detect {
@@ -155,6 +156,31 @@ TEST(PathTraversalTest, TruncationPadding) {
     c.value = v;
     c.location = event::Location::kBody;
     EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
+}
+
+// Invalid UTF-8 that a lenient decoder (IIS's) reads as '.' or '/': the
+// low six bits of the last byte, whatever that byte is. Valid text and
+// sequences that read as other characters stay clean.
+TEST(PathTraversalTest, InvalidUtf8ReadLeniently) {
+  for (const char* v : {"..%c1%af..%c1%afsrv%c1%afapp%c1%af.env",
+                        "%c0%6e%c0%6e%c1%af%c0%6e%c0%6e%c1%afconf%c1%afkeys",
+                        "%C0%EE%C0%EE/%C0%EE%C0%EE/%C0%EE%C0%EE/data",
+                        "%25c0%25ae%25c0%25ae%c1%af%25c0%25ae%25c0%25ae%c1%afhome",
+                        "%fc%80%80%80%80%ae%fc%80%80%80%80%ae%c1%af%fc%80%80%80%80%ae"
+                        "%fc%80%80%80%80%ae%c1%afx"}) {
+    for (event::Location loc : {event::Location::kQuery, event::Location::kBody,
+                                event::Location::kHeader}) {
+      // Normalized as the engine does: the strict reading is not a climb.
+      Match m;
+      ASSERT_TRUE(Detects(PathTraversalDetector(), v, &m, loc)) << v;
+      EXPECT_EQ(m.rule_id, "path_traversal.lenient_utf8") << v;
+    }
+  }
+  for (const char* v : {"caf%C3%A9/%C3%A0 la carte", "%C0 la carte/menu", "%C1rbol/ra%C3%ADz",
+                        "%F0%9F%98%80/notes/today", "%c1%af%c1%afa", "%c0%6e/docs"}) {
+    Match m;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), v, &m, event::Location::kBody)) << v;
   }
 }
 

@@ -134,5 +134,36 @@ TEST(FoldUnicodeTest, MegabyteInputs) {
   EXPECT_FALSE(FoldUnicode(Repeat("\xE6\x97\xA5", kMegabyte), &out));
 }
 
+// IIS's lenient decoding: only the last byte's low six bits, and only when
+// they give '.' or '/'.
+TEST(LenientUtf8SeparatorsTest, InvalidSequencesReadAsSeparators) {
+  RunCases(LenientUtf8Separators, {
+      {"\xC0\xEE\xC0\xEE\xC1\xAF", "../", true},      // last byte not a continuation
+      {"\xC0n\xC0n\xC0o" "srv", "../srv", true},          // ... nor even non-ASCII
+      {"\xC1\xAF", "/", true},                           // strictly 'o'
+      {"\xF8\x80\x80\x80\xAE\xFC\x80\x80\x80\x80\xAF", "./", true},  // five and six bytes
+      {"\xE0\x80\xEE\xF0\x80\x80\xAF", "./", true},  // overlong three and four bytes
+      {"a\xC0\xAE\xC1\x9C" "b", "a.\\b", true},       // the strict folds stay
+  });
+  RunCases(LenientUtf8Separators, {
+      {"caf\xC3\xA9", "", false},
+      {"\xF0\x9F\x98\x80 \xE0\xA4\x85", "", false},  // an emoji, a Devanagari letter
+      {"\xC0 la carte", "", false},                      // Latin-1 "A grave" before a space
+      {"\xC1rbol", "", false},                           // low bits of 'r': not a separator
+      {"\xF8\x80\x80", "", false},                      // cut short
+      {"\xF8\x80n\x80\xAE", "", false},                // a middle byte not a continuation
+      {"ascii ../", "", false},
+  });
+}
+
+TEST(LenientUtf8SeparatorsTest, MegabyteInputs) {
+  std::string out;
+  const std::string lenient = Repeat("\xC0\xEE", kMegabyte);
+  ASSERT_TRUE(LenientUtf8Separators(lenient, &out));
+  EXPECT_TRUE(out == std::string(lenient.size() / 2, '.'));
+  EXPECT_FALSE(LenientUtf8Separators(std::string(kMegabyte, '\xC0'), &out));
+  EXPECT_FALSE(LenientUtf8Separators(Repeat("\xF0\x9F\x98\x80", kMegabyte), &out));
+}
+
 }  // namespace
 }  // namespace fnguard::normalize
