@@ -63,6 +63,26 @@ bool SinkAfterJoin(std::string_view v, const std::string_view (&sinks)[N]) {
   return false;
 }
 
+// Whether `v` breaks out of a string and ends the statement (its first quote
+// is followed by ';'), then loops ("while (", "for(", "do {") on a clock
+// read (Date) compared with '<' or '>': a JavaScript busy wait.
+bool BusyWaitAfterBreakout(std::string_view v) {
+  const size_t q = v.find_first_of("'\"");
+  if (q == kNpos) return false;
+  const size_t semi = scan::SkipSpaces(v, q + 1);
+  if (semi >= v.size() || v[semi] != ';') return false;
+  const std::string_view rest = v.substr(semi + 1);
+  if (IFind(rest, "date") == kNpos || rest.find_first_of("<>") == kNpos) return false;
+  for (std::string_view loop : {"while", "for", "do"}) {
+    for (size_t p = IFind(rest, loop); p != kNpos; p = IFind(rest, loop, p + 1)) {
+      if (p > 0 && (IsAlnum(rest[p - 1]) || rest[p - 1] == '_' || rest[p - 1] == '.')) continue;
+      const size_t a = scan::SkipSpaces(rest, p + loop.size());
+      if (a < rest.size() && rest[a] == (loop == "do" ? '{' : '(')) return true;
+    }
+  }
+  return false;
+}
+
 class NosqliImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kNosqli; }
@@ -160,6 +180,16 @@ class NosqliImpl final : public Detector {
         return FillMatch(m, "nosqli.js_injection",
                          "JavaScript injected into a MongoDB $where expression", 85, p,
                          s.size());
+      }
+      // A busy wait on the clock run where the value breaks out of a string
+      // and ends the statement, as a server-side JavaScript timing probe
+      // does: "';var t=Date.now();while(Date.now()-t<5000);", "\";do{x=new
+      // Date()}while(x-s<3000);//". The value's first quote closes the
+      // literal; in a code snippet it opens one.
+      if (BusyWaitAfterBreakout(v)) {
+        return FillMatch(m, "nosqli.js_injection",
+                         "JavaScript busy wait on the clock after a string breakout", 80, 0,
+                         v.size());
       }
       // A function expression run where the value breaks out of a string,
       // as a server-side JavaScript timing probe does:

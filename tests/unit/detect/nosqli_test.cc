@@ -33,6 +33,10 @@ TEST(NosqliTest, DetectsAttacks) {
       // A busy-wait timing probe run where the value breaks out of a string.
       "a' (function(){var a=new Date();do{var b=new Date();}while(b-a<20000);}()) '",
       "test\"+(function(){var d=Date.now();while(Date.now()-d<5000){}})()+\"",
+      // The same loop as statements after the breakout.
+      "x';var s=Date.now();while (Date.now() - s < 8000) {};//",
+      "\"; t0 = new Date(); do { t1 = new Date(); } while (t1 - t0 < 4000); \"",
+      "'; for(var e=Date.now()+9000;Date.now()<e;){} '",
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -57,6 +61,10 @@ TEST(NosqliTest, IgnoresBenign) {
       "const ok = () => { return true; };",
       "module.exports = (function() { return 1; })();",
       "Mr. O'Brien (function manager) said hi",
+      // Code snippets whose first quote opens a literal, and prose.
+      "const msg = 'wait'; while (Date.now() < deadline) { poll(); }",
+      "It's late; do {update} the date while t < 5",
+      "'; the meeting date moved; see you for coffee",
   };
   for (const std::string& b : benign) {
     Case c;
@@ -73,6 +81,7 @@ TEST(NosqliTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(NosqliDetector(), std::string(1 << 20, '$'));
   testing::RunsOnLargeInput(NosqliDetector(), Repeat("[$ne]", 1 << 17));
   testing::RunsOnLargeInput(NosqliDetector(), Repeat("||==", 1 << 18));
+  testing::RunsOnLargeInput(NosqliDetector(), "';" + Repeat("while date<", 1 << 16));
 }
 
 TEST(NosqliTest, ReportsItsId) {
