@@ -267,6 +267,23 @@ bool IsInternalServiceName(std::string_view host) {
   return scan::IEqualsAny(host, kInternalServiceNames);
 }
 
+// Whether a URL's path or query names a cloud metadata address (or another
+// link-local one, such as the container credentials endpoint 169.254.170.2)
+// as an IPv4 literal followed by ":port" ("/redir-http-169.254.169.254:80-"):
+// a redirector that sends the fetch on to that address. A bare address in a
+// path (a documentation slug) is not enough.
+bool NamesMetadataHostAndPort(std::string_view rest) {
+  for (size_t c = rest.find(':'); c != std::string_view::npos; c = rest.find(':', c + 1)) {
+    if (c + 1 >= rest.size() || !scan::IsDigit(rest[c + 1])) continue;
+    size_t b = c;
+    while (b > 0 && c - b < 15 && (scan::IsDigit(rest[b - 1]) || rest[b - 1] == '.')) --b;
+    if (c - b < 7 || (b > 0 && scan::IsAlnum(rest[b - 1]))) continue;
+    const HostClass k = ClassifyHost(rest.substr(b, c - b));
+    if (k == HostClass::kMetadata || k == HostClass::kLinkLocal) return true;
+  }
+  return false;
+}
+
 class SsrfImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kSsrf; }
@@ -422,6 +439,16 @@ class SsrfImpl final : public Detector {
           m->rule_id = "ssrf.obfuscated_host";
           m->reason = "URL host written with enclosed alphanumerics to evade host filters";
           m->score = 70;
+          m->offset = url.begin;
+          m->length = url.end - url.begin;
+          return true;
+        }
+        if (NamesMetadataHostAndPort(url.rest)) {
+          m->rule_id = "ssrf.redirect_to_metadata";
+          m->reason =
+              "URL whose path or query names a cloud metadata or link-local address with a "
+              "port (a redirector's target)";
+          m->score = 80;
           m->offset = url.begin;
           m->length = url.end - url.begin;
           return true;

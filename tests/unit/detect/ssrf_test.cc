@@ -85,6 +85,29 @@ TEST(SsrfTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(SsrfDetector(), Repeat("://[", 1 << 18));
 }
 
+// A public redirector whose path or query names a metadata address and port
+// sends the fetch there; the address alone in a slug, or an internal address
+// with a port in a dashboard's query, is not that.
+TEST(SsrfTest, RedirectorToMetadataAddress) {
+  for (const char* v : {"http://redirect.example.org/to-http-169.254.169.254:80-",
+                        "https://bounce.example.net/302/http-100.100.100.200:8080/latest",
+                        "https://go.example.com/r?target=169.254.170.2:80&x=1"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    ASSERT_TRUE(Detects(SsrfDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "ssrf.redirect_to_metadata") << v;
+  }
+  for (const char* v : {"https://blog.example.com/what-is-169.254.169.254-anyway",
+                        "https://grafana.example.com/d/x?var-instance=10.0.1.5:9100",
+                        "https://example.com/a?id=2169.254.169.254:80",
+                        "https://example.com/at?t=12:30:45"}) {
+    Case c;
+    c.value = v;
+    EXPECT_FALSE(Detects(SsrfDetector(), c)) << v;
+  }
+}
+
 TEST(SsrfTest, ReportsItsId) {
   EXPECT_EQ(Get(SsrfDetector().id()).id(), SsrfDetector().id());
 }
