@@ -783,6 +783,26 @@ bool WorthReading(std::string_view path) {
   return (sensitive_dir && IsSensitiveExt(ext)) || (web_dir && IsScriptExt(ext));
 }
 
+// The last key of a field path ("body.items[0].src" -> "src").
+std::string_view LastKey(std::string_view path) {
+  while (!path.empty() && path.back() == ']') {
+    const size_t open = path.rfind('[');
+    if (open == std::string_view::npos) break;
+    path.remove_suffix(path.size() - open);
+  }
+  const size_t dot = path.rfind('.');
+  return dot == std::string_view::npos ? path : path.substr(dot + 1);
+}
+
+// JSON keys whose value is a URI reference that the reader resolves against
+// the document's own location, where one "../" is ordinary: JSON Schema and
+// OpenAPI references ("$ref": "../common.json#/Address"), links and sources
+// in content documents, and configuration that extends a parent file
+// ("extends": "../tsconfig.base.json").
+bool IsUriReferenceKey(std::string_view key) {
+  return scan::IEqualsAny(key, {"$ref", "$schema", "$id", "href", "src", "extends"});
+}
+
 // Whether `d` holds a lead byte that LenientUtf8Separators() may read as
 // '.' or '/' (never valid: C0, C1, F8..FD; overlong forms: E0, F0).
 bool HasLenientLead(std::string_view d) {
@@ -1044,7 +1064,8 @@ class PathTraversalImpl final : public Detector {
         lead += g[lead] == '/' ? 1 : 2;
       }
       const bool starts = t.first == lead;
-      if (pathy_location && (starts || in.location == event::Location::kPath)) {
+      if (pathy_location && (starts || in.location == event::Location::kPath) &&
+          !(in.location == event::Location::kBody && IsUriReferenceKey(LastKey(in.path)))) {
         return FillMatch(m, "path_traversal.dot_dot_slash", "Directory traversal in a path value",
                          60, t.first, t.end_of_last - t.first);
       }

@@ -159,6 +159,34 @@ TEST(PathTraversalTest, TruncationPadding) {
   }
 }
 
+// In a JSON body, a key whose value is a URI reference resolved against the
+// document ($ref, href, src, extends) may climb one level; two levels, or
+// one into a sensitive file, are still reported there, and other keys keep
+// the one-climb rule.
+TEST(PathTraversalTest, OneClimbInUriReferenceKeys) {
+  Case c;
+  c.location = event::Location::kBody;
+  for (const char* path : {"body.properties.address.$ref", "body.links[0].href", "body.src",
+                           "body.extends", "body.items[2].HREF"}) {
+    c.path = path;
+    c.value = "../common.json#/definitions/Address";
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << path;
+    c.value = "../../../srv/app/keys.json";
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << path;
+    c.value = "../.env";
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << path;
+  }
+  for (const char* path : {"body.file", "body.template", "body.reference", "body.links[0]"}) {
+    c.path = path;
+    c.value = "../common.json";
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << path;
+  }
+  c.location = event::Location::kQuery;
+  c.path = "query.href";
+  c.value = "../common.json";
+  EXPECT_TRUE(Detects(PathTraversalDetector(), c));
+}
+
 // Invalid UTF-8 that a lenient decoder (IIS's) reads as '.' or '/': the
 // low six bits of the last byte, whatever that byte is. Valid text and
 // sequences that read as other characters stay clean.
