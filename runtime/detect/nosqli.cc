@@ -2,6 +2,7 @@
 // ({"$ne": 1}, username[$ne]=1), operator objects inside string values, and
 // JavaScript injected into $where / mapReduce strings ('; return true; //,
 // this.password.match(/.*/), sleep(5000), while(true){}).
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -67,7 +68,8 @@ bool SinkAfterJoin(std::string_view v, const std::string_view (&sinks)[N]) {
 // is followed by ';'), then loops ("while (", "for(", "do {") on a clock
 // read (Date) compared with '<' or '>': a JavaScript busy wait.
 bool BusyWaitAfterBreakout(std::string_view v) {
-  const size_t q = v.find_first_of("'\"");
+  // (Two searches for one byte each: find_first_of() compares byte by byte.)
+  const size_t q = std::min(v.find('\''), v.find('"'));
   if (q == kNpos) return false;
   const size_t semi = scan::SkipSpaces(v, q + 1);
   if (semi >= v.size() || v[semi] != ';') return false;
