@@ -7,7 +7,8 @@
 // climbing into a sensitive file, is an attack; a single climb counts only in
 // path-shaped places. Independently, absolute references to well-known
 // sensitive files and PHP-style stream wrappers (file://, php://filter, zip://,
-// phar://, expect://) are reported.
+// phar://, expect://) are reported. A value that holds invalid UTF-8 is also
+// read as a lenient decoder reads it ("%c1%af" as '/'; LenientUtf8Separators).
 #include <algorithm>
 #include <array>
 #include <bit>

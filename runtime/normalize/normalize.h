@@ -29,13 +29,14 @@ bool JsUnescape(std::string_view in, std::string* out);
 bool JsUnescapeNumeric(std::string_view in, std::string* out);
 // Overlong UTF-8 (e.g. C0 AE) to ASCII, full-width forms (U+FF01..FF5E) to ASCII.
 bool FoldUnicode(std::string_view in, std::string* out);
-// What a lenient decoder (IIS before MS00-078 and MS01-026) made of invalid
+// What a lenient decoder (IIS 4 and 5 before MS00-078, October 2000) made of invalid
 // multi-byte sequences, for path separators only: a sequence whose lead byte
 // is never valid or always overlong (C0, C1, E0, F0, F8..FD) is read from the
 // low six bits of its last byte, whatever that byte is, when they give '.' or
 // '/' ("\xC0\xEE" and "\xC0n" as '.', "\xC1\xAF" as '/', five- and six-byte
 // forms). Other sequences fold as FoldUnicode() folds them; other bytes stay.
-// Not part of the generic chain: path_traversal reads values this way too.
+// Not part of the generic chain: path_traversal reads a value this way
+// when the generic reading finds nothing.
 bool LenientUtf8Separators(std::string_view in, std::string* out);
 // Removes NUL and other control bytes except \t \n \r.
 bool RemoveControl(std::string_view in, std::string* out);
