@@ -1082,7 +1082,10 @@ class PathTraversalImpl final : public Detector {
       if (whole.size() > 4 && scan::IsAlpha(whole[0]) && whole[1] == ':' && whole[2] == '/') {
         root = 3;
       }
-      if (root != std::string_view::npos && whole.find_first_of(" <>\"'") == std::string_view::npos) {
+      // A space ends a Unix path in prose ("see /etc/ for that"); Windows
+      // directories hold spaces ("c:/program files/mysql/my.ini").
+      if (root != std::string_view::npos &&
+          whole.find_first_of(root == 3 ? "<>\"'" : " <>\"'") == std::string_view::npos) {
         whole = fold().substr(0, whole.size());
         size_t slash = whole.find('/', root);
         if (slash != std::string_view::npos && slash + 1 < whole.size() &&

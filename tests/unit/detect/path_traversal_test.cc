@@ -187,6 +187,26 @@ TEST(PathTraversalTest, OneClimbInUriReferenceKeys) {
   EXPECT_TRUE(Detects(PathTraversalDetector(), c));
 }
 
+// A value that is a whole Windows path may hold spaces ("Program Files"):
+// one to a server's configuration or logs is reported, one to a document is
+// not.
+TEST(PathTraversalTest, WindowsPathsWithSpaces) {
+  Case c;
+  c.location = event::Location::kQuery;
+  for (const char* v : {"c:/program files/mysql/my.ini",
+                        "D:\\Program Files (x86)\\Apache Group\\Apache2\\logs\\error.log",
+                        "C:/Program Files/nginx 1.24/conf/nginx.conf"}) {
+    c.value = v;
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << v;
+  }
+  for (const char* v : {"C:\\Users\\Ann\\Documents\\My Report final.docx",
+                        "D:/Photos/Summer 2024/beach day.jpg",
+                        "C:/Program Files/Acme Reader/reader.exe", "c:/temp/install log.txt"}) {
+    c.value = v;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
+}
+
 // Invalid UTF-8 that a lenient decoder (IIS's) reads as '.' or '/': the
 // low six bits of the last byte, whatever that byte is. Valid text and
 // sequences that read as other characters stay clean.
