@@ -579,6 +579,11 @@ constexpr std::string_view kSensitiveNames[] = {
     "id_rsa", ".bash_history", ".git/config", "web-inf/web.xml", ".aws/credentials",
     "id_dsa", "id_ecdsa", "id_ed25519", "authorized_keys", ".git-credentials", ".netrc",
     ".pgpass", ".kube/config",
+    // Shell startup files (a write there persists), shell and client
+    // histories (typed passwords), host-trust and X authority files. Not
+    // ".profile", ".login" or ".forward": CSS class names read the same.
+    ".bashrc", ".bash_profile", ".bash_logout", ".zshrc", ".zsh_history", ".cshrc", ".tcshrc",
+    ".sh_history", ".mysql_history", ".psql_history", ".rhosts", ".shosts", ".xauthority",
 };
 
 // Read off a whole value before comparing it with kSensitiveNames, after a

@@ -187,6 +187,20 @@ TEST(PathTraversalTest, OneClimbInUriReferenceKeys) {
   EXPECT_TRUE(Detects(PathTraversalDetector(), c));
 }
 
+// A value that is only the name of a shell startup, history or host-trust
+// file asks for that file; names that double as CSS classes do not.
+TEST(PathTraversalTest, ShellDotFilesByName) {
+  Case c;
+  for (const char* v : {"/.bashrc", ".zsh_history", "/.Xauthority", "~/.bash_profile", ".rhosts"}) {
+    c.value = v;
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << v;
+  }
+  for (const char* v : {".profile", "/.forward", ".login", "see my .bashrc tips", ".bashrc-theme"}) {
+    c.value = v;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
+}
+
 // A value that is a whole Windows path may hold spaces ("Program Files"):
 // one to a server's configuration or logs is reported, one to a document is
 // not.
