@@ -1087,23 +1087,26 @@ class PathTraversalImpl final : public Detector {
       if (whole.size() > 4 && scan::IsAlpha(whole[0]) && whole[1] == ':' && whole[2] == '/') {
         root = 3;
       }
+      // A drive letter or a backslash makes it a Windows path
+      // (a path such as \xampp\apache\conf\httpd.conf is rooted on the current drive).
       // A space ends a Unix path in prose ("see /etc/ for that"); Windows
       // directories hold spaces ("c:/program files/mysql/my.ini").
+      const bool windows = root == 3 || (root == 1 && mk.Has('\\'));
       if (root != std::string_view::npos &&
-          whole.find_first_of(root == 3 ? "<>\"'" : " <>\"'") == std::string_view::npos) {
+          whole.find_first_of(windows ? "<>\"'" : " <>\"'") == std::string_view::npos) {
         whole = fold().substr(0, whole.size());
         size_t slash = whole.find('/', root);
         if (slash != std::string_view::npos && slash + 1 < whole.size() &&
             WorthReading(whole.substr(root - 1)) &&
             (IsSystemRoot(whole.substr(root, slash - root)) ||
-           (root == 3 && (whole.find("/apache") != std::string_view::npos ||
+           (windows && (whole.find("/apache") != std::string_view::npos ||
                           whole.find("/xampp") != std::string_view::npos ||
                           whole.find("/conf/") != std::string_view::npos)))) {
           return FillMatch(m, "path_traversal.system_path",
                            "Value is an absolute path into a system directory", 65, 0,
                            whole.size());
         }
-        if (root == 3 && (scan::IEndsWith(whole, ".log") || scan::IEndsWith(whole, "_log") ||
+        if (windows && (scan::IEndsWith(whole, ".log") || scan::IEndsWith(whole, "_log") ||
                           scan::IEndsWith(whole, ".conf") || scan::IEndsWith(whole, ".ini") ||
                           scan::IEndsWith(whole, ".cnf") || whole.find("/logs/") != std::string_view::npos)) {
           return FillMatch(m, "path_traversal.system_path",

@@ -201,21 +201,25 @@ TEST(PathTraversalTest, ShellDotFilesByName) {
   }
 }
 
-// A value that is a whole Windows path may hold spaces ("Program Files"):
-// one to a server's configuration or logs is reported, one to a document is
-// not.
+// A value that is a whole Windows path (a drive letter, or a backslash) may
+// hold spaces ("Program Files"): one to a server's configuration or logs is
+// reported, one to a document is not. A Unix path ends at a space.
 TEST(PathTraversalTest, WindowsPathsWithSpaces) {
   Case c;
   c.location = event::Location::kQuery;
   for (const char* v : {"c:/program files/mysql/my.ini",
                         "D:\\Program Files (x86)\\Apache Group\\Apache2\\logs\\error.log",
-                        "C:/Program Files/nginx 1.24/conf/nginx.conf"}) {
+                        "C:/Program Files/nginx 1.24/conf/nginx.conf",
+                        // Rooted on the current drive.
+                        "\\Program Files\\Apache Group\\Apache2\\conf\\httpd.conf",
+                        "\\logs\\error.log"}) {
     c.value = v;
     EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << v;
   }
   for (const char* v : {"C:\\Users\\Ann\\Documents\\My Report final.docx",
                         "D:/Photos/Summer 2024/beach day.jpg",
-                        "C:/Program Files/Acme Reader/reader.exe", "c:/temp/install log.txt"}) {
+                        "C:/Program Files/Acme Reader/reader.exe", "c:/temp/install log.txt",
+                        "\\Users\\Ann\\My Documents\\report.docx", "/srv/app/my notes.log"}) {
     c.value = v;
     EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
   }
