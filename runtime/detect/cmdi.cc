@@ -354,19 +354,27 @@ bool EndsWord(char c, bool in_brace) {
   return stop == kStopEnd || (in_brace && stop == kStopBrace);
 }
 
-// Length of a variable expansion by name at `p` ("$name" or "${name}"), or 0.
-size_t VariableNameLength(std::string_view v, size_t p) {
-  if (p + 1 >= v.size() || v[p] != '$') return 0;
+// A variable expansion by name: its name, and the length of the whole
+// expansion ("$name" or "${name}"; 0 when there is none).
+struct Variable {
+  std::string_view name;
+  size_t length = 0;
+};
+
+// The variable expansion at `p`, if any.
+Variable VariableAt(std::string_view v, size_t p) {
+  if (p + 1 >= v.size() || v[p] != '$') return {};
   const bool braced = v[p + 1] == '{';
   size_t q = p + (braced ? 2 : 1);
-  if (q >= v.size() || !(IsAlpha(v[q]) || v[q] == '_')) return 0;
+  if (q >= v.size() || !(IsAlpha(v[q]) || v[q] == '_')) return {};
   const size_t start = q;
   while (q < v.size() && q - start < kMaxWord && (IsAlnum(v[q]) || v[q] == '_')) ++q;
+  const std::string_view name = v.substr(start, q - start);
   if (braced) {
-    if (q >= v.size() || v[q] != '}') return 0;
+    if (q >= v.size() || v[q] != '}') return {};
     ++q;
   }
-  return q - p;
+  return {name, q - p};
 }
 
 // An empty command substitution at `p` with a letter after it: between a
@@ -417,7 +425,7 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
         // A variable named inside a command's letters ("uname$u", "n$u\c$u",
         // "cu${x}rl"): unset, it expands to nothing and joins them.
         if (w.plain_len > 0 && IsAlpha(v[p - 1])) {
-          const size_t n_len = VariableNameLength(v, p);
+          const size_t n_len = VariableAt(v, p).length;
           if (n_len > 0) {
             w.named_variable = true;
             p += n_len;
@@ -1496,13 +1504,12 @@ class CmdiImpl final : public Detector {
       if (ctx == Context::kStart) ctx = Context::kStrong;
     }
     if (p < v.size() && v[p] == '$' && ctx != Context::kWeak && ctx != Context::kStart) {
-      const size_t n = VariableNameLength(v, p);
+      const Variable var = VariableAt(v, p);
+      const size_t n = var.length;
       if (n > 0) {
-        const std::string_view name =
-            v[p + 1] == '{' ? v.substr(p + 2, n - 3) : v.substr(p + 1, n - 1);
-        if (AssignedBefore(v, name, p)) {
+        if (AssignedBefore(v, var.name, p)) {
           return FillMatch(m, "cmdi.variable_command",
-                           "Runs the command held in $" + std::string(name) +
+                           "Runs the command held in $" + std::string(var.name) +
                                ", assigned earlier in the value",
                            85, p, n);
         }
