@@ -131,6 +131,9 @@ struct Input {
   // query, form, multipart or cookie name is the sender's text in the request
   // line or body, as free as a value, and is judged like one.
   bool IsObjectKey() const { return is_key && !is_param_name; }
+  // Normalization left the value as it was: `raw` is `norm` itself, and
+  // `mask` describes both.
+  bool RawIsNorm() const { return raw.data() == norm.data() && raw.size() == norm.size(); }
 };
 
 struct Match {

@@ -28,6 +28,7 @@
 #include "runtime/detect/fill_match.h"
 #include "runtime/detect/needle_set.h"
 #include "runtime/normalize/normalize.h"
+#include "runtime/normalize/text_codec.h"
 
 namespace fnguard::detect {
 namespace {
@@ -810,13 +811,10 @@ bool IsUriReferenceKey(std::string_view key) {
 }
 
 // Whether `d` holds a lead byte that LenientUtf8Separators() may read as
-// '.' or '/' (never valid: C0, C1, F8..FD; overlong forms: E0, F0).
+// '.' or '/'.
 bool HasLenientLead(std::string_view d) {
   for (char c : d) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b == 0xC0 || b == 0xC1 || b == 0xE0 || b == 0xF0 || (b >= 0xF8 && b <= 0xFD)) {
-      return true;
-    }
+    if (normalize::IsLenientUtf8Lead(static_cast<unsigned char>(c))) return true;
   }
   return false;
 }
@@ -827,12 +825,11 @@ bool HasLenientLead(std::string_view d) {
 bool MayReadLeniently(std::string_view raw, bool non_ascii) {
   for (size_t p = raw.find('%'); p != std::string_view::npos && p + 2 < raw.size();
        p = raw.find('%', p + 1)) {
-    const char h = scan::Lower(raw[p + 1]);
-    const char l = scan::Lower(raw[p + 2]);
-    if ((h == 'c' && (l == '0' || l == '1')) || (h == 'e' && l == '0') ||
-        (h == 'f' && (l == '0' || (l >= '8' && l <= 'd'))) || (h == '2' && l == '5')) {
-      return true;
-    }
+    const int hi = normalize::HexValue(raw[p + 1]);
+    const int lo = normalize::HexValue(raw[p + 2]);
+    if (hi < 0 || lo < 0) continue;
+    const auto b = static_cast<unsigned char>(hi * 16 + lo);
+    if (b == '%' || normalize::IsLenientUtf8Lead(b)) return true;
   }
   return non_ascii && HasLenientLead(raw);
 }
@@ -845,7 +842,7 @@ class PathTraversalImpl final : public Detector {
     if (in.IsObjectKey()) return false;
     if (InspectValue(in, m)) return true;
     // Nothing to decode: no sequence a lenient decoder reads differently.
-    const bool raw_is_norm = in.raw.data() == in.norm.data() && in.raw.size() == in.norm.size();
+    const bool raw_is_norm = in.RawIsNorm();
     if (raw_is_norm && !in.mask.Has('%') && !in.mask.has_non_ascii) return false;
     if (!MayReadLeniently(in.raw, !raw_is_norm || in.mask.has_non_ascii)) return false;
     return InspectLenient(in, m);
@@ -894,7 +891,7 @@ class PathTraversalImpl final : public Detector {
     const bool skeleton = SkeletonTargetPossible(mk);
     // When `raw` is `norm` (nothing to normalize), the mask says whether it
     // can hold a NUL or "%00".
-    const bool raw_is_norm = in.raw.data() == v.data() && in.raw.size() == v.size();
+    const bool raw_is_norm = in.RawIsNorm();
     const bool nul =
         raw_is_norm
             ? (mk.has_control && v.find('\0') != std::string_view::npos) ||

@@ -353,9 +353,8 @@ class XxeImpl final : public Detector {
       // stops at the first character that is not a reference.
       // A raw value that normalization left as it was is `norm` itself.
       const bool norm_may = in.mask.Has(';') && (in.mask.Has('&') || in.mask.Has('%'));
-      const bool raw_is_norm = in.raw.data() == in.norm.data() && in.raw.size() == in.norm.size();
       for (std::string_view s : {norm_may ? in.norm : std::string_view(),
-                                 raw_is_norm ? std::string_view() : in.raw}) {
+                                 in.RawIsNorm() ? std::string_view() : in.raw}) {
         for (char sigil : {'&', '%'}) {
           if (OnlyEntityReferences(s, sigil)) {
             return FillMatch(m, sigil == '%' ? "xxe.parameter_entity" : "xxe.entity_reference",

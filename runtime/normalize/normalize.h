@@ -38,6 +38,8 @@ bool FoldUnicode(std::string_view in, std::string* out);
 // Not part of the generic chain: path_traversal reads a value this way
 // when the generic reading finds nothing.
 bool LenientUtf8Separators(std::string_view in, std::string* out);
+// Whether `b` starts a sequence that LenientUtf8Separators() reads leniently.
+bool IsLenientUtf8Lead(unsigned char b);
 // Removes NUL and other control bytes except \t \n \r.
 bool RemoveControl(std::string_view in, std::string* out);
 // Collapses runs of whitespace (space, \t, \n, \r, \v, \f) to one space.

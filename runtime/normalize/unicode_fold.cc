@@ -97,6 +97,8 @@ size_t LenientSeparatorAt(std::string_view in, size_t i, char* ascii) {
 
 }  // namespace
 
+bool IsLenientUtf8Lead(unsigned char b) { return LenientLength(b) != 0; }
+
 bool LenientUtf8Separators(std::string_view in, std::string* out) {
   std::string result;
   bool changed = false;
