@@ -601,11 +601,28 @@ class Analysis {
   // generated password) is not the value an injection closes.
   static bool PlausibleByte(char ch) {
     const auto c = static_cast<unsigned char>(ch);
-    return std::isalnum(c) || c == ' ' || c == '_' || c == '.' || c == '@' || c == '-' ||
-           c == '%' || c == ',' || c >= 0x80;
+    return std::isalnum(c) || scan::IsSpace(ch) || c == '_' || c == '.' || c == '@' ||
+           c == '-' || c == '%' || c == ',' || c >= 0x80;
+  }
+  // A comment of plausible text ("/**/", "/* note */") stands where a
+  // space would: the attacker's spaces written as comments.
+  static size_t PlausibleCommentLength(std::string_view s, size_t i) {
+    if (s.compare(i, 2, "/*") != 0) return 0;
+    const size_t close = s.find("*/", i + 2);
+    if (close == std::string_view::npos) return 0;
+    for (size_t k = i + 2; k < close; ++k) {
+      if (!PlausibleByte(s[k])) return 0;
+    }
+    return close + 2 - i;
   }
   static bool PlausibleText(std::string_view s) {
-    return std::all_of(s.begin(), s.end(), PlausibleByte);
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (PlausibleByte(s[i])) continue;
+      const size_t comment = PlausibleCommentLength(s, i);
+      if (comment == 0) return false;
+      i += comment - 1;
+    }
+    return true;
   }
 
   // The part of the value inside the literal the query opened. A quote
@@ -618,7 +635,10 @@ class Analysis {
         ++i;
         continue;
       }
-      if (!PlausibleByte(s[i])) return false;
+      if (PlausibleByte(s[i])) continue;
+      const size_t comment = PlausibleCommentLength(s, i);
+      if (comment == 0) return false;
+      i += comment - 1;
     }
     return true;
   }
@@ -689,7 +709,7 @@ class Analysis {
       for (size_t k = 0; k + 1 < content.size(); ++k) {
         char c = content[k];
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '@' || c == '.' ||
-              c == '-' || c == ' ')) {
+              c == '-' || scan::IsSpace(c))) {
           wordlike = false;
         }
       }
@@ -772,8 +792,8 @@ class Analysis {
         const bool hugged = reopened && e.next == q + 2 &&
                             Tok(q).offset == first.offset + first.length &&
                             last.offset == Tok(q).offset + Tok(q).length;
-        const bool quoted_word = hugged && ((!head.empty() && head.back() == ' ') ||
-                                            (!tail.empty() && tail.front() == ' '));
+        const bool quoted_word = hugged && ((!head.empty() && scan::IsSpace(head.back())) ||
+                                            (!tail.empty() && scan::IsSpace(tail.front())));
         if ((reopened || commented) && !quoted_word && PlausibleHead(head) &&
             PlausibleText(tail)) {
           int score = (e.keyword_op || e.comparison || e.call) ? 66 : 62;

@@ -312,6 +312,24 @@ TEST(SqliTest, EscapedQuoteInsideTheClosedLiteral) {
   }
 }
 
+TEST(SqliTest, WhitespaceAndCommentsAroundTheBreakoutReadAsSpaces) {
+  // A tab, a newline or an empty comment where a space was: the text around
+  // the injected part stays plausible, so the same breakouts are found.
+  for (std::string_view v :
+       {"\tzz'^1!='2", "\nzz'^1!='2", "/**/zz'^1!='2", "/* c */zz'^1!='2", "k\t'<'\tm",
+        "k/**/'<'/**/m", "q'\nor\ncol^'-2\n", "q'/**/or/**/col^'-2/**/",
+        "7'/col\tis\tnot\tnull\t-\t'\t"}) {
+    Match m;
+    EXPECT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+  }
+  // A word quoted in prose stays prose with tabs; a comment of symbols is
+  // not plausible text.
+  for (std::string_view v : {"a\t'-'\tb", "the\t'or'\toperator", "x/*{#*/y'z", "it's a /* note */ o'clock"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SqliTest, PathologicalInputsFinish) {
   const std::string_view kUnits[] = {"(", "'", "\"", "/*", "--", "1=", "or ", "`", "@", "0x"};
   for (std::string_view unit : kUnits) {
