@@ -228,7 +228,11 @@ class SstiImpl final : public Detector {
         if (b < v.size() && (v[b] == '-' || v[b] == '+')) ++b;
         b = scan::SkipSpaces(v, b);
         for (std::string_view t : kJinjaTags) {
-          if (IAt(v, b, t) && v.find("%}", b) != kNpos) {
+          // The space after a tag's name is any whitespace ("{%\tfor").
+          const std::string_view name = t.back() == ' ' ? t.substr(0, t.size() - 1) : t;
+          const bool spaced = name.size() == t.size() ||
+                              (b + t.size() <= v.size() && scan::IsSpace(v[b + name.size()]));
+          if (spaced && IAt(v, b, name) && v.find("%}", b) != kNpos) {
             return FillMatch(m, "ssti.template_tag", "Jinja/Twig/Django template tag in a value",
                              80, p, b + t.size() - p);
           }

@@ -33,6 +33,8 @@ TEST(SstiTest, DetectsAttacks) {
       "<%= 7*7 %>",
       "#set($x = 1)",
       "{% import os %}",
+      "{%\tif\tx\t%}y{%\tendif\t%}",
+      "{%\nfor i in range(3) %}{{i}}{% endfor %}",
       "{{request.application.__globals__}}",
       "<#assign ex=\"freemarker.template.utility.Execute\"?new()>",
       "$class.inspect(\"java.lang.Runtime\")",
