@@ -790,6 +790,65 @@ bool WorthReading(std::string_view path) {
   return (sensitive_dir && IsSensitiveExt(ext)) || (web_dir && IsScriptExt(ext));
 }
 
+// Base names of server, database and system files that a request has no
+// reason to name by an absolute path: configuration, logs, accounts and data
+// files, known by name wherever the software is installed.
+bool IsServerFileName(std::string_view base) {
+  return InList(base, {"php.ini", "httpd.conf", "apache2.conf", "lighttpd.conf", "nginx.conf",
+                       "my.cnf", "my.ini", "pg_hba.conf", "pg_ident.conf", "postgresql.conf",
+                       "pg_version", "catalina.out", "tomcat-users.xml", "miniserv.users",
+                       "miniserv.conf", "smb.conf", "sshd_config", "proftpd.conf",
+                       "vsftpd.conf", "pure-ftpd.conf", "login.defs", "at.allow", "at.deny",
+                       "cron.allow", "cron.deny", "bash.bashrc", "inittab", "crontab",
+                       "sudoers", "ntuser.dat", "sysprep.xml", "sysprep.inf", "unattend.xml",
+                       "unattended.xml", "filezilla server.xml", "mysql-bin.index",
+                       "global.asa", "applicationhost.config", "master.mdf", "krb5.conf",
+                       "krb5.keytab", "named.conf", "slapd.conf", "xorg.conf"});
+}
+
+// Whether an absolute path (folded, from its root) names a server's
+// configuration or log file wherever the server is installed
+// ("/www/conf/httpd.conf", "/logs/access_log", "/home/postgres/data/pg_hba.conf",
+// "c:/program files/mysql/data/mysql.err"): a well-known file name, or a
+// configuration, key or log extension below a configuration or log directory.
+bool NamesServerFile(std::string_view path) {
+  while (!path.empty() && (path.back() == '\0' || scan::IsSpace(path.back()))) {
+    path.remove_suffix(1);
+  }
+  const size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos) return false;
+  const std::string_view base = path.substr(slash + 1);
+  if (IsServerFileName(base)) return true;
+  bool sensitive_dir = false;
+  for (size_t i = 0; i < slash && !sensitive_dir;) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos || j > slash) j = slash;
+    sensitive_dir = IsSensitiveDirName(path.substr(i, j - i));
+    i = j + 1;
+  }
+  if (!sensitive_dir) return false;
+  const size_t dot = base.rfind('.');
+  if (dot == std::string_view::npos) return scan::IEndsWith(base, "_log");
+  return InList(base.substr(dot + 1), {"conf", "cnf", "cfg", "ini", "log", "err", "key", "pem",
+                                       "htpasswd", "passwd", "users", "out"});
+}
+
+// Whether `p`, a path below a home directory that starts with a dot
+// (".viminfo", ".ssh/identity"), names a dot file of the home directory
+// itself, an SSH key or a client's credentials.
+bool IsHomeSecret(std::string_view p) {
+  const size_t slash = p.find('/');
+  if (slash == std::string_view::npos) return true;
+  const std::string_view dir = p.substr(0, slash);
+  const std::string_view rest = p.substr(slash + 1);
+  if (dir == ".ssh") {
+    return scan::IAt(rest, 0, "id") || scan::IEquals(rest, "known_hosts") ||
+           scan::IEquals(rest, "config");
+  }
+  return scan::IEqualsAny(dir, {".aws", ".kube", ".docker", ".gnupg", ".azure", ".gcloud"}) &&
+         !rest.empty();
+}
+
 // The last key of a field path ("body.items[0].src" -> "src").
 std::string_view LastKey(std::string_view path) {
   while (!path.empty() && path.back() == ']') {
@@ -965,6 +1024,16 @@ class PathTraversalImpl final : public Detector {
     }
     {
       std::string_view whole = g;
+      // A home directory's dot file named by its path (`~/.viminfo`), or a
+      // key or a client's credentials below one (`~/.ssh/identity`,
+      // `~/.docker/config.json`): shell and editor state, histories, keys
+      // and tokens, none of them request input.
+      if (whole.size() > 3 && whole[0] == '~' && whole[1] == '/' && whole[2] == '.' &&
+          scan::IsAlnum(whole[3]) && whole.find_first_of(" <>\"'") == std::string_view::npos &&
+          IsHomeSecret(whole.substr(2))) {
+        return FillMatch(m, "path_traversal.sensitive_file",
+                         "Value names a dot file in a home directory", 70, 0, whole.size());
+      }
       if (whole.size() > 2 && whole[0] == '~' && whole[1] == '/') whole.remove_prefix(2);
       while (!whole.empty() && (whole.front() == '/' || whole.front() == '.') &&
              !(whole.size() > 1 && whole[0] == '.' && scan::IsAlpha(whole[1]))) {
@@ -1093,12 +1162,14 @@ class PathTraversalImpl final : public Detector {
           whole.find_first_of(windows ? "<>\"'" : " <>\"'") == std::string_view::npos) {
         whole = fold().substr(0, whole.size());
         size_t slash = whole.find('/', root);
+        const std::string_view rooted = whole.substr(root - 1);
         if (slash != std::string_view::npos && slash + 1 < whole.size() &&
-            WorthReading(whole.substr(root - 1)) &&
-            (IsSystemRoot(whole.substr(root, slash - root)) ||
-           (windows && (whole.find("/apache") != std::string_view::npos ||
-                          whole.find("/xampp") != std::string_view::npos ||
-                          whole.find("/conf/") != std::string_view::npos)))) {
+            (NamesServerFile(rooted) ||
+             (WorthReading(rooted) &&
+              (IsSystemRoot(whole.substr(root, slash - root)) ||
+               (windows && (whole.find("/apache") != std::string_view::npos ||
+                            whole.find("/xampp") != std::string_view::npos ||
+                            whole.find("/conf/") != std::string_view::npos)))))) {
           return FillMatch(m, "path_traversal.system_path",
                            "Value is an absolute path into a system directory", 65, 0,
                            whole.size());

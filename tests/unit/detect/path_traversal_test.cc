@@ -225,6 +225,32 @@ TEST(PathTraversalTest, WindowsPathsWithSpaces) {
   }
 }
 
+// A server's configuration, logs or data named by an absolute path wherever
+// the server is installed, and a home directory's dot files by their path.
+TEST(PathTraversalTest, ServerFilesWhereverInstalled) {
+  for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
+    Case c;
+    c.location = loc;
+    c.path = loc == event::Location::kBody ? "body.file" : "query.file";
+    for (const char* v :
+         {"/srv/site7/conf/httpd.conf", "/apps/logs/access_log", "/data/pg/pg_hba.conf",
+          "/opt2/tomcat9/logs/catalina.out", "/mnt/backup/web/php.ini", "/etc/login.defs",
+          "C:/Program Files/MySQL/data/db7.err", "D:/Users/Bob/NTUSER.DAT",
+          "c:/Program Files/FileZilla Server/FileZilla Server.xml", "~/.viminfo",
+          "~/.ssh/identity.pub", "~/.docker/config.json"}) {
+      c.value = v;
+      EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << v;
+    }
+    for (const char* v :
+         {"/home/ann/projects/site/README.md", "/home/ann/app/config/app.yml",
+          "/data/logs/2024-01-05.csv", "/Users/ann/Documents/notes.txt", "~/Documents/report.pdf",
+          "~/.", "~/.config/editor/theme.json", "/media/photos/php.ini.jpg", "C:/Users/Ann/Documents/server log.docx"}) {
+      c.value = v;
+      EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+    }
+  }
+}
+
 // Invalid UTF-8 that a lenient decoder (IIS's) reads as '.' or '/': the
 // low six bits of the last byte, whatever that byte is. Valid text and
 // sequences that read as other characters stay clean.
