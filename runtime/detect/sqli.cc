@@ -1331,6 +1331,14 @@ class Analysis {
   size_t CompleteStatement(size_t s) const {
     const Token& k = Tok(s);
     const size_t limit = s + kWindow - 2;
+    if (k.Is("declare")) {
+      // T-SQL: "DECLARE @name [AS] type", a variable declared with an SQL
+      // type ("declare @s varchar(200)"); "Declare @home as a variable" is not.
+      if (Tok(s + 1).type != TokenType::kVariable) return 0;
+      size_t j = s + 2;
+      if (Tok(j).Is("as")) ++j;
+      return IsSqlTypeName(Tok(j)) ? j + 1 : 0;
+    }
     if (k.Is("insert")) {
       if (!Tok(s + 1).Is("into")) return 0;
       size_t j = NameEnd(s + 2);
@@ -1463,6 +1471,19 @@ class Analysis {
     if (k.Is("drop")) {
       // "; drop tbl --": the comment cuts off the rest of the query.
       return IsPlainWordToken(n) && At(s + 1).comment_after && EndsAt(s + 2);
+    }
+    return false;
+  }
+
+  // A T-SQL variable's type name.
+  bool IsSqlTypeName(const Token& t) const {
+    if (t.type != TokenType::kWord) return false;
+    for (std::string_view type :
+         {"varchar", "nvarchar", "char", "nchar", "int", "bigint", "smallint", "tinyint", "bit",
+          "decimal", "numeric", "float", "real", "money", "datetime", "datetime2", "date",
+          "text", "ntext", "varbinary", "binary", "sysname", "table", "cursor",
+          "uniqueidentifier", "xml", "sql_variant"}) {
+      if (t.Is(type)) return true;
     }
     return false;
   }

@@ -283,6 +283,8 @@ TEST(SqliTest, WholeDataChangingAndSchemaStatements) {
            "DROP DATABASE shop;",
            "drop view v -- gone",
            "truncate table audit_log",
+           "declare @s varchar(200) select @s = 0x6964",
+           "DECLARE @t AS TABLE (id int)",
        }) {
     Match m;
     ASSERT_TRUE(Detects(SqliDetector(), v, &m)) << v;
@@ -294,7 +296,8 @@ TEST(SqliTest, WholeDataChangingAndSchemaStatements) {
            "drop table users", "delete from cart", "Delete from list where possible",
            "create table of contents (TOC)", "insert into the cart values (see below)",
            "Alter table layout: add rows", "create function", "truncate logs",
-           "Insert into slot B", "update: set the alarm"}) {
+           "Insert into slot B", "update: set the alarm", "Declare @home as your base",
+           "declare @team winners"}) {
     Match m;
     EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
   }
