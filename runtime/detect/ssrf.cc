@@ -293,6 +293,7 @@ class SsrfImpl final : public Detector {
     std::string_view v = in.norm;
     if (in.mask.Has('/') || in.mask.Has('\\')) {
       if (InspectUrls(v, in.mask.Has(':'), m)) return true;
+      if (in.mask.Has(':') && !in.RawIsNorm() && NulTruncatedHost(in.raw, m)) return true;
     }
     if (in.location == event::Location::kQuery || in.location == event::Location::kBody ||
         in.location == event::Location::kParam) {
@@ -302,6 +303,36 @@ class SsrfImpl final : public Detector {
   }
 
  private:
+  // "http://127.0.0.1%00.example.com": a NUL in the authority ends the host
+  // for code that decodes the URL and hands it to a C string API, so the
+  // host fetched is what comes before it. Read in the value as sent, since
+  // normalization drops the NUL.
+  static bool NulTruncatedHost(std::string_view raw, Match* m) {
+    for (size_t p = raw.find("://"); p != std::string_view::npos; p = raw.find("://", p + 3)) {
+      const size_t a = p + 3;
+      size_t end = a;
+      while (end < raw.size() && raw[end] != '/' && raw[end] != '?' && raw[end] != '#') ++end;
+      std::string_view host = raw.substr(a, end - a);
+      const size_t nul = std::min(host.find("%00"), host.find('\0'));
+      if (nul == std::string_view::npos) continue;
+      host = host.substr(0, nul);
+      const size_t at = host.rfind('@');
+      if (at != std::string_view::npos) host.remove_prefix(at + 1);
+      const size_t colon = host.rfind(':');
+      if (colon != std::string_view::npos && host.find(']') == std::string_view::npos) {
+        host = host.substr(0, colon);
+      }
+      if (host.empty() || ClassifyHost(host) == HostClass::kPublic) continue;
+      m->rule_id = "ssrf.internal_host";
+      m->reason = "URL whose host a NUL byte cuts short to an internal address";
+      m->score = 80;
+      m->offset = a;
+      m->length = end - a;
+      return true;
+    }
+    return false;
+  }
+
   // A value without a scheme that names an internal host. An address alone
   // is data (a client IP, the host of a log line); it is an SSRF attempt
   // only in a fetch context: written as a URL ("//10.0.0.1/", "10.0.0.1:80/x",

@@ -3,6 +3,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
 #include "tests/unit/detect/detector_cases.h"
 
 namespace fnguard::detect {
@@ -105,6 +106,23 @@ TEST(SsrfTest, RedirectorToMetadataAddress) {
     Case c;
     c.value = v;
     EXPECT_FALSE(Detects(SsrfDetector(), c)) << v;
+  }
+}
+
+// A NUL in the authority ends the host for code that decodes the URL and
+// hands it to a C string API.
+TEST(SsrfTest, NulByteCutsTheHost) {
+  // Normalization drops the NUL, so these go through the normalizer.
+  for (const char* v : {"http://10.1.2.3%00.example.com/", "https://ops@localhost%00x.example.org",
+                        "http://[::1]%00.example.net/a"}) {
+    Match m;
+    ASSERT_TRUE(testing::Detects(SsrfDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "ssrf.internal_host") << v;
+  }
+  for (const char* v : {"http://example.com%00.10.1.2.3/", "https://example.com/a%00b?x=10.1.2.3",
+                        "http://example.org/?next=%00localhost"}) {
+    Match m;
+    EXPECT_FALSE(testing::Detects(SsrfDetector(), v, &m)) << v << " -> " << m.rule_id;
   }
 }
 
