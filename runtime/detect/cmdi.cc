@@ -715,11 +715,17 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, boo
        v[p + 2] == '&')) {
     return ArgShape::kShell;  // a drive alone: "dir c:"
   }
+  // A count, a process id, a port, or the number a probe echoes back to
+  // find in the response (";echo 111111").
   if (IsDigit(c) && (command == "sleep" || command == "ping" || command == "timeout" ||
-                     command == "kill" || command == "nc" || command == "ncat")) {
+                     command == "kill" || command == "nc" || command == "ncat" ||
+                     command == "echo")) {
     // A value that opens "sleep 5 minutes, then ..." or "ping 3 times" is
     // prose: a count followed by a word that is no command.
-    return at_start && CountThenProseWord(v, p) ? ArgShape::kWordy : ArgShape::kShell;
+    // "echo" is a word too ("Rated 5; echo 5 stars"): its number must not
+    // be a count of something anywhere.
+    return (at_start || command == "echo") && CountThenProseWord(v, p) ? ArgShape::kWordy
+                                                                          : ArgShape::kShell;
   }
   // A URL argument ("curl http://x") or "net user".
   size_t e = p;
