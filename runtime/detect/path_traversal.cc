@@ -793,7 +793,7 @@ bool WorthReading(std::string_view path) {
 // Base names of server, database and system files that a request has no
 // reason to name by an absolute path: configuration, logs, accounts and data
 // files, known by name wherever the software is installed.
-bool IsServerFileName(std::string_view base) {
+[[gnu::noinline]] bool IsServerFileName(std::string_view base) {
   return InList(base, {"php.ini", "httpd.conf", "apache2.conf", "lighttpd.conf", "nginx.conf",
                        "my.cnf", "my.ini", "pg_hba.conf", "pg_ident.conf", "postgresql.conf",
                        "pg_version", "catalina.out", "tomcat-users.xml", "miniserv.users",
@@ -811,7 +811,7 @@ bool IsServerFileName(std::string_view base) {
 // ("/www/conf/httpd.conf", "/logs/access_log", "/home/postgres/data/pg_hba.conf",
 // "c:/program files/mysql/data/mysql.err"): a well-known file name, or a
 // configuration, key or log extension below a configuration or log directory.
-bool NamesServerFile(std::string_view path) {
+[[gnu::noinline]] bool NamesServerFile(std::string_view path) {
   while (!path.empty() && (path.back() == '\0' || scan::IsSpace(path.back()))) {
     path.remove_suffix(1);
   }
@@ -847,6 +847,16 @@ bool IsHomeSecret(std::string_view p) {
   }
   return scan::IEqualsAny(dir, {".aws", ".kube", ".docker", ".gnupg", ".azure", ".gcloud"}) &&
          !rest.empty();
+}
+
+// `~/` and a dot file or directory of the home directory that IsHomeSecret()
+// accepts, as the whole value.
+[[gnu::noinline]] bool HomeDotFile(std::string_view whole, Match* m) {
+  if (!(whole[1] == '/' && whole[2] == '.' && scan::IsAlnum(whole[3]))) return false;
+  if (whole.find_first_of(" <>\"'") != std::string_view::npos) return false;
+  if (!IsHomeSecret(whole.substr(2))) return false;
+  return FillMatch(m, "path_traversal.sensitive_file", "Value names a dot file in a home directory",
+                   70, 0, whole.size());
 }
 
 // The last key of a field path ("body.items[0].src" -> "src").
@@ -1028,12 +1038,7 @@ class PathTraversalImpl final : public Detector {
       // key or a client's credentials below one (`~/.ssh/identity`,
       // `~/.docker/config.json`): shell and editor state, histories, keys
       // and tokens, none of them request input.
-      if (whole.size() > 3 && whole[0] == '~' && whole[1] == '/' && whole[2] == '.' &&
-          scan::IsAlnum(whole[3]) && whole.find_first_of(" <>\"'") == std::string_view::npos &&
-          IsHomeSecret(whole.substr(2))) {
-        return FillMatch(m, "path_traversal.sensitive_file",
-                         "Value names a dot file in a home directory", 70, 0, whole.size());
-      }
+      if (whole.size() > 3 && whole[0] == '~' && HomeDotFile(whole, m)) return true;
       if (whole.size() > 2 && whole[0] == '~' && whole[1] == '/') whole.remove_prefix(2);
       while (!whole.empty() && (whole.front() == '/' || whole.front() == '.') &&
              !(whole.size() > 1 && whole[0] == '.' && scan::IsAlpha(whole[1]))) {
