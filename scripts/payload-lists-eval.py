@@ -5,7 +5,8 @@ Reads every text file under DIR (for example a copy of SecLists' Fuzzing
 folder), takes each distinct non-empty line as one attack payload, sends it
 through `fnguard eval` (in the query by default) and, with --modsecurity,
 through ModSecurity + CRS in the same run, and prints the share flagged per
-file. Lists made for a fuzzer hold placeholders (sqlmap's `[RANDNUM]`,
+file. A line that starts with '#' and holds a space is a comment of the
+list and is skipped. Lists made for a fuzzer hold placeholders (sqlmap's `[RANDNUM]`,
 `[SLEEPTIME]`); --fill-placeholders puts ordinary values in their place, as
 the fuzzer would, so that a template is judged as the request it becomes.
 
@@ -43,6 +44,10 @@ def read_rows(root, fill):
             for i, line in enumerate(text.split("\n")):
                 line = line.rstrip("\r")
                 if not line.strip() or line in seen:
+                    continue
+                # A list's own comments ("# from wapiti", "#? NAME"); a payload
+                # that starts with '#' ("#'", "#&apos;") has no space.
+                if line.startswith("#") and (line == "#?" or any(c.isspace() for c in line)):
                     continue
                 try:
                     line.encode("utf-8")
