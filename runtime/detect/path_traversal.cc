@@ -630,11 +630,6 @@ Traversal CountClimbs(std::string_view f) {
   return t;
 }
 
-// Whether an absolute path (folded, lower case) names something an attacker
-// would read through file inclusion: credentials, keys, configuration, logs,
-// shell history, kernel and process interfaces, web-server files. An
-// ordinary data file (a document, image, archive, binary) or a bare standard
-// directory is not such a target, wherever it lives.
 bool InList(std::string_view s, std::initializer_list<std::string_view> list) {
   for (std::string_view x : list) {
     if (s == x) return true;
@@ -744,29 +739,52 @@ bool IsSensitiveStem(std::string_view s) {
                     "authorized", "master", "shells", "crontab", "fstab", "profile"});
 }
 
-bool WorthReading(std::string_view path) {
+// An absolute path read once for the rules below: its last segment and what
+// the directories before it are. Trailing NULs and whitespace are not part of
+// the path.
+struct PathParts {
+  std::string_view base;       // the last segment; empty after a trailing '/'
+  bool has_dir = false;        // the path holds a '/'
+  bool sensitive_dir = false;  // a configuration, log or key directory (IsSensitiveDirName)
+  bool web_dir = false;        // a web server's directory (IsWebServerDirName)
+  bool kernel = false;         // under /proc or /sys
+};
+
+PathParts SplitPath(std::string_view path) {
   while (!path.empty() && (path.back() == '\0' || scan::IsSpace(path.back()))) {
     path.remove_suffix(1);
   }
-  bool sensitive_dir = false, web_dir = false, kernel = false;
-  std::string_view base;
-  bool trailing_slash = !path.empty() && path.back() == '/';
+  PathParts p;
   size_t i = 0;
   while (i < path.size()) {
     size_t j = path.find('/', i);
     if (j == std::string_view::npos) j = path.size();
     std::string_view seg = path.substr(i, j - i);
     if (j == path.size()) {
-      base = seg;
-    } else if (!seg.empty()) {
-      sensitive_dir = sensitive_dir || IsSensitiveDirName(seg);
-      web_dir = web_dir || IsWebServerDirName(seg);
-      // /proc and /sys hold process and kernel state, whatever the name.
-      kernel = kernel || (i == 1 && (seg == "proc" || seg == "sys"));
+      p.base = seg;
+    } else {
+      p.has_dir = true;
+      if (!seg.empty()) {
+        p.sensitive_dir = p.sensitive_dir || IsSensitiveDirName(seg);
+        p.web_dir = p.web_dir || IsWebServerDirName(seg);
+        // /proc and /sys hold process and kernel state, whatever the name.
+        p.kernel = p.kernel || (i == 1 && (seg == "proc" || seg == "sys"));
+      }
     }
     i = j + 1;
   }
-  if (trailing_slash || base.empty()) return sensitive_dir;
+  return p;
+}
+
+// Whether an absolute path (folded, lower case) names something an attacker
+// would read through file inclusion: credentials, keys, configuration, logs,
+// shell history, kernel and process interfaces, web-server files. An
+// ordinary data file (a document, image, archive, binary) or a bare standard
+// directory is not such a target, wherever it lives.
+bool WorthReading(const PathParts& p) {
+  const std::string_view base = p.base;
+  const bool sensitive_dir = p.sensitive_dir, web_dir = p.web_dir, kernel = p.kernel;
+  if (base.empty()) return sensitive_dir;
   if (base[0] == '.') return true;  // dot files: shell history, keys, tokens
   size_t dot = base.rfind('.');
   std::string_view stem = base.substr(0, base.find_first_of("._-"));
@@ -790,6 +808,8 @@ bool WorthReading(std::string_view path) {
   return (sensitive_dir && IsSensitiveExt(ext)) || (web_dir && IsScriptExt(ext));
 }
 
+bool WorthReading(std::string_view path) { return WorthReading(SplitPath(path)); }
+
 // Base names of server, database and system files that a request has no
 // reason to name by an absolute path: configuration, logs, accounts and data
 // files, known by name wherever the software is installed.
@@ -811,26 +831,14 @@ bool WorthReading(std::string_view path) {
 // ("/www/conf/httpd.conf", "/logs/access_log", "/home/postgres/data/pg_hba.conf",
 // "c:/program files/mysql/data/mysql.err"): a well-known file name, or a
 // configuration, key or log extension below a configuration or log directory.
-[[gnu::noinline]] bool NamesServerFile(std::string_view path) {
-  while (!path.empty() && (path.back() == '\0' || scan::IsSpace(path.back()))) {
-    path.remove_suffix(1);
-  }
-  const size_t slash = path.rfind('/');
-  if (slash == std::string_view::npos) return false;
-  const std::string_view base = path.substr(slash + 1);
-  if (IsServerFileName(base)) return true;
-  bool sensitive_dir = false;
-  for (size_t i = 0; i < slash && !sensitive_dir;) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos || j > slash) j = slash;
-    sensitive_dir = IsSensitiveDirName(path.substr(i, j - i));
-    i = j + 1;
-  }
-  if (!sensitive_dir) return false;
-  const size_t dot = base.rfind('.');
-  if (dot == std::string_view::npos) return scan::IEndsWith(base, "_log");
-  return InList(base.substr(dot + 1), {"conf", "cnf", "cfg", "ini", "log", "err", "key", "pem",
-                                       "htpasswd", "passwd", "users", "out"});
+bool NamesServerFile(const PathParts& p) {
+  if (!p.has_dir) return false;
+  if (IsServerFileName(p.base)) return true;
+  if (!p.sensitive_dir) return false;
+  const size_t dot = p.base.rfind('.');
+  if (dot == std::string_view::npos) return scan::IEndsWith(p.base, "_log");
+  return InList(p.base.substr(dot + 1), {"conf", "cnf", "cfg", "ini", "log", "err", "key", "pem",
+                                         "htpasswd", "passwd", "users", "out"});
 }
 
 // Whether `p`, a path below a home directory that starts with a dot
@@ -1167,17 +1175,18 @@ class PathTraversalImpl final : public Detector {
           whole.find_first_of(windows ? "<>\"'" : " <>\"'") == std::string_view::npos) {
         whole = fold().substr(0, whole.size());
         size_t slash = whole.find('/', root);
-        const std::string_view rooted = whole.substr(root - 1);
-        if (slash != std::string_view::npos && slash + 1 < whole.size() &&
-            (NamesServerFile(rooted) ||
-             (WorthReading(rooted) &&
-              (IsSystemRoot(whole.substr(root, slash - root)) ||
-               (windows && (whole.find("/apache") != std::string_view::npos ||
-                            whole.find("/xampp") != std::string_view::npos ||
-                            whole.find("/conf/") != std::string_view::npos)))))) {
-          return FillMatch(m, "path_traversal.system_path",
-                           "Value is an absolute path into a system directory", 65, 0,
-                           whole.size());
+        if (slash != std::string_view::npos && slash + 1 < whole.size()) {
+          const PathParts parts = SplitPath(whole.substr(root - 1));
+          if (NamesServerFile(parts) ||
+              (WorthReading(parts) &&
+               (IsSystemRoot(whole.substr(root, slash - root)) ||
+                (windows && (whole.find("/apache") != std::string_view::npos ||
+                             whole.find("/xampp") != std::string_view::npos ||
+                             whole.find("/conf/") != std::string_view::npos))))) {
+            return FillMatch(m, "path_traversal.system_path",
+                             "Value is an absolute path into a system directory", 65, 0,
+                             whole.size());
+          }
         }
         if (windows && (scan::IEndsWith(whole, ".log") || scan::IEndsWith(whole, "_log") ||
                           scan::IEndsWith(whole, ".conf") || scan::IEndsWith(whole, ".ini") ||
