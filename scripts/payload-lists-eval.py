@@ -34,7 +34,7 @@ def read_rows(root, fill):
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith(".") or name == "MANIFEST.txt":
+            if name.startswith(".") or name.startswith("MANIFEST."):
                 continue
             path = os.path.join(dirpath, name)
             rel = os.path.relpath(path, root)

@@ -27,6 +27,7 @@
 #include "runtime/detect/detector.h"
 #include "runtime/detect/fill_match.h"
 #include "runtime/detect/needle_set.h"
+#include "runtime/event/text_codecs.h"
 #include "runtime/normalize/normalize.h"
 #include "runtime/normalize/text_codec.h"
 
@@ -823,7 +824,7 @@ bool WorthReading(std::string_view path) { return WorthReading(SplitPath(path));
                        "sudoers", "ntuser.dat", "sysprep.xml", "sysprep.inf", "unattend.xml",
                        "unattended.xml", "filezilla server.xml", "mysql-bin.index",
                        "global.asa", "applicationhost.config", "master.mdf", "krb5.conf",
-                       "krb5.keytab", "named.conf", "slapd.conf", "xorg.conf"});
+                       "krb5.keytab", "named.conf", "slapd.conf", "xorg.conf", "metabase.xml"});
 }
 
 // Whether an absolute path (folded, from its root) names a server's
@@ -839,6 +840,48 @@ bool NamesServerFile(const PathParts& p) {
   if (dot == std::string_view::npos) return scan::IEndsWith(p.base, "_log");
   return InList(p.base.substr(dot + 1), {"conf", "cnf", "cfg", "ini", "log", "err", "key", "pem",
                                          "htpasswd", "passwd", "users", "out"});
+}
+
+// Cheap test for RelativeSystemPath(), on the value before folding: the
+// first letter of every target below.
+bool MayBeRelativeSystemPath(std::string_view g) {
+  if (g.empty()) return false;
+  const char c = scan::Lower(g[0]);
+  return c == 'e' || c == 'p' || c == 'w' || c == 'r' || c == 'v' || c == '.';
+}
+
+// Whether the whole folded value `f` is one of kAbsoluteSensitive's files
+// without its leading '/' ("etc/passwd"), or a path below one of its
+// directories ("proc/self/environ"). Only targets with a directory count:
+// the bare names are kSensitiveNames' rule, and "etc/" or "var/log/" alone
+// say too little.
+bool RelativeSystemPath(std::string_view f) {
+  while (!f.empty() && scan::IsSpace(f.back())) f.remove_suffix(1);
+  for (std::string_view a : kAbsoluteSensitive) {
+    const std::string_view t = a.substr(1);
+    const size_t inner = t.find('/');
+    if (inner == std::string_view::npos || inner + 1 == t.size() || t == "var/log/") continue;
+    if (t.back() == '/' ? f.size() > t.size() && f.substr(0, t.size()) == t : f == t) return true;
+  }
+  return false;
+}
+
+// The longest value read as a base64-encoded path, and the first digits
+// such a path can encode to: '/' and '.' give 'L', '\\' gives 'X', a drive
+// letter 'Q', 'R' (upper case), 'Y' or 'Z' (lower case).
+constexpr size_t kMaxBase64Path = 1024;
+
+bool MayBeBase64Path(std::string_view v, const CharMask& mask) {
+  static constexpr CharSet kBase64Digits(
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_");
+  if (v.size() < 8 || v.size() > kMaxBase64Path || mask.has_control || mask.has_non_ascii) {
+    return false;
+  }
+  if ((mask.bits & ~kBase64Digits.bits) != 0 || (mask.high & ~kBase64Digits.high) != 0) {
+    return false;
+  }
+  const char c = v[0];
+  return c == 'L' || c == 'X' || c == 'Q' || c == 'R' || c == 'Y' || c == 'Z';
 }
 
 // Whether `p`, a path below a home directory that starts with a dot
@@ -918,6 +961,7 @@ class PathTraversalImpl final : public Detector {
   bool Inspect(const Input& in, Match* m) const override {
     if (in.IsObjectKey()) return false;
     if (InspectValue(in, m)) return true;
+    if (MayBeBase64Path(in.norm, in.mask) && InspectBase64(in, m)) return true;
     // Nothing to decode: no sequence a lenient decoder reads differently.
     const bool raw_is_norm = in.RawIsNorm();
     if (raw_is_norm && !in.mask.Has('%') && !in.mask.has_non_ascii) return false;
@@ -926,6 +970,31 @@ class PathTraversalImpl final : public Detector {
   }
 
  private:
+  // A whole value in base64 that decodes to a path the rules below report
+  // ("L2V0Yy9wYXNzd2Q=" is "/etc/passwd"): for an application that decodes
+  // a parameter before it opens the file it names.
+  static bool InspectBase64(const Input& in, Match* m) {
+    std::string_view v = in.norm;
+    while (!v.empty() && v.back() == '=') v.remove_suffix(1);
+    char buf[event::Base64MaxDecodedSize(kMaxBase64Path)];
+    const std::optional<size_t> n = event::Base64Decode(v, buf);
+    if (!n || *n < 4) return false;
+    std::string_view d(buf, *n);
+    // Text, not bytes: a random token decodes to control and high bytes.
+    while (!d.empty() && d.back() == '\0') d.remove_suffix(1);
+    for (char c : d) {
+      if (c < 0x20 || c > 0x7e) return false;
+    }
+    Input di = in;
+    di.raw = d;
+    di.norm = d;
+    di.mask = CharMask::Of(d);
+    Match inner;
+    if (!PathTraversalDetector().Inspect(di, &inner)) return false;
+    return FillMatch(m, "path_traversal.base64_path", "Base64-encoded path: " + inner.reason,
+                     inner.score, 0, in.norm.size());
+  }
+
   // The value as a lenient decoder reads it (IIS's: "..%c1%af" and
   // "%c0%ee%c0%ee/" climb), when that reading differs.
   bool InspectLenient(const Input& in, Match* m) const {
@@ -1065,6 +1134,13 @@ class PathTraversalImpl final : public Detector {
         }
       }
     }
+    // A system file named by its path from the root without the leading
+    // '/' ("etc/passwd", "proc/self/environ"): read relative to "/", or to
+    // whatever directory the application joins the value to.
+    if (slash_f && MayBeRelativeSystemPath(g) && RelativeSystemPath(fold())) {
+      return FillMatch(m, "path_traversal.sensitive_file",
+                       "Value names a system file by its path from the root", 70, 0, g.size());
+    }
     // Absolute sensitive paths with no traversal.
     // Every absolute target starts with '/': search from the first one.
     static const NeedleSet kAnyAbsolute(kAbsoluteSensitive);
@@ -1187,6 +1263,12 @@ class PathTraversalImpl final : public Detector {
                              "Value is an absolute path into a system directory", 65, 0,
                              whole.size());
           }
+        } else if (slash == std::string_view::npos && IsServerFileName(whole.substr(root))) {
+          // A well-known server or system file at the root of a drive or of
+          // the file system ("c:/sysprep.inf", "/unattend.xml").
+          return FillMatch(m, "path_traversal.system_path",
+                           "Value is an absolute path to a well-known server or system file",
+                           65, 0, whole.size());
         }
         if (windows && (scan::IEndsWith(whole, ".log") || scan::IEndsWith(whole, "_log") ||
                           scan::IEndsWith(whole, ".conf") || scan::IEndsWith(whole, ".ini") ||

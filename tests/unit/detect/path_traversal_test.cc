@@ -251,6 +251,43 @@ TEST(PathTraversalTest, ServerFilesWhereverInstalled) {
   }
 }
 
+// A system file named from the root without the leading '/', a server file
+// at the root of a drive, and a whole value in base64 that decodes to such a
+// path. Ordinary relative paths and encoded ordinary paths stay clean.
+TEST(PathTraversalTest, RelativeRootAndBase64SystemPaths) {
+  for (event::Location loc : {event::Location::kQuery, event::Location::kBody}) {
+    Case c;
+    c.location = loc;
+    c.path = loc == event::Location::kBody ? "body.doc" : "query.doc";
+    const std::pair<const char*, const char*> attacks[] = {
+        {"etc/group", "path_traversal.sensitive_file"},
+        {"etc\\shadow", "path_traversal.sensitive_file"},
+        {"proc/self/cmdline", "path_traversal.sensitive_file"},
+        {"D:/unattend.xml", "path_traversal.system_path"},
+        {"/sysprep.inf", "path_traversal.system_path"},
+        {"L2V0Yy9zaGFkb3c=", "path_traversal.base64_path"},            // /etc/shadow
+        {"L2V0Yy9zaGFkb3c", "path_traversal.base64_path"},             // unpadded
+        {"L3Byb2Mvc2VsZi9lbnZpcm9u", "path_traversal.base64_path"},    // /proc/self/environ
+        {"QzovV2luZG93cy93aW4uaW5p", "path_traversal.base64_path"},    // C:/Windows/win.ini
+    };
+    for (const auto& [v, rule] : attacks) {
+      c.value = v;
+      Match m;
+      ASSERT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+      EXPECT_EQ(m.rule_id, rule) << v;
+    }
+    for (const char* v :
+         {"etc/passwords-are-hard", "etc/", "proc/", "docs/etc/hosts.md", "/favicon.ico",
+          "c:/setup.exe", "L3Zhci93d3cvaHRtbC9pbmRleC5odG1s",  // /var/www/html/index.html
+          "LzIwMjQvMDEvcGhvdG8uanBn",                          // /2024/01/photo.jpg
+          "L3N0YXRpYy9jc3Mvc2l0ZS5jc3M=",                      // /static/css/site.css
+          "Lk9mN2hLcTJ3WnQ4", "YWJjZGVmZ2hpams", "Zz4mK1pQLzk0dmFzZGY"}) {
+      c.value = v;
+      EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+    }
+  }
+}
+
 // Invalid UTF-8 that a lenient decoder (IIS's) reads as '.' or '/': the
 // low six bits of the last byte, whatever that byte is. Valid text and
 // sequences that read as other characters stay clean.
