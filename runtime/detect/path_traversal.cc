@@ -1137,7 +1137,7 @@ class PathTraversalImpl final : public Detector {
     // A system file named by its path from the root without the leading
     // '/' ("etc/passwd", "proc/self/environ"): read relative to "/", or to
     // whatever directory the application joins the value to.
-    if (slash_f && MayBeRelativeSystemPath(g) && RelativeSystemPath(fold())) {
+    if (slash_f && !mk.Has(' ') && MayBeRelativeSystemPath(g) && RelativeSystemPath(fold())) {
       return FillMatch(m, "path_traversal.sensitive_file",
                        "Value names a system file by its path from the root", 70, 0, g.size());
     }
