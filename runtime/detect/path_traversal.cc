@@ -972,8 +972,9 @@ class PathTraversalImpl final : public Detector {
  private:
   // A whole value in base64 that decodes to a path the rules below report
   // ("L2V0Yy9wYXNzd2Q=" is "/etc/passwd"): for an application that decodes
-  // a parameter before it opens the file it names.
-  static bool InspectBase64(const Input& in, Match* m) {
+  // a parameter before it opens the file it names. One decoding only: the
+  // decoded text is read by InspectValue(), not by Inspect() again.
+  bool InspectBase64(const Input& in, Match* m) const {
     std::string_view v = in.norm;
     while (!v.empty() && v.back() == '=') v.remove_suffix(1);
     char buf[event::Base64MaxDecodedSize(kMaxBase64Path)];
@@ -990,7 +991,7 @@ class PathTraversalImpl final : public Detector {
     di.norm = d;
     di.mask = CharMask::Of(d);
     Match inner;
-    if (!PathTraversalDetector().Inspect(di, &inner)) return false;
+    if (!InspectValue(di, &inner)) return false;
     return FillMatch(m, "path_traversal.base64_path", "Base64-encoded path: " + inner.reason,
                      inner.score, 0, in.norm.size());
   }
