@@ -986,14 +986,21 @@ class PathTraversalImpl final : public Detector {
     for (char c : d) {
       if (c < 0x20 || c > 0x7e) return false;
     }
-    Input di = in;
-    di.raw = d;
-    di.norm = d;
-    di.mask = CharMask::Of(d);
+    return InspectReading(in, d, "path_traversal.base64_path", "Base64-encoded path: ", m);
+  }
+
+  // `text`, another reading of the whole value `in`, read by InspectValue();
+  // a match is reported under `rule` for the whole value, its reason after
+  // `why`.
+  bool InspectReading(const Input& in, std::string_view text, std::string_view rule,
+                      std::string_view why, Match* m) const {
+    Input r = in;
+    r.raw = text;
+    r.norm = text;
+    r.mask = CharMask::Of(text);
     Match inner;
-    if (!InspectValue(di, &inner)) return false;
-    return FillMatch(m, "path_traversal.base64_path", "Base64-encoded path: " + inner.reason,
-                     inner.score, 0, in.norm.size());
+    if (!InspectValue(r, &inner)) return false;
+    return FillMatch(m, rule, std::string(why) + inner.reason, inner.score, 0, in.norm.size());
   }
 
   // The value as a lenient decoder reads it (IIS's: "..%c1%af" and
@@ -1004,15 +1011,8 @@ class PathTraversalImpl final : public Detector {
     if (normalize::UrlDecodeRepeated(d, &decoded)) d = decoded;
     std::string lenient;
     if (!HasLenientLead(d) || !normalize::LenientUtf8Separators(d, &lenient)) return false;
-    Input li = in;
-    li.raw = lenient;
-    li.norm = lenient;
-    li.mask = CharMask::Of(lenient);
-    Match inner;
-    if (!InspectValue(li, &inner)) return false;
-    return FillMatch(m, "path_traversal.lenient_utf8",
-                     "Invalid UTF-8 that lenient decoders read as '.' or '/': " + inner.reason,
-                     inner.score, 0, in.norm.size());
+    return InspectReading(in, lenient, "path_traversal.lenient_utf8",
+                          "Invalid UTF-8 that lenient decoders read as '.' or '/': ", m);
   }
 
   bool InspectValue(const Input& in, Match* m) const {
