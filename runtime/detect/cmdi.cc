@@ -600,6 +600,17 @@ bool PlausibleAfterOperator(std::string_view v, size_t p, bool at_start) {
   return true;
 }
 
+// True when, past blanks, `p` holds one to three of ';', '|', '&' and
+// nothing but blanks follows them up to the end of the line or value.
+bool OperatorEndsLine(std::string_view v, size_t p) {
+  p = SkipBlanks(v, p);
+  size_t q = p;
+  while (q < v.size() && q - p < 3 && (v[q] == ';' || v[q] == '|' || v[q] == '&')) ++q;
+  if (q == p) return false;
+  q = SkipBlanks(v, q);
+  return q >= v.size() || v[q] == '\n' || v[q] == '\r';
+}
+
 // True when the redirection at `p` ('<' or '>') has a target a shell accepts
 // and a person would write: a file name or path ("</etc/passwd",
 // ">/tmp/x.sh"), a descriptor (">&2"), a process substitution ("<(id)"), or
@@ -876,6 +887,11 @@ class CmdiImpl final : public Detector {
     // closed later: "$(id" and "(id" are syntax errors, not commands.
     const size_t last_paren = in.mask.Has(')') ? v.rfind(')') : std::string_view::npos;
     int run_checks = 8;
+    static constexpr uint64_t kQxNeed = CharMask::AlnumOf("qx");
+    if ((in.mask.Has('%') || in.mask.HasAlnumOf(kQxNeed)) &&
+        CommandLiteral(v, last_paren, m)) {
+      return true;
+    }
     // Command at the start of the value; a leading quote or parenthesis means
     // the value breaks out of a quoted string first ("' whoami").
     {
@@ -1223,7 +1239,96 @@ class CmdiImpl final : public Detector {
                          80, d - 1, close + 3 - (d - 1));
       }
     }
+    return StatementBreakout(v, m);
+  }
+
+  // Ruby's %x(...) and Perl's qx(...), with any of their bracket or quote
+  // delimiters, run what they enclose as a shell command, as backticks do:
+  // `%x('ls -al /')`, `qx{id}`. What they enclose is judged as a
+  // substitution. "%x" in a format string ("%x(%d)") encloses no command.
+  static bool CommandLiteral(std::string_view v, size_t last_paren, Match* m) {
+    int checks = 4;
+    // Found from the '%' or 'q', which prose holds far less often than 'x'.
+    for (size_t s = scan::FindAnyOf(v, 0, '%', 'q', 'q');
+         s != std::string_view::npos && s + 2 < v.size();
+         s = scan::FindAnyOf(v, s + 1, '%', 'q', 'q')) {
+      const size_t p = s + 1;
+      if (v[p] != 'x') continue;
+      if (s >= 1 && (IsAlnum(v[s - 1]) || v[s - 1] == '_' || v[s - 1] == '%')) continue;
+      const char open = v[p + 1];
+      char close = 0;
+      switch (open) {
+        case '(': close = ')'; break;
+        case '{': close = '}'; break;
+        case '[': close = ']'; break;
+        case '<': close = '>'; break;
+        case '|': case '!': case '/': case '\'': case '"': close = open; break;
+        default: continue;
+      }
+      const size_t end = v.find(close, p + 2);
+      if (end == std::string_view::npos) continue;
+      size_t q = p + 2;
+      // %x('ls'): a quoted string inside the parentheses is the command.
+      if (open == '(' && q < v.size() && (v[q] == '\'' || v[q] == '"')) ++q;
+      // Read up to the closing delimiter: "%x[id]", "qx{id}".
+      if (CheckPosition(v.substr(0, end), q, Context::kSubstitution, m, false, last_paren,
+                        &checks)) {
+        return true;
+      }
+      if (--checks <= 0) break;
+    }
     return false;
+  }
+
+  // Where the call whose '(' is at `open` closes, skipping quoted strings
+  // and nested calls; npos when it does not within 256 bytes.
+  static size_t CallCloses(std::string_view v, size_t open) {
+    int depth = 0;
+    for (size_t k = open; k < v.size() && k - open < 256; ++k) {
+      const char c = v[k];
+      if (c == '\'' || c == '"' || c == '`') {
+        const size_t q = v.find(c, k + 1);
+        if (q == std::string_view::npos) return std::string_view::npos;
+        k = q;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')' && --depth == 0) {
+        return k;
+      }
+    }
+    return std::string_view::npos;
+  }
+
+  // A value that ends the statement it is pasted into (after closing its
+  // quoted string, or a short word), calls a function, ends that statement
+  // and comments out the rest of the line: `';exit(md5('x'));//`,
+  // `a;print(1);#`, `".die(1);//` (code injected where a string is
+  // evaluated, as PHP's eval() or a template compiler does). Whatever the
+  // function is: a probe calls a harmless one to see it run. Without a
+  // closing quote the comment is needed ("x;y(1);" stays clean).
+  static bool StatementBreakout(std::string_view v, Match* m) {
+    size_t p = 0;
+    while (p < v.size() && p < 16 && (IsAlnum(v[p]) || v[p] == '_')) ++p;
+    const bool quote = p < v.size() && (v[p] == '\'' || v[p] == '"');
+    if (quote) ++p;
+    for (int k = 0; k < 3 && p < v.size() && v[p] == ')'; ++k) ++p;
+    if (p >= v.size() || !(v[p] == ';' || (quote && v[p] == '.'))) return false;
+    size_t a = SkipBlanks(v, p + 1);
+    if (a < v.size() && v[a] == '@') ++a;  // PHP's error suppression
+    size_t e = a;
+    while (e < v.size() && e - a <= 32 && (IsAlnum(v[e]) || v[e] == '_')) ++e;
+    if (e == a || !IsAlpha(v[a]) || e >= v.size() || v[e] != '(') return false;
+    const size_t close = CallCloses(v, e);
+    if (close == std::string_view::npos) return false;
+    size_t t = SkipBlanks(v, close + 1);
+    if (t >= v.size() || v[t] != ';') return false;
+    t = SkipBlanks(v, t + 1);
+    const bool comment = IAt(v, t, "//") || IAt(v, t, "/*") || (t < v.size() && v[t] == '#');
+    if (!comment && !(quote && t == v.size())) return false;
+    return FillMatch(m, "cmdi.statement_breakout",
+                     "the value ends a statement, calls " + std::string(v.substr(a, e - a)) +
+                         "() and comments out the rest of the line",
+                     80, 0, t);
   }
 
   static bool InspectSsi(std::string_view v, Match* m) {
@@ -1608,7 +1713,12 @@ class CmdiImpl final : public Detector {
                        w.end - p);
     }
     ArgShape arg = ClassifyArg(v, w.end, r.name, ctx == Context::kStart);
-    if (!Decide(ctx, r.tier, arg)) return false;
+    // "1\nid;": on a line of its own, a short command that an operator ends,
+    // with nothing after it on that line. Prose and lists do not end a line
+    // with "id;" or "env|".
+    const bool line_command = ctx == Context::kWeak && r.tier == Tier::kShort &&
+                              arg == ArgShape::kSeparator && OperatorEndsLine(v, w.end);
+    if (!line_command && !Decide(ctx, r.tier, arg)) return false;
     // Bounded so that many rejected positions on one long line stay linear.
     if (ctx != Context::kSubstitution && ctx != Context::kCodeSpan && *run_checks > 0) {
       --*run_checks;

@@ -279,6 +279,59 @@ TEST(CmdiTest, CallConcatenatedIntoAString) {
   testing::RunsOnLargeInput(CmdiDetector(), Repeat("'.a(", 1 << 18));
 }
 
+// The value closes the statement (and the string) it is pasted into, calls
+// any function and comments out the rest: code injected where a string is
+// evaluated. Without a closing quote the comment is what tells it.
+TEST(CmdiTest, StatementBreakoutThatCommentsOutTheRest) {
+  for (const std::string a : {"';die(sha1('probe'));//", "x;var_dump(1);#", "\".print_r(2);/*",
+                              "9');echo(3);//", "';printf('%d', 7);", "q; @hash('md5', 'a') ; //"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+    EXPECT_EQ(m.rule_id, "cmdi.statement_breakout") << a;
+  }
+  for (const std::string b : {"x;y(1);", "console.log('x');//", "Use foo; bar(x); // now",
+                              "a; b (c); //", "it's;f(1);//", "Notes;see(1) then;#",
+                              "width=3;calc(1);//", "';f(')';//"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
+  testing::RunsOnLargeInput(CmdiDetector(), "';f(" + std::string(1 << 20, '('));
+  testing::RunsOnLargeInput(CmdiDetector(), "';f(" + Repeat("'a", 1 << 19));
+}
+
+// Ruby's %x(...) and Perl's qx(...) run what they enclose, as backticks do.
+TEST(CmdiTest, RubyAndPerlCommandLiterals) {
+  for (const std::string a : {"%x(uname -a)", "%x[whoami]", "p %x|id|", "x = qx{cat /etc/hosts};",
+                              "%x(\"ls -la\")"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+    EXPECT_EQ(m.rule_id, "cmdi.substitution") << a;
+  }
+  for (const std::string b : {"printf(\"%x(%d)\", a, b)", "use %x for hex (lower case)",
+                              "0x%x(ls)", "faqx(id)", "qx is a name", "%x(id"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("%x(", 1 << 18) + ")");
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat(" qx{a", 1 << 17) + "}");
+}
+
+// After a line break, a short command alone on its line, ended by an
+// operator ("id;"): a newline-separated command. A list or a CSV header
+// that goes on after the operator is text.
+TEST(CmdiTest, ShortCommandEndedByAnOperatorOnItsOwnLine) {
+  for (const std::string a : {"7\nid;", "x\r\nenv|", "q\npwd;\nnext"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+    EXPECT_EQ(m.rule_id, "cmdi.separator_command") << a;
+  }
+  for (const std::string b : {"x\nid;name;email", "intro\nid", "Header\nenv; prod",
+                              "a\nid is 42;"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
 // A command held in a variable the value assigned first, and a variable that
 // expands to nothing inside or before a command's name.
 TEST(CmdiTest, CommandsThroughVariables) {
