@@ -16,6 +16,7 @@
 #include "runtime/detect/fill_match.h"
 #include "runtime/detect/ip_address.h"
 #include "runtime/detect/url_scan.h"
+#include "runtime/event/text_codecs.h"
 
 namespace fnguard::detect {
 namespace {
@@ -120,6 +121,35 @@ bool HasFtp(std::string_view v) {
   return false;
 }
 
+// Where a data: URL in `v` carries PHP code in its base64 body, whatever
+// media type it names (`data:;base64,PD9waHAg...`, `data:image/png;base64,`):
+// PHP's include() runs the body of any data: URL. kNpos when none does.
+size_t DataUrlWithPhp(std::string_view v) {
+  for (size_t p = IFind(v, "data:"); p != kNpos; p = IFind(v, "data:", p + 5)) {
+    size_t comma = v.find(',', p + 5);
+    if (comma == kNpos || comma - p > 96) continue;
+    const std::string_view params = v.substr(p + 5, comma - p - 5);
+    if (params.size() < 7 || !IEquals(params.substr(params.size() - 7), ";base64")) continue;
+    // The first 24 digits hold 18 bytes, enough for "<?php" after a few
+    // blanks or a byte-order mark.
+    const std::string_view body = v.substr(comma + 1, 24);
+    size_t digits = 0;
+    while (digits < body.size() && event::Base64DigitValue(body[digits]) >= 0) ++digits;
+    digits -= digits % 4;
+    char buf[event::Base64MaxDecodedSize(24)];
+    const std::optional<size_t> n = event::Base64Decode(body.substr(0, digits), buf);
+    if (!n.has_value()) continue;
+    std::string_view text(buf, *n);
+    if (scan::IAt(text, 0, "\xEF\xBB\xBF")) text.remove_prefix(3);
+    text.remove_prefix(std::min(scan::SkipSpaces(text, 0), text.size()));
+    if (scan::IAt(text, 0, "<?php") || scan::IAt(text, 0, "<?=") ||
+        (text.size() > 2 && text[0] == '<' && text[1] == '?' && scan::IsSpace(text[2]))) {
+      return p;
+    }
+  }
+  return kNpos;
+}
+
 class RfiImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kRfi; }
@@ -146,6 +176,14 @@ class RfiImpl final : public Detector {
         return FillMatch(m, "rfi.php_wrapper",
                          "PHP stream wrapper " + std::string(w) + " used as an include source",
                          85, p, w.size());
+      }
+    }
+    if (wrapper_colon && in.mask.Has(',')) {
+      const size_t p = DataUrlWithPhp(v);
+      if (p != kNpos) {
+        return FillMatch(m, "rfi.php_wrapper",
+                         "a data: URL whose base64 body is PHP code, used as an include source",
+                         85, p, 5);
       }
     }
     if (!in.mask.Has('/')) return false;

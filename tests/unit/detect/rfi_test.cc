@@ -99,6 +99,28 @@ TEST(RfiTest, IncludeParameterWithScriptUrl) {
   EXPECT_FALSE(Detects(RfiDetector(), c));
 }
 
+// A data: URL whose base64 body is PHP code, whatever media type it names:
+// PHP's include() runs it. Other data: URLs (images, text) are data.
+TEST(RfiTest, DataUrlCarryingPhpCode) {
+  for (const char* v : {"data:;base64,PD9waHAgZWNobyAxOyA/Pg==",          // <?php echo 1; ?>
+                        "data:image/gif;base64,PD89YGlkYDs/Pg==",         // <?=`id`;?>
+                        "DATA:text/x-php;BASE64,ICA8P3BocCBwaHBpbmZvKCk7"}) {  // "  <?php phpinfo();"
+    Case c;
+    c.value = v;
+    Match m;
+    ASSERT_TRUE(Detects(RfiDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "rfi.php_wrapper") << v;
+  }
+  for (const char* v : {"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB",
+                        "data:;base64,SGVsbG8sIHdvcmxkIQ==",              // Hello, world!
+                        "data:text/plain,<?php is how PHP starts",
+                        "data:;base64,", "data:;base64,PD9w"}) {
+    Case c;
+    c.value = v;
+    EXPECT_FALSE(Detects(RfiDetector(), c)) << v;
+  }
+}
+
 // A remote URL (a host or a directory) in a field whose name says it holds a
 // server directory to include from.
 TEST(RfiTest, RemoteUrlAsServerDirectory) {
