@@ -961,6 +961,27 @@ class PathTraversalImpl final : public Detector {
   bool Inspect(const Input& in, Match* m) const override {
     if (in.IsObjectKey()) return false;
     if (InspectValue(in, m)) return true;
+    // "index.php::$DATA": a file's unnamed NTFS data stream, which IIS serves
+    // as the file's bytes instead of running it (a script's source). The
+    // name has an extension; PHP's "self::$data" names a property.
+    if (in.mask.Has('$') && in.mask.Has(':') && in.mask.Has('.')) {
+      const std::string_view v = in.norm;
+      const size_t p = scan::IFind(v, "::$data");
+      if (p != std::string_view::npos && p > 0 &&
+          (p + 7 == v.size() || !(scan::IsAlnum(v[p + 7]) || v[p + 7] == '_'))) {
+        size_t b = p;
+        while (b > 0 && p - b < 64 &&
+               (scan::IsAlnum(v[b - 1]) || v[b - 1] == '_' || v[b - 1] == '-' || v[b - 1] == '.')) {
+          --b;
+        }
+        const size_t dot = v.substr(b, p - b).rfind('.');
+        if (dot != std::string_view::npos && dot > 0 && b + dot + 1 < p) {
+          return FillMatch(m, "path_traversal.ntfs_stream",
+                           "a file's NTFS data stream (::$DATA): the server returns its source", 80,
+                           b, p + 7 - b);
+        }
+      }
+    }
     if (MayBeBase64Path(in.norm, in.mask) && InspectBase64(in, m)) return true;
     // Nothing to decode: no sequence a lenient decoder reads differently.
     const bool raw_is_norm = in.RawIsNorm();

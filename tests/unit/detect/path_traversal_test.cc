@@ -288,6 +288,24 @@ TEST(PathTraversalTest, RelativeRootAndBase64SystemPaths) {
   }
 }
 
+// A file's unnamed NTFS data stream: IIS returns the file's bytes (a
+// script's source) instead of running it.
+TEST(PathTraversalTest, NtfsDataStream) {
+  for (const char* v : {"default.aspx::$DATA", "/app/login.asp::$data", "web.config::$Data?x=1"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    ASSERT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "path_traversal.ntfs_stream") << v;
+  }
+  for (const char* v : {"::$DATA", "price: $5", "return self::$data;", "x.y static::$dataStore",
+                        ".::$DATA", "a::b"}) {
+    Case c;
+    c.value = v;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
+  }
+}
+
 // Invalid UTF-8 that a lenient decoder (IIS's) reads as '.' or '/': the
 // low six bits of the last byte, whatever that byte is. Valid text and
 // sequences that read as other characters stay clean.
