@@ -1901,6 +1901,12 @@ class Scanner {
     if (after == '(' || after == '`' || after == ')' || after == '?') {
       size_t k = j;
       if (s_[k] == ')') ++k;  // (alert)(1)
+      // ((prompt))`1`: one more ')' for each further '(' right before the word.
+      for (size_t o = 1; o < 3 && i > o && s_[i - 1 - o] == '(' && s_[i - o] == '(' &&
+                         k < s_.size() && s_[k] == ')';
+           ++o) {
+        ++k;
+      }
       if (k + 1 < s_.size() && s_[k] == '?' && s_[k + 1] == '.') k += 2;  // alert?.(1)
       // Function("..."), x.constructor('...'), import('//...'): code or a
       // module compiled from a string.

@@ -263,6 +263,7 @@ TEST(XssTest, ScriptCallsFoundFromEachKindOfPunctuation) {
       {"top.location='//evil.test'", "xss.js_breakout"},  // '=' right after
       {"alert`1`", "xss.js_breakout"},                    // '`' after
       {"(alert)(1)", "xss.js_breakout"},                  // ')' after
+      {"((confirm))`1`", "xss.js_breakout"},              // "))" after "(("
       {"alert?.(1)", "xss.js_breakout"},                  // '?' after
       {"self['al'+'ert'](1)", "xss.js_breakout"},         // '[' after
   };
@@ -277,6 +278,7 @@ TEST(XssTest, ScriptCallsFoundFromEachKindOfPunctuation) {
   EXPECT_EQ(RuleOf(XssDetector(),
                    "an alert prompt: confirm the window location, top and self (please)."),
             "");
+  EXPECT_EQ(RuleOf(XssDetector(), "see ((alert)) (1) and (prompt))`x`"), "");
 }
 
 // new Function(...) is an evaluator whatever its arguments are; JavaScript
