@@ -26,6 +26,13 @@ PLACEHOLDERS = (
     ("[RANDNUM1]", "7310"), ("[RANDNUM]", "4821"), ("[SLEEPTIME]", "5"), ("[ORIGVALUE]", "1"),
     ("[RANDSTR]", "kqzv"), ("[DELIMITER_START]", "qkvxq"), ("[DELIMITER_STOP]", "qzjpq"),
     ("[INFERENCE]", "1=1"), ("[GENERIC_SQL_COMMENT]", "-- -"), ("[QUERY]", "SELECT 1"),
+    # wapiti's attack files (wapitiCore/data/attacks): the parameter's own
+    # value, a delay, the tester's endpoint and the characters it spells out.
+    ("[VALUE]", "1"), ("[DIRVALUE]", "1"), ("[EXTVALUE]", "1"), ("[TIME]", "6"), ("[TIMEOUT]", ""),
+    ("[FILE_NAME]", "index.php"), ("[FILE_NOEXT]", "index"),
+    ("[EXTERNAL_ENDPOINT]", "http://wapiti3.ovh/"), ("[SESSION_ID]", "5c1d0f"), ("[PATH_ID]", "7"),
+    ("[PARAM_AS_HEX]", "6964"), ("[ATTR_SEP]", " "), ("[VALUE_SEP]", ""), ("__XSS__", "w4x1q9"),
+    ("[LF]", "\n"), ("[TAB]", "\t"), ("[FF]", "\f"),
 )
 
 
