@@ -808,6 +808,42 @@ bool InTableRow(std::string_view v, size_t pos) {
   return std::count(line.begin(), line.end(), '|') >= 3 && line.find(" | ") != std::string_view::npos;
 }
 
+// Where the markdown code fence that starts at `p` ends, or 0: three or
+// more backticks that open a line (after at most three spaces), then an
+// optional info string (a language name: "ruby", "c++", "shell-session")
+// and the end of the line or value. "```id```" is no fence.
+size_t MarkdownFenceAt(std::string_view v, size_t p) {
+  size_t b = p;
+  while (b > 0 && p - b < 4 && v[b - 1] == ' ') --b;
+  if (b > 0 && v[b - 1] != '\n' && v[b - 1] != '\r') return 0;
+  if (p - b > 3) return 0;
+  size_t e = p;
+  while (e < v.size() && v[e] == '`') ++e;
+  if (e - p < 3) return 0;
+  size_t k = e;
+  while (k < v.size() && k - e < 32 &&
+         (IsAlnum(v[k]) || v[k] == '_' || v[k] == '-' || v[k] == '+' || v[k] == '.' || v[k] == '#')) {
+    ++k;
+  }
+  while (k < v.size() && IsBlank(v[k])) ++k;
+  return k == v.size() || v[k] == '\n' || v[k] == '\r' ? e : 0;
+}
+
+// Where the fence that closes a block opened by `run` backticks ends, the
+// block's text starting at `from`; npos when none does: a line of at least
+// `run` backticks and nothing else.
+size_t ClosingFenceAfter(std::string_view v, size_t from, size_t run) {
+  const std::string_view fence = "```";
+  for (size_t k = v.find(fence, from); k != std::string_view::npos; k = v.find(fence, k + 1)) {
+    const size_t e = MarkdownFenceAt(v, k);
+    if (e == 0 || e - k < run) continue;
+    const size_t after = SkipBlanks(v, e);
+    if (after == v.size() || v[after] == '\n' || v[after] == '\r') return e;
+    k = e - 1;
+  }
+  return std::string_view::npos;
+}
+
 // True when `v` reads as prose around its code spans: at least four words
 // of two or more letters stand outside the backtick pairs. The spans of such
 // a value are inline code of documentation, an issue or a chat message
@@ -907,6 +943,7 @@ class CmdiImpl final : public Detector {
     size_t table_line_checked_upto = 0;
     bool table_line = false;
     bool open_backtick = false;
+    bool unclosed_fence = false;
     // Inside a code span of a value that reads as prose (see
     // ProseAroundCodeSpans(), decided at the first such span).
     bool in_doc_span = false;
@@ -972,6 +1009,19 @@ class CmdiImpl final : public Detector {
           break;
         }
         case '`': {
+          // A markdown code fence ("```ruby" on a line of its own) opens a
+          // block of documentation's code: install steps, a session, a
+          // snippet. A block closed by its fence is skipped whole; an
+          // unclosed fence is skipped alone (no substitution).
+          // Once a search for a closing fence fails, later fences are not
+          // searched from: the value is read once.
+          if (const size_t fence_end = MarkdownFenceAt(v, i); fence_end != 0) {
+            const size_t close = unclosed_fence ? std::string_view::npos
+                                                : ClosingFenceAfter(v, fence_end, fence_end - i);
+            unclosed_fence = close == std::string_view::npos;
+            i = (unclosed_fence ? fence_end : close) - 1;
+            continue;
+          }
           open_backtick = !open_backtick;
           in_doc_span = false;
           if (!open_backtick) continue;  // closing one

@@ -299,6 +299,27 @@ TEST(CmdiTest, StatementBreakoutThatCommentsOutTheRest) {
   testing::RunsOnLargeInput(CmdiDetector(), "';f(" + Repeat("'a", 1 << 19));
 }
 
+// A markdown code block (a fence line, the code, a closing fence line) is
+// documentation: install steps, a shell session, a snippet in an issue or a
+// chat message. Backticks that are no fence, and what follows the closing
+// fence, are read as before.
+TEST(CmdiTest, MarkdownCodeBlocksAreDocumentation) {
+  for (const std::string b :
+       {"Steps:\n```\nls -la /srv\n```\nthen it fails", "```bash\nnpm ci\nnpm run build\n```",
+        "Install:\n```sh\ncurl -fsSL https://get.example.org | sh\n```",
+        "  ```shell-session\n$ uname -r\n6.1.0\n  ```\n", "```\nwget -q https://x.example/a\n````",
+        "Doc\r\n```ruby\r\n# the `always` style\r\nputs `date`\r\n```"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
+  for (const std::string a : {"```id```", "x ```uname -a``` y", "```\nok\n```\n;id",
+                              "```sh\nls\n;cat /etc/hosts"}) {
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a})) << a;
+  }
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("\n```", 1 << 18));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("\n```a\n``", 1 << 17));
+}
+
 // Ruby's %x(...) and Perl's qx(...) run what they enclose, as backticks do.
 TEST(CmdiTest, RubyAndPerlCommandLiterals) {
   for (const std::string a : {"%x(uname -a)", "%x[whoami]", "p %x|id|", "x = qx{cat /etc/hosts};",
