@@ -7,7 +7,7 @@ through `fnguard eval` (in the query by default) and, with --modsecurity,
 through ModSecurity + CRS in the same run, and prints the share flagged per
 file. A line that starts with '#' and holds a space is a comment of the
 list and is skipped. Lists made for a fuzzer hold placeholders (sqlmap's `[RANDNUM]`,
-`[SLEEPTIME]`); --fill-placeholders puts ordinary values in their place, as
+`[SLEEPTIME]`, wapiti's `[VALUE]`, `[LF]`); --fill-placeholders puts ordinary values in their place, as
 the fuzzer would, so that a template is judged as the request it becomes.
 
 usage: scripts/payload-lists-eval.py DIR [--build DIR] [--modsecurity]
