@@ -810,8 +810,9 @@ bool InTableRow(std::string_view v, size_t pos) {
 
 // Where the markdown code fence that starts at `p` ends, or 0: three or
 // more backticks that open a line (after at most three spaces), then an
-// optional info string (a language name: "ruby", "c++", "shell-session")
-// and the end of the line or value. "```id```" is no fence.
+// optional info string ("ruby", "c++", " bash", "bash npm2yarn": the rest of
+// the line, without a backtick, CommonMark's rule) and the end of the line or
+// value. "```id```" is no fence.
 size_t MarkdownFenceAt(std::string_view v, size_t p) {
   size_t b = p;
   while (b > 0 && p - b < 4 && v[b - 1] == ' ') --b;
@@ -821,11 +822,7 @@ size_t MarkdownFenceAt(std::string_view v, size_t p) {
   while (e < v.size() && v[e] == '`') ++e;
   if (e - p < 3) return 0;
   size_t k = e;
-  while (k < v.size() && k - e < 32 &&
-         (IsAlnum(v[k]) || v[k] == '_' || v[k] == '-' || v[k] == '+' || v[k] == '.' || v[k] == '#')) {
-    ++k;
-  }
-  while (k < v.size() && IsBlank(v[k])) ++k;
+  while (k < v.size() && k - e < 64 && v[k] != '`' && v[k] != '\n' && v[k] != '\r') ++k;
   return k == v.size() || v[k] == '\n' || v[k] == '\r' ? e : 0;
 }
 
@@ -1038,8 +1035,9 @@ class CmdiImpl final : public Detector {
             return close != std::string_view::npos && close + 2 < v.size() &&
                    v[close + 1] == ' ' && IsAlpha(v[close + 2]);
           };
+          // A '[' before it opens a markdown link's text ("[`npm` docs](...)").
           bool glued = (i == 0 && !word_follows_span()) ||
-                       (i > 0 && !scan::IsSpace(v[i - 1]) && v[i - 1] != '(') ||
+                       (i > 0 && !scan::IsSpace(v[i - 1]) && v[i - 1] != '(' && v[i - 1] != '[') ||
                        (i > 0 && v[i - 1] == '(' && i >= 2 &&
                         (v[i - 2] == '$' || v[i - 2] == '<' || v[i - 2] == '>'));
           if (!glued) {

@@ -308,7 +308,10 @@ TEST(CmdiTest, MarkdownCodeBlocksAreDocumentation) {
        {"Steps:\n```\nls -la /srv\n```\nthen it fails", "```bash\nnpm ci\nnpm run build\n```",
         "Install:\n```sh\ncurl -fsSL https://get.example.org | sh\n```",
         "  ```shell-session\n$ uname -r\n6.1.0\n  ```\n", "```\nwget -q https://x.example/a\n````",
-        "Doc\r\n```ruby\r\n# the `always` style\r\nputs `date`\r\n```"}) {
+        "Doc\r\n```ruby\r\n# the `always` style\r\nputs `date`\r\n```",
+        "``` bash\nyarn add left-pad\n```", "```bash npm2yarn\nnpm i left-pad\n```",
+        "Install it with the [`npm install` command](https://docs.example.org/install) "
+        "as the guide says."}) {
     Match m;
     EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
   }
