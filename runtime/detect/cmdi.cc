@@ -1300,22 +1300,26 @@ class CmdiImpl final : public Detector {
     static constexpr uint64_t kQ = CharMask::AlnumOf("q");
     if (!mask.HasAlnumOf(kX)) return false;
     int checks = 4;
+    // The closing delimiters looked for in vain: none occurs further on.
+    std::string_view::size_type missing = 0;
     // Found from the '%' or 'q' (prose holds both far less often than 'x'),
     // one byte at a time with memchr.
     for (const char lead : {'%', 'q'}) {
       if (lead == '%' ? !mask.Has('%') : !mask.HasAlnumOf(kQ)) continue;
       for (size_t s = v.find(lead); s != std::string_view::npos && s + 2 < v.size();
            s = v.find(lead, s + 1)) {
-        if (CommandLiteralAt(v, s, last_paren, &checks, m)) return true;
+        if (CommandLiteralAt(v, s, last_paren, &checks, &missing, m)) return true;
         if (checks <= 0) return false;
       }
     }
     return false;
   }
 
-  // CommandLiteral() at `s`, the '%' or 'q' (s + 2 < v.size()).
+  // CommandLiteral() at `s`, the '%' or 'q' (s + 2 < v.size()). `*missing`
+  // has bit k set once delimiter k of kCloses was not found.
   static bool CommandLiteralAt(std::string_view v, size_t s, size_t last_paren, int* checks,
-                               Match* m) {
+                               std::string_view::size_type* missing, Match* m) {
+    static constexpr std::string_view kCloses = ")}]>|!/'\"";
     const size_t p = s + 1;
     if (v[p] != 'x') return false;
     if (s >= 1 && (IsAlnum(v[s - 1]) || v[s - 1] == '_' || v[s - 1] == '%')) return false;
@@ -1329,8 +1333,13 @@ class CmdiImpl final : public Detector {
       case '|': case '!': case '/': case '\'': case '"': close = open; break;
       default: return false;
     }
+    const size_t bit = size_t{1} << kCloses.find(close);
+    if (*missing & bit) return false;
     const size_t end = v.find(close, p + 2);
-    if (end == std::string_view::npos) return false;
+    if (end == std::string_view::npos) {
+      *missing |= bit;
+      return false;
+    }
     size_t q = p + 2;
     // %x('ls'): a quoted string inside the parentheses is the command.
     if (open == '(' && q < v.size() && (v[q] == '\'' || v[q] == '"')) ++q;

@@ -126,8 +126,11 @@ bool HasFtp(std::string_view v) {
 // PHP's include() runs the body of any data: URL. kNpos when none does.
 size_t DataUrlWithPhp(std::string_view v) {
   for (size_t p = IFind(v, "data:"); p != kNpos; p = IFind(v, "data:", p + 5)) {
-    size_t comma = v.find(',', p + 5);
-    if (comma == kNpos || comma - p > 96) continue;
+    // The media type and parameters, read up to 96 bytes (each "data:" is
+    // read once, whatever follows it).
+    const size_t rel = v.substr(p + 5, 96).find(',');
+    if (rel == kNpos) continue;
+    const size_t comma = p + 5 + rel;
     const std::string_view params = v.substr(p + 5, comma - p - 5);
     if (params.size() < 7 || !IEquals(params.substr(params.size() - 7), ";base64")) continue;
     // The first 24 digits hold 18 bytes, enough for "<?php" after a few

@@ -338,6 +338,8 @@ TEST(CmdiTest, RubyAndPerlCommandLiterals) {
   }
   testing::RunsOnLargeInput(CmdiDetector(), Repeat("%x(", 1 << 18) + ")");
   testing::RunsOnLargeInput(CmdiDetector(), Repeat(" qx{a", 1 << 17) + "}");
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("%x(", 1 << 18));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat(" qx[x qx<", 1 << 17));
 }
 
 // After a line break, a short command alone on its line, ended by an

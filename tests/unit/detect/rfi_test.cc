@@ -119,6 +119,7 @@ TEST(RfiTest, DataUrlCarryingPhpCode) {
     c.value = v;
     EXPECT_FALSE(Detects(RfiDetector(), c)) << v;
   }
+  testing::RunsOnLargeInput(RfiDetector(), Repeat("data:", 1 << 18) + ",");
 }
 
 // A remote URL (a host or a directory) in a field whose name says it holds a
