@@ -570,6 +570,13 @@ Resolved ResolveWordAnyCase(const Word& w) {
   return r;
 }
 
+// Where the run of up to three operator bytes (';', '|', '&') at `p` ends.
+size_t OperatorRunEnd(std::string_view v, size_t p) {
+  size_t q = p;
+  while (q < v.size() && q - p < 3 && (v[q] == ';' || v[q] == '|' || v[q] == '&')) ++q;
+  return q;
+}
+
 // True when what follows the control operator at `p` (; | & and their
 // doubled forms) can be the rest of a command line: nothing, a closing quote
 // or parenthesis, a comment, a path, a variable, a redirection, or a command
@@ -578,9 +585,7 @@ Resolved ResolveWordAnyCase(const Word& w) {
 // `at_start`: the command starts the value, so there is no quote or
 // parenthesis to close.
 bool PlausibleAfterOperator(std::string_view v, size_t p, bool at_start) {
-  size_t q = p;
-  while (q < v.size() && q - p < 3 && (v[q] == ';' || v[q] == '|' || v[q] == '&')) ++q;
-  q = SkipBlanks(v, q);
+  size_t q = SkipBlanks(v, OperatorRunEnd(v, p));
   if (q >= v.size()) return true;
   const char c = v[q];
   if (c == '\'' || c == '"' || c == ')') return !at_start;
@@ -604,8 +609,7 @@ bool PlausibleAfterOperator(std::string_view v, size_t p, bool at_start) {
 // nothing but blanks follows them up to the end of the line or value.
 bool OperatorEndsLine(std::string_view v, size_t p) {
   p = SkipBlanks(v, p);
-  size_t q = p;
-  while (q < v.size() && q - p < 3 && (v[q] == ';' || v[q] == '|' || v[q] == '&')) ++q;
+  size_t q = OperatorRunEnd(v, p);
   if (q == p) return false;
   q = SkipBlanks(v, q);
   return q >= v.size() || v[q] == '\n' || v[q] == '\r';
@@ -920,11 +924,7 @@ class CmdiImpl final : public Detector {
     // closed later: "$(id" and "(id" are syntax errors, not commands.
     const size_t last_paren = in.mask.Has(')') ? v.rfind(')') : std::string_view::npos;
     int run_checks = 8;
-    static constexpr uint64_t kQxNeed = CharMask::AlnumOf("qx");
-    if ((in.mask.Has('%') || in.mask.HasAlnumOf(kQxNeed)) &&
-        CommandLiteral(v, in.mask, last_paren, m)) {
-      return true;
-    }
+    if (CommandLiteral(v, in.mask, last_paren, m)) return true;
     // Command at the start of the value; a leading quote or parenthesis means
     // the value breaks out of a quoted string first ("' whoami").
     {
