@@ -70,7 +70,7 @@ Status FromAbsl(const absl::Status& s) {
 }
 
 bool IsHttpKindName(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(event::Kind::kKinesis); ++k) {
+  for (int k = 0; k <= static_cast<int>(event::kLastKind); ++k) {
     auto kind = static_cast<event::Kind>(k);
     if (event::KindName(kind) == name) return event::IsHttpKind(kind);
   }

@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/event/arena.h"
+#include "runtime/event/content_coding.h"
 #include "runtime/event/event.h"
 #include "runtime/event/json_numbers.h"
 #include "runtime/event/multipart.h"
@@ -44,6 +45,7 @@ enum LimitBit : uint32_t {
   kLimitDepth = 1u << 2,
   kLimitFields = 1u << 3,
   kLimitEncoding = 1u << 4,
+  kLimitCoding = 1u << 5,
 };
 
 constexpr bool IsIdentChar(char c) {
@@ -184,7 +186,7 @@ bool IsTrue(dom::element e) {
 struct TopLevel {
   dom::element version, raw_path, raw_query, cookies, headers, mv_headers, query, mv_query,
       path_params, body, base64, request_context, http_method, path, resource, records,
-      lower_records, detail_type, source, detail, delivery_stream;
+      lower_records, detail_type, source, detail, delivery_stream, awslogs, event_source;
   uint32_t present = 0;
   enum Bit : uint32_t {
     kVersion = 1u << 0,
@@ -208,6 +210,8 @@ struct TopLevel {
     kSource = 1u << 18,
     kDetail = 1u << 19,
     kDeliveryStream = 1u << 20,
+    kAwsLogs = 1u << 21,
+    kEventSource = 1u << 22,
   };
   bool has(uint32_t bit) const { return (present & bit) != 0; }
 
@@ -239,6 +243,8 @@ struct TopLevel {
         {"source", &TopLevel::source, kSource},
         {"detail", &TopLevel::detail, kDetail},
         {"deliveryStreamArn", &TopLevel::delivery_stream, kDeliveryStream},
+        {"awslogs", &TopLevel::awslogs, kAwsLogs},
+        {"eventSource", &TopLevel::event_source, kEventSource},
     };
     for (dom::key_value_pair kv : obj) {
       for (const Member& m : kMembers) {
@@ -252,7 +258,7 @@ struct TopLevel {
   }
 };
 
-enum class RecordKind { kSqs, kSns, kKinesis, kOther };
+enum class RecordKind { kSqs, kSns, kKinesis, kS3, kOther };
 
 RecordKind RecordKindOf(dom::element record) {
   dom::object obj;
@@ -264,6 +270,7 @@ RecordKind RecordKindOf(dom::element record) {
       if (src == "aws:sqs") return RecordKind::kSqs;
       if (src == "aws:sns") return RecordKind::kSns;
       if (src == "aws:kinesis") return RecordKind::kKinesis;
+      if (src == "aws:s3") return RecordKind::kS3;
     } else if (kv.key == "Sns" && kv.value.is_object()) {
       has_sns = true;
     } else if (kv.key == "kinesis" && kv.value.is_object()) {
@@ -299,6 +306,8 @@ struct Decoder::State {
     arena.Reset();
     path_len = 0;
     nested_used = 0;
+    inflated_used = 0;
+    content_encoding = {};
     fields_full = false;
     reported_limits = 0;
   }
@@ -429,6 +438,7 @@ struct Decoder::State {
     switch (e.type()) {
       case dom::element_type::STRING: {
         std::string_view s = StringOf(e);
+        if (s.data() == walk_skips) return;  // emitted another way
         Emit(loc, copy ? arena.Copy(s) : s);
         return;
       }
@@ -505,8 +515,54 @@ struct Decoder::State {
     return std::string_view(p, type.size());
   }
 
+  // A buffer for one decompressed body, valid until the next Decode().
+  std::string* InflateBuffer() {
+    if (inflated_used == inflated.size()) inflated.push_back(std::make_unique<std::string>());
+    return inflated[inflated_used++].get();
+  }
+
+  // Undoes the compressions a Content-Encoding value lists, last applied
+  // first, and points `*text` at the result. False when the body was cut at
+  // the size limit (then it is emitted here, as text).
+  bool UndoContentCodings(std::string_view header, std::string_view* text, Location loc) {
+    const CodingList list = ParseContentEncoding(header);
+    if (!list.unsupported.empty() || list.too_many) {
+      AddFinding(kLimitCoding, "content_encoding",
+                 list.too_many
+                     ? absl::StrCat("body is compressed more than ", CodingList::kMax,
+                                    " times; the layers after the first ", CodingList::kMax,
+                                    " were not undone")
+                     : absl::StrCat("body is compressed with '", std::string(list.unsupported),
+                                    "', which fnguard cannot decompress; it was inspected "
+                                    "compressed"));
+      if (!list.unsupported.empty()) return true;
+    }
+    for (size_t k = list.size; k-- > 0;) {
+      std::string* buf = InflateBuffer();
+      const InflateStatus st = Inflate(*text, list.codings[k], limits.max_body_bytes, buf);
+      if (st == InflateStatus::kCorrupt) {
+        // The application fails to decompress it too: no request reaches it.
+        AddFinding(kLimitEncoding, "body_encoding",
+                   absl::StrCat("body is marked ", std::string(CodingName(list.codings[k])),
+                                " but does not decompress; inspecting it as it is"));
+        return true;
+      }
+      *text = *buf;
+      if (st == InflateStatus::kTruncated) {
+        AddFinding(kLimitBodyBytes, "max_body_bytes",
+                   absl::StrCat("body decompresses to more than ", limits.max_body_bytes,
+                                " bytes; the first ", limits.max_body_bytes, " were inspected"));
+        Emit(loc, *text);
+        return false;
+      }
+    }
+    return true;
+  }
+
   // Decodes a body (HTTP body or record message) at the current path.
-  void DecodeBody(std::string_view raw, bool base64, std::string_view content_type, Location loc) {
+  // `content_encoding`: the compressions applied to it (Content-Encoding).
+  void DecodeBody(std::string_view raw, bool base64, std::string_view content_type, Location loc,
+                  std::string_view content_encoding = {}) {
     if (raw.empty()) return;
     std::string_view text = raw;
     if (base64) {
@@ -522,6 +578,7 @@ struct Decoder::State {
                    "body is marked base64 but is not valid base64; inspecting it as text");
       }
     }
+    if (!content_encoding.empty() && !UndoContentCodings(content_encoding, &text, loc)) return;
     if (text.size() > limits.max_body_bytes) {
       AddFinding(kLimitBodyBytes, "max_body_bytes",
                  absl::StrCat("body of ", text.size(), " bytes exceeds the ", limits.max_body_bytes,
@@ -620,6 +677,9 @@ struct Decoder::State {
         return;
       }
       if (content_type->empty() && EqualsIgnoreCase(name, "content-type")) *content_type = v;
+      if (content_encoding.empty() && EqualsIgnoreCase(name, "content-encoding")) {
+        content_encoding = v;
+      }
       size_t mark = PushSegment("headers");
       PushKey(name, /*lower=*/true);
       Emit(Location::kHeader, v);
@@ -661,11 +721,14 @@ struct Decoder::State {
     }
     // A Content-Type only in the single-value map still selects the body format.
     dom::object single;
-    if (use_mv && content_type->empty() && top.has(TopLevel::kHeaders) &&
-        top.headers.get_object().get(single) == simdjson::SUCCESS) {
+    if (use_mv && (content_type->empty() || content_encoding.empty()) &&
+        top.has(TopLevel::kHeaders) && top.headers.get_object().get(single) == simdjson::SUCCESS) {
       for (dom::key_value_pair kv : single) {
-        if (EqualsIgnoreCase(kv.key, "content-type") && kv.value.is_string()) {
+        if (!kv.value.is_string()) continue;
+        if (content_type->empty() && EqualsIgnoreCase(kv.key, "content-type")) {
           *content_type = StringOf(kv.value);
+        } else if (content_encoding.empty() && EqualsIgnoreCase(kv.key, "content-encoding")) {
+          content_encoding = StringOf(kv.value);
         }
       }
     }
@@ -721,7 +784,7 @@ struct Decoder::State {
     if (!top.has(TopLevel::kBody) || !top.body.is_string()) return;
     bool base64 = top.has(TopLevel::kBase64) && IsTrue(top.base64);
     size_t mark = PushSegment("body");
-    DecodeBody(StringOf(top.body), base64, content_type, Location::kBody);
+    DecodeBody(StringOf(top.body), base64, content_type, Location::kBody, content_encoding);
     PopTo(mark);
   }
 
@@ -844,11 +907,16 @@ struct Decoder::State {
       RecordKind rk = kind == Kind::kKinesis && !records_are_aws_shaped ? RecordKind::kKinesis
                                                                         : RecordKindOf(record);
       dom::object obj;
-      if (record.get_object().get(obj) != simdjson::SUCCESS || rk == RecordKind::kOther) {
+      if (record.get_object().get(obj) != simdjson::SUCCESS || rk == RecordKind::kOther ||
+          rk == RecordKind::kS3) {
         // Not a message record: its JSON path, like a generic event.
         size_t mark = PushKey(records_key);
         PushIndex(i);
-        WalkJson(record, Location::kOther, 3, false);
+        if (rk == RecordKind::kS3) {
+          EmitS3Record(record);
+        } else {
+          WalkJson(record, Location::kOther, 3, false);
+        }
         PopTo(mark);
         continue;
       }
@@ -874,10 +942,96 @@ struct Decoder::State {
           }
           break;
         }
+        case RecordKind::kS3:
         case RecordKind::kOther:
           break;
       }
       PopTo(mark);
+    }
+  }
+
+  // An S3 notification names the object by its key URL-encoded, a space as
+  // '+' ("my+file%27.txt"); the key the application reads is the decoded one.
+  // The record's other members are walked as JSON.
+  void EmitS3Record(dom::element record) {
+    dom::element key;
+    if (record.at_pointer("/s3/object/key").get(key) != simdjson::SUCCESS || !key.is_string()) {
+      WalkJson(record, Location::kOther, 3, false);
+      return;
+    }
+    const std::string_view raw = StringOf(key);
+    const std::string_view decoded = PercentDecoded(raw, /*plus_as_space=*/true);
+    walk_skips = decoded.data() == raw.data() ? nullptr : raw.data();
+    WalkJson(record, Location::kOther, 3, false);
+    walk_skips = nullptr;
+    if (decoded.data() == raw.data()) return;  // walked as it is
+    size_t mark = PushSegment("s3");
+    PushSegment("object");
+    PushSegment("key");
+    Emit(Location::kOther, decoded);
+    PopTo(mark);
+  }
+
+  // Kafka records (Amazon MSK, self-managed Kafka): `records` maps each
+  // "topic-partition" to its records, whose `key` and `value` are base64 and
+  // whose headers are lists of byte values.
+  void DecodeKafkaRecords(dom::element records) {
+    dom::object partitions;
+    if (records.get_object().get(partitions) != simdjson::SUCCESS) return;
+    const size_t mark = PushSegment("records");
+    for (dom::key_value_pair part : partitions) {
+      if (fields_full) break;
+      const size_t part_mark = PushKey(part.key);
+      dom::array list;
+      if (part.value.get_array().get(list) == simdjson::SUCCESS) {
+        size_t index = 0;
+        for (dom::element record : list) {
+          if (fields_full) break;
+          const size_t record_mark = PushIndex(index++);
+          dom::object obj;
+          if (record.get_object().get(obj) == simdjson::SUCCESS) {
+            for (dom::key_value_pair kv : obj) {
+              if ((kv.key == "value" || kv.key == "key") && kv.value.is_string()) {
+                const size_t m = kv.key == "value" ? PushSegment("value") : PushSegment("key");
+                DecodeBody(StringOf(kv.value), /*base64=*/true, {}, Location::kMessage);
+                PopTo(m);
+              } else if (kv.key == "headers") {
+                EmitKafkaHeaders(kv.value);
+              }
+            }
+          }
+          PopTo(record_mark);
+        }
+      }
+      PopTo(part_mark);
+    }
+    PopTo(mark);
+  }
+
+  // `[{"name": [104, 105]}, ...]`: each header value as the bytes it lists.
+  void EmitKafkaHeaders(dom::element headers) {
+    dom::array list;
+    if (headers.get_array().get(list) != simdjson::SUCCESS) return;
+    for (dom::element h : list) {
+      dom::object obj;
+      if (fields_full || h.get_object().get(obj) != simdjson::SUCCESS) continue;
+      for (dom::key_value_pair kv : obj) {
+        dom::array bytes;
+        if (kv.value.get_array().get(bytes) != simdjson::SUCCESS) continue;
+        const size_t n = std::min(bytes.size(), limits.max_body_bytes);
+        char* buf = arena.Allocate(n);
+        size_t used = 0;
+        for (dom::element b : bytes) {
+          int64_t v;
+          if (used == n || b.get_int64().get(v) != simdjson::SUCCESS) break;
+          buf[used++] = static_cast<char>(static_cast<uint8_t>(v));
+        }
+        arena.ShrinkLast(buf, n, used);
+        const size_t m = PushSegment("headers");
+        PushKey(kv.key);
+        Emit(Location::kMessage, std::string_view(buf, used));
+        PopTo(m);
+      }
     }
   }
 
@@ -907,6 +1061,9 @@ struct Decoder::State {
         case RecordKind::kKinesis:
           kind = Kind::kKinesis;
           break;
+        case RecordKind::kS3:
+          kind = Kind::kS3;
+          break;
         case RecordKind::kOther:
           break;
       }
@@ -917,6 +1074,29 @@ struct Decoder::State {
         DecodeRecords(top.records, kind);
         return;
       }
+    }
+    // Kafka: `records` maps topic partitions to record lists.
+    if (top.has(TopLevel::kEventSource) && top.has(TopLevel::kLowerRecords) &&
+        top.lower_records.is_object()) {
+      const std::string_view src = StringOf(top.event_source);
+      if (src == "aws:kafka" || src == "SelfManagedKafka" || src == "aws:SelfManagedKafka") {
+        out->kind = Kind::kKafka;
+        DecodeKafkaRecords(top.lower_records);
+        return;
+      }
+    }
+    // CloudWatch Logs subscription: `awslogs.data`, a gzip document in
+    // base64 whose logEvents[].message are the log lines.
+    dom::element logs_data;
+    if (top.has(TopLevel::kAwsLogs) &&
+        top.awslogs.at_key("data").get(logs_data) == simdjson::SUCCESS && logs_data.is_string()) {
+      out->kind = Kind::kCloudWatchLogs;
+      const size_t mark = PushSegment("awslogs");
+      PushSegment("data");
+      DecodeBody(StringOf(logs_data), /*base64=*/true, "application/json", Location::kMessage,
+                 "gzip");
+      PopTo(mark);
+      return;
     }
     // Kinesis Data Firehose transformation: `records[].data`, base64.
     if (top.has(TopLevel::kDeliveryStream) && top.has(TopLevel::kLowerRecords) &&
@@ -999,6 +1179,13 @@ struct Decoder::State {
   size_t nested_used = 0;
   dom::parser overflow_parser;
   std::string number_scratch;
+  // Decompressed bodies (UndoContentCodings()), kept between calls.
+  std::vector<std::unique_ptr<std::string>> inflated;
+  size_t inflated_used = 0;
+  // The request's Content-Encoding header, "" when it has none.
+  std::string_view content_encoding;
+  // WalkJson() passes over the string that starts here (EmitS3Record()).
+  const char* walk_skips = nullptr;
   ByteArena arena;
   // The path of what is being walked: PushKey() and PushIndex() add nothing
   // once it reaches kMaxPathBytes, and one segment adds at most a cut key

@@ -46,6 +46,12 @@ std::string_view KindName(Kind kind) {
       return "eventbridge";
     case Kind::kKinesis:
       return "kinesis";
+    case Kind::kKafka:
+      return "kafka";
+    case Kind::kS3:
+      return "s3";
+    case Kind::kCloudWatchLogs:
+      return "cloudwatch-logs";
   }
   return "generic";
 }

@@ -11,6 +11,8 @@
 //   body.<a>.<b>[2].<c>        a value inside a JSON body
 //   body.<name>                a form-urlencoded or multipart field value
 //   records[0].body...         SQS/SNS/Kinesis-style record messages
+//   records["t-0"][0].value... Kafka record values and keys (base64 decoded)
+//   awslogs.data.logEvents[0].message  CloudWatch Logs lines (decompressed)
 //   <a>.<b>                    any other JSON event: the JSON path from the root
 // Repeated names (multi-value headers/query) produce one field each.
 //
@@ -63,7 +65,12 @@ enum class Kind : uint8_t {
   kSns,
   kEventBridge,
   kKinesis,
+  kKafka,            // Amazon MSK and self-managed Apache Kafka
+  kS3,               // S3 event notifications
+  kCloudWatchLogs,   // CloudWatch Logs subscription (awslogs.data, gzip)
 };
+// The last Kind, for loops over all of them.
+inline constexpr Kind kLastKind = Kind::kCloudWatchLogs;
 
 std::string_view KindName(Kind kind);  // "apigw-v1", "apigw-v2", "function-url", "alb", ...
 
@@ -80,7 +87,8 @@ struct Field {
 };
 
 struct LimitFinding {
-  std::string limit;   // "max_event_bytes" | "max_body_bytes" | "max_depth" | "max_fields" | "body_encoding"
+  std::string limit;   // "max_event_bytes" | "max_body_bytes" | "max_depth" | "max_fields" |
+                       // "body_encoding" | "content_encoding"
   std::string path;    // where it was crossed
   std::string detail;  // human sentence: "JSON nesting deeper than 32 levels"
 };

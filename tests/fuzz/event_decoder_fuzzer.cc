@@ -1,7 +1,11 @@
 // Fuzzes the event decoder two ways, selected by the first input byte:
 //   even: the rest of the input is the whole event;
 //   odd:  the rest is the body of an API Gateway v2 event (or an SQS message),
-//         with a content type and base64 flag chosen by the second byte.
+//         with a content type and base64 flag chosen by the second byte; or,
+//         by its top bits, a body sent gzip-compressed (Content-Encoding), a
+//         CloudWatch Logs document, or a Kafka record's value, key and header
+//         (compressed and base64-encoded here, so that decoding gets past the
+//         framing; the raw bytes too, for the corrupt paths).
 // Every field value is read back so that dangling views show up under ASan.
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +13,7 @@
 #include <string_view>
 
 #include "runtime/event/event.h"
+#include "runtime/report/gzip.h"
 #include "tests/fuzz/json_escape.h"
 
 namespace {
@@ -27,6 +32,22 @@ size_t Consume(const DecodedEvent& ev) {
   }
   for (const auto& l : ev.limit_findings) sum += l.limit.size() + l.path.size();
   return sum;
+}
+
+std::string Base64(std::string_view in) {
+  static constexpr char kDigits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : in) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 6) out.push_back(kDigits[(acc >> (bits -= 6)) & 63]);
+  }
+  if (bits > 0) out.push_back(kDigits[(acc << (6 - bits)) & 63]);
+  while (out.size() % 4 != 0) out.push_back('=');
+  return out;
 }
 
 Decoder& SmallDecoder() {
@@ -63,8 +84,35 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const char* content_type = kContentTypes[selector % 8];
   bool base64 = (selector & 8) != 0;
   bool sqs = (selector & 16) != 0;
+  const int compressed_shape = selector >> 5;  // 0..7
+  // Valid compressed data half of the time, the raw bytes otherwise.
+  const std::string packed =
+      (selector & 8) != 0 ? Base64(fnguard::report::GzipCompress(body, 1)) : std::string(body);
   std::string event;
-  if (sqs) {
+  if (compressed_shape == 5) {
+    event = R"({"version":"2.0","rawPath":"/p","headers":{"content-type":")";
+    event += content_type;
+    event += R"(","content-encoding":")";
+    event += (selector & 4) != 0 ? "gzip" : "deflate, x-gzip";
+    event += R"("},"requestContext":{"http":{"method":"POST"}},"isBase64Encoded":true,"body":")";
+    AppendJsonEscaped(packed, &event);
+    event += "\"}";
+  } else if (compressed_shape == 6) {
+    event = R"({"awslogs":{"data":")";
+    AppendJsonEscaped(packed, &event);
+    event += R"("}})";
+  } else if (compressed_shape == 7) {
+    event = R"({"eventSource":"aws:kafka","records":{"t-0":[{"key":")";
+    AppendJsonEscaped(Base64(body.substr(0, 16)), &event);
+    event += R"(","value":")";
+    AppendJsonEscaped((selector & 8) != 0 ? Base64(body) : std::string(body), &event);
+    event += R"(","headers":[{"h":[)";
+    for (size_t i = 0; i < body.size() && i < 32; ++i) {
+      if (i > 0) event += ',';
+      event += std::to_string(static_cast<int>(static_cast<int8_t>(body[i])));
+    }
+    event += "]}]}]}}";
+  } else if (sqs) {
     event = R"({"Records":[{"eventSource":"aws:sqs","body":")";
     AppendJsonEscaped(body, &event);
     event += R"("},{"kinesis":{"data":")";

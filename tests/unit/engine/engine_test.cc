@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "policy/policy.h"
+#include "runtime/report/gzip.h"
 
 namespace fnguard::engine {
 namespace {
@@ -145,6 +146,47 @@ TEST(InspectorTest, PlainAndEncodedValuesBothReachTheDetectors) {
   Verdict clean = ins.InspectValue("Siobhán O'Brien, 12 Grafton St. (2nd floor) - 100% sure",
                                    event::Location::kBody, "body.note");
   EXPECT_TRUE(clean.findings.empty()) << clean.findings.front().rule_id;
+}
+
+// A body sent compressed (Content-Encoding) is inspected as the application
+// reads it once decompressed; one compressed in a way fnguard cannot undo
+// is a limits finding, so it is never a silent pass.
+TEST(InspectorTest, CompressedBodiesAreInspectedDecompressed) {
+  Inspector ins(Unlimited(policy::DefaultPolicy()));
+  const auto event = [](std::string_view coding, std::string_view body) {
+    std::string b64;
+    static constexpr char kDigits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    uint32_t acc = 0;
+    int bits = 0;
+    for (unsigned char c : body) {
+      acc = (acc << 8) | c;
+      bits += 8;
+      while (bits >= 6) b64.push_back(kDigits[(acc >> (bits -= 6)) & 63]);
+    }
+    if (bits > 0) b64.push_back(kDigits[(acc << (6 - bits)) & 63]);
+    while (b64.size() % 4 != 0) b64.push_back('=');
+    return std::string(R"({"version":"2.0","rawPath":"/x","headers":{"content-type":)"
+                       R"("application/json","content-encoding":")") +
+           std::string(coding) +
+           R"("},"requestContext":{"http":{"method":"POST"}},"isBase64Encoded":true,"body":")" +
+           b64 + R"("})";
+  };
+  const std::string attack = R"({"note":"<script>alert(document.cookie)</script>"})";
+  Verdict v = ins.Inspect(event("gzip", report::GzipCompress(attack)));
+  ASSERT_FALSE(v.findings.empty());
+  EXPECT_EQ(v.findings.front().detector, "xss");
+  EXPECT_EQ(v.findings.front().field_path, "body.note");
+  EXPECT_EQ(v.action, Action::kBlock);
+
+  v = ins.Inspect(event("gzip", report::GzipCompress(R"({"note":"gift wrap, please"})")));
+  EXPECT_TRUE(v.findings.empty()) << v.findings.front().rule_id;
+  EXPECT_EQ(v.action, Action::kAllow);
+
+  v = ins.Inspect(event("br", "\x0b\x02\x80{}\x03"));
+  ASSERT_EQ(v.findings.size(), 1u);
+  EXPECT_EQ(v.findings.front().rule_id, "limits.content_encoding");
+  EXPECT_EQ(v.action, Action::kBlock);
 }
 
 // Inspecting a clean event after an attack (and back) gives the same

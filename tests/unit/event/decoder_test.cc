@@ -13,7 +13,9 @@
 #include "gtest/gtest.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/event/event.h"
+#include "runtime/report/gzip.h"
 #include "tests/support/read_file.h"
+#include "zlib.h"
 
 namespace fnguard::event {
 namespace {
@@ -132,7 +134,12 @@ TEST_F(DecoderTest, EveryCorpusSampleDecodesWithTheRightKind) {
       {"awslambdago__kinesis-event.json", Kind::kKinesis},
       {"powertools__kinesisStreamEvent.json", Kind::kKinesis},
       {"awslambdago__kinesis-firehose-event.json", Kind::kKinesis},
-      {"awslambdago__s3-event.json", Kind::kGeneric},
+      {"awslambdago__s3-event.json", Kind::kS3},
+      {"powertools__s3EventDecodedKey.json", Kind::kS3},
+      {"awslambdago__kafka-event.json", Kind::kKafka},
+      {"powertools__kafkaEventSelfManaged.json", Kind::kKafka},
+      {"awslambdago__cloudwatch-logs-event.json", Kind::kCloudWatchLogs},
+      {"powertools__cloudWatchLogEventWithPolicyLevel.json", Kind::kCloudWatchLogs},
       {"awslambdago__dynamodb-event.json", Kind::kGeneric},
       {"powertools__cognitoPreSignUpEvent.json", Kind::kGeneric},
       {"powertools__vpcLatticeV2Event.json", Kind::kGeneric},
@@ -348,6 +355,150 @@ TEST_F(DecoderTest, KinesisDataIsBase64Decoded) {
   EXPECT_THAT(ev.limit_findings, IsEmpty());
 }
 
+TEST_F(DecoderTest, KafkaValuesKeysAndHeadersAreDecoded) {
+  text_ = DataFile("kafka.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kKafka);
+  EXPECT_THAT(Values(ev, "records.orders-0[0].value.order"), ElementsAre("A-1001"));
+  EXPECT_THAT(Values(ev, "records.orders-0[0].value.note"), ElementsAre("gift wrap"));
+  EXPECT_THAT(Values(ev, "records.orders-0[0].key"), ElementsAre("A-1001"));
+  EXPECT_THAT(Values(ev, "records.orders-0[0].headers.trace-id"), ElementsAre("abc-1"));
+  // Java sends header bytes signed: -1 is 0xff.
+  EXPECT_THAT(Values(ev, "records.orders-0[0].headers.raw"), ElementsAre(std::string("hi\xff")));
+  // Topic names, offsets and the broker list are the platform's, not the sender's.
+  EXPECT_FALSE(AnyPathStartsWith(ev, "bootstrapServers"));
+  EXPECT_THAT(Values(ev, "records.orders-0[0].topic"), IsEmpty());
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+}
+
+TEST_F(DecoderTest, CloudWatchLogsLinesAreDecompressed) {
+  text_ = DataFile("cloudwatch-logs.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kCloudWatchLogs);
+  EXPECT_THAT(Values(ev, "awslogs.data.logEvents[0].message"),
+              ElementsAre("START RequestId: 5c1d Version: $LATEST"));
+  EXPECT_THAT(Values(ev, "awslogs.data.logEvents[1].message"),
+              ElementsAre(R"({"level":"info","msg":"order placed","order":"A-1001"})"));
+  EXPECT_THAT(Values(ev, "awslogs.data.logGroup"), ElementsAre("/aws/lambda/orders"));
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+}
+
+TEST_F(DecoderTest, S3ObjectKeyIsUrlDecodedOnce) {
+  text_ = DataFile("s3-key.json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kS3);
+  // The key as the application reads it, and only that one.
+  EXPECT_THAT(Values(ev, "Records[0].s3.object.key"),
+              ElementsAre("reports/Q3 summary (final).pdf"));
+  EXPECT_THAT(Values(ev, "Records[0].s3.bucket.name"), ElementsAre("uploads-example"));
+  EXPECT_THAT(Values(ev, "Records[0].requestParameters.sourceIPAddress"),
+              ElementsAre("203.0.113.7"));
+}
+
+// An HTTP API v2 POST whose body is `body_bytes` in base64, with the given
+// Content-Encoding.
+std::string V2Compressed(std::string_view content_encoding, std::string_view body_bytes,
+                         std::string_view content_type = "application/json") {
+  std::string b64;
+  static constexpr char kDigits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t i = 0;
+  for (; i + 2 < body_bytes.size(); i += 3) {
+    const uint32_t v = (uint32_t{static_cast<uint8_t>(body_bytes[i])} << 16) |
+                       (uint32_t{static_cast<uint8_t>(body_bytes[i + 1])} << 8) |
+                       static_cast<uint8_t>(body_bytes[i + 2]);
+    for (int k = 18; k >= 0; k -= 6) b64.push_back(kDigits[(v >> k) & 63]);
+  }
+  if (i < body_bytes.size()) {
+    uint32_t v = uint32_t{static_cast<uint8_t>(body_bytes[i])} << 16;
+    if (i + 1 < body_bytes.size()) v |= uint32_t{static_cast<uint8_t>(body_bytes[i + 1])} << 8;
+    b64.push_back(kDigits[(v >> 18) & 63]);
+    b64.push_back(kDigits[(v >> 12) & 63]);
+    b64.push_back(i + 1 < body_bytes.size() ? kDigits[(v >> 6) & 63] : '=');
+    b64.push_back('=');
+  }
+  return absl::StrCat(R"({"version":"2.0","rawPath":"/x","headers":{"content-type":")",
+                      std::string(content_type), R"(","Content-Encoding":")",
+                      std::string(content_encoding),
+                      R"("},"requestContext":{"http":{"method":"POST"}},"isBase64Encoded":true,)",
+                      R"("body":")", b64, R"("})");
+}
+
+TEST_F(DecoderTest, CompressedBodiesAreInspectedDecompressed) {
+  const std::string body = R"({"comment":"1' UNION SELECT password FROM users--"})";
+  for (const auto& [coding, bytes] : std::vector<std::pair<std::string, std::string>>{
+           {"gzip", report::GzipCompress(body)},
+           {"x-gzip", report::GzipCompress(body)},
+           {"GZIP, identity", report::GzipCompress(body)},
+           {"gzip, gzip", report::GzipCompress(report::GzipCompress(body))}}) {
+    text_ = V2Compressed(coding, bytes);
+    DecodedEvent ev = DecodeOk(text_);
+    EXPECT_THAT(Values(ev, "body.comment"),
+                ElementsAre("1' UNION SELECT password FROM users--"))
+        << coding;
+    EXPECT_THAT(ev.limit_findings, IsEmpty()) << coding;
+  }
+  // A form body compressed with deflate (a zlib stream), then gzip.
+  const std::string form_body = "a=1&b=%3Cscript%3E";
+  std::string zlib_data(compressBound(form_body.size()), '\0');
+  uLongf zlib_size = zlib_data.size();
+  ASSERT_EQ(compress2(reinterpret_cast<Bytef*>(zlib_data.data()), &zlib_size,
+                      reinterpret_cast<const Bytef*>(form_body.data()), form_body.size(), 6),
+            Z_OK);
+  zlib_data.resize(zlib_size);
+  text_ = V2Compressed("deflate, gzip", report::GzipCompress(zlib_data),
+                       "application/x-www-form-urlencoded");
+  DecodedEvent form = DecodeOk(text_);
+  EXPECT_THAT(Values(form, "body.b"), ElementsAre("<script>"));
+}
+
+TEST_F(DecoderTest, MultiValueContentEncodingHeader) {
+  const std::string gz = report::GzipCompress(R"({"name":"x"})");
+  std::string b64 = V2Compressed("gzip", gz);
+  // Take the base64 body from the v2 event and send it as REST v1.
+  const size_t at = b64.find(R"("body":")") + 8;
+  const std::string body = b64.substr(at, b64.size() - at - 2);
+  text_ = absl::StrCat(
+      R"({"httpMethod":"POST","path":"/","resource":"/","isBase64Encoded":true,)",
+      R"("multiValueHeaders":{"Content-Type":["application/json"],"Content-Encoding":["gzip"]},)",
+      R"("body":")", body, R"("})");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kApiGatewayV1);
+  EXPECT_THAT(Values(ev, "body.name"), ElementsAre("x"));
+}
+
+TEST_F(DecoderTest, CompressionThatCannotBeUndoneIsALimitFinding) {
+  text_ = V2Compressed("br", "\x1b\x0b\x00\xf8 some brotli bytes");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(LimitNames(ev), ElementsAre("content_encoding"));
+  EXPECT_THAT(ev.limit_findings[0].detail, HasSubstr("'br'"));
+  EXPECT_EQ(Values(ev, "body").size(), 1u);  // still inspected, as it is
+  // Not a compression at all: the body is read as it is, without a finding.
+  text_ = V2Compressed("utf-8", R"({"name":"plain"})");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+  EXPECT_THAT(Values(ev, "body.name"), ElementsAre("plain"));
+}
+
+TEST_F(DecoderTest, CorruptCompressedBodyIsInspectedAsItIs) {
+  text_ = V2Compressed("gzip", R"({"name":"not compressed"})");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(LimitNames(ev), ElementsAre("body_encoding"));
+  EXPECT_THAT(Values(ev, "body.name"), ElementsAre("not compressed"));
+}
+
+TEST_F(DecoderTest, DecompressionBombIsCutAtTheBodyLimit) {
+  Limits limits;
+  limits.max_body_bytes = 4096;
+  Decoder small(limits);
+  text_ = V2Compressed("gzip", report::GzipCompress(std::string(16 << 20, 'A'), 9), "text/plain");
+  ASSERT_LT(text_.size(), 64u * 1024);
+  DecodedEvent ev = DecodeOk(text_, &small);
+  EXPECT_THAT(LimitNames(ev), ElementsAre("max_body_bytes"));
+  ASSERT_EQ(Values(ev, "body").size(), 1u);
+  EXPECT_EQ(Values(ev, "body")[0], std::string(4096, 'A'));
+}
+
 TEST_F(DecoderTest, MultipartFieldsAndFiles) {
   text_ = DataFile("multipart.json");
   DecodedEvent ev = DecodeOk(text_);
@@ -417,10 +568,16 @@ TEST_F(DecoderTest, AttackEventsCarryTheirPayloadInTheExpectedField) {
 
 TEST_F(DecoderTest, GenericEventUsesJsonPaths) {
   DecodedEvent ev = DecodeOk(
-      R"({"Records":[{"eventSource":"aws:s3","s3":{"object":{"key":"a/b.txt","size":3}}}]})");
+      R"({"Records":[{"eventSource":"aws:dynamodb","dynamodb":{"NewImage":{"note":{"S":"a b"}}}}]})");
   EXPECT_EQ(ev.kind, Kind::kGeneric);
+  EXPECT_THAT(Values(ev, "Records[0].dynamodb.NewImage.note.S"), ElementsAre("a b"));
+  EXPECT_THAT(Values(ev, "Records[0].eventSource"), ElementsAre("aws:dynamodb"));
+  EXPECT_EQ(FindField(ev, "Records[0].dynamodb.NewImage.note.S")->location, Location::kOther);
+  // S3 notifications keep JSON paths too; only the object key is decoded.
+  ev = DecodeOk(
+      R"({"Records":[{"eventSource":"aws:s3","s3":{"object":{"key":"a/b.txt","size":3}}}]})");
+  EXPECT_EQ(ev.kind, Kind::kS3);
   EXPECT_THAT(Values(ev, "Records[0].s3.object.key"), ElementsAre("a/b.txt"));
-  EXPECT_THAT(Values(ev, "Records[0].eventSource"), ElementsAre("aws:s3"));
   EXPECT_EQ(FindField(ev, "Records[0].s3.object.key")->location, Location::kOther);
 }
 

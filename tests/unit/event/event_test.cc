@@ -15,7 +15,8 @@ namespace {
 constexpr Kind kAllKinds[] = {Kind::kGeneric,     Kind::kApiGatewayV1, Kind::kApiGatewayV2,
                               Kind::kFunctionUrl, Kind::kAlb,          Kind::kWebSocket,
                               Kind::kSqs,         Kind::kSns,          Kind::kEventBridge,
-                              Kind::kKinesis};
+                              Kind::kKinesis,     Kind::kKafka,        Kind::kS3,
+                              Kind::kCloudWatchLogs};
 
 constexpr Location kAllLocations[] = {Location::kPath,   Location::kQuery, Location::kHeader,
                                       Location::kCookie, Location::kParam, Location::kBody,
@@ -29,6 +30,9 @@ TEST(EventNamesTest, KindAndLocationNames) {
   EXPECT_EQ(KindName(Kind::kSns), "sns");
   EXPECT_EQ(KindName(Kind::kEventBridge), "eventbridge");
   EXPECT_EQ(KindName(Kind::kKinesis), "kinesis");
+  EXPECT_EQ(KindName(Kind::kKafka), "kafka");
+  EXPECT_EQ(KindName(Kind::kS3), "s3");
+  EXPECT_EQ(KindName(Kind::kCloudWatchLogs), "cloudwatch-logs");
   EXPECT_EQ(LocationName(Location::kPath), "path");
   EXPECT_EQ(LocationName(Location::kQuery), "query");
   EXPECT_EQ(LocationName(Location::kHeader), "header");

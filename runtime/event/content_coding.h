@@ -1,0 +1,51 @@
+// Content codings of HTTP bodies (RFC 9110 section 8.4): the codings a
+// Content-Encoding header lists, and gzip / deflate decompression bounded by
+// the inspection size limit. A client may compress a request body, and
+// frameworks decompress it before the handler reads it (Express's body
+// parsers do), so the inspected text must be the decompressed one.
+#ifndef FNGUARD_RUNTIME_EVENT_CONTENT_CODING_H_
+#define FNGUARD_RUNTIME_EVENT_CONTENT_CODING_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace fnguard::event {
+
+enum class Coding : uint8_t {
+  kGzip,     // "gzip", "x-gzip": one or more gzip members (or zlib data)
+  kDeflate,  // "deflate": zlib data (RFC 1950), or raw deflate as some clients send
+};
+
+// What a Content-Encoding value asks for, in the order the codings were
+// applied ("gzip, identity" is gzip alone). Tokens that name no compression
+// ("identity", and mistakes such as "utf-8" or "binary") are left out: the
+// body is as it is. A compression fnguard cannot undo ("br", "zstd",
+// "compress") is named in `unsupported`.
+struct CodingList {
+  static constexpr size_t kMax = 4;
+  std::array<Coding, kMax> codings{};
+  size_t size = 0;
+  bool too_many = false;          // more than kMax compressions
+  std::string_view unsupported;   // the first compression that cannot be undone
+};
+CodingList ParseContentEncoding(std::string_view header);
+
+enum class InflateStatus : uint8_t {
+  kOk,         // all of `data` decompressed
+  kTruncated,  // the output reached `max_out` bytes: `out` holds the first max_out
+  kCorrupt,    // not data of that coding (or cut short)
+};
+
+// Decompresses `data` into `out` (replaced), at most `max_out` bytes. Runs in
+// time linear in the input and the output, and never holds more than
+// `max_out` bytes plus one zlib window.
+InflateStatus Inflate(std::string_view data, Coding coding, size_t max_out, std::string* out);
+
+std::string_view CodingName(Coding coding);  // "gzip", "deflate"
+
+}  // namespace fnguard::event
+
+#endif  // FNGUARD_RUNTIME_EVENT_CONTENT_CODING_H_

@@ -1,0 +1,114 @@
+#include "runtime/event/content_coding.h"
+
+#include <zlib.h>
+
+#include <string>
+#include <string_view>
+
+#include "gtest/gtest.h"
+#include "runtime/report/gzip.h"
+
+namespace fnguard::event {
+namespace {
+
+// `data` compressed by zlib: `window_bits` 15 for a zlib stream, -15 for raw
+// deflate.
+std::string Deflate(std::string_view data, int window_bits) {
+  z_stream zs{};
+  EXPECT_EQ(deflateInit2(&zs, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&zs, data.size()) + 16, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+TEST(ParseContentEncodingTest, CodingsInTheOrderTheyWereApplied) {
+  CodingList l = ParseContentEncoding("gzip");
+  ASSERT_EQ(l.size, 1u);
+  EXPECT_EQ(l.codings[0], Coding::kGzip);
+
+  l = ParseContentEncoding(" deflate ,X-GZIP, identity");
+  ASSERT_EQ(l.size, 2u);
+  EXPECT_EQ(l.codings[0], Coding::kDeflate);
+  EXPECT_EQ(l.codings[1], Coding::kGzip);
+  EXPECT_TRUE(l.unsupported.empty());
+  EXPECT_FALSE(l.too_many);
+}
+
+TEST(ParseContentEncodingTest, TokensThatNameNoCompressionAreLeftOut) {
+  for (std::string_view h : {"identity", "utf-8", "UTF-8", "binary", "", ",", " , identity"}) {
+    const CodingList l = ParseContentEncoding(h);
+    EXPECT_EQ(l.size, 0u) << h;
+    EXPECT_TRUE(l.unsupported.empty()) << h;
+  }
+}
+
+TEST(ParseContentEncodingTest, CompressionsThatCannotBeUndoneAreNamed) {
+  EXPECT_EQ(ParseContentEncoding("br").unsupported, "br");
+  EXPECT_EQ(ParseContentEncoding("gzip, zstd").unsupported, "zstd");
+  EXPECT_EQ(ParseContentEncoding("Compress").unsupported, "Compress");
+  EXPECT_TRUE(ParseContentEncoding("gzip, gzip, gzip, gzip, gzip").too_many);
+  EXPECT_FALSE(ParseContentEncoding("gzip, gzip, gzip, gzip").too_many);
+}
+
+TEST(InflateTest, GzipZlibAndRawDeflate) {
+  const std::string text = R"({"q":"1' UNION SELECT password FROM users--"})";
+  std::string out;
+  EXPECT_EQ(Inflate(report::GzipCompress(text), Coding::kGzip, 1 << 20, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, text);
+  // Labelled gzip but written as a zlib stream, as some log writers do.
+  EXPECT_EQ(Inflate(Deflate(text, 15), Coding::kGzip, 1 << 20, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, text);
+  EXPECT_EQ(Inflate(Deflate(text, 15), Coding::kDeflate, 1 << 20, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, text);
+  EXPECT_EQ(Inflate(Deflate(text, -15), Coding::kDeflate, 1 << 20, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, text);
+}
+
+TEST(InflateTest, GzipMembersOneAfterAnotherAreOneBody) {
+  std::string out;
+  const std::string two = report::GzipCompress("first half, ") + report::GzipCompress("second");
+  EXPECT_EQ(Inflate(two, Coding::kGzip, 1 << 20, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, "first half, second");
+  EXPECT_EQ(Inflate(report::GzipCompress("padded") + std::string(8, '\0'), Coding::kGzip, 1 << 20,
+                    &out),
+            InflateStatus::kOk);
+  EXPECT_EQ(out, "padded");
+}
+
+TEST(InflateTest, CorruptCutOrTrailingDataIsCorrupt) {
+  std::string out;
+  const std::string gz = report::GzipCompress("some body text that compresses");
+  EXPECT_EQ(Inflate("", Coding::kGzip, 1 << 20, &out), InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate("plain text", Coding::kGzip, 1 << 20, &out), InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate("plain text", Coding::kDeflate, 1 << 20, &out), InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate(gz.substr(0, gz.size() / 2), Coding::kGzip, 1 << 20, &out),
+            InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate(gz + "junk", Coding::kGzip, 1 << 20, &out), InflateStatus::kCorrupt);
+  std::string flipped = gz;
+  flipped[flipped.size() - 6] ^= 0x55;  // the CRC no longer matches
+  EXPECT_EQ(Inflate(flipped, Coding::kGzip, 1 << 20, &out), InflateStatus::kCorrupt);
+}
+
+TEST(InflateTest, OutputStopsAtTheLimit) {
+  // 64 MiB of zeros compress to about 64 KiB: a decompression bomb.
+  const std::string bomb = report::GzipCompress(std::string(64 << 20, '\0'), 9);
+  ASSERT_LT(bomb.size(), 100u * 1024);
+  std::string out;
+  EXPECT_EQ(Inflate(bomb, Coding::kGzip, 1 << 20, &out), InflateStatus::kTruncated);
+  EXPECT_EQ(out.size(), size_t{1} << 20);
+  // Exactly at the limit is whole.
+  EXPECT_EQ(Inflate(report::GzipCompress("12345"), Coding::kGzip, 5, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, "12345");
+  EXPECT_EQ(Inflate(report::GzipCompress("123456"), Coding::kGzip, 5, &out),
+            InflateStatus::kTruncated);
+  EXPECT_EQ(out, "12345");
+}
+
+}  // namespace
+}  // namespace fnguard::event
