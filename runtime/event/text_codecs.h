@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace fnguard::event {
@@ -23,6 +24,9 @@ int Base64DigitValue(char c);
 // whitespace is skipped. Returns the decoded size, or nullopt when `in` is
 // not base64 (bad character, data after padding, a dangling 6-bit group).
 std::optional<size_t> Base64Decode(std::string_view in, char* out);
+
+// Standard base64 (+/, padded) of `in`.
+std::string Base64Encode(std::string_view in);
 
 // True when PercentDecode would change `in` (it holds a valid %XX escape, or
 // a '+' and `plus_as_space`).

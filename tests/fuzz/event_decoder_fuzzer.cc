@@ -13,11 +13,13 @@
 #include <string_view>
 
 #include "runtime/event/event.h"
+#include "runtime/event/text_codecs.h"
 #include "runtime/report/gzip.h"
 #include "tests/fuzz/json_escape.h"
 
 namespace {
 
+using fnguard::event::Base64Encode;
 using fnguard::event::DecodedEvent;
 using fnguard::event::Decoder;
 using fnguard::event::Limits;
@@ -32,22 +34,6 @@ size_t Consume(const DecodedEvent& ev) {
   }
   for (const auto& l : ev.limit_findings) sum += l.limit.size() + l.path.size();
   return sum;
-}
-
-std::string Base64(std::string_view in) {
-  static constexpr char kDigits[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) out.push_back(kDigits[(acc >> (bits -= 6)) & 63]);
-  }
-  if (bits > 0) out.push_back(kDigits[(acc << (6 - bits)) & 63]);
-  while (out.size() % 4 != 0) out.push_back('=');
-  return out;
 }
 
 Decoder& SmallDecoder() {
@@ -86,8 +72,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool sqs = (selector & 16) != 0;
   const int compressed_shape = selector >> 5;  // 0..7
   // Valid compressed data half of the time, the raw bytes otherwise.
-  const std::string packed =
-      (selector & 8) != 0 ? Base64(fnguard::report::GzipCompress(body, 1)) : std::string(body);
+  const std::string packed = (selector & 8) != 0
+                                 ? Base64Encode(fnguard::report::GzipCompress(body, 1))
+                                 : std::string(body);
   std::string event;
   if (compressed_shape == 5) {
     event = R"({"version":"2.0","rawPath":"/p","headers":{"content-type":")";
@@ -103,9 +90,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     event += R"("}})";
   } else if (compressed_shape == 7) {
     event = R"({"eventSource":"aws:kafka","records":{"t-0":[{"key":")";
-    AppendJsonEscaped(Base64(body.substr(0, 16)), &event);
+    AppendJsonEscaped(Base64Encode(body.substr(0, 16)), &event);
     event += R"(","value":")";
-    AppendJsonEscaped((selector & 8) != 0 ? Base64(body) : std::string(body), &event);
+    AppendJsonEscaped((selector & 8) != 0 ? Base64Encode(body) : std::string(body),
+                      &event);
     event += R"(","headers":[{"h":[)";
     for (size_t i = 0; i < body.size() && i < 32; ++i) {
       if (i > 0) event += ',';

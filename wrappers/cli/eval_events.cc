@@ -4,6 +4,7 @@
 
 #include "runtime/core/json.h"
 #include "runtime/event/text_codecs.h"
+#include "runtime/report/gzip.h"
 
 namespace fnguard::cli {
 namespace {
@@ -109,7 +110,8 @@ std::string JsonUnicodeEscaped(std::string_view s) {
 
 std::string BuildEmbeddedEvent(Embed embed, std::string_view payload) {
   json::Writer w;
-  const bool post = embed == Embed::kJsonBody || embed == Embed::kJsonBodyEscaped;
+  const bool post = embed == Embed::kJsonBody || embed == Embed::kJsonBodyEscaped ||
+                    embed == Embed::kJsonBodyGzip;
   const std::string raw_query = embed == Embed::kQuery ? "q=" + UrlEncode(payload) : "";
   BeginV2(w, post ? "POST" : "GET", "/items", raw_query);
   w.Key("headers").BeginObject();
@@ -117,6 +119,7 @@ std::string BuildEmbeddedEvent(Embed embed, std::string_view payload) {
   w.Field("host", "evalapi.execute-api.us-east-1.amazonaws.com");
   w.Field("user-agent", "fnguard-eval/1.0");
   if (post) w.Field("content-type", "application/json");
+  if (embed == Embed::kJsonBodyGzip) w.Field("content-encoding", "gzip");
   if (embed == Embed::kHeader) w.Field("x-input", payload);
   w.EndObject();
   if (embed == Embed::kQuery) {
@@ -129,8 +132,12 @@ std::string BuildEmbeddedEvent(Embed embed, std::string_view payload) {
     w.Field("body", body.str());
   } else if (embed == Embed::kJsonBodyEscaped) {
     w.Field("body", "{\"q\":" + JsonUnicodeEscaped(payload) + "}");
+  } else if (embed == Embed::kJsonBodyGzip) {
+    json::Writer body;
+    body.BeginObject().Field("q", payload).EndObject();
+    w.Field("body", event::Base64Encode(report::GzipCompress(body.str())));
   }
-  w.Field("isBase64Encoded", false);
+  w.Field("isBase64Encoded", embed == Embed::kJsonBodyGzip);
   w.EndObject();
   return w.Take();
 }

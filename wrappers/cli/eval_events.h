@@ -10,7 +10,7 @@
 
 namespace fnguard::cli {
 
-enum class Embed { kRaw, kQuery, kJsonBody, kJsonBodyEscaped, kHeader };
+enum class Embed { kRaw, kQuery, kJsonBody, kJsonBodyEscaped, kJsonBodyGzip, kHeader };
 
 // Percent-encodes every byte outside RFC 3986's unreserved set.
 std::string UrlEncode(std::string_view s);
@@ -23,7 +23,8 @@ std::string JsonUnicodeEscaped(std::string_view s);
 // An HTTP API v2 event carrying `payload` as query parameter `q`
 // (rawQueryString percent-encoded, queryStringParameters decoded), as the
 // JSON body field `q` (kJsonBodyEscaped: the same field with every character
-// written as a \u escape), or as the request header `x-input`.
+// written as a \u escape; kJsonBodyGzip: the JSON body gzip-compressed, sent
+// as base64 with Content-Encoding: gzip), or as the request header `x-input`.
 std::string BuildEmbeddedEvent(Embed embed, std::string_view payload);
 
 // An HTTP API v2 event for a whole request line of a request corpus.

@@ -36,6 +36,7 @@
 #include "absl/strings/str_cat.h"
 #include "fnguard/http.h"
 #include "runtime/core/json.h"
+#include "runtime/event/text_codecs.h"
 #include "wrappers/http/plugin_api.h"
 #include "wrappers/http/plugin_loader.h"
 
@@ -133,32 +134,6 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-std::string Base64Encode(std::string_view in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
-    out.push_back(kAlphabet[v & 63]);
-  }
-  size_t rest = in.size() - i;
-  if (rest > 0) {
-    uint32_t v = static_cast<unsigned char>(in[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -281,7 +256,7 @@ std::string BuildEvent(const Request& req, const std::string& protocol,
   w.Field("timeEpoch", static_cast<int64_t>(now_ms));
   w.EndObject();
   bool binary = !IsValidUtf8(req.body);
-  if (!req.body.empty()) w.Field("body", binary ? Base64Encode(req.body) : req.body);
+  if (!req.body.empty()) w.Field("body", binary ? event::Base64Encode(req.body) : req.body);
   w.Field("isBase64Encoded", binary);
   w.EndObject();
   return w.Take();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "policy/policy.h"
+#include "runtime/event/text_codecs.h"
 #include "runtime/report/gzip.h"
 
 namespace fnguard::engine {
@@ -154,18 +155,7 @@ TEST(InspectorTest, PlainAndEncodedValuesBothReachTheDetectors) {
 TEST(InspectorTest, CompressedBodiesAreInspectedDecompressed) {
   Inspector ins(Unlimited(policy::DefaultPolicy()));
   const auto event = [](std::string_view coding, std::string_view body) {
-    std::string b64;
-    static constexpr char kDigits[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    uint32_t acc = 0;
-    int bits = 0;
-    for (unsigned char c : body) {
-      acc = (acc << 8) | c;
-      bits += 8;
-      while (bits >= 6) b64.push_back(kDigits[(acc >> (bits -= 6)) & 63]);
-    }
-    if (bits > 0) b64.push_back(kDigits[(acc << (6 - bits)) & 63]);
-    while (b64.size() % 4 != 0) b64.push_back('=');
+    const std::string b64 = event::Base64Encode(body);
     return std::string(R"({"version":"2.0","rawPath":"/x","headers":{"content-type":)"
                        R"("application/json","content-encoding":")") +
            std::string(coding) +

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/event/event.h"
+#include "runtime/event/text_codecs.h"
 #include "runtime/report/gzip.h"
 #include "tests/support/read_file.h"
 #include "zlib.h"
@@ -399,24 +400,7 @@ TEST_F(DecoderTest, S3ObjectKeyIsUrlDecodedOnce) {
 // Content-Encoding.
 std::string V2Compressed(std::string_view content_encoding, std::string_view body_bytes,
                          std::string_view content_type = "application/json") {
-  std::string b64;
-  static constexpr char kDigits[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t i = 0;
-  for (; i + 2 < body_bytes.size(); i += 3) {
-    const uint32_t v = (uint32_t{static_cast<uint8_t>(body_bytes[i])} << 16) |
-                       (uint32_t{static_cast<uint8_t>(body_bytes[i + 1])} << 8) |
-                       static_cast<uint8_t>(body_bytes[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) b64.push_back(kDigits[(v >> k) & 63]);
-  }
-  if (i < body_bytes.size()) {
-    uint32_t v = uint32_t{static_cast<uint8_t>(body_bytes[i])} << 16;
-    if (i + 1 < body_bytes.size()) v |= uint32_t{static_cast<uint8_t>(body_bytes[i + 1])} << 8;
-    b64.push_back(kDigits[(v >> 18) & 63]);
-    b64.push_back(kDigits[(v >> 12) & 63]);
-    b64.push_back(i + 1 < body_bytes.size() ? kDigits[(v >> 6) & 63] : '=');
-    b64.push_back('=');
-  }
+  const std::string b64 = Base64Encode(body_bytes);
   return absl::StrCat(R"({"version":"2.0","rawPath":"/x","headers":{"content-type":")",
                       std::string(content_type), R"(","Content-Encoding":")",
                       std::string(content_encoding),

@@ -21,6 +21,23 @@ std::optional<std::string> B64(std::string_view in) {
   return out;
 }
 
+TEST(Base64Test, EncodeRoundTripsEveryLength) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode(std::string("\xff\xfe\x00", 3)), "//4A");
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) {
+    bytes.push_back(static_cast<char>(i));
+    const std::string enc = Base64Encode(bytes);
+    std::string dec(Base64MaxDecodedSize(enc.size()), '\0');
+    const std::optional<size_t> n = Base64Decode(enc, dec.data());
+    ASSERT_TRUE(n.has_value()) << i;
+    EXPECT_EQ(dec.substr(0, *n), bytes) << i;
+  }
+}
+
 TEST(Base64Test, StandardUrlSafeAndUnpadded) {
   EXPECT_EQ(B64("aGVsbG8gd29ybGQ="), "hello world");
   EXPECT_EQ(B64("aGVsbG8gd29ybGQ"), "hello world");
