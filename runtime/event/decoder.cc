@@ -561,8 +561,11 @@ struct Decoder::State {
 
   // Decodes a body (HTTP body or record message) at the current path.
   // `content_encoding`: the compressions applied to it (Content-Encoding).
+  // `sniff_gzip`: a record's data that starts like a gzip member is one
+  // (CloudWatch Logs delivered through Kinesis or Firehose, compressing
+  // producers); a file uploaded over HTTP is not opened that way.
   void DecodeBody(std::string_view raw, bool base64, std::string_view content_type, Location loc,
-                  std::string_view content_encoding = {}) {
+                  std::string_view content_encoding = {}, bool sniff_gzip = false) {
     if (raw.empty()) return;
     std::string_view text = raw;
     if (base64) {
@@ -577,6 +580,10 @@ struct Decoder::State {
         AddFinding(kLimitEncoding, "body_encoding",
                    "body is marked base64 but is not valid base64; inspecting it as text");
       }
+    }
+    if (sniff_gzip && content_encoding.empty() && text.size() >= 3 && text[0] == '\x1f' &&
+        text[1] == '\x8b' && text[2] == '\x08') {
+      content_encoding = "gzip";
     }
     if (!content_encoding.empty() && !UndoContentCodings(content_encoding, &text, loc)) return;
     if (text.size() > limits.max_body_bytes) {
@@ -893,7 +900,7 @@ struct Decoder::State {
   void DecodeStreamData(dom::element data) {
     if (!data.is_string()) return;
     size_t mark = PushSegment("data");
-    DecodeBody(StringOf(data), /*base64=*/true, {}, Location::kMessage);
+    DecodeBody(StringOf(data), /*base64=*/true, {}, Location::kMessage, {}, /*sniff_gzip=*/true);
     PopTo(mark);
   }
 
@@ -993,7 +1000,8 @@ struct Decoder::State {
             for (dom::key_value_pair kv : obj) {
               if ((kv.key == "value" || kv.key == "key") && kv.value.is_string()) {
                 const size_t m = kv.key == "value" ? PushSegment("value") : PushSegment("key");
-                DecodeBody(StringOf(kv.value), /*base64=*/true, {}, Location::kMessage);
+                DecodeBody(StringOf(kv.value), /*base64=*/true, {}, Location::kMessage, {},
+                           /*sniff_gzip=*/true);
                 PopTo(m);
               } else if (kv.key == "headers") {
                 EmitKafkaHeaders(kv.value);

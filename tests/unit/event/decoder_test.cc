@@ -483,6 +483,25 @@ TEST_F(DecoderTest, DecompressionBombIsCutAtTheBodyLimit) {
   EXPECT_EQ(Values(ev, "body")[0], std::string(4096, 'A'));
 }
 
+TEST_F(DecoderTest, GzipRecordDataIsDecompressed) {
+  // CloudWatch Logs delivered through Kinesis: each record is a gzip document.
+  const std::string logs =
+      R"({"messageType":"DATA_MESSAGE","logEvents":[{"id":"1","message":"GET /health 200"}]})";
+  text_ = absl::StrCat(
+      R"({"Records":[{"eventSource":"aws:kinesis","kinesis":{"partitionKey":"p","data":")",
+      Base64Encode(report::GzipCompress(logs)), R"("}}]})");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kKinesis);
+  EXPECT_THAT(Values(ev, "records[0].data.logEvents[0].message"), ElementsAre("GET /health 200"));
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+  // An HTTP body is opened only when its Content-Encoding says so: a gzip
+  // file uploaded as the body stays one value.
+  text_ = V2Compressed("identity", report::GzipCompress(logs), "application/octet-stream");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.logEvents[0].message"), IsEmpty());
+  EXPECT_EQ(Values(ev, "body").size(), 1u);
+}
+
 TEST_F(DecoderTest, MultipartFieldsAndFiles) {
   text_ = DataFile("multipart.json");
   DecodedEvent ev = DecodeOk(text_);
