@@ -651,8 +651,35 @@ struct Decoder::State {
 
   void DecodeForm(std::string_view text, Location loc) { DecodePairs(text, loc); }
 
+  // A part's content as the parsers that honour Content-Transfer-Encoding
+  // read it (RFC 7578 deprecates the header; Python's email-based parsers
+  // and some Java ones still decode it): base64 and quoted-printable.
+  std::string_view PartContent(const MultipartPart& part) {
+    const std::string_view te = part.transfer_encoding;
+    const std::string_view c = part.content;
+    if (EqualsIgnoreCase(te, "base64")) {
+      const size_t cap = Base64MaxDecodedSize(c.size());
+      char* buf = arena.Allocate(cap);
+      const std::optional<size_t> n = Base64Decode(c, buf);
+      arena.ShrinkLast(buf, cap, n.value_or(0));
+      return n ? std::string_view(buf, *n) : c;
+    }
+    if (EqualsIgnoreCase(te, "quoted-printable")) {
+      char* buf = arena.Allocate(c.size());
+      const size_t n = QuotedPrintableDecode(c, buf);
+      arena.ShrinkLast(buf, c.size(), n);
+      return std::string_view(buf, n);
+    }
+    return c;
+  }
+
   bool DecodeMultipart(std::string_view text, std::string_view boundary, Location loc) {
-    MultipartResult result = ForEachMultipartPart(text, boundary, [&](const MultipartPart& part) {
+    MultipartResult result = ForEachMultipartPart(text, boundary, [&](const MultipartPart& part_in) {
+      MultipartPart part = part_in;
+      if (!part.transfer_encoding.empty() && (!part.has_filename ||
+                                              part.content.size() <= 2 * kMaxInspectedFileBytes)) {
+        part.content = PartContent(part);
+      }
       size_t mark = part.name.empty() ? path_len : PushKey(part.name);
       bool ok = EmitUnusualName(loc, part.name);
       if (part.has_filename) {

@@ -77,6 +77,8 @@ MultipartResult ForEachMultipartPart(std::string_view body, std::string_view bou
         ParseDisposition(value, &part);
       } else if (EqualsIgnoreCase(name, "content-type")) {
         part.content_type = value;
+      } else if (EqualsIgnoreCase(name, "content-transfer-encoding")) {
+        part.transfer_encoding = value;
       }
     }
     size_t next = headers_done ? FindDelimiter(body, boundary, pos) : std::string_view::npos;

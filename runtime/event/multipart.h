@@ -15,6 +15,7 @@ struct MultipartPart {
   std::string_view filename;      // Content-Disposition filename=
   bool has_filename = false;      // a file upload part
   std::string_view content_type;  // the part's Content-Type, "" if absent
+  std::string_view transfer_encoding;  // its Content-Transfer-Encoding, "" if absent
   std::string_view content;       // the part body
 };
 

@@ -210,4 +210,35 @@ std::string Base64Encode(std::string_view in) {
   return out;
 }
 
+size_t QuotedPrintableDecode(std::string_view in, char* out) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  size_t n = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '=') {
+      out[n++] = in[i];
+      continue;
+    }
+    if (i + 2 < in.size() && in[i + 1] == '\r' && in[i + 2] == '\n') {
+      i += 2;  // soft line break
+      continue;
+    }
+    if (i + 1 < in.size() && in[i + 1] == '\n') {
+      i += 1;
+      continue;
+    }
+    if (i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
+      out[n++] = static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
+      i += 2;
+      continue;
+    }
+    out[n++] = in[i];
+  }
+  return n;
+}
+
 }  // namespace fnguard::event

@@ -28,6 +28,11 @@ std::optional<size_t> Base64Decode(std::string_view in, char* out);
 // Standard base64 (+/, padded) of `in`.
 std::string Base64Encode(std::string_view in);
 
+// Decodes quoted-printable (RFC 2045 section 6.7): "=XX" escapes and soft
+// line breaks ("=" at the end of a line). Anything else is kept verbatim.
+// `out` must hold in.size() bytes; returns the decoded size.
+size_t QuotedPrintableDecode(std::string_view in, char* out);
+
 // True when PercentDecode would change `in` (it holds a valid %XX escape, or
 // a '+' and `plus_as_space`).
 bool NeedsPercentDecode(std::string_view in, bool plus_as_space);

@@ -1,5 +1,6 @@
 // Fuzzes the event text decoders (runtime/event/text_codecs): base64,
-// percent-decoding, Content-Type parameters, cookies and form pairs. Never
+// percent-decoding, quoted-printable, Content-Type parameters, cookies and
+// form pairs. Never
 // crash, never write past the documented output sizes, and keep their
 // promises: PercentDecode() changes the text exactly when
 // NeedsPercentDecode() says so and never lengthens it; base64 that decodes
@@ -26,18 +27,8 @@ constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 
 // The standard-alphabet encoding, unpadded.
 std::string Encode(std::string_view bytes) {
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    acc = (acc << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kDigits[(acc >> bits) & 63]);
-    }
-  }
-  if (bits > 0) out.push_back(kDigits[(acc << (6 - bits)) & 63]);
+  std::string out = Base64Encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
   return out;
 }
 
@@ -69,6 +60,16 @@ void CheckPercent(std::string_view text, bool plus) {
   if (changed != NeedsPercentDecode(text, plus)) std::abort();
 }
 
+void CheckQuotedPrintable(std::string_view text) {
+  std::vector<char> out(text.size());
+  const size_t n = QuotedPrintableDecode(text, out.data());
+  if (n > text.size()) std::abort();
+  // Only '=' sequences change anything.
+  if (text.find('=') == std::string_view::npos && std::string_view(out.data(), n) != text) {
+    std::abort();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -76,6 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckBase64(text);
   CheckPercent(text, false);
   CheckPercent(text, true);
+  CheckQuotedPrintable(text);
 
   const MediaTypeParts parts = SplitMediaType(text);
   if (!Inside(parts.type, text) || !Inside(parts.params, text)) std::abort();

@@ -502,6 +502,24 @@ TEST_F(DecoderTest, GzipRecordDataIsDecompressed) {
   EXPECT_EQ(Values(ev, "body").size(), 1u);
 }
 
+TEST_F(DecoderTest, MultipartTransferEncodingsAreDecoded) {
+  const std::string body = absl::StrCat(
+      "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n",
+      "Content-Transfer-Encoding: base64\r\n\r\n", Base64Encode("1' OR '1'='1"),
+      "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"b\"\r\n",
+      "Content-Transfer-Encoding: Quoted-Printable\r\n\r\n=3Cscript=3Ealert(1)=3C/script=3E",
+      "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"c\"\r\n",
+      "Content-Transfer-Encoding: base64\r\n\r\nnot base64!",
+      "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"d\"\r\n\r\nplain",
+      "\r\n--XyZ--\r\n");
+  text_ = V2Compressed("identity", body, "multipart/form-data; boundary=XyZ");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.a"), ElementsAre("1' OR '1'='1"));
+  EXPECT_THAT(Values(ev, "body.b"), ElementsAre("<script>alert(1)</script>"));
+  EXPECT_THAT(Values(ev, "body.c"), ElementsAre("not base64!"));  // kept as sent
+  EXPECT_THAT(Values(ev, "body.d"), ElementsAre("plain"));
+}
+
 TEST_F(DecoderTest, MultipartFieldsAndFiles) {
   text_ = DataFile("multipart.json");
   DecodedEvent ev = DecodeOk(text_);

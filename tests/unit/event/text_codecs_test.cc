@@ -21,6 +21,19 @@ std::optional<std::string> B64(std::string_view in) {
   return out;
 }
 
+TEST(QuotedPrintableTest, EscapesAndSoftLineBreaks) {
+  const auto qp = [](std::string_view in) {
+    std::string out(in.size(), '\0');
+    out.resize(QuotedPrintableDecode(in, out.data()));
+    return out;
+  };
+  EXPECT_EQ(qp("=31=27=20OR=201=3D1"), "1' OR 1=1");
+  EXPECT_EQ(qp("long li=\r\nne and=\nmore"), "long line andmore");
+  EXPECT_EQ(qp("a=3d=3Db"), "a==b");
+  EXPECT_EQ(qp("kept: =ZZ, =4, ="), "kept: =ZZ, =4, =");
+  EXPECT_EQ(qp(""), "");
+}
+
 TEST(Base64Test, EncodeRoundTripsEveryLength) {
   EXPECT_EQ(Base64Encode(""), "");
   EXPECT_EQ(Base64Encode("f"), "Zg==");
