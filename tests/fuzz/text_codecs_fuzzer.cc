@@ -1,7 +1,6 @@
 // Fuzzes the event text decoders (runtime/event/text_codecs): base64,
 // percent-decoding, quoted-printable, Content-Type parameters, cookies and
-// form pairs. Never
-// crash, never write past the documented output sizes, and keep their
+// form pairs. Never crash, never write past the documented output sizes, and keep their
 // promises: PercentDecode() changes the text exactly when
 // NeedsPercentDecode() says so and never lengthens it; base64 that decodes
 // re-encodes (after dropping whitespace and padding) to the same digits;
