@@ -593,6 +593,19 @@ struct Decoder::State {
       Emit(loc, text.substr(0, limits.max_body_bytes));
       return;
     }
+    // A body in an EBCDIC charset, as the server that honours the charset
+    // reads it.
+    if (!content_type.empty() && text.size() <= limits.max_body_bytes) {
+      const std::optional<std::string_view> charset =
+          FindMediaTypeParam(SplitMediaType(content_type).params, "charset");
+      const uint8_t* table = charset ? EbcdicTable(*charset) : nullptr;
+      if (table != nullptr) {
+        char* buf = arena.Allocate(2 * text.size());
+        const size_t n = EbcdicToUtf8(text, table, buf);
+        arena.ShrinkLast(buf, 2 * text.size(), n);
+        text = std::string_view(buf, n);
+      }
+    }
     std::string_view media_type = LowerMediaType(content_type);
     BodyFormat format = FormatOf(media_type);
     if (format == BodyFormat::kSniff) {

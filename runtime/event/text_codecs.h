@@ -6,6 +6,7 @@
 #define FNGUARD_RUNTIME_EVENT_TEXT_CODECS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,16 @@ std::string Base64Encode(std::string_view in);
 // line breaks ("=" at the end of a line). Anything else is kept verbatim.
 // `out` must hold in.size() bytes; returns the decoded size.
 size_t QuotedPrintableDecode(std::string_view in, char* out);
+
+// The byte table of an EBCDIC charset named in a Content-Type (IBM037 and
+// its aliases, IBM1140, IBM500), or nullptr for any other name. A body in
+// EBCDIC shares no letter with ASCII, and some servers (IIS, Java
+// containers) decode a form or XML body by the charset it declares.
+const uint8_t* EbcdicTable(std::string_view charset);
+
+// `in` decoded with `table` (EbcdicTable()) into UTF-8. `out` must hold
+// 2 * in.size() bytes; returns the decoded size.
+size_t EbcdicToUtf8(std::string_view in, const uint8_t* table, char* out);
 
 // True when PercentDecode would change `in` (it holds a valid %XX escape, or
 // a '+' and `plus_as_space`).

@@ -1,5 +1,5 @@
 // Fuzzes the event text decoders (runtime/event/text_codecs): base64,
-// percent-decoding, quoted-printable, Content-Type parameters, cookies and
+// percent-decoding, quoted-printable, EBCDIC, Content-Type parameters, cookies and
 // form pairs. Never crash, never write past the documented output sizes, and keep their
 // promises: PercentDecode() changes the text exactly when
 // NeedsPercentDecode() says so and never lengthens it; base64 that decodes
@@ -69,6 +69,14 @@ void CheckQuotedPrintable(std::string_view text) {
   }
 }
 
+void CheckEbcdic(std::string_view text) {
+  const uint8_t* table = EbcdicTable(text.substr(0, 8));
+  if (table == nullptr) table = EbcdicTable("ibm037");
+  std::vector<char> out(2 * text.size());
+  const size_t n = EbcdicToUtf8(text, table, out.data());
+  if (n < text.size() || n > out.size()) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -77,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckPercent(text, false);
   CheckPercent(text, true);
   CheckQuotedPrintable(text);
+  CheckEbcdic(text);
 
   const MediaTypeParts parts = SplitMediaType(text);
   if (!Inside(parts.type, text) || !Inside(parts.params, text)) std::abort();

@@ -520,6 +520,15 @@ TEST_F(DecoderTest, MultipartTransferEncodingsAreDecoded) {
   EXPECT_THAT(Values(ev, "body.d"), ElementsAre("plain"));
 }
 
+TEST_F(DecoderTest, EbcdicBodyIsDecodedByItsCharset) {
+  // "q=1' OR 1=1&n=x" in IBM037.
+  const std::string form = "\x98\x7e\xf1\x7d\x40\xd6\xd9\x40\xf1\x7e\xf1\x50\x95\x7e\xa7";
+  text_ = V2Compressed("identity", form, "application/x-www-form-urlencoded; charset=ibm037");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("1' OR 1=1"));
+  EXPECT_THAT(Values(ev, "body.n"), ElementsAre("x"));
+}
+
 TEST_F(DecoderTest, MultipartFieldsAndFiles) {
   text_ = DataFile("multipart.json");
   DecodedEvent ev = DecodeOk(text_);

@@ -21,6 +21,29 @@ std::optional<std::string> B64(std::string_view in) {
   return out;
 }
 
+TEST(EbcdicTest, CharsetNamesAndDecoding) {
+  const auto decode = [](std::string_view charset, std::string_view in) {
+    const uint8_t* table = EbcdicTable(charset);
+    EXPECT_NE(table, nullptr) << charset;
+    std::string out(2 * in.size(), '\0');
+    out.resize(table == nullptr ? 0 : EbcdicToUtf8(in, table, out.data()));
+    return out;
+  };
+  // "q=1' OR 1=1" in IBM037.
+  const std::string q = "\x98\x7e\xf1\x7d\x40\xd6\xd9\x40\xf1\x7e\xf1";
+  EXPECT_EQ(decode("ibm037", q), "q=1' OR 1=1");
+  EXPECT_EQ(decode("\"IBM037\"", q), "q=1' OR 1=1");
+  EXPECT_EQ(decode("cp1140", q), "q=1' OR 1=1");
+  EXPECT_EQ(decode("IBM500", q), "q=1' OR 1=1");
+  // The two pages differ in brackets: '[' is 0xBA in 037 and 0x4A in 500.
+  EXPECT_EQ(decode("ibm037", "\xba"), "[");
+  EXPECT_EQ(decode("ibm500", "\x4a"), "[");
+  EXPECT_EQ(decode("ibm037", "\x41"), "\xc2\xa0");  // no-break space, as UTF-8
+  for (std::string_view other : {"utf-8", "iso-8859-1", "shift_jis", "", "ibm0370"}) {
+    EXPECT_EQ(EbcdicTable(other), nullptr) << other;
+  }
+}
+
 TEST(QuotedPrintableTest, EscapesAndSoftLineBreaks) {
   const auto qp = [](std::string_view in) {
     std::string out(in.size(), '\0');
