@@ -606,6 +606,21 @@ struct Decoder::State {
         text = std::string_view(buf, n);
       }
     }
+    // A body in UTF-16 or UTF-32 (JSON parsers detect it by its zero bytes,
+    // a charset may declare it): read as UTF-8.
+    if (text.size() >= 2 && text.size() <= limits.max_body_bytes &&
+        (text[0] == '\0' || text[1] == '\0' || static_cast<uint8_t>(text[0]) >= 0xfe ||
+         content_type.find_first_of("uU") != std::string_view::npos)) {
+      const std::optional<std::string_view> charset =
+          FindMediaTypeParam(SplitMediaType(content_type).params, "charset");
+      const UnicodeForm form = DetectUnicodeForm(text, charset.value_or(""));
+      if (form != UnicodeForm::kNone) {
+        char* buf = arena.Allocate(2 * text.size());
+        const size_t n = UnicodeToUtf8(text, form, buf);
+        arena.ShrinkLast(buf, 2 * text.size(), n);
+        text = std::string_view(buf, n);
+      }
+    }
     std::string_view media_type = LowerMediaType(content_type);
     BodyFormat format = FormatOf(media_type);
     if (format == BodyFormat::kSniff) {

@@ -329,4 +329,80 @@ size_t EbcdicToUtf8(std::string_view in, const uint8_t* table, char* out) {
   return n;
 }
 
+UnicodeForm DetectUnicodeForm(std::string_view text, std::string_view charset) {
+  while (!charset.empty() && (charset.front() == '"' || charset.front() == ' ')) {
+    charset.remove_prefix(1);
+  }
+  while (!charset.empty() && (charset.back() == '"' || charset.back() == ' ')) {
+    charset.remove_suffix(1);
+  }
+  const auto at = [&](size_t i) { return i < text.size() ? static_cast<uint8_t>(text[i]) : 1; };
+  // A byte order mark decides (UTF-32 first: its LE mark starts like UTF-16's).
+  if (at(0) == 0xff && at(1) == 0xfe && at(2) == 0 && at(3) == 0) return UnicodeForm::kUtf32Le;
+  if (at(0) == 0 && at(1) == 0 && at(2) == 0xfe && at(3) == 0xff) return UnicodeForm::kUtf32Be;
+  if (at(0) == 0xff && at(1) == 0xfe) return UnicodeForm::kUtf16Le;
+  if (at(0) == 0xfe && at(1) == 0xff) return UnicodeForm::kUtf16Be;
+  if (IEqualsLower(charset, "utf-16le")) return UnicodeForm::kUtf16Le;
+  if (IEqualsLower(charset, "utf-16be")) return UnicodeForm::kUtf16Be;
+  if (IEqualsLower(charset, "utf-32le")) return UnicodeForm::kUtf32Le;
+  if (IEqualsLower(charset, "utf-32be")) return UnicodeForm::kUtf32Be;
+  // Otherwise the zero bytes around the first character, as RFC 4627 reads
+  // JSON and as Jackson and Python's json do (any text starts with ASCII
+  // here: '{', '[', '<', a name or a digit).
+  if (text.size() >= 4 && at(0) != 0 && at(1) == 0 && at(2) == 0 && at(3) == 0) {
+    return UnicodeForm::kUtf32Le;
+  }
+  if (text.size() >= 4 && at(0) == 0 && at(1) == 0 && at(2) == 0 && at(3) != 0) {
+    return UnicodeForm::kUtf32Be;
+  }
+  if (text.size() >= 2 && at(0) != 0 && at(1) == 0) return UnicodeForm::kUtf16Le;
+  if (text.size() >= 2 && at(0) == 0 && at(1) != 0) return UnicodeForm::kUtf16Be;
+  if (IEqualsLower(charset, "utf-16")) return UnicodeForm::kUtf16Be;  // RFC 2781's default
+  if (IEqualsLower(charset, "utf-32")) return UnicodeForm::kUtf32Be;
+  return UnicodeForm::kNone;
+}
+
+size_t UnicodeToUtf8(std::string_view in, UnicodeForm form, char* out) {
+  const size_t unit = form == UnicodeForm::kUtf32Le || form == UnicodeForm::kUtf32Be ? 4 : 2;
+  const bool le = form == UnicodeForm::kUtf16Le || form == UnicodeForm::kUtf32Le;
+  const auto read = [&](size_t i) {
+    uint32_t v = 0;
+    for (size_t k = 0; k < unit; ++k) {
+      const uint32_t b = static_cast<uint8_t>(in[i + k]);
+      v |= le ? b << (8 * k) : b << (8 * (unit - 1 - k));
+    }
+    return v;
+  };
+  size_t i = 0, n = 0;
+  // A byte order mark is not text.
+  if (in.size() >= unit && read(0) == 0xfeff) i = unit;
+  for (; i + unit <= in.size(); i += unit) {
+    uint32_t cp = read(i);
+    if (unit == 2 && cp >= 0xd800 && cp <= 0xdbff && i + 2 * unit <= in.size()) {
+      const uint32_t lo = read(i + unit);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        i += unit;
+      }
+    }
+    if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) cp = 0xfffd;
+    if (cp < 0x80) {
+      out[n++] = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out[n++] = static_cast<char>(0xc0 | (cp >> 6));
+      out[n++] = static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      out[n++] = static_cast<char>(0xe0 | (cp >> 12));
+      out[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      out[n++] = static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+      out[n++] = static_cast<char>(0xf0 | (cp >> 18));
+      out[n++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+      out[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      out[n++] = static_cast<char>(0x80 | (cp & 0x3f));
+    }
+  }
+  return n;
+}
+
 }  // namespace fnguard::event

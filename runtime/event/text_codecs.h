@@ -44,6 +44,17 @@ const uint8_t* EbcdicTable(std::string_view charset);
 // 2 * in.size() bytes; returns the decoded size.
 size_t EbcdicToUtf8(std::string_view in, const uint8_t* table, char* out);
 
+// A body written in UTF-16 or UTF-32, told by its byte order mark, by the
+// `charset` its Content-Type declares ("" for none), or by the zero bytes
+// around its first character; kNone for anything else (UTF-8 included).
+enum class UnicodeForm : uint8_t { kNone, kUtf16Le, kUtf16Be, kUtf32Le, kUtf32Be };
+UnicodeForm DetectUnicodeForm(std::string_view text, std::string_view charset);
+
+// `in` (of `form`, not kNone) as UTF-8, without its byte order mark; unpaired
+// surrogates and values past U+10FFFF become U+FFFD, and a trailing partial
+// unit is dropped. `out` must hold 2 * in.size() bytes; returns the size.
+size_t UnicodeToUtf8(std::string_view in, UnicodeForm form, char* out);
+
 // True when PercentDecode would change `in` (it holds a valid %XX escape, or
 // a '+' and `plus_as_space`).
 bool NeedsPercentDecode(std::string_view in, bool plus_as_space);

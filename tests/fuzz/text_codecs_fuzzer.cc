@@ -1,5 +1,5 @@
 // Fuzzes the event text decoders (runtime/event/text_codecs): base64,
-// percent-decoding, quoted-printable, EBCDIC, Content-Type parameters, cookies and
+// percent-decoding, quoted-printable, EBCDIC, UTF-16/32, Content-Type parameters, cookies and
 // form pairs. Never crash, never write past the documented output sizes, and keep their
 // promises: PercentDecode() changes the text exactly when
 // NeedsPercentDecode() says so and never lengthens it; base64 that decodes
@@ -69,6 +69,13 @@ void CheckQuotedPrintable(std::string_view text) {
   }
 }
 
+void CheckUnicodeForm(std::string_view text) {
+  const UnicodeForm form = DetectUnicodeForm(text, text.substr(0, 8));
+  if (form == UnicodeForm::kNone) return;
+  std::vector<char> out(2 * text.size());
+  if (UnicodeToUtf8(text, form, out.data()) > out.size()) std::abort();
+}
+
 void CheckEbcdic(std::string_view text) {
   const uint8_t* table = EbcdicTable(text.substr(0, 8));
   if (table == nullptr) table = EbcdicTable("ibm037");
@@ -86,6 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckPercent(text, true);
   CheckQuotedPrintable(text);
   CheckEbcdic(text);
+  CheckUnicodeForm(text);
 
   const MediaTypeParts parts = SplitMediaType(text);
   if (!Inside(parts.type, text) || !Inside(parts.params, text)) std::abort();

@@ -529,6 +529,17 @@ TEST_F(DecoderTest, EbcdicBodyIsDecodedByItsCharset) {
   EXPECT_THAT(Values(ev, "body.n"), ElementsAre("x"));
 }
 
+TEST_F(DecoderTest, Utf16BodyIsReadAsUtf8) {
+  std::string utf16;
+  for (char c : std::string_view(R"({"q":"<svg onload=alert(1)>"})")) {
+    utf16.push_back(c);
+    utf16.push_back('\0');
+  }
+  text_ = V2Compressed("identity", utf16, "application/json");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("<svg onload=alert(1)>"));
+}
+
 TEST_F(DecoderTest, MultipartFieldsAndFiles) {
   text_ = DataFile("multipart.json");
   DecodedEvent ev = DecodeOk(text_);

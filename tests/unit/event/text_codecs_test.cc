@@ -21,6 +21,29 @@ std::optional<std::string> B64(std::string_view in) {
   return out;
 }
 
+TEST(UnicodeFormTest, DetectedAndReadAsUtf8) {
+  const auto utf8 = [](std::string_view in, std::string_view charset = "") {
+    const UnicodeForm form = DetectUnicodeForm(in, charset);
+    std::string out(2 * in.size(), '\0');
+    out.resize(form == UnicodeForm::kNone ? 0 : UnicodeToUtf8(in, form, out.data()));
+    return out;
+  };
+  EXPECT_EQ(utf8(std::string("{\0\"\0a\0\"\0}\0", 10)), "{\"a\"}");        // UTF-16LE
+  EXPECT_EQ(utf8(std::string("\0{\0}", 4)), "{}");                            // UTF-16BE
+  EXPECT_EQ(utf8(std::string("\xff\xfe<\0", 4)), "<");                        // LE mark
+  EXPECT_EQ(utf8(std::string("\xfe\xff\0<", 4)), "<");                        // BE mark
+  EXPECT_EQ(utf8(std::string("[\0\0\0]\0\0\0", 8)), "[]");                  // UTF-32LE
+  EXPECT_EQ(utf8(std::string("\0\0\0[", 4)), "[");                            // UTF-32BE
+  EXPECT_EQ(utf8(std::string("a\0\xe9\0", 4), "utf-16le"), "a\xc3\xa9");     // é
+  // A surrogate pair, and an unpaired surrogate.
+  EXPECT_EQ(utf8(std::string("=\xd8\x00\xde", 4), "utf-16le"), "\xf0\x9f\x98\x80");
+  EXPECT_EQ(utf8(std::string("x\0\x00\xd8", 4)), "x\xef\xbf\xbd");
+  // UTF-8 and plain ASCII are left alone.
+  EXPECT_EQ(DetectUnicodeForm("{\"a\":1}", ""), UnicodeForm::kNone);
+  EXPECT_EQ(DetectUnicodeForm("{\"a\":1}", "utf-8"), UnicodeForm::kNone);
+  EXPECT_EQ(DetectUnicodeForm("", "utf-16"), UnicodeForm::kUtf16Be);
+}
+
 TEST(EbcdicTest, CharsetNamesAndDecoding) {
   const auto decode = [](std::string_view charset, std::string_view in) {
     const uint8_t* table = EbcdicTable(charset);
