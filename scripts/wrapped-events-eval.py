@@ -66,6 +66,7 @@ def ebcdic_form(p: str):
 
 # name -> (HTTP event?, builder(payload) -> event dict or None)
 WRAPPINGS = {
+    "JSON body as sent (baseline)": (True, lambda p: v2(json_body(p), "application/json")),
     "JSON body, Content-Encoding: gzip": (True, lambda p: v2(gzip.compress(json_body(p), mtime=0),
                                                             "application/json", "gzip")),
     "JSON body, Content-Encoding: deflate": (True, lambda p: v2(zlib.compress(json_body(p)),
