@@ -5,32 +5,17 @@
 #include <cstring>
 #include <limits>
 
+#include "runtime/event/text_codecs.h"
 
 namespace fnguard::event {
 namespace {
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // Registered compressions (IANA HTTP Content Coding Registry) that are not
 // gzip or deflate.
 bool IsOtherCompression(std::string_view t) {
   for (std::string_view name : {"br", "zstd", "compress", "x-compress", "exi", "pack200-gzip",
                                 "aes128gcm", "dcb", "dcz"}) {
-    if (IEquals(t, name)) return true;
+    if (EqualsIgnoreCase(t, name)) return true;
   }
   return false;
 }
@@ -80,12 +65,12 @@ CodingList ParseContentEncoding(std::string_view header) {
   while (!header.empty()) {
     const size_t comma = header.find(',');
     const std::string_view token =
-        Trim(comma == std::string_view::npos ? header : header.substr(0, comma));
+        TrimSpaces(comma == std::string_view::npos ? header : header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     Coding c;
-    if (IEquals(token, "gzip") || IEquals(token, "x-gzip")) {
+    if (EqualsIgnoreCase(token, "gzip") || EqualsIgnoreCase(token, "x-gzip")) {
       c = Coding::kGzip;
-    } else if (IEquals(token, "deflate")) {
+    } else if (EqualsIgnoreCase(token, "deflate")) {
       c = Coding::kDeflate;
     } else {
       if (list.unsupported.empty() && IsOtherCompression(token)) list.unsupported = token;

@@ -515,6 +515,16 @@ struct Decoder::State {
     return std::string_view(p, type.size());
   }
 
+  // What `write` puts into `cap` bytes of the arena (it returns how many it
+  // wrote), valid until the next Decode().
+  template <typename Write>
+  std::string_view InArena(size_t cap, Write write) {
+    char* buf = arena.Allocate(cap);
+    const size_t n = write(buf);
+    arena.ShrinkLast(buf, cap, n);
+    return std::string_view(buf, n);
+  }
+
   // A buffer for one decompressed body, valid until the next Decode().
   std::string* InflateBuffer() {
     if (inflated_used == inflated.size()) inflated.push_back(std::make_unique<std::string>());
@@ -593,32 +603,20 @@ struct Decoder::State {
       Emit(loc, text.substr(0, limits.max_body_bytes));
       return;
     }
-    // A body in an EBCDIC charset, as the server that honours the charset
-    // reads it.
-    if (!content_type.empty() && text.size() <= limits.max_body_bytes) {
-      const std::optional<std::string_view> charset =
-          FindMediaTypeParam(SplitMediaType(content_type).params, "charset");
-      const uint8_t* table = charset ? EbcdicTable(*charset) : nullptr;
-      if (table != nullptr) {
-        char* buf = arena.Allocate(2 * text.size());
-        const size_t n = EbcdicToUtf8(text, table, buf);
-        arena.ShrinkLast(buf, 2 * text.size(), n);
-        text = std::string_view(buf, n);
-      }
+    // A body in another character encoding, read as the server that honours
+    // it reads it: an EBCDIC charset, then UTF-16 or UTF-32 (declared, or
+    // told by a byte order mark or zero bytes, as JSON parsers detect it).
+    const std::string_view charset =
+        content_type.empty()
+            ? std::string_view()
+            : FindMediaTypeParam(SplitMediaType(content_type).params, "charset").value_or("");
+    if (const uint8_t* table = charset.empty() ? nullptr : EbcdicTable(charset)) {
+      text = InArena(2 * text.size(), [&](char* out) { return EbcdicToUtf8(text, table, out); });
     }
-    // A body in UTF-16 or UTF-32 (JSON parsers detect it by its zero bytes,
-    // a charset may declare it): read as UTF-8.
-    if (text.size() >= 2 && text.size() <= limits.max_body_bytes &&
-        (text[0] == '\0' || text[1] == '\0' || static_cast<uint8_t>(text[0]) >= 0xfe ||
-         content_type.find_first_of("uU") != std::string_view::npos)) {
-      const std::optional<std::string_view> charset =
-          FindMediaTypeParam(SplitMediaType(content_type).params, "charset");
-      const UnicodeForm form = DetectUnicodeForm(text, charset.value_or(""));
-      if (form != UnicodeForm::kNone) {
-        char* buf = arena.Allocate(2 * text.size());
-        const size_t n = UnicodeToUtf8(text, form, buf);
-        arena.ShrinkLast(buf, 2 * text.size(), n);
-        text = std::string_view(buf, n);
+    if (text.size() >= 2 && (text[0] == '\0' || text[1] == '\0' ||
+                             static_cast<uint8_t>(text[0]) >= 0xfe || !charset.empty())) {
+      if (const UnicodeForm form = DetectUnicodeForm(text, charset); form != UnicodeForm::kNone) {
+        text = InArena(2 * text.size(), [&](char* out) { return UnicodeToUtf8(text, form, out); });
       }
     }
     std::string_view media_type = LowerMediaType(content_type);
@@ -693,10 +691,7 @@ struct Decoder::State {
       return n ? std::string_view(buf, *n) : c;
     }
     if (EqualsIgnoreCase(te, "quoted-printable")) {
-      char* buf = arena.Allocate(c.size());
-      const size_t n = QuotedPrintableDecode(c, buf);
-      arena.ShrinkLast(buf, c.size(), n);
-      return std::string_view(buf, n);
+      return InArena(c.size(), [&](char* out) { return QuotedPrintableDecode(c, out); });
     }
     return c;
   }

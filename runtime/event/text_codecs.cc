@@ -284,33 +284,30 @@ constexpr uint8_t kIbm500[256] = {
     0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0xb3, 0xdb, 0xdc, 0xd9, 0xda, 0x9f,
 };
 
-bool IEqualsLower(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-const uint8_t* EbcdicTable(std::string_view charset) {
+// A charset name as a Content-Type parameter gives it, without the quotes
+// and spaces around it.
+std::string_view BareCharset(std::string_view charset) {
   while (!charset.empty() && (charset.front() == '"' || charset.front() == ' ')) {
     charset.remove_prefix(1);
   }
   while (!charset.empty() && (charset.back() == '"' || charset.back() == ' ')) {
     charset.remove_suffix(1);
   }
+  return charset;
+}
+
+}  // namespace
+
+const uint8_t* EbcdicTable(std::string_view charset) {
+  charset = BareCharset(charset);
   for (std::string_view name : {"ibm037", "ibm-037", "ibm37", "cp037", "cp37", "csibm037",
                                 "ebcdic-cp-us", "ebcdic-cp-ca", "ebcdic-cp-nl", "ebcdic-cp-wt",
                                 "ibm01140", "ibm1140", "cp1140", "ccsid01140", "ebcdic-us-37+euro"}) {
-    if (IEqualsLower(charset, name)) return kIbm037;
+    if (EqualsIgnoreCase(charset, name)) return kIbm037;
   }
   for (std::string_view name : {"ibm500", "ibm-500", "cp500", "csibm500", "ebcdic-cp-be",
                                 "ebcdic-cp-ch"}) {
-    if (IEqualsLower(charset, name)) return kIbm500;
+    if (EqualsIgnoreCase(charset, name)) return kIbm500;
   }
   return nullptr;
 }
@@ -330,22 +327,17 @@ size_t EbcdicToUtf8(std::string_view in, const uint8_t* table, char* out) {
 }
 
 UnicodeForm DetectUnicodeForm(std::string_view text, std::string_view charset) {
-  while (!charset.empty() && (charset.front() == '"' || charset.front() == ' ')) {
-    charset.remove_prefix(1);
-  }
-  while (!charset.empty() && (charset.back() == '"' || charset.back() == ' ')) {
-    charset.remove_suffix(1);
-  }
+  charset = BareCharset(charset);
   const auto at = [&](size_t i) { return i < text.size() ? static_cast<uint8_t>(text[i]) : 1; };
   // A byte order mark decides (UTF-32 first: its LE mark starts like UTF-16's).
   if (at(0) == 0xff && at(1) == 0xfe && at(2) == 0 && at(3) == 0) return UnicodeForm::kUtf32Le;
   if (at(0) == 0 && at(1) == 0 && at(2) == 0xfe && at(3) == 0xff) return UnicodeForm::kUtf32Be;
   if (at(0) == 0xff && at(1) == 0xfe) return UnicodeForm::kUtf16Le;
   if (at(0) == 0xfe && at(1) == 0xff) return UnicodeForm::kUtf16Be;
-  if (IEqualsLower(charset, "utf-16le")) return UnicodeForm::kUtf16Le;
-  if (IEqualsLower(charset, "utf-16be")) return UnicodeForm::kUtf16Be;
-  if (IEqualsLower(charset, "utf-32le")) return UnicodeForm::kUtf32Le;
-  if (IEqualsLower(charset, "utf-32be")) return UnicodeForm::kUtf32Be;
+  if (EqualsIgnoreCase(charset, "utf-16le")) return UnicodeForm::kUtf16Le;
+  if (EqualsIgnoreCase(charset, "utf-16be")) return UnicodeForm::kUtf16Be;
+  if (EqualsIgnoreCase(charset, "utf-32le")) return UnicodeForm::kUtf32Le;
+  if (EqualsIgnoreCase(charset, "utf-32be")) return UnicodeForm::kUtf32Be;
   // Otherwise the zero bytes around the first character, as RFC 4627 reads
   // JSON and as Jackson and Python's json do (any text starts with ASCII
   // here: '{', '[', '<', a name or a digit).
@@ -357,8 +349,8 @@ UnicodeForm DetectUnicodeForm(std::string_view text, std::string_view charset) {
   }
   if (text.size() >= 2 && at(0) != 0 && at(1) == 0) return UnicodeForm::kUtf16Le;
   if (text.size() >= 2 && at(0) == 0 && at(1) != 0) return UnicodeForm::kUtf16Be;
-  if (IEqualsLower(charset, "utf-16")) return UnicodeForm::kUtf16Be;  // RFC 2781's default
-  if (IEqualsLower(charset, "utf-32")) return UnicodeForm::kUtf32Be;
+  if (EqualsIgnoreCase(charset, "utf-16")) return UnicodeForm::kUtf16Be;  // RFC 2781's default
+  if (EqualsIgnoreCase(charset, "utf-32")) return UnicodeForm::kUtf32Be;
   return UnicodeForm::kNone;
 }
 
