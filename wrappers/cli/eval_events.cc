@@ -126,16 +126,14 @@ std::string BuildEmbeddedEvent(Embed embed, std::string_view payload) {
     w.Key("queryStringParameters").BeginObject().Field("q", payload).EndObject();
   }
   RequestContext(w, post ? "POST" : "GET", "/items");
-  if (embed == Embed::kJsonBody) {
+  if (embed == Embed::kJsonBody || embed == Embed::kJsonBodyGzip) {
     json::Writer body;
     body.BeginObject().Field("q", payload).EndObject();
-    w.Field("body", body.str());
+    w.Field("body", embed == Embed::kJsonBody
+                        ? body.str()
+                        : event::Base64Encode(report::GzipCompress(body.str())));
   } else if (embed == Embed::kJsonBodyEscaped) {
     w.Field("body", "{\"q\":" + JsonUnicodeEscaped(payload) + "}");
-  } else if (embed == Embed::kJsonBodyGzip) {
-    json::Writer body;
-    body.BeginObject().Field("q", payload).EndObject();
-    w.Field("body", event::Base64Encode(report::GzipCompress(body.str())));
   }
   w.Field("isBase64Encoded", embed == Embed::kJsonBodyGzip);
   w.EndObject();
