@@ -1,7 +1,10 @@
 #include "runtime/event/content_coding.h"
 
+#include <brotli/decode.h>
 #include <zlib.h>
 
+#include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -11,9 +14,9 @@ namespace fnguard::event {
 namespace {
 
 // Registered compressions (IANA HTTP Content Coding Registry) that are not
-// gzip or deflate.
+// gzip, deflate or br.
 bool IsOtherCompression(std::string_view t) {
-  for (std::string_view name : {"br", "zstd", "compress", "x-compress", "exi", "pack200-gzip",
+  for (std::string_view name : {"zstd", "compress", "x-compress", "exi", "pack200-gzip",
                                 "aes128gcm", "dcb", "dcz"}) {
     if (EqualsIgnoreCase(t, name)) return true;
   }
@@ -58,7 +61,99 @@ InflateStatus InflateStream(std::string_view* data, int window_bits, size_t max_
   return status;
 }
 
+// The Brotli decoder's allocations, counted against a budget: an allocation
+// past it fails, and the decoder stops with an ALLOC error. Each block keeps
+// its size in a header in front of it, for the free.
+struct BrotliBudget {
+  static constexpr size_t kHeader = alignof(std::max_align_t);
+  size_t used = 0;
+  size_t cap = 0;
+};
+
+void* BrotliAlloc(void* opaque, size_t size) {
+  auto* budget = static_cast<BrotliBudget*>(opaque);
+  if (size > budget->cap - budget->used) return nullptr;
+  void* block = std::malloc(size + BrotliBudget::kHeader);
+  if (block == nullptr) return nullptr;
+  std::memcpy(block, &size, sizeof(size));
+  budget->used += size;
+  return static_cast<char*>(block) + BrotliBudget::kHeader;
+}
+
+void BrotliFree(void* opaque, void* address) {
+  if (address == nullptr) return;
+  char* block = static_cast<char*>(address) - BrotliBudget::kHeader;
+  size_t size;
+  std::memcpy(&size, block, sizeof(size));
+  static_cast<BrotliBudget*>(opaque)->used -= size;
+  std::free(block);
+}
+
+bool IsBrotliAllocError(BrotliDecoderErrorCode code) {
+  switch (code) {
+    case BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES:
+    case BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS:
+    case BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP:
+    case BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1:
+    case BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2:
+    case BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// One Brotli stream, the whole of `data` (nothing may follow it).
+InflateStatus DecompressBrotli(std::string_view data, size_t max_out, std::string* out) {
+  BrotliBudget budget;
+  budget.cap = MaxBrotliMemory(max_out);
+  BrotliDecoderState* state = BrotliDecoderCreateInstance(BrotliAlloc, BrotliFree, &budget);
+  if (state == nullptr) return InflateStatus::kCorrupt;
+  const auto* next_in = reinterpret_cast<const uint8_t*>(data.data());
+  size_t avail_in = data.size();
+  uint8_t buf[16384];
+  InflateStatus status = InflateStatus::kOk;
+  for (;;) {
+    uint8_t* next_out = buf;
+    size_t avail_out = sizeof(buf);
+    const BrotliDecoderResult rc =
+        BrotliDecoderDecompressStream(state, &avail_in, &next_in, &avail_out, &next_out, nullptr);
+    const size_t produced = sizeof(buf) - avail_out;
+    const size_t room = max_out - out->size();
+    out->append(reinterpret_cast<const char*>(buf), std::min(produced, room));
+    if (produced > room) {
+      status = InflateStatus::kTruncated;
+      break;
+    }
+    if (rc == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) continue;
+    if (rc == BROTLI_DECODER_RESULT_SUCCESS) {
+      if (avail_in != 0) status = InflateStatus::kCorrupt;  // bytes after the stream
+      break;
+    }
+    if (rc == BROTLI_DECODER_RESULT_ERROR &&
+        IsBrotliAllocError(BrotliDecoderGetErrorCode(state))) {
+      // The stream asked for a window or tables larger than an output of
+      // max_out bytes needs: it is a larger body than inspection takes.
+      status = InflateStatus::kTruncated;
+      break;
+    }
+    status = InflateStatus::kCorrupt;  // an error, or the stream is cut short
+    break;
+  }
+  BrotliDecoderDestroyInstance(state);
+  return status;
+}
+
 }  // namespace
+
+size_t MaxBrotliMemory(size_t max_out) {
+  // A ring buffer grows to the next power of two of the output (at most twice
+  // it), and the old one is kept while it grows; the Huffman tables of 256
+  // block types of each kind take under 4 MiB.
+  constexpr size_t kTables = size_t{4} << 20;
+  const size_t limit = std::numeric_limits<size_t>::max();
+  return max_out > (limit - kTables) / 3 ? limit : 3 * max_out + kTables;
+}
 
 CodingList ParseContentEncoding(std::string_view header) {
   CodingList list;
@@ -72,6 +167,8 @@ CodingList ParseContentEncoding(std::string_view header) {
       c = Coding::kGzip;
     } else if (EqualsIgnoreCase(token, "deflate")) {
       c = Coding::kDeflate;
+    } else if (EqualsIgnoreCase(token, "br")) {
+      c = Coding::kBrotli;
     } else {
       if (list.unsupported.empty() && IsOtherCompression(token)) list.unsupported = token;
       continue;
@@ -89,6 +186,7 @@ InflateStatus Inflate(std::string_view data, Coding coding, size_t max_out, std:
   out->clear();
   // zlib counts input in uInt; a body that large is over every limit anyway.
   if (data.size() > std::numeric_limits<uInt>::max()) return InflateStatus::kCorrupt;
+  if (coding == Coding::kBrotli) return DecompressBrotli(data, max_out, out);
   if (coding == Coding::kDeflate) {
     // "deflate" means zlib data; some clients send raw deflate instead.
     std::string_view rest = data;
@@ -116,7 +214,15 @@ InflateStatus Inflate(std::string_view data, Coding coding, size_t max_out, std:
 }
 
 std::string_view CodingName(Coding coding) {
-  return coding == Coding::kGzip ? "gzip" : "deflate";
+  switch (coding) {
+    case Coding::kGzip:
+      return "gzip";
+    case Coding::kDeflate:
+      return "deflate";
+    case Coding::kBrotli:
+      return "br";
+  }
+  return "gzip";
 }
 
 }  // namespace fnguard::event

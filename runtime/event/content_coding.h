@@ -1,8 +1,9 @@
 // Content codings of HTTP bodies (RFC 9110 section 8.4): the codings a
-// Content-Encoding header lists, and gzip / deflate decompression bounded by
-// the inspection size limit. A client may compress a request body, and
-// frameworks decompress it before the handler reads it (Express's body
-// parsers do), so the inspected text must be the decompressed one.
+// Content-Encoding header lists, and gzip / deflate / Brotli decompression
+// bounded by the inspection size limit. A client may compress a request body,
+// and frameworks decompress it before the handler reads it (Express's body
+// parsers and ASP.NET Core's request decompression do), so the inspected text
+// must be the decompressed one.
 #ifndef FNGUARD_RUNTIME_EVENT_CONTENT_CODING_H_
 #define FNGUARD_RUNTIME_EVENT_CONTENT_CODING_H_
 
@@ -17,13 +18,14 @@ namespace fnguard::event {
 enum class Coding : uint8_t {
   kGzip,     // "gzip", "x-gzip": one or more gzip members (or zlib data)
   kDeflate,  // "deflate": zlib data (RFC 1950), or raw deflate as some clients send
+  kBrotli,   // "br": one Brotli stream (RFC 7932)
 };
 
 // What a Content-Encoding value asks for, in the order the codings were
 // applied ("gzip, identity" is gzip alone). Tokens that name no compression
 // ("identity", and mistakes such as "utf-8" or "binary") are left out: the
-// body is as it is. A compression fnguard cannot undo ("br", "zstd",
-// "compress") is named in `unsupported`.
+// body is as it is. A compression fnguard cannot undo ("zstd", "compress")
+// is named in `unsupported`.
 struct CodingList {
   static constexpr size_t kMax = 4;
   std::array<Coding, kMax> codings{};
@@ -35,16 +37,24 @@ CodingList ParseContentEncoding(std::string_view header);
 
 enum class InflateStatus : uint8_t {
   kOk,         // all of `data` decompressed
-  kTruncated,  // the output reached `max_out` bytes: `out` holds the first max_out
+  kTruncated,  // the output passes `max_out` bytes: `out` holds at most the first
+               // max_out (a Brotli stream whose window or tables would need
+               // more memory than MaxBrotliMemory() is taken as one)
   kCorrupt,    // not data of that coding (or cut short)
 };
 
 // Decompresses `data` into `out` (replaced), at most `max_out` bytes. Runs in
 // time linear in the input and the output, and never holds more than
-// `max_out` bytes plus one zlib window.
+// `max_out` bytes plus one zlib window (gzip, deflate) or
+// MaxBrotliMemory(max_out) bytes of decoder state (br).
 InflateStatus Inflate(std::string_view data, Coding coding, size_t max_out, std::string* out);
 
-std::string_view CodingName(Coding coding);  // "gzip", "deflate"
+// What the Brotli decoder may allocate while producing at most `max_out`
+// bytes: its ring buffer (at most twice the output so far, and the old one
+// while it grows) and its Huffman tables.
+size_t MaxBrotliMemory(size_t max_out);
+
+std::string_view CodingName(Coding coding);  // "gzip", "deflate", "br"
 
 }  // namespace fnguard::event
 

@@ -2,7 +2,7 @@
 //   even: the rest of the input is the whole event;
 //   odd:  the rest is the body of an API Gateway v2 event (or an SQS message),
 //         with a content type and base64 flag chosen by the second byte; or,
-//         by its top bits, a body sent gzip-compressed (Content-Encoding), a
+//         by its top bits, a body sent gzip- or Brotli-compressed (Content-Encoding), a
 //         CloudWatch Logs document, or a Kafka record's value, key and header
 //         (compressed and base64-encoded here, so that decoding gets past the
 //         framing; the raw bytes too, for the corrupt paths).
@@ -15,6 +15,7 @@
 #include "runtime/event/event.h"
 #include "runtime/event/text_codecs.h"
 #include "runtime/report/gzip.h"
+#include "tests/support/brotli_compress.h"
 #include "tests/fuzz/json_escape.h"
 
 namespace {
@@ -71,16 +72,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool base64 = (selector & 8) != 0;
   bool sqs = (selector & 16) != 0;
   const int compressed_shape = selector >> 5;  // 0..7
-  // Valid compressed data half of the time, the raw bytes otherwise.
-  const std::string packed = (selector & 8) != 0
-                                 ? Base64Encode(fnguard::report::GzipCompress(body, 1))
-                                 : std::string(body);
+  // Valid compressed data half of the time, the raw bytes otherwise; a body
+  // sent with Content-Encoding is Brotli-coded when bit 1 is set.
+  const bool brotli = compressed_shape == 5 && (selector & 2) != 0;
+  const std::string packed =
+      (selector & 8) == 0 ? std::string(body)
+      : brotli            ? Base64Encode(fnguard::test_support::BrotliCompress(body, 1, 16))
+                          : Base64Encode(fnguard::report::GzipCompress(body, 1));
   std::string event;
   if (compressed_shape == 5) {
     event = R"({"version":"2.0","rawPath":"/p","headers":{"content-type":")";
     event += content_type;
     event += R"(","content-encoding":")";
-    event += (selector & 4) != 0 ? "gzip" : "deflate, x-gzip";
+    event += brotli ? "br" : (selector & 4) != 0 ? "gzip" : "deflate, x-gzip";
     event += R"("},"requestContext":{"http":{"method":"POST"}},"isBase64Encoded":true,"body":")";
     AppendJsonEscaped(packed, &event);
     event += "\"}";

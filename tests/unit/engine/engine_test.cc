@@ -10,6 +10,7 @@
 #include "policy/policy.h"
 #include "runtime/event/text_codecs.h"
 #include "runtime/report/gzip.h"
+#include "tests/support/brotli_compress.h"
 
 namespace fnguard::engine {
 namespace {
@@ -173,7 +174,12 @@ TEST(InspectorTest, CompressedBodiesAreInspectedDecompressed) {
   EXPECT_TRUE(v.findings.empty()) << v.findings.front().rule_id;
   EXPECT_EQ(v.action, Action::kAllow);
 
-  v = ins.Inspect(event("br", "\x0b\x02\x80{}\x03"));
+  v = ins.Inspect(event("br", test_support::BrotliCompress(attack)));
+  ASSERT_FALSE(v.findings.empty());
+  EXPECT_EQ(v.findings.front().detector, "xss");
+  EXPECT_EQ(v.findings.front().field_path, "body.note");
+
+  v = ins.Inspect(event("zstd", "\x28\xb5\x2f\xfd\x00\x58{}"));
   ASSERT_EQ(v.findings.size(), 1u);
   EXPECT_EQ(v.findings.front().rule_id, "limits.content_encoding");
   EXPECT_EQ(v.action, Action::kBlock);

@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/report/gzip.h"
+#include "tests/support/brotli_compress.h"
 
 namespace fnguard::event {
 namespace {
@@ -48,8 +49,17 @@ TEST(ParseContentEncodingTest, TokensThatNameNoCompressionAreLeftOut) {
   }
 }
 
+TEST(ParseContentEncodingTest, BrotliIsUndone) {
+  const CodingList l = ParseContentEncoding("gzip, BR");
+  ASSERT_EQ(l.size, 2u);
+  EXPECT_EQ(l.codings[0], Coding::kGzip);
+  EXPECT_EQ(l.codings[1], Coding::kBrotli);
+  EXPECT_TRUE(l.unsupported.empty());
+  EXPECT_EQ(CodingName(Coding::kBrotli), "br");
+}
+
 TEST(ParseContentEncodingTest, CompressionsThatCannotBeUndoneAreNamed) {
-  EXPECT_EQ(ParseContentEncoding("br").unsupported, "br");
+  EXPECT_EQ(ParseContentEncoding("zstd").unsupported, "zstd");
   EXPECT_EQ(ParseContentEncoding("gzip, zstd").unsupported, "zstd");
   EXPECT_EQ(ParseContentEncoding("Compress").unsupported, "Compress");
   EXPECT_TRUE(ParseContentEncoding("gzip, gzip, gzip, gzip, gzip").too_many);
@@ -93,6 +103,71 @@ TEST(InflateTest, CorruptCutOrTrailingDataIsCorrupt) {
   std::string flipped = gz;
   flipped[flipped.size() - 6] ^= 0x55;  // the CRC no longer matches
   EXPECT_EQ(Inflate(flipped, Coding::kGzip, 1 << 20, &out), InflateStatus::kCorrupt);
+}
+
+TEST(InflateTest, Brotli) {
+  using test_support::BrotliCompress;
+  const std::string text = R"({"q":"<svg onload=alert(1)>"})";
+  std::string out;
+  for (int quality : {0, 5, 11}) {
+    for (int window : {10, 22, 24}) {
+      const std::string br = BrotliCompress(text, quality, window);
+      ASSERT_FALSE(br.empty());
+      EXPECT_EQ(Inflate(br, Coding::kBrotli, 1 << 20, &out), InflateStatus::kOk)
+          << quality << " " << window;
+      EXPECT_EQ(out, text);
+    }
+  }
+  // An empty body compresses to one byte.
+  EXPECT_EQ(Inflate(BrotliCompress(""), Coding::kBrotli, 1 << 20, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, "");
+
+  const std::string br = BrotliCompress("some body text that compresses, some body text");
+  EXPECT_EQ(Inflate("", Coding::kBrotli, 1 << 20, &out), InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate(br.substr(0, br.size() / 2), Coding::kBrotli, 1 << 20, &out),
+            InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate(br + "junk", Coding::kBrotli, 1 << 20, &out), InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate(report::GzipCompress("gzip, not br"), Coding::kBrotli, 1 << 20, &out),
+            InflateStatus::kCorrupt);
+}
+
+TEST(InflateTest, BrotliOutputAndMemoryStopAtTheLimit) {
+  using test_support::BrotliCompress;
+  // 64 MiB of zeros compress to a few bytes. With a 4 MiB window (most
+  // encoders' default) the first 1 MiB comes out; with a 16 MiB one the
+  // decoder would need a 16 MiB window for it, which it is not given, and
+  // nothing comes out. Either way the body is over the limit.
+  std::string out;
+  const std::string zeros(64 << 20, '\0');
+  const std::string bomb = BrotliCompress(zeros, 5, 22);
+  ASSERT_LT(bomb.size(), 1024u);
+  EXPECT_EQ(Inflate(bomb, Coding::kBrotli, 1 << 20, &out), InflateStatus::kTruncated);
+  EXPECT_EQ(out.size(), size_t{1} << 20);
+  EXPECT_EQ(Inflate(BrotliCompress(zeros, 5, 24), Coding::kBrotli, 1 << 20, &out),
+            InflateStatus::kTruncated);
+  EXPECT_LE(out.size(), size_t{1} << 20);
+  EXPECT_EQ(Inflate(BrotliCompress("12345"), Coding::kBrotli, 5, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, "12345");
+  EXPECT_EQ(Inflate(BrotliCompress("123456"), Coding::kBrotli, 5, &out),
+            InflateStatus::kTruncated);
+  EXPECT_EQ(out, "12345");
+
+  // A 16 MiB window over data that does not compress: the stream's first
+  // meta-block announces more output than a 64 KiB limit, and the decoder is
+  // not let to allocate the window it would need for it.
+  std::string noise(12 << 20, '\0');
+  uint64_t state = 0x9E3779B97F4A7C15u;
+  for (char& c : noise) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    c = static_cast<char>(state >> 56);
+  }
+  const std::string wide = BrotliCompress(noise, 5, 24);
+  ASSERT_FALSE(wide.empty());
+  EXPECT_EQ(Inflate(wide, Coding::kBrotli, 64 << 10, &out), InflateStatus::kTruncated);
+  EXPECT_LE(out.size(), size_t{64} << 10);
+  EXPECT_EQ(Inflate(wide, Coding::kBrotli, 16 << 20, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, noise);
+  EXPECT_LT(MaxBrotliMemory(64 << 10), size_t{5} << 20);
 }
 
 TEST(InflateTest, OutputStopsAtTheLimit) {
