@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """How many DEV corpus payloads fnguard finds when the request or record that
 carries them is wrapped the way clients, AWS services and frameworks wrap
-data: a body compressed with Content-Encoding, a body in an EBCDIC charset,
-multipart parts with a Content-Transfer-Encoding, UTF-16, Kinesis records of
+data: a body compressed with Content-Encoding (gzip, deflate, br), a body in an EBCDIC charset,
+multipart parts with a Content-Transfer-Encoding, multipart file names in
+RFC 2231 and RFC 2047 forms, UTF-16, Kinesis records of
 gzip data, CloudWatch Logs subscriptions, Kafka records, S3 object keys.
 
 Each payload goes into a JSON body field {"q": payload} (or a form field q, a
@@ -17,6 +18,8 @@ usage: scripts/wrapped-events-eval.py [--build DIR] [--sample N] [--modsecurity]
 """
 import argparse
 import base64
+import ctypes
+import ctypes.util
 import gzip
 import json
 import os
@@ -38,6 +41,23 @@ def v2(body: bytes, content_type: str, encoding: str = "") -> dict:
             "isBase64Encoded": True, "body": base64.b64encode(body).decode()}
 
 
+_BROTLIENC = []
+
+
+def brotli(data: bytes) -> bytes:
+    """data as one Brotli stream (quality 5, 4 MiB window), by libbrotlienc."""
+    if not _BROTLIENC:
+        _BROTLIENC.append(ctypes.CDLL(ctypes.util.find_library("brotlienc") or
+                                      "libbrotlienc.so.1"))
+    lib = _BROTLIENC[0]
+    size = ctypes.c_size_t(len(data) + 1024)
+    out = ctypes.create_string_buffer(size.value)
+    if not lib.BrotliEncoderCompress(5, 22, 0, ctypes.c_size_t(len(data)), data,
+                                     ctypes.byref(size), out):
+        raise RuntimeError("BrotliEncoderCompress failed")
+    return out.raw[:size.value]
+
+
 def json_body(p: str) -> bytes:
     return json.dumps({"q": p}).encode()
 
@@ -48,6 +68,23 @@ def multipart(p: str, cte: str) -> bytes:
         "".join("=%02X" % b for b in raw)
     return ("--XyZ\r\nContent-Disposition: form-data; name=\"q\"\r\n"
             f"Content-Transfer-Encoding: {cte}\r\n\r\n{enc}\r\n--XyZ--\r\n").encode()
+
+
+def file_part(disposition: str) -> bytes:
+    return ("--XyZ\r\nContent-Disposition: form-data; name=\"upload\"; " + disposition +
+            "\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--\r\n").encode("utf-8", "surrogateescape")
+
+
+def plain_file_name(p: str):
+    if "\r" in p or "\n" in p:
+        return None  # a header line cannot hold it
+    return file_part('filename="' + p.replace("\\", "\\\\").replace('"', '\\"') + '"')
+
+
+def encoded_word(p: str) -> str:
+    raw = p.encode("utf-8", "surrogateescape")
+    return "=?UTF-8?Q?" + "".join(chr(b) if chr(b).isalnum() and b < 128 else "=%02X" % b
+                                  for b in raw) + "?="
 
 
 def cw_logs(p: str) -> bytes:
@@ -71,6 +108,8 @@ WRAPPINGS = {
                                                             "application/json", "gzip")),
     "JSON body, Content-Encoding: deflate": (True, lambda p: v2(zlib.compress(json_body(p)),
                                                                "application/json", "deflate")),
+    "JSON body, Content-Encoding: br": (True, lambda p: v2(brotli(json_body(p)),
+                                                          "application/json", "br")),
     "JSON body in UTF-16LE": (True, lambda p: v2(json.dumps({"q": p}).encode("utf-16-le",
                                                                            "surrogatepass"),
                                                 "application/json; charset=utf-16le")),
@@ -80,6 +119,13 @@ WRAPPINGS = {
         multipart(p, "base64"), "multipart/form-data; boundary=XyZ")),
     "multipart part, quoted-printable": (True, lambda p: v2(
         multipart(p, "quoted-printable"), "multipart/form-data; boundary=XyZ")),
+    "multipart file name as sent": (True, lambda p: (lambda b: b and v2(
+        b, "multipart/form-data; boundary=XyZ"))(plain_file_name(p))),
+    "multipart file name, RFC 2231 filename*": (True, lambda p: v2(file_part(
+        "filename*=UTF-8''" + urllib.parse.quote(p.encode("utf-8", "surrogateescape"), safe="")),
+        "multipart/form-data; boundary=XyZ")),
+    "multipart file name, RFC 2047 encoded word": (True, lambda p: v2(file_part(
+        'filename="' + encoded_word(p) + '"'), "multipart/form-data; boundary=XyZ")),
     "Kinesis record of gzip data (CloudWatch Logs)": (False, lambda p: {"Records": [{
         "eventSource": "aws:kinesis", "kinesis": {"partitionKey": "k", "data": base64.b64encode(
             gzip.compress(cw_logs(p), mtime=0)).decode()}}]}),

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -696,6 +697,40 @@ struct Decoder::State {
     return c;
   }
 
+  // A Content-Disposition parameter as each kind of parser reads it: as it
+  // is (`plain`), from its RFC 2231 extended form `param*=` (Go's mime,
+  // Python's email, Werkzeug; it wins over `plain` there), with its RFC 2047
+  // encoded words decoded (Commons FileUpload, Tomcat). The distinct
+  // readings, the extended one first; the decoded ones are in the arena.
+  struct ParamReadings {
+    std::array<std::string_view, 3> v;
+    size_t n = 0;
+    void Add(std::string_view r) {
+      for (size_t i = 0; i < n; ++i) {
+        if (v[i] == r) return;
+      }
+      v[n++] = r;
+    }
+  };
+  ParamReadings ReadParam(std::string_view params, std::string_view param,
+                          std::optional<std::string_view> plain) {
+    ParamReadings r;
+    const auto keep = [this](const std::string& s) {
+      return InArena(s.size(), [&s](char* out) {
+        std::memcpy(out, s.data(), s.size());
+        return s.size();
+      });
+    };
+    if (params.find('*') != std::string_view::npos) {
+      if (std::optional<std::string> ext = DecodeExtendedParam(params, param)) r.Add(keep(*ext));
+    }
+    if (plain) {
+      r.Add(*plain);
+      if (plain->find("=?") != std::string_view::npos) r.Add(keep(DecodeEncodedWords(*plain)));
+    }
+    return r;
+  }
+
   bool DecodeMultipart(std::string_view text, std::string_view boundary, Location loc) {
     MultipartResult result = ForEachMultipartPart(text, boundary, [&](const MultipartPart& part_in) {
       MultipartPart part = part_in;
@@ -703,19 +738,38 @@ struct Decoder::State {
                                               part.content.size() <= 2 * kMaxInspectedFileBytes)) {
         part.content = PartContent(part);
       }
-      size_t mark = part.name.empty() ? path_len : PushKey(part.name);
-      bool ok = EmitUnusualName(loc, part.name);
-      if (part.has_filename) {
-        size_t file_mark = PushSegment("filename");
-        if (ok) ok = Emit(loc, part.filename);
-        PopTo(file_mark);
-        if (ok && part.content.size() <= kMaxInspectedFileBytes && IsTextLike(part.content)) {
+      const std::string_view params = part.disposition_params;
+      const bool plain_params = params.find('*') == std::string_view::npos &&
+                                params.find("=?") == std::string_view::npos;
+      // Parsers that read the name differently file the field under different
+      // names, and a policy may exclude one of them: the field is emitted
+      // under each reading.
+      const ParamReadings names =
+          plain_params ? ParamReadings{{part.name}, 1}
+                       : ReadParam(params, "name",
+                                   part.name.empty() ? std::nullopt
+                                                     : std::optional<std::string_view>(part.name));
+      const ParamReadings files =
+          !part.has_filename ? ParamReadings()
+          : plain_params     ? ParamReadings{{part.filename}, 1}
+                             : ReadParam(params, "filename", FindMediaTypeParam(params, "filename"));
+      bool ok = true;
+      for (size_t k = 0; ok && k < std::max<size_t>(names.n, 1); ++k) {
+        const std::string_view name = k < names.n ? names.v[k] : std::string_view();
+        size_t mark = name.empty() ? path_len : PushKey(name);
+        ok = EmitUnusualName(loc, name);
+        if (part.has_filename) {
+          size_t file_mark = PushSegment("filename");
+          for (size_t i = 0; ok && i < files.n; ++i) ok = Emit(loc, files.v[i]);
+          PopTo(file_mark);
+          if (ok && part.content.size() <= kMaxInspectedFileBytes && IsTextLike(part.content)) {
+            ok = Emit(loc, part.content);
+          }
+        } else if (ok) {
           ok = Emit(loc, part.content);
         }
-      } else if (ok) {
-        ok = Emit(loc, part.content);
+        PopTo(mark);
       }
-      PopTo(mark);
       return ok && !fields_full;
     });
     return result != MultipartResult::kMalformed;

@@ -32,10 +32,14 @@ std::string_view StripCr(std::string_view line) {
 
 void ParseDisposition(std::string_view value, MultipartPart* part) {
   MediaTypeParts parts = SplitMediaType(value);  // "form-data; name=..; filename=.."
+  part->disposition_params = parts.params;
   if (auto name = FindMediaTypeParam(parts.params, "name")) part->name = *name;
   if (auto filename = FindMediaTypeParam(parts.params, "filename")) {
     part->filename = *filename;
     part->has_filename = true;
+  } else if (parts.params.find('*') != std::string_view::npos &&
+             DecodeExtendedParam(parts.params, "filename")) {
+    part->has_filename = true;  // filename*= only (RFC 2231)
   }
 }
 

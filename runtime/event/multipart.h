@@ -13,7 +13,8 @@ namespace fnguard::event {
 struct MultipartPart {
   std::string_view name;          // Content-Disposition name=, "" if absent
   std::string_view filename;      // Content-Disposition filename=
-  bool has_filename = false;      // a file upload part
+  bool has_filename = false;      // a file upload part (filename= or filename*=)
+  std::string_view disposition_params;  // all of Content-Disposition's parameters
   std::string_view content_type;  // the part's Content-Type, "" if absent
   std::string_view transfer_encoding;  // its Content-Transfer-Encoding, "" if absent
   std::string_view content;       // the part body

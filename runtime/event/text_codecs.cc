@@ -1,5 +1,7 @@
 #include "runtime/event/text_codecs.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -153,7 +155,12 @@ bool HasUpperAscii(std::string_view s) {
   return false;
 }
 
-std::optional<std::string_view> FindMediaTypeParam(std::string_view params, std::string_view name) {
+namespace {
+
+// Calls `fn(key, value)` for each `key=value` item of a `; a=b; c="d"` list,
+// the value without its surrounding quotes, until `fn` returns false.
+template <typename Fn>
+void ForEachMediaTypeParam(std::string_view params, Fn&& fn) {
   size_t pos = 0;
   while (pos < params.size()) {
     // One parameter: up to the next ';' that is not inside quotes.
@@ -171,16 +178,169 @@ std::optional<std::string_view> FindMediaTypeParam(std::string_view params, std:
     }
     std::string_view item = TrimSpaces(params.substr(pos, end - pos));
     size_t eq = item.find('=');
-    if (eq != std::string_view::npos && EqualsIgnoreCase(TrimSpaces(item.substr(0, eq)), name)) {
+    if (eq != std::string_view::npos) {
       std::string_view value = TrimSpaces(item.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }
-      return value;
+      if (!fn(TrimSpaces(item.substr(0, eq)), value)) return;
     }
     pos = end + 1;
   }
-  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string_view> FindMediaTypeParam(std::string_view params, std::string_view name) {
+  std::optional<std::string_view> found;
+  ForEachMediaTypeParam(params, [&](std::string_view key, std::string_view value) {
+    if (!EqualsIgnoreCase(key, name)) return true;
+    found = value;
+    return false;
+  });
+  return found;
+}
+
+std::optional<std::string> DecodeExtendedParam(std::string_view params, std::string_view name) {
+  // RFC 2231 continuations: at most this many sections are joined.
+  constexpr size_t kMaxSections = 32;
+  struct Section {
+    std::string_view value;
+    bool present = false;
+    bool encoded = false;
+  };
+  std::array<Section, kMaxSections> sections{};
+  Section whole;  // `name*=`
+  ForEachMediaTypeParam(params, [&](std::string_view key, std::string_view value) {
+    if (key.size() <= name.size() || key[name.size()] != '*' ||
+        !EqualsIgnoreCase(key.substr(0, name.size()), name)) {
+      return true;
+    }
+    std::string_view rest = key.substr(name.size() + 1);
+    if (rest.empty()) {
+      if (!whole.present) whole = Section{value, true, true};
+      return true;
+    }
+    const bool encoded = rest.back() == '*';
+    if (encoded) rest.remove_suffix(1);
+    if (rest.empty() || rest.size() > 2) return true;
+    size_t index = 0;
+    for (char c : rest) {
+      if (c < '0' || c > '9') return true;
+      index = index * 10 + static_cast<size_t>(c - '0');
+    }
+    if (index < kMaxSections && !sections[index].present) sections[index] = {value, true, encoded};
+    return true;
+  });
+  if (!whole.present && !sections[0].present) return std::nullopt;
+  // The charset and language lead the first encoded section: charset'lang'.
+  std::string_view charset;
+  const auto strip_charset = [&charset](std::string_view v) {
+    const size_t q1 = v.find('\'');
+    const size_t q2 = q1 == std::string_view::npos ? q1 : v.find('\'', q1 + 1);
+    if (q2 == std::string_view::npos) return v;
+    charset = v.substr(0, q1);
+    return v.substr(q2 + 1);
+  };
+  std::string bytes;
+  const auto append = [&bytes](std::string_view v, bool encoded) {
+    if (!encoded) {
+      bytes.append(v);
+      return;
+    }
+    const size_t at = bytes.size();
+    bytes.resize(at + v.size());
+    bytes.resize(at + PercentDecode(v, /*plus_as_space=*/false, bytes.data() + at));
+  };
+  if (whole.present) {
+    append(strip_charset(whole.value), true);
+  } else {
+    for (size_t i = 0; i < kMaxSections && sections[i].present; ++i) {
+      const Section& sec = sections[i];
+      append(i == 0 && sec.encoded ? strip_charset(sec.value) : sec.value, sec.encoded);
+    }
+  }
+  return TranscodeToUtf8(bytes, charset);
+}
+
+namespace {
+
+// One encoded word starting at `at` (at "=?"): its decoded bytes and where it
+// ends, or false. `term` caches the position of the next "?=" after some
+// earlier offset (in.size() when there is none), so that a string of
+// unterminated words is searched once.
+bool ReadEncodedWord(std::string_view in, size_t at, size_t* term, std::string* text,
+                     size_t* end) {
+  constexpr size_t kMaxCharset = 64;
+  const size_t q1 = in.find('?', at + 2);
+  if (q1 == std::string_view::npos || q1 == at + 2 || q1 - at - 2 > kMaxCharset) return false;
+  if (q1 + 2 >= in.size() || in[q1 + 2] != '?') return false;
+  const char enc = in[q1 + 1];
+  if (enc != 'B' && enc != 'b' && enc != 'Q' && enc != 'q') return false;
+  const size_t text_at = q1 + 3;
+  if (*term < text_at) *term = std::min(in.find("?=", text_at), in.size());
+  if (*term >= in.size()) return false;
+  const std::string_view encoded = in.substr(text_at, *term - text_at);
+  if (encoded.find_first_of(" \t\r\n") != std::string_view::npos) return false;
+  std::string_view charset = in.substr(at + 2, q1 - at - 2);
+  charset = charset.substr(0, charset.find('*'));  // RFC 2231's charset*language
+  std::string bytes(Base64MaxDecodedSize(encoded.size()) + encoded.size(), '\0');
+  if (enc == 'B' || enc == 'b') {
+    const std::optional<size_t> n = Base64Decode(encoded, bytes.data());
+    if (!n) return false;
+    bytes.resize(*n);
+  } else {
+    size_t n = 0;
+    for (size_t i = 0; i < encoded.size(); ++i) {
+      const char c = encoded[i];
+      if (c == '_') {
+        bytes[n++] = ' ';
+      } else if (c == '=' && i + 2 < encoded.size() && HexValue(encoded[i + 1]) >= 0 &&
+                 HexValue(encoded[i + 2]) >= 0) {
+        bytes[n++] = static_cast<char>(HexValue(encoded[i + 1]) * 16 + HexValue(encoded[i + 2]));
+        i += 2;
+      } else {
+        bytes[n++] = c;
+      }
+    }
+    bytes.resize(n);
+  }
+  *text = TranscodeToUtf8(bytes, charset);
+  *end = *term + 2;
+  return true;
+}
+
+}  // namespace
+
+std::string DecodeEncodedWords(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  size_t term = 0;
+  size_t i = 0;
+  std::string word;
+  while (i < in.size()) {
+    const size_t start = in.find("=?", i);
+    if (start == std::string_view::npos) {
+      out.append(in.substr(i));
+      break;
+    }
+    size_t end = 0;
+    if (!ReadEncodedWord(in, start, &term, &word, &end)) {
+      out.append(in.substr(i, start + 2 - i));
+      i = start + 2;
+      continue;
+    }
+    out.append(in.substr(i, start - i));
+    out.append(word);
+    i = end;
+    // White space between two encoded words is not part of the text.
+    size_t k = i;
+    while (k < in.size() && (in[k] == ' ' || in[k] == '\t' || in[k] == '\r' || in[k] == '\n')) ++k;
+    size_t next_end = 0;
+    std::string next;
+    if (k > i && in.substr(k, 2) == "=?" && ReadEncodedWord(in, k, &term, &next, &next_end)) i = k;
+  }
+  return out;
 }
 
 std::string Base64Encode(std::string_view in) {
@@ -395,6 +555,37 @@ size_t UnicodeToUtf8(std::string_view in, UnicodeForm form, char* out) {
     }
   }
   return n;
+}
+
+std::string TranscodeToUtf8(std::string_view in, std::string_view charset) {
+  charset = BareCharset(charset);
+  std::string out(2 * in.size(), '\0');
+  if (const uint8_t* table = EbcdicTable(charset)) {
+    out.resize(EbcdicToUtf8(in, table, out.data()));
+    return out;
+  }
+  const bool wide = charset.size() >= 6 && (EqualsIgnoreCase(charset.substr(0, 6), "utf-16") ||
+                                            EqualsIgnoreCase(charset.substr(0, 6), "utf-32"));
+  if (wide) {
+    const UnicodeForm form = DetectUnicodeForm(in, charset);
+    if (form != UnicodeForm::kNone) {
+      out.resize(UnicodeToUtf8(in, form, out.data()));
+      return out;
+    }
+  }
+  for (std::string_view latin1 : {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1",
+                                  "iso_8859-1", "cp819", "ibm819", "windows-1252", "cp1252"}) {
+    if (!EqualsIgnoreCase(charset, latin1)) continue;
+    // Each byte is the code point of the same number.
+    static constexpr std::array<uint8_t, 256> kLatin1 = [] {
+      std::array<uint8_t, 256> t{};
+      for (size_t i = 0; i < t.size(); ++i) t[i] = static_cast<uint8_t>(i);
+      return t;
+    }();
+    out.resize(EbcdicToUtf8(in, kLatin1.data(), out.data()));
+    return out;
+  }
+  return std::string(in);
 }
 
 }  // namespace fnguard::event

@@ -76,6 +76,27 @@ MediaTypeParts SplitMediaType(std::string_view content_type);
 // returns its value with surrounding quotes removed; nullopt when absent.
 std::optional<std::string_view> FindMediaTypeParam(std::string_view params, std::string_view name);
 
+// Parameter `name` in its RFC 2231 (RFC 5987) extended form, as Go's mime
+// package, Python's email package and Werkzeug read it: `name*=` a charset,
+// a language and %XX escapes (utf-8''%2e%2e), or the continuations `name*0`,
+// `name*1*`, ... joined in order (sections marked '*' are percent-decoded).
+// The bytes are read in the charset given (TranscodeToUtf8). nullopt when
+// `params` holds neither form.
+std::optional<std::string> DecodeExtendedParam(std::string_view params, std::string_view name);
+
+// `in` with each RFC 2047 encoded word (=?charset?B?base64?= or
+// =?charset?Q?quoted?=) replaced by the text it encodes, as Commons
+// FileUpload and Tomcat read Content-Disposition parameters; white space
+// between two adjacent encoded words is dropped. Anything that is not an
+// encoded word is copied as it is. Linear in `in`.
+std::string DecodeEncodedWords(std::string_view in);
+
+// `in`, bytes in `charset`, as UTF-8: UTF-16 and UTF-32 (by the charset
+// name), the EBCDIC code pages EbcdicTable() knows, ISO-8859-1 and its
+// aliases. The bytes of any other charset (UTF-8, US-ASCII and unknown ones)
+// are copied.
+std::string TranscodeToUtf8(std::string_view in, std::string_view charset);
+
 // ASCII case-insensitive equality.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 

@@ -1,6 +1,6 @@
 // Fuzzes the event text decoders (runtime/event/text_codecs): base64,
-// percent-decoding, quoted-printable, EBCDIC, UTF-16/32, Content-Type parameters, cookies and
-// form pairs. Never crash, never write past the documented output sizes, and keep their
+// percent-decoding, quoted-printable, EBCDIC, UTF-16/32, Content-Type parameters (RFC 2231
+// extended ones and RFC 2047 encoded words too), charsets, cookies and form pairs. Never crash, never write past the documented output sizes, and keep their
 // promises: PercentDecode() changes the text exactly when
 // NeedsPercentDecode() says so and never lengthens it; base64 that decodes
 // re-encodes (after dropping whitespace and padding) to the same digits;
@@ -100,6 +100,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (std::string_view name : {"boundary", "charset", "b"}) {
     const std::optional<std::string_view> v = FindMediaTypeParam(parts.params, name);
     if (v && !Inside(*v, parts.params)) std::abort();
+  }
+  // Extended parameters decode to at most twice the list (Latin-1 doubles
+  // a byte); encoded words only ever replace "=?...?=" runs.
+  for (std::string_view name : {"filename", "name"}) {
+    const std::optional<std::string> ext = DecodeExtendedParam(parts.params, name);
+    if (ext && ext->size() > 2 * parts.params.size()) std::abort();
+  }
+  const std::string words = DecodeEncodedWords(text);
+  if (text.find("=?") == std::string_view::npos && words != text) std::abort();
+  if (words.size() > 2 * text.size()) std::abort();
+  for (std::string_view charset : {"utf-8", "iso-8859-1", "utf-16le", "utf-32be", "ibm037"}) {
+    if (TranscodeToUtf8(text, charset).size() > 2 * text.size()) std::abort();
   }
   if (!Inside(TrimSpaces(text), text)) std::abort();
   std::string lower(text);

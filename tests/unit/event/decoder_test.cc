@@ -554,6 +554,44 @@ TEST_F(DecoderTest, MultipartFieldsAndFiles) {
   EXPECT_THAT(Values(ev, "body.image"), IsEmpty());  // binary content is skipped
 }
 
+// Names and file names as each parser reads them: RFC 2231's `name*=` (Go,
+// Python, Werkzeug) and RFC 2047's encoded words (Commons FileUpload,
+// Tomcat). A file name that only one of them decodes is inspected decoded,
+// and a field whose name two parsers read differently is filed under both.
+TEST_F(DecoderTest, MultipartExtendedAndEncodedNames) {
+  const auto event = [](std::string_view disposition) {
+    const std::string body = absl::StrCat("--XyZ\r\nContent-Disposition: form-data; ",
+                                          std::string(disposition),
+                                          "\r\n\r\nhello\r\n--XyZ--\r\n");
+    return absl::StrCat(
+        R"({"version":"2.0","rawPath":"/up","headers":{"content-type":"multipart/form-data; boundary=XyZ"},)",
+        R"("requestContext":{"http":{"method":"POST"}},"isBase64Encoded":true,"body":")",
+        Base64Encode(body), R"("})");
+  };
+  text_ = event("name=\"f\"; filename*=UTF-8''..%2F..%2Fetc%2Fpasswd");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.f.filename"), ElementsAre("../../etc/passwd"));
+  EXPECT_THAT(Values(ev, "body.f"), ElementsAre("hello"));
+
+  text_ = event("name=\"f\"; filename=\"a.txt\"; filename*=UTF-8''..%2F..%2Fetc%2Fpasswd");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.f.filename"), ElementsAre("../../etc/passwd", "a.txt"));
+
+  text_ = event("name=\"f\"; filename=\"=?UTF-8?Q?=2E=2E=2Fetc=2Fpasswd?=\"");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.f.filename"),
+              ElementsAre("=?UTF-8?Q?=2E=2E=2Fetc=2Fpasswd?=", "../etc/passwd"));
+
+  text_ = event("name=\"a\"; name*=utf-8''comment");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.comment"), ElementsAre("hello"));
+  EXPECT_THAT(Values(ev, "body.a"), ElementsAre("hello"));
+
+  text_ = event("name=\"=?utf-8?B?Y29tbWVudA==?=\"");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.comment"), ElementsAre("hello"));
+}
+
 TEST_F(DecoderTest, Base64JsonBody) {
   text_ = DataFile("base64-body.json");
   DecodedEvent ev = DecodeOk(text_);

@@ -44,6 +44,22 @@ TEST(MultipartTest, FieldsAndFiles) {
   EXPECT_EQ(parts[1].content, "file text");
 }
 
+TEST(MultipartTest, FileNameGivenOnlyInItsExtendedForm) {
+  const std::string body =
+      "--B\r\nContent-Disposition: form-data; name=\"f\"; filename*=utf-8''a%2Etxt\r\n\r\n"
+      "x\r\n--B--\r\n";
+  std::vector<MultipartPart> parts;
+  EXPECT_EQ(ForEachMultipartPart(body, "B", [&](const MultipartPart& p) {
+              parts.push_back(p);
+              return true;
+            }),
+            MultipartResult::kComplete);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_TRUE(parts[0].has_filename);
+  EXPECT_EQ(parts[0].filename, "");
+  EXPECT_THAT(parts[0].disposition_params, ::testing::EndsWith("name=\"f\"; filename*=utf-8''a%2Etxt"));
+}
+
 TEST(MultipartTest, BareLineFeedsAndMissingClose) {
   std::string body =
       "--b\nContent-Disposition: form-data; name=x\n\n1 OR 1=1\n--b\n"

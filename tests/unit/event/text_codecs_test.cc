@@ -157,6 +157,67 @@ TEST(MediaTypeTest, SplitAndParams) {
   EXPECT_EQ(SplitMediaType("application/json").type, "application/json");
 }
 
+TEST(MediaTypeTest, ExtendedParametersOfRfc2231) {
+  // One extended value: charset, language, %XX escapes; it is read whether or
+  // not the plain parameter is there too.
+  EXPECT_EQ(DecodeExtendedParam("; name=\"f\"; filename*=UTF-8''..%2F..%2Fetc%2Fpasswd", "filename"),
+            "../../etc/passwd");
+  EXPECT_EQ(DecodeExtendedParam("; filename=\"a.txt\"; FILENAME*=utf-8'en'%C3%A9t%C3%A9.txt",
+                                "filename"),
+            "\u00e9t\u00e9.txt");
+  // Latin-1 bytes are read as the letters they stand for.
+  EXPECT_EQ(DecodeExtendedParam("; filename*=iso-8859-1''caf%E9", "filename"), "caf\u00e9");
+  // Continuations, in order of their numbers whatever the order they come in;
+  // those marked '*' are percent-decoded, the first one carries the charset.
+  EXPECT_EQ(DecodeExtendedParam("; filename*1=\"/etc/\"; filename*0*=utf-8''..%2F..; "
+                                "filename*2*=pass%77d",
+                                "filename"),
+            "../../etc/passwd");
+  // A gap ends the value.
+  EXPECT_EQ(DecodeExtendedParam("; name*0=a; name*2=c", "name"), "a");
+  // Without a charset the escapes are still decoded.
+  EXPECT_EQ(DecodeExtendedParam("; name*=x%27%20OR%201%3D1--", "name"), "x' OR 1=1--");
+  // Other parameters, and names that only start the same, are not it.
+  EXPECT_EQ(DecodeExtendedParam("; filename=\"a.txt\"", "filename"), std::nullopt);
+  EXPECT_EQ(DecodeExtendedParam("; filenames*=utf-8''x; name*=utf-8''y", "filename"),
+            std::nullopt);
+  EXPECT_EQ(DecodeExtendedParam("; filename*x=utf-8''x; filename*123=y", "filename"),
+            std::nullopt);
+}
+
+TEST(MediaTypeTest, EncodedWordsOfRfc2047) {
+  EXPECT_EQ(DecodeEncodedWords("=?UTF-8?B?Li4vLi4vZXRjL3Bhc3N3ZA==?="), "../../etc/passwd");
+  EXPECT_EQ(DecodeEncodedWords("=?utf-8?q?=2E=2E=2F=2E=2E=2Fetc=2Fpasswd?="), "../../etc/passwd");
+  EXPECT_EQ(DecodeEncodedWords("=?iso-8859-1?Q?caf=E9_au_lait?="), "caf\u00e9 au lait");
+  // Text around words stays; the space between two words goes.
+  EXPECT_EQ(DecodeEncodedWords("a =?utf-8?Q?b?= \t =?utf-8?B?Yw==?= d"), "a bc d");
+  // A language after '*' in the charset (RFC 2231 section 5).
+  EXPECT_EQ(DecodeEncodedWords("=?utf-8*en?Q?x?="), "x");
+  // Not encoded words: kept as they are.
+  for (std::string_view s : {"=?", "=?utf-8?", "=?utf-8?X?abc?=", "=??Q?abc?=", "=?utf-8?Q?a b?=",
+                             "=?utf-8?B?#?=", "a=?b", "plain.txt", ""}) {
+    EXPECT_EQ(DecodeEncodedWords(s), s) << s;
+  }
+  // Many unterminated words are read in one pass (a test that runs long
+  // here would be quadratic).
+  std::string many;
+  for (int i = 0; i < 200000; ++i) many += "=?u?Q?x";
+  EXPECT_TRUE(DecodeEncodedWords(many) == many);
+  // Words that end where the next begins are read too.
+  std::string words;
+  for (int i = 0; i < 1000; ++i) words += "=?u?Q?x?=";
+  EXPECT_TRUE(DecodeEncodedWords(words) == std::string(1000, 'x'));
+}
+
+TEST(TranscodeTest, CharsetsReadAsUtf8) {
+  EXPECT_EQ(TranscodeToUtf8("caf\xe9", "ISO-8859-1"), "caf\u00e9");
+  EXPECT_EQ(TranscodeToUtf8("caf\xe9", "windows-1252"), "caf\u00e9");
+  EXPECT_EQ(TranscodeToUtf8(std::string("<\0s\0>\0", 6), "utf-16le"), "<s>");
+  EXPECT_EQ(TranscodeToUtf8("\x81\x82\x83", "ibm037"), "abc");
+  EXPECT_EQ(TranscodeToUtf8("caf\xc3\xa9", "utf-8"), "caf\u00e9");
+  EXPECT_EQ(TranscodeToUtf8("\xe9", "x-unknown"), "\xe9");
+}
+
 TEST(CookieTest, SplitsOnSemicolons) {
   std::vector<std::pair<std::string, std::string>> got;
   ForEachCookie(" a=1; b = two ;;flag; c=x=y", [&](std::string_view n, std::string_view v) {
