@@ -75,10 +75,10 @@ def file_part(disposition: str) -> bytes:
             "\r\nContent-Type: text/plain\r\n\r\nx\r\n--XyZ--\r\n").encode("utf-8", "surrogateescape")
 
 
-def plain_file_name(p: str):
+def plain_file_name(p: str, before: str = ""):
     if "\r" in p or "\n" in p:
         return None  # a header line cannot hold it
-    return file_part('filename="' + p.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return file_part(before + 'filename="' + p.replace("\\", "\\\\").replace('"', '\\"') + '"')
 
 
 def encoded_word(p: str) -> str:
@@ -121,6 +121,9 @@ WRAPPINGS = {
         multipart(p, "quoted-printable"), "multipart/form-data; boundary=XyZ")),
     "multipart file name as sent": (True, lambda p: (lambda b: b and v2(
         b, "multipart/form-data; boundary=XyZ"))(plain_file_name(p))),
+    "multipart file name repeated (Commons FileUpload, Werkzeug take the last)": (True,
+        lambda p: (lambda b: b and v2(b, "multipart/form-data; boundary=XyZ"))(
+            plain_file_name(p, 'filename="report.pdf"; '))),
     "multipart file name, RFC 2231 filename*": (True, lambda p: v2(file_part(
         "filename*=UTF-8''" + urllib.parse.quote(p.encode("utf-8", "surrogateescape"), safe="")),
         "multipart/form-data; boundary=XyZ")),

@@ -698,22 +698,30 @@ struct Decoder::State {
   }
 
   // A Content-Disposition parameter as each kind of parser reads it: as it
-  // is (`plain`), from its RFC 2231 extended form `param*=` (Go's mime,
-  // Python's email, Werkzeug; it wins over `plain` there), with its RFC 2047
-  // encoded words decoded (Commons FileUpload, Tomcat). The distinct
-  // readings, the extended one first; the decoded ones are in the arena.
+  // is, in each Content-Disposition header and each time it is repeated
+  // (Go's textproto and Python's email take the first header, Commons
+  // FileUpload and Werkzeug the last of a repeated parameter); from its RFC
+  // 2231 extended form `param*=` (Go's mime, Python's email, Werkzeug prefer
+  // it); with its RFC 2047 encoded words decoded (Commons FileUpload,
+  // Tomcat). The distinct non-empty readings (the first kMax - 1 and the
+  // last); the decoded ones are in the arena.
   struct ParamReadings {
-    std::array<std::string_view, 3> v;
+    static constexpr size_t kMax = 8;
+    std::array<std::string_view, kMax> v;
     size_t n = 0;
     void Add(std::string_view r) {
+      if (r.empty()) return;
       for (size_t i = 0; i < n; ++i) {
         if (v[i] == r) return;
       }
-      v[n++] = r;
+      if (n < kMax) {
+        v[n++] = r;
+      } else {
+        v[kMax - 1] = r;
+      }
     }
   };
-  ParamReadings ReadParam(std::string_view params, std::string_view param,
-                          std::optional<std::string_view> plain) {
+  ParamReadings ReadParam(const MultipartPart& part, std::string_view param) {
     ParamReadings r;
     const auto keep = [this](const std::string& s) {
       return InArena(s.size(), [&s](char* out) {
@@ -721,12 +729,16 @@ struct Decoder::State {
         return s.size();
       });
     };
-    if (params.find('*') != std::string_view::npos) {
-      if (std::optional<std::string> ext = DecodeExtendedParam(params, param)) r.Add(keep(*ext));
-    }
-    if (plain) {
-      r.Add(*plain);
-      if (plain->find("=?") != std::string_view::npos) r.Add(keep(DecodeEncodedWords(*plain)));
+    for (size_t d = 0; d < part.disposition_count; ++d) {
+      const std::string_view params = part.dispositions[d];
+      if (params.find('*') != std::string_view::npos) {
+        if (std::optional<std::string> ext = DecodeExtendedParam(params, param)) r.Add(keep(*ext));
+      }
+      ForEachMediaTypeParamValue(params, param, [&](std::string_view value) {
+        r.Add(value);
+        if (value.find("=?") != std::string_view::npos) r.Add(keep(DecodeEncodedWords(value)));
+        return true;
+      });
     }
     return r;
   }
@@ -738,21 +750,11 @@ struct Decoder::State {
                                               part.content.size() <= 2 * kMaxInspectedFileBytes)) {
         part.content = PartContent(part);
       }
-      const std::string_view params = part.disposition_params;
-      const bool plain_params = params.find('*') == std::string_view::npos &&
-                                params.find("=?") == std::string_view::npos;
       // Parsers that read the name differently file the field under different
       // names, and a policy may exclude one of them: the field is emitted
       // under each reading.
-      const ParamReadings names =
-          plain_params ? ParamReadings{{part.name}, 1}
-                       : ReadParam(params, "name",
-                                   part.name.empty() ? std::nullopt
-                                                     : std::optional<std::string_view>(part.name));
-      const ParamReadings files =
-          !part.has_filename ? ParamReadings()
-          : plain_params     ? ParamReadings{{part.filename}, 1}
-                             : ReadParam(params, "filename", FindMediaTypeParam(params, "filename"));
+      const ParamReadings names = ReadParam(part, "name");
+      const ParamReadings files = part.has_filename ? ReadParam(part, "filename") : ParamReadings();
       bool ok = true;
       for (size_t k = 0; ok && k < std::max<size_t>(names.n, 1); ++k) {
         const std::string_view name = k < names.n ? names.v[k] : std::string_view();

@@ -31,15 +31,24 @@ std::string_view StripCr(std::string_view line) {
 }
 
 void ParseDisposition(std::string_view value, MultipartPart* part) {
-  MediaTypeParts parts = SplitMediaType(value);  // "form-data; name=..; filename=.."
-  part->disposition_params = parts.params;
-  if (auto name = FindMediaTypeParam(parts.params, "name")) part->name = *name;
-  if (auto filename = FindMediaTypeParam(parts.params, "filename")) {
-    part->filename = *filename;
-    part->has_filename = true;
-  } else if (parts.params.find('*') != std::string_view::npos &&
-             DecodeExtendedParam(parts.params, "filename")) {
-    part->has_filename = true;  // filename*= only (RFC 2231)
+  const std::string_view params = SplitMediaType(value).params;  // "form-data; name=..; .."
+  const bool first = part->disposition_count == 0;
+  if (part->disposition_count < MultipartPart::kMaxDispositions) {
+    part->dispositions[part->disposition_count++] = params;
+  } else {
+    part->dispositions.back() = params;
+  }
+  if (first) {
+    if (auto name = FindMediaTypeParam(params, "name")) part->name = *name;
+    if (auto filename = FindMediaTypeParam(params, "filename")) {
+      part->filename = *filename;
+      part->has_filename = true;
+    }
+  }
+  if (!part->has_filename && (FindMediaTypeParam(params, "filename") ||
+                              (params.find('*') != std::string_view::npos &&
+                               DecodeExtendedParam(params, "filename")))) {
+    part->has_filename = true;  // in a later header, or as filename*= (RFC 2231) only
   }
 }
 
@@ -75,8 +84,18 @@ MultipartResult ForEachMultipartPart(std::string_view body, std::string_view bou
       }
       size_t colon = line.find(':');
       if (colon == std::string_view::npos) continue;
+      // A line that starts with a space or a tab continues the header (the
+      // obsolete line folding Go's textproto, Python's email and Commons
+      // FileUpload still unfold): the value runs on over it.
+      const size_t value_at = (line.data() - body.data()) + colon + 1;
+      size_t value_end = (line.data() - body.data()) + line.size();
+      while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\t')) {
+        const size_t cont_end = LineEnd(body, pos);
+        value_end = pos + StripCr(body.substr(pos, cont_end - pos)).size();
+        pos = cont_end < body.size() ? cont_end + 1 : body.size();
+      }
       std::string_view name = TrimSpaces(line.substr(0, colon));
-      std::string_view value = TrimSpaces(line.substr(colon + 1));
+      std::string_view value = TrimSpaces(body.substr(value_at, value_end - value_at));
       if (EqualsIgnoreCase(name, "content-disposition")) {
         ParseDisposition(value, &part);
       } else if (EqualsIgnoreCase(name, "content-type")) {

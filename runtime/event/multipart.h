@@ -4,6 +4,8 @@
 #ifndef FNGUARD_RUNTIME_EVENT_MULTIPART_H_
 #define FNGUARD_RUNTIME_EVENT_MULTIPART_H_
 
+#include <array>
+#include <cstddef>
 #include <string_view>
 
 #include "absl/functional/function_ref.h"
@@ -11,10 +13,16 @@
 namespace fnguard::event {
 
 struct MultipartPart {
-  std::string_view name;          // Content-Disposition name=, "" if absent
-  std::string_view filename;      // Content-Disposition filename=
-  bool has_filename = false;      // a file upload part (filename= or filename*=)
-  std::string_view disposition_params;  // all of Content-Disposition's parameters
+  static constexpr size_t kMaxDispositions = 4;
+  std::string_view name;          // the first Content-Disposition name=, "" if absent
+  std::string_view filename;      // the first Content-Disposition filename=
+  bool has_filename = false;      // a file upload part (filename= or filename*= in any)
+  // The parameters of each Content-Disposition header (parsers differ in
+  // which one of several they read, and in which of several equal
+  // parameters): the first kMaxDispositions - 1 and the last. A folded
+  // header's continuation lines are part of its entry.
+  std::array<std::string_view, kMaxDispositions> dispositions{};
+  size_t disposition_count = 0;
   std::string_view content_type;  // the part's Content-Type, "" if absent
   std::string_view transfer_encoding;  // its Content-Transfer-Encoding, "" if absent
   std::string_view content;       // the part body

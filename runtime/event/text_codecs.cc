@@ -176,14 +176,26 @@ void ForEachMediaTypeParam(std::string_view params, Fn&& fn) {
       if (c == ';' && !quoted) break;
       ++end;
     }
-    std::string_view item = TrimSpaces(params.substr(pos, end - pos));
+    // (Line breaks too: a folded header keeps its continuation lines.)
+    const auto trim = [](std::string_view t) {
+      while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r' ||
+                            t.front() == '\n')) {
+        t.remove_prefix(1);
+      }
+      while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' ||
+                            t.back() == '\n')) {
+        t.remove_suffix(1);
+      }
+      return t;
+    };
+    std::string_view item = trim(params.substr(pos, end - pos));
     size_t eq = item.find('=');
     if (eq != std::string_view::npos) {
-      std::string_view value = TrimSpaces(item.substr(eq + 1));
+      std::string_view value = trim(item.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }
-      if (!fn(TrimSpaces(item.substr(0, eq)), value)) return;
+      if (!fn(trim(item.substr(0, eq)), value)) return;
     }
     pos = end + 1;
   }
@@ -199,6 +211,13 @@ std::optional<std::string_view> FindMediaTypeParam(std::string_view params, std:
     return false;
   });
   return found;
+}
+
+void ForEachMediaTypeParamValue(std::string_view params, std::string_view name,
+                                absl::FunctionRef<bool(std::string_view)> fn) {
+  ForEachMediaTypeParam(params, [&](std::string_view key, std::string_view value) {
+    return !EqualsIgnoreCase(key, name) || fn(value);
+  });
 }
 
 std::optional<std::string> DecodeExtendedParam(std::string_view params, std::string_view name) {

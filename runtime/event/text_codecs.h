@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
+
 namespace fnguard::event {
 
 // Upper bound of the decoded size of `encoded_size` base64 characters.
@@ -75,6 +77,12 @@ MediaTypeParts SplitMediaType(std::string_view content_type);
 // Finds parameter `name` (case-insensitive) in a `; a=b; c="d"` list and
 // returns its value with surrounding quotes removed; nullopt when absent.
 std::optional<std::string_view> FindMediaTypeParam(std::string_view params, std::string_view name);
+
+// Calls `fn(value)` for each parameter `name` (case-insensitive) of such a
+// list, in order (a list may repeat a parameter, and parsers differ in which
+// one they take), quotes removed; `fn` returns false to stop.
+void ForEachMediaTypeParamValue(std::string_view params, std::string_view name,
+                                absl::FunctionRef<bool(std::string_view)> fn);
 
 // Parameter `name` in its RFC 2231 (RFC 5987) extended form, as Go's mime
 // package, Python's email package and Werkzeug read it: `name*=` a charset,

@@ -1,6 +1,7 @@
 // Fuzzes the multipart/form-data splitter (runtime/event/multipart): never
-// crash; every part's name, file name, type and content are views of the
-// body, parts come in order without overlapping, and a body without the
+// crash; every part's name, file name, type, content and Content-Disposition
+// parameters are views of the body, parts come in order without
+// overlapping, and a body without the
 // opening delimiter is malformed. The first line of the input is the
 // boundary, the rest the body.
 #include <cstddef>
@@ -28,6 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           std::abort();
         }
         if (!p.has_filename && !p.filename.empty()) std::abort();
+        if (p.disposition_count > p.dispositions.size()) std::abort();
+        for (size_t d = 0; d < p.disposition_count; ++d) {
+          if (!Inside(p.dispositions[d], body)) std::abort();
+        }
         if (!p.content.empty()) {
           if (p.content.data() < last_end) std::abort();
           last_end = p.content.data() + p.content.size();

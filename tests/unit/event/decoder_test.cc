@@ -555,8 +555,8 @@ TEST_F(DecoderTest, MultipartFieldsAndFiles) {
 }
 
 // Names and file names as each parser reads them: RFC 2231's `name*=` (Go,
-// Python, Werkzeug) and RFC 2047's encoded words (Commons FileUpload,
-// Tomcat). A file name that only one of them decodes is inspected decoded,
+// Python, Werkzeug), RFC 2047's encoded words (Commons FileUpload, Tomcat),
+// repeated parameters and headers, folded headers. A file name that only one of them decodes is inspected decoded,
 // and a field whose name two parsers read differently is filed under both.
 TEST_F(DecoderTest, MultipartExtendedAndEncodedNames) {
   const auto event = [](std::string_view disposition) {
@@ -590,6 +590,24 @@ TEST_F(DecoderTest, MultipartExtendedAndEncodedNames) {
   text_ = event("name=\"=?utf-8?B?Y29tbWVudA==?=\"");
   ev = DecodeOk(text_);
   EXPECT_THAT(Values(ev, "body.comment"), ElementsAre("hello"));
+
+  // A repeated parameter (Commons FileUpload and Werkzeug take the last), a
+  // second Content-Disposition header (Go and Python take the first), a
+  // folded header: every reading.
+  text_ = event("name=\"f\"; filename=\"a.txt\"; filename=\"../../etc/passwd\"");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.f.filename"), ElementsAre("a.txt", "../../etc/passwd"));
+  text_ = event("name=\"a\"; name=\"b\"");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.a"), ElementsAre("hello"));
+  EXPECT_THAT(Values(ev, "body.b"), ElementsAre("hello"));
+  text_ = event("name=\"f\"; filename=\"../../etc/passwd\"\r\n"
+                "Content-Disposition: form-data; name=\"f\"; filename=\"a.txt\"");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.f.filename"), ElementsAre("../../etc/passwd", "a.txt"));
+  text_ = event("name=\"f\";\r\n filename=\"../../etc/passwd\"");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.f.filename"), ElementsAre("../../etc/passwd"));
 }
 
 TEST_F(DecoderTest, Base64JsonBody) {

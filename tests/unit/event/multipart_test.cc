@@ -57,7 +57,30 @@ TEST(MultipartTest, FileNameGivenOnlyInItsExtendedForm) {
   ASSERT_EQ(parts.size(), 1u);
   EXPECT_TRUE(parts[0].has_filename);
   EXPECT_EQ(parts[0].filename, "");
-  EXPECT_THAT(parts[0].disposition_params, ::testing::EndsWith("name=\"f\"; filename*=utf-8''a%2Etxt"));
+  ASSERT_EQ(parts[0].disposition_count, 1u);
+  EXPECT_THAT(parts[0].dispositions[0], ::testing::EndsWith("name=\"f\"; filename*=utf-8''a%2Etxt"));
+}
+
+// Headers folded over several lines, and Content-Disposition given twice:
+// each header is kept whole, continuation lines included.
+TEST(MultipartTest, FoldedAndRepeatedDispositions) {
+  const std::string body =
+      "--B\r\nContent-Disposition: form-data; name=\"f\";\r\n\tfilename=\"a.txt\"\r\n"
+      "Content-Disposition: form-data; name=\"g\"\r\n\r\nx\r\n--B--\r\n";
+  std::vector<MultipartPart> parts;
+  EXPECT_EQ(ForEachMultipartPart(body, "B", [&](const MultipartPart& p) {
+              parts.push_back(p);
+              return true;
+            }),
+            MultipartResult::kComplete);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].name, "f");
+  EXPECT_EQ(parts[0].filename, "a.txt");
+  EXPECT_TRUE(parts[0].has_filename);
+  ASSERT_EQ(parts[0].disposition_count, 2u);
+  EXPECT_THAT(parts[0].dispositions[0], ::testing::EndsWith("\r\n\tfilename=\"a.txt\""));
+  EXPECT_THAT(parts[0].dispositions[1], ::testing::EndsWith("name=\"g\""));
+  EXPECT_EQ(parts[0].content, "x");
 }
 
 TEST(MultipartTest, BareLineFeedsAndMissingClose) {
