@@ -641,9 +641,24 @@ struct Decoder::State {
         DecodeForm(text, loc);
         return;
       case BodyFormat::kMultipart: {
-        std::optional<std::string_view> boundary =
-            FindMediaTypeParam(SplitMediaType(content_type).params, "boundary");
-        if (!boundary || !DecodeMultipart(text, *boundary, loc)) Emit(loc, text);
+        // A repeated boundary parameter: parsers differ in which one they
+        // take (Commons FileUpload and Werkzeug the last), so the body is
+        // split by each (the first two distinct ones and the last).
+        std::array<std::string_view, 3> boundaries;
+        size_t count = 0;
+        ForEachMediaTypeParamValue(SplitMediaType(content_type).params, "boundary",
+                                   [&](std::string_view b) {
+                                     for (size_t i = 0; i < count; ++i) {
+                                       if (boundaries[i] == b) return true;
+                                     }
+                                     boundaries[count < boundaries.size() ? count++ : count - 1] = b;
+                                     return true;
+                                   });
+        bool as_text = count == 0;
+        for (size_t i = 0; i < count; ++i) {
+          if (!DecodeMultipart(text, boundaries[i], loc)) as_text = true;
+        }
+        if (as_text) Emit(loc, text);
         return;
       }
       case BodyFormat::kXml:  // whole document, so DOCTYPE/ENTITY stay visible

@@ -610,6 +610,23 @@ TEST_F(DecoderTest, MultipartExtendedAndEncodedNames) {
   EXPECT_THAT(Values(ev, "body.f.filename"), ElementsAre("../../etc/passwd"));
 }
 
+// A Content-Type with two boundary parameters: Commons FileUpload and
+// Werkzeug split by the last, so the body is split by each; a field hidden
+// inside what the first boundary makes a binary upload is read by the second.
+TEST_F(DecoderTest, MultipartBodySplitByEachBoundaryGiven) {
+  const std::string body =
+      "--AAA\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\n\r\n"
+      "\x01\x02\x03\x04\r\n--BBB\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\nhidden\r\n"
+      "--BBB--\r\n--AAA--\r\n";
+  text_ = absl::StrCat(
+      R"({"version":"2.0","rawPath":"/up","headers":{"content-type":"multipart/form-data; )",
+      R"(boundary=AAA; Boundary=\"BBB\""},"requestContext":{"http":{"method":"POST"}},)",
+      R"("isBase64Encoded":true,"body":")", Base64Encode(body), R"("})");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.f.filename"), ElementsAre("x.bin"));
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("hidden"));
+}
+
 TEST_F(DecoderTest, Base64JsonBody) {
   text_ = DataFile("base64-body.json");
   DecodedEvent ev = DecodeOk(text_);
