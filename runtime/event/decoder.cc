@@ -354,13 +354,18 @@ struct Decoder::State {
 
   // Appends `.key` (or `["key"]` when the key has path punctuation), cut to
   // the path size limits. Returns the previous length for PopTo().
-  size_t PushKey(std::string_view key, bool lower = false) { return Append(key, lower, true); }
+  [[gnu::always_inline]] size_t PushKey(std::string_view key, bool lower = false) {
+    return Append(key, lower, true);
+  }
 
   // PushKey() for a section name written in this file ("headers", "body").
   size_t PushSegment(PlainSegment segment) { return Append(segment.text, false, false); }
 
-  // `may_quote`: whether `key` may hold path punctuation.
-  size_t Append(std::string_view key, bool lower, bool may_quote) {
+  // `may_quote`: whether `key` may hold path punctuation. Append and PushKey
+  // are inlined into every caller: once the multipart readers call them, GCC
+  // otherwise makes an out-of-line clone, and each header and JSON key pays
+  // a call for it.
+  [[gnu::always_inline]] size_t Append(std::string_view key, bool lower, bool may_quote) {
     const size_t mark = path_len;
     if (mark >= kMaxPathBytes) return mark;
     key = key.substr(0, std::min(kMaxPathSegment, kMaxPathBytes - mark));
