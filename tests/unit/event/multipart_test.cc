@@ -12,13 +12,16 @@ namespace {
 struct Part {
   std::string name, filename, content_type, content;
   bool has_filename;
+  std::vector<std::string> dispositions;  // each Content-Disposition's parameters
 };
 
 std::vector<Part> Parts(std::string_view body, std::string_view boundary, MultipartResult* result) {
   std::vector<Part> parts;
   *result = ForEachMultipartPart(body, boundary, [&](const MultipartPart& p) {
     parts.push_back(Part{std::string(p.name), std::string(p.filename), std::string(p.content_type),
-                         std::string(p.content), p.has_filename});
+                         std::string(p.content), p.has_filename,
+                         std::vector<std::string>(p.dispositions.begin(),
+                                                  p.dispositions.begin() + p.disposition_count)});
     return true;
   });
   return parts;
@@ -48,16 +51,13 @@ TEST(MultipartTest, FileNameGivenOnlyInItsExtendedForm) {
   const std::string body =
       "--B\r\nContent-Disposition: form-data; name=\"f\"; filename*=utf-8''a%2Etxt\r\n\r\n"
       "x\r\n--B--\r\n";
-  std::vector<MultipartPart> parts;
-  EXPECT_EQ(ForEachMultipartPart(body, "B", [&](const MultipartPart& p) {
-              parts.push_back(p);
-              return true;
-            }),
-            MultipartResult::kComplete);
+  MultipartResult result;
+  const std::vector<Part> parts = Parts(body, "B", &result);
+  EXPECT_EQ(result, MultipartResult::kComplete);
   ASSERT_EQ(parts.size(), 1u);
   EXPECT_TRUE(parts[0].has_filename);
   EXPECT_EQ(parts[0].filename, "");
-  ASSERT_EQ(parts[0].disposition_count, 1u);
+  ASSERT_EQ(parts[0].dispositions.size(), 1u);
   EXPECT_THAT(parts[0].dispositions[0], ::testing::EndsWith("name=\"f\"; filename*=utf-8''a%2Etxt"));
 }
 
@@ -67,17 +67,14 @@ TEST(MultipartTest, FoldedAndRepeatedDispositions) {
   const std::string body =
       "--B\r\nContent-Disposition: form-data; name=\"f\";\r\n\tfilename=\"a.txt\"\r\n"
       "Content-Disposition: form-data; name=\"g\"\r\n\r\nx\r\n--B--\r\n";
-  std::vector<MultipartPart> parts;
-  EXPECT_EQ(ForEachMultipartPart(body, "B", [&](const MultipartPart& p) {
-              parts.push_back(p);
-              return true;
-            }),
-            MultipartResult::kComplete);
+  MultipartResult result;
+  const std::vector<Part> parts = Parts(body, "B", &result);
+  EXPECT_EQ(result, MultipartResult::kComplete);
   ASSERT_EQ(parts.size(), 1u);
   EXPECT_EQ(parts[0].name, "f");
   EXPECT_EQ(parts[0].filename, "a.txt");
   EXPECT_TRUE(parts[0].has_filename);
-  ASSERT_EQ(parts[0].disposition_count, 2u);
+  ASSERT_EQ(parts[0].dispositions.size(), 2u);
   EXPECT_THAT(parts[0].dispositions[0], ::testing::EndsWith("\r\n\tfilename=\"a.txt\""));
   EXPECT_THAT(parts[0].dispositions[1], ::testing::EndsWith("name=\"g\""));
   EXPECT_EQ(parts[0].content, "x");
