@@ -284,24 +284,22 @@ std::optional<std::string> DecodeExtendedParam(std::string_view params, std::str
 
 namespace {
 
-// One encoded word starting at `at` (at "=?"): its decoded bytes and where it
-// ends, or false. `term` caches the position of the next "?=" after some
-// earlier offset (in.size() when there is none), so that a string of
-// unterminated words is searched once.
-bool ReadEncodedWord(std::string_view in, size_t at, size_t* term, std::string* text,
-                     size_t* end) {
+// A white-space-free token that starts an RFC 2047 encoded word, read as
+// Commons FileUpload's MimeUtility reads it: =?charset?B|Q?text?= with the
+// text up to the first "?=" (anything after it is dropped). False when the
+// token is not one.
+bool DecodeEncodedWord(std::string_view token, std::string* text) {
   constexpr size_t kMaxCharset = 64;
-  const size_t q1 = in.find('?', at + 2);
-  if (q1 == std::string_view::npos || q1 == at + 2 || q1 - at - 2 > kMaxCharset) return false;
-  if (q1 + 2 >= in.size() || in[q1 + 2] != '?') return false;
-  const char enc = in[q1 + 1];
+  if (token.size() < 8 || token.substr(0, 2) != "=?") return false;
+  const size_t q1 = token.find('?', 2);
+  if (q1 == std::string_view::npos || q1 == 2 || q1 - 2 > kMaxCharset) return false;
+  if (q1 + 2 >= token.size() || token[q1 + 2] != '?') return false;
+  const char enc = token[q1 + 1];
   if (enc != 'B' && enc != 'b' && enc != 'Q' && enc != 'q') return false;
-  const size_t text_at = q1 + 3;
-  if (*term < text_at) *term = std::min(in.find("?=", text_at), in.size());
-  if (*term >= in.size()) return false;
-  const std::string_view encoded = in.substr(text_at, *term - text_at);
-  if (encoded.find_first_of(" \t\r\n") != std::string_view::npos) return false;
-  std::string_view charset = in.substr(at + 2, q1 - at - 2);
+  const size_t term = token.find("?=", q1 + 3);
+  if (term == std::string_view::npos) return false;
+  const std::string_view encoded = token.substr(q1 + 3, term - q1 - 3);
+  std::string_view charset = token.substr(2, q1 - 2);
   charset = charset.substr(0, charset.find('*'));  // RFC 2231's charset*language
   std::string bytes(Base64MaxDecodedSize(encoded.size()) + encoded.size(), '\0');
   if (enc == 'B' || enc == 'b') {
@@ -325,39 +323,39 @@ bool ReadEncodedWord(std::string_view in, size_t at, size_t* term, std::string* 
     bytes.resize(n);
   }
   *text = TranscodeToUtf8(bytes, charset);
-  *end = *term + 2;
   return true;
 }
+
+bool IsLinearWhiteSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 }  // namespace
 
 std::string DecodeEncodedWords(std::string_view in) {
+  // Token by token, as MimeUtility.decodeText() splits the text: each token
+  // is read once, so the whole is linear.
   std::string out;
   out.reserve(in.size());
-  size_t term = 0;
-  size_t i = 0;
   std::string word;
+  size_t i = 0;
+  bool after_word = false;  // the last token was a decoded word
   while (i < in.size()) {
-    const size_t start = in.find("=?", i);
-    if (start == std::string_view::npos) {
-      out.append(in.substr(i));
-      break;
+    size_t j = i;
+    while (j < in.size() && IsLinearWhiteSpace(in[j])) ++j;
+    const std::string_view space = in.substr(i, j - i);
+    size_t k = j;
+    while (k < in.size() && !IsLinearWhiteSpace(in[k])) ++k;
+    const std::string_view token = in.substr(j, k - j);
+    if (!token.empty() && DecodeEncodedWord(token, &word)) {
+      // White space between two encoded words is not part of the text.
+      if (!after_word) out.append(space);
+      out.append(word);
+      after_word = true;
+    } else {
+      out.append(space);
+      out.append(token);
+      after_word = false;
     }
-    size_t end = 0;
-    if (!ReadEncodedWord(in, start, &term, &word, &end)) {
-      out.append(in.substr(i, start + 2 - i));
-      i = start + 2;
-      continue;
-    }
-    out.append(in.substr(i, start - i));
-    out.append(word);
-    i = end;
-    // White space between two encoded words is not part of the text.
-    size_t k = i;
-    while (k < in.size() && (in[k] == ' ' || in[k] == '\t' || in[k] == '\r' || in[k] == '\n')) ++k;
-    size_t next_end = 0;
-    std::string next;
-    if (k > i && in.substr(k, 2) == "=?" && ReadEncodedWord(in, k, &term, &next, &next_end)) i = k;
+    i = k;
   }
   return out;
 }

@@ -94,9 +94,11 @@ std::optional<std::string> DecodeExtendedParam(std::string_view params, std::str
 
 // `in` with each RFC 2047 encoded word (=?charset?B?base64?= or
 // =?charset?Q?quoted?=) replaced by the text it encodes, as Commons
-// FileUpload and Tomcat read Content-Disposition parameters; white space
-// between two adjacent encoded words is dropped. Anything that is not an
-// encoded word is copied as it is. Linear in `in`.
+// FileUpload and Tomcat read Content-Disposition parameters: `in` is split
+// at white space, a token that starts an encoded word is replaced by its
+// text (up to its first "?=", the rest of the token dropped), and white
+// space between two encoded words is dropped. Anything else is copied as it
+// is. Linear in `in`.
 std::string DecodeEncodedWords(std::string_view in);
 
 // `in`, bytes in `charset`, as UTF-8: UTF-16 and UTF-32 (by the charset

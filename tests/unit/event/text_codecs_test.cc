@@ -198,15 +198,15 @@ TEST(MediaTypeTest, EncodedWordsOfRfc2047) {
                              "=?utf-8?B?#?=", "a=?b", "plain.txt", ""}) {
     EXPECT_EQ(DecodeEncodedWords(s), s) << s;
   }
-  // Many unterminated words are read in one pass (a test that runs long
-  // here would be quadratic).
-  std::string many;
-  for (int i = 0; i < 200000; ++i) many += "=?u?Q?x";
-  EXPECT_TRUE(DecodeEncodedWords(many) == many);
-  // Words that end where the next begins are read too.
-  std::string words;
-  for (int i = 0; i < 1000; ++i) words += "=?u?Q?x?=";
-  EXPECT_TRUE(DecodeEncodedWords(words) == std::string(1000, 'x'));
+  // A token is read up to its first "?=", as MimeUtility reads it.
+  EXPECT_EQ(DecodeEncodedWords("=?u?Q?x?==?u?Q?y?= z"), "x z");
+  // Many unterminated words, or words that fail to decode, are each read
+  // once (a test that runs long here would be quadratic).
+  for (std::string_view unit : {"=?u?Q?x", "=?u?B?!", "=?u?B?#?= "}) {
+    std::string many;
+    for (int i = 0; i < 200000; ++i) many += unit;
+    EXPECT_TRUE(DecodeEncodedWords(many) == many) << unit;
+  }
 }
 
 TEST(TranscodeTest, CharsetsReadAsUtf8) {
