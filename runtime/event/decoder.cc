@@ -261,6 +261,20 @@ struct TopLevel {
 
 enum class RecordKind { kSqs, kSns, kKinesis, kS3, kOther };
 
+// The distinct values added, at most N: the first N - 1 and the last (the
+// one a parser that keeps the last of several takes).
+template <size_t N>
+struct DistinctValues {
+  std::array<std::string_view, N> v;
+  size_t n = 0;
+  void Add(std::string_view value) {
+    for (size_t i = 0; i < n; ++i) {
+      if (v[i] == value) return;
+    }
+    v[n < N ? n++ : N - 1] = value;
+  }
+};
+
 RecordKind RecordKindOf(dom::element record) {
   dom::object obj;
   if (record.get_object().get(obj) != simdjson::SUCCESS) return RecordKind::kOther;
@@ -531,6 +545,18 @@ struct Decoder::State {
     return std::string_view(buf, n);
   }
 
+  // `in` base64-decoded into the arena (valid until the next Decode()), or
+  // nullopt when it is not base64.
+  std::optional<std::string_view> Base64InArena(std::string_view in) {
+    std::optional<size_t> n;
+    const std::string_view out = InArena(Base64MaxDecodedSize(in.size()), [&](char* buf) {
+      n = Base64Decode(in, buf);
+      return n.value_or(0);
+    });
+    if (!n) return std::nullopt;
+    return out;
+  }
+
   // A buffer for one decompressed body, valid until the next Decode().
   std::string* InflateBuffer() {
     if (inflated_used == inflated.size()) inflated.push_back(std::make_unique<std::string>());
@@ -585,14 +611,9 @@ struct Decoder::State {
     if (raw.empty()) return;
     std::string_view text = raw;
     if (base64) {
-      size_t cap = Base64MaxDecodedSize(raw.size());
-      char* buf = arena.Allocate(cap);
-      std::optional<size_t> n = Base64Decode(raw, buf);
-      if (n) {
-        arena.ShrinkLast(buf, cap, *n);
-        text = std::string_view(buf, *n);
+      if (const std::optional<std::string_view> decoded = Base64InArena(raw)) {
+        text = *decoded;
       } else {
-        arena.ShrinkLast(buf, cap, 0);
         AddFinding(kLimitEncoding, "body_encoding",
                    "body is marked base64 but is not valid base64; inspecting it as text");
       }
@@ -649,19 +670,15 @@ struct Decoder::State {
         // A repeated boundary parameter: parsers differ in which one they
         // take (Commons FileUpload and Werkzeug the last), so the body is
         // split by each (the first two distinct ones and the last).
-        std::array<std::string_view, 3> boundaries;
-        size_t count = 0;
+        DistinctValues<3> boundaries;
         ForEachMediaTypeParamValue(SplitMediaType(content_type).params, "boundary",
                                    [&](std::string_view b) {
-                                     for (size_t i = 0; i < count; ++i) {
-                                       if (boundaries[i] == b) return true;
-                                     }
-                                     boundaries[count < boundaries.size() ? count++ : count - 1] = b;
+                                     boundaries.Add(b);
                                      return true;
                                    });
-        bool as_text = count == 0;
-        for (size_t i = 0; i < count; ++i) {
-          if (!DecodeMultipart(text, boundaries[i], loc)) as_text = true;
+        bool as_text = boundaries.n == 0;
+        for (size_t i = 0; i < boundaries.n; ++i) {
+          if (!DecodeMultipart(text, boundaries.v[i], loc)) as_text = true;
         }
         if (as_text) Emit(loc, text);
         return;
@@ -704,13 +721,7 @@ struct Decoder::State {
   std::string_view PartContent(const MultipartPart& part) {
     const std::string_view te = part.transfer_encoding;
     const std::string_view c = part.content;
-    if (EqualsIgnoreCase(te, "base64")) {
-      const size_t cap = Base64MaxDecodedSize(c.size());
-      char* buf = arena.Allocate(cap);
-      const std::optional<size_t> n = Base64Decode(c, buf);
-      arena.ShrinkLast(buf, cap, n.value_or(0));
-      return n ? std::string_view(buf, *n) : c;
-    }
+    if (EqualsIgnoreCase(te, "base64")) return Base64InArena(c).value_or(c);
     if (EqualsIgnoreCase(te, "quoted-printable")) {
       return InArena(c.size(), [&](char* out) { return QuotedPrintableDecode(c, out); });
     }
@@ -723,40 +734,24 @@ struct Decoder::State {
   // FileUpload and Werkzeug the last of a repeated parameter); from its RFC
   // 2231 extended form `param*=` (Go's mime, Python's email, Werkzeug prefer
   // it); with its RFC 2047 encoded words decoded (Commons FileUpload,
-  // Tomcat). The distinct non-empty readings (the first kMax - 1 and the
-  // last); the decoded ones are in the arena.
-  struct ParamReadings {
-    static constexpr size_t kMax = 8;
-    std::array<std::string_view, kMax> v;
-    size_t n = 0;
-    void Add(std::string_view r) {
-      if (r.empty()) return;
-      for (size_t i = 0; i < n; ++i) {
-        if (v[i] == r) return;
-      }
-      if (n < kMax) {
-        v[n++] = r;
-      } else {
-        v[kMax - 1] = r;
-      }
-    }
-  };
+  // Tomcat). The distinct non-empty readings; the decoded ones are in the
+  // arena.
+  using ParamReadings = DistinctValues<8>;
   ParamReadings ReadParam(const MultipartPart& part, std::string_view param) {
     ParamReadings r;
-    const auto keep = [this](const std::string& s) {
-      return InArena(s.size(), [&s](char* out) {
-        std::memcpy(out, s.data(), s.size());
-        return s.size();
-      });
+    const auto add = [&r](std::string_view reading) {
+      if (!reading.empty()) r.Add(reading);
     };
     for (size_t d = 0; d < part.disposition_count; ++d) {
       const std::string_view params = part.dispositions[d];
       if (params.find('*') != std::string_view::npos) {
-        if (std::optional<std::string> ext = DecodeExtendedParam(params, param)) r.Add(keep(*ext));
+        if (std::optional<std::string> ext = DecodeExtendedParam(params, param)) {
+          add(arena.Copy(*ext));
+        }
       }
       ForEachMediaTypeParamValue(params, param, [&](std::string_view value) {
-        r.Add(value);
-        if (value.find("=?") != std::string_view::npos) r.Add(keep(DecodeEncodedWords(value)));
+        add(value);
+        if (value.find("=?") != std::string_view::npos) add(arena.Copy(DecodeEncodedWords(value)));
         return true;
       });
     }

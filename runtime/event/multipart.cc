@@ -1,5 +1,7 @@
 #include "runtime/event/multipart.h"
 
+#include <optional>
+
 #include "runtime/event/text_codecs.h"
 
 namespace fnguard::event {
@@ -38,17 +40,15 @@ void ParseDisposition(std::string_view value, MultipartPart* part) {
   } else {
     part->dispositions.back() = params;
   }
+  const std::optional<std::string_view> filename = FindMediaTypeParam(params, "filename");
   if (first) {
     if (auto name = FindMediaTypeParam(params, "name")) part->name = *name;
-    if (auto filename = FindMediaTypeParam(params, "filename")) {
-      part->filename = *filename;
-      part->has_filename = true;
-    }
+    if (filename) part->filename = *filename;
   }
-  if (!part->has_filename && (FindMediaTypeParam(params, "filename") ||
-                              (params.find('*') != std::string_view::npos &&
-                               DecodeExtendedParam(params, "filename")))) {
-    part->has_filename = true;  // in a later header, or as filename*= (RFC 2231) only
+  // In any header, also as filename*= (RFC 2231) only.
+  if (filename || (!part->has_filename && params.find('*') != std::string_view::npos &&
+                   DecodeExtendedParam(params, "filename"))) {
+    part->has_filename = true;
   }
 }
 
