@@ -3,6 +3,7 @@
 #include <brotli/decode.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,14 @@ bool IsOtherCompression(std::string_view t) {
     if (EqualsIgnoreCase(t, name)) return true;
   }
   return false;
+}
+
+// Appends `n` bytes of decompressed output to `out`, or as many as keep it
+// within `max_out`; false when they did not all fit.
+bool AppendWithin(const void* data, size_t n, size_t max_out, std::string* out) {
+  const size_t room = max_out - out->size();
+  out->append(static_cast<const char*>(data), std::min(n, room));
+  return n <= room;
 }
 
 // One zlib stream (windowBits as inflateInit2 takes it) from `*data` into
@@ -44,9 +53,7 @@ InflateStatus InflateStream(std::string_view* data, int window_bits, size_t max_
       break;
     }
     const size_t produced = sizeof(buf) - zs.avail_out;
-    const size_t room = max_out - out->size();
-    out->append(buf, std::min(produced, room));
-    if (produced > room) {
+    if (!AppendWithin(buf, produced, max_out, out)) {
       status = InflateStatus::kTruncated;
       break;
     }
@@ -118,10 +125,7 @@ InflateStatus DecompressBrotli(std::string_view data, size_t max_out, std::strin
     size_t avail_out = sizeof(buf);
     const BrotliDecoderResult rc =
         BrotliDecoderDecompressStream(state, &avail_in, &next_in, &avail_out, &next_out, nullptr);
-    const size_t produced = sizeof(buf) - avail_out;
-    const size_t room = max_out - out->size();
-    out->append(reinterpret_cast<const char*>(buf), std::min(produced, room));
-    if (produced > room) {
+    if (!AppendWithin(buf, sizeof(buf) - avail_out, max_out, out)) {
       status = InflateStatus::kTruncated;
       break;
     }

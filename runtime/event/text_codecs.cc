@@ -48,6 +48,15 @@ int HexValue(char c) {
 
 char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+bool IsLinearWhiteSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Strips spaces, tabs and line breaks from both ends.
+std::string_view TrimLinearWhiteSpace(std::string_view t) {
+  while (!t.empty() && IsLinearWhiteSpace(t.front())) t.remove_prefix(1);
+  while (!t.empty() && IsLinearWhiteSpace(t.back())) t.remove_suffix(1);
+  return t;
+}
+
 }  // namespace
 
 int Base64DigitValue(char c) {
@@ -177,25 +186,14 @@ void ForEachMediaTypeParam(std::string_view params, Fn&& fn) {
       ++end;
     }
     // (Line breaks too: a folded header keeps its continuation lines.)
-    const auto trim = [](std::string_view t) {
-      while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r' ||
-                            t.front() == '\n')) {
-        t.remove_prefix(1);
-      }
-      while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' ||
-                            t.back() == '\n')) {
-        t.remove_suffix(1);
-      }
-      return t;
-    };
-    std::string_view item = trim(params.substr(pos, end - pos));
+    std::string_view item = TrimLinearWhiteSpace(params.substr(pos, end - pos));
     size_t eq = item.find('=');
     if (eq != std::string_view::npos) {
-      std::string_view value = trim(item.substr(eq + 1));
+      std::string_view value = TrimLinearWhiteSpace(item.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
       }
-      if (!fn(trim(item.substr(0, eq)), value)) return;
+      if (!fn(TrimLinearWhiteSpace(item.substr(0, eq)), value)) return;
     }
     pos = end + 1;
   }
@@ -307,26 +305,15 @@ bool DecodeEncodedWord(std::string_view token, std::string* text) {
     if (!n) return false;
     bytes.resize(*n);
   } else {
-    size_t n = 0;
-    for (size_t i = 0; i < encoded.size(); ++i) {
-      const char c = encoded[i];
-      if (c == '_') {
-        bytes[n++] = ' ';
-      } else if (c == '=' && i + 2 < encoded.size() && HexValue(encoded[i + 1]) >= 0 &&
-                 HexValue(encoded[i + 2]) >= 0) {
-        bytes[n++] = static_cast<char>(HexValue(encoded[i + 1]) * 16 + HexValue(encoded[i + 2]));
-        i += 2;
-      } else {
-        bytes[n++] = c;
-      }
-    }
-    bytes.resize(n);
+    // Quoted-printable with '_' for a space (RFC 2047 section 4.2); a token
+    // holds no line break, so no soft one.
+    std::string spaced(encoded);
+    std::replace(spaced.begin(), spaced.end(), '_', ' ');
+    bytes.resize(QuotedPrintableDecode(spaced, bytes.data()));
   }
   *text = TranscodeToUtf8(bytes, charset);
   return true;
 }
-
-bool IsLinearWhiteSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 }  // namespace
 
@@ -388,12 +375,6 @@ std::string Base64Encode(std::string_view in) {
 }
 
 size_t QuotedPrintableDecode(std::string_view in, char* out) {
-  const auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
   size_t n = 0;
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] != '=') {
@@ -408,8 +389,8 @@ size_t QuotedPrintableDecode(std::string_view in, char* out) {
       i += 1;
       continue;
     }
-    if (i + 2 < in.size() && hex(in[i + 1]) >= 0 && hex(in[i + 2]) >= 0) {
-      out[n++] = static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2]));
+    if (i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+      out[n++] = static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2]));
       i += 2;
       continue;
     }
