@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """How many DEV corpus payloads fnguard finds when the request or record that
 carries them is wrapped the way clients, AWS services and frameworks wrap
-data: a body compressed with Content-Encoding (gzip, deflate, br), a body in an EBCDIC charset,
+data: a body compressed with Content-Encoding (gzip, deflate, br), repeated
+Content-Encoding and Content-Type lines, a body in an EBCDIC charset,
 multipart parts with a Content-Transfer-Encoding, multipart file names in
 RFC 2231 and RFC 2047 forms, UTF-16, Kinesis records of
 gzip data, CloudWatch Logs subscriptions, Kafka records, S3 object keys.
@@ -38,6 +39,21 @@ def v2(body: bytes, content_type: str, encoding: str = "") -> dict:
     return {"version": "2.0", "routeKey": "POST /items", "rawPath": "/items", "rawQueryString": "",
             "headers": headers,
             "requestContext": {"http": {"method": "POST", "path": "/items"}},
+            "isBase64Encoded": True, "body": base64.b64encode(body).decode()}
+
+
+def v1_repeated(body: bytes, name: str, lines: list) -> dict:
+    """A REST v1 event whose header `name` came as several lines: all of them
+    in multiValueHeaders, the last in headers (as API Gateway delivers it)."""
+    single = {"Host": "api.example.com", name: lines[-1]}
+    multi = {"Host": ["api.example.com"], name: lines}
+    if name != "Content-Type":
+        single["Content-Type"] = "application/json"
+        multi["Content-Type"] = ["application/json"]
+    return {"resource": "/items", "path": "/items", "httpMethod": "POST", "headers": single,
+            "multiValueHeaders": multi, "queryStringParameters": None,
+            "multiValueQueryStringParameters": None, "pathParameters": None,
+            "requestContext": {"httpMethod": "POST", "path": "/prod/items", "stage": "prod"},
             "isBase64Encoded": True, "body": base64.b64encode(body).decode()}
 
 
@@ -110,6 +126,13 @@ WRAPPINGS = {
                                                                "application/json", "deflate")),
     "JSON body, Content-Encoding: br": (True, lambda p: v2(brotli(json_body(p)),
                                                           "application/json", "br")),
+    "JSON body, Content-Encoding lines identity then gzip (REST v1 headers keep the last)": (
+        True, lambda p: v1_repeated(gzip.compress(json_body(p), mtime=0), "Content-Encoding",
+                                    ["identity", "gzip"])),
+    "multipart body, Content-Type lines octet-stream then multipart (base64 part)": (
+        True, lambda p: v1_repeated(multipart(p, "base64"), "Content-Type",
+                                    ["application/octet-stream",
+                                     "multipart/form-data; boundary=XyZ"])),
     "JSON body in UTF-16LE": (True, lambda p: v2(json.dumps({"q": p}).encode("utf-16-le",
                                                                            "surrogatepass"),
                                                 "application/json; charset=utf-16le")),

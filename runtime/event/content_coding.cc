@@ -186,6 +186,12 @@ CodingList ParseContentEncoding(std::string_view header) {
   return list;
 }
 
+bool SameCodings(const CodingList& a, const CodingList& b) {
+  return a.size == b.size && a.too_many == b.too_many &&
+         std::equal(a.codings.begin(), a.codings.begin() + a.size, b.codings.begin()) &&
+         EqualsIgnoreCase(a.unsupported, b.unsupported);
+}
+
 InflateStatus Inflate(std::string_view data, Coding coding, size_t max_out, std::string* out) {
   out->clear();
   // zlib counts input in uInt; a body that large is over every limit anyway.

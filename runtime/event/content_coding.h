@@ -34,6 +34,9 @@ struct CodingList {
   std::string_view unsupported;   // the first compression that cannot be undone
 };
 CodingList ParseContentEncoding(std::string_view header);
+// Whether two lists undo the same compressions in the same order (and name
+// the same one that cannot be undone).
+bool SameCodings(const CodingList& a, const CodingList& b);
 
 enum class InflateStatus : uint8_t {
   kOk,         // all of `data` decompressed

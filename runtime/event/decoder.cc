@@ -322,7 +322,10 @@ struct Decoder::State {
     path_len = 0;
     nested_used = 0;
     inflated_used = 0;
-    content_encoding = {};
+    content_types = {};
+    content_encodings = {};
+    encoding_joined.clear();
+    encoding_lines = 0;
     fields_full = false;
     reported_limits = 0;
   }
@@ -797,17 +800,13 @@ struct Decoder::State {
   // Emits one header (or each value of a multi-value header); notes the
   // Content-Type; splits Cookie headers unless the event has a v2 cookies
   // array.
-  void EmitHeader(std::string_view name, dom::element value, bool has_cookie_array,
-                  std::string_view* content_type) {
+  void EmitHeader(std::string_view name, dom::element value, bool has_cookie_array) {
     auto one = [&](std::string_view v) {
       if (EqualsIgnoreCase(name, "cookie")) {
         if (!has_cookie_array) EmitCookies(v);
         return;
       }
-      if (content_type->empty() && EqualsIgnoreCase(name, "content-type")) *content_type = v;
-      if (content_encoding.empty() && EqualsIgnoreCase(name, "content-encoding")) {
-        content_encoding = v;
-      }
+      NoteBodyHeader(name, v, /*in_order=*/true);
       size_t mark = PushSegment("headers");
       PushKey(name, /*lower=*/true);
       Emit(Location::kHeader, v);
@@ -834,8 +833,28 @@ struct Decoder::State {
     });
   }
 
+  // Notes a Content-Type or Content-Encoding value. A request can carry
+  // either header more than once (repeated lines, or names that differ in
+  // case), and the readers of an event disagree on which one counts: REST
+  // v1's `headers` map keeps the last line and `multiValueHeaders` all of
+  // them, a framework takes the first or the last, and HTTP joins repeated
+  // Content-Encoding lines into one list. The body is decoded under each
+  // reading (BodyReadings()). `in_order`: a value of the map whose order is
+  // the request's, which the joined Content-Encoding list is built from.
+  void NoteBodyHeader(std::string_view name, std::string_view v, bool in_order) {
+    if (EqualsIgnoreCase(name, "content-type")) {
+      content_types.Add(v);
+    } else if (EqualsIgnoreCase(name, "content-encoding")) {
+      content_encodings.Add(v);
+      if (in_order && encoding_lines++ < CodingList::kMax + 1) {
+        if (!encoding_joined.empty()) encoding_joined += ", ";
+        encoding_joined.append(v.substr(0, 64));
+      }
+    }
+  }
+
   // Headers from multiValueHeaders when present, else headers.
-  void EmitHeaders(const TopLevel& top, bool has_cookie_array, std::string_view* content_type) {
+  void EmitHeaders(const TopLevel& top, bool has_cookie_array) {
     dom::object obj;
     bool use_mv =
         top.has(TopLevel::kMvHeaders) && top.mv_headers.get_object().get(obj) == simdjson::SUCCESS;
@@ -845,19 +864,15 @@ struct Decoder::State {
     }
     for (dom::key_value_pair kv : obj) {
       if (fields_full) return;
-      EmitHeader(kv.key, kv.value, has_cookie_array, content_type);
+      EmitHeader(kv.key, kv.value, has_cookie_array);
     }
-    // A Content-Type only in the single-value map still selects the body format.
+    // The single-value map's Content-Type and Content-Encoding are readings
+    // too: REST v1 puts the last of repeated lines there.
     dom::object single;
-    if (use_mv && (content_type->empty() || content_encoding.empty()) &&
-        top.has(TopLevel::kHeaders) && top.headers.get_object().get(single) == simdjson::SUCCESS) {
+    if (use_mv && top.has(TopLevel::kHeaders) &&
+        top.headers.get_object().get(single) == simdjson::SUCCESS) {
       for (dom::key_value_pair kv : single) {
-        if (!kv.value.is_string()) continue;
-        if (content_type->empty() && EqualsIgnoreCase(kv.key, "content-type")) {
-          *content_type = StringOf(kv.value);
-        } else if (content_encoding.empty() && EqualsIgnoreCase(kv.key, "content-encoding")) {
-          content_encoding = StringOf(kv.value);
-        }
+        if (kv.value.is_string()) NoteBodyHeader(kv.key, StringOf(kv.value), /*in_order=*/false);
       }
     }
   }
@@ -907,12 +922,36 @@ struct Decoder::State {
     }
   }
 
-  void EmitBodyAndType(const TopLevel& top, std::string_view content_type) {
-    out->content_type = LowerMediaType(content_type);
+  // The body under each reading of its Content-Type and Content-Encoding
+  // (NoteBodyHeader()): one decode for a request that gives each once.
+  void EmitBodyAndType(const TopLevel& top) {
+    const std::string_view first_type = content_types.n > 0 ? content_types.v[0] : "";
+    out->content_type = LowerMediaType(first_type);
     if (!top.has(TopLevel::kBody) || !top.body.is_string()) return;
     bool base64 = top.has(TopLevel::kBase64) && IsTrue(top.base64);
+    // Readings that list the same compressions ("gzip" and "identity, gzip")
+    // decode alike: one of them is enough.
+    std::array<std::string_view, 4> encodings;
+    std::array<CodingList, 4> lists;
+    size_t n_encodings = 0;
+    auto add_encoding = [&](std::string_view e) {
+      const CodingList list = ParseContentEncoding(e);
+      for (size_t i = 0; i < n_encodings; ++i) {
+        if (SameCodings(lists[i], list)) return;
+      }
+      encodings[n_encodings] = e;
+      lists[n_encodings++] = list;
+    };
+    for (size_t i = 0; i < content_encodings.n; ++i) add_encoding(content_encodings.v[i]);
+    if (encoding_lines > 1) add_encoding(encoding_joined);
+    if (n_encodings == 0) add_encoding("");
+    if (content_types.n == 0) content_types.Add("");
     size_t mark = PushSegment("body");
-    DecodeBody(StringOf(top.body), base64, content_type, Location::kBody, content_encoding);
+    for (size_t t = 0; t < content_types.n && !fields_full; ++t) {
+      for (size_t e = 0; e < n_encodings && !fields_full; ++e) {
+        DecodeBody(StringOf(top.body), base64, content_types.v[t], Location::kBody, encodings[e]);
+      }
+    }
     PopTo(mark);
   }
 
@@ -926,11 +965,10 @@ struct Decoder::State {
   void DecodeV1Like(const TopLevel& top, bool alb) {
     if (top.has(TopLevel::kHttpMethod)) out->method = StringOf(top.http_method);
     if (top.has(TopLevel::kPath)) EmitPath(StringOf(top.path));
-    std::string_view content_type;
     EmitQueryMaps(top, alb);
-    EmitHeaders(top, /*has_cookie_array=*/false, &content_type);
+    EmitHeaders(top, /*has_cookie_array=*/false);
     EmitPathParams(top);
-    EmitBodyAndType(top, content_type);
+    EmitBodyAndType(top);
   }
 
   void DecodeV2(const TopLevel& top, const dom::object* request_context) {
@@ -956,10 +994,9 @@ struct Decoder::State {
         if (c.is_string()) EmitCookies(StringOf(c));
       }
     }
-    std::string_view content_type;
-    EmitHeaders(top, has_cookie_array, &content_type);
+    EmitHeaders(top, has_cookie_array);
     EmitPathParams(top);
-    EmitBodyAndType(top, content_type);
+    EmitBodyAndType(top);
   }
 
   // --- records ----------------------------------------------------------------
@@ -1311,8 +1348,12 @@ struct Decoder::State {
   // Decompressed bodies (UndoContentCodings()), kept between calls.
   std::vector<std::unique_ptr<std::string>> inflated;
   size_t inflated_used = 0;
-  // The request's Content-Encoding header, "" when it has none.
-  std::string_view content_encoding;
+  // The request's Content-Type and Content-Encoding readings, and its
+  // Content-Encoding lines joined as one list (NoteBodyHeader()).
+  DistinctValues<3> content_types;
+  DistinctValues<3> content_encodings;
+  std::string encoding_joined;
+  size_t encoding_lines = 0;
   // WalkJson() passes over the string that starts here (EmitS3Record()).
   const char* walk_skips = nullptr;
   ByteArena arena;

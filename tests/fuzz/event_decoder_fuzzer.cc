@@ -2,8 +2,9 @@
 //   even: the rest of the input is the whole event;
 //   odd:  the rest is the body of an API Gateway v2 event (or an SQS message),
 //         with a content type and base64 flag chosen by the second byte; or,
-//         by its top bits, a body sent gzip- or Brotli-compressed (Content-Encoding), a
-//         CloudWatch Logs document, or a Kafka record's value, key and header
+//         by its top bits, a body sent gzip- or Brotli-compressed (Content-Encoding;
+//         with bit 0 set, in a REST v1 event whose Content-Type and
+//         Content-Encoding lines are repeated), a CloudWatch Logs document, or a Kafka record's value, key and header
 //         (compressed and base64-encoded here, so that decoding gets past the
 //         framing; the raw bytes too, for the corrupt paths).
 // Every field value is read back so that dangling views show up under ASan.
@@ -80,11 +81,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       : brotli            ? Base64Encode(fnguard::test_support::BrotliCompress(body, 1, 16))
                           : Base64Encode(fnguard::report::GzipCompress(body, 1));
   std::string event;
-  if (compressed_shape == 5) {
+  const char* coding = brotli ? "br" : (selector & 4) != 0 ? "gzip" : "deflate, x-gzip";
+  if (compressed_shape == 5 && (selector & 1) != 0) {
+    // REST v1 with repeated lines: two Content-Types, "identity" before the
+    // coding, and the last line in the single-value map (each a reading).
+    event = R"({"httpMethod":"POST","path":"/p","resource":"/p","headers":{"Content-Encoding":")";
+    event += coding;
+    event += R"("},"multiValueHeaders":{"Content-Type":[")";
+    event += content_type;
+    event += R"(",")";
+    event += kContentTypes[(selector >> 1) % 8];
+    event += R"("],"content-encoding":["identity",")";
+    event += coding;
+    event += R"("]},"isBase64Encoded":true,"body":")";
+    AppendJsonEscaped(packed, &event);
+    event += "\"}";
+  } else if (compressed_shape == 5) {
     event = R"({"version":"2.0","rawPath":"/p","headers":{"content-type":")";
     event += content_type;
     event += R"(","content-encoding":")";
-    event += brotli ? "br" : (selector & 4) != 0 ? "gzip" : "deflate, x-gzip";
+    event += coding;
     event += R"("},"requestContext":{"http":{"method":"POST"}},"isBase64Encoded":true,"body":")";
     AppendJsonEscaped(packed, &event);
     event += "\"}";

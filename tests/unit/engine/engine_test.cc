@@ -183,6 +183,22 @@ TEST(InspectorTest, CompressedBodiesAreInspectedDecompressed) {
   ASSERT_EQ(v.findings.size(), 1u);
   EXPECT_EQ(v.findings.front().rule_id, "limits.content_encoding");
   EXPECT_EQ(v.action, Action::kBlock);
+
+  // Two Content-Encoding lines, "identity" then "gzip" (REST v1 keeps the
+  // last in `headers`): read as the application that decompresses reads it.
+  const auto repeated = [](std::string_view body) {
+    return R"({"httpMethod":"POST","path":"/","resource":"/","isBase64Encoded":true,)"
+           R"("headers":{"Content-Type":"application/json","Content-Encoding":"gzip"},)"
+           R"("multiValueHeaders":{"Content-Type":["application/json"],)"
+           R"("Content-Encoding":["identity","gzip"]},"body":")" +
+           event::Base64Encode(body) + R"("})";
+  };
+  v = ins.Inspect(repeated(report::GzipCompress(attack)));
+  ASSERT_FALSE(v.findings.empty());
+  EXPECT_EQ(v.findings.front().field_path, "body.note");
+  EXPECT_EQ(v.action, Action::kBlock);
+  v = ins.Inspect(repeated(report::GzipCompress(R"({"note":"gift wrap, please"})")));
+  EXPECT_EQ(v.action, Action::kAllow);
 }
 
 // Inspecting a clean event after an attack (and back) gives the same

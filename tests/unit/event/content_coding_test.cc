@@ -66,6 +66,21 @@ TEST(ParseContentEncodingTest, CompressionsThatCannotBeUndoneAreNamed) {
   EXPECT_FALSE(ParseContentEncoding("gzip, gzip, gzip, gzip").too_many);
 }
 
+TEST(ParseContentEncodingTest, SameCodingsComparesWhatIsUndone) {
+  const auto same = [](std::string_view a, std::string_view b) {
+    return SameCodings(ParseContentEncoding(a), ParseContentEncoding(b));
+  };
+  EXPECT_TRUE(same("gzip", "identity, gzip"));
+  EXPECT_TRUE(same("x-gzip", "GZIP"));
+  EXPECT_TRUE(same("", "identity"));
+  EXPECT_TRUE(same("zstd", "ZSTD"));
+  EXPECT_FALSE(same("gzip", "identity"));
+  EXPECT_FALSE(same("gzip, br", "br, gzip"));
+  EXPECT_FALSE(same("gzip", "gzip, gzip"));
+  EXPECT_FALSE(same("gzip", "gzip, zstd"));
+  EXPECT_FALSE(same("gzip, gzip, gzip, gzip", "gzip, gzip, gzip, gzip, gzip"));
+}
+
 TEST(InflateTest, GzipZlibAndRawDeflate) {
   const std::string text = R"({"q":"1' UNION SELECT password FROM users--"})";
   std::string out;

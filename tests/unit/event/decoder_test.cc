@@ -454,6 +454,68 @@ TEST_F(DecoderTest, MultiValueContentEncodingHeader) {
   EXPECT_THAT(Values(ev, "body.name"), ElementsAre("x"));
 }
 
+// A REST v1 POST with the given headers (JSON members) and base64 body.
+std::string V1WithHeaders(std::string_view header_members, std::string_view body_bytes) {
+  return absl::StrCat(R"({"httpMethod":"POST","path":"/","resource":"/","isBase64Encoded":true,)",
+                      std::string(header_members), R"(,"body":")", Base64Encode(body_bytes), R"("})");
+}
+
+// Repeated Content-Type and Content-Encoding headers: REST v1 keeps the last
+// line in `headers` and all of them in `multiValueHeaders`, header names can
+// differ in case, and frameworks take the first, the last or (for
+// Content-Encoding) the joined list. The body is decoded under each reading.
+TEST_F(DecoderTest, RepeatedContentTypeAndEncodingHeaders) {
+  const std::string gz = report::GzipCompress(R"({"q":"1' OR '1'='1"})");
+  // A first "identity" line, then "gzip": the application that reads the
+  // last line (or the joined list) decompresses.
+  text_ = V1WithHeaders(
+      R"("headers":{"Content-Type":"application/json","Content-Encoding":"gzip"},)"
+      R"("multiValueHeaders":{"Content-Type":["application/json"],)"
+      R"("Content-Encoding":["identity","gzip"]})",
+      gz);
+  DecodedEvent ev = DecodeOk(text_);
+  // "gzip" and "identity, gzip" undo the same: the body is read once so.
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("1' OR '1'='1"));
+  EXPECT_EQ(Values(ev, "body").size(), 1u);  // and once compressed, as "identity" reads it
+
+  // Names that differ in case, no multi-value map.
+  text_ = V1WithHeaders(
+      R"("headers":{"Content-Encoding":"identity","content-encoding":"gzip",)"
+      R"("Content-Type":"application/json"})",
+      gz);
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("1' OR '1'='1"));
+
+  // Two Content-Types: the body is a binary blob to one reader and a
+  // multipart form (with a base64 part) to the other.
+  const std::string form = absl::StrCat(
+      "--XyZ\r\nContent-Disposition: form-data; name=\"f\"\r\n",
+      "Content-Transfer-Encoding: base64\r\n\r\n", Base64Encode("<script>alert(1)</script>"),
+      "\r\n--XyZ--\r\n");
+  for (const std::string& headers : {
+           std::string(R"("headers":{"Content-Type":"application/octet-stream",)"
+                       R"("content-type":"multipart/form-data; boundary=XyZ"})"),
+           std::string(R"("headers":{"Content-Type":"multipart/form-data; boundary=XyZ"},)"
+                       R"("multiValueHeaders":{"Content-Type":["application/octet-stream",)"
+                       R"("multipart/form-data; boundary=XyZ"]})"),
+       }) {
+    text_ = V1WithHeaders(headers, form);
+    ev = DecodeOk(text_);
+    EXPECT_THAT(Values(ev, "body.f"), ElementsAre("<script>alert(1)</script>")) << headers;
+    EXPECT_EQ(ev.content_type, "application/octet-stream") << headers;  // the first
+  }
+
+  // One Content-Type and one Content-Encoding, in both maps: one reading.
+  text_ = V1WithHeaders(
+      R"("headers":{"Content-Type":"application/json","Content-Encoding":"gzip"},)"
+      R"("multiValueHeaders":{"Content-Type":["application/json"],"Content-Encoding":["gzip"]})",
+      gz);
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("1' OR '1'='1"));
+  EXPECT_THAT(Values(ev, "body"), IsEmpty());
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+}
+
 TEST_F(DecoderTest, CompressionThatCannotBeUndoneIsALimitFinding) {
   text_ = V2Compressed("zstd", "\x28\xb5\x2f\xfd some zstd bytes");
   DecodedEvent ev = DecodeOk(text_);
