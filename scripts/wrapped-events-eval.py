@@ -15,7 +15,7 @@ through ModSecurity + CRS too (its "flagged" count). The benign rows of the
 corpus go through the same wrappings for the false-positive side.
 
 usage: scripts/wrapped-events-eval.py [--build DIR] [--sample N] [--modsecurity]
-                                      [--work DIR] [--corpus FILE]
+                                      [--work DIR] [--corpus FILE] [--only TEXT]
 """
 import argparse
 import base64
@@ -194,6 +194,7 @@ def main() -> int:
     ap.add_argument("--sample", type=int, default=2000)
     ap.add_argument("--modsecurity", action="store_true")
     ap.add_argument("--work")
+    ap.add_argument("--only", help="run only the wrappings whose name holds this text")
     args = ap.parse_args()
     binary = os.path.join(args.build, "fnguard")
     rows = [json.loads(line) for line in open(args.corpus)]
@@ -207,6 +208,8 @@ def main() -> int:
            else " |"))
     print("|---|---|---" + ("|---|---|" if args.modsecurity else "|"))
     for k, (name, (http, build)) in enumerate(WRAPPINGS.items()):
+        if args.only and args.only not in name:
+            continue
         cells = []
         for kind, sample in (("attack", attacks), ("benign", benign)):
             d = os.path.join(work, f"{k:02d}-{kind}")

@@ -931,25 +931,35 @@ struct Decoder::State {
     bool base64 = top.has(TopLevel::kBase64) && IsTrue(top.base64);
     // Readings that list the same compressions ("gzip" and "identity, gzip")
     // decode alike: one of them is enough.
-    std::array<std::string_view, 4> encodings;
-    std::array<CodingList, 4> lists;
+    struct Reading {
+      std::string_view header;
+      CodingList list;
+    };
+    std::array<Reading, 4> encodings;
     size_t n_encodings = 0;
     auto add_encoding = [&](std::string_view e) {
       const CodingList list = ParseContentEncoding(e);
       for (size_t i = 0; i < n_encodings; ++i) {
-        if (SameCodings(lists[i], list)) return;
+        if (SameCodings(encodings[i].list, list)) return;
       }
-      encodings[n_encodings] = e;
-      lists[n_encodings++] = list;
+      encodings[n_encodings++] = {e, list};
     };
     for (size_t i = 0; i < content_encodings.n; ++i) add_encoding(content_encodings.v[i]);
     if (encoding_lines > 1) add_encoding(encoding_joined);
     if (n_encodings == 0) add_encoding("");
+    // A reading that decompresses leaves out the ones that take the body as
+    // it is: to them it is compressed bytes, which no parser reads as a
+    // request and the detectors would read as noise. (A body that does not
+    // decompress is read as it is by the decompressing reading itself.)
+    std::stable_partition(encodings.begin(), encodings.begin() + n_encodings,
+                          [](const Reading& r) { return r.list.size > 0; });
     if (content_types.n == 0) content_types.Add("");
     size_t mark = PushSegment("body");
     for (size_t t = 0; t < content_types.n && !fields_full; ++t) {
       for (size_t e = 0; e < n_encodings && !fields_full; ++e) {
-        DecodeBody(StringOf(top.body), base64, content_types.v[t], Location::kBody, encodings[e]);
+        if (encodings[e].list.size == 0 && encodings[0].list.size > 0) continue;
+        DecodeBody(StringOf(top.body), base64, content_types.v[t], Location::kBody,
+                   encodings[e].header);
       }
     }
     PopTo(mark);
