@@ -842,6 +842,7 @@ struct Decoder::State {
   // reading (BodyReadings()). `in_order`: a value of the map whose order is
   // the request's, which the joined Content-Encoding list is built from.
   void NoteBodyHeader(std::string_view name, std::string_view v, bool in_order) {
+    if (name.size() != 12 && name.size() != 16) return;  // neither name's length
     if (EqualsIgnoreCase(name, "content-type")) {
       content_types.Add(v);
     } else if (EqualsIgnoreCase(name, "content-encoding")) {
@@ -923,12 +924,8 @@ struct Decoder::State {
   }
 
   // The body under each reading of its Content-Type and Content-Encoding
-  // (NoteBodyHeader()): one decode for a request that gives each once.
-  void EmitBodyAndType(const TopLevel& top) {
-    const std::string_view first_type = content_types.n > 0 ? content_types.v[0] : "";
-    out->content_type = LowerMediaType(first_type);
-    if (!top.has(TopLevel::kBody) || !top.body.is_string()) return;
-    bool base64 = top.has(TopLevel::kBase64) && IsTrue(top.base64);
+  // (NoteBodyHeader()), at the current path.
+  void DecodeBodyReadings(std::string_view body, bool base64) {
     // Readings that list the same compressions ("gzip" and "identity, gzip")
     // decode alike: one of them is enough.
     struct Reading {
@@ -951,16 +948,29 @@ struct Decoder::State {
     // it is: to them it is compressed bytes, which no parser reads as a
     // request and the detectors would read as noise. (A body that does not
     // decompress is read as it is by the decompressing reading itself.)
-    std::stable_partition(encodings.begin(), encodings.begin() + n_encodings,
-                          [](const Reading& r) { return r.list.size > 0; });
+    const bool any_coded = std::any_of(encodings.begin(), encodings.begin() + n_encodings,
+                                       [](const Reading& r) { return r.list.size > 0; });
     if (content_types.n == 0) content_types.Add("");
-    size_t mark = PushSegment("body");
     for (size_t t = 0; t < content_types.n && !fields_full; ++t) {
       for (size_t e = 0; e < n_encodings && !fields_full; ++e) {
-        if (encodings[e].list.size == 0 && encodings[0].list.size > 0) continue;
-        DecodeBody(StringOf(top.body), base64, content_types.v[t], Location::kBody,
-                   encodings[e].header);
+        if (any_coded && encodings[e].list.size == 0) continue;
+        DecodeBody(body, base64, content_types.v[t], Location::kBody, encodings[e].header);
       }
+    }
+  }
+
+  void EmitBodyAndType(const TopLevel& top) {
+    const std::string_view first_type = content_types.n > 0 ? content_types.v[0] : "";
+    out->content_type = LowerMediaType(first_type);
+    if (!top.has(TopLevel::kBody) || !top.body.is_string()) return;
+    bool base64 = top.has(TopLevel::kBase64) && IsTrue(top.base64);
+    size_t mark = PushSegment("body");
+    if (content_types.n <= 1 && content_encodings.n <= 1 && encoding_lines <= 1) {
+      // Each header given once (or not at all): one reading.
+      DecodeBody(StringOf(top.body), base64, first_type, Location::kBody,
+                 content_encodings.n > 0 ? content_encodings.v[0] : "");
+    } else {
+      DecodeBodyReadings(StringOf(top.body), base64);
     }
     PopTo(mark);
   }
