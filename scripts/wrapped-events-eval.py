@@ -133,6 +133,9 @@ WRAPPINGS = {
         True, lambda p: v1_repeated(multipart(p, "base64"), "Content-Type",
                                     ["application/octet-stream",
                                      "multipart/form-data; boundary=XyZ"])),
+    "JSON body labelled form-urlencoded (handlers that JSON-parse any body)": (True, lambda p: v2(
+        json_body(p), "application/x-www-form-urlencoded")),
+    "JSON body labelled text/plain": (True, lambda p: v2(json_body(p), "text/plain")),
     "JSON body in UTF-16LE": (True, lambda p: v2(json.dumps({"q": p}).encode("utf-16-le",
                                                                            "surrogatepass"),
                                                 "application/json; charset=utf-16le")),

@@ -604,6 +604,14 @@ struct Decoder::State {
     return true;
   }
 
+  // The first byte of `text` that is not JSON whitespace, '\0' if none.
+  static char FirstNonSpace(std::string_view text) {
+    for (char c : text) {
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c;
+    }
+    return '\0';
+  }
+
   // Decodes a body (HTTP body or record message) at the current path.
   // `content_encoding`: the compressions applied to it (Content-Encoding).
   // `sniff_gzip`: a record's data that starts like a gzip member is one
@@ -651,13 +659,8 @@ struct Decoder::State {
     }
     std::string_view media_type = LowerMediaType(content_type);
     BodyFormat format = FormatOf(media_type);
+    const char first = FirstNonSpace(text);
     if (format == BodyFormat::kSniff) {
-      size_t i = 0;
-      while (i < text.size() &&
-             (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) {
-        ++i;
-      }
-      char first = i < text.size() ? text[i] : '\0';
       format = (first == '{' || first == '[') ? BodyFormat::kJson
                : first == '<'                 ? BodyFormat::kXml
                                               : BodyFormat::kText;
@@ -668,6 +671,9 @@ struct Decoder::State {
         return;
       case BodyFormat::kForm:
         DecodeForm(text, loc);
+        // A JSON document sent as a form: the handler that parses any body
+        // as JSON (JSON.parse(event.body), json.loads) reads it as one.
+        if (first == '{' || first == '[') WalkNestedJson(text, loc);
         return;
       case BodyFormat::kMultipart: {
         // A repeated boundary parameter: parsers differ in which one they

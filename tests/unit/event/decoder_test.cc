@@ -525,6 +525,30 @@ TEST_F(DecoderTest, RepeatedContentTypeAndEncodingHeaders) {
   EXPECT_THAT(ev.limit_findings, IsEmpty());
 }
 
+// Handlers that parse any body as JSON (JSON.parse(event.body)) read a JSON
+// document sent with a form Content-Type as JSON; frameworks that honour the
+// header read it as a form. Both readings are inspected.
+TEST_F(DecoderTest, JsonBodyLabelledAsFormIsReadBothWays) {
+  text_ = V2Compressed("identity", R"( {"q":"1' OR '1'='1","n":[{"m":"a+b"}]})",
+                       "application/x-www-form-urlencoded");
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("1' OR '1'='1"));
+  EXPECT_THAT(Values(ev, "body.n[0].m"), ElementsAre("a+b"));
+  // The form reading: the text up to the first '=' is a name.
+  EXPECT_THAT(Values(ev, R"(body[" {\"q\":\"1' OR '1'"])"),
+              ElementsAre(R"('1","n":[{"m":"a b"}]})"));
+  // A form body stays a form, and a JSON-looking form that does not parse
+  // stays its form reading.
+  text_ = V2Compressed("identity", "q=1&r=%7B", "application/x-www-form-urlencoded");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("1"));
+  EXPECT_THAT(Values(ev, "body.r"), ElementsAre("{"));
+  text_ = V2Compressed("identity", "{q=1", "application/x-www-form-urlencoded");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.{q"), ElementsAre("1"));
+  EXPECT_EQ(ev.fields.size(), 5u);  // path, two headers, the name and its value
+}
+
 TEST_F(DecoderTest, CompressionThatCannotBeUndoneIsALimitFinding) {
   text_ = V2Compressed("zstd", "\x28\xb5\x2f\xfd some zstd bytes");
   DecodedEvent ev = DecodeOk(text_);
