@@ -136,6 +136,14 @@ WRAPPINGS = {
     "JSON body labelled form-urlencoded (handlers that JSON-parse any body)": (True, lambda p: v2(
         json_body(p), "application/x-www-form-urlencoded")),
     "JSON body labelled text/plain": (True, lambda p: v2(json_body(p), "text/plain")),
+    "JSON body with a comment and a trailing comma (Newtonsoft, Jackson options, JSON5)": (
+        True, lambda p: v2(b'{/* note */ "q": ' + json.dumps(p).encode() + b', }',
+                           "application/json")),
+    "JSON body with single-quoted strings (Newtonsoft, JSON5)": (True, lambda p: v2(
+        b"{'q': '" + json.dumps(p)[1:-1].replace("'", "\\'").encode() + b"'}",
+        "application/json")),
+    "JSON body after a UTF-8 byte order mark (.NET, Jackson)": (True, lambda p: v2(
+        b"\xef\xbb\xbf" + json_body(p), "application/json")),
     "JSON body in UTF-16LE": (True, lambda p: v2(json.dumps({"q": p}).encode("utf-16-le",
                                                                            "surrogatepass"),
                                                 "application/json; charset=utf-16le")),

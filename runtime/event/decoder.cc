@@ -24,6 +24,7 @@
 #include "runtime/event/event.h"
 #include "runtime/event/json_numbers.h"
 #include "runtime/event/multipart.h"
+#include "runtime/event/relaxed_json.h"
 #include "runtime/event/text_codecs.h"
 
 namespace fnguard::event {
@@ -321,7 +322,7 @@ struct Decoder::State {
     arena.Reset();
     path_len = 0;
     nested_used = 0;
-    inflated_used = 0;
+    body_buffers_used = 0;
     content_types = {};
     content_encodings = {};
     encoding_joined.clear();
@@ -560,10 +561,13 @@ struct Decoder::State {
     return out;
   }
 
-  // A buffer for one decompressed body, valid until the next Decode().
-  std::string* InflateBuffer() {
-    if (inflated_used == inflated.size()) inflated.push_back(std::make_unique<std::string>());
-    return inflated[inflated_used++].get();
+  // A buffer for one decompressed or rewritten body, valid until the next
+  // Decode().
+  std::string* BodyBuffer() {
+    if (body_buffers_used == body_buffers.size()) {
+      body_buffers.push_back(std::make_unique<std::string>());
+    }
+    return body_buffers[body_buffers_used++].get();
   }
 
   // Undoes the compressions a Content-Encoding value lists, last applied
@@ -583,7 +587,7 @@ struct Decoder::State {
       if (!list.unsupported.empty()) return true;
     }
     for (size_t k = list.size; k-- > 0;) {
-      std::string* buf = InflateBuffer();
+      std::string* buf = BodyBuffer();
       const InflateStatus st = Inflate(*text, list.codings[k], limits.max_body_bytes, buf);
       if (st == InflateStatus::kCorrupt) {
         // The application fails to decompress it too: no request reaches it.
@@ -661,14 +665,22 @@ struct Decoder::State {
     BodyFormat format = FormatOf(media_type);
     const char first = FirstNonSpace(text);
     if (format == BodyFormat::kSniff) {
-      format = (first == '{' || first == '[') ? BodyFormat::kJson
+      format = (first == '{' || first == '[' || text.starts_with("\xEF\xBB\xBF{")) ? BodyFormat::kJson
                : first == '<'                 ? BodyFormat::kXml
                                               : BodyFormat::kText;
     }
     switch (format) {
-      case BodyFormat::kJson:
-        if (!WalkNestedJson(text, loc)) Emit(loc, text);
+      case BodyFormat::kJson: {
+        if (WalkNestedJson(text, loc)) return;
+        // Not strict JSON. The lenient parsers (Newtonsoft.Json, Jackson's
+        // ALLOW_* features, Gson, JSON5) read comments, trailing commas,
+        // single quotes, bare names and a byte order mark: the body is also
+        // read as they read it, when it parses so.
+        std::string* strict = BodyBuffer();
+        if (RelaxedJsonToStrict(text, strict) && *strict != text) WalkNestedJson(*strict, loc);
+        Emit(loc, text);
         return;
+      }
       case BodyFormat::kForm:
         DecodeForm(text, loc);
         // A JSON document sent as a form: the handler that parses any body
@@ -1371,9 +1383,9 @@ struct Decoder::State {
   size_t nested_used = 0;
   dom::parser overflow_parser;
   std::string number_scratch;
-  // Decompressed bodies (UndoContentCodings()), kept between calls.
-  std::vector<std::unique_ptr<std::string>> inflated;
-  size_t inflated_used = 0;
+  // Decompressed and rewritten bodies (BodyBuffer()), kept between calls.
+  std::vector<std::unique_ptr<std::string>> body_buffers;
+  size_t body_buffers_used = 0;
   // The request's Content-Type and Content-Encoding readings, and its
   // Content-Encoding lines joined as one list (NoteBodyHeader()).
   DistinctValues<3> content_types;

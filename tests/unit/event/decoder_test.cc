@@ -525,6 +525,28 @@ TEST_F(DecoderTest, RepeatedContentTypeAndEncodingHeaders) {
   EXPECT_THAT(ev.limit_findings, IsEmpty());
 }
 
+// A body that is not strict JSON but that the lenient parsers read
+// (Newtonsoft.Json, Jackson's ALLOW_* features, Gson, JSON5) is walked as
+// they read it, and inspected as text too.
+TEST_F(DecoderTest, LenientJsonBodiesAreReadAsTheLenientParsersReadThem) {
+  const std::string doc =
+      "\xEF\xBB\xBF{/* note */ q: '1\\' OR \\'1\\'=\\'1', items: [{n: \"\\x3csvg onload=alert(1)\\x3e\"},],}";
+  text_ = V2Compressed("identity", doc);
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("1' OR '1'='1"));
+  EXPECT_THAT(Values(ev, "body.items[0].n"), ElementsAre("<svg onload=alert(1)>"));
+  EXPECT_THAT(Values(ev, "body"), ElementsAre(doc));
+  // Sniffed as JSON without a Content-Type, byte order mark and all.
+  text_ = V2Compressed("identity", "\xEF\xBB\xBF{\"q\":\"x\"}", "");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("x"));
+  // What no parser reads stays text only.
+  text_ = V2Compressed("identity", "{q: 'unclosed");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body"), ElementsAre("{q: 'unclosed"));
+  EXPECT_EQ(ev.fields.size(), 4u);  // path, two headers, the body
+}
+
 // Handlers that parse any body as JSON (JSON.parse(event.body)) read a JSON
 // document sent with a form Content-Type as JSON; frameworks that honour the
 // header read it as a form. Both readings are inspected.
