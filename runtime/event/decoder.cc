@@ -674,10 +674,14 @@ struct Decoder::State {
         if (WalkNestedJson(text, loc)) return;
         // Not strict JSON. The lenient parsers (Newtonsoft.Json, Jackson's
         // ALLOW_* features, Gson, JSON5) read comments, trailing commas,
-        // single quotes, bare names and a byte order mark: the body is also
-        // read as they read it, when it parses so.
+        // single quotes, bare names and a byte order mark: the body is read
+        // as they read it when it parses so, else as text. (What the
+        // rewrite leaves out is comments, which no parser hands on.)
         std::string* strict = BodyBuffer();
-        if (RelaxedJsonToStrict(text, strict) && *strict != text) WalkNestedJson(*strict, loc);
+        if (RelaxedJsonToStrict(text, strict) && *strict != text &&
+            WalkNestedJson(*strict, loc)) {
+          return;
+        }
         Emit(loc, text);
         return;
       }

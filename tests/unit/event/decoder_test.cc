@@ -527,7 +527,7 @@ TEST_F(DecoderTest, RepeatedContentTypeAndEncodingHeaders) {
 
 // A body that is not strict JSON but that the lenient parsers read
 // (Newtonsoft.Json, Jackson's ALLOW_* features, Gson, JSON5) is walked as
-// they read it, and inspected as text too.
+// they read it.
 TEST_F(DecoderTest, LenientJsonBodiesAreReadAsTheLenientParsersReadThem) {
   const std::string doc =
       "\xEF\xBB\xBF{/* note */ q: '1\\' OR \\'1\\'=\\'1', items: [{n: \"\\x3csvg onload=alert(1)\\x3e\"},],}";
@@ -535,7 +535,7 @@ TEST_F(DecoderTest, LenientJsonBodiesAreReadAsTheLenientParsersReadThem) {
   DecodedEvent ev = DecodeOk(text_);
   EXPECT_THAT(Values(ev, "body.q"), ElementsAre("1' OR '1'='1"));
   EXPECT_THAT(Values(ev, "body.items[0].n"), ElementsAre("<svg onload=alert(1)>"));
-  EXPECT_THAT(Values(ev, "body"), ElementsAre(doc));
+  EXPECT_THAT(Values(ev, "body"), IsEmpty());
   // Sniffed as JSON without a Content-Type, byte order mark and all.
   text_ = V2Compressed("identity", "\xEF\xBB\xBF{\"q\":\"x\"}", "");
   ev = DecodeOk(text_);
