@@ -15,7 +15,6 @@
 // work is linear in the value and nothing is allocated.
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -108,7 +107,10 @@ class Analysis {
           prev.comment_has_text = false;
           const std::string_view body = text_.substr(t.offset, t.length);
           for (char c : body) {
-            if (std::isalnum(static_cast<unsigned char>(c))) prev.comment_has_text = true;
+            if (scan::IsAlnum(c)) {
+              prev.comment_has_text = true;
+              break;
+            }
           }
           if (prev.comment_has_text && MentionsSpPassword(body)) sp_password_comment_ = true;
         }
@@ -601,7 +603,7 @@ class Analysis {
   // generated password) is not the value an injection closes.
   static bool PlausibleByte(char ch) {
     const auto c = static_cast<unsigned char>(ch);
-    return std::isalnum(c) || scan::IsSpace(ch) || c == '_' || c == '.' || c == '@' ||
+    return scan::IsAlnum(ch) || scan::IsSpace(ch) || c == '_' || c == '.' || c == '@' ||
            c == '-' || c == '%' || c == ',' || c >= 0x80;
   }
   // A comment of plausible text ("/**/", "/* note */") stands where a
@@ -708,7 +710,7 @@ class Analysis {
       bool wordlike = !content.empty();
       for (size_t k = 0; k + 1 < content.size(); ++k) {
         char c = content[k];
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '@' || c == '.' ||
+        if (!(scan::IsAlnum(c) || c == '_' || c == '@' || c == '.' ||
               c == '-' || scan::IsSpace(c))) {
           wordlike = false;
         }
