@@ -663,9 +663,11 @@ struct Decoder::State {
     }
     std::string_view media_type = LowerMediaType(content_type);
     BodyFormat format = FormatOf(media_type);
-    const char first = FirstNonSpace(text);
+    // (A UTF-8 byte order mark before a JSON document: .NET and Jackson
+    // skip it.)
+    const char first = FirstNonSpace(text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text);
     if (format == BodyFormat::kSniff) {
-      format = (first == '{' || first == '[' || text.starts_with("\xEF\xBB\xBF{")) ? BodyFormat::kJson
+      format = (first == '{' || first == '[') ? BodyFormat::kJson
                : first == '<'                 ? BodyFormat::kXml
                                               : BodyFormat::kText;
     }
@@ -861,7 +863,7 @@ struct Decoder::State {
   // v1's `headers` map keeps the last line and `multiValueHeaders` all of
   // them, a framework takes the first or the last, and HTTP joins repeated
   // Content-Encoding lines into one list. The body is decoded under each
-  // reading (BodyReadings()). `in_order`: a value of the map whose order is
+  // reading (DecodeBodyReadings()). `in_order`: a value of the map whose order is
   // the request's, which the joined Content-Encoding list is built from.
   void NoteBodyHeader(std::string_view name, std::string_view v, bool in_order) {
     if (name.size() != 12 && name.size() != 16) return;  // neither name's length
@@ -871,7 +873,7 @@ struct Decoder::State {
       content_encodings.Add(v);
       if (in_order && encoding_lines++ < CodingList::kMax + 1) {
         if (!encoding_joined.empty()) encoding_joined += ", ";
-        encoding_joined.append(v.substr(0, 64));
+        encoding_joined.append(v);
       }
     }
   }

@@ -140,11 +140,14 @@ bool RelaxedJsonToStrict(std::string_view in, std::string* out) {
     if (IsWordStart(c) || IsDigit(c) || c == '-' || c == '+' || c == '.') {
       // A word or a number. Those strict JSON does not spell (a bare name,
       // NaN, -Infinity, JSON5's 0x1F, +1, .5 and 5.) become strings.
+      // (A sign belongs to the word only after an exponent's 'e'.)
+      const auto in_word = [&](size_t j) {
+        const char b = in[j];
+        return IsWordByte(b) || b == '.' ||
+               ((b == '+' || b == '-') && (in[j - 1] == 'e' || in[j - 1] == 'E'));
+      };
       size_t j = i + 1;
-      while (j < n && (IsWordByte(in[j]) || in[j] == '.' ||
-                       ((in[j] == '+' || in[j] == '-') && (in[j - 1] == 'e' || in[j - 1] == 'E')))) {
-        ++j;
-      }
+      while (j < n && in_word(j)) ++j;
       const std::string_view word = in.substr(i, j - i);
       const bool literal =
           word == "true" || word == "false" || word == "null" || IsStrictNumber(word);

@@ -4,9 +4,10 @@
 //         with a content type and base64 flag chosen by the second byte; or,
 //         by its top bits, a body sent gzip- or Brotli-compressed (Content-Encoding;
 //         with bit 0 set, in a REST v1 event whose Content-Type and
-//         Content-Encoding lines are repeated), a CloudWatch Logs document, or a Kafka record's value, key and header
-//         (compressed and base64-encoded here, so that decoding gets past the
-//         framing; the raw bytes too, for the corrupt paths).
+//         Content-Encoding lines are repeated), a CloudWatch Logs document,
+//         or a Kafka record's value, key and header (compressed and
+//         base64-encoded here, so that decoding gets past the framing; the
+//         raw bytes too, for the corrupt paths).
 // Every field value is read back so that dangling views show up under ASan.
 #include <cstddef>
 #include <cstdint>

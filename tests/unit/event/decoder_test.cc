@@ -457,7 +457,8 @@ TEST_F(DecoderTest, MultiValueContentEncodingHeader) {
 // A REST v1 POST with the given headers (JSON members) and base64 body.
 std::string V1WithHeaders(std::string_view header_members, std::string_view body_bytes) {
   return absl::StrCat(R"({"httpMethod":"POST","path":"/","resource":"/","isBase64Encoded":true,)",
-                      std::string(header_members), R"(,"body":")", Base64Encode(body_bytes), R"("})");
+                      std::string(header_members), R"(,"body":")", Base64Encode(body_bytes),
+                      R"("})");
 }
 
 // Repeated Content-Type and Content-Encoding headers: REST v1 keeps the last
@@ -530,7 +531,8 @@ TEST_F(DecoderTest, RepeatedContentTypeAndEncodingHeaders) {
 // they read it.
 TEST_F(DecoderTest, LenientJsonBodiesAreReadAsTheLenientParsersReadThem) {
   const std::string doc =
-      "\xEF\xBB\xBF{/* note */ q: '1\\' OR \\'1\\'=\\'1', items: [{n: \"\\x3csvg onload=alert(1)\\x3e\"},],}";
+      "\xEF\xBB\xBF{/* note */ q: '1\\' OR \\'1\\'=\\'1', "
+      "items: [{n: \"\\x3csvg onload=alert(1)\\x3e\"},],}";
   text_ = V2Compressed("identity", doc);
   DecodedEvent ev = DecodeOk(text_);
   EXPECT_THAT(Values(ev, "body.q"), ElementsAre("1' OR '1'='1"));
