@@ -1,5 +1,7 @@
 #include "runtime/event/relaxed_json.h"
 
+#include "runtime/event/text_codecs.h"
+
 namespace fnguard::event {
 namespace {
 
@@ -8,10 +10,6 @@ bool IsWordStart(char c) {
 }
 
 bool IsWordByte(char c) { return IsWordStart(c) || (c >= '0' && c <= '9'); }
-
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -76,7 +74,7 @@ bool CopyString(std::string_view in, size_t* i, char quote, std::string* out) {
     } else if (e == '0' && !(j + 2 < n && in[j + 2] >= '0' && in[j + 2] <= '9')) {
       out->append("\\u0000");
       j += 2;
-    } else if (e == 'x' && j + 3 < n && IsHexDigit(in[j + 2]) && IsHexDigit(in[j + 3])) {
+    } else if (e == 'x' && j + 3 < n && HexValue(in[j + 2]) >= 0 && HexValue(in[j + 3]) >= 0) {
       out->append("\\u00");
       out->append(in.substr(j + 2, 2));
       j += 4;

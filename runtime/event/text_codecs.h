@@ -15,6 +15,10 @@
 
 namespace fnguard::event {
 
+// The value (0..15) of a hexadecimal digit of either case, -1 for any other
+// byte.
+int HexValue(char c);
+
 // Upper bound of the decoded size of `encoded_size` base64 characters.
 constexpr size_t Base64MaxDecodedSize(size_t encoded_size) { return encoded_size / 4 * 3 + 3; }
 
