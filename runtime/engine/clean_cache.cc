@@ -77,4 +77,97 @@ void CleanFieldCache::NoteClean(uint64_t key, const event::Field& field, event::
   s.value.assign(field.value);
 }
 
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+bool SamePathUpToIndexes(std::string_view path, std::string_view other) {
+  size_t i = 0, j = 0;
+  while (i < path.size() && j < other.size()) {
+    if (path[i] != other[j]) return false;
+    if (path[i] == '[') {
+      // Both at an index: skip the digits of each when both close.
+      size_t e = i + 1, f = j + 1;
+      while (e < path.size() && IsDigit(path[e])) ++e;
+      while (f < other.size() && IsDigit(other[f])) ++f;
+      if (e > i + 1 && f > j + 1 && e < path.size() && f < other.size() && path[e] == ']' &&
+          other[f] == ']') {
+        i = e;
+        j = f;
+        continue;
+      }
+    }
+    ++i;
+    ++j;
+  }
+  return i == path.size() && j == other.size();
+}
+
+bool PatternNamesIndex(std::string_view pattern) {
+  for (size_t p = pattern.find('['); p != std::string_view::npos; p = pattern.find('[', p + 1)) {
+    if (p + 1 < pattern.size() && pattern[p + 1] != '*') return true;
+  }
+  return false;
+}
+
+EventFieldMemo::EventFieldMemo() = default;
+
+void EventFieldMemo::Begin(const std::vector<event::Field>* fields) {
+  if (!slots_) slots_ = std::make_unique<std::array<Slot, kSlots>>();
+  fields_ = fields;
+  lookups_ = 0;
+  hits_ = 0;
+  active_ = true;
+  // Generation 0 marks a slot never used; on wrap-around every slot is
+  // cleared once.
+  if (++generation_ == 0) {
+    slots_->fill(Slot());
+    generation_ = 1;
+  }
+}
+
+uint64_t EventFieldMemo::Key(const event::Field& field) const {
+  if (field.value.empty() || field.value.size() > CleanFieldCache::kMaxValue ||
+      field.path.size() > kMaxPath) {
+    return 0;
+  }
+  // The path's part after its last index spreads fields over slots; the
+  // whole path is compared on a hit.
+  const size_t close = field.path.rfind(']');
+  const std::string_view tail =
+      close == std::string_view::npos ? field.path : field.path.substr(close + 1);
+  const uint64_t attributes = uint64_t{static_cast<uint8_t>(field.location)} |
+                              (uint64_t{field.is_key} << 8) |
+                              (uint64_t{field.is_param_name} << 9) | (uint64_t{tail.size()} << 16);
+  const uint64_t key =
+      HashBytes(field.value, HashBytes(tail, Mix(attributes, 0x2D358DCCAA6C78A5ull)));
+  return key == 0 ? 1 : key;
+}
+
+bool EventFieldMemo::Contains(uint64_t key, const event::Field& field) {
+  ++lookups_;
+  const Slot& s = (*slots_)[key % kSlots];
+  bool hit = false;
+  if (s.generation == generation_ && s.key == key) {
+    const event::Field& f = (*fields_)[s.index];
+    hit = f.value == field.value && f.location == field.location && f.is_key == field.is_key &&
+          f.is_param_name == field.is_param_name && SamePathUpToIndexes(f.path, field.path);
+  }
+  if (hit) {
+    ++hits_;
+  } else if (lookups_ >= kProbation && hits_ * kMinHitRatio < lookups_) {
+    active_ = false;
+  }
+  return hit;
+}
+
+void EventFieldMemo::NoteClean(uint64_t key, size_t index) {
+  Slot& s = (*slots_)[key % kSlots];
+  s.key = key;
+  s.index = static_cast<uint32_t>(index);
+  s.generation = generation_;
+}
+
 }  // namespace fnguard::engine

@@ -21,6 +21,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "runtime/event/event.h"
 
@@ -73,6 +75,75 @@ class CleanFieldCache {
   std::unique_ptr<std::array<Slot, kSlots>> slots_;
   std::unique_ptr<std::array<uint64_t, kSeen>> seen_;
 };
+
+// Clean fields repeated within one large event: the records of a body.
+//
+// An array of records repeats its enum-like values ("status": "paid",
+// "currency": "EUR", "country": "IE") under paths that differ only in their
+// array indexes ("body.orders[17].status", "body.orders[18].status"). No
+// detector reads the digits of an index (they read names: the last one, the
+// words of the path, "[$" operators), so a field equal to an earlier clean
+// field of the same event up to those digits, and alike in everything else a
+// verdict depends on, is clean too. A policy whose exclusion or custom rule
+// names an index ("body.items[0].note") tells such fields apart; the
+// Inspector does not use the memo under it (PolicyNamesIndexes()).
+//
+// The memo holds indexes into the event's own field list, not copies, and
+// forgets everything when the next event begins (a generation count, so
+// nothing is cleared). It stops looking for the rest of an event whose
+// fields rarely repeat, which bounds its cost on bodies of distinct values.
+class EventFieldMemo {
+ public:
+  static constexpr size_t kSlots = 1024;
+  // Paths longer than this are not remembered (nor looked up).
+  static constexpr size_t kMaxPath = 256;
+  // After this many lookups, a hit rate under 1 in kMinHitRatio ends the
+  // memo's use for the rest of the event.
+  static constexpr uint32_t kProbation = 512;
+  static constexpr uint32_t kMinHitRatio = 8;
+
+  EventFieldMemo();
+
+  // Starts a new event whose fields are `fields` (kept by pointer until the
+  // next Begin()).
+  void Begin(const std::vector<event::Field>* fields);
+
+  // Whether the memo is still worth looking up in this event.
+  bool active() const { return active_; }
+
+  // The key of `field`, or 0 when it cannot be remembered (empty, or its
+  // value or path too long).
+  uint64_t Key(const event::Field& field) const;
+
+  // Whether the field with key `key` (non-zero) equals a remembered clean
+  // field of this event up to its path's array indexes.
+  bool Contains(uint64_t key, const event::Field& field);
+
+  // Notes that the event's field number `index` (key `key`, non-zero) came
+  // out clean.
+  void NoteClean(uint64_t key, size_t index);
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t index = 0;
+    uint32_t generation = 0;  // the event it was noted in
+  };
+  std::unique_ptr<std::array<Slot, kSlots>> slots_;  // allocated on first use
+  const std::vector<event::Field>* fields_ = nullptr;
+  uint32_t generation_ = 0;
+  uint32_t lookups_ = 0;
+  uint32_t hits_ = 0;
+  bool active_ = false;
+};
+
+// Whether `path` equals `other` once the digits of every array index ("[17]")
+// are dropped from both.
+bool SamePathUpToIndexes(std::string_view path, std::string_view other);
+
+// Whether a path pattern names a particular array index ("body.items[0]"),
+// which tells fields apart that EventFieldMemo takes for the same.
+bool PatternNamesIndex(std::string_view pattern);
 
 }  // namespace fnguard::engine
 

@@ -68,7 +68,16 @@ std::string MakeExcerpt(std::string_view value, size_t offset, size_t length, si
 }
 
 Inspector::Inspector(std::shared_ptr<const policy::Policy> policy)
-    : policy_(std::move(policy)), decoder_(policy_->limits.event) {}
+    : policy_(std::move(policy)), decoder_(policy_->limits.event) {
+  for (const policy::Exclusion& ex : policy_->exclusions) {
+    policy_names_indexes_ = policy_names_indexes_ || PatternNamesIndex(ex.path);
+  }
+  for (const policy::CustomRule& rule : policy_->rules) {
+    for (const std::string& pattern : rule.paths) {
+      policy_names_indexes_ = policy_names_indexes_ || PatternNamesIndex(pattern);
+    }
+  }
+}
 
 bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool use_cache) {
   if (field.value.empty()) return true;
@@ -222,13 +231,25 @@ Verdict Inspector::Inspect(std::string_view event, absl::Status* decode_status) 
 
   const auto budget = std::chrono::microseconds(policy_->limits.time_budget_us);
   const size_t n = decoded_.fields.size();
+  // Past the fields the cache looks up, a large event's fields are looked up
+  // among its own earlier clean ones (clean_cache.h, EventFieldMemo).
+  const size_t cached = std::min(n, CleanFieldCache::kFieldsPerEvent);
   for (size_t i = 0; i < n; ++i) {
     if (i % kClockStride == kClockStride - 1 && Clock::now() - start > budget) {
       verdict.timed_out = true;
       break;
     }
-    const bool use_cache = remember_clean_ && i < CleanFieldCache::kFieldsPerEvent;
-    if (!InspectField(decoded_.fields[i], &verdict, use_cache)) break;
+    const event::Field& field = decoded_.fields[i];
+    if (i < cached || !remember_clean_ || policy_names_indexes_) {
+      if (!InspectField(field, &verdict, remember_clean_ && i < cached)) break;
+      continue;
+    }
+    if (i == cached) repeated_.Begin(&decoded_.fields);
+    const uint64_t key = repeated_.active() ? repeated_.Key(field) : 0;
+    if (key != 0 && repeated_.Contains(key, field)) continue;
+    const size_t findings_before = verdict.findings.size();
+    if (!InspectField(field, &verdict, false)) break;
+    if (key != 0 && verdict.findings.size() == findings_before) repeated_.NoteClean(key, i);
   }
   Decide(&verdict);
   verdict.elapsed_ns = static_cast<uint64_t>(

@@ -61,6 +61,10 @@ class Inspector {
   normalize::Normalizer normalizer_;
   event::Kind kind_ = event::Kind::kGeneric;
   CleanFieldCache clean_;  // fields that came out clean before
+  EventFieldMemo repeated_;  // clean fields of this event, for its later fields
+  // Whether an exclusion or custom rule of the policy names an array index,
+  // so that `repeated_` cannot be used (PatternNamesIndex()).
+  bool policy_names_indexes_ = false;
   bool remember_clean_ = true;
 };
 

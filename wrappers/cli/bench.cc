@@ -17,8 +17,9 @@
 // are fnguard / parse (how many parses' time the whole inspection takes).
 // The same events come again and again, so fields that came out clean are
 // skipped from the second round on (runtime/engine/clean_cache.h), as in a
-// warm function that sees the same headers; --no-field-cache times every
-// field every time. --vary users times 4,096 copies of the typical request,
+// warm function that sees the same headers, and so are a large body's later
+// fields that repeat an earlier clean one but for their array indexes;
+// --no-field-cache times every field every time. --vary users times 4,096 copies of the typical request,
 // each with its own body, query, bearer token, session cookie and client
 // address (what differs from one user to the next), round robin: more copies
 // than the Inspector remembers fields, so those values are new every time

@@ -322,6 +322,67 @@ TEST(InspectorTest, RememberingCleanFieldsChangesNoFinding) {
   }
 }
 
+// A body of many records: the fields past the ones the cache looks up are
+// looked up among the event's own earlier clean fields. The findings are
+// those of an Inspector that remembers nothing, wherever an attack sits.
+std::string RecordsEvent(size_t records, const std::vector<std::pair<size_t, std::string>>& notes) {
+  std::string body = R"({\"records\":[)";
+  for (size_t i = 0; i < records; ++i) {
+    if (i > 0) body += ",";
+    std::string note = i % 3 == 0 ? "gift wrap, please!" : "O'Brien";
+    for (const auto& [at, text] : notes) {
+      if (at == i) note = text;
+    }
+    body += R"({\"id\":\"ORD-)" + std::to_string(100000 + i) + R"(\",\"status\":\"paid\",)" +
+            R"(\"note\":\")" + note + R"(\"})";
+  }
+  body += "]}";
+  return R"({"version":"2.0","rawPath":"/import","headers":{"content-type":"application/json"},)"
+         R"("body":")" + body + R"(","requestContext":{"http":{"method":"POST"}},)"
+         R"("isBase64Encoded":false})";
+}
+
+std::shared_ptr<policy::Policy> LargeBodyPolicy() {
+  auto p = Unlimited(policy::DefaultPolicy());
+  p->limits.event.max_fields = 100000;
+  return p;
+}
+
+TEST(InspectorTest, RepeatedFieldsOfALargeBodyHideNoAttack) {
+  Inspector cached(LargeBodyPolicy());
+  Inspector uncached(LargeBodyPolicy());
+  uncached.set_remember_clean_fields(false);
+  // Attacks late in the body among repeated clean values, and the same
+  // attack twice.
+  const std::string event = RecordsEvent(
+      1500, {{1200, "1' or '1'='1"}, {1300, "<script>alert(1)</script>"}, {1301, "1' or '1'='1"}});
+  Verdict a = cached.Inspect(event);
+  Verdict b = uncached.Inspect(event);
+  ASSERT_EQ(a.findings.size(), b.findings.size());
+  ASSERT_EQ(a.findings.size(), 3u);
+  for (size_t i = 0; i < a.findings.size(); ++i) {
+    EXPECT_EQ(a.findings[i].rule_id, b.findings[i].rule_id);
+    EXPECT_EQ(a.findings[i].field_path, b.findings[i].field_path);
+  }
+  EXPECT_EQ(a.findings[0].field_path, "body.records[1200].note");
+  EXPECT_EQ(a.findings[2].field_path, "body.records[1301].note");
+  EXPECT_TRUE(cached.Inspect(RecordsEvent(1500, {})).findings.empty());
+}
+
+// An exclusion that names one record leaves the next record's same value to
+// the detectors: a field clean only by the exclusion must not stand for it.
+TEST(InspectorTest, AnExclusionNamingAnIndexIsHonouredInLargeBodies) {
+  auto p = LargeBodyPolicy();
+  policy::Exclusion ex;
+  ex.path = "body.records[1100].note";
+  ex.detectors = DetectorSet::All();
+  p->exclusions.push_back(ex);
+  Inspector ins(p);
+  Verdict v = ins.Inspect(RecordsEvent(1200, {{1100, "1' or '1'='1"}, {1101, "1' or '1'='1"}}));
+  ASSERT_EQ(v.findings.size(), 1u);
+  EXPECT_EQ(v.findings[0].field_path, "body.records[1101].note");
+}
+
 TEST(ExcerptTest, EscapesControlBytesAndTruncates) {
   EXPECT_EQ(MakeExcerpt("a\nb", 0, 3), "a\\x0ab");
   std::string big(500, 'x');
