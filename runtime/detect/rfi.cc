@@ -153,13 +153,61 @@ size_t DataUrlWithPhp(std::string_view v) {
   return kNpos;
 }
 
+bool IsSeparator(char c) { return c == '/' || c == '\\'; }
+
+// A value that is a UNC path written with a backslash (`\host\share\x.php`,
+// `\/host/share/x.php`, Win32's `\?\UNC\host\share\x.php`): PHP and other
+// runtimes on Windows open it over SMB (or WebDAV, "host@SSL@443"), so a
+// file include of it runs a remote script whatever allow_url_include says.
+// (A value of two forward slashes is a protocol-relative URL: the URL rules
+// read it.)
+struct UncPath {
+  std::string_view host;  // without "@SSL", "@port"
+  std::string_view rest;  // from the separator after the host
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+bool ParseUncPath(std::string_view v, size_t first, UncPath* out) {
+  if (first + 2 >= v.size() || !IsSeparator(v[first]) || !IsSeparator(v[first + 1]) ||
+      (v[first] == '/' && v[first + 1] == '/')) {
+    return false;
+  }
+  size_t h = first + 2;
+  if (h + 5 < v.size() && (v[h] == '?' || v[h] == '.') && IsSeparator(v[h + 1]) &&
+      scan::IAt(v, h + 2, "unc") && IsSeparator(v[h + 5])) {
+    h += 6;
+  }
+  size_t e = h;
+  while (e < v.size() && (scan::IsAlnum(v[e]) || v[e] == '.' || v[e] == '-' || v[e] == '_' ||
+                          v[e] == '@' || v[e] == '[' || v[e] == ']' || v[e] == ':')) {
+    ++e;
+  }
+  if (e == h || e + 1 >= v.size() || !IsSeparator(v[e])) return false;
+  const std::string_view host = v.substr(h, e - h);
+  out->host = host.substr(0, host.find('@'));
+  out->rest = v.substr(e);
+  out->begin = first;
+  out->end = v.size();
+  while (out->end > e && scan::IsSpace(v[out->end - 1])) --out->end;
+  out->rest = v.substr(e, out->end - e);
+  return !out->host.empty();
+}
+
 class RfiImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kRfi; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    if (in.IsObjectKey() || !in.mask.Has(':')) return false;
+    if (in.IsObjectKey()) return false;
     std::string_view v = in.norm;
+    // Without a ':' (no scheme), a remote file is named only by a value that
+    // starts with two separators: a UNC path or a protocol-relative URL.
+    const size_t first = scan::SkipSpaces(v, 0);
+    const bool two_separators =
+        first + 1 < v.size() && IsSeparator(v[first]) && IsSeparator(v[first + 1]);
+    if (!in.mask.Has(':') && !two_separators) return false;
+    if (two_separators && in.mask.Has('\\') && InspectUncPath(in, v, first, m)) return true;
     static constexpr std::string_view kIncludeWrappers[] = {
         "php://input", "data://text/plain", "data:text/plain;base64", "expect://",
         "data://text/html"};
@@ -198,7 +246,6 @@ class RfiImpl final : public Detector {
     // only when no other cue lets the value on, or when that rule's URL is
     // found.
     static const NeedleSet kAnyScriptExtension(kScriptExtensions);
-    const size_t first = scan::SkipSpaces(v, 0);
     auto names_directory = [&] {
       return first < v.size() && scan::IsAlpha(v[first]) && NamesServerDirectory(in.path);
     };
@@ -263,6 +310,38 @@ class RfiImpl final : public Detector {
         return FillMatch(m, "rfi.remote_script", "FTP URL passed where a file is included", 70,
                          url.begin, url.end - url.begin);
       }
+    }
+    return false;
+  }
+
+ private:
+  // The rules of URLs, for a UNC path that starts the value (ParseUncPath()):
+  // a truncating '?' or NUL after a named file, or a script on an address or
+  // in a field named for including.
+  static bool InspectUncPath(const Input& in, std::string_view v, size_t first, Match* m) {
+    UncPath unc;
+    if (!ParseUncPath(v, first, &unc)) return false;
+    std::string_view path = PathOf(unc.rest);
+    const std::string_view tail = unc.rest.substr(path.size());
+    size_t last = path.size();
+    while (last > 0 && !IsSeparator(path[last - 1])) --last;
+    const std::string_view name = path.substr(last);
+    const bool script = HasScriptExtension(name);
+    const bool truncation = tail == "?" || tail == "??" || (script && CarriesNul(in.raw));
+    uint32_t v4;
+    std::array<uint8_t, 16> v6;
+    const std::string_view h = unc.host;
+    const bool ip_host = ParseIpv4Loose(h, &v4) ||
+                         (h.size() > 2 && h.front() == '[' && ParseIpv6(h.substr(1, h.size() - 2), &v6));
+    if (truncation && (script || NamesFileByExtension(name))) {
+      return FillMatch(m, "rfi.unc_path",
+                       "UNC path to a file on a remote share, ending in a truncation trick", 85,
+                       unc.begin, unc.end - unc.begin);
+    }
+    if (script && (ip_host || IsIncludeName(scan::LastPathName(in.path)))) {
+      return FillMatch(m, "rfi.unc_path",
+                       "UNC path to a script on a remote share (included over SMB on Windows)",
+                       80, unc.begin, unc.end - unc.begin);
     }
     return false;
   }

@@ -81,9 +81,47 @@ TEST(RfiTest, NulTruncatedScriptUrl) {
   EXPECT_EQ(testing::RuleOf(RfiDetector(), "see https://example.com/notes (100%00 sure)"), "");
 }
 
+// A UNC path is a remote file to Windows: PHP there includes
+// `\\host\share\x.php` over SMB (and `\\host@SSL@443\DavWWWRoot\x.php` over
+// WebDAV) even with allow_url_include off. The URL rules apply: a truncation
+// after a named file, or a script on an address or in an include field. A
+// value of two forward slashes is a protocol-relative URL, read by the URL
+// rules without a ':' in the value.
+TEST(RfiTest, UncPathsAndProtocolRelativeUrls) {
+  for (const std::string v :
+       {R"(\\203.0.113.5\share\shell.php)", R"(\\203.0.113.5\share\shell.txt?)",
+        R"(\\evil.example\share\notes.txt?)", R"(\\?\UNC\203.0.113.5\share\x.php)",
+        R"(\/203.0.113.5/share/x.php)", R"(  \\[2001:db8::5]\share\x.inc)"}) {
+    EXPECT_EQ(testing::RuleOf(RfiDetector(), v), "rfi.unc_path") << v;
+    EXPECT_EQ(testing::RuleOf(RfiDetector(), v, event::Location::kBody), "rfi.unc_path") << v;
+  }
+  Case c;
+  c.value = R"(\\evil.example@SSL@443\DavWWWRoot\shell.php)";
+  c.path = "query.page";
+  Match m;
+  ASSERT_TRUE(Detects(RfiDetector(), c, &m));
+  EXPECT_EQ(m.rule_id, "rfi.unc_path");
+  c.path = "query.q";
+  EXPECT_FALSE(Detects(RfiDetector(), c));
+  EXPECT_EQ(testing::RuleOf(RfiDetector(), "//evil.example/shell.txt?"), "rfi.truncated_url");
+  EXPECT_EQ(testing::RuleOf(RfiDetector(), "//203.0.113.5/share/x.php"), "rfi.remote_script");
+  // Shares holding documents, a script on a named server outside an include
+  // field, and protocol-relative links to pages and assets.
+  for (const std::string v :
+       {R"(\\fileserver\finance\q3.xlsx)", R"(\\nas01\scripts\backup.ps1)",
+        R"(\\corp.example\dfs\docs\readme.txt)", R"(\\build01\tools\deploy.php)",
+        R"(\\server\share)", R"(\\)", R"(\\\\)", "//cdn.example.com/img/logo.png",
+        "//example.com/page?x=1", "// a comment", R"(C:\\Users\\ada\\notes.txt)"}) {
+    EXPECT_EQ(testing::RuleOf(RfiDetector(), v), "") << v;
+    EXPECT_EQ(testing::RuleOf(RfiDetector(), v, event::Location::kBody), "") << v;
+  }
+}
+
 TEST(RfiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(RfiDetector(), std::string(1 << 20, ':'));
   testing::RunsOnLargeInput(RfiDetector(), Repeat("http://", 1 << 17));
+  testing::RunsOnLargeInput(RfiDetector(), "\\\\" + Repeat("a", 1 << 20) + "\\x.php");
+  testing::RunsOnLargeInput(RfiDetector(), Repeat("\\", 1 << 19));
 }
 
 TEST(RfiTest, ReportsItsId) {
