@@ -142,6 +142,9 @@ WRAPPINGS = {
     "JSON body with single-quoted strings (Newtonsoft, JSON5)": (True, lambda p: v2(
         b"{'q': '" + json.dumps(p)[1:-1].replace("'", "\\'").encode() + b"'}",
         "application/json")),
+    "JSON body with single-quoted strings labelled form-urlencoded": (True, lambda p: v2(
+        b"{'q': '" + json.dumps(p)[1:-1].replace("'", "\\'").encode() + b"'}",
+        "application/x-www-form-urlencoded")),
     "JSON body after a UTF-8 byte order mark (.NET, Jackson)": (True, lambda p: v2(
         b"\xef\xbb\xbf" + json_body(p), "application/json")),
     "JSON body in UTF-16LE": (True, lambda p: v2(json.dumps({"q": p}).encode("utf-16-le",

@@ -529,6 +529,17 @@ struct Decoder::State {
 
   // --- bodies -----------------------------------------------------------------
 
+  // Walks a body read as JSON: strict JSON, or else what the lenient parsers
+  // (Newtonsoft.Json, Jackson's ALLOW_* features, Gson, JSON5) read in it:
+  // comments, trailing commas, single quotes, bare names and a byte order
+  // mark (RelaxedJsonToStrict(); what the rewrite leaves out is comments,
+  // which no parser hands on). False when neither parses.
+  bool WalkJsonBody(std::string_view text, Location loc) {
+    if (WalkNestedJson(text, loc)) return true;
+    std::string* strict = BodyBuffer();
+    return RelaxedJsonToStrict(text, strict) && *strict != text && WalkNestedJson(*strict, loc);
+  }
+
   // Lower-cased media type of a Content-Type value (a view into the event or
   // the arena).
   std::string_view LowerMediaType(std::string_view content_type) {
@@ -672,26 +683,15 @@ struct Decoder::State {
                                               : BodyFormat::kText;
     }
     switch (format) {
-      case BodyFormat::kJson: {
-        if (WalkNestedJson(text, loc)) return;
-        // Not strict JSON. The lenient parsers (Newtonsoft.Json, Jackson's
-        // ALLOW_* features, Gson, JSON5) read comments, trailing commas,
-        // single quotes, bare names and a byte order mark: the body is read
-        // as they read it when it parses so, else as text. (What the
-        // rewrite leaves out is comments, which no parser hands on.)
-        std::string* strict = BodyBuffer();
-        if (RelaxedJsonToStrict(text, strict) && *strict != text &&
-            WalkNestedJson(*strict, loc)) {
-          return;
-        }
-        Emit(loc, text);
+      case BodyFormat::kJson:
+        if (!WalkJsonBody(text, loc)) Emit(loc, text);  // else as text
         return;
-      }
       case BodyFormat::kForm:
         DecodeForm(text, loc);
         // A JSON document sent as a form: the handler that parses any body
-        // as JSON (JSON.parse(event.body), json.loads) reads it as one.
-        if (first == '{' || first == '[') WalkNestedJson(text, loc);
+        // as JSON (JSON.parse(event.body), json.loads, or a lenient parser)
+        // reads it as one.
+        if (first == '{' || first == '[') WalkJsonBody(text, loc);
         return;
       case BodyFormat::kMultipart: {
         // A repeated boundary parameter: parsers differ in which one they

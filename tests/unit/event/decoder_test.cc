@@ -571,6 +571,11 @@ TEST_F(DecoderTest, JsonBodyLabelledAsFormIsReadBothWays) {
   ev = DecodeOk(text_);
   EXPECT_THAT(Values(ev, "body.{q"), ElementsAre("1"));
   EXPECT_EQ(ev.fields.size(), 5u);  // path, two headers, the name and its value
+  // Lenient JSON sent as a form is read as the lenient parsers read it.
+  text_ = V2Compressed("identity", "{q: '1\\' OR 1=1', /* c */ n: [1,],}",
+                       "application/x-www-form-urlencoded");
+  ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("1' OR 1=1"));
 }
 
 TEST_F(DecoderTest, CompressionThatCannotBeUndoneIsALimitFinding) {
