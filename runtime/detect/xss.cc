@@ -350,22 +350,61 @@ bool MaybeXss(const CharMask& m) { return m.HasAny("<>:=(`{"); }
 // Start positions for a scan that can only report where a given byte occurs
 // at a fixed distance ahead: gathered with memchr jumps, then visited in
 // ascending order like the byte-by-byte loop they replace. Too many of them
-// (overflowed()) and the caller runs its plain loop instead.
+// (overflowed()) and the caller runs its plain loop instead, or VisitAll()
+// gathers them from a shorter stretch of the value.
 class Candidates {
  public:
-  // Adds k - back, for each of `backs` with k >= back, for every `byte` at k
-  // in `s`; with `before` (a lower-case letter) only where that letter, in
-  // either case, stands right before k.
-  void AddEach(std::string_view s, char byte, std::initializer_list<size_t> backs,
-               char before = 0) {
-    for (size_t k = s.find(byte); k != std::string_view::npos && !overflow_;
-         k = s.find(byte, k + 1)) {
+  // Adds k - back, for each of `backs` with lo <= k - back < hi, for every
+  // `byte` at k in `s`; with `before` (a lower-case letter) only where that
+  // letter, in either case, stands right before k.
+  void AddEach(std::string_view s, size_t lo, size_t hi, char byte,
+               std::initializer_list<size_t> backs, char before = 0) {
+    size_t max_back = 0;
+    for (size_t back : backs) max_back = std::max(max_back, back);
+    // Only bytes up to hi + max_back can add a start below hi.
+    const std::string_view within = s.substr(0, std::min(s.size(), hi + max_back));
+    for (size_t k = within.find(byte, lo); k != std::string_view::npos && !overflow_;
+         k = within.find(byte, k + 1)) {
       if (before != 0 && (k == 0 || scan::Lower(s[k - 1]) != before)) continue;
       for (size_t back : backs) {
-        if (k >= back) Add(k - back);
+        if (k >= back && k - back >= lo && k - back < hi) Add(k - back);
       }
     }
   }
+
+  // Calls visit(p) for every start p in [0, n) that add(lo, hi, &c) puts
+  // into `c` for the stretch [lo, hi), in ascending order, until it returns
+  // true (then true). Stretches start at 4 KiB and halve while one holds
+  // more starts than fit (a stretch of 16 bytes always fits when each byte
+  // adds at most four starts); a value of any length keeps to its
+  // candidates.
+  template <typename Add, typename Visit>
+  static bool VisitAll(size_t n, Add add, Visit visit) {
+    constexpr size_t kLongest = 4096;
+    size_t window = kLongest;
+    for (size_t lo = 0; lo < n;) {
+      const size_t hi = std::min(n, lo + window);
+      Candidates c;
+      add(lo, hi, &c);
+      if (c.overflowed() && window > 16) {
+        window /= 2;
+        continue;
+      }
+      if (c.overflowed()) {
+        for (size_t p = lo; p < hi; ++p) {
+          if (visit(p)) return true;
+        }
+      } else {
+        for (const size_t* it = c.begin(); it != c.end(); ++it) {
+          if (visit(*it)) return true;
+        }
+      }
+      lo = hi;
+      window = std::min(kLongest, window * 2);
+    }
+    return false;
+  }
+
   // Adds `pos`; once 128 are held, sets overflowed() instead.
   void Add(size_t pos) {
     if (n_ == pos_.size()) {
@@ -1005,15 +1044,15 @@ class Scanner {
       }
     }
     if (!mask_.has_control && !entities) {
-      Candidates starts;
-      starts.AddEach(s_, ':', {4, 5, 8, 10});
-      if (!starts.overflowed()) {
-        size_t next = 0;
-        for (const size_t* it = starts.begin(); it != starts.end(); ++it) {
-          if (*it >= next) next = UrlAt(*it);
-        }
-        return;
-      }
+      size_t next = 0;
+      Candidates::VisitAll(
+          s_.size(),
+          [&](size_t lo, size_t hi, Candidates* c) { c->AddEach(s_, lo, hi, ':', {4, 5, 8, 10}); },
+          [&](size_t p) {
+            if (p >= next) next = UrlAt(p);
+            return false;
+          });
+      return;
     }
     for (size_t i = 0; i < s_.size(); i = UrlAt(i)) {}
   }
@@ -1748,20 +1787,16 @@ class Scanner {
       // Each marker is found from one byte: '<', '&', the '-' of "adw-" four
       // bytes on (after its 'w'), the '.' of "document." eight bytes on
       // (after its 't').
-      Candidates starts;
-      starts.AddEach(s_, '<', {0});
-      starts.AddEach(s_, '&', {0});
-      starts.AddEach(s_, '-', {4}, 'w');
-      starts.AddEach(s_, '.', {8}, 't');
-      if (!starts.overflowed()) {
-        for (const size_t* it = starts.begin(); it != starts.end(); ++it) {
-          if (*it + 4 < s_.size() && MarkerAt(*it)) return;
-        }
-      } else {
-        for (size_t i = 0; i + 4 < s_.size(); ++i) {
-          if (MarkerAt(i)) return;
-        }
-      }
+      const bool reported = Candidates::VisitAll(
+          s_.size(),
+          [&](size_t lo, size_t hi, Candidates* c) {
+            c->AddEach(s_, lo, hi, '<', {0});
+            c->AddEach(s_, lo, hi, '&', {0});
+            c->AddEach(s_, lo, hi, '-', {4}, 'w');
+            c->AddEach(s_, lo, hi, '.', {8}, 't');
+          },
+          [&](size_t p) { return p + 4 < s_.size() && MarkerAt(p); });
+      if (reported) return;
     }
     if (mask_.Has('$') && mask_.Has('(') && mask_.Has('.') && JQueryChain()) return;
     if (mask_.Has('=') && mask_.HasAlnumOfAny(kSinkNeeds) && SinkMadeHandler()) return;
@@ -1780,13 +1815,8 @@ class Scanner {
     // before or after it (spaces between). In long values the words next to
     // those bytes are visited in order; in short ones (where gathering them
     // costs more than it saves) and with too many of them, every word is.
-    Candidates words;
-    if (s_.size() >= kCallWordJumpMin) AddCallWordCandidates(&words);
-    if (s_.size() >= kCallWordJumpMin && !words.overflowed()) {
-      size_t end = 0;
-      for (const size_t* it = words.begin(); it != words.end(); ++it) {
-        if (CallWordAt(*it, &end)) return;
-      }
+    if (s_.size() >= kCallWordJumpMin) {
+      ScanCallWordCandidates();
       return;
     }
     for (size_t i = 0; i < s_.size(); ++i) {
@@ -1809,25 +1839,29 @@ class Scanner {
   }
 
   // The words CallWordAt() can report on, by the punctuation its rules need.
-  void AddCallWordCandidates(Candidates* words) const {
+  void AddCallWordCandidates(Candidates* words, size_t lo, size_t hi) const {
     const size_t n = s_.size();
+    // The punctuation in [lo, hi): every word added starts at or after lo
+    // when lo is 0 or s_[lo - 1] is neither alphanumeric nor a space (see
+    // ScanCallWordCandidates()); words after hi may be added too.
+    const std::string_view t = s_.substr(0, hi);
     // The word that ends right before `k`, if there is one.
     const auto add_before = [&](size_t k) {
       size_t r = k;
       while (r > 0 && IsAlnum(s_[r - 1])) --r;
       if (r < k && CallWordStartAt(r)) words->Add(r);
     };
-    for (size_t k = scan::FindAnyOf(s_, 0, '.', '(', ')'); k < n && !words->overflowed();
-         k = scan::FindAnyOf(s_, k + 1, '.', '(', ')')) {
+    for (size_t k = scan::FindAnyOf(t, lo, '.', '(', ')'); k < hi && !words->overflowed();
+         k = scan::FindAnyOf(t, k + 1, '.', '(', ')')) {
       add_before(k);
       if (s_[k] == '(' && CallWordStartAt(k + 1)) words->Add(k + 1);  // SinkPassedAt()
     }
-    for (size_t k = scan::FindAnyOf(s_, 0, '`', '?', '['); k < n && !words->overflowed();
-         k = scan::FindAnyOf(s_, k + 1, '`', '?', '[')) {
+    for (size_t k = scan::FindAnyOf(t, lo, '`', '?', '['); k < hi && !words->overflowed();
+         k = scan::FindAnyOf(t, k + 1, '`', '?', '[')) {
       add_before(k);
     }
-    for (size_t k = s_.find('='); k != std::string_view::npos && !words->overflowed();
-         k = s_.find('=', k + 1)) {
+    for (size_t k = t.find('=', lo); k != std::string_view::npos && !words->overflowed();
+         k = t.find('=', k + 1)) {
       add_before(k);
       // LocationAssignedAt(): "location = ...".
       size_t e = k;
@@ -1838,6 +1872,54 @@ class Scanner {
       while (w < n && IsSpace(s_[w])) ++w;
       if (CallWordStartAt(w)) words->Add(w);
     }
+  }
+
+  // ScanScriptCalls()'s candidate words in a long value, visited in
+  // ascending order: true when one reported. They are gathered stretch by
+  // stretch, each ending after a byte that is neither alphanumeric nor a
+  // space, so that no word of a later stretch starts before its end; words
+  // a stretch adds past its end ("( alert", "= eval") are carried into the
+  // next. When a stretch holds more than fit, the words from its start on
+  // are all visited instead (every word start, as for a short value).
+  bool ScanCallWordCandidates() {
+    constexpr size_t kLongest = 4096;
+    const size_t n = s_.size();
+    std::array<size_t, 128> carry;
+    size_t carried = 0;
+    size_t window = kLongest;
+    size_t lo = 0;
+    while (lo < n) {
+      size_t hi = std::min(n, lo + window);
+      while (hi < n && (IsAlnum(s_[hi - 1]) || IsSpace(s_[hi - 1]))) ++hi;
+      Candidates words;
+      for (size_t k = 0; k < carried; ++k) words.Add(carry[k]);
+      AddCallWordCandidates(&words, lo, hi);
+      if (words.overflowed()) {
+        if (window > 256) {
+          window /= 2;
+          continue;
+        }
+        break;
+      }
+      carried = 0;
+      size_t end = 0;
+      for (const size_t* it = words.begin(); it != words.end(); ++it) {
+        if (*it >= hi) {
+          carry[carried++] = *it;
+        } else if (CallWordAt(*it, &end)) {
+          return true;
+        }
+      }
+      lo = hi;
+      window = std::min(kLongest, window * 2);
+    }
+    for (size_t i = lo; i < n; ++i) {
+      if (!CallWordStartAt(i)) continue;
+      size_t end = i;
+      if (CallWordAt(i, &end)) return true;
+      i = end;  // past the word
+    }
+    return false;
   }
 
   // Whether "new" and whitespace stand right before `i` (a word start).

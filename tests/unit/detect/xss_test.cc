@@ -425,5 +425,27 @@ TEST(XssTest, PropertyNamedThroughEscapes) {
   }
 }
 
+// In a long value the scans gather their candidate positions stretch by
+// stretch; whatever the stretches, evidence anywhere in the value is found,
+// at its own offset, among many bytes that make candidates.
+TEST(XssTest, LongValuesAreScannedWhereverTheEvidenceIs) {
+  std::string filler;
+  while (filler.size() < 20000) filler += "a(b) x.y k = v q? w-x tt.z arr[0] t:t ";
+  {
+    Match m;
+    EXPECT_FALSE(Detects(XssDetector(), filler, &m)) << m.rule_id;
+  }
+  for (std::string_view piece : {"alert(1)", "x=alert;x(1)", "javascript:alert(1)", "</script>",
+                                 "document.cookie", "setTimeout`1`"}) {
+    for (size_t at : {0u, 250u, 4090u, 4096u, 4101u, 8190u, 12000u, 19990u}) {
+      std::string v = filler.substr(0, at) + " " + std::string(piece) + " " + filler.substr(at);
+      Match m;
+      ASSERT_TRUE(Detects(XssDetector(), v, &m)) << piece << " at " << at;
+      EXPECT_GE(m.offset, at) << piece << " at " << at << ": " << m.rule_id;
+      EXPECT_LE(m.offset, at + 1 + piece.size()) << piece << " at " << at << ": " << m.rule_id;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
