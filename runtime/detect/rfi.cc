@@ -153,6 +153,15 @@ size_t DataUrlWithPhp(std::string_view v) {
   return kNpos;
 }
 
+// Whether a URL's or UNC path's host is an address: IPv4 in any form
+// inet_aton reads, or IPv6 in brackets.
+bool IsAddressHost(std::string_view h) {
+  uint32_t v4;
+  std::array<uint8_t, 16> v6;
+  return ParseIpv4Loose(h, &v4) ||
+         (h.size() > 2 && h.front() == '[' && ParseIpv6(h.substr(1, h.size() - 2), &v6));
+}
+
 bool IsSeparator(char c) { return c == '/' || c == '\\'; }
 
 // A value that is a UNC path written with a backslash (`\host\share\x.php`,
@@ -270,12 +279,7 @@ class RfiImpl final : public Detector {
       bool truncation = (!tail.empty() && (tail == "?" || tail == "??" || tail == "#" ||
                                            tail == "?#" || tail == "%00")) ||
                         (script && CarriesNul(in.raw));
-      uint32_t v4;
-      std::array<uint8_t, 16> v6;
-      std::string_view h = url.host;
-      bool ip_host = ParseIpv4Loose(h, &v4) ||
-                     (h.size() > 2 && h.front() == '[' &&
-                      ParseIpv6(h.substr(1, h.size() - 2), &v6));
+      const bool ip_host = IsAddressHost(url.host);
       bool starts_value = url.begin == first;
       // The URL is the whole value: no prose around it.
       bool whole_value = starts_value && url.end == scan::TrimEnd(v);
@@ -328,11 +332,7 @@ class RfiImpl final : public Detector {
     const std::string_view name = path.substr(last);
     const bool script = HasScriptExtension(name);
     const bool truncation = tail == "?" || tail == "??" || (script && CarriesNul(in.raw));
-    uint32_t v4;
-    std::array<uint8_t, 16> v6;
-    const std::string_view h = unc.host;
-    const bool ip_host = ParseIpv4Loose(h, &v4) ||
-                         (h.size() > 2 && h.front() == '[' && ParseIpv6(h.substr(1, h.size() - 2), &v6));
+    const bool ip_host = IsAddressHost(unc.host);
     if (truncation && (script || NamesFileByExtension(name))) {
       return FillMatch(m, "rfi.unc_path",
                        "UNC path to a file on a remote share, ending in a truncation trick", 85,
