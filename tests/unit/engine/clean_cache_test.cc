@@ -146,7 +146,8 @@ TEST(EventFieldMemoTest, RemembersCleanFieldsOfOneEventUpToTheirIndexes) {
     EXPECT_FALSE(memo.Contains(memo.Key(fields[i]), fields[i])) << i;
   }
   // A new event forgets the old one's fields.
-  std::vector<event::Field> next = {MakeField("body.orders[5].status", "paid", event::Location::kBody)};
+  std::vector<event::Field> next = {
+      MakeField("body.orders[5].status", "paid", event::Location::kBody)};
   memo.Begin(&next);
   EXPECT_FALSE(memo.Contains(memo.Key(next[0]), next[0]));
 }
@@ -162,9 +163,13 @@ TEST(EventFieldMemoTest, LongValuesAndPathsAreNotRemembered) {
 
 TEST(EventFieldMemoTest, StopsLookingWhenFieldsDoNotRepeat) {
   std::vector<std::string> values;
-  for (size_t i = 0; i < EventFieldMemo::kProbation + 1; ++i) values.push_back("id-" + std::to_string(i));
+  for (size_t i = 0; i < EventFieldMemo::kProbation + 1; ++i) {
+    values.push_back("id-" + std::to_string(i));
+  }
   std::vector<event::Field> fields;
-  for (const std::string& v : values) fields.push_back(MakeField("body.r[1].id", v, event::Location::kBody));
+  for (const std::string& v : values) {
+    fields.push_back(MakeField("body.r[1].id", v, event::Location::kBody));
+  }
   EventFieldMemo memo;
   memo.Begin(&fields);
   for (size_t i = 0; i < fields.size() && memo.active(); ++i) {
