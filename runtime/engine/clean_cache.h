@@ -86,7 +86,7 @@ class CleanFieldCache {
 // field of the same event up to those digits, and alike in everything else a
 // verdict depends on, is clean too. A policy whose exclusion or custom rule
 // names an index ("body.items[0].note") tells such fields apart; the
-// Inspector does not use the memo under it (PolicyNamesIndexes()).
+// Inspector does not use the memo under it (PatternNamesIndex()).
 //
 // The memo holds indexes into the event's own field list, not copies, and
 // forgets everything when the next event begins (a generation count, so
