@@ -31,6 +31,8 @@ constexpr bool IsHex(char c) {
 constexpr bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
+// A path separator of either kind ('/' or '\\'), as browsers and Windows read one.
+constexpr bool IsSlash(char c) { return c == '/' || c == '\\'; }
 
 // The bytes that end (or start) one of `words`, one flag per byte value: a
 // one-load test of whether a position can be the last (first) byte of any.

@@ -162,8 +162,6 @@ bool IsAddressHost(std::string_view h) {
          (h.size() > 2 && h.front() == '[' && ParseIpv6(h.substr(1, h.size() - 2), &v6));
 }
 
-bool IsSeparator(char c) { return c == '/' || c == '\\'; }
-
 // A value that is a UNC path written with a backslash (`\host\share\x.php`,
 // `\/host/share/x.php`, Win32's `\?\UNC\host\share\x.php`): PHP and other
 // runtimes on Windows open it over SMB (or WebDAV, "host@SSL@443"), so a
@@ -178,13 +176,13 @@ struct UncPath {
 };
 
 bool ParseUncPath(std::string_view v, size_t first, UncPath* out) {
-  if (first + 2 >= v.size() || !IsSeparator(v[first]) || !IsSeparator(v[first + 1]) ||
+  if (first + 2 >= v.size() || !scan::IsSlash(v[first]) || !scan::IsSlash(v[first + 1]) ||
       (v[first] == '/' && v[first + 1] == '/')) {
     return false;
   }
   size_t h = first + 2;
-  if (h + 5 < v.size() && (v[h] == '?' || v[h] == '.') && IsSeparator(v[h + 1]) &&
-      scan::IAt(v, h + 2, "unc") && IsSeparator(v[h + 5])) {
+  if (h + 5 < v.size() && (v[h] == '?' || v[h] == '.') && scan::IsSlash(v[h + 1]) &&
+      scan::IAt(v, h + 2, "unc") && scan::IsSlash(v[h + 5])) {
     h += 6;
   }
   size_t e = h;
@@ -192,10 +190,9 @@ bool ParseUncPath(std::string_view v, size_t first, UncPath* out) {
                           v[e] == '@' || v[e] == '[' || v[e] == ']' || v[e] == ':')) {
     ++e;
   }
-  if (e == h || e + 1 >= v.size() || !IsSeparator(v[e])) return false;
+  if (e == h || e + 1 >= v.size() || !scan::IsSlash(v[e])) return false;
   const std::string_view host = v.substr(h, e - h);
   out->host = host.substr(0, host.find('@'));
-  out->rest = v.substr(e);
   out->begin = first;
   out->end = v.size();
   while (out->end > e && scan::IsSpace(v[out->end - 1])) --out->end;
@@ -214,7 +211,7 @@ class RfiImpl final : public Detector {
     // starts with two separators: a UNC path or a protocol-relative URL.
     const size_t first = scan::SkipSpaces(v, 0);
     const bool two_separators =
-        first + 1 < v.size() && IsSeparator(v[first]) && IsSeparator(v[first + 1]);
+        first + 1 < v.size() && scan::IsSlash(v[first]) && scan::IsSlash(v[first + 1]);
     if (!in.mask.Has(':') && !two_separators) return false;
     if (two_separators && in.mask.Has('\\') && InspectUncPath(in, v, first, m)) return true;
     static constexpr std::string_view kIncludeWrappers[] = {
@@ -328,7 +325,7 @@ class RfiImpl final : public Detector {
     std::string_view path = PathOf(unc.rest);
     const std::string_view tail = unc.rest.substr(path.size());
     size_t last = path.size();
-    while (last > 0 && !IsSeparator(path[last - 1])) --last;
+    while (last > 0 && !scan::IsSlash(path[last - 1])) --last;
     const std::string_view name = path.substr(last);
     const bool script = HasScriptExtension(name);
     const bool truncation = tail == "?" || tail == "??" || (script && CarriesNul(in.raw));

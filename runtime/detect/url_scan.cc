@@ -23,7 +23,7 @@ bool EndsUrl(char c) {
   return scan::IsSpace(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`';
 }
 
-bool IsSlash(char c) { return c == '/' || c == '\\'; }
+using scan::IsSlash;
 
 // First j >= from with two slashes (either kind) at j and j + 1, or npos.
 size_t NextDoubleSlash(std::string_view t, size_t from) {

@@ -622,7 +622,7 @@ struct Decoder::State {
   // The first byte of `text` that is not JSON whitespace, '\0' if none.
   static char FirstNonSpace(std::string_view text) {
     for (char c : text) {
-      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c;
+      if (!IsLinearWhiteSpace(c)) return c;
     }
     return '\0';
   }
@@ -974,11 +974,12 @@ struct Decoder::State {
     // decompress is read as it is by the decompressing reading itself.)
     const bool any_coded = std::any_of(encodings.begin(), encodings.begin() + n_encodings,
                                        [](const Reading& r) { return r.list.size > 0; });
-    if (content_types.n == 0) content_types.Add("");
-    for (size_t t = 0; t < content_types.n && !fields_full; ++t) {
+    DistinctValues<3> types = content_types;
+    if (types.n == 0) types.Add("");
+    for (size_t t = 0; t < types.n && !fields_full; ++t) {
       for (size_t e = 0; e < n_encodings && !fields_full; ++e) {
         if (any_coded && encodings[e].list.size == 0) continue;
-        DecodeBody(body, base64, content_types.v[t], Location::kBody, encodings[e].header);
+        DecodeBody(body, base64, types.v[t], Location::kBody, encodings[e].header);
       }
     }
   }

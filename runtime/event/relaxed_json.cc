@@ -11,8 +11,6 @@ bool IsWordStart(char c) {
 
 bool IsWordByte(char c) { return IsWordStart(c) || (c >= '0' && c <= '9'); }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Whether `s` is a number as strict JSON spells it.
@@ -100,7 +98,7 @@ bool RelaxedJsonToStrict(std::string_view in, std::string* out) {
   size_t comma_at = 0;
   while (i < n) {
     const char c = in[i];
-    if (IsSpace(c)) {
+    if (IsLinearWhiteSpace(c)) {
       out->push_back(c);
       ++i;
       continue;

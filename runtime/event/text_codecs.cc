@@ -41,8 +41,6 @@ constexpr Base64Table kBase64;
 
 char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool IsLinearWhiteSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 // Strips spaces, tabs and line breaks from both ends.
 std::string_view TrimLinearWhiteSpace(std::string_view t) {
   while (!t.empty() && IsLinearWhiteSpace(t.front())) t.remove_prefix(1);

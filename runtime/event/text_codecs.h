@@ -19,6 +19,11 @@ namespace fnguard::event {
 // byte.
 int HexValue(char c);
 
+// A space, tab, CR or LF: HTTP's linear white space, and JSON's whitespace.
+constexpr bool IsLinearWhiteSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 // Upper bound of the decoded size of `encoded_size` base64 characters.
 constexpr size_t Base64MaxDecodedSize(size_t encoded_size) { return encoded_size / 4 * 3 + 3; }
 
