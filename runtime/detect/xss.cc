@@ -910,7 +910,10 @@ class Scanner {
       Report("xss.dangerous_tag", "a document type declaration", 62, lt, lt + 9);
       return;
     }
-    if (scan::IAt(s_, lt, "<!--") && s_.find("-->", lt + 4) == std::string_view::npos) {
+    // (The last "-->" tells whether one follows: each "<!--" searching
+    // the rest of the value would read it once per comment.)
+    if (scan::IAt(s_, lt, "<!--") && (LastCommentClose() == std::string_view::npos ||
+                                      LastCommentClose() < lt + 4)) {
       Report("xss.dangerous_tag", "an unterminated comment hides the rest of the page", 62, lt,
              lt + 4);
     }
@@ -924,6 +927,11 @@ class Scanner {
         Report("xss.dangerous_tag", "an IE conditional comment", 70, lt, w);
       }
     }
+  }
+
+  size_t LastCommentClose() const {
+    if (last_comment_close_ == kUnknown) last_comment_close_ = s_.rfind("-->");
+    return last_comment_close_;
   }
 
   void ScanTags() {
@@ -2038,6 +2046,7 @@ class Scanner {
   mutable size_t next_paren_ = kUnknown;
   mutable size_t comment_from_ = kUnknown;  // SkipJsGap()'s memo
   mutable size_t comment_close_ = kUnknown;
+  mutable size_t last_comment_close_ = kUnknown;  // LastCommentClose()'s memo
   std::array<size_t, 3> no_quote_from_;
   Finding best_;
 };

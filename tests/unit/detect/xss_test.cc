@@ -117,7 +117,8 @@ TEST(XssTest, IgnoresBenignText) {
 TEST(XssTest, PathologicalInputsFinish) {
   const std::string_view kUnits[] = {"<", "<a ", "<a x=\"", "'", "{{", "javascript", "on",
                                      "<a onx", "&#", "\"-", "document/*", "self[\"",
-                                     "![] ", "j&tab;", "a&newline;v", "top['\\x"};
+                                     "![] ", "j&tab;", "a&newline;v", "top['\\x", "<!--",
+                                     "<!-- x --> <!--"};
   for (std::string_view unit : kUnits) {
     std::string big;
     while (big.size() < (1u << 20)) big += unit;
@@ -131,6 +132,14 @@ TEST(XssTest, PathologicalInputsFinish) {
 }
 
 // Each scan without a tag still fires on its own shape.
+// Whether a comment is closed is told for each "<!--" of a value.
+TEST(XssTest, UnterminatedCommentsAmongClosedOnes) {
+  EXPECT_EQ(RuleOf(XssDetector(), "<!-- a --> text <!-- b"), "xss.dangerous_tag");
+  EXPECT_EQ(RuleOf(XssDetector(), "<!-- a --> text <!-- b -->"), "");
+  EXPECT_EQ(RuleOf(XssDetector(), "<!-- a <!-- b -->"), "");
+  EXPECT_EQ(RuleOf(XssDetector(), "<!-- a -- b --!> <!--->"), "xss.dangerous_tag");
+}
+
 TEST(XssTest, TaglessScansStillFire) {
   Match m;
   EXPECT_TRUE(Detects(XssDetector(), "\" autofocus onfocus=run(1) x=\"", &m));
