@@ -15,8 +15,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The clock is read once every this many fields.
+// The clock is read once every this many fields, and before the next field
+// once this many bytes of values were inspected since it was last read (a
+// few long values take as long as many short ones).
 constexpr size_t kClockStride = 16;
+constexpr size_t kClockBytes = 64 * 1024;
 
 constexpr std::string_view kLimitDetector = "limits";
 
@@ -234,12 +237,17 @@ Verdict Inspector::Inspect(std::string_view event, absl::Status* decode_status) 
   // Past the fields the cache looks up, a large event's fields are looked up
   // among its own earlier clean ones (clean_cache.h, EventFieldMemo).
   const size_t cached = std::min(n, CleanFieldCache::kFieldsPerEvent);
+  size_t bytes_since_clock = 0;
   for (size_t i = 0; i < n; ++i) {
-    if (i % kClockStride == kClockStride - 1 && Clock::now() - start > budget) {
-      verdict.timed_out = true;
-      break;
+    if (i % kClockStride == kClockStride - 1 || bytes_since_clock >= kClockBytes) {
+      bytes_since_clock = 0;
+      if (Clock::now() - start > budget) {
+        verdict.timed_out = true;
+        break;
+      }
     }
     const event::Field& field = decoded_.fields[i];
+    bytes_since_clock += field.value.size();
     if (i < cached || !remember_clean_ || policy_names_indexes_) {
       if (!InspectField(field, &verdict, remember_clean_ && i < cached)) break;
       continue;

@@ -126,6 +126,29 @@ TEST(InspectorTest, TimeBudgetMarksTimedOutAndOnTimeoutClosedBlocks) {
   EXPECT_EQ(v2.action, Action::kAllow);
 }
 
+// Long values read the clock sooner than every 16 fields: the budget stops
+// inspection after the first long value, before the attack in the third
+// field is reached.
+TEST(InspectorTest, TimeBudgetIsCheckedAfterLongValues) {
+  auto p = std::make_shared<policy::Policy>(*policy::DefaultPolicy());
+  p->limits.time_budget_us = 1;
+  p->on_timeout = policy::FailMode::kOpen;
+  const std::string lines(100 * 1024, 'a');
+  const std::string ev = R"({"a":")" + lines + R"(","b":")" + lines +
+                         R"(","c":"1' union select password from users--"})";
+  Inspector ins(p);
+  Verdict v = ins.Inspect(ev);
+  EXPECT_TRUE(v.timed_out);
+  EXPECT_TRUE(v.findings.empty());
+
+  p->limits.time_budget_us = 60'000'000;
+  Inspector patient(p);
+  Verdict all = patient.Inspect(ev);
+  EXPECT_FALSE(all.timed_out);
+  ASSERT_EQ(all.findings.size(), 1u);
+  EXPECT_EQ(all.findings[0].detector, "sqli");
+}
+
 // The engine hands a value to the detectors as its own normal form when it
 // has nothing to decode, and normalizes it otherwise: both reach the
 // detectors, with the excerpt taken from the normalized value.
