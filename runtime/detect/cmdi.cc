@@ -199,9 +199,9 @@ constexpr std::array<bool, 256> kSeparatorByte = MakeSeparatorBytes();
 // The bytes that end a shell word: the shell's metacharacters (blanks, the
 // control operators ; | & ( ) and the redirections < >), newlines, and '`',
 // which starts a substitution. '+' is a blank in form-encoded values. Inside
-// a brace expansion {cmd,arg} ',' and '}' end a word too; elsewhere '{', '}',
-// ',' and '#' glued to a word are part of it ("od{x" and "id#" name no
-// program).
+// a brace expansion {cmd,arg} ',', '}' and '{' (a nested expansion, read at
+// its own brace) end a word too; elsewhere '{', '}', ',' and '#' glued to a
+// word are part of it ("od{x" and "id#" name no program).
 constexpr std::string_view kWordEnds = " \t+;|&<>()`\n\r";
 
 // ReadWord()'s byte classes for CmdiImpl::CannotBeCommand(): bytes that end
@@ -213,6 +213,7 @@ constexpr std::array<uint8_t, 256> MakeWordStops() {
   for (char c : kWordEnds) t[static_cast<unsigned char>(c)] = kStopEnd;
   t[','] = kStopBrace;
   t['}'] = kStopBrace;
+  t['{'] = kStopBrace;
   for (char c : std::string_view("'\"$\\")) t[static_cast<unsigned char>(c)] = kStopSpecial;
   t['?'] = kStopGlob;
   t['*'] = kStopGlob;
@@ -945,6 +946,8 @@ class CmdiImpl final : public Detector {
     // ProseAroundCodeSpans(), decided at the first such span).
     bool in_doc_span = false;
     int prose = -1;  // unknown until a span is met
+    // The last line break's walk back over white space: from, to.
+    size_t break_walk_from = std::string_view::npos, break_walk_to = 0;
     // A substitution runs only when it is closed: "`id" and "$(id" are
     // syntax errors, not commands. The last '`' and ')' tell in O(1)
     // whether a later one exists.
@@ -996,8 +999,17 @@ class CmdiImpl final : public Detector {
         case '\r': {
           // A newline after code-like text (or first in the value) starts a
           // command; after a sentence it is just a line break.
+          // The walk back over white space stops where the last line
+          // break's walk began: a run of line breaks is walked once.
           size_t b = i;
-          while (b > 0 && (scan::IsSpace(v[b - 1]))) --b;
+          while (b > 0 && scan::IsSpace(v[b - 1])) {
+            if (--b == break_walk_from) {
+              b = break_walk_to;
+              break;
+            }
+          }
+          break_walk_from = i;
+          break_walk_to = b;
           char prev = b > 0 ? v[b - 1] : ';';
           ctx = (prev == ';' || prev == '\'' || prev == '"' || prev == '|' || prev == '&' ||
                  prev == ')' || prev == '`' || prev == '>')

@@ -260,6 +260,26 @@ TEST(CmdiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(CmdiDetector(), Repeat("' .execute", 1 << 17) + "(");
   testing::RunsOnLargeInput(CmdiDetector(), "a=b;" + Repeat(";$a", 1 << 18));
   testing::RunsOnLargeInput(CmdiDetector(), Repeat(";$u ", 1 << 18));
+  // Runs of line breaks and white space: each break looks back past the
+  // white space before it.
+  testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '\n'));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat(" \r\n\t", 1 << 18));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("\\n ", 1 << 18));
+  // Brace expansions: each '{' reads the word after it, up to the next one.
+  testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '{'));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("${", 1 << 19));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("*{", 1 << 19));
+}
+
+// A brace expansion is read at its own brace, also inside another one.
+TEST(CmdiTest, NestedBraceExpansions) {
+  for (const std::string a : {"x;{{cat,/etc/passwd}}", "x;{a{cat,/etc/passwd}", "{{{id,-a}"}) {
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a})) << a;
+  }
+  for (const std::string b : {"{{a}}", "{x{y}z}", "a{b,c}d", "{{name}}, {{date}}"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
 }
 
 // A function call concatenated into the quoted string the value breaks out
