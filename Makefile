@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap build test demo unit sanitize fuzz bench clean
+.PHONY: all bootstrap build test demo unit sanitize fuzz bench linearity clean
 
 all: build
 
@@ -34,6 +34,12 @@ fuzz: bootstrap
 	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFNGUARD_BUILD_FUZZ=ON -DFNGUARD_BUILD_TESTS=OFF -DFNGUARD_BUILD_EXAMPLES=OFF
 	cmake --build build-fuzz -j $(JOBS)
 	bash scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
+
+# Long values of repeated units (line breaks, tags, braces, entities...) at
+# two sizes: fails when the larger takes super-linearly longer.
+LINEARITY_SHAPES ?= text,json,query
+linearity: build
+	python3 scripts/linearity-probe.py --fnguard $(BUILD)/fnguard --shapes $(LINEARITY_SHAPES)
 
 bench: bootstrap
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DFNGUARD_BUILD_BENCH=ON -DFNGUARD_BUILD_TESTS=OFF
