@@ -129,8 +129,7 @@ void EventFieldMemo::Begin(const std::vector<event::Field>* fields) {
 }
 
 uint64_t EventFieldMemo::Key(const event::Field& field) const {
-  if (field.value.empty() || field.value.size() > CleanFieldCache::kMaxValue ||
-      field.path.size() > kMaxPath) {
+  if (!CleanFieldCache::Cacheable(field) || field.path.size() > kMaxPath) {
     return 0;
   }
   // The path's part after its last index spreads fields over slots; the

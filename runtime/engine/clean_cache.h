@@ -43,8 +43,10 @@ class CleanFieldCache {
   CleanFieldCache();
 
   // Whether `field` can be remembered at all (its value is short enough).
+  // (An XML document whose nodes are fields of their own is inspected by
+  // custom rules only: its verdict says nothing about the same text elsewhere.)
   static bool Cacheable(const event::Field& field) {
-    return !field.value.empty() && field.value.size() <= kMaxValue;
+    return !field.value.empty() && field.value.size() <= kMaxValue && !field.xml_document;
   }
 
   // The field's key: a hash of everything a verdict depends on.

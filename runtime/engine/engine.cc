@@ -91,7 +91,9 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool u
   const size_t findings_before = verdict->findings.size();
   const policy::Policy& p = *policy_;
 
-  DetectorSet enabled = p.detectors;
+  // An XML document's prolog, tags, attributes and text are fields of their
+  // own; the whole of it is left to custom rules.
+  DetectorSet enabled = field.xml_document ? DetectorSet() : p.detectors;
   for (const policy::Exclusion& ex : p.exclusions) {
     if (policy::PathMatches(ex.path, field.path)) {
       for (size_t i = 0; i < kDetectorCount; ++i) {

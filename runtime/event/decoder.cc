@@ -26,6 +26,7 @@
 #include "runtime/event/multipart.h"
 #include "runtime/event/relaxed_json.h"
 #include "runtime/event/text_codecs.h"
+#include "runtime/event/xml.h"
 
 namespace fnguard::event {
 namespace {
@@ -710,12 +711,72 @@ struct Decoder::State {
         if (as_text) Emit(loc, text);
         return;
       }
-      case BodyFormat::kXml:  // whole document, so DOCTYPE/ENTITY stay visible
+      case BodyFormat::kXml:
+        if (!DecodeXml(text, loc)) Emit(loc, text);  // else as text
+        return;
       case BodyFormat::kText:
       case BodyFormat::kSniff:
         Emit(loc, text);
         return;
     }
+  }
+
+  // A well-formed XML body, as the application's XML parser reads it: the
+  // prolog (declaration, DOCTYPE and internal subset) at the body's path,
+  // each start tag at its element's path (`body.a.b`), each attribute value
+  // under it (`body.a.b.@id`), and each element's character data (text and
+  // CDATA content joined) and comment or PI at the element's path. Before
+  // them, the whole document, for custom rules only (Field::xml_document).
+  // False, with nothing emitted, when the document is not well-formed or has
+  // more nodes than the field limit leaves room for: it is then inspected as
+  // one text.
+  bool DecodeXml(std::string_view text, Location loc) {
+    const size_t first_field = out->fields.size();
+    if (first_field + 1 >= limits.max_fields || fields_full) return false;
+    if (!Emit(loc, text)) return false;
+    out->fields.back().xml_document = true;
+    std::vector<size_t>& marks = xml_marks;
+    marks.clear();
+    bool too_many = false;
+    const XmlResult result =
+        ReadXml(text, limits.max_depth, &xml_scratch, [&](const XmlItem& item) {
+          if (out->fields.size() >= limits.max_fields) {
+            too_many = true;
+            return false;
+          }
+          switch (item.type) {
+            case XmlItem::Type::kOpen:
+              marks.push_back(PushKey(item.name));
+              return Emit(loc, item.text);
+            case XmlItem::Type::kClose:
+              PopTo(marks.back());
+              marks.pop_back();
+              return true;
+            case XmlItem::Type::kAttribute: {
+              xml_key.assign("@");
+              xml_key.append(item.name);
+              const size_t mark = PushKey(xml_key);
+              const bool ok = Emit(loc, item.text);
+              PopTo(mark);
+              return ok;
+            }
+            case XmlItem::Type::kText: {
+              const bool in_doc = item.text.data() >= text.data() &&
+                                  item.text.data() + item.text.size() <= text.data() + text.size();
+              return Emit(loc, in_doc ? item.text : arena.Copy(item.text));
+            }
+            case XmlItem::Type::kProlog:
+            case XmlItem::Type::kMisc:
+              return Emit(loc, item.text);
+          }
+          return true;
+        });
+    if (!marks.empty()) PopTo(marks.front());
+    if (result == XmlResult::kMalformed || too_many) {
+      out->fields.resize(first_field);
+      return false;
+    }
+    return true;
   }
 
   // Percent-decodes once when needed (a view into the arena), else returns `s`.
@@ -1390,6 +1451,9 @@ struct Decoder::State {
   size_t nested_used = 0;
   dom::parser overflow_parser;
   std::string number_scratch;
+  std::string xml_scratch;      // ReadXml()'s joined character data
+  std::string xml_key;          // "@" + an attribute name
+  std::vector<size_t> xml_marks;  // path marks of the open elements
   // Decompressed and rewritten bodies (BodyBuffer()), kept between calls.
   std::vector<std::unique_ptr<std::string>> body_buffers;
   size_t body_buffers_used = 0;

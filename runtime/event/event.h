@@ -84,6 +84,10 @@ struct Field {
   Location location = Location::kOther;
   bool is_key = false;     // `value` is an object key name
   bool is_param_name = false;  // ...a query, form, multipart or cookie name (is_key too)
+  // The whole of an XML body whose nodes are fields of their own: custom
+  // rules read it (a pattern written for the body as a whole), the
+  // detectors read the nodes.
+  bool xml_document = false;
 };
 
 struct LimitFinding {

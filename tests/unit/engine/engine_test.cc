@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -14,6 +15,8 @@
 
 namespace fnguard::engine {
 namespace {
+
+using ::testing::ElementsAre;
 
 // A policy with no built-in detectors and one custom rule, so these tests
 // exercise the engine's own logic (fields, exclusions, rules, decisions).
@@ -404,6 +407,60 @@ TEST(InspectorTest, AnExclusionNamingAnIndexIsHonouredInLargeBodies) {
   Verdict v = ins.Inspect(RecordsEvent(1200, {{1100, "1' or '1'='1"}, {1101, "1' or '1'='1"}}));
   ASSERT_EQ(v.findings.size(), 1u);
   EXPECT_EQ(v.findings[0].field_path, "body.records[1101].note");
+}
+
+// An event whose body is `xml` (escaped for a JSON string) sent as `type`.
+std::string XmlEvent(std::string_view xml, std::string_view type = "application/xml") {
+  return std::string(R"({"version":"2.0","rawPath":"/x","headers":{"content-type":")") +
+         std::string(type) + R"("},"requestContext":{"http":{"method":"POST"}},"body":")" +
+         std::string(xml) + R"("})";
+}
+
+// "detector@path" of each finding.
+std::vector<std::string> Where(const Verdict& v) {
+  std::vector<std::string> out;
+  for (const Finding& f : v.findings) out.push_back(f.detector + "@" + f.field_path);
+  return out;
+}
+
+// An XML body's attack is reported at the node that holds it (an attribute
+// value also in its start tag); an exclusion names an element's path; a
+// custom rule still reads the whole document.
+TEST(InspectorTest, XmlBodiesAreInspectedNodeByNode) {
+  auto p = std::make_shared<policy::Policy>(*Unlimited(policy::DefaultPolicy()));
+  Inspector ins(p);
+  const std::string order =
+      R"(<?xml version=\"1.0\"?><order><note>Leave it at the door</note>)"
+      R"(<item sku=\"1' or '1'='1\">Mug</item>)"
+      R"(<comment>&lt;script&gt;go()&lt;/script&gt;</comment></order>)";
+  Verdict v = ins.Inspect(XmlEvent(order));
+  EXPECT_THAT(Where(v), ElementsAre("sqli@body.order.item", "sqli@body.order.item.@sku",
+                                    "xss@body.order.comment"));
+
+  policy::Exclusion ex;
+  ex.path = "body.order.comment";
+  ex.detectors.Add(DetectorId::kXss);
+  p->exclusions.push_back(ex);
+  policy::CustomRule rule;
+  rule.id = "door-mug";
+  rule.re = std::make_shared<re2::RE2>("door</note><item");
+  p->rules.push_back(rule);
+  Inspector excluded(p);
+  v = excluded.Inspect(XmlEvent(order));
+  EXPECT_THAT(Where(v), ElementsAre("custom@body", "sqli@body.order.item",
+                                    "sqli@body.order.item.@sku"));
+}
+
+// The whole XML document is seen by custom rules only: it must not be
+// remembered as clean for the same text read as text (a JSON-labelled body
+// that does not parse).
+TEST(InspectorTest, AnXmlDocumentIsNotRememberedAsCleanText) {
+  Inspector ins(Unlimited(policy::DefaultPolicy()));
+  const std::string doc = R"(<a><b>x</b><c>1' or '1'='1</c></a>)";
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_THAT(Where(ins.Inspect(XmlEvent(doc))), ElementsAre("sqli@body.a.c"));
+    EXPECT_THAT(Where(ins.Inspect(XmlEvent(doc, "application/json"))), ElementsAre("sqli@body"));
+  }
 }
 
 TEST(ExcerptTest, EscapesControlBytesAndTruncates) {

@@ -25,6 +25,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 using test_support::ReadFile;
@@ -871,14 +872,47 @@ TEST_F(DecoderTest, HeaderNamesAreLowerCased) {
   EXPECT_THAT(Values(ev, "body"), ElementsAre("<b>hi</b>"));
 }
 
-TEST_F(DecoderTest, XmlBodyIsOneField) {
+TEST_F(DecoderTest, XmlBodyIsReadIntoItsNodes) {
   std::string xml =
       "<?xml version=\\\"1.0\\\"?><!DOCTYPE r [<!ENTITY e SYSTEM "
-      "\\\"file:///etc/hostname\\\">]><r>&e;</r>";
-  std::string json = V2Post("application/xml", xml);
-  DecodedEvent ev = DecodeOk(json);
-  ASSERT_EQ(Values(ev, "body").size(), 1u);
-  EXPECT_THAT(Values(ev, "body")[0], HasSubstr("<!ENTITY e SYSTEM"));
+      "\\\"file:///etc/hostname\\\">]><r><a id=\\\"7\\\" n='x'>one <!-- c -->two"
+      "<![CDATA[<three>]]></a><b/>&e;</r>";
+  DecodedEvent ev = DecodeOk(V2Post("application/xml", xml));
+  // The whole document first, for custom rules only; then the prolog.
+  const Field* whole = FindField(ev, "body");
+  ASSERT_NE(whole, nullptr);
+  EXPECT_TRUE(whole->xml_document);
+  EXPECT_THAT(Values(ev, "body"),
+              ElementsAre(HasSubstr("<r><a"), HasSubstr("<!ENTITY e SYSTEM")));
+  EXPECT_THAT(Values(ev, "body")[1], Not(HasSubstr("<r>")));
+  EXPECT_THAT(Values(ev, "body.r"), ElementsAre("<r>", "&e;"));
+  EXPECT_THAT(Values(ev, "body.r.a"), ElementsAre("<a id=\"7\" n='x'>", "<!-- c -->",
+                                                  "one two<three>"));
+  EXPECT_THAT(Values(ev, "body.r.a.@id"), ElementsAre("7"));
+  EXPECT_THAT(Values(ev, "body.r.a.@n"), ElementsAre("x"));
+  EXPECT_THAT(Values(ev, "body.r.b"), ElementsAre("<b/>"));
+  for (const Field& f : ev.fields) EXPECT_EQ(f.xml_document, &f == whole) << f.path;
+}
+
+// A body that is not well-formed XML, or has more nodes than the field limit
+// leaves room for, is one text field, as any text body.
+TEST_F(DecoderTest, XmlBodyThatCannotBeReadIsOneField) {
+  for (std::string_view body : {"<r><a></r>", "<r>x</r><r/>", "<img src=x onerror=go()>",
+                                "<r a=1/>", "text <r/>", "<r><!DOCTYPE x></r>", "<r>"}) {
+    DecodedEvent ev = DecodeOk(V2Post("text/xml", body));
+    EXPECT_THAT(Values(ev, "body"), ElementsAre(body)) << body;
+    EXPECT_FALSE(AnyPathStartsWith(ev, "body.")) << body;
+    EXPECT_FALSE(FindField(ev, "body")->xml_document) << body;
+  }
+  Limits limits;
+  limits.max_fields = 7;  // the path, the Content-Type and 5 of the body
+  Decoder small(limits);
+  DecodedEvent ev;
+  ASSERT_TRUE(small.Decode(V2Post("application/xml", "<r><a>1</a><b>2</b><c>3</c></r>"), &ev).ok());
+  EXPECT_THAT(Values(ev, "body"), ElementsAre("<r><a>1</a><b>2</b><c>3</c></r>"));
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+  ASSERT_TRUE(small.Decode(V2Post("application/xml", "<r><a>1</a></r>"), &ev).ok());
+  EXPECT_THAT(Values(ev, "body.r.a"), ElementsAre("<a>", "1"));
 }
 
 TEST_F(DecoderTest, BrokenJsonBodyIsInspectedAsText) {
