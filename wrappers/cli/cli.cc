@@ -19,7 +19,7 @@ usage: fnguard <command> [options]
 commands:
   scan [--policy P] [--format text|json] EVENT.json...
         inspect Lambda event files and print findings (exit 0 clean, 1 findings, 2 bad input)
-  eval --input F.jsonl [--embed raw|query|json-body|json-body-escaped|json-body-gzip|header]
+  eval --input F.jsonl [--embed raw|query|json-body|json-body-escaped|json-body-gzip|header|xml-body]
        [--policy P] [--report OUT [--all-findings]] [--engine fnguard|modsecurity]
         run a labeled corpus through the pipeline; print one JSON summary object
   bench [--events DIR | --body-bytes N [--body-shape catalog|records] | --vary users|all]

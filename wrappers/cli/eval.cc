@@ -34,13 +34,15 @@ namespace {
 
 constexpr const char* kEvalUsage =
     "usage: fnguard eval --input F.jsonl\n"
-    "                    [--embed raw|query|json-body|json-body-escaped|json-body-gzip|header]\n"
+    "                    [--embed raw|query|json-body|json-body-escaped|json-body-gzip|header|\n"
+    "                             xml-body]\n"
     "                    [--policy P] [--report OUT.jsonl] [--engine fnguard|modsecurity]\n"
     "                    [--all-findings]\n"
     "Runs each labeled line through the pipeline and prints one JSON summary.\n"
     "--embed json-body-escaped writes every character of the payload as a \\u escape\n"
     "in the JSON body field; json-body-gzip sends the JSON body gzip-compressed\n"
-    "(Content-Encoding: gzip, base64 as API Gateway passes binary bodies).\n"
+    "(Content-Encoding: gzip, base64 as API Gateway passes binary bodies); xml-body\n"
+    "sends it XML-escaped as the text of <q> in an application/xml body.\n"
     "--report writes one line per input: {\"id\",\"label\",\"flagged\",\"detector\",\"rule_id\"}.\n"
     "--all-findings adds every finding (detector, rule_id, field_path, score, reason,\n"
     "excerpt) to each --report line as \"findings\".\n"
@@ -84,10 +86,11 @@ int EvalCommand(const Args& args) {
   else if (embed_name == "json-body-escaped") embed = Embed::kJsonBodyEscaped;
   else if (embed_name == "json-body-gzip") embed = Embed::kJsonBodyGzip;
   else if (embed_name == "header") embed = Embed::kHeader;
+  else if (embed_name == "xml-body") embed = Embed::kXmlBody;
   else {
     std::fprintf(stderr,
                  "fnguard eval: --embed must be raw, query, json-body, json-body-escaped, "
-                 "json-body-gzip or header, not '%s'\n",
+                 "json-body-gzip, header or xml-body, not '%s'\n",
                  embed_name.c_str());
     return kExitBadInput;
   }

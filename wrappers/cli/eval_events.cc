@@ -110,15 +110,16 @@ std::string JsonUnicodeEscaped(std::string_view s) {
 
 std::string BuildEmbeddedEvent(Embed embed, std::string_view payload) {
   json::Writer w;
+  const bool xml = embed == Embed::kXmlBody;
   const bool post = embed == Embed::kJsonBody || embed == Embed::kJsonBodyEscaped ||
-                    embed == Embed::kJsonBodyGzip;
+                    embed == Embed::kJsonBodyGzip || xml;
   const std::string raw_query = embed == Embed::kQuery ? "q=" + UrlEncode(payload) : "";
   BeginV2(w, post ? "POST" : "GET", "/items", raw_query);
   w.Key("headers").BeginObject();
   w.Field("accept", "application/json");
   w.Field("host", "evalapi.execute-api.us-east-1.amazonaws.com");
   w.Field("user-agent", "fnguard-eval/1.0");
-  if (post) w.Field("content-type", "application/json");
+  if (post) w.Field("content-type", xml ? "application/xml" : "application/json");
   if (embed == Embed::kJsonBodyGzip) w.Field("content-encoding", "gzip");
   if (embed == Embed::kHeader) w.Field("x-input", payload);
   w.EndObject();
@@ -134,6 +135,16 @@ std::string BuildEmbeddedEvent(Embed embed, std::string_view payload) {
                         : event::Base64Encode(report::GzipCompress(body.str())));
   } else if (embed == Embed::kJsonBodyEscaped) {
     w.Field("body", "{\"q\":" + JsonUnicodeEscaped(payload) + "}");
+  } else if (xml) {
+    std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<request><q>";
+    for (char c : payload) {
+      if (c == '&') body += "&amp;";
+      else if (c == '<') body += "&lt;";
+      else if (c == '>') body += "&gt;";
+      else body.push_back(c);
+    }
+    body += "</q></request>";
+    w.Field("body", body);
   }
   w.Field("isBase64Encoded", embed == Embed::kJsonBodyGzip);
   w.EndObject();

@@ -10,7 +10,7 @@
 
 namespace fnguard::cli {
 
-enum class Embed { kRaw, kQuery, kJsonBody, kJsonBodyEscaped, kJsonBodyGzip, kHeader };
+enum class Embed { kRaw, kQuery, kJsonBody, kJsonBodyEscaped, kJsonBodyGzip, kHeader, kXmlBody };
 
 // Percent-encodes every byte outside RFC 3986's unreserved set.
 std::string UrlEncode(std::string_view s);
@@ -24,7 +24,9 @@ std::string JsonUnicodeEscaped(std::string_view s);
 // (rawQueryString percent-encoded, queryStringParameters decoded), as the
 // JSON body field `q` (kJsonBodyEscaped: the same field with every character
 // written as a \u escape; kJsonBodyGzip: the JSON body gzip-compressed, sent
-// as base64 with Content-Encoding: gzip), or as the request header `x-input`.
+// as base64 with Content-Encoding: gzip), as the request header `x-input`, or
+// (kXmlBody) as the text of element `q` of an application/xml body, with
+// '&', '<' and '>' escaped as an XML serializer writes them.
 std::string BuildEmbeddedEvent(Embed embed, std::string_view payload);
 
 // An HTTP API v2 event for a whole request line of a request corpus.
