@@ -132,6 +132,8 @@ XmlResult ReadXml(std::string_view doc, size_t max_depth, std::string* scratch,
     if (e == kNpos) return XmlResult::kMalformed;
     i = e;
   }
+  // The root element's start tag.
+  if (i + 1 >= doc.size() || !IsNameStart(doc[i + 1])) return XmlResult::kMalformed;
   if (!AllSpace(doc.substr(0, i)) && !emit(Type::kProlog, {}, doc.substr(0, i))) {
     return XmlResult::kStopped;
   }

@@ -65,7 +65,7 @@ TEST(XmlTest, MalformedDocuments) {
         "<r a/>", "<r a=\"1/>", "<r a=\"<\"/>", "<ra=\"1\"/>", "<r a=\"1\"b=\"2\"/>", "< r/>",
         "<1/>", "<r><!DOCTYPE x></r>", "<r><!ELEMENT x></r>", "<r><!-- x</r>", "<r><![CDATA[x</r>",
         "<r><?p</r>", "<!DOCTYPE r [<!ENTITY e 'x'><r/>", "<!DOCTYPE a><!DOCTYPE b><r/>",
-        "<!-- x", "<?xml", "<r></r  x>", "<r/><!-- x"}) {
+        "<!-- x", "<?xml", "<r></r  x>", "<r/><!-- x", "<![CDATA[x]]><r/>", "<?p?><!x><r/>"}) {
     XmlResult r = XmlResult::kComplete;
     Items(doc, &r);
     EXPECT_EQ(r, XmlResult::kMalformed) << doc;
