@@ -11,7 +11,7 @@ scan that reads the rest of the value at every occurrence of its unit takes
 the size ratio is reported, and the script exits 1.
 
     scripts/linearity-probe.py --fnguard build/fnguard [--small 262144]
-        [--large 1048576] [--iterations 3] [--only SUBSTRING] [--work DIR]
+        [--large 1048576] [--iterations 3] [--only SUBSTRING] [--pairs] [--work DIR]
 
 The policy used lifts the event, body, field and time limits so that every
 byte is inspected.
@@ -52,6 +52,9 @@ UNITS = [
     "\\\\?\\", "ftp://", "gopher://", "dict://", "0177.0.0.1", "[::1]",
     "169.254.169.254", "user@", "?x=", "#x", "@@", "a'b", "a\"b", "\x00",
 ]
+
+# With --pairs: every two-byte unit of these bytes ("<'", "\n{", "a(").
+PAIR_BYTES = "\n <>'\"(){}$&;|/.:=%\\a`[]#*-,!?@+~^"
 
 
 def event_files(value, shape):
@@ -102,6 +105,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=120,
                     help="seconds one bench run may take")
     ap.add_argument("--only", default=None, help="only units containing this text")
+    ap.add_argument("--pairs", action="store_true",
+                    help="probe every two-byte unit of PAIR_BYTES instead of UNITS")
     ap.add_argument("--work", default=None)
     args = ap.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="fnguard-linearity-")
@@ -113,7 +118,8 @@ def main():
                 "    time_budget_us: 10000000\n")
     size_ratio = args.large / args.small
     bad = []
-    units = [u for u in UNITS if args.only is None or args.only in u]
+    pool = [a + b for a in PAIR_BYTES for b in PAIR_BYTES] if args.pairs else UNITS
+    units = [u for u in pool if args.only is None or args.only in u]
     for shape in args.shapes.split(","):
         for unit in units:
             small = (unit * (args.small // len(unit) + 1))[: args.small]
