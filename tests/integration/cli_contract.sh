@@ -79,7 +79,7 @@ cat >"$TMP/corpus.jsonl" <<'JSONL'
 {"id":"b2","label":"benign","payload":"Mary O'Connor"}
 {"id":"r1","label":"benign","method":"GET","uri":"/shop/item.jsp?id=2&name=Jam","headers":{"Host":"localhost"}}
 JSONL
-for embed in raw query json-body json-body-escaped header; do
+for embed in raw query json-body json-body-escaped header xml-body; do
   expect_exit 0 "eval --embed $embed" "$FN" eval --input "$TMP/corpus.jsonl" --embed "$embed"
   python3 - "$TMP/out" "$embed" <<'PY' || fail=$((fail + 1))
 import json, sys
@@ -93,7 +93,7 @@ for v in d["by_label"].values():
 assert "p50" in d["latency_ns"] and "p99" in d["latency_ns"]
 assert d["by_label"]["benign"]["n"] == 3
 assert 0.0 <= d["recall"] <= 1.0 and 0.0 <= d["false_positive_rate"] <= 1.0
-if sys.argv[2] in ("raw", "query"):
+if sys.argv[2] in ("raw", "query", "xml-body"):
     assert d["recall"] == 1.0, d
     assert d["false_positive_rate"] == 0.0, d
 PY
