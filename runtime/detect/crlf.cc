@@ -127,18 +127,14 @@ class CrlfImpl final : public Detector {
     // The next CR at or after `i`, searched for again only once `i` has
     // passed it: searching the rest of the value at every LF would read a
     // value of many lines and no CR once per line.
-    const char* cr = nullptr;
-    bool cr_searched = false;
+    const char* cr = static_cast<const char*>(std::memchr(v.data(), '\r', v.size()));
     while (i < v.size()) {
       const void* hit = nullptr;
       {
         // The next CR or LF.
         const char* base = v.data() + i;
         const size_t n = v.size() - i;
-        if (!cr_searched || (cr != nullptr && cr < base)) {
-          cr = static_cast<const char*>(std::memchr(base, '\r', n));
-          cr_searched = true;
-        }
+        if (cr != nullptr && cr < base) cr = static_cast<const char*>(std::memchr(base, '\r', n));
         const void* lf = std::memchr(base, '\n', cr != nullptr ? cr - base : n);
         hit = lf != nullptr ? lf : cr;
       }

@@ -19,7 +19,7 @@ namespace fnguard::event {
 // byte.
 int HexValue(char c);
 
-// A space, tab, CR or LF: HTTP's linear white space, and JSON's whitespace.
+// A space, tab, CR or LF: HTTP's linear white space, JSON's whitespace and XML's S.
 constexpr bool IsLinearWhiteSpace(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }

@@ -3,12 +3,12 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/event/text_codecs.h"
+
 namespace fnguard::event {
 namespace {
 
 constexpr size_t kNpos = std::string_view::npos;
-
-bool IsXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // XML's NameStartChar and NameChar, with every non-ASCII byte taken as one
 // (the document's own encoding is not checked here).
@@ -19,7 +19,7 @@ bool IsNameStart(char ch) {
 bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
 
 size_t SkipSpace(std::string_view d, size_t p) {
-  while (p < d.size() && IsXmlSpace(d[p])) ++p;
+  while (p < d.size() && IsLinearWhiteSpace(d[p])) ++p;
   return p;
 }
 
@@ -37,9 +37,17 @@ size_t After(std::string_view d, size_t from, std::string_view close) {
   return e == kNpos ? kNpos : e + close.size();
 }
 
+// One past the comment or PI at `p`; 0 when none starts there, kNpos when
+// it is not terminated.
+size_t CommentOrPiEnd(std::string_view d, size_t p) {
+  if (d.compare(p, 4, "<!--") == 0) return After(d, p + 4, "-->");
+  if (d.compare(p, 2, "<?") == 0) return After(d, p + 2, "?>");
+  return 0;
+}
+
 bool AllSpace(std::string_view s) {
   for (char c : s) {
-    if (!IsXmlSpace(c)) return false;
+    if (!IsLinearWhiteSpace(c)) return false;
   }
   return true;
 }
@@ -118,17 +126,12 @@ XmlResult ReadXml(std::string_view doc, size_t max_depth, std::string* scratch,
   for (bool doctype = false;;) {
     i = SkipSpace(doc, i);
     if (i >= doc.size() || doc[i] != '<') return XmlResult::kMalformed;
-    size_t e = 0;
-    if (doc.compare(i, 4, "<!--") == 0) {
-      e = After(doc, i + 4, "-->");
-    } else if (doc.compare(i, 2, "<?") == 0) {
-      e = After(doc, i + 2, "?>");
-    } else if (doc.compare(i, 9, "<!DOCTYPE") == 0 && !doctype) {
+    size_t e = CommentOrPiEnd(doc, i);
+    if (e == 0 && doc.compare(i, 9, "<!DOCTYPE") == 0 && !doctype) {
       doctype = true;
       e = DoctypeEnd(doc, i);
-    } else {
-      break;
     }
+    if (e == 0) break;
     if (e == kNpos) return XmlResult::kMalformed;
     i = e;
   }
@@ -151,10 +154,8 @@ XmlResult ReadXml(std::string_view doc, size_t max_depth, std::string* scratch,
       // After the root: white space, comments and PIs only.
       i = SkipSpace(doc, i);
       if (i >= doc.size()) break;
-      size_t e = kNpos;
-      if (doc.compare(i, 4, "<!--") == 0) e = After(doc, i + 4, "-->");
-      if (doc.compare(i, 2, "<?") == 0) e = After(doc, i + 2, "?>");
-      if (e == kNpos) return XmlResult::kMalformed;
+      const size_t e = CommentOrPiEnd(doc, i);
+      if (e == 0 || e == kNpos) return XmlResult::kMalformed;
       if (!emit(Type::kMisc, {}, doc.substr(i, e - i))) return XmlResult::kStopped;
       i = e;
       continue;
@@ -166,9 +167,8 @@ XmlResult ReadXml(std::string_view doc, size_t max_depth, std::string* scratch,
       i = end;
       continue;
     }
-    if (doc.compare(i, 4, "<!--") == 0 || doc.compare(i, 2, "<?") == 0) {
+    if (const size_t e = CommentOrPiEnd(doc, i); e != 0) {
       // Left out of the character data around it, inspected on its own.
-      const size_t e = doc[i + 1] == '!' ? After(doc, i + 4, "-->") : After(doc, i + 2, "?>");
       if (e == kNpos) return XmlResult::kMalformed;
       if (!emit(Type::kMisc, {}, doc.substr(i, e - i))) return XmlResult::kStopped;
       i = e;
