@@ -9,7 +9,9 @@
 #include <cstddef>
 #include <initializer_list>
 #include <span>
+#include <string>
 #include <string_view>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -75,12 +77,84 @@ inline bool IEndsWith(std::string_view s, std::string_view lit) {
   return s.size() >= lit.size() && IAt(s, s.size() - lit.size(), lit);
 }
 
+namespace find_internal {
+
+// The candidates of a search for a literal of `k` >= 2 bytes among the
+// sixteen positions at `p`: a bit per position whose byte is `first` and
+// whose byte k - 1 further on is `last`, after OR-ing `fold_first` and
+// `fold_last` into them (0x20 to ignore the case of a letter, 0 to compare
+// the byte as it is). Reads p[0, k - 1 + 16).
+#if defined(__SSE2__)
+inline unsigned Candidates16(const char* p, size_t k, __m128i first, __m128i last,
+                             __m128i fold_first, __m128i fold_last) {
+  const __m128i a =
+      _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), fold_first);
+  const __m128i b =
+      _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k - 1)), fold_last);
+  return static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last))));
+}
+#endif
+
+}  // namespace find_internal
+
+// First position >= `from` where `lit` occurs (bytes compared as they are),
+// or npos: std::string_view::find, sixteen candidate positions at a time
+// where SSE2 is available. A position is compared in full only when its
+// first and last bytes match, so a literal whose first byte is common in
+// the value (the 'r' of "rO0AB" in base64) costs no call per occurrence.
+constexpr size_t Find(std::string_view s, std::string_view lit, size_t from = 0) {
+  const size_t k = lit.size();
+  if (std::is_constant_evaluated() || k < 2 || from > s.size() || s.size() - from < k) {
+    return s.find(lit, from);
+  }
+  size_t i = from;
+#if defined(__SSE2__)
+  const __m128i first = _mm_set1_epi8(lit[0]);
+  const __m128i last = _mm_set1_epi8(lit[k - 1]);
+  const __m128i none = _mm_setzero_si128();
+  for (; i + k - 1 + 16 <= s.size(); i += 16) {
+    for (unsigned c = find_internal::Candidates16(s.data() + i, k, first, last, none, none);
+         c != 0; c &= c - 1) {
+      const size_t at = i + static_cast<size_t>(std::countr_zero(c));
+      if (std::char_traits<char>::compare(s.data() + at + 1, lit.data() + 1, k - 2) == 0) {
+        return at;
+      }
+    }
+  }
+#endif
+  return s.find(lit, i);
+}
+
 // First position >= `from` where the lower-case literal `lit` occurs, or npos.
-// Cost is O(n * |lit|) in the worst case; callers use short literals.
+// Cost is O(n * |lit|) in the worst case; callers use short literals. As
+// Find(), sixteen candidate positions at a time where SSE2 is available.
 inline size_t IFind(std::string_view s, std::string_view lit, size_t from = 0) {
   if (lit.empty()) return from <= s.size() ? from : std::string_view::npos;
+  const size_t k = lit.size();
+  size_t i = from;
+#if defined(__SSE2__)
+  if (k >= 2) {
+    // OR-ing 0x20 lower-cases a letter; a literal's letter then matches
+    // either case of it (and some non-letters, which IAt() turns down).
+    // Other literal bytes are compared as they are.
+    const char f = lit[0], l = lit[k - 1];
+    const __m128i fold_first = _mm_set1_epi8(IsAlpha(f) ? 0x20 : 0);
+    const __m128i fold_last = _mm_set1_epi8(IsAlpha(l) ? 0x20 : 0);
+    const __m128i first = _mm_set1_epi8(f);
+    const __m128i last = _mm_set1_epi8(l);
+    for (; i + k - 1 + 16 <= s.size(); i += 16) {
+      for (unsigned c =
+               find_internal::Candidates16(s.data() + i, k, first, last, fold_first, fold_last);
+           c != 0; c &= c - 1) {
+        const size_t at = i + static_cast<size_t>(std::countr_zero(c));
+        if (IAt(s, at, lit)) return at;
+      }
+    }
+  }
+#endif
   const char first = lit[0];
-  for (size_t i = from; i + lit.size() <= s.size(); ++i) {
+  for (; i + k <= s.size(); ++i) {
     if (Lower(s[i]) == first && IAt(s, i, lit)) return i;
   }
   return std::string_view::npos;

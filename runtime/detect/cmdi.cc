@@ -810,7 +810,8 @@ bool InTableRow(std::string_view v, size_t pos) {
   while (!line.empty() && scan::IsSpace(line.front())) line.remove_prefix(1);
   while (!line.empty() && scan::IsSpace(line.back())) line.remove_suffix(1);
   if (line.size() < 5 || line.front() != '|' || line.back() != '|') return false;
-  return std::count(line.begin(), line.end(), '|') >= 3 && line.find(" | ") != std::string_view::npos;
+  return std::count(line.begin(), line.end(), '|') >= 3 &&
+         scan::Find(line, " | ") != std::string_view::npos;
 }
 
 // Where the markdown code fence that starts at `p` ends, or 0: three or
@@ -836,7 +837,8 @@ size_t MarkdownFenceAt(std::string_view v, size_t p) {
 // `run` backticks and nothing else.
 size_t ClosingFenceAfter(std::string_view v, size_t from, size_t run) {
   const std::string_view fence = "```";
-  for (size_t k = v.find(fence, from); k != std::string_view::npos; k = v.find(fence, k + 1)) {
+  for (size_t k = scan::Find(v, fence, from); k != std::string_view::npos;
+       k = scan::Find(v, fence, k + 1)) {
     const size_t e = MarkdownFenceAt(v, k);
     if (e == 0 || e - k < run) continue;
     const size_t after = SkipBlanks(v, e);
@@ -1164,7 +1166,8 @@ class CmdiImpl final : public Detector {
   // JavaScript's "foo() { ... }" is followed by a call with parentheses or
   // by nothing.
   static size_t FindFunctionRun(std::string_view v, size_t* len) {
-    for (size_t p = v.find("()"); p != std::string_view::npos; p = v.find("()", p + 2)) {
+    for (size_t p = scan::Find(v, "()"); p != std::string_view::npos;
+         p = scan::Find(v, "()", p + 2)) {
       size_t b = p;
       while (b > 0 && p - b < 64 && IsFunctionNameByte(v[b - 1])) --b;
       if (b == p) continue;
@@ -1223,8 +1226,9 @@ class CmdiImpl final : public Detector {
     // Node.js loading its process module: require('child_process'),
     // require("node:child_process").
     static constexpr uint64_t kChildProcessNeed = CharMask::AlnumOf("requirechild_process");
-    for (size_t r = mask.HasAlnumOf(kChildProcessNeed) ? v.find("require") : std::string_view::npos;
-         r != std::string_view::npos; r = v.find("require", r + 7)) {
+    for (size_t r = mask.HasAlnumOf(kChildProcessNeed) ? scan::Find(v, "require")
+                                                       : std::string_view::npos;
+         r != std::string_view::npos; r = scan::Find(v, "require", r + 7)) {
       size_t a = scan::SkipSpaces(v, r + 7);
       if (a >= v.size() || v[a] != '(') continue;
       a = scan::SkipSpaces(v, a + 1);
@@ -1242,8 +1246,8 @@ class CmdiImpl final : public Detector {
     static constexpr uint64_t kExecuteNeed = CharMask::AlnumOf("execute");
     const bool execute_possible = mask.HasAlnumOf(kExecuteNeed) && mask.HasAny("\"']");
     // Found by its 'x', which prose holds far less often than a '.'.
-    for (size_t y = execute_possible ? v.find("xecute") : std::string_view::npos;
-         y != std::string_view::npos; y = v.find("xecute", y + 6)) {
+    for (size_t y = execute_possible ? scan::Find(v, "xecute") : std::string_view::npos;
+         y != std::string_view::npos; y = scan::Find(v, "xecute", y + 6)) {
       if (y < 2 || v[y - 1] != 'e' || v[y - 2] != '.') continue;
       const size_t x = y - 2;
       size_t b = x;
@@ -1416,8 +1420,9 @@ class CmdiImpl final : public Detector {
     // "<!--#exec", also with spaces after the '<' ("< !--#exec cmd=..."),
     // which some filters and parsers let through.
     size_t p = std::string_view::npos;
-    for (size_t b = v.find("!--#"); b != std::string_view::npos && p == std::string_view::npos;
-         b = v.find("!--#", b + 4)) {
+    for (size_t b = scan::Find(v, "!--#");
+         b != std::string_view::npos && p == std::string_view::npos;
+         b = scan::Find(v, "!--#", b + 4)) {
       size_t lt = b;
       while (lt > 0 && v[lt - 1] == ' ') --lt;
       if (lt > 0 && v[lt - 1] == '<') p = b - 1;

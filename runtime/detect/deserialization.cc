@@ -217,7 +217,7 @@ bool IsStackFrame(std::string_view v, size_t end) {
   const size_t close = v.find(')', end);
   if (close == kNpos || close - end > 120) return false;
   std::string_view inside = v.substr(end + 1, close - end - 1);
-  return inside.find(".java:") != kNpos || inside == "Native Method" ||
+  return scan::Find(inside, ".java:") != kNpos || inside == "Native Method" ||
          inside == "Unknown Source" || inside.ends_with(".java");
 }
 
@@ -450,7 +450,7 @@ constexpr uint64_t kRuntimeExecNeed = CharMask::AlnumOf("getRuntimeexec");
 // where "getRuntime" starts (the call's length in `*len`), or kNpos.
 size_t FindRuntimeExec(std::string_view v, size_t* len) {
   // Found by its capital R, which prose holds far less often than a 'g'.
-  for (size_t r = v.find("Runtime"); r != kNpos; r = v.find("Runtime", r + 1)) {
+  for (size_t r = scan::Find(v, "Runtime"); r != kNpos; r = scan::Find(v, "Runtime", r + 1)) {
     if (r < 3 || v.compare(r - 3, 3, "get") != 0) continue;
     const size_t p = r - 3;
     // Then "( ) . exec (", spaces allowed between the tokens.
@@ -655,13 +655,13 @@ class DeserializationImpl final : public Detector {
     const CharMask& mk = in.mask;
     const size_t java_base64_at =
         mk.Has('r') && mk.Has('O') && mk.Has('0') && mk.Has('A') && mk.Has('B')
-            ? v.find("rO0AB")
+            ? scan::Find(v, "rO0AB")
             : kNpos;
-    const bool java_hex_magic = mk.HasAlnumOf(kAcedNeed) && v.find("0005") != kNpos;
+    const bool java_hex_magic = mk.HasAlnumOf(kAcedNeed) && scan::Find(v, "0005") != kNpos;
     // The shortest stream is the header (magic and version, 4 bytes): 6
     // base64 or 8 hex digits opening a token. A random token opens with
     // either at odds of about one in 10^9.
-    for (size_t p = java_base64_at; p != kNpos; p = v.find("rO0AB", p + 1)) {
+    for (size_t p = java_base64_at; p != kNpos; p = scan::Find(v, "rO0AB", p + 1)) {
       if (Base64TokenAt(v, p, 6)) {
         return FillMatch(m, "deserialization.java_base64",
                          "Base64 Java serialization stream (rO0AB)", 95, p, 5);
@@ -680,7 +680,7 @@ class DeserializationImpl final : public Detector {
     const bool path_may_name_type = !in.path.empty() && scan::Lower(in.path.back()) == 'e';
     for (std::string_view key : kTypeKeys) {
       bool key_path = path_may_name_type && scan::IEndsWith(in.path, key);
-      size_t p = in.mask.Has(key[0]) ? v.find(key) : kNpos;
+      size_t p = in.mask.Has(key[0]) ? scan::Find(v, key) : kNpos;
       if (p == kNpos && !key_path) continue;
       std::string_view cls;
       size_t at = 0;
@@ -737,7 +737,7 @@ class DeserializationImpl final : public Detector {
     // .NET BinaryFormatter stream in base64.
     {
       const size_t p = mk.Has('A') && mk.Has('E') && mk.Has('D') && mk.Has('/')
-                           ? v.find("AAEAAAD/////")
+                           ? scan::Find(v, "AAEAAAD/////")
                            : kNpos;
       if (p != kNpos) {
         return FillMatch(m, "deserialization.dotnet_binaryformatter",
@@ -749,11 +749,12 @@ class DeserializationImpl final : public Detector {
     // "__js_function" key, as written or base64-encoded (a cookie is the
     // usual carrier) at any of the three byte alignments.
     {
-      size_t p = in.mask.Has('$') && in.mask.Has('_') ? v.find("_$$ND_FUNC$$_") : kNpos;
+      size_t p = in.mask.Has('$') && in.mask.Has('_') ? scan::Find(v, "_$$ND_FUNC$$_") : kNpos;
       size_t len = 13;
       // funcster's marker is a key ("__js_function": ...) or the whole value.
       if (p == kNpos && in.mask.Has('_')) {
-        for (p = v.find("__js_function"); p != kNpos; p = v.find("__js_function", p + 1)) {
+        for (p = scan::Find(v, "__js_function"); p != kNpos;
+             p = scan::Find(v, "__js_function", p + 1)) {
           size_t e = p + 13;
           if (p == 0 && e == v.size()) break;
           if (p == 0 || (v[p - 1] != '"' && v[p - 1] != '\'')) continue;
@@ -773,7 +774,7 @@ class DeserializationImpl final : public Detector {
         static constexpr std::string_view kBase64Markers[] = {
             "XyQkTkRfRlVOQyQkX", "8kJE5EX0ZVTkMkJF", "fJCRORF9GVU5DJCRf"};
         for (std::string_view b : kBase64Markers) {
-          p = v.find(b);
+          p = scan::Find(v, b);
           if (p != kNpos) {
             len = b.size();
             break;
@@ -797,8 +798,8 @@ class DeserializationImpl final : public Detector {
         (raw.data() != v.data() && kAnyPickleGlobal.AnyIn(raw));
     for (std::string_view g : kPickleGlobals) {
       if (!any_pickle) break;
-      size_t p = v.find(g);
-      if (p == kNpos) p = raw.find(g);
+      size_t p = scan::Find(v, g);
+      if (p == kNpos) p = scan::Find(raw, g);
       if (p != kNpos) {
         return FillMatch(m, "deserialization.python_pickle",
                          "Python pickle GLOBAL opcode loading a callable", 90, p, g.size());
@@ -835,7 +836,7 @@ class DeserializationImpl final : public Detector {
                                  "Gem::Installer", "ActiveSupport::Deprecation", "Net::WriteAdapter",
                                  "Gem::Package::TarReader", "R0VNOjpSZXF1aXJlbWVudA",
                                  "OjpSZXF1aXJlbWVudA"}) {
-        if (raw.find(g) != kNpos || v.find(g) != kNpos) {
+        if (scan::Find(raw, g) != kNpos || scan::Find(v, g) != kNpos) {
           return FillMatch(m, "deserialization.ruby_marshal",
                            "Ruby Marshal payload with a known gadget", 90, 0, 3);
         }

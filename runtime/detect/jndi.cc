@@ -58,7 +58,7 @@ class Evaluator {
     size_t pos = 0;
     std::string sink;
     while (pos < s_.size() && !ev_.jndi) {
-      size_t open = s_.find("${", pos);
+      size_t open = scan::Find(s_, "${", pos);
       if (open == std::string_view::npos) break;
       outer_ = open;
       sink.clear();
@@ -138,7 +138,7 @@ class Evaluator {
         break;
       }
     }
-    size_t dflt = k.find(":-");
+    size_t dflt = scan::Find(k, ":-");
     if (dflt != std::string_view::npos) {
       ev_.obfuscated = true;
       Append(out, k.substr(dflt + 2));
@@ -184,7 +184,7 @@ class JndiImpl final : public Detector {
   bool Inspect(const Input& in, Match* m) const override {
     if (!in.mask.Has('$') || !in.mask.Has('{')) return false;
     for (std::string_view v : {in.norm, in.raw}) {
-      if (v.find("${") == std::string_view::npos) continue;
+      if (scan::Find(v, "${") == std::string_view::npos) continue;
       Evaluation ev = Evaluator(v).Run();
       size_t off = ev.evidence == std::string_view::npos ? 0 : ev.evidence;
       if (v.data() != in.norm.data()) off = 0;

@@ -270,7 +270,7 @@ bool InspectFilter(std::string_view v, std::string_view raw, Match* m) {
     }
   }
   // "*))" or "*)(" followed by end or another filter.
-  for (p = v.find("*)"); p != kNpos; p = v.find("*)", p + 1)) {
+  for (p = scan::Find(v, "*)"); p != kNpos; p = scan::Find(v, "*)", p + 1)) {
     size_t n = p + 2;
     if (n < v.size() && (v[n] == ')' || v[n] == '(') &&
         (n + 1 >= v.size() || v[n + 1] == '(' || IsOp(v[n + 1]) || v[n + 1] == ')')) {
@@ -279,7 +279,7 @@ bool InspectFilter(std::string_view v, std::string_view raw, Match* m) {
     }
   }
   // Presence or substring filter "(attr=*)", "(cn=*adm*)" in parentheses.
-  for (p = v.find("=*"); p != kNpos; p = v.find("=*", p + 2)) {
+  for (p = scan::Find(v, "=*"); p != kNpos; p = scan::Find(v, "=*", p + 2)) {
     size_t a = p;
     while (a > 0 && p - a < 64 &&
            (scan::IsAlnum(v[a - 1]) || v[a - 1] == '-' || v[a - 1] == ';' || v[a - 1] == '_')) {
@@ -348,7 +348,7 @@ class LdapiImpl final : public Detector {
                          std::min(b - 1, v.size()), 1);
       }
     }
-    size_t q = raw.find(")%00");  // no letters: a plain search
+    size_t q = scan::Find(raw, ")%00");  // no letters: a plain search
     if (q != kNpos) {
       return FillMatch(m, "ldapi.nul_truncation",
                        "LDAP filter closed and truncated with an encoded NUL", 80,

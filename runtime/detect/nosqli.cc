@@ -99,7 +99,7 @@ class NosqliImpl final : public Detector {
       }
     }
     // username[$ne]=... arrives as a field path ending in "[$ne]".
-    for (size_t p = in.path.find("[$"); p != kNpos; p = in.path.find("[$", p + 2)) {
+    for (size_t p = scan::Find(in.path, "[$"); p != kNpos; p = scan::Find(in.path, "[$", p + 2)) {
       size_t n = OperatorAt(in.path, p + 2);
       if (n > 0 && p + 2 + n < in.path.size() && in.path[p + 2 + n] == ']') {
         return FillMatch(m, "nosqli.operator_param",
@@ -171,8 +171,8 @@ class NosqliImpl final : public Detector {
             IFind(v, "remove") == kNpos && IFind(v, "getcollection") == kNpos) {
           continue;
         }
-        if (s == "this." && IFind(v, "match(") == kNpos && v.find("==") == kNpos &&
-            v.find("!=") == kNpos && v.find('<') == kNpos && v.find('>') == kNpos) {
+        if (s == "this." && IFind(v, "match(") == kNpos && scan::Find(v, "==") == kNpos &&
+            scan::Find(v, "!=") == kNpos && v.find('<') == kNpos && v.find('>') == kNpos) {
           continue;
         }
         if (v.find('\'') == kNpos && v.find('"') == kNpos && s != "this." && s != "sleep(" &&
@@ -196,7 +196,8 @@ class NosqliImpl final : public Detector {
       // A function expression run where the value breaks out of a string,
       // as a server-side JavaScript timing probe does:
       // "'+(function(){...})()+'", "' (function(){...}()) '".
-      for (size_t f = v.find("(function"); f != kNpos; f = v.find("(function", f + 9)) {
+      for (size_t f = scan::Find(v, "(function"); f != kNpos;
+           f = scan::Find(v, "(function", f + 9)) {
         size_t b = f;
         while (b > 0 && scan::IsSpace(v[b - 1])) --b;
         if (b > 0 && v[b - 1] == '+') {
@@ -215,7 +216,7 @@ class NosqliImpl final : public Detector {
         }
       }
       // ' || 'a'=='a   /   || 1==1   (JavaScript equality; SQL uses '=').
-      for (size_t p = v.find("=="); p != kNpos; p = v.find("==", p + 2)) {
+      for (size_t p = scan::Find(v, "=="); p != kNpos; p = scan::Find(v, "==", p + 2)) {
         size_t j = v.rfind("||", p);
         size_t k = v.rfind("&&", p);
         size_t join = j == kNpos ? k : (k == kNpos ? j : std::max(j, k));

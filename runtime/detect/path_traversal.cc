@@ -82,7 +82,7 @@ constexpr std::string_view kWrappers[] = {
 
 constexpr bool WrappersHaveColonSlash() {
   for (std::string_view w : kWrappers) {
-    if (w.find(":/") == std::string_view::npos) return false;
+    if (scan::Find(w, ":/") == std::string_view::npos) return false;
   }
   return true;
 }
@@ -173,7 +173,8 @@ bool FindSensitive(std::string_view f, size_t from, size_t* at, size_t* len) {
   static const NeedleSet kAny(kSensitive);
   if (from > f.size() || !kAny.AnyIn(f.substr(from))) return false;
   for (std::string_view t : kSensitive) {
-    for (size_t p = f.find(t, from); p != std::string_view::npos; p = f.find(t, p + 1)) {
+    for (size_t p = scan::Find(f, t, from); p != std::string_view::npos;
+         p = scan::Find(f, t, p + 1)) {
       if (!IsSegmentStart(f, p)) continue;
       // Whole-segment names must end at a boundary ("sam" not "sample").
       char last = t.back();
@@ -557,7 +558,7 @@ bool SkeletonTarget(std::string_view f, bool greedy_escapes, std::string_view* t
   const std::string_view sk(buf, len);
   if (noise < 2 || !SkeletonHasTarget(sk)) return false;
   for (std::string_view t : kSkeletonTargets) {
-    size_t p = sk.find(t);
+    size_t p = scan::Find(sk, t);
     if (p == std::string_view::npos) continue;
     *target = t;
     return true;
@@ -1060,12 +1061,11 @@ class PathTraversalImpl final : public Detector {
     // When `raw` is `norm` (nothing to normalize), the mask says whether it
     // can hold a NUL or "%00".
     const bool raw_is_norm = in.RawIsNorm();
-    const bool nul =
-        raw_is_norm
-            ? (mk.has_control && v.find('\0') != std::string_view::npos) ||
-                  (mk.Has('%') && v.find("%00") != std::string_view::npos)
-            : in.raw.find('\0') != std::string_view::npos ||
-                  in.raw.find("%00") != std::string_view::npos;
+    const bool nul = raw_is_norm
+                         ? (mk.has_control && v.find('\0') != std::string_view::npos) ||
+                               (mk.Has('%') && scan::Find(v, "%00") != std::string_view::npos)
+                         : in.raw.find('\0') != std::string_view::npos ||
+                               scan::Find(in.raw, "%00") != std::string_view::npos;
     if (!(mk.Has(':') || slash_f || dots_f || short_name || skeleton || nul)) {
       return Base64Traversal(v, mk, m);  // the only rule left, on the unfolded value
     }
@@ -1091,10 +1091,10 @@ class PathTraversalImpl final : public Detector {
 
     // Every wrapper has a ":/" (WrappersHaveColonSlash()).
     static const NeedleSet kAnyWrapper(kWrappers);
-    if (in.mask.Has(':') && g.find(":/") != std::string_view::npos && kAnyWrapper.AnyIn(g)) {
+    if (in.mask.Has(':') && scan::Find(g, ":/") != std::string_view::npos && kAnyWrapper.AnyIn(g)) {
       fold();
       for (std::string_view w : kWrappers) {
-        size_t p = f.find(w);
+        size_t p = scan::Find(f, w);
         if (p == std::string_view::npos) continue;
         if (w == "file://") {
           // file:// with a path; public web URLs never use it.
@@ -1172,7 +1172,7 @@ class PathTraversalImpl final : public Detector {
     if (any_absolute) fold();
     for (std::string_view a : kAbsoluteSensitive) {
       if (!any_absolute) break;
-      size_t p = f.find(a);
+      size_t p = scan::Find(f, a);
       if (p == std::string_view::npos) continue;
       // "/etc/" and "/var/log/" alone only when the whole value is that path.
       bool generic = a == "/etc/" || a == "/var/log/";
@@ -1213,7 +1213,7 @@ class PathTraversalImpl final : public Detector {
       }
     }
     // (Eight "." segments in a row hold "/./".)
-    if (slash_f && g.find("/./") != std::string_view::npos) {
+    if (slash_f && scan::Find(g, "/./") != std::string_view::npos) {
       size_t at = 0, len = 0;
       if (TruncationPadding(g, &at, &len)) {
         return FillMatch(m, "path_traversal.truncation_padding",
@@ -1278,9 +1278,9 @@ class PathTraversalImpl final : public Detector {
           if (NamesServerFile(parts) ||
               (WorthReading(parts) &&
                (IsSystemRoot(whole.substr(root, slash - root)) ||
-                (windows && (whole.find("/apache") != std::string_view::npos ||
-                             whole.find("/xampp") != std::string_view::npos ||
-                             whole.find("/conf/") != std::string_view::npos))))) {
+                (windows && (scan::Find(whole, "/apache") != std::string_view::npos ||
+                             scan::Find(whole, "/xampp") != std::string_view::npos ||
+                             scan::Find(whole, "/conf/") != std::string_view::npos))))) {
             return FillMatch(m, "path_traversal.system_path",
                              "Value is an absolute path into a system directory", 65, 0,
                              whole.size());
@@ -1293,8 +1293,9 @@ class PathTraversalImpl final : public Detector {
                            65, 0, whole.size());
         }
         if (windows && (scan::IEndsWith(whole, ".log") || scan::IEndsWith(whole, "_log") ||
-                          scan::IEndsWith(whole, ".conf") || scan::IEndsWith(whole, ".ini") ||
-                          scan::IEndsWith(whole, ".cnf") || whole.find("/logs/") != std::string_view::npos)) {
+                        scan::IEndsWith(whole, ".conf") || scan::IEndsWith(whole, ".ini") ||
+                        scan::IEndsWith(whole, ".cnf") ||
+                        scan::Find(whole, "/logs/") != std::string_view::npos)) {
           return FillMatch(m, "path_traversal.system_path",
                            "Value is a Windows path to a server log or configuration file", 65, 0,
                            whole.size());
@@ -1304,7 +1305,8 @@ class PathTraversalImpl final : public Detector {
     // Windows drive paths into the system directory ("c:/windows/...").
     // (IAt() ignores case: `g` reads as `f`.)
     if (g.size() >= 11) {
-      for (size_t p = g.find(":/"); p != std::string_view::npos; p = g.find(":/", p + 1)) {
+      for (size_t p = scan::Find(g, ":/"); p != std::string_view::npos;
+           p = scan::Find(g, ":/", p + 1)) {
         if (p == 0 || !scan::IsAlpha(g[p - 1]) || (p >= 2 && scan::IsAlnum(g[p - 2]))) continue;
         if (IAt(g, p + 2, "windows/") || IAt(g, p + 2, "winnt/") || IAt(g, p + 2, "boot.ini") ||
             IAt(g, p + 2, "inetpub/") || IAt(g, p + 2, "system volume information")) {
@@ -1336,7 +1338,7 @@ class PathTraversalImpl final : public Detector {
         "Li5cLi5c", "XC4uXC4u", "LlwuLlwu"};  // '\'
     if (!mask.Has('L') && !mask.Has('X')) return false;
     for (std::string_view e : kEncodedClimbs) {
-      const size_t p = v.find(e);
+      const size_t p = scan::Find(v, e);
       if (p == std::string_view::npos) continue;
       return FillMatch(m, "path_traversal.base64_traversal",
                        "Base64-encoded directory traversal sequence", 75, p, e.size());

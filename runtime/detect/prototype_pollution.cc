@@ -26,7 +26,7 @@ bool IsSep(char c) { return c == '.' || c == '[' || c == ']' || c == '/' || c ==
 
 // Finds `name` as a whole path segment of `s` (bounded by separators).
 size_t FindSegment(std::string_view s, std::string_view name, size_t from = 0) {
-  for (size_t p = s.find(name, from); p != kNpos; p = s.find(name, p + 1)) {
+  for (size_t p = scan::Find(s, name, from); p != kNpos; p = scan::Find(s, name, p + 1)) {
     bool left = p == 0 || IsSep(s[p - 1]);
     size_t e = p + name.size();
     bool right = e == s.size() || IsSep(s[e]) || s[e] == '=' || s[e] == ':';
@@ -127,19 +127,19 @@ class PrototypePollutionImpl final : public Detector {
                        v.size());
     }
     // Both path rules need "proto" in the path: one search for most fields.
-    if (in.path.find("proto") != kNpos) {
-      if (in.path.find("__proto__") != kNpos && FindSegment(in.path, "__proto__") != kNpos) {
+    if (scan::Find(in.path, "proto") != kNpos) {
+      if (scan::Find(in.path, "__proto__") != kNpos && FindSegment(in.path, "__proto__") != kNpos) {
         return FillMatch(m, "prototype_pollution.proto_path",
                          "Field path goes through __proto__", 90, 0, v.size());
       }
-      if (in.path.find("prototype") != kNpos && FindConstructorPrototype(in.path) != kNpos) {
+      if (scan::Find(in.path, "prototype") != kNpos && FindConstructorPrototype(in.path) != kNpos) {
         return FillMatch(m, "prototype_pollution.constructor_prototype",
                          "Field path goes through constructor.prototype", 90, 0, v.size());
       }
     }
     // Bean properties match their getter's name but for the first letter:
     // "class" or "Class", found by one search for "lass".
-    if (in.path.size() >= kShortestClassLoaderPath && in.path.find("lass") != kNpos &&
+    if (in.path.size() >= kShortestClassLoaderPath && scan::Find(in.path, "lass") != kNpos &&
         FindClassLoaderPath(in.path) != kNpos) {
       return FillMatch(m, "prototype_pollution.class_loader_path",
                        "Field path binds into the class loader through class.classLoader", 90, 0,
@@ -175,7 +175,7 @@ class PrototypePollutionImpl final : public Detector {
       }
     }
     if (v.size() < 9) return false;
-    size_t p = in.mask.Has('_') ? v.find("__proto__") : kNpos;
+    size_t p = in.mask.Has('_') ? scan::Find(v, "__proto__") : kNpos;
     if (p != kNpos) {
       size_t e = p + 9;
       bool left = p > 0 && (v[p - 1] == '[' || v[p - 1] == '.' || v[p - 1] == '"' ||
@@ -194,7 +194,7 @@ class PrototypePollutionImpl final : public Detector {
       }
     }
     static constexpr uint64_t kPrototype = CharMask::AlnumOf("prototype");
-    if (in.mask.HasAlnumOf(kPrototype) && v.find("prototype") != kNpos) {
+    if (in.mask.HasAlnumOf(kPrototype) && scan::Find(v, "prototype") != kNpos) {
       size_t q = FindConstructorPrototype(v);
       if (q != kNpos && (q == 0 || v[q - 1] == '[' || v[q - 1] == '"' || v[q - 1] == '.')) {
         return FillMatch(m, "prototype_pollution.constructor_prototype",

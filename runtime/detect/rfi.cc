@@ -44,7 +44,8 @@ bool IsIncludeName(std::string_view name) { return scan::IEqualsAny(name, kInclu
 // A NUL byte, raw or URL-encoded (once or twice): normalization decodes the
 // encoded forms and drops the byte, so only the value as sent still shows it.
 bool CarriesNul(std::string_view raw) {
-  return raw.find('\0') != kNpos || raw.find("%00") != kNpos || raw.find("%2500") != kNpos;
+  return raw.find('\0') != kNpos || scan::Find(raw, "%00") != kNpos ||
+         scan::Find(raw, "%2500") != kNpos;
 }
 
 // The path part of `rest` (before '?' or '#').

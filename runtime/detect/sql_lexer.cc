@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "runtime/detect/ascii_scan.h"
 
 namespace fnguard::detect::sql {
 namespace {
@@ -146,7 +147,7 @@ void Lexer::Next(Token* out) {
       pos_ = i;
       return Next(out);
     }
-    size_t e = text_.find("*/", start + 2);
+    size_t e = scan::Find(text_, "*/", start + 2);
     t.quote = '/';
     t.closed = e != std::string_view::npos;
     return finish(TokenType::kComment, (t.closed ? e + 2 : text_.size()) - start);

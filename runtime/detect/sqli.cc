@@ -610,7 +610,7 @@ class Analysis {
   // space would: the attacker's spaces written as comments.
   static size_t PlausibleCommentLength(std::string_view s, size_t i) {
     if (s.compare(i, 2, "/*") != 0) return 0;
-    const size_t close = s.find("*/", i + 2);
+    const size_t close = scan::Find(s, "*/", i + 2);
     if (close == std::string_view::npos) return 0;
     for (size_t k = i + 2; k < close; ++k) {
       if (!PlausibleByte(s[k])) return 0;
@@ -1864,9 +1864,9 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
       return true;
     }
   }
-  if (mask.Has('@') && text.find("@@") != std::string_view::npos) return true;
-  if (mask.Has('&') && text.find("&&") != std::string_view::npos) return true;
-  if (mask.Has('|') && text.find("||") != std::string_view::npos) return true;
+  if (mask.Has('@') && scan::Find(text, "@@") != std::string_view::npos) return true;
+  if (mask.Has('&') && scan::Find(text, "&&") != std::string_view::npos) return true;
+  if (mask.Has('|') && scan::Find(text, "||") != std::string_view::npos) return true;
   return false;
 }
 

@@ -308,12 +308,13 @@ class SsrfImpl final : public Detector {
   // host fetched is what comes before it. Read in the value as sent, since
   // normalization drops the NUL.
   static bool NulTruncatedHost(std::string_view raw, Match* m) {
-    for (size_t p = raw.find("://"); p != std::string_view::npos; p = raw.find("://", p + 3)) {
+    for (size_t p = scan::Find(raw, "://"); p != std::string_view::npos;
+         p = scan::Find(raw, "://", p + 3)) {
       const size_t a = p + 3;
       size_t end = a;
       while (end < raw.size() && raw[end] != '/' && raw[end] != '?' && raw[end] != '#') ++end;
       std::string_view host = raw.substr(a, end - a);
-      const size_t nul = std::min(host.find("%00"), host.find('\0'));
+      const size_t nul = std::min(scan::Find(host, "%00"), host.find('\0'));
       if (nul == std::string_view::npos) continue;
       host = host.substr(0, nul);
       const size_t at = host.rfind('@');
@@ -353,7 +354,9 @@ class SsrfImpl final : public Detector {
     }
     while (!v.empty() && scan::IsSpace(v.back())) v.remove_suffix(1);
     while (!v.empty() && scan::IsSpace(v.front())) v.remove_prefix(1);
-    if (v.empty() || v.size() > 2048 || v.find("://") != std::string_view::npos) return false;
+    if (v.empty() || v.size() > 2048 || scan::Find(v, "://") != std::string_view::npos) {
+      return false;
+    }
     // Every host spelling starts with an alphanumeric, '[', a slash pair,
     // or a userinfo part; prose and most data fail this cheaply.
     const char f = v.front();

@@ -213,7 +213,7 @@ class SstiImpl final : public Detector {
     if (in.mask.Has('_') && kAnyDunder.AnyIn(v)) {
       for (std::string_view d : {"__class__", "__mro__", "__subclasses__", "__globals__",
                                  "__builtins__"}) {
-        size_t p = v.find(d);
+        size_t p = scan::Find(v, d);
         if (p != kNpos && p > 0 && (v[p - 1] == '.' || v[p - 1] == '\'' || v[p - 1] == '"' ||
                                     v[p - 1] == '[' || v[p - 1] == '(')) {
           return FillMatch(m, "ssti.python_dunder_chain",
@@ -223,7 +223,7 @@ class SstiImpl final : public Detector {
       }
     }
     if (in.mask.Has('{') && in.mask.Has('%')) {
-      for (size_t p = v.find("{%"); p != kNpos; p = v.find("{%", p + 2)) {
+      for (size_t p = scan::Find(v, "{%"); p != kNpos; p = scan::Find(v, "{%", p + 2)) {
         size_t b = p + 2;
         if (b < v.size() && (v[b] == '-' || v[b] == '+')) ++b;
         b = scan::SkipSpaces(v, b);
@@ -232,7 +232,7 @@ class SstiImpl final : public Detector {
           const std::string_view name = t.back() == ' ' ? t.substr(0, t.size() - 1) : t;
           const bool spaced = name.size() == t.size() ||
                               (b + t.size() <= v.size() && scan::IsSpace(v[b + name.size()]));
-          if (spaced && IAt(v, b, name) && v.find("%}", b) != kNpos) {
+          if (spaced && IAt(v, b, name) && scan::Find(v, "%}", b) != kNpos) {
             return FillMatch(m, "ssti.template_tag", "Jinja/Twig/Django template tag in a value",
                              80, p, b + t.size() - p);
           }
@@ -309,14 +309,14 @@ class SstiImpl final : public Detector {
       size_t from = 0;
       int regions = 0;
       while (regions < 256) {
-        size_t p = v.find(r.open, from);
+        size_t p = scan::Find(v, r.open, from);
         if (p == kNpos) break;
         ++regions;
         size_t b = p + r.open.size();
         if (r.open == "<%" && b < v.size() && (v[b] == '=' || v[b] == '-' || v[b] == '#')) ++b;
         if (r.open == "{{" && b < v.size() && (v[b] == '=' || v[b] == '{')) ++b;
         std::string_view window = v.substr(std::min(b, v.size()), kMaxBody + r.close.size());
-        size_t c = window.find(r.close);
+        size_t c = scan::Find(window, r.close);
         if (c == kNpos) {
           from = b;
           continue;

@@ -250,7 +250,7 @@ bool SuspiciousStyleAttribute(std::string_view v) {
 // an IP address written as one integer, or with hex or zero-padded octal
 // parts, which filters that look for dotted quads miss.
 bool ObfuscatedIpHost(std::string_view v) {
-  size_t p = v.find("//");
+  size_t p = scan::Find(v, "//");
   if (p == std::string_view::npos || p > 8) return false;
   size_t h = p + 2;
   size_t e = h;
@@ -509,7 +509,7 @@ class Scanner {
         if (comment_from_ == kUnknown || from < comment_from_ ||
             (comment_close_ != std::string_view::npos && comment_close_ < from)) {
           comment_from_ = from;
-          comment_close_ = s_.find("*/", from);
+          comment_close_ = scan::Find(s_, "*/", from);
         }
         const size_t close = comment_close_;
         if (close == std::string_view::npos) return k;
@@ -534,11 +534,12 @@ class Scanner {
       if (object != std::string_view::npos && AccessAt(object, k, 0)) return;
     }
     // Only a closed comment is passed ("*/*" in an Accept header opens one).
-    size_t open = s_.find("/*");
-    if (open == std::string_view::npos || s_.find("*/", open + 2) == std::string_view::npos) {
+    size_t open = scan::Find(s_, "/*");
+    if (open == std::string_view::npos ||
+        scan::Find(s_, "*/", open + 2) == std::string_view::npos) {
       return;
     }
-    for (size_t c = open; c != std::string_view::npos; c = s_.find("/*", c + 2)) {
+    for (size_t c = open; c != std::string_view::npos; c = scan::Find(s_, "/*", c + 2)) {
       // `document/*x*/.cookie`, or after the dot: `document./*x*/cookie`.
       size_t object = ObjectEndingBefore(c);
       if (object != std::string_view::npos && AccessAt(object, c, 1)) return;
@@ -1180,7 +1181,8 @@ class Scanner {
       return c == '[' || c == ']' || c == '(' || c == ')' || c == '!' || c == plus;
     };
     const char unary_plus[2][4] = {{plus, '[', ']', '\0'}, {plus, '!', '\0', '\0'}};
-    for (size_t i = s_.find("![]"); i != std::string_view::npos; i = s_.find("![]", i + 1)) {
+    for (size_t i = scan::Find(s_, "![]"); i != std::string_view::npos;
+         i = scan::Find(s_, "![]", i + 1)) {
       size_t a = i;
       while (a > 0 && i - a < 64 && jsfuck_byte(s_[a - 1])) --a;
       size_t b = i;
@@ -1192,8 +1194,8 @@ class Scanner {
         continue;
       }
       std::string_view run = s_.substr(a, b - a);
-      if (plus_lost && run.find(")[") == std::string_view::npos &&
-          run.find("][") == std::string_view::npos) {
+      if (plus_lost && scan::Find(run, ")[") == std::string_view::npos &&
+          scan::Find(run, "][") == std::string_view::npos) {
         i = b;
         continue;
       }
@@ -1223,8 +1225,8 @@ class Scanner {
       }
       size_t close = s_.find('`', t + 1);
       if (close == std::string_view::npos) return;
-      for (size_t d = s_.find("${", t + 1); d != std::string_view::npos && d < close;
-           d = s_.find("${", d + 2)) {
+      for (size_t d = scan::Find(s_, "${", t + 1); d != std::string_view::npos && d < close;
+           d = scan::Find(s_, "${", d + 2)) {
         size_t n = d + 2;
         while (n < close && IsSpace(s_[n])) ++n;
         size_t e = n;
@@ -1249,8 +1251,8 @@ class Scanner {
   void ScanCssOutsideTags() {
     size_t at = 0;
     size_t scanned = 0;  // template bodies are scanned once each
-    for (size_t i = mask_.Has('{') ? s_.find("{{") : std::string_view::npos;
-         i != std::string_view::npos; i = s_.find("{{", i + 2)) {
+    for (size_t i = mask_.Has('{') ? scan::Find(s_, "{{") : std::string_view::npos;
+         i != std::string_view::npos; i = scan::Find(s_, "{{", i + 2)) {
       size_t end = std::min(s_.size(), i + 256);
       size_t from = std::max(i + 2, scanned);
       scanned = end;

@@ -27,7 +27,7 @@ constexpr size_t kNpos = std::string_view::npos;
 
 // Finds "<!" + optional whitespace + `keyword` (lower case) at or after `from`.
 size_t FindDecl(std::string_view v, std::string_view keyword, size_t from, size_t* body) {
-  for (size_t p = v.find("<!", from); p != kNpos; p = v.find("<!", p + 2)) {
+  for (size_t p = scan::Find(v, "<!", from); p != kNpos; p = scan::Find(v, "<!", p + 2)) {
     size_t k = SkipSpaces(v, p + 2);
     if (IAt(v, k, keyword)) {
       *body = k + keyword.size();
@@ -166,7 +166,7 @@ constexpr std::string_view kAxes[] = {
 // '[' predicate, a '|' union or opens the value, and the node test is a
 // node-type test or '*' ("/child::user" needs the '/'). Returns its offset.
 size_t FindXPathAxisStep(std::string_view v, size_t* len) {
-  for (size_t q = v.find("::"); q != kNpos; q = v.find("::", q + 2)) {
+  for (size_t q = scan::Find(v, "::"); q != kNpos; q = scan::Find(v, "::", q + 2)) {
     size_t a = q;
     while (a > 0 && (scan::IsAlpha(v[a - 1]) || v[a - 1] == '-') && q - a < 20) --a;
     std::string_view axis = v.substr(a, q - a);
@@ -192,7 +192,7 @@ size_t FindXPathAxisStep(std::string_view v, size_t* len) {
 // markup: the value breaks out of the application's CDATA section.
 size_t FindCdataBreakout(std::string_view v) {
   size_t open = IFind(v, "<![cdata[");
-  for (size_t p = v.find("]]>"); p != kNpos; p = v.find("]]>", p + 3)) {
+  for (size_t p = scan::Find(v, "]]>"); p != kNpos; p = scan::Find(v, "]]>", p + 3)) {
     if (open != kNpos && open < p) return kNpos;  // a section of its own
     size_t n = SkipSpaces(v, p + 3);
     if (n + 1 < v.size() && v[n] == '<' &&
@@ -267,7 +267,7 @@ class XxeImpl final : public Detector {
       size_t end = 0;
       for (size_t p = IFind(v, "<![cdata["); p != kNpos; p = IFind(v, "<![cdata[", end + 3)) {
         size_t c = p + 9;
-        end = v.find("]]>", c);
+        end = scan::Find(v, "]]>", c);
         if (end == kNpos) break;
         std::string_view content = v.substr(c, end - c);
         if (content == "<" || content == ">" || IFind(content, "<script") != kNpos ||
@@ -303,7 +303,7 @@ class XxeImpl final : public Detector {
       // honour the declaration decode it. No real client sends UTF-7 XML.
       p = IFind(v, "<?xml");
       if (p != kNpos) {
-        size_t close = v.find("?>", p);
+        size_t close = scan::Find(v, "?>", p);
         std::string_view decl =
             v.substr(p, close == kNpos ? std::min<size_t>(256, v.size() - p) : close - p);
         size_t enc = IFind(decl, "encoding");
@@ -367,7 +367,7 @@ class XxeImpl final : public Detector {
     }
     if (in.mask.Has('%') && in.mask.Has(';') && in.mask.Has('<')) {
       // Parameter entity reference inside a DTD-looking context.
-      if (v.find("]>") != kNpos) {
+      if (scan::Find(v, "]>") != kNpos) {
         for (size_t p = v.find('%'); p != kNpos; p = v.find('%', p + 1)) {
           size_t e = p + 1;
           while (e < v.size() && (scan::IsWordChar(v[e]) || v[e] == '-' || v[e] == '.')) ++e;

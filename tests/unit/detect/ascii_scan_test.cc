@@ -5,6 +5,10 @@
 // scan::HasBeforeLetter() against the byte loop, with the bytes around the
 // letters ('@', '[', '`', '{') and letters with the high bit set.
 // scan::IEqualsAny() on a table and on a braced list.
+// scan::Find() against std::string_view::find and scan::IFind() against the
+// byte loop it replaced, on random text of a small alphabet (so candidates
+// whose first and last bytes match but whose middle differs are common),
+// every start position and literals of 1 to 7 bytes.
 #include <random>
 #include <string>
 #include <string_view>
@@ -121,6 +125,89 @@ TEST(HasBeforeLetterTest, PairsInBlocksAcrossThemAndInTheTail) {
     t[at + 1] = 'Q';
     EXPECT_TRUE(scan::HasBeforeLetter(t, '.')) << at;
   }
+}
+
+size_t ReferenceIFind(std::string_view s, std::string_view lit, size_t from) {
+  if (lit.empty()) return from <= s.size() ? from : std::string_view::npos;
+  for (size_t i = from; i + lit.size() <= s.size(); ++i) {
+    if (scan::IAt(s, i, lit)) return i;
+  }
+  return std::string_view::npos;
+}
+
+TEST(FindTest, MatchesStringViewFindOnRandomText) {
+  std::mt19937 rng(23);
+  const std::string alphabet = std::string("abAB.r0O/\x80\xe1") + '\0';
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+  size_t found = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string s(rng() % 90, ' ');
+    for (char& c : s) c = alphabet[pick(rng)];
+    std::string lit(1 + rng() % 4, ' ');
+    for (char& c : lit) c = alphabet[pick(rng)];
+    // Some literals taken from the text, so that long ones occur too.
+    if (round % 3 == 0 && s.size() > 8) lit = s.substr(rng() % (s.size() - 7), 2 + rng() % 6);
+    for (size_t from = 0; from <= s.size() + 1; ++from) {
+      const size_t want = std::string_view(s).find(lit, from);
+      ASSERT_EQ(scan::Find(s, lit, from), want) << "round " << round << " from " << from;
+      found += want != std::string_view::npos;
+    }
+  }
+  EXPECT_GT(found, 10000u);
+}
+
+TEST(FindTest, LiteralsInBlocksAcrossThemAndInTheTail) {
+  for (size_t at = 0; at + 5 <= 70; ++at) {
+    std::string s(70, 'r');  // every position a candidate by its first byte
+    s.replace(at, 5, "rO0AB");
+    EXPECT_EQ(scan::Find(s, "rO0AB"), at);
+    EXPECT_EQ(scan::Find(s, "rO0AB", at), at);
+    EXPECT_EQ(scan::Find(s, "rO0AB", at + 1), std::string_view::npos);
+    EXPECT_EQ(scan::Find(s, "rO0AC"), std::string_view::npos);
+  }
+  EXPECT_EQ(scan::Find("", ""), 0u);
+  EXPECT_EQ(scan::Find("ab", "", 3), std::string_view::npos);
+  EXPECT_EQ(scan::Find("ab", "abc"), std::string_view::npos);
+}
+
+TEST(IFindTest, MatchesTheByteLoopOnRandomText) {
+  std::mt19937 rng(29);
+  // Letters in both cases, and the bytes one bit 0x20 away from letters and
+  // from the literal's other bytes ('@' and '`', '[' and '{', '.' and 0x0e).
+  const std::string alphabet = std::string("aAbBzZ@`[{.\x0e-\r\xc1\xe1") + '\0';
+  std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
+  size_t found = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string s(rng() % 90, ' ');
+    for (char& c : s) c = alphabet[pick(rng)];
+    std::string lit(1 + rng() % 4, ' ');
+    for (char& c : lit) c = scan::Lower(alphabet[pick(rng)]);
+    if (round % 3 == 0 && s.size() > 8) {
+      lit = s.substr(rng() % (s.size() - 7), 2 + rng() % 6);
+      for (char& c : lit) c = scan::Lower(c);
+    }
+    for (size_t from = 0; from <= s.size() + 1; ++from) {
+      const size_t want = ReferenceIFind(s, lit, from);
+      ASSERT_EQ(scan::IFind(s, lit, from), want) << "round " << round << " from " << from;
+      found += want != std::string_view::npos;
+    }
+  }
+  EXPECT_GT(found, 10000u);
+}
+
+TEST(IFindTest, EitherCaseAtEveryPosition) {
+  for (size_t at = 0; at + 8 <= 70; ++at) {
+    std::string s(70, 'a');
+    s.replace(at, 8, "AcEd0005");
+    EXPECT_EQ(scan::IFind(s, "aced0005"), at);
+    EXPECT_EQ(scan::IFind(s, "aced0005", at + 1), std::string_view::npos);
+    s[at + 4] = 'O';  // one bit from '0' in neither case
+    EXPECT_EQ(scan::IFind(s, "aced0005"), std::string_view::npos);
+  }
+  // Bytes that OR 0x20 turns into the literal's are not its letters.
+  EXPECT_EQ(scan::IFind(std::string(40, '@') + "\xc1", "`a"), std::string_view::npos);
+  EXPECT_EQ(scan::IFind("xx[{ab", "{ab"), 3u);
+  EXPECT_EQ(scan::IFind("xx[[ab", "{ab"), std::string_view::npos);
 }
 
 TEST(IEqualsAnyTest, WholeNamesInAnyCase) {
