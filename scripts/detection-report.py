@@ -7,7 +7,7 @@ usage: scripts/detection-report.py [BUILD_DIR] [CORPUS_DIR] [--sections LIST] > 
 
 With FNGUARD_COMPARE_MODSECURITY=1 (and a build with libmodsecurity), the
 same data also goes through ModSecurity + OWASP CRS at paranoia level 1
-(query and json-body embeddings; about 4 minutes each on 2 cores). Its
+(query, json-body and xml-body embeddings; about 4 minutes each on 2 cores). Its
 results are cached by input, embedding and package versions (see
 scripts/eval_runner.py; FNGUARD_EVAL_CACHE=off runs it again).
 
@@ -90,7 +90,9 @@ if "base" not in sections:
     sys.exit(0)
 
 payloads = os.path.join(corpus, "payloads.dev.jsonl")
-embeds = ["query", "json-body", "header", "raw"]
+embeds = ["query", "json-body", "header", "raw", "xml-body"]
+# The embeddings also run through ModSecurity + CRS for the side-by-side table.
+compared = ["query", "json-body", "xml-body"]
 
 results = {}
 for e in embeds:
@@ -98,7 +100,7 @@ for e in embeds:
 
 modsec = {}
 if compare_modsecurity:
-    for e in ["query", "json-body"]:
+    for e in compared:
         modsec[e] = run_eval(fn, "modsecurity", payloads, e)[0]
 
 labels = sorted(l for l in results["query"]["by_label"] if l != "benign")
@@ -109,7 +111,8 @@ print("Regenerate with `FNGUARD_COMPARE_MODSECURITY=1 python3 scripts/detection-
 print(f"(last run {datetime.date.today().isoformat()}, 2-core machine).\n")
 print("A payload counts as flagged when the verdict has any finding. `query`: the payload")
 print("URL-encoded in the query of an HTTP API v2 event; `json-body`: a JSON body field;")
-print("`header`: a request header; `raw`: the bare value.\n")
+print("`header`: a request header; `raw`: the bare value; `xml-body`: XML-escaped as the text")
+print("of an element in an `application/xml` body.\n")
 print("## Recall per class\n")
 print("| class | n | " + " | ".join(embeds) + " |")
 print("|---|---|" + "---|" * len(embeds))
@@ -123,19 +126,19 @@ for l in labels:
 print("| **all attacks** | | " + " | ".join(f"{100.0 * results[e]['recall']:.1f}%" for e in embeds) + " |")
 if modsec:
     print("\n## Beside ModSecurity 3 + OWASP CRS, paranoia level 1 (same data; CRS verdicts reused from the cache while its packages and the input are unchanged)\n")
-    print("| class | fnguard query | CRS query | fnguard json-body | CRS json-body |")
-    print("|---|---|---|---|---|")
+    print("| class | " + " | ".join(f"fnguard {e} | CRS {e}" for e in compared) + " |")
+    print("|---|" + "---|---|" * len(compared))
     def pct(r, l):
         c = r["by_label"].get(l, {"n": 0, "flagged": 0})
         digits = 2 if l == "benign" else 1
         return f"{100.0 * c['flagged'] / c['n']:.{digits}f}%" if c["n"] else "-"
     for l in labels + ["benign"]:
         name = l if l != "benign" else "benign (false positives)"
-        print(f"| {name} | {pct(results['query'], l)} | {pct(modsec['query'], l)} | "
-              f"{pct(results['json-body'], l)} | {pct(modsec['json-body'], l)} |")
+        print(f"| {name} | " +
+              " | ".join(f"{pct(results[e], l)} | {pct(modsec[e], l)}" for e in compared) + " |")
     for key in sorted(k for k in results["query"]["by_source"] if k.endswith("/benign")):
         cells = []
-        for r in (results["query"], modsec["query"], results["json-body"], modsec["json-body"]):
+        for r in [run for e in compared for run in (results[e], modsec[e])]:
             c = r["by_source"][key]
             cells.append(f"{100.0 * c['flagged'] / c['n']:.2f}%")
         print(f"| FP {key.split('/')[0]} | " + " | ".join(cells) + " |")
