@@ -914,8 +914,8 @@ class CmdiImpl final : public Detector {
     static constexpr uint64_t kDevTcp = CharMask::AlnumOf("devtcp");
     static constexpr uint64_t kDevUdp = CharMask::AlnumOf("devudp");
     if (in.mask.Has('/') && (in.mask.HasAlnumOf(kDevTcp) || in.mask.HasAlnumOf(kDevUdp))) {
-      size_t p = FindAtSlash(v, "/dev/tcp/");
-      if (p == std::string_view::npos) p = FindAtSlash(v, "/dev/udp/");
+      size_t p = scan::IFind(v, "/dev/tcp/");
+      if (p == std::string_view::npos) p = scan::IFind(v, "/dev/udp/");
       if (p != std::string_view::npos) {
         return FillMatch(m, "cmdi.reverse_shell",
                          "Bash /dev/tcp redirection used for reverse shells", 90, p, 9);
@@ -1185,15 +1185,6 @@ class CmdiImpl final : public Detector {
       if (e < v.size() && (IsFunctionNameByte(v[e]) || v[e] == '(')) continue;
       *len = e - b;
       return b;
-    }
-    return std::string_view::npos;
-  }
-
-  // scan::IFind(v, lit) for a lower-case `lit` that starts with '/': the
-  // first case-insensitive occurrence, looked for only where a '/' is.
-  static size_t FindAtSlash(std::string_view v, std::string_view lit) {
-    for (size_t k = v.find('/'); k != std::string_view::npos; k = v.find('/', k + 1)) {
-      if (IAt(v, k, lit)) return k;
     }
     return std::string_view::npos;
   }

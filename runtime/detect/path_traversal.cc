@@ -154,10 +154,11 @@ void Fold(std::string_view in, std::string* out) {
 }
 
 // Whether Fold() finds a spelled-out separator ("0x2f", "0x5c", "0x2e") in `v`.
+// (A byte must follow: "0x2" at the end spells nothing.)
 bool SpelledSeparator(std::string_view v) {
-  for (size_t i = v.find('0'); i != std::string_view::npos && i + 3 < v.size();
-       i = v.find('0', i + 1)) {
-    if ((v[i + 1] == 'x' || v[i + 1] == 'X') && (v[i + 2] == '2' || v[i + 2] == '5')) return true;
+  for (std::string_view lead : {"0x2", "0x5"}) {
+    const size_t i = scan::IFind(v, lead);
+    if (i != std::string_view::npos && i + 3 < v.size()) return true;
   }
   return false;
 }
@@ -1337,13 +1338,56 @@ class PathTraversalImpl final : public Detector {
         "Li4vLi4v", "Ly4uLy4u", "Li8uLi8u",   // '/'
         "Li5cLi5c", "XC4uXC4u", "LlwuLlwu"};  // '\'
     if (!mask.Has('L') && !mask.Has('X')) return false;
-    for (std::string_view e : kEncodedClimbs) {
-      const size_t p = scan::Find(v, e);
-      if (p == std::string_view::npos) continue;
-      return FillMatch(m, "path_traversal.base64_traversal",
-                       "Base64-encoded directory traversal sequence", 75, p, e.size());
+    // One pass for all six: each is 8 bytes, opens with 'L' or 'X', repeats
+    // its first 4 bytes and ends in 'v', 'u' or 'c'. Reported as six
+    // searches in list order would: the first literal of the list that
+    // occurs, at its first position.
+    static_assert([] {
+      for (std::string_view e : kEncodedClimbs) {
+        if (e.size() != 8 || (e[0] != 'L' && e[0] != 'X') || e.substr(0, 4) != e.substr(4) ||
+            (e[7] != 'v' && e[7] != 'u' && e[7] != 'c')) {
+          return false;
+        }
+      }
+      return true;
+    }());
+    constexpr size_t kCount = std::size(kEncodedClimbs);
+    size_t first[kCount];
+    for (size_t& f : first) f = std::string_view::npos;
+    size_t found = kCount;  // the earliest literal of the list found so far
+    const auto try_at = [&](size_t i) {
+      for (size_t k = 0; k < found; ++k) {
+        if (v.compare(i, 8, kEncodedClimbs[k]) == 0) {
+          first[k] = i;
+          found = k;
+          return;
+        }
+      }
+    };
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i lead_l = _mm_set1_epi8('L'), lead_x = _mm_set1_epi8('X');
+    const __m128i end_v = _mm_set1_epi8('v'), end_u = _mm_set1_epi8('u');
+    const __m128i end_c = _mm_set1_epi8('c');
+    for (; i + 8 + 15 <= v.size() && found != 0; i += 16) {
+      const auto at = [&](size_t k) {
+        return _mm_loadu_si128(reinterpret_cast<const __m128i*>(v.data() + i + k));
+      };
+      const __m128i a = at(0), e = at(7);
+      const __m128i lead = _mm_or_si128(_mm_cmpeq_epi8(a, lead_l), _mm_cmpeq_epi8(a, lead_x));
+      const __m128i end = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(e, end_v), _mm_cmpeq_epi8(e, end_u)),
+                                       _mm_cmpeq_epi8(e, end_c));
+      const __m128i cand = _mm_and_si128(_mm_and_si128(lead, end), _mm_cmpeq_epi8(a, at(4)));
+      for (auto c = static_cast<unsigned>(_mm_movemask_epi8(cand)); c != 0 && found != 0;
+           c &= c - 1) {
+        try_at(i + static_cast<size_t>(std::countr_zero(c)));
+      }
     }
-    return false;
+#endif
+    for (; i + 8 <= v.size() && found != 0; ++i) try_at(i);
+    if (found == kCount) return false;
+    return FillMatch(m, "path_traversal.base64_traversal",
+                     "Base64-encoded directory traversal sequence", 75, first[found], 8);
   }
 };
 

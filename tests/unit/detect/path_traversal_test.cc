@@ -137,6 +137,39 @@ TEST(PathTraversalTest, Base64EncodedTraversal) {
   EXPECT_FALSE(Detects(PathTraversalDetector(), c));
 }
 
+// The encoded climbs are found at every position of a long base64 value,
+// in its sixteen-byte blocks and its tail; with several, the one reported is
+// the first of the list (the climbs "../" before the others), where it first
+// occurs.
+TEST(PathTraversalTest, Base64TraversalAtEveryPositionOfALongValue) {
+  // Base64 digits that form none of the climbs (no 'L' or 'X').
+  const std::string filler = "QUJDREVGR0hJSktNTk9QUlNUVVZXWVo0NTY3ODkwYWJjZGVm";
+  for (std::string_view climb : {"Li4vLi4v", "Ly4uLy4u", "LlwuLlwu"}) {
+    for (size_t at = 0; at + climb.size() <= filler.size(); ++at) {
+      std::string v = filler;
+      v.replace(at, climb.size(), climb);
+      Match m;
+      ASSERT_TRUE(testing::Detects(PathTraversalDetector(), v, &m)) << climb << " at " << at;
+      EXPECT_EQ(m.offset, at) << climb;
+      EXPECT_EQ(m.length, climb.size());
+    }
+  }
+  // Near misses: the repeat broken, the last byte changed.
+  for (std::string_view near : {"Li4vLi5v", "Li4vLi4w", "Ly4uLy4x"}) {
+    std::string v = filler;
+    v.replace(20, near.size(), near);
+    Match m;
+    EXPECT_FALSE(testing::Detects(PathTraversalDetector(), v, &m)) << near;
+  }
+  std::string v = filler + filler;
+  v.replace(3, 8, "Li8uLi8u");   // slashes, two bytes into a group
+  v.replace(40, 8, "Ly4uLy4u");  // slashes, one byte in (before the above in the list)
+  v.replace(70, 8, "XC4uXC4u");  // backslashes, one byte in
+  Match m;
+  ASSERT_TRUE(testing::Detects(PathTraversalDetector(), v, &m));
+  EXPECT_EQ(m.offset, 40u);
+}
+
 // Repeated "./" segments pad a path past a length limit (path truncation);
 // no ordinary path repeats them.
 TEST(PathTraversalTest, TruncationPadding) {
