@@ -63,12 +63,9 @@ size_t DoctypeEnd(std::string_view d, size_t p) {
       const size_t q = d.find(c, i + 1);
       if (q == kNpos) return kNpos;
       i = q + 1;
-    } else if (subset && d.compare(i, 4, "<!--") == 0) {
-      i = After(d, i + 4, "-->");
-      if (i == kNpos) return kNpos;
-    } else if (subset && d.compare(i, 2, "<?") == 0) {
-      i = After(d, i + 2, "?>");
-      if (i == kNpos) return kNpos;
+    } else if (const size_t e = subset ? CommentOrPiEnd(d, i) : 0; e != 0) {
+      if (e == kNpos) return kNpos;
+      i = e;
     } else if (c == '[' || c == ']') {
       subset = c == '[';
       ++i;
