@@ -1829,12 +1829,18 @@ class Scanner {
       ScanCallWordCandidates();
       return;
     }
-    for (size_t i = 0; i < s_.size(); ++i) {
+    CallWordsFrom(0);
+  }
+
+  // Reads every word from `from` on with CallWordAt(): true when one reported.
+  bool CallWordsFrom(size_t from) {
+    for (size_t i = from; i < s_.size(); ++i) {
       if (!CallWordStartAt(i)) continue;
       size_t end = i;
-      if (CallWordAt(i, &end)) return;
+      if (CallWordAt(i, &end)) return true;
       i = end;  // past the word
     }
+    return false;
   }
 
   // The value length from which ScanScriptCalls() jumps between candidate
@@ -1923,13 +1929,7 @@ class Scanner {
       lo = hi;
       window = std::min(kLongest, window * 2);
     }
-    for (size_t i = lo; i < n; ++i) {
-      if (!CallWordStartAt(i)) continue;
-      size_t end = i;
-      if (CallWordAt(i, &end)) return true;
-      i = end;  // past the word
-    }
-    return false;
+    return CallWordsFrom(lo);
   }
 
   // Whether "new" and whitespace stand right before `i` (a word start).
