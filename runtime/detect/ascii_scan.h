@@ -210,24 +210,10 @@ inline size_t FindAnyOf(std::string_view s, size_t from, char a, char b, char c)
 #endif
 }
 
-// Whether `s` holds the byte `c` twice in a row (".."): sixteen pairs at a
-// time where SSE2 is available (find("..") calls memchr and compare per dot).
+// Whether `s` holds the byte `c` twice in a row (".."): Find() of the pair.
 inline bool HasDoubled(std::string_view s, char c) {
-  size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i vc = _mm_set1_epi8(c);
-  for (; i + 17 <= s.size(); i += 16) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));
-    if (_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, vc), _mm_cmpeq_epi8(b, vc))) != 0) {
-      return true;
-    }
-  }
-#endif
-  for (; i + 1 < s.size(); ++i) {
-    if (s[i] == c && s[i + 1] == c) return true;
-  }
-  return false;
+  const char pair[2] = {c, c};
+  return Find(s, std::string_view(pair, 2)) != std::string_view::npos;
 }
 
 // Whether `s` holds the byte `c` right before an ASCII letter ("." in

@@ -1352,14 +1352,14 @@ class PathTraversalImpl final : public Detector {
       return true;
     }());
     constexpr size_t kCount = std::size(kEncodedClimbs);
-    size_t first[kCount];
-    for (size_t& f : first) f = std::string_view::npos;
-    size_t found = kCount;  // the earliest literal of the list found so far
+    // The earliest literal of the list found so far, and where: scanning
+    // from the start, a literal is found first at its first position.
+    size_t found = kCount, found_at = 0;
     const auto try_at = [&](size_t i) {
       for (size_t k = 0; k < found; ++k) {
         if (v.compare(i, 8, kEncodedClimbs[k]) == 0) {
-          first[k] = i;
           found = k;
+          found_at = i;
           return;
         }
       }
@@ -1375,8 +1375,8 @@ class PathTraversalImpl final : public Detector {
       };
       const __m128i a = at(0), e = at(7);
       const __m128i lead = _mm_or_si128(_mm_cmpeq_epi8(a, lead_l), _mm_cmpeq_epi8(a, lead_x));
-      const __m128i end = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(e, end_v), _mm_cmpeq_epi8(e, end_u)),
-                                       _mm_cmpeq_epi8(e, end_c));
+      const __m128i end = _mm_or_si128(
+          _mm_or_si128(_mm_cmpeq_epi8(e, end_v), _mm_cmpeq_epi8(e, end_u)), _mm_cmpeq_epi8(e, end_c));
       const __m128i cand = _mm_and_si128(_mm_and_si128(lead, end), _mm_cmpeq_epi8(a, at(4)));
       for (auto c = static_cast<unsigned>(_mm_movemask_epi8(cand)); c != 0 && found != 0;
            c &= c - 1) {
@@ -1387,7 +1387,7 @@ class PathTraversalImpl final : public Detector {
     for (; i + 8 <= v.size() && found != 0; ++i) try_at(i);
     if (found == kCount) return false;
     return FillMatch(m, "path_traversal.base64_traversal",
-                     "Base64-encoded directory traversal sequence", 75, first[found], 8);
+                     "Base64-encoded directory traversal sequence", 75, found_at, 8);
   }
 };
 
