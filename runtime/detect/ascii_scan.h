@@ -99,16 +99,27 @@ inline unsigned Candidates16(const char* p, size_t k, __m128i first, __m128i las
 }  // namespace find_internal
 
 // First position >= `from` where `lit` occurs (bytes compared as they are),
-// or npos: std::string_view::find, sixteen candidate positions at a time
-// where SSE2 is available. A position is compared in full only when its
-// first and last bytes match, so a literal whose first byte is common in
-// the value (the 'r' of "rO0AB" in base64) costs no call per occurrence.
+// or npos: std::string_view::find, which jumps with memchr from one
+// occurrence of the literal's first byte to the next. Once a few of them
+// were not the literal (the 'r' of "rO0AB" in base64 occurs every 64
+// bytes), the rest of the value is read sixteen candidate positions at a
+// time where SSE2 is available: a position is compared in full only when
+// its first and last bytes match, so a common first byte costs no call per
+// occurrence.
 constexpr size_t Find(std::string_view s, std::string_view lit, size_t from = 0) {
   const size_t k = lit.size();
   if (std::is_constant_evaluated() || k < 2 || from > s.size() || s.size() - from < k) {
     return s.find(lit, from);
   }
   size_t i = from;
+  for (int misses = 0; misses < 4; ++misses) {
+    if (s.size() - i < k) return std::string_view::npos;
+    const char* lead = std::char_traits<char>::find(s.data() + i, s.size() - k + 1 - i, lit[0]);
+    if (lead == nullptr) return std::string_view::npos;
+    i = static_cast<size_t>(lead - s.data());
+    if (std::char_traits<char>::compare(lead + 1, lit.data() + 1, k - 1) == 0) return i;
+    ++i;
+  }
 #if defined(__SSE2__)
   const __m128i first = _mm_set1_epi8(lit[0]);
   const __m128i last = _mm_set1_epi8(lit[k - 1]);

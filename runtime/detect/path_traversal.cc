@@ -154,11 +154,10 @@ void Fold(std::string_view in, std::string* out) {
 }
 
 // Whether Fold() finds a spelled-out separator ("0x2f", "0x5c", "0x2e") in `v`.
-// (A byte must follow: "0x2" at the end spells nothing.)
 bool SpelledSeparator(std::string_view v) {
-  for (std::string_view lead : {"0x2", "0x5"}) {
-    const size_t i = scan::IFind(v, lead);
-    if (i != std::string_view::npos && i + 3 < v.size()) return true;
+  for (size_t i = v.find('0'); i != std::string_view::npos && i + 3 < v.size();
+       i = v.find('0', i + 1)) {
+    if ((v[i + 1] == 'x' || v[i + 1] == 'X') && (v[i + 2] == '2' || v[i + 2] == '5')) return true;
   }
   return false;
 }
