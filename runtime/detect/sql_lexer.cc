@@ -64,10 +64,17 @@ void Lexer::ReadString(char quote, size_t start, bool from_context, Token* out) 
   const size_t n = text_.size();
   const char* d = text_.data();
   // Jumps from quote to quote (memchr), stepping over backslash escapes
-  // and doubled quotes.
+  // and doubled quotes. `q` is the first quote at or after i; it is looked
+  // for again only once an escape steps past it, so that many escapes before
+  // a far quote (or none) stay linear.
+  size_t q = 0;
+  bool q_known = false;
   while (i < n) {
-    const void* qp = std::memchr(d + i, quote, n - i);
-    const size_t q = qp == nullptr ? n : static_cast<size_t>(static_cast<const char*>(qp) - d);
+    if (!q_known || q < i) {
+      const void* qp = std::memchr(d + i, quote, n - i);
+      q = qp == nullptr ? n : static_cast<size_t>(static_cast<const char*>(qp) - d);
+      q_known = true;
+    }
     const void* bp = std::memchr(d + i, '\\', q - i);
     if (bp != nullptr) {
       const size_t b = static_cast<size_t>(static_cast<const char*>(bp) - d);

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -119,6 +120,55 @@ TEST(SqlLexerTest, StringsStepOverEscapesAndDoubledQuotes) {
   EXPECT_FALSE(toks[2].closed);
   // A trailing backslash is a byte of the literal, not a hang.
   EXPECT_EQ(Lex("'abc\\").size(), 1u);
+}
+
+// Where a literal opened at `start` by `quote` ends, read one byte at a
+// time: past a backslash and the byte it escapes (a trailing backslash is a
+// byte), past a doubled quote, and just past the quote that closes it.
+std::pair<size_t, bool> LiteralEnd(std::string_view v, size_t start, char quote) {
+  for (size_t i = start; i < v.size();) {
+    if (v[i] == '\\') {
+      i = i + 1 < v.size() ? i + 2 : v.size();
+    } else if (v[i] != quote) {
+      ++i;
+    } else if (i + 1 < v.size() && v[i + 1] == quote) {
+      i += 2;
+    } else {
+      return {i + 1, true};
+    }
+  }
+  return {v.size(), false};
+}
+
+TEST(SqlLexerTest, StringsEndWhereAByteByByteReadingEndsThem) {
+  // Every text of up to 9 bytes of quotes, backslashes and a letter, as a
+  // literal the text opens and as the rest of one the context opened.
+  const std::string_view alphabet = "'\"\\a";
+  for (size_t len = 1; len <= 9; ++len) {
+    size_t count = 1;
+    for (size_t k = 0; k < len; ++k) count *= alphabet.size();
+    for (size_t code = 0; code < count; ++code) {
+      std::string v;
+      for (size_t k = 0, c = code; k < len; ++k, c /= alphabet.size()) {
+        v.push_back(alphabet[c % alphabet.size()]);
+      }
+      for (char quote : {'\'', '"'}) {
+        const std::vector<Token> in_context = Lex(v, quote);
+        ASSERT_FALSE(in_context.empty()) << v;
+        const auto [end, closed] = LiteralEnd(v, 0, quote);
+        EXPECT_EQ(in_context[0].length, end) << v << " in " << quote;
+        EXPECT_EQ(in_context[0].closed, closed) << v << " in " << quote;
+      }
+      if (v[0] == '\'' || v[0] == '"') {
+        const std::vector<Token> toks = Lex(v);
+        ASSERT_FALSE(toks.empty()) << v;
+        const auto [end, closed] = LiteralEnd(v, 1, v[0]);
+        EXPECT_EQ(toks[0].type, TokenType::kString) << v;
+        EXPECT_EQ(toks[0].length, end) << v;
+        EXPECT_EQ(toks[0].closed, closed) << v;
+      }
+    }
+  }
 }
 
 TEST(SqlLexerTest, CommentsAndExecutableComments) {

@@ -341,6 +341,13 @@ TEST(SqliTest, PathologicalInputsFinish) {
     Match m;
     Detects(SqliDetector(), big, &m);
   }
+  // Escapes with no quote after them to close the literal they are in.
+  for (std::string_view head : {"'", "\"", "a'b\"c`d;e|f&g$h(i)j{k}l[m]n<o>p=q"}) {
+    std::string big(head);
+    big.append(1 << 20, '\\');
+    Match m;
+    Detects(SqliDetector(), big, &m);
+  }
   std::string tail(1 << 20, 'a');
   tail += "' or 1=1--";
   Match m;
