@@ -216,11 +216,15 @@ class NosqliImpl final : public Detector {
         }
       }
       // ' || 'a'=='a   /   || 1==1   (JavaScript equality; SQL uses '=').
+      // The join is looked for in the 24 bytes before the "==" only, so that
+      // many of them stay linear.
       for (size_t p = scan::Find(v, "=="); p != kNpos; p = scan::Find(v, "==", p + 2)) {
-        size_t j = v.rfind("||", p);
-        size_t k = v.rfind("&&", p);
-        size_t join = j == kNpos ? k : (k == kNpos ? j : std::max(j, k));
-        if (join == kNpos || p - join > 24) continue;
+        const size_t from = p > 24 ? p - 24 : 0;
+        const std::string_view before = v.substr(from, p - from);
+        const size_t j = before.rfind("||");
+        const size_t k = before.rfind("&&");
+        if (j == kNpos && k == kNpos) continue;
+        const size_t join = from + (j == kNpos ? k : (k == kNpos ? j : std::max(j, k)));
         std::string_view mid = v.substr(join + 2, p - join - 2);
         bool simple = true;
         for (char c : mid) simple = simple && (IsAlnum(c) || c == ' ' || c == '\'' || c == '"');

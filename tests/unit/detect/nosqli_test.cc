@@ -81,7 +81,23 @@ TEST(NosqliTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(NosqliDetector(), std::string(1 << 20, '$'));
   testing::RunsOnLargeInput(NosqliDetector(), Repeat("[$ne]", 1 << 17));
   testing::RunsOnLargeInput(NosqliDetector(), Repeat("||==", 1 << 18));
+  // Many "==" far from any join, after a quote that opens the JavaScript
+  // checks: each looks back a bounded distance only.
+  testing::RunsOnLargeInput(NosqliDetector(), "'&" + Repeat("==", 1 << 19));
   testing::RunsOnLargeInput(NosqliDetector(), "';" + Repeat("while date<", 1 << 16));
+}
+
+TEST(NosqliTest, TautologyJoinWithinTwentyFourBytesOfTheEquality) {
+  // "' ||" + text + "==": the join starts 2 + text.size() bytes before "==".
+  for (size_t len = 18; len <= 26; ++len) {
+    Case c;
+    c.value = "' ||" + std::string(len, 'a') + "==1";
+    Match m;
+    EXPECT_EQ(Detects(NosqliDetector(), c, &m), len <= 22) << len;
+    if (len <= 22) {
+      EXPECT_EQ(m.rule_id, "nosqli.js_tautology");
+    }
+  }
 }
 
 TEST(NosqliTest, ReportsItsId) {
