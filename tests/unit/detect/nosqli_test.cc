@@ -30,6 +30,10 @@ TEST(NosqliTest, DetectsAttacks) {
       "db.users.find()",
       "' || 'a'=='a",
       "'}; return true; {'",
+      // Sinks in capitals after a join.
+      "'; Return True; var x='",
+      "x' && THIS.password.match(/.*/)//",
+      "1; SLEEP(5000)",
       // A busy-wait timing probe run where the value breaks out of a string.
       "a' (function(){var a=new Date();do{var b=new Date();}while(b-a<20000);}()) '",
       "test\"+(function(){var d=Date.now();while(Date.now()-d<5000){}})()+\"",
