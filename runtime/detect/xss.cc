@@ -1083,12 +1083,7 @@ class Scanner {
     }
     if (score == 0) return i + 1;
     bool data = c == 'd' || (c == 'm' && score == 80);  // data: and mhtml: load documents
-    bool code = data;
-    for (size_t k = end; k < std::min(s_.size(), end + 256) && !code; ++k) {
-      char b = s_[k];
-      code = b == '(' || b == '`' || b == '=' || b == ';' || b == '[' || b == '{' ||
-             b == '\\' || b == '%' || b == '<' || b == '+';
-    }
+    bool code = data || CodeByteWithin256(end);
     if (!code) {
       // The scheme's letters broken up by bytes browsers strip ("java\tscript:",
       // "ja&Tab;vascript:"): nothing but an evasion writes it so.
@@ -1101,6 +1096,30 @@ class Scanner {
     }
     Report("xss.js_url", "a script-running URL scheme", data ? 80 : score - 5, i, end);
     return end;
+  }
+
+  // Whether one of the bytes that make what follows a script URL code
+  // stands in the 256 bytes from `from` on. Where it has none, the stretch
+  // read is remembered, so that many schemes in a row read each byte once.
+  bool CodeByteWithin256(size_t from) {
+    const size_t limit = std::min(s_.size(), from + 256);
+    size_t k = from;
+    if (from >= code_free_from_ && from <= code_free_to_) {
+      k = code_free_to_;  // (at or past limit when the memo covers it all)
+    } else {
+      code_free_from_ = from;
+      code_free_to_ = from;
+    }
+    for (; k < limit; ++k) {
+      const char b = s_[k];
+      if (b == '(' || b == '`' || b == '=' || b == ';' || b == '[' || b == '{' || b == '\\' ||
+          b == '%' || b == '<' || b == '+') {
+        code_free_to_ = k;
+        return true;
+      }
+    }
+    code_free_to_ = std::max(code_free_to_, limit);
+    return false;
   }
 
   // `data:application/x-anything;base64,PHN2Zy...`: whatever the media type
@@ -2050,6 +2069,9 @@ class Scanner {
   mutable size_t comment_close_ = kUnknown;
   mutable size_t last_comment_close_ = kUnknown;  // LastCommentClose()'s memo
   std::array<size_t, 3> no_quote_from_;
+  // CodeByteWithin256()'s memo: [from, to) holds none of its bytes.
+  size_t code_free_from_ = 0;
+  size_t code_free_to_ = 0;
   Finding best_;
 };
 

@@ -456,5 +456,28 @@ TEST(XssTest, LongValuesAreScannedWhereverTheEvidenceIs) {
   }
 }
 
+TEST(XssTest, ScriptUrlsInARowLookForCodeWithin256BytesOfEach) {
+  // `reps` schemes, then `gap` letters, then '(' at p: the first scheme that
+  // ends less than 256 bytes before p reports, from where it starts.
+  constexpr std::string_view kScheme = "javascript:";
+  for (size_t reps : {1u, 2u, 23u, 24u, 25u, 60u}) {
+    for (size_t gap : {0u, 1u, 100u, 254u, 255u, 256u, 300u}) {
+      std::string v;
+      for (size_t r = 0; r < reps; ++r) v += kScheme;
+      v.append(gap, 'x');
+      const size_t p = v.size();
+      v += "(1)";
+      Match m;
+      const bool found = Detects(XssDetector(), v, &m);
+      ASSERT_EQ(found, gap < 256) << reps << " schemes, gap " << gap;
+      if (!found) continue;
+      size_t first = 0;
+      while ((first + 1) * kScheme.size() + 256 <= p) ++first;
+      EXPECT_EQ(m.rule_id, "xss.js_url");
+      EXPECT_EQ(m.offset, first * kScheme.size()) << reps << " schemes, gap " << gap;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
