@@ -7,6 +7,7 @@
 #include <array>
 #include <bit>
 #include <cstddef>
+#include <cstring>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -219,6 +220,44 @@ inline size_t FindAnyOf(std::string_view s, size_t from, char a, char b, char c)
 #else
                    nullptr);
 #endif
+}
+
+// Calls visit(k), in ascending order, for each k in [from, to) (to <=
+// s.size()) where s[k] is `c` and, when `before` (a lower-case letter) is
+// not 0, s[k - 1] is that letter in either case. Sixteen bytes at a time
+// where SSE2 is available, from the first `c` on: a memchr call per `c`
+// costs more where they are many.
+template <typename Visit>
+inline void ForEachByte(std::string_view s, size_t from, size_t to, char c, char before,
+                        Visit visit) {
+  const void* hit = from < to ? std::memchr(s.data() + from, c, to - from) : nullptr;
+  if (hit == nullptr) return;
+  size_t k = static_cast<size_t>(static_cast<const char*>(hit) - s.data());
+  const auto before_ok = [&](size_t i) {
+    return before == 0 || (i > 0 && Lower(s[i - 1]) == before);
+  };
+#if defined(__SSE2__)
+  const __m128i vc = _mm_set1_epi8(c);
+  const __m128i vbefore = _mm_set1_epi8(before);
+  // Setting 0x20 lower-cases a letter and turns no other byte into one.
+  const __m128i k20 = _mm_set1_epi8(0x20);
+  // Bit 0: whether the byte before the block is `before`.
+  unsigned carry = before_ok(k) ? 1 : 0;
+  for (; k + 16 <= to; k += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + k));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, vc)));
+    if (before != 0) {
+      const unsigned is_before =
+          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, k20), vbefore)));
+      mask &= (is_before << 1) | carry;
+      carry = is_before >> 15;
+    }
+    for (; mask != 0; mask &= mask - 1) visit(k + static_cast<size_t>(std::countr_zero(mask)));
+  }
+#endif
+  for (; k < to; ++k) {
+    if (s[k] == c && before_ok(k)) visit(k);
+  }
 }
 
 // Whether `s` holds the byte `c` twice in a row (".."): Find() of the pair.

@@ -18,7 +18,9 @@
 // known to be absent), so the work is linear in the value.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -352,59 +354,59 @@ bool MaybeXss(const CharMask& m) { return m.HasAny("<>:=(`{"); }
 // ascending order like the byte-by-byte loop they replace. Too many of them
 // (overflowed()) and the caller runs its plain loop instead, or VisitAll()
 // gathers them from a shorter stretch of the value.
-class Candidates {
+// Candidate starts of a stretch [lo, hi) of a value, at most kStretch
+// bytes, one bit each: visited in ascending order however many there are.
+class CandidateBits {
  public:
+  static constexpr size_t kStretch = 4096;
+
+  CandidateBits(size_t lo, size_t hi) : lo_(lo), hi_(hi) {}
+
   // Adds k - back, for each of `backs` with lo <= k - back < hi, for every
   // `byte` at k in `s`; with `before` (a lower-case letter) only where that
   // letter, in either case, stands right before k.
-  void AddEach(std::string_view s, size_t lo, size_t hi, char byte,
-               std::initializer_list<size_t> backs, char before = 0) {
+  void AddEach(std::string_view s, char byte, std::initializer_list<size_t> backs,
+               char before = 0) {
     size_t max_back = 0;
     for (size_t back : backs) max_back = std::max(max_back, back);
     // Only bytes up to hi + max_back can add a start below hi.
-    const std::string_view within = s.substr(0, std::min(s.size(), hi + max_back));
-    for (size_t k = within.find(byte, lo); k != std::string_view::npos && !overflow_;
-         k = within.find(byte, k + 1)) {
-      if (before != 0 && (k == 0 || scan::Lower(s[k - 1]) != before)) continue;
+    const size_t to = std::min(s.size(), hi_ + max_back);
+    scan::ForEachByte(s, lo_, to, byte, before, [&](size_t k) {
       for (size_t back : backs) {
-        if (k >= back && k - back >= lo && k - back < hi) Add(k - back);
+        if (k >= back && k - back >= lo_ && k - back < hi_) {
+          const size_t bit = k - back - lo_;
+          bits_[bit / 64] |= uint64_t{1} << (bit % 64);
+        }
       }
-    }
+    });
   }
 
   // Calls visit(p) for every start p in [0, n) that add(lo, hi, &c) puts
   // into `c` for the stretch [lo, hi), in ascending order, until it returns
-  // true (then true). Stretches start at 4 KiB and halve while one holds
-  // more starts than fit (a stretch of 16 bytes always fits when each byte
-  // adds at most four starts); a value of any length keeps to its
-  // candidates.
+  // true (then true).
   template <typename Add, typename Visit>
   static bool VisitAll(size_t n, Add add, Visit visit) {
-    constexpr size_t kLongest = 4096;
-    size_t window = kLongest;
-    for (size_t lo = 0; lo < n;) {
-      const size_t hi = std::min(n, lo + window);
-      Candidates c;
-      add(lo, hi, &c);
-      if (c.overflowed() && window > 16) {
-        window /= 2;
-        continue;
-      }
-      if (c.overflowed()) {
-        for (size_t p = lo; p < hi; ++p) {
-          if (visit(p)) return true;
-        }
-      } else {
-        for (const size_t* it = c.begin(); it != c.end(); ++it) {
-          if (visit(*it)) return true;
+    for (size_t lo = 0; lo < n; lo += kStretch) {
+      CandidateBits c(lo, std::min(n, lo + kStretch));
+      add(&c);
+      for (size_t w = 0; w < c.bits_.size(); ++w) {
+        for (uint64_t b = c.bits_[w]; b != 0; b &= b - 1) {
+          if (visit(lo + w * 64 + static_cast<size_t>(std::countr_zero(b)))) return true;
         }
       }
-      lo = hi;
-      window = std::min(kLongest, window * 2);
     }
     return false;
   }
 
+ private:
+  size_t lo_;
+  size_t hi_;
+  std::array<uint64_t, kStretch / 64> bits_{};
+};
+
+// Candidate word starts gathered stretch by stretch (ScanCallWordCandidates()).
+class Candidates {
+ public:
   // Adds `pos`; once 128 are held, sets overflowed() instead.
   void Add(size_t pos) {
     if (n_ == pos_.size()) {
@@ -949,7 +951,8 @@ class Scanner {
       size_t next = ReadTag(i);
       if (next <= i) next = i + 1;
       if (best_.score >= 92) return;
-      i = s_.find('<', next);
+      // (A run of tags: the next one often starts where this one ended.)
+      i = next < s_.size() && s_[next] == '<' ? next : s_.find('<', next);
     }
   }
 
@@ -1054,9 +1057,11 @@ class Scanner {
     }
     if (!mask_.has_control && !entities) {
       size_t next = 0;
-      Candidates::VisitAll(
+      CandidateBits::VisitAll(
           s_.size(),
-          [&](size_t lo, size_t hi, Candidates* c) { c->AddEach(s_, lo, hi, ':', {4, 5, 8, 10}); },
+          [&](CandidateBits* c) {
+            c->AddEach(s_, ':', {4, 5, 8, 10});
+          },
           [&](size_t p) {
             if (p >= next) next = UrlAt(p);
             return false;
@@ -1385,7 +1390,8 @@ class Scanner {
   // a '<' is only a character of an attribute name (`<x </onclick=...` gives
   // <x> an onclick handler), so the tag runs on to the next '>'.
   void ScanLooseTags() {
-    for (size_t lt = s_.find('<'); lt != std::string_view::npos; lt = s_.find('<', lt + 1)) {
+    for (size_t lt = s_.find('<'); lt != std::string_view::npos;
+         lt = lt + 1 < s_.size() && s_[lt + 1] == '<' ? lt + 1 : s_.find('<', lt + 1)) {
       if (lt + 1 >= s_.size() || !IsAlpha(s_[lt + 1])) continue;
       size_t i = lt + 1;
       while (i < s_.size() && s_[i] != '>') {
@@ -1816,13 +1822,13 @@ class Scanner {
       // Each marker is found from one byte: '<', '&', the '-' of "adw-" four
       // bytes on (after its 'w'), the '.' of "document." eight bytes on
       // (after its 't').
-      const bool reported = Candidates::VisitAll(
+      const bool reported = CandidateBits::VisitAll(
           s_.size(),
-          [&](size_t lo, size_t hi, Candidates* c) {
-            c->AddEach(s_, lo, hi, '<', {0});
-            c->AddEach(s_, lo, hi, '&', {0});
-            c->AddEach(s_, lo, hi, '-', {4}, 'w');
-            c->AddEach(s_, lo, hi, '.', {8}, 't');
+          [&](CandidateBits* c) {
+            c->AddEach(s_, '<', {0});
+            c->AddEach(s_, '&', {0});
+            c->AddEach(s_, '-', {4}, 'w');
+            c->AddEach(s_, '.', {8}, 't');
           },
           [&](size_t p) { return p + 4 < s_.size() && MarkerAt(p); });
       if (reported) return;

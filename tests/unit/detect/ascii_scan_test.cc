@@ -9,13 +9,15 @@
 // byte loop it replaced, on random text of a small alphabet (so candidates
 // whose first and last bytes match but whose middle differs are common),
 // every start position and literals of 1 to 7 bytes.
+#include "runtime/detect/ascii_scan.h"
+
 #include <cstdint>
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gtest/gtest.h"
-#include "runtime/detect/ascii_scan.h"
 
 namespace fnguard::detect {
 namespace {
@@ -222,6 +224,36 @@ TEST(IEqualsAnyTest, WholeNamesInAnyCase) {
   EXPECT_FALSE(scan::IEqualsAny("", kTable));
   EXPECT_TRUE(scan::IEqualsAny("Sep", {"sep", "op"}));
   EXPECT_FALSE(scan::IEqualsAny("sep", {}));
+}
+
+TEST(ForEachByteTest, VisitsWhatTheByteLoopFindsInOrder) {
+  // Runs of the byte, bytes one 0x20 bit away from the letter before it
+  // ('W' and 'w', '7' and 0x17), blocks of sixteen and their edges.
+  const std::string alphabet = std::string(
+                                   "--wW7\x17"
+                                   "a.") +
+                               '\0';
+  std::mt19937 rng(31);
+  size_t visited = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string s(rng() % 70, ' ');
+    for (char& c : s) c = alphabet[rng() % alphabet.size()];
+    const size_t from = s.empty() ? 0 : rng() % (s.size() + 1);
+    const size_t to = from + (s.size() == from ? 0 : rng() % (s.size() - from + 1));
+    for (char before : {'\0', 'w'}) {
+      std::vector<size_t> want;
+      for (size_t k = from; k < to; ++k) {
+        if (s[k] == '-' && (before == 0 || (k > 0 && scan::Lower(s[k - 1]) == before))) {
+          want.push_back(k);
+        }
+      }
+      std::vector<size_t> got;
+      scan::ForEachByte(s, from, to, '-', before, [&](size_t k) { got.push_back(k); });
+      ASSERT_EQ(got, want) << "round " << round << " before " << (before == 0 ? "none" : "w");
+      visited += got.size();
+    }
+  }
+  EXPECT_GT(visited, 5000u);
 }
 
 }  // namespace
