@@ -36,10 +36,13 @@ fuzz: bootstrap
 	bash scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)
 
 # Long values of repeated units (line breaks, tags, braces, entities...) at
-# two sizes: fails when the larger takes super-linearly longer.
+# two sizes: fails when the larger takes super-linearly longer. Each unit is
+# probed on its own and after a short text holding every punctuation byte
+# (--gates), which opens the scans a value without them skips.
 LINEARITY_SHAPES ?= text,json,query
 linearity: build
 	python3 scripts/linearity-probe.py --fnguard $(BUILD)/fnguard --shapes $(LINEARITY_SHAPES)
+	python3 scripts/linearity-probe.py --fnguard $(BUILD)/fnguard --shapes $(LINEARITY_SHAPES) --gates
 
 bench: bootstrap
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DFNGUARD_BUILD_BENCH=ON -DFNGUARD_BUILD_TESTS=OFF

@@ -11,7 +11,13 @@ scan that reads the rest of the value at every occurrence of its unit takes
 the size ratio is reported, and the script exits 1.
 
     scripts/linearity-probe.py --fnguard build/fnguard [--small 262144]
-        [--large 1048576] [--iterations 3] [--only SUBSTRING] [--pairs] [--work DIR]
+        [--large 1048576] [--iterations 3] [--only SUBSTRING] [--pairs]
+        [--gates] [--work DIR]
+
+Detectors skip a value whose bytes cannot make up what they look for, so a
+unit repeated on its own leaves many of their scans unread. With --gates each
+value starts with GATES, a short benign text holding every punctuation byte
+once, and the repeated unit follows it.
 
 The policy used lifts the event, body, field and time limits so that every
 byte is inspected.
@@ -52,6 +58,11 @@ UNITS = [
     "\\\\?\\", "ftp://", "gopher://", "dict://", "0177.0.0.1", "[::1]",
     "169.254.169.254", "user@", "?x=", "#x", "@@", "a'b", "a\"b", "\x00",
 ]
+
+# With --gates: the start of every value. One of each ASCII punctuation byte,
+# between letters, so that no scan is skipped for want of one; not itself an
+# attack of any class.
+GATES = "a'b\"c`d;e|f&g$h(i)j{k}l[m]n<o>p=q%r\\s#t@u!v*w+x-y/z:a,b.c?d^e~f_g "
 
 # With --pairs: every two-byte unit of these bytes ("<'", "\n{", "a(").
 PAIR_BYTES = "\n <>'\"(){}$&;|/.:=%\\a`[]#*-,!?@+~^"
@@ -107,6 +118,8 @@ def main():
     ap.add_argument("--only", default=None, help="only units containing this text")
     ap.add_argument("--pairs", action="store_true",
                     help="probe every two-byte unit of PAIR_BYTES instead of UNITS")
+    ap.add_argument("--gates", action="store_true",
+                    help="start every value with GATES (see above)")
     ap.add_argument("--work", default=None)
     args = ap.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="fnguard-linearity-")
@@ -122,8 +135,9 @@ def main():
     units = [u for u in pool if args.only is None or args.only in u]
     for shape in args.shapes.split(","):
         for unit in units:
-            small = (unit * (args.small // len(unit) + 1))[: args.small]
-            large = (unit * (args.large // len(unit) + 1))[: args.large]
+            head = GATES if args.gates else ""
+            small = head + (unit * (args.small // len(unit) + 1))[: args.small]
+            large = head + (unit * (args.large // len(unit) + 1))[: args.large]
             ts = run(args.fnguard, policy, work, small, shape, args.iterations, args.timeout)
             # The larger value may take at most the time linear work needs,
             # with the same margin, and a few seconds for the process.
