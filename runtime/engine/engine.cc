@@ -84,6 +84,15 @@ Inspector::Inspector(std::shared_ptr<const policy::Policy> policy)
 
 bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool use_cache) {
   if (field.value.empty()) return true;
+  // Fields shorter than this are timed between fields (Inspect()); a longer
+  // one between its own passes, so that one value overruns the budget by at
+  // most one pass over it.
+  const bool long_value = field.value.size() >= kClockBytes;
+  const auto out_of_time = [&] {
+    if (!long_value || !OutOfTime()) return false;
+    verdict->timed_out = true;
+    return true;
+  };
   // A short field that came out clean before comes out clean again.
   const bool cacheable = use_cache && CleanFieldCache::Cacheable(field);
   const uint64_t key = cacheable ? CleanFieldCache::Key(field, kind_) : 0;
@@ -132,6 +141,7 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool u
       in.norm = field.value;
       in.mask = raw_mask;
     }
+    if (out_of_time()) return false;
     const auto& detectors = DetectorTable();
     // One Match for the whole loop: detectors fill it only when they report,
     // and it is reset after each report.
@@ -140,6 +150,7 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool u
     for (uint32_t bits = enabled.bits(); bits != 0; bits &= bits - 1) {
       const auto i = static_cast<size_t>(std::countr_zero(bits));
       auto id = static_cast<DetectorId>(i);
+      if (out_of_time()) return false;
       if (!detectors[i]->Inspect(in, &m)) continue;
       Finding f;
       f.detector = std::string(DetectorName(id));
@@ -165,6 +176,7 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool u
       }
       if (!any) continue;
     }
+    if (out_of_time()) return false;
     re2::StringPiece match;
     re2::StringPiece text(field.value.data(), field.value.size());
     if (!rule.re->Match(text, 0, text.size(), RE2::UNANCHORED, &match, 1)) continue;
@@ -211,6 +223,8 @@ void Inspector::Decide(Verdict* v) const {
 Verdict Inspector::Inspect(std::string_view event, absl::Status* decode_status) {
   const Clock::time_point start = Clock::now();
   Verdict verdict;
+  const auto budget = std::chrono::microseconds(policy_->limits.time_budget_us);
+  deadline_ = start + budget;
   absl::Status st = decoder_.Decode(event, &decoded_);
   if (decode_status != nullptr) *decode_status = st;
   kind_ = decoded_.kind;
@@ -234,7 +248,6 @@ Verdict Inspector::Inspect(std::string_view event, absl::Status* decode_status) 
     verdict.findings.push_back(MakeLimitFinding(lf));
   }
 
-  const auto budget = std::chrono::microseconds(policy_->limits.time_budget_us);
   const size_t n = decoded_.fields.size();
   // Past the fields the cache looks up, a large event's fields are looked up
   // among its own earlier clean ones (clean_cache.h, EventFieldMemo).
@@ -243,7 +256,7 @@ Verdict Inspector::Inspect(std::string_view event, absl::Status* decode_status) 
   for (size_t i = 0; i < n; ++i) {
     if (i % kClockStride == kClockStride - 1 || bytes_since_clock >= kClockBytes) {
       bytes_since_clock = 0;
-      if (Clock::now() - start > budget) {
+      if (OutOfTime()) {
         verdict.timed_out = true;
         break;
       }
@@ -273,6 +286,7 @@ Verdict Inspector::InspectValue(std::string_view value, event::Location location
   Verdict verdict;
   kind_ = event::Kind::kGeneric;
   verdict.event_kind = "value";
+  deadline_ = Clock::time_point::max();
   event::Field field;
   field.path = path;
   field.value = value;

@@ -34,7 +34,8 @@ class Inspector {
   Verdict Inspect(std::string_view event, absl::Status* decode_status = nullptr);
 
   // Inspects one bare value as if it were the field `path` at `location`
-  // (used by `fnguard eval --embed raw`).
+  // (used by `fnguard eval --embed raw`), whole: the time budget is for
+  // events, and an evaluation measures what the detectors find.
   Verdict InspectValue(std::string_view value, event::Location location, std::string_view path);
 
   // The kind of the last inspected event.
@@ -52,7 +53,12 @@ class Inspector {
   // Runs every enabled detector and custom rule on one field; returns false
   // when the finding cap is reached. `use_cache`: whether the clean-field
   // cache is looked up and noted for this field.
+  // A long value is also checked against the time budget between its
+  // passes (normalization, each detector, each custom rule); on expiry
+  // `verdict->timed_out` is set and false returned.
   bool InspectField(const event::Field& field, Verdict* verdict, bool use_cache);
+  // Whether the budget of the inspection under way has run out.
+  bool OutOfTime() const { return std::chrono::steady_clock::now() > deadline_; }
   void Decide(Verdict* verdict) const;
 
   std::shared_ptr<const policy::Policy> policy_;
@@ -66,6 +72,8 @@ class Inspector {
   // so that `repeated_` cannot be used (PatternNamesIndex()).
   bool policy_names_indexes_ = false;
   bool remember_clean_ = true;
+  // When the inspection under way runs out of its time budget.
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
 };
 
 // A short, printable excerpt of `value` around [offset, offset+length):

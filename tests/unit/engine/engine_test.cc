@@ -152,6 +152,32 @@ TEST(InspectorTest, TimeBudgetIsCheckedAfterLongValues) {
   EXPECT_EQ(all.findings[0].detector, "sqli");
 }
 
+// One long value is timed between its passes: a budget that has run out
+// stops it before the detectors that remain, and the verdict says so. A
+// bare value (fnguard eval) is inspected whole.
+TEST(InspectorTest, TimeBudgetIsCheckedBetweenThePassesOverOneLongValue) {
+  auto p = std::make_shared<policy::Policy>(*policy::DefaultPolicy());
+  p->limits.time_budget_us = 1;
+  p->on_timeout = policy::FailMode::kOpen;
+  const std::string value = std::string(100 * 1024, 'a') + " 1' union select password from users--";
+  const std::string ev = R"({"a":")" + value + R"("})";
+  Inspector ins(p);
+  Verdict v = ins.Inspect(ev);
+  EXPECT_TRUE(v.timed_out);
+  EXPECT_TRUE(v.findings.empty());
+  Verdict bare = ins.InspectValue(value, event::Location::kBody, "body.a");
+  EXPECT_FALSE(bare.timed_out);
+  ASSERT_EQ(bare.findings.size(), 1u);
+  EXPECT_EQ(bare.findings[0].detector, "sqli");
+
+  p->limits.time_budget_us = 60'000'000;
+  Inspector patient(p);
+  Verdict all = patient.Inspect(ev);
+  EXPECT_FALSE(all.timed_out);
+  ASSERT_EQ(all.findings.size(), 1u);
+  EXPECT_EQ(all.findings[0].detector, "sqli");
+}
+
 // The engine hands a value to the detectors as its own normal form when it
 // has nothing to decode, and normalizes it otherwise: both reach the
 // detectors, with the excerpt taken from the normalized value.
