@@ -1449,13 +1449,20 @@ class Scanner {
       // A "-->" or "]]>" (found from its '>') with, within a few bytes, the
       // other one or two different quotes in a row.
       constexpr size_t kNear = 12;
+      // What a position holds does not depend on the closer it is near:
+      // per kind of closer, the positions below `checked` were read (closers
+      // in a row share their surroundings).
+      size_t checked[2] = {0, 0};
       for (size_t k = s_.find('>', 2); k != std::string_view::npos; k = s_.find('>', k + 1)) {
         const char c = s_[k - 1];
         if ((c != '-' && c != ']') || s_[k - 2] != c) continue;
         const char other = c == '-' ? ']' : '-';
         size_t from = k >= 2 + kNear ? k - 2 - kNear : 0;
         size_t to = std::min(n, k + 1 + kNear);
-        for (size_t i = from; i + 1 < to; ++i) {
+        size_t& done = checked[c == '-' ? 0 : 1];
+        const size_t start = std::max(from, done);
+        done = std::max(done, to - 1);
+        for (size_t i = start; i + 1 < to; ++i) {
           char a = s_[i];
           bool quotes = (a == '"' || a == '\'' || a == '`') && s_[i + 1] != a &&
                         (s_[i + 1] == '"' || s_[i + 1] == '\'' || s_[i + 1] == '`');

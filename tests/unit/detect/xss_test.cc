@@ -479,5 +479,31 @@ TEST(XssTest, ScriptUrlsInARowLookForCodeWithin256BytesOfEach) {
   }
 }
 
+TEST(XssTest, ClosersInARowEachLookTwelveBytesAround) {
+  // `reps` comment closers, `gap` letters, then two different quotes at p:
+  // the first closer "-->" at k (its '>') whose surroundings [k - 14,
+  // k + 13) hold both quotes reports, from its first '-'.
+  for (size_t reps : {1u, 2u, 5u, 40u}) {
+    for (size_t gap = 0; gap <= 20; ++gap) {
+      std::string v;
+      for (size_t r = 0; r < reps; ++r) v += "-->";
+      v.append(gap, 'x');
+      const size_t p = v.size();
+      v += "'\"";
+      Match m;
+      const bool found = Detects(XssDetector(), v, &m);
+      size_t first = reps;
+      for (size_t r = 0; r < reps && first == reps; ++r) {
+        const size_t k = 3 * r + 2;
+        if (p + 1 < k + 13 && p + 14 >= k) first = r;
+      }
+      ASSERT_EQ(found, first < reps) << reps << " closers, gap " << gap;
+      if (!found) continue;
+      EXPECT_EQ(m.rule_id, "xss.js_breakout");
+      EXPECT_EQ(m.offset, 3 * first) << reps << " closers, gap " << gap;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
