@@ -82,17 +82,45 @@ Inspector::Inspector(std::shared_ptr<const policy::Policy> policy)
   }
 }
 
+// The enabled detectors on `in`, in id order; false when inspection stops
+// (the finding cap, or with `kTimed` the time budget, was reached).
+template <bool kTimed>
+bool Inspector::RunDetectors(const detect::Input& in, DetectorSet enabled, Verdict* verdict) {
+  const auto& detectors = DetectorTable();
+  // One Match for the whole loop: detectors fill it only when they report,
+  // and it is reset after each report.
+  detect::Match m;
+  // One set bit each.
+  for (uint32_t bits = enabled.bits(); bits != 0; bits &= bits - 1) {
+    const auto i = static_cast<size_t>(std::countr_zero(bits));
+    auto id = static_cast<DetectorId>(i);
+    if constexpr (kTimed) {
+      if (OutOfTime()) {
+        verdict->timed_out = true;
+        return false;
+      }
+    }
+    if (!detectors[i]->Inspect(in, &m)) continue;
+    Finding f;
+    f.detector = std::string(DetectorName(id));
+    f.rule_id = std::string(m.rule_id);
+    f.field_path = std::string(in.path);
+    f.excerpt = MakeExcerpt(in.norm, m.offset, m.length);
+    f.reason = std::move(m.reason);
+    f.score = m.score;
+    m = detect::Match();
+    verdict->findings.push_back(std::move(f));
+    if (verdict->findings.size() >= kMaxFindings) return false;
+  }
+  return true;
+}
+
 bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool use_cache) {
   if (field.value.empty()) return true;
   // Fields shorter than this are timed between fields (Inspect()); a longer
   // one between its own passes, so that one value overruns the budget by at
   // most one pass over it.
   const bool long_value = field.value.size() >= kClockBytes;
-  const auto out_of_time = [&] {
-    if (!long_value || !OutOfTime()) return false;
-    verdict->timed_out = true;
-    return true;
-  };
   // A short field that came out clean before comes out clean again.
   const bool cacheable = use_cache && CleanFieldCache::Cacheable(field);
   const uint64_t key = cacheable ? CleanFieldCache::Key(field, kind_) : 0;
@@ -141,28 +169,9 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool u
       in.norm = field.value;
       in.mask = raw_mask;
     }
-    if (out_of_time()) return false;
-    const auto& detectors = DetectorTable();
-    // One Match for the whole loop: detectors fill it only when they report,
-    // and it is reset after each report.
-    detect::Match m;
-    // The enabled detectors in id order, one set bit each.
-    for (uint32_t bits = enabled.bits(); bits != 0; bits &= bits - 1) {
-      const auto i = static_cast<size_t>(std::countr_zero(bits));
-      auto id = static_cast<DetectorId>(i);
-      if (out_of_time()) return false;
-      if (!detectors[i]->Inspect(in, &m)) continue;
-      Finding f;
-      f.detector = std::string(DetectorName(id));
-      f.rule_id = std::string(m.rule_id);
-      f.field_path = std::string(field.path);
-      f.excerpt = MakeExcerpt(in.norm, m.offset, m.length);
-      f.reason = std::move(m.reason);
-      f.score = m.score;
-      m = detect::Match();
-      verdict->findings.push_back(std::move(f));
-      if (verdict->findings.size() >= kMaxFindings) return false;
-    }
+    const bool go_on = long_value ? RunDetectors<true>(in, enabled, verdict)
+                                  : RunDetectors<false>(in, enabled, verdict);
+    if (!go_on) return false;
   }
 
   for (const policy::CustomRule& rule : p.rules) {
@@ -176,7 +185,10 @@ bool Inspector::InspectField(const event::Field& field, Verdict* verdict, bool u
       }
       if (!any) continue;
     }
-    if (out_of_time()) return false;
+    if (long_value && OutOfTime()) {
+      verdict->timed_out = true;
+      return false;
+    }
     re2::StringPiece match;
     re2::StringPiece text(field.value.data(), field.value.size());
     if (!rule.re->Match(text, 0, text.size(), RE2::UNANCHORED, &match, 1)) continue;

@@ -19,6 +19,10 @@
 #include "runtime/event/event.h"
 #include "runtime/normalize/normalize.h"
 
+namespace fnguard::detect {
+struct Input;
+}  // namespace fnguard::detect
+
 namespace fnguard::engine {
 
 // Most findings kept per verdict; inspection stops early once reached.
@@ -57,6 +61,8 @@ class Inspector {
   // passes (normalization, each detector, each custom rule); on expiry
   // `verdict->timed_out` is set and false returned.
   bool InspectField(const event::Field& field, Verdict* verdict, bool use_cache);
+  template <bool kTimed>
+  bool RunDetectors(const detect::Input& in, DetectorSet enabled, Verdict* verdict);
   // Whether the budget of the inspection under way has run out.
   bool OutOfTime() const { return std::chrono::steady_clock::now() > deadline_; }
   void Decide(Verdict* verdict) const;
