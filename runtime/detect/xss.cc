@@ -360,7 +360,11 @@ class CandidateBits {
  public:
   static constexpr size_t kStretch = 4096;
 
-  CandidateBits(size_t lo, size_t hi) : lo_(lo), hi_(hi) {}
+  // Only the words the stretch needs are cleared and read: most values are
+  // far shorter than a stretch.
+  CandidateBits(size_t lo, size_t hi) : lo_(lo), hi_(hi), words_((hi - lo + 63) / 64) {
+    std::fill_n(bits_.begin(), words_, uint64_t{0});
+  }
 
   // Adds k - back, for each of `backs` with lo <= k - back < hi, for every
   // `byte` at k in `s`; with `before` (a lower-case letter) only where that
@@ -389,7 +393,7 @@ class CandidateBits {
     for (size_t lo = 0; lo < n; lo += kStretch) {
       CandidateBits c(lo, std::min(n, lo + kStretch));
       add(&c);
-      for (size_t w = 0; w < c.bits_.size(); ++w) {
+      for (size_t w = 0; w < c.words_; ++w) {
         for (uint64_t b = c.bits_[w]; b != 0; b &= b - 1) {
           if (visit(lo + w * 64 + static_cast<size_t>(std::countr_zero(b)))) return true;
         }
@@ -401,7 +405,8 @@ class CandidateBits {
  private:
   size_t lo_;
   size_t hi_;
-  std::array<uint64_t, kStretch / 64> bits_{};
+  size_t words_;
+  std::array<uint64_t, kStretch / 64> bits_;
 };
 
 // Candidate word starts gathered stretch by stretch (ScanCallWordCandidates()).
