@@ -39,19 +39,26 @@ size_t OperatorAt(std::string_view v, size_t p) {
   return scan::IEqualsAny(name, kOperators) ? e - p : 0;
 }
 
-// The loop below reports a sink only when it follows (past spaces) ';', '{',
-// "&&" or "||", or when it is "db." at the start of the value: true when
-// some sink does, a necessary condition found with memchr jumps.
+// The first bytes of `words`, in either case.
 template <size_t N>
-bool SinkAfterJoin(std::string_view v, const std::string_view (&sinks)[N]) {
-  // The sinks' first bytes, either case: most joins in a long run of them
-  // are followed by none.
+constexpr std::array<bool, 256> FirstBytes(const std::string_view (&words)[N]) {
   std::array<bool, 256> first{};
-  for (std::string_view s : sinks) {
-    const char c = scan::Lower(s[0]);
+  for (std::string_view w : words) {
+    const char c = scan::Lower(w[0]);
     first[static_cast<unsigned char>(c)] = true;
     if (scan::IsAlpha(c)) first[static_cast<unsigned char>(c - 32)] = true;
   }
+  return first;
+}
+
+// The loop below reports a sink only when it follows (past spaces) ';', '{',
+// "&&" or "||", or when it is "db." at the start of the value: true when
+// some sink does, a necessary condition found with memchr jumps.
+// `first`: FirstBytes() of the sinks (most joins in a long run of them are
+// followed by none of them).
+template <size_t N>
+bool SinkAfterJoin(std::string_view v, const std::string_view (&sinks)[N],
+                   const std::array<bool, 256>& first) {
   const auto sink_at = [&](size_t j) {
     j = scan::SkipSpaces(v, j);
     if (j >= v.size() || !first[static_cast<unsigned char>(v[j])]) return false;
@@ -156,9 +163,10 @@ class NosqliImpl final : public Detector {
         "while (true)", "db.",         "new date()", "tojson(",      "emit(",
         "objectid(",    "isodate(",    "function(",  "process.",     "require(",
     };
+    static constexpr std::array<bool, 256> kJsSinkFirst = FirstBytes(kJsSinks);
     static const NeedleSet kAnyJsSink(kJsSinks);
     if (in.mask.HasAny("'\";|&") || (in.mask.Has('(') && scan::IAt(v, 0, "db."))) {
-      const bool any_sink = SinkAfterJoin(v, kJsSinks) && kAnyJsSink.AnyIn(v);
+      const bool any_sink = SinkAfterJoin(v, kJsSinks, kJsSinkFirst) && kAnyJsSink.AnyIn(v);
       for (std::string_view s : kJsSinks) {
         if (!any_sink) break;
         size_t p = IFind(v, s);
