@@ -129,6 +129,16 @@ TEST(InspectorTest, TimeBudgetMarksTimedOutAndOnTimeoutClosedBlocks) {
   EXPECT_EQ(v2.action, Action::kAllow);
 }
 
+// With a budget that never runs out, `ev` gives one finding, of sqli.
+void ExpectOneSqliFindingWithTimeToSpare(std::shared_ptr<policy::Policy> p, const std::string& ev) {
+  p->limits.time_budget_us = 60'000'000;
+  Inspector patient(p);
+  Verdict all = patient.Inspect(ev);
+  EXPECT_FALSE(all.timed_out);
+  ASSERT_EQ(all.findings.size(), 1u);
+  EXPECT_EQ(all.findings[0].detector, "sqli");
+}
+
 // Long values read the clock sooner than every 16 fields: the budget stops
 // inspection after the first long value, before the attack in the third
 // field is reached.
@@ -144,12 +154,7 @@ TEST(InspectorTest, TimeBudgetIsCheckedAfterLongValues) {
   EXPECT_TRUE(v.timed_out);
   EXPECT_TRUE(v.findings.empty());
 
-  p->limits.time_budget_us = 60'000'000;
-  Inspector patient(p);
-  Verdict all = patient.Inspect(ev);
-  EXPECT_FALSE(all.timed_out);
-  ASSERT_EQ(all.findings.size(), 1u);
-  EXPECT_EQ(all.findings[0].detector, "sqli");
+  ExpectOneSqliFindingWithTimeToSpare(p, ev);
 }
 
 // One long value is timed between its passes: a budget that has run out
@@ -170,12 +175,7 @@ TEST(InspectorTest, TimeBudgetIsCheckedBetweenThePassesOverOneLongValue) {
   ASSERT_EQ(bare.findings.size(), 1u);
   EXPECT_EQ(bare.findings[0].detector, "sqli");
 
-  p->limits.time_budget_us = 60'000'000;
-  Inspector patient(p);
-  Verdict all = patient.Inspect(ev);
-  EXPECT_FALSE(all.timed_out);
-  ASSERT_EQ(all.findings.size(), 1u);
-  EXPECT_EQ(all.findings[0].detector, "sqli");
+  ExpectOneSqliFindingWithTimeToSpare(p, ev);
 }
 
 // The engine hands a value to the detectors as its own normal form when it
