@@ -350,12 +350,9 @@ constexpr auto kGlobalNeeds = AlnumNeeds(
 bool MaybeXss(const CharMask& m) { return m.HasAny("<>:=(`{"); }
 
 // Start positions for a scan that can only report where a given byte occurs
-// at a fixed distance ahead: gathered with memchr jumps, then visited in
-// ascending order like the byte-by-byte loop they replace. Too many of them
-// (overflowed()) and the caller runs its plain loop instead, or VisitAll()
-// gathers them from a shorter stretch of the value.
-// Candidate starts of a stretch [lo, hi) of a value, at most kStretch
-// bytes, one bit each: visited in ascending order however many there are.
+// at a fixed distance ahead, visited in ascending order like the
+// byte-by-byte loop they replace. Gathered stretch by stretch ([lo, hi), at
+// most kStretch bytes), one bit each, however many there are.
 class CandidateBits {
  public:
   static constexpr size_t kStretch = 4096;
@@ -385,8 +382,8 @@ class CandidateBits {
     });
   }
 
-  // Calls visit(p) for every start p in [0, n) that add(lo, hi, &c) puts
-  // into `c` for the stretch [lo, hi), in ascending order, until it returns
+  // Calls visit(p) for every start p in [0, n) that add(&c) puts into `c`,
+  // the candidates of one stretch, in ascending order, until it returns
   // true (then true).
   template <typename Add, typename Visit>
   static bool VisitAll(size_t n, Add add, Visit visit) {
@@ -409,7 +406,9 @@ class CandidateBits {
   std::array<uint64_t, kStretch / 64> bits_;
 };
 
-// Candidate word starts gathered stretch by stretch (ScanCallWordCandidates()).
+// Candidate word starts of one stretch (ScanCallWordCandidates()), at most
+// 128: once more are added, overflowed() is set and the caller reads a
+// shorter stretch, or every word.
 class Candidates {
  public:
   // Adds `pos`; once 128 are held, sets overflowed() instead.
