@@ -67,14 +67,13 @@ void Lexer::ReadString(char quote, size_t start, bool from_context, Token* out) 
   // and doubled quotes. `q` is the first quote at or after i; it is looked
   // for again only once an escape steps past it, so that many escapes before
   // a far quote (or none) stay linear.
-  size_t q = 0;
-  bool q_known = false;
+  const auto quote_from = [&](size_t from) {
+    const void* qp = from < n ? std::memchr(d + from, quote, n - from) : nullptr;
+    return qp == nullptr ? n : static_cast<size_t>(static_cast<const char*>(qp) - d);
+  };
+  size_t q = quote_from(i);
   while (i < n) {
-    if (!q_known || q < i) {
-      const void* qp = std::memchr(d + i, quote, n - i);
-      q = qp == nullptr ? n : static_cast<size_t>(static_cast<const char*>(qp) - d);
-      q_known = true;
-    }
+    if (q < i) q = quote_from(i);
     const void* bp = std::memchr(d + i, '\\', q - i);
     if (bp != nullptr) {
       const size_t b = static_cast<size_t>(static_cast<const char*>(bp) - d);
