@@ -11,7 +11,7 @@ PACKAGES=(
   libsimdjson-dev libre2-dev libabsl-dev
   libprotobuf-dev protobuf-compiler
   libyaml-cpp-dev
-  libcurl4-openssl-dev libssl-dev openssl zlib1g-dev libbrotli-dev
+  libcurl4-openssl-dev libssl-dev openssl zlib1g-dev libbrotli-dev libzstd-dev
   libcpp-httplib-dev libsqlite3-dev libseccomp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 ca-certificates

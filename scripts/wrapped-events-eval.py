@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How many DEV corpus payloads fnguard finds when the request or record that
 carries them is wrapped the way clients, AWS services and frameworks wrap
-data: a body compressed with Content-Encoding (gzip, deflate, br), repeated
+data: a body compressed with Content-Encoding (gzip, deflate, br, zstd), repeated
 Content-Encoding and Content-Type lines, a body in an EBCDIC charset,
 multipart parts with a Content-Transfer-Encoding, multipart file names in
 RFC 2231 and RFC 2047 forms, UTF-16, Kinesis records of
@@ -74,6 +74,26 @@ def brotli(data: bytes) -> bytes:
     return out.raw[:size.value]
 
 
+_ZSTD = []
+
+
+def zstd(data: bytes) -> bytes:
+    """data as one Zstandard frame (level 3), by libzstd."""
+    if not _ZSTD:
+        lib = ctypes.CDLL(ctypes.util.find_library("zstd") or "libzstd.so.1")
+        lib.ZSTD_compressBound.restype = ctypes.c_size_t
+        lib.ZSTD_compress.restype = ctypes.c_size_t
+        lib.ZSTD_isError.restype = ctypes.c_uint
+        _ZSTD.append(lib)
+    lib = _ZSTD[0]
+    cap = lib.ZSTD_compressBound(ctypes.c_size_t(len(data)))
+    out = ctypes.create_string_buffer(cap)
+    n = lib.ZSTD_compress(out, ctypes.c_size_t(cap), data, ctypes.c_size_t(len(data)), 3)
+    if lib.ZSTD_isError(ctypes.c_size_t(n)):
+        raise RuntimeError("ZSTD_compress failed")
+    return out.raw[:n]
+
+
 def json_body(p: str) -> bytes:
     return json.dumps({"q": p}).encode()
 
@@ -126,6 +146,8 @@ WRAPPINGS = {
                                                                "application/json", "deflate")),
     "JSON body, Content-Encoding: br": (True, lambda p: v2(brotli(json_body(p)),
                                                           "application/json", "br")),
+    "JSON body, Content-Encoding: zstd": (True, lambda p: v2(zstd(json_body(p)),
+                                                            "application/json", "zstd")),
     "JSON body, Content-Encoding lines identity then gzip (REST v1 headers keep the last)": (
         True, lambda p: v1_repeated(gzip.compress(json_body(p), mtime=0), "Content-Encoding",
                                     ["identity", "gzip"])),

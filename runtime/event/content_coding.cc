@@ -2,6 +2,8 @@
 
 #include <brotli/decode.h>
 #include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -15,10 +17,10 @@ namespace fnguard::event {
 namespace {
 
 // Registered compressions (IANA HTTP Content Coding Registry) that are not
-// gzip, deflate or br.
+// gzip, deflate, br or zstd.
 bool IsOtherCompression(std::string_view t) {
-  for (std::string_view name : {"zstd", "compress", "x-compress", "exi", "pack200-gzip",
-                                "aes128gcm", "dcb", "dcz"}) {
+  for (std::string_view name :
+       {"compress", "x-compress", "exi", "pack200-gzip", "aes128gcm", "dcb", "dcz"}) {
     if (EqualsIgnoreCase(t, name)) return true;
   }
   return false;
@@ -148,7 +150,48 @@ InflateStatus DecompressBrotli(std::string_view data, size_t max_out, std::strin
   return status;
 }
 
+// Zstandard frames one after another, the whole of `data` (a stream may hold
+// several frames, and skippable frames, which carry no output).
+InflateStatus DecompressZstd(std::string_view data, size_t max_out, std::string* out) {
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  if (dctx == nullptr) return InflateStatus::kCorrupt;
+  InflateStatus status = InflateStatus::kOk;
+  if (ZSTD_isError(ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, MaxZstdWindowLog(max_out)))) {
+    status = InflateStatus::kCorrupt;
+  }
+  ZSTD_inBuffer in{data.data(), data.size(), 0};
+  char buf[16384];
+  while (status == InflateStatus::kOk) {
+    ZSTD_outBuffer o{buf, sizeof(buf), 0};
+    const size_t rc = ZSTD_decompressStream(dctx, &o, &in);
+    if (ZSTD_isError(rc)) {
+      // A window larger than an output of max_out bytes needs: it is a
+      // larger body than inspection takes.
+      status = ZSTD_getErrorCode(rc) == ZSTD_error_frameParameter_windowTooLarge
+                   ? InflateStatus::kTruncated
+                   : InflateStatus::kCorrupt;
+      break;
+    }
+    if (!AppendWithin(buf, o.pos, max_out, out)) {
+      status = InflateStatus::kTruncated;
+      break;
+    }
+    if (in.pos < in.size || o.pos == o.size) continue;  // more input, or more output
+    // All input read and all output flushed: whole when the last frame ended.
+    if (rc != 0) status = InflateStatus::kCorrupt;  // cut short
+    break;
+  }
+  ZSTD_freeDCtx(dctx);
+  return status;
+}
+
 }  // namespace
+
+int MaxZstdWindowLog(size_t max_out) {
+  int log = 23;
+  while (log < 27 && (size_t{1} << log) < max_out) ++log;
+  return log;
+}
 
 size_t MaxBrotliMemory(size_t max_out) {
   // A ring buffer grows to the next power of two of the output (at most twice
@@ -173,6 +216,8 @@ CodingList ParseContentEncoding(std::string_view header) {
       c = Coding::kDeflate;
     } else if (EqualsIgnoreCase(token, "br")) {
       c = Coding::kBrotli;
+    } else if (EqualsIgnoreCase(token, "zstd")) {
+      c = Coding::kZstd;
     } else {
       if (list.unsupported.empty() && IsOtherCompression(token)) list.unsupported = token;
       continue;
@@ -197,6 +242,7 @@ InflateStatus Inflate(std::string_view data, Coding coding, size_t max_out, std:
   // zlib counts input in uInt; a body that large is over every limit anyway.
   if (data.size() > std::numeric_limits<uInt>::max()) return InflateStatus::kCorrupt;
   if (coding == Coding::kBrotli) return DecompressBrotli(data, max_out, out);
+  if (coding == Coding::kZstd) return DecompressZstd(data, max_out, out);
   if (coding == Coding::kDeflate) {
     // "deflate" means zlib data; some clients send raw deflate instead.
     std::string_view rest = data;
@@ -231,6 +277,8 @@ std::string_view CodingName(Coding coding) {
       return "deflate";
     case Coding::kBrotli:
       return "br";
+    case Coding::kZstd:
+      return "zstd";
   }
   return "gzip";
 }

@@ -1,6 +1,6 @@
 // Content codings of HTTP bodies (RFC 9110 section 8.4): the codings a
-// Content-Encoding header lists, and gzip / deflate / Brotli decompression
-// bounded by the inspection size limit. A client may compress a request body,
+// Content-Encoding header lists, and gzip / deflate / Brotli / Zstandard
+// decompression bounded by the inspection size limit. A client may compress a request body,
 // and frameworks decompress it before the handler reads it (Express's body
 // parsers and ASP.NET Core's request decompression do), so the inspected text
 // must be the decompressed one.
@@ -19,12 +19,13 @@ enum class Coding : uint8_t {
   kGzip,     // "gzip", "x-gzip": one or more gzip members (or zlib data)
   kDeflate,  // "deflate": zlib data (RFC 1950), or raw deflate as some clients send
   kBrotli,   // "br": one Brotli stream (RFC 7932)
+  kZstd,     // "zstd": Zstandard frames one after another (RFC 8878)
 };
 
 // What a Content-Encoding value asks for, in the order the codings were
 // applied ("gzip, identity" is gzip alone). Tokens that name no compression
 // ("identity", and mistakes such as "utf-8" or "binary") are left out: the
-// body is as it is. A compression fnguard cannot undo ("zstd", "compress")
+// body is as it is. A compression fnguard cannot undo ("compress", "dcz")
 // is named in `unsupported`.
 struct CodingList {
   static constexpr size_t kMax = 4;
@@ -48,8 +49,9 @@ enum class InflateStatus : uint8_t {
 
 // Decompresses `data` into `out` (replaced), at most `max_out` bytes. Runs in
 // time linear in the input and the output, and never holds more than
-// `max_out` bytes plus one zlib window (gzip, deflate) or
-// MaxBrotliMemory(max_out) bytes of decoder state (br).
+// `max_out` bytes plus one zlib window (gzip, deflate),
+// MaxBrotliMemory(max_out) bytes of decoder state (br), or a window of
+// 2^MaxZstdWindowLog(max_out) bytes and the decoder's own state (zstd).
 InflateStatus Inflate(std::string_view data, Coding coding, size_t max_out, std::string* out);
 
 // What the Brotli decoder may allocate while producing at most `max_out`
@@ -57,7 +59,15 @@ InflateStatus Inflate(std::string_view data, Coding coding, size_t max_out, std:
 // while it grows) and its Huffman tables.
 size_t MaxBrotliMemory(size_t max_out);
 
-std::string_view CodingName(Coding coding);  // "gzip", "deflate", "br"
+// The largest Zstandard window (log2 of its bytes) the decoder is let to
+// allocate for an output of at most `max_out` bytes: 8 MiB (the window of
+// every compression level up to 19), or the output's size rounded up to a
+// power of two when that is larger, at most 2^27 (what zstd itself accepts
+// by default). A frame that asks for more is taken as a body larger than
+// inspection takes.
+int MaxZstdWindowLog(size_t max_out);
+
+std::string_view CodingName(Coding coding);  // "gzip", "deflate", "br", "zstd"
 
 }  // namespace fnguard::event
 

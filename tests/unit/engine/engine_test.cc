@@ -12,6 +12,7 @@
 #include "runtime/event/text_codecs.h"
 #include "runtime/report/gzip.h"
 #include "tests/support/brotli_compress.h"
+#include "tests/support/zstd_compress.h"
 
 namespace fnguard::engine {
 namespace {
@@ -231,7 +232,15 @@ TEST(InspectorTest, CompressedBodiesAreInspectedDecompressed) {
   EXPECT_EQ(v.findings.front().detector, "xss");
   EXPECT_EQ(v.findings.front().field_path, "body.note");
 
-  v = ins.Inspect(event("zstd", "\x28\xb5\x2f\xfd\x00\x58{}"));
+  // A Zstandard body, as OpenAI's Codex clients send large requests.
+  v = ins.Inspect(event("zstd", test_support::ZstdCompress(attack)));
+  ASSERT_FALSE(v.findings.empty());
+  EXPECT_EQ(v.findings.front().detector, "xss");
+  EXPECT_EQ(v.findings.front().field_path, "body.note");
+  v = ins.Inspect(event("zstd", test_support::ZstdCompress(R"({"note":"gift wrap, please"})")));
+  EXPECT_TRUE(v.findings.empty()) << v.findings.front().rule_id;
+
+  v = ins.Inspect(event("compress", "\x1f\x9d\x90{}"));
   ASSERT_EQ(v.findings.size(), 1u);
   EXPECT_EQ(v.findings.front().rule_id, "limits.content_encoding");
   EXPECT_EQ(v.action, Action::kBlock);

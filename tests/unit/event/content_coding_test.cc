@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "runtime/report/gzip.h"
 #include "tests/support/brotli_compress.h"
+#include "tests/support/zstd_compress.h"
 
 namespace fnguard::event {
 namespace {
@@ -58,9 +59,18 @@ TEST(ParseContentEncodingTest, BrotliIsUndone) {
   EXPECT_EQ(CodingName(Coding::kBrotli), "br");
 }
 
+TEST(ParseContentEncodingTest, ZstdIsUndone) {
+  const CodingList l = ParseContentEncoding("ZSTD, gzip");
+  ASSERT_EQ(l.size, 2u);
+  EXPECT_EQ(l.codings[0], Coding::kZstd);
+  EXPECT_EQ(l.codings[1], Coding::kGzip);
+  EXPECT_TRUE(l.unsupported.empty());
+  EXPECT_EQ(CodingName(Coding::kZstd), "zstd");
+}
+
 TEST(ParseContentEncodingTest, CompressionsThatCannotBeUndoneAreNamed) {
-  EXPECT_EQ(ParseContentEncoding("zstd").unsupported, "zstd");
-  EXPECT_EQ(ParseContentEncoding("gzip, zstd").unsupported, "zstd");
+  EXPECT_EQ(ParseContentEncoding("dcz").unsupported, "dcz");
+  EXPECT_EQ(ParseContentEncoding("gzip, x-compress").unsupported, "x-compress");
   EXPECT_EQ(ParseContentEncoding("Compress").unsupported, "Compress");
   EXPECT_TRUE(ParseContentEncoding("gzip, gzip, gzip, gzip, gzip").too_many);
   EXPECT_FALSE(ParseContentEncoding("gzip, gzip, gzip, gzip").too_many);
@@ -74,10 +84,12 @@ TEST(ParseContentEncodingTest, SameCodingsComparesWhatIsUndone) {
   EXPECT_TRUE(same("x-gzip", "GZIP"));
   EXPECT_TRUE(same("", "identity"));
   EXPECT_TRUE(same("zstd", "ZSTD"));
+  EXPECT_TRUE(same("compress", "COMPRESS"));
   EXPECT_FALSE(same("gzip", "identity"));
   EXPECT_FALSE(same("gzip, br", "br, gzip"));
   EXPECT_FALSE(same("gzip", "gzip, gzip"));
   EXPECT_FALSE(same("gzip", "gzip, zstd"));
+  EXPECT_FALSE(same("gzip", "gzip, compress"));
   EXPECT_FALSE(same("gzip, gzip, gzip, gzip", "gzip, gzip, gzip, gzip, gzip"));
 }
 
@@ -183,6 +195,79 @@ TEST(InflateTest, BrotliOutputAndMemoryStopAtTheLimit) {
   EXPECT_EQ(Inflate(wide, Coding::kBrotli, 16 << 20, &out), InflateStatus::kOk);
   EXPECT_EQ(out, noise);
   EXPECT_LT(MaxBrotliMemory(64 << 10), size_t{5} << 20);
+}
+
+TEST(InflateTest, Zstd) {
+  using test_support::ZstdCompress;
+  const std::string text = R"({"q":"<svg onload=alert(1)>"})";
+  std::string out;
+  for (int level : {-5, 1, 3, 19}) {
+    for (int window_log : {0, 10, 20}) {
+      const std::string zst = ZstdCompress(text, level, window_log);
+      ASSERT_FALSE(zst.empty());
+      EXPECT_EQ(Inflate(zst, Coding::kZstd, 1 << 20, &out), InflateStatus::kOk)
+          << level << " " << window_log;
+      EXPECT_EQ(out, text);
+    }
+  }
+  EXPECT_EQ(Inflate(ZstdCompress(""), Coding::kZstd, 1 << 20, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, "");
+  // Frames one after another are one body, and a skippable frame (magic
+  // 0x184D2A50, a length, that many bytes) adds nothing.
+  const std::string skippable(
+      "\x50\x2a\x4d\x18\x03\x00\x00\x00"
+      "abc",
+      11);
+  EXPECT_EQ(Inflate(ZstdCompress("first, ") + skippable + ZstdCompress("second", 1, 12),
+                    Coding::kZstd, 1 << 20, &out),
+            InflateStatus::kOk);
+  EXPECT_EQ(out, "first, second");
+
+  const std::string zst = ZstdCompress("some body text that compresses, some body text");
+  EXPECT_EQ(Inflate("", Coding::kZstd, 1 << 20, &out), InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate(zst.substr(0, zst.size() / 2), Coding::kZstd, 1 << 20, &out),
+            InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate(zst.substr(0, zst.size() - 1), Coding::kZstd, 1 << 20, &out),
+            InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate(zst + "junk", Coding::kZstd, 1 << 20, &out), InflateStatus::kCorrupt);
+  EXPECT_EQ(Inflate(report::GzipCompress("gzip, not zstd"), Coding::kZstd, 1 << 20, &out),
+            InflateStatus::kCorrupt);
+  std::string bad_magic = zst;
+  bad_magic[0] ^= 0x01;
+  EXPECT_EQ(Inflate(bad_magic, Coding::kZstd, 1 << 20, &out), InflateStatus::kCorrupt);
+}
+
+TEST(InflateTest, ZstdOutputAndWindowStopAtTheLimit) {
+  using test_support::ZstdCompress;
+  // 64 MiB of zeros compress to a few KiB: the first 1 MiB comes out.
+  std::string out;
+  const std::string zeros(64 << 20, '\0');
+  const std::string bomb = ZstdCompress(zeros, 3);
+  ASSERT_LT(bomb.size(), 8u * 1024);
+  EXPECT_EQ(Inflate(bomb, Coding::kZstd, 1 << 20, &out), InflateStatus::kTruncated);
+  EXPECT_EQ(out.size(), size_t{1} << 20);
+  EXPECT_EQ(Inflate(ZstdCompress("12345"), Coding::kZstd, 5, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, "12345");
+  EXPECT_EQ(Inflate(ZstdCompress("123456"), Coding::kZstd, 5, &out), InflateStatus::kTruncated);
+  EXPECT_EQ(out, "12345");
+
+  // A streamed frame with a 32 MiB window: a decoder must allocate all of it
+  // whatever the output. For a 1 MiB limit it is not let to; for a 64 MiB
+  // one it is.
+  const std::string wide = ZstdCompress("a small body, a wide window", 3, 25);
+  ASSERT_FALSE(wide.empty());
+  EXPECT_EQ(Inflate(wide, Coding::kZstd, 1 << 20, &out), InflateStatus::kTruncated);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(Inflate(wide, Coding::kZstd, 64 << 20, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, "a small body, a wide window");
+  // The default window of every level up to 19 (8 MiB) is always allowed.
+  const std::string level19 = ZstdCompress("level 19, streamed", 19, 23);
+  EXPECT_EQ(Inflate(level19, Coding::kZstd, 1024, &out), InflateStatus::kOk);
+  EXPECT_EQ(out, "level 19, streamed");
+  EXPECT_EQ(MaxZstdWindowLog(0), 23);
+  EXPECT_EQ(MaxZstdWindowLog(8 << 20), 23);
+  EXPECT_EQ(MaxZstdWindowLog((8 << 20) + 1), 24);
+  EXPECT_EQ(MaxZstdWindowLog(size_t{1} << 40), 27);
 }
 
 TEST(InflateTest, OutputStopsAtTheLimit) {
