@@ -1,7 +1,8 @@
 // Event decoding: recognizes the Lambda event shape, then emits (path, value)
 // fields for every client-controlled string, decoding bodies by content type.
 //
-// Memory: the top-level event is parsed by `event_parser`; nested documents
+// Memory: the top-level event is parsed by `event_parser` (a large event
+// without its `body`, which is unescaped into `lifted_body`); nested documents
 // (JSON bodies, JSON queue messages) by a small pool of parsers so that their
 // strings stay valid without copying. Beyond the pool, nested documents share
 // one overflow parser and their strings are copied into the arena. All of it
@@ -22,6 +23,7 @@
 #include "runtime/event/arena.h"
 #include "runtime/event/content_coding.h"
 #include "runtime/event/event.h"
+#include "runtime/event/json_lift.h"
 #include "runtime/event/json_numbers.h"
 #include "runtime/event/multipart.h"
 #include "runtime/event/relaxed_json.h"
@@ -35,6 +37,10 @@ namespace dom = simdjson::dom;
 
 // Nested documents parsed without copying their strings.
 constexpr size_t kPooledParsers = 4;
+// Events from this size on have their top-level `body` string lifted out
+// before the DOM parse (runtime/event/json_lift.h): below it, reading the
+// top-level members once more costs more than the escapes do.
+constexpr size_t kLiftBodyBytes = 16 * 1024;
 // File-upload parts whose content is inspected (text only, up to this size).
 constexpr size_t kMaxInspectedFileBytes = 64 * 1024;
 // Paths are for people and exclusions: long keys are cut in paths (the key
@@ -330,6 +336,7 @@ struct Decoder::State {
     encoding_lines = 0;
     fields_full = false;
     reported_limits = 0;
+    lifted_at = nullptr;
   }
 
   void AddFinding(LimitBit bit, std::string_view limit, std::string detail) {
@@ -435,6 +442,11 @@ struct Decoder::State {
 
   void PopTo(size_t mark) { path_len = mark; }
 
+  // The lifted body in place of the "" left for it in the parsed event.
+  std::string_view BodyOr(std::string_view s) const {
+    return s.data() == lifted_at && lifted_at != nullptr ? std::string_view(lifted_body) : s;
+  }
+
   std::string_view path() const { return std::string_view(path_buf.data(), path_len); }
 
   // --- JSON -------------------------------------------------------------------
@@ -462,7 +474,7 @@ struct Decoder::State {
     if (fields_full) return;
     switch (e.type()) {
       case dom::element_type::STRING: {
-        std::string_view s = StringOf(e);
+        std::string_view s = BodyOr(StringOf(e));
         if (s.data() == walk_skips) return;  // emitted another way
         Emit(loc, copy ? arena.Copy(s) : s);
         return;
@@ -1053,10 +1065,10 @@ struct Decoder::State {
     size_t mark = PushSegment("body");
     if (content_types.n <= 1 && content_encodings.n <= 1 && encoding_lines <= 1) {
       // Each header given once (or not at all): one reading.
-      DecodeBody(StringOf(top.body), base64, first_type, Location::kBody,
+      DecodeBody(BodyOr(StringOf(top.body)), base64, first_type, Location::kBody,
                  content_encodings.n > 0 ? content_encodings.v[0] : "");
     } else {
-      DecodeBodyReadings(StringOf(top.body), base64);
+      DecodeBodyReadings(BodyOr(StringOf(top.body)), base64);
     }
     PopTo(mark);
   }
@@ -1465,6 +1477,11 @@ struct Decoder::State {
   size_t encoding_lines = 0;
   // WalkJson() passes over the string that starts here (EmitS3Record()).
   const char* walk_skips = nullptr;
+  // A large event's top-level `body`, lifted out before the parse, and the
+  // event without it (its "" starts at `lifted_at` in the parsed document).
+  std::string lifted_body;
+  std::string lifted_rest;
+  const char* lifted_at = nullptr;
   ByteArena arena;
   // The path of what is being walked: PushKey() and PushIndex() add nothing
   // once it reaches kMaxPathBytes, and one segment adds at most a cut key
@@ -1492,7 +1509,21 @@ absl::Status Decoder::Decode(std::string_view json, DecodedEvent* out) {
     return absl::OkStatus();
   }
   dom::element root;
-  simdjson::error_code err = s.ParseJson(s.event_parser, json, &root);
+  simdjson::error_code err = simdjson::UNINITIALIZED;
+  if (json.size() >= kLiftBodyBytes &&
+      LiftTopLevelString(json, "body", &s.lifted_body, &s.lifted_rest)) {
+    // The rest parses exactly when the whole event does; else the whole
+    // event is parsed below, for its error.
+    err = s.ParseJson(s.event_parser, s.lifted_rest, &root);
+    std::string_view placeholder;
+    if (err == simdjson::SUCCESS &&
+        root.at_key("body").get_string().get(placeholder) == simdjson::SUCCESS) {
+      s.lifted_at = placeholder.data();
+    } else {
+      err = simdjson::UNINITIALIZED;
+    }
+  }
+  if (err != simdjson::SUCCESS) err = s.ParseJson(s.event_parser, json, &root);
   if (err == simdjson::DEPTH_ERROR) {
     s.DepthFinding();
     return absl::OkStatus();

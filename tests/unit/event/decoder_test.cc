@@ -1,3 +1,5 @@
+#include <simdjson.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -9,10 +11,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "absl/strings/str_cat.h"
 #include "runtime/event/event.h"
+#include "runtime/event/json_lift.h"
 #include "runtime/event/text_codecs.h"
 #include "runtime/report/gzip.h"
 #include "tests/support/brotli_compress.h"
@@ -184,6 +187,89 @@ TEST_F(DecoderTest, EveryCorpusSampleDecodesWithTheRightKind) {
   }
   EXPECT_GE(decoded, 150u);
   EXPECT_EQ(checked_kinds, expected.size());
+}
+
+// Events of 16 KiB and more have their body lifted out before the parse
+// (runtime/event/json_lift.h). Each sample, padded past that size with
+// whitespace (before it, after it), decodes to the same fields as it does
+// whole.
+TEST_F(DecoderTest, CorpusSamplesPaddedPastTheLiftingSizeDecodeAlike) {
+  std::filesystem::path dir = std::filesystem::path(FNGUARD_SOURCE_DIR) / "../shared/corpus/events";
+  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "no corpus at " << dir;
+  const auto fields = [](const DecodedEvent& ev) {
+    std::vector<std::string> out;
+    for (const Field& f : ev.fields) {
+      out.push_back(std::string(f.path) + (f.is_key ? " (key) " : " = ") + std::string(f.value));
+    }
+    for (const LimitFinding& f : ev.limit_findings) out.push_back("limit " + f.limit);
+    out.push_back(std::string(KindName(ev.kind)));
+    return out;
+  };
+  const std::string pad(16 * 1024, ' ');
+  Decoder padded_decoder;
+  size_t lifted = 0, compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".json") continue;
+    const std::string name = entry.path().filename().string();
+    const std::string json = ReadFile(entry.path());
+    if (json.size() >= pad.size()) continue;
+    DecodedEvent whole;
+    if (!decoder_.Decode(json, &whole).ok()) continue;
+    // Lifted when the sample has exactly one top-level "body", a string.
+    std::string value, rest;
+    const bool is_lifted = LiftTopLevelString(json, "body", &value, &rest);
+    simdjson::dom::parser parser;
+    simdjson::dom::object top;
+    size_t bodies = 0, body_strings = 0;
+    if (parser.parse(json).get_object().get(top) == simdjson::SUCCESS) {
+      for (auto kv : top) {
+        bodies += kv.key == "body";
+        body_strings += kv.key == "body" && kv.value.is_string();
+      }
+    }
+    EXPECT_EQ(is_lifted, bodies == 1 && body_strings == 1) << name;
+    lifted += is_lifted;
+    for (const std::string& padded : {json + pad, "\n" + pad + json}) {
+      DecodedEvent ev;
+      ASSERT_TRUE(padded_decoder.Decode(padded, &ev).ok()) << name;
+      EXPECT_EQ(fields(ev), fields(whole)) << name;
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 300u);
+  EXPECT_GE(lifted, 30u);  // samples with a top-level string body
+}
+
+// A large event whose body is not valid string content is rejected as
+// before, and a large event of no known shape still has its body inspected.
+TEST_F(DecoderTest, LargeEventsWithALiftedBody) {
+  // `text` written inside a JSON string.
+  const auto escaped = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    return out;
+  };
+  const std::string filler(20 * 1024, 'x');
+  text_ = V2Post("application/json",
+                 escaped(R"({"q":"caf\u00e9 \ud83d\ude00 \"quoted\" \\ back"})"), "f=" + filler);
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_THAT(Values(ev, "body.q"), ElementsAre("caf\xC3\xA9 \xF0\x9F\x98\x80 \"quoted\" \\ back"));
+  EXPECT_TRUE(Values(ev, "query.f") == std::vector<std::string>{filler});
+
+  DecodedEvent bad;
+  for (std::string_view body : {R"(lone \ud800 surrogate)", "a \x01 control", R"(\q)"}) {
+    text_ = V2Post("text/plain", body, "f=" + filler);
+    EXPECT_FALSE(decoder_.Decode(text_, &bad).ok()) << body;
+  }
+
+  text_ = R"({"note":")" + filler + R"(","body":"<script>alert(1)<\/script>"})";
+  ev = DecodeOk(text_);
+  EXPECT_EQ(ev.kind, Kind::kGeneric);
+  EXPECT_THAT(Values(ev, "body"), ElementsAre("<script>alert(1)</script>"));
+  EXPECT_TRUE(Values(ev, "note") == std::vector<std::string>{filler});
 }
 
 TEST_F(DecoderTest, CorpusFunctionUrlCookiesComeFromTheArrayOnly) {
