@@ -38,9 +38,10 @@ namespace dom = simdjson::dom;
 // Nested documents parsed without copying their strings.
 constexpr size_t kPooledParsers = 4;
 // Events from this size on have their top-level `body` string lifted out
-// before the DOM parse (runtime/event/json_lift.h): below it, reading the
-// top-level members once more costs more than the escapes do.
-constexpr size_t kLiftBodyBytes = 16 * 1024;
+// before the DOM parse (runtime/event/json_lift.h), when it is at least half
+// that size: below it, reading the top-level members once more costs more
+// than the escapes do.
+constexpr size_t kLiftEventBytes = 16 * 1024;
 // File-upload parts whose content is inspected (text only, up to this size).
 constexpr size_t kMaxInspectedFileBytes = 64 * 1024;
 // Paths are for people and exclusions: long keys are cut in paths (the key
@@ -1510,8 +1511,8 @@ absl::Status Decoder::Decode(std::string_view json, DecodedEvent* out) {
   }
   dom::element root;
   simdjson::error_code err = simdjson::UNINITIALIZED;
-  if (json.size() >= kLiftBodyBytes &&
-      LiftTopLevelString(json, "body", &s.lifted_body, &s.lifted_rest)) {
+  if (json.size() >= kLiftEventBytes &&
+      LiftTopLevelString(json, "body", kLiftEventBytes / 2, &s.lifted_body, &s.lifted_rest)) {
     // The rest parses exactly when the whole event does; else the whole
     // event is parsed below, for its error.
     err = s.ParseJson(s.event_parser, s.lifted_rest, &root);

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -94,17 +95,28 @@ bool ReadEscape(const char** s, const char* end, char** d) {
   return true;
 }
 
+// Whether the quote at `q` is escaped: preceded by an odd run of
+// backslashes (within the string's content, which starts at `from`).
+bool QuoteIsEscaped(const char* p, size_t from, size_t q) {
+  size_t k = q;
+  constexpr uint64_t kEightBackslashes = 0x5C5C5C5C5C5C5C5Cu;
+  uint64_t word;
+  while (k - from >= 8 && (std::memcpy(&word, p + k - 8, 8), word == kEightBackslashes)) k -= 8;
+  while (k > from && p[k - 1] == '\\') --k;
+  return ((q - k) & 1) != 0;
+}
+
 // The index of the quote that ends the string whose content starts at
-// `from`, or npos. `*escaped` tells whether the content holds a backslash.
-size_t StringEnd(std::string_view json, size_t from, bool* escaped) {
-  *escaped = false;
-  size_t i = from;
-  while (i < json.size()) {
-    const size_t q = json.find_first_of("\"\\", i);
-    if (q == kNpos) return kNpos;
-    if (json[q] == '"') return q;
-    *escaped = true;
-    i = q + 2;
+// `from`, or npos. Only quotes are looked for (memchr), so a stretch of
+// escapes without a quote costs what plain text does. (Each backslash is
+// counted for the one quote its run precedes: linear.)
+size_t StringEnd(std::string_view json, size_t from) {
+  const char* p = json.data();
+  const char* const end = p + json.size();
+  for (const char* q = p + std::min(from, json.size()); q < end; ++q) {
+    q = static_cast<const char*>(std::memchr(q, '"', static_cast<size_t>(end - q)));
+    if (q == nullptr) break;
+    if (!QuoteIsEscaped(p, from, static_cast<size_t>(q - p))) return static_cast<size_t>(q - p);
   }
   return kNpos;
 }
@@ -120,9 +132,8 @@ size_t SkipSpaces(std::string_view json, size_t i) {
 // extent is found; the parser checks the value.
 size_t SkipValue(std::string_view json, size_t i) {
   if (i >= json.size()) return kNpos;
-  bool escaped;
   if (json[i] == '"') {
-    const size_t end = StringEnd(json, i + 1, &escaped);
+    const size_t end = StringEnd(json, i + 1);
     return end == kNpos ? kNpos : end + 1;
   }
   if (json[i] == '{' || json[i] == '[') {
@@ -130,7 +141,7 @@ size_t SkipValue(std::string_view json, size_t i) {
     while (i < json.size()) {
       const char c = json[i];
       if (c == '"') {
-        const size_t end = StringEnd(json, i + 1, &escaped);
+        const size_t end = StringEnd(json, i + 1);
         if (end == kNpos) return kNpos;
         i = end + 1;
         continue;
@@ -221,8 +232,8 @@ size_t UnescapeJsonString(std::string_view text, char* out, size_t* consumed) {
   return kNpos;  // no closing quote
 }
 
-bool LiftTopLevelString(std::string_view json, std::string_view key, std::string* value,
-                        std::string* rest) {
+bool LiftTopLevelString(std::string_view json, std::string_view key, size_t min_bytes,
+                        std::string* value, std::string* rest) {
   size_t i = SkipSpaces(json, 0);
   if (i >= json.size() || json[i] != '{') return false;
   i = SkipSpaces(json, i + 1);
@@ -231,10 +242,11 @@ bool LiftTopLevelString(std::string_view json, std::string_view key, std::string
   size_t written = 0;
   for (;;) {
     if (i >= json.size() || json[i] != '"') return false;
-    bool escaped;
-    const size_t name_end = StringEnd(json, i + 1, &escaped);
-    if (name_end == kNpos || escaped) return false;
-    const bool is_key = json.substr(i + 1, name_end - i - 1) == key;
+    const size_t name_end = StringEnd(json, i + 1);
+    if (name_end == kNpos) return false;
+    const std::string_view name = json.substr(i + 1, name_end - i - 1);
+    if (name.find('\\') != std::string_view::npos) return false;  // the parser unescapes it
+    const bool is_key = name == key;
     i = SkipSpaces(json, name_end + 1);
     if (i >= json.size() || json[i] != ':') return false;
     i = SkipSpaces(json, i + 1);
@@ -258,7 +270,9 @@ bool LiftTopLevelString(std::string_view json, std::string_view key, std::string
     if (json[i] != ',') return false;
     i = SkipSpaces(json, i + 1);
   }
-  if (open == kNpos || SkipSpaces(json, i + 1) != json.size()) return false;
+  if (open == kNpos || close - open - 1 < min_bytes || SkipSpaces(json, i + 1) != json.size()) {
+    return false;
+  }
   rest->assign(json.substr(0, open + 1));
   rest->push_back('"');
   rest->append(json.substr(close + 1));

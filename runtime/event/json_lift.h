@@ -28,14 +28,15 @@ namespace fnguard::event {
 size_t UnescapeJsonString(std::string_view text, char* out, size_t* consumed);
 
 // When `json` is an object with exactly one top-level member named `key`
-// (written without escapes) whose value is a valid string, sets `*value` to
-// that string unescaped and `*rest` to `json` with the value written as "",
-// and returns true. Otherwise (no such member, two of them, another kind of
-// value, a member name with an escape, a document that is not an object or
+// (written without escapes) whose value is a valid string of at least
+// `min_bytes` bytes as written, sets `*value` to that string unescaped and
+// `*rest` to `json` with the value written as "", and returns true.
+// Otherwise (no such member, two of them, another kind of value, a shorter
+// string, a member name with an escape, a document that is not an object or
 // does not end where an object ends) returns false and the caller parses
 // `json` whole. Runs in time linear in `json`.
-bool LiftTopLevelString(std::string_view json, std::string_view key, std::string* value,
-                        std::string* rest);
+bool LiftTopLevelString(std::string_view json, std::string_view key, size_t min_bytes,
+                        std::string* value, std::string* rest);
 
 }  // namespace fnguard::event
 

@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   std::string value, rest;
-  if (!fnguard::event::LiftTopLevelString(in, "body", &value, &rest)) return 0;
+  if (!fnguard::event::LiftTopLevelString(in, "body", 0, &value, &rest)) return 0;
   if (rest.size() + value.size() > size + 2 || rest.size() > size) std::abort();
   simdjson::dom::element root;
   if (parser.parse(rest).get(root) != simdjson::SUCCESS) return 0;

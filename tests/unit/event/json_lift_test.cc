@@ -114,11 +114,15 @@ TEST(LiftTopLevelStringTest, LiftsTheOneTopLevelMember) {
   const std::string json =
       R"( {"version":"2.0","headers":{"body":"not this"},"list":[1,{"a":"]}"}],)"
       R"("n":-1.5e3,"t":true,"z":null,"body" : "{\"q\":\"1' OR 1=1\"}","x":"y"} )";
-  ASSERT_TRUE(LiftTopLevelString(json, "body", &value, &rest));
+  ASSERT_TRUE(LiftTopLevelString(json, "body", 0, &value, &rest));
   EXPECT_EQ(value, R"({"q":"1' OR 1=1"})");
   EXPECT_EQ(rest, R"( {"version":"2.0","headers":{"body":"not this"},"list":[1,{"a":"]}"}],)"
                   R"("n":-1.5e3,"t":true,"z":null,"body" : "","x":"y"} )");
-  ASSERT_TRUE(LiftTopLevelString(R"({"body":""})", "body", &value, &rest));
+  // At least min_bytes as written (escapes counted as written).
+  EXPECT_TRUE(LiftTopLevelString(R"({"body":"ab\"c"})", "body", 5, &value, &rest));
+  EXPECT_EQ(value, "ab\"c");
+  EXPECT_FALSE(LiftTopLevelString(R"({"body":"ab\"c"})", "body", 6, &value, &rest));
+  ASSERT_TRUE(LiftTopLevelString(R"({"body":""})", "body", 0, &value, &rest));
   EXPECT_EQ(value, "");
   EXPECT_EQ(rest, R"({"body":""})");
 }
@@ -140,7 +144,7 @@ TEST(LiftTopLevelStringTest, WhatItLeavesToTheParser) {
            R"({})",
            R"()",
        }) {
-    EXPECT_FALSE(LiftTopLevelString(json, "body", &value, &rest)) << json;
+    EXPECT_FALSE(LiftTopLevelString(json, "body", 0, &value, &rest)) << json;
   }
 }
 
@@ -197,7 +201,7 @@ TEST(LiftTopLevelStringTest, TheRestParsesOnlyWhenTheDocumentDoes) {
     if (whole_parses && root.get_object().get(top) == simdjson::SUCCESS) {
       for (auto kv : top) bodies += kv.key == "body";
     }
-    const bool is_lifted = LiftTopLevelString(json, "body", &value, &rest);
+    const bool is_lifted = LiftTopLevelString(json, "body", 0, &value, &rest);
     if (whole_parses) {
       ++parsed;
       const bool expected = bodies == 1 && body_strings == 1 && plain_names;
