@@ -11,6 +11,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "runtime/event/text_codecs.h"
+
 namespace fnguard::event {
 namespace {
 
@@ -30,13 +32,6 @@ constexpr std::array<char, 256> kEscapes = [] {
   t['t'] = '\t';
   return t;
 }();
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // The four hex digits at `p` (which has at least four bytes), or -1.
 int32_t Hex4(const char* p) {
@@ -121,10 +116,8 @@ size_t StringEnd(std::string_view json, size_t from) {
   return kNpos;
 }
 
-bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
 size_t SkipSpaces(std::string_view json, size_t i) {
-  while (i < json.size() && IsJsonSpace(json[i])) ++i;
+  while (i < json.size() && IsLinearWhiteSpace(json[i])) ++i;
   return i;
 }
 
@@ -157,7 +150,7 @@ size_t SkipValue(std::string_view json, size_t i) {
   }
   // A number, true, false or null.
   while (i < json.size() && json[i] != ',' && json[i] != '}' && json[i] != ']' &&
-         !IsJsonSpace(json[i])) {
+         !IsLinearWhiteSpace(json[i])) {
     ++i;
   }
   return i;
