@@ -534,23 +534,32 @@ size_t UnicodeToUtf8(std::string_view in, UnicodeForm form, char* out) {
       }
     }
     if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) cp = 0xfffd;
-    if (cp < 0x80) {
-      out[n++] = static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out[n++] = static_cast<char>(0xc0 | (cp >> 6));
-      out[n++] = static_cast<char>(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-      out[n++] = static_cast<char>(0xe0 | (cp >> 12));
-      out[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out[n++] = static_cast<char>(0x80 | (cp & 0x3f));
-    } else {
-      out[n++] = static_cast<char>(0xf0 | (cp >> 18));
-      out[n++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-      out[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out[n++] = static_cast<char>(0x80 | (cp & 0x3f));
-    }
+    n += EncodeUtf8(cp, out + n);
   }
   return n;
+}
+
+size_t EncodeUtf8(uint32_t cp, char* out) {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xc0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3f));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xe0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3f));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xf0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3f));
+  return 4;
 }
 
 std::string TranscodeToUtf8(std::string_view in, std::string_view charset) {

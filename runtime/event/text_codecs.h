@@ -61,6 +61,10 @@ size_t EbcdicToUtf8(std::string_view in, const uint8_t* table, char* out);
 enum class UnicodeForm : uint8_t { kNone, kUtf16Le, kUtf16Be, kUtf32Le, kUtf32Be };
 UnicodeForm DetectUnicodeForm(std::string_view text, std::string_view charset);
 
+// Writes code point `cp` (at most U+10FFFF, not a surrogate) as UTF-8 at
+// `out`, which has room for 4 bytes; returns the bytes written.
+size_t EncodeUtf8(uint32_t cp, char* out);
+
 // `in` (of `form`, not kNone) as UTF-8, without its byte order mark; unpaired
 // surrogates and values past U+10FFFF become U+FFFD, and a trailing partial
 // unit is dropped. `out` must hold 2 * in.size() bytes; returns the size.

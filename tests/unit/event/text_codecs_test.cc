@@ -44,6 +44,21 @@ TEST(UnicodeFormTest, DetectedAndReadAsUtf8) {
   EXPECT_EQ(DetectUnicodeForm("", "utf-16"), UnicodeForm::kUtf16Be);
 }
 
+TEST(EncodeUtf8Test, EachLengthAtItsBounds) {
+  const auto enc = [](uint32_t cp) {
+    char buf[4];
+    return std::string(buf, EncodeUtf8(cp, buf));
+  };
+  EXPECT_EQ(enc(0), std::string(1, '\0'));
+  EXPECT_EQ(enc(0x7F), "\x7F");
+  EXPECT_EQ(enc(0x80), "\xC2\x80");
+  EXPECT_EQ(enc(0x7FF), "\xDF\xBF");
+  EXPECT_EQ(enc(0x800), "\xE0\xA0\x80");
+  EXPECT_EQ(enc(0xFFFF), "\xEF\xBF\xBF");
+  EXPECT_EQ(enc(0x10000), "\xF0\x90\x80\x80");
+  EXPECT_EQ(enc(0x10FFFF), "\xF4\x8F\xBF\xBF");
+}
+
 TEST(EbcdicTest, CharsetNamesAndDecoding) {
   const auto decode = [](std::string_view charset, std::string_view in) {
     const uint8_t* table = EbcdicTable(charset);
