@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,7 @@
 #include "runtime/detect/detector.h"
 #include "runtime/detect/fill_match.h"
 #include "runtime/detect/needle_set.h"
+#include "runtime/event/text_codecs.h"
 
 namespace fnguard::detect {
 namespace {
@@ -473,6 +475,51 @@ bool IsBase64Char(char c) {
   return scan::IsAlnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
 }
 
+// Classes whose Marshal.load runs code (the Gem::Requirement and
+// Gem::Installer chains, ERB templates, ActiveSupport's deprecation proxy).
+constexpr std::string_view kRubyGadgets[] = {
+    "Gem::Requirement",        "Gem::StubSpecification",     "ERB",
+    "Gem::Installer",          "ActiveSupport::Deprecation", "Net::WriteAdapter",
+    "Gem::Package::TarReader", "Gem::Source::SpecificFile",  "Gem::RequestSet",
+};
+// Base64 Marshal streams decoded to look for a gadget (a session cookie or
+// a job argument, not a file upload).
+constexpr size_t kMaxRubyMarshalBase64 = 64 * 1024;
+
+bool NamesRubyGadget(std::string_view bytes) {
+  for (std::string_view g : kRubyGadgets) {
+    if (scan::Find(bytes, g) != kNpos) return true;
+  }
+  return false;
+}
+
+// A Ruby Marshal stream (04 08) that names a gadget class: as sent, or as
+// a base64 token ("BAh...", the encoding of 04 08) at the start of the value
+// or of one of its tokens (a cookie "_app_session=BAh7...--9f2c"), decoded
+// wherever the name falls in it.
+bool RubyMarshalGadget(std::string_view v, std::string_view raw) {
+  if (raw.size() >= 2 && raw[0] == 4 && raw[1] == 8 && NamesRubyGadget(raw)) return true;
+  if (v.size() >= 2 && v[0] == 4 && v[1] == 8 && NamesRubyGadget(v)) return true;
+  std::string decoded;
+  for (size_t p = scan::Find(v, "BAh"); p != kNpos; p = scan::Find(v, "BAh", p + 1)) {
+    if (p > 0 && IsBase64Char(v[p - 1]) && v[p - 1] != '=') continue;
+    // The token ends at its padding, at Rails' "--" before the signature,
+    // or at anything else that is not a base64 digit of either alphabet.
+    size_t e = p;
+    while (e < v.size() && e - p < kMaxRubyMarshalBase64 && event::Base64DigitValue(v[e]) >= 0 &&
+           !(v[e] == '-' && e + 1 < v.size() && v[e + 1] == '-')) {
+      ++e;
+    }
+    size_t len = e - p;
+    if (len % 4 == 1) --len;  // a lone digit holds no whole byte
+    if (len < 8) continue;
+    decoded.resize(event::Base64MaxDecodedSize(len));
+    const std::optional<size_t> n = event::Base64Decode(v.substr(p, len), decoded.data());
+    if (n && *n >= 2 && NamesRubyGadget(std::string_view(decoded.data(), *n))) return true;
+  }
+  return false;
+}
+
 // A base64 token starting at `p` of at least `min_len` characters.
 bool Base64TokenAt(std::string_view v, size_t p, size_t min_len) {
   if (p > 0 && IsBase64Char(v[p - 1]) && v[p - 1] != '=') return false;
@@ -831,16 +878,9 @@ class DeserializationImpl final : public Detector {
       }
     }
     // Ruby Marshal: raw 04 08 or base64 "BAh" carrying a known gadget.
-    if ((raw.size() >= 2 && raw[0] == 4 && raw[1] == 8) || (!v.empty() && v[0] == 'B' && v.starts_with("BAh"))) {
-      for (std::string_view g : {"Gem::Requirement", "Gem::StubSpecification", "ERB",
-                                 "Gem::Installer", "ActiveSupport::Deprecation", "Net::WriteAdapter",
-                                 "Gem::Package::TarReader", "R0VNOjpSZXF1aXJlbWVudA",
-                                 "OjpSZXF1aXJlbWVudA"}) {
-        if (scan::Find(raw, g) != kNpos || scan::Find(v, g) != kNpos) {
-          return FillMatch(m, "deserialization.ruby_marshal",
-                           "Ruby Marshal payload with a known gadget", 90, 0, 3);
-        }
-      }
+    if (RubyMarshalGadget(v, raw)) {
+      return FillMatch(m, "deserialization.ruby_marshal",
+                       "Ruby Marshal payload with a known gadget", 90, 0, 3);
     }
     return false;
   }

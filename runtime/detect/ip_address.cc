@@ -380,6 +380,15 @@ HostClass ClassifyHost(std::string_view host) {
       IEndsWith(host, ".corp") || IEndsWith(host, ".lan") || IEndsWith(host, ".home.arpa")) {
     return HostClass::kInternalName;
   }
+  // Names only a cluster's or a LAN's own resolver answers: Kubernetes
+  // services (`kubernetes.default.svc`, `redis.prod.svc.cluster.local`),
+  // Consul's service catalogue (`vault.service.consul`), multicast DNS
+  // (`printer.local`) and the resolver's own domain (`db.localdomain`).
+  if (IEndsWith(host, ".svc") || IEndsWith(host, ".cluster.local") ||
+      IEquals(host, "kubernetes.default") || IEndsWith(host, ".consul") ||
+      IEndsWith(host, ".local") || IEndsWith(host, ".localdomain")) {
+    return HostClass::kInternalName;
+  }
   if (IEquals(host, "rancher-metadata") || IEquals(host, "metadata.internal")) {
     return HostClass::kMetadata;
   }

@@ -60,14 +60,20 @@ template <size_t N>
 bool SinkAfterJoin(std::string_view v, const std::string_view (&sinks)[N],
                    const std::array<bool, 256>& first) {
   const auto sink_at = [&](size_t j) {
+    const auto at = [&](size_t k) {
+      if (k >= v.size() || !first[static_cast<unsigned char>(v[k])]) return false;
+      for (std::string_view s : sinks) {
+        if (IAt(v, k, s)) return true;
+      }
+      return false;
+    };
     j = scan::SkipSpaces(v, j);
-    if (j >= v.size() || !first[static_cast<unsigned char>(v[j])]) return false;
-    for (std::string_view s : sinks) {
-      if (IAt(v, j, s)) return true;
-    }
-    return false;
+    if (at(j)) return true;
+    // "return db.users.find()": the sink returned by the statement.
+    return IAt(v, j, "return") && j + 6 < v.size() && scan::IsSpace(v[j + 6]) &&
+           at(scan::SkipSpaces(v, j + 6));
   };
-  if (IAt(v, scan::SkipSpaces(v, 0), "db.")) return true;
+  if (IAt(v, scan::SkipSpaces(v, 0), "db.") || IAt(v, 0, "this.")) return true;
   for (char join : {';', '{'}) {
     for (size_t k = v.find(join); k != kNpos; k = v.find(join, k + 1)) {
       if (sink_at(k + 1)) return true;
@@ -165,7 +171,8 @@ class NosqliImpl final : public Detector {
     };
     static constexpr std::array<bool, 256> kJsSinkFirst = FirstBytes(kJsSinks);
     static const NeedleSet kAnyJsSink(kJsSinks);
-    if (in.mask.HasAny("'\";|&") || (in.mask.Has('(') && scan::IAt(v, 0, "db."))) {
+    if (in.mask.HasAny("'\";|&") || (in.mask.Has('(') && scan::IAt(v, 0, "db.")) ||
+        scan::IAt(v, 0, "this.")) {
       const bool any_sink = SinkAfterJoin(v, kJsSinks, kJsSinkFirst) && kAnyJsSink.AnyIn(v);
       for (std::string_view s : kJsSinks) {
         if (!any_sink) break;
@@ -174,10 +181,20 @@ class NosqliImpl final : public Detector {
         // Must follow a string break or a boolean join: "'; ", "' && ", "|| ".
         size_t b = p;
         while (b > 0 && scan::IsSpace(v[b - 1])) --b;
+        // A sink returned by the injected statement ("'; return db.users.find();")
+        // follows the break as closely.
+        if (b >= 6 && IAt(v, b - 6, "return") && (b == 6 || !scan::IsCodeIdentChar(v[b - 7])) &&
+            b < p) {
+          b -= 6;
+          while (b > 0 && scan::IsSpace(v[b - 1])) --b;
+        }
         std::string_view left = v.substr(0, b);
+        // A whole $where expression: the value is the condition itself
+        // ("this.password.match(/.*/)//").
         bool breakout = (s == "db." && b == 0 && v.find('(') != kNpos) ||
-                        scan::IEndsWith(left, ";") || scan::IEndsWith(left, "&&") ||
-                        scan::IEndsWith(left, "||") || scan::IEndsWith(left, "{");
+                        (s == "this." && b == 0) || scan::IEndsWith(left, ";") ||
+                        scan::IEndsWith(left, "&&") || scan::IEndsWith(left, "||") ||
+                        scan::IEndsWith(left, "{");
         if (!breakout) continue;
         // "{ return 1; }" without a quote to break out of is a function body
         // written out, as in a code snippet; "'}; return true; {'" has one.

@@ -275,6 +275,28 @@ class SstiImpl final : public Detector {
         }
       }
     }
+    // The same directives in FreeMarker's square-bracket syntax
+    // ("[#assign x=7*7]${x}", "[#list 1..3 as i]${i}[/#list]"), which a
+    // template that starts with a `[#ftl]` header uses. A bracket and a hash
+    // also open Markdown references ("[#list of items](#list)"), so the
+    // value must hold an interpolation, a closing tag or `?new()` after it.
+    static const NeedleSet kAnyBracketFreemarker{"[#assign", "[#import", "[#include",
+                                                 "[#list",   "[#macro",  "[#function",
+                                                 "[#if",     "[#setting"};
+    if (in.mask.Has('[') && in.mask.Has('#') && kAnyBracketFreemarker.AnyIn(v)) {
+      for (std::string_view d : {"[#assign", "[#import", "[#include", "[#list", "[#macro",
+                                 "[#function", "[#if", "[#setting"}) {
+        size_t p = IFind(v, d);
+        if (p == kNpos) continue;
+        const std::string_view after = v.substr(p + d.size());
+        if (after.empty() || !(scan::IsSpace(after[0]) || after[0] == ']')) continue;
+        if (after.find("${") != kNpos || after.find("[/#") != kNpos ||
+            IFind(after, "?new(") != kNpos) {
+          return FillMatch(m, "ssti.freemarker_directive", "FreeMarker directive in a value", 85, p,
+                           d.size());
+        }
+      }
+    }
     if (in.mask.Has('$')) {
       size_t p = IFind(v, "$class.inspect");
       if (p == kNpos) p = IFind(v, "$class.type");

@@ -272,6 +272,50 @@ TEST(DeserializationTest, NodeSerializedFunctions) {
   }
 }
 
+// Ruby Marshal streams (04 08) that name a gadget class, sent raw or in
+// base64 wherever the name falls in the encoding; a Rails session cookie
+// whose Marshal data holds no gadget is ordinary.
+TEST(DeserializationTest, RubyMarshalGadgetsInBase64) {
+  const Detector& d = DeserializationDetector();
+  const std::string gadget = "Gem::Requirement";
+  for (size_t pad = 0; pad < 3; ++pad) {
+    // 04 08, an object ('o'), its class as a symbol (':' and the length + 5),
+    // then `pad` bytes of an instance variable so the name moves in the
+    // base64 groups.
+    std::string marshal = std::string("\x04\x08o:", 4) + static_cast<char>(gadget.size() + 5) +
+                          gadget + "\x06:\x0a@requirements" + std::string(pad, 'x');
+    std::string shifted = std::string("\x04\x08[\x06", 4) + std::string(pad, 'i') + marshal;
+    for (const std::string& bytes : {marshal, shifted}) {
+      const std::string b64 = absl::Base64Escape(bytes);
+      for (const std::string& value :
+           {b64, "_app_session=" + b64 + "--4f2a9c0d1e", absl::WebSafeBase64Escape(bytes)}) {
+        Case c;
+        c.value = value;
+        c.location = event::Location::kCookie;
+        c.path = "cookies._app_session";
+        Match m;
+        EXPECT_TRUE(Detects(d, c, &m)) << value;
+        EXPECT_EQ(m.rule_id, "deserialization.ruby_marshal") << value;
+      }
+    }
+  }
+  const std::string session = std::string("\x04\x08{\x07I\"\x0f", 7) + "session_id" +
+                              std::string(
+                                  "\x06:\x06"
+                                  "ETI\"%",
+                                  8) +
+                              "4f2a9c0d" + std::string("\x06;\x00T", 4);
+  for (const std::string& value :
+       {absl::Base64Escape(session), "_app_session=" + absl::Base64Escape(session) + "--9e1f",
+        std::string("BAh is not base64 of anything we know"),
+        absl::Base64Escape("Gem::Requirement")}) {
+    Case c;
+    c.value = value;
+    Match m;
+    EXPECT_FALSE(Detects(d, c, &m)) << value << " -> " << m.rule_id;
+  }
+}
+
 TEST(DeserializationTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(DeserializationDetector(), std::string(1 << 20, '{'));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("a:1:{", 1 << 17));
@@ -280,6 +324,8 @@ TEST(DeserializationTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("forclosure", 1 << 17));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("\"java.io.x", 1 << 17));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("getRuntime() .", 1 << 16));
+  testing::RunsOnLargeInput(DeserializationDetector(), Repeat("BAhvOhVHZW06Ol ", 1 << 16));
+  testing::RunsOnLargeInput(DeserializationDetector(), "BAh" + std::string(1 << 20, 'A'));
 }
 
 TEST(DeserializationTest, ReportsItsId) {

@@ -41,6 +41,11 @@ TEST(NosqliTest, DetectsAttacks) {
       "x';var s=Date.now();while (Date.now() - s < 8000) {};//",
       "\"; t0 = new Date(); do { t1 = new Date(); } while (t1 - t0 < 4000); \"",
       "'; for(var e=Date.now()+9000;Date.now()<e;){} '",
+      // A sink the injected statement returns, and a whole $where condition.
+      "'; return db.users.find(); var x='",
+      "x\"; return this.password.match(/^a/); //",
+      "this.password.match(/.*/)//",
+      "this.role == 'admin'",
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -69,6 +74,10 @@ TEST(NosqliTest, IgnoresBenign) {
       "const msg = 'wait'; while (Date.now() < deadline) { poll(); }",
       "It's late; do {update} the date while t < 5",
       "'; the meeting date moved; see you for coffee",
+      "'; return the db. backup tapes",
+      "this.is my handle",
+      "this.value is checked before saving",
+      "Please return this. It is not mine.",
   };
   for (const std::string& b : benign) {
     Case c;

@@ -49,6 +49,9 @@ TEST(SsrfTest, DetectsAttacks) {
       "dict://example.com:11211/stat",
       "https://example.com/?next=http://127.0.0.1/",
       "http://\u2460\u2462\u2466.0.0.1/",
+      "https://kubernetes.default.svc/api/v1/namespaces/default/secrets",
+      "http://redis.prod.svc.cluster.local:6379/",
+      "http://vault.service.consul:8200/v1/secret/data/app",
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -68,6 +71,9 @@ TEST(SsrfTest, IgnoresBenign) {
       "https://api.example.org/v1/items?a=1",
       "http://pre-signed-url-for-response",
       "127.0.0.1, 10.0.0.1",
+      "https://svc.example.com/status",
+      "https://www.consul.io/docs",
+      "see the service.consul entry in our runbook",
   };
   for (const std::string& b : benign) {
     Case c;

@@ -37,6 +37,9 @@ TEST(SstiTest, DetectsAttacks) {
       "{%\nfor i in range(3) %}{{i}}{% endfor %}",
       "{{request.application.__globals__}}",
       "<#assign ex=\"freemarker.template.utility.Execute\"?new()>",
+      "[#assign x = 7*7]${x}",
+      "[#list 1..3 as i]${i}[/#list]",
+      "[#assign ex=\"freemarker.template.utility.Execute\"?new()]",
       "$class.inspect(\"java.lang.Runtime\")",
       "{php}echo 1;{/php}",
       "[[${7*7}]]",
@@ -71,6 +74,9 @@ TEST(SstiTest, IgnoresBenign) {
       "Price: $5.99",
       "john.doe@example.com",
       "mail jane@mail.Example.org or @team",
+      "[#list of items](#list) and [#if needed](#if)",
+      "see [#assign] in the FTL manual",
+      "[#listing]${price}",
   };
   for (const std::string& b : benign) {
     Case c;
