@@ -337,6 +337,20 @@ size_t IfsLength(std::string_view v, size_t p) {
   return 0;
 }
 
+// Length of a substring expansion at `p` that yields '/': the first
+// character of a variable that always holds an absolute path
+// ("${PATH:0:1}", "${HOME:0:1}"), or 0.
+size_t SlashExpansionLength(std::string_view v, size_t p) {
+  if (p + 2 >= v.size() || v[p + 1] != '{') return 0;
+  for (std::string_view name : {"PATH", "HOME", "PWD", "OLDPWD", "SHELL"}) {
+    if (v.compare(p + 2, name.size(), name) != 0) continue;
+    const size_t q = p + 2 + name.size();
+    if (v.compare(q, 5, ":0:1}") == 0) return q + 5 - p;
+    if (v.compare(q, 6, ": 0:1}") == 0) return q + 6 - p;
+  }
+  return 0;
+}
+
 size_t SkipBlanks(std::string_view v, size_t p) {
   for (size_t guard = 0; p < v.size() && guard < kMaxWordScan; ++guard) {
     if (IsBlank(v[p])) {
@@ -403,6 +417,16 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
     }
     if (c == '$') {
       if (IfsLength(v, p) > 0) break;
+      // "${PATH:0:1}" is the first character of a variable that holds a
+      // path: a '/' written without one ("${PATH:0:1}bin${PATH:0:1}id").
+      if (const size_t n = SlashExpansionLength(v, p); n > 0) {
+        if (w.plain_len < kMaxWord && w.split_len < kMaxWord) {
+          w.plain[w.plain_len++] = '/';
+          w.split[w.split_len++] = '/';
+        }
+        p += n;
+        continue;
+      }
       if (p + 1 < v.size()) {
         char n = v[p + 1];
         // Empty expansions ($@, $*, $1, $! before any background job) join
@@ -800,6 +824,34 @@ bool Decide(Context ctx, Tier tier, ArgShape arg) {
   return false;
 }
 
+// True when v[0, end) is one operand as a command takes it: a host, an
+// address, a number or a version ("127.0.0.1", "example.com", "8080",
+// "::1"), with no blank in it. Such a value is what the application puts on
+// a command line ("ping <value>"), so a separator right after it starts a
+// command even where a word before it would read as prose ("127.0.0.1 | id",
+// "127.0.0.1\nid").
+bool IsLoneOperand(std::string_view v, size_t end) {
+  // (Bounded: a separator is checked at every position of a long value.)
+  if (end > 256) return false;
+  size_t b = 0;
+  while (b < end && scan::IsSpace(v[b])) ++b;
+  if (b == end) return false;
+  bool digits = true;  // all digits so far
+  for (size_t k = b; k < end; ++k) {
+    const char c = v[k];
+    if (c == '.' || c == ':') {
+      for (size_t j = k; j < end; ++j) {
+        const char d = v[j];
+        if (!(IsAlnum(d) || d == '.' || d == ':' || d == '-' || d == '_')) return false;
+      }
+      return true;
+    }
+    if (!IsAlnum(c) && c != '-' && c != '_') return false;
+    digits = digits && IsDigit(c);
+  }
+  return digits;
+}
+
 // True when the line around `pos` is a markdown table row ("| a | b |").
 bool InTableRow(std::string_view v, size_t pos) {
   size_t ls = v.rfind('\n', pos);
@@ -1014,7 +1066,7 @@ class CmdiImpl final : public Detector {
           break_walk_to = b;
           char prev = b > 0 ? v[b - 1] : ';';
           ctx = (prev == ';' || prev == '\'' || prev == '"' || prev == '|' || prev == '&' ||
-                 prev == ')' || prev == '`' || prev == '>')
+                 prev == ')' || prev == '`' || prev == '>' || IsLoneOperand(v, b))
                     ? Context::kStrong
                     : Context::kWeak;
           break;
@@ -1086,7 +1138,8 @@ class CmdiImpl final : public Detector {
           bool spaced_before = b < i;
           bool word_before = b > 0 && IsAlnum(v[b - 1]);
           bool spaced_after = next < v.size() && IsBlank(v[next]);
-          ctx = (word_before && (spaced_before || c == '&') && (spaced_after || c == '&'))
+          ctx = (word_before && (spaced_before || c == '&') && (spaced_after || c == '&') &&
+                 !IsLoneOperand(v, b))
                     ? Context::kWeak
                     : Context::kStrong;
           if (c == '&' && word_before && !spaced_before && !spaced_after) {

@@ -67,11 +67,36 @@ constexpr std::string_view kSensitive[] = {
 
 // Targets that are sensitive even when written as an absolute path alone.
 constexpr std::string_view kAbsoluteSensitive[] = {
-    "/etc/passwd", "/etc/shadow", "/etc/group",  "/etc/sudoers", "/etc/master.passwd",
-    "/proc/self/", "/etc/hosts",  "/etc/issue",  "/.ssh/id_",    "/.aws/credentials",
-    "/root/.",     "/etc/crontab", "/proc/version", "/var/run/secrets/",
-    "/windows/win.ini", "/boot.ini", "/windows/system32/", "/winnt/", "/web-inf/web.xml",
-    "/.htpasswd", "/.git/config", "/.env", "/wp-config.php", "/var/log/", "/etc/",
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/sudoers",
+    "/etc/master.passwd",
+    "/proc/self/",
+    "/etc/hosts",
+    "/etc/issue",
+    "/.ssh/id_",
+    "/.aws/credentials",
+    "/root/.",
+    "/etc/crontab",
+    "/proc/version",
+    "/var/run/secrets/",
+    "/windows/win.ini",
+    "/boot.ini",
+    "/windows/system32/",
+    "/winnt/",
+    "/web-inf/web.xml",
+    "/.htpasswd",
+    "/.git/config",
+    "/.env",
+    "/wp-config.php",
+    "/var/log/",
+    "/etc/",
+    // A Java web application's private directory, which the container never
+    // serves: its classes, libraries and configuration.
+    "/web-inf/classes/",
+    "/web-inf/lib/",
+    "/web-inf/",
 };
 
 constexpr std::string_view kWrappers[] = {
@@ -1174,10 +1199,14 @@ class PathTraversalImpl final : public Detector {
       if (!any_absolute) break;
       size_t p = scan::Find(f, a);
       if (p == std::string_view::npos) continue;
-      // "/etc/" and "/var/log/" alone only when the whole value is that path.
-      bool generic = a == "/etc/" || a == "/var/log/";
+      // "/etc/", "/var/log/" and "/web-inf/..." only when the whole value
+      // is such a path ("put the jar in /WEB-INF/lib/" is documentation).
+      // Everything below WEB-INF is private to the application (its code
+      // and libraries); below /etc/ and /var/log/ only what is worth reading.
+      const bool web_inf = a.starts_with("/web-inf/");
+      bool generic = a == "/etc/" || a == "/var/log/" || web_inf;
       if (generic && !(p == 0 && f.find(' ') == std::string_view::npos && f.size() > a.size() &&
-                       WorthReading(f))) {
+                       (web_inf || WorthReading(f)))) {
         continue;
       }
       // Preceded by start, a drive letter, a quote, '=', ':', an opening

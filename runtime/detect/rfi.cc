@@ -54,10 +54,45 @@ std::string_view PathOf(std::string_view rest) {
   return q == kNpos ? rest : rest.substr(0, q);
 }
 
+// A script extension other than the text and image ones.
+bool HasCodeExtension(std::string_view path) {
+  for (std::string_view e : kScriptExtensions) {
+    if (e.back() == '?' || e == ".txt") continue;
+    if (scan::IEndsWith(path, e)) return true;
+  }
+  return false;
+}
+
 bool HasScriptExtension(std::string_view path) {
   for (std::string_view e : kScriptExtensions) {
     if (e.back() == '?') continue;
     if (scan::IEndsWith(path, e)) return true;
+  }
+  return false;
+}
+
+// Whether a URL's path ends in a file no web server runs (text, an include,
+// an image) while its query hands a command to it ("shell.txt?cmd=id",
+// "x.gif?&exec=ls"): parameters mean something to such a file only once an
+// include() has made it code in the page that includes it.
+bool StaticFileTakesCommand(std::string_view path, std::string_view tail) {
+  if (tail.empty() || tail[0] != '?') return false;
+  bool static_file = false;
+  for (std::string_view e : {".txt", ".inc", ".gif", ".jpg", ".jpeg", ".png"}) {
+    static_file = static_file || scan::IEndsWith(path, e);
+  }
+  if (!static_file) return false;
+  for (size_t p = 1; p < tail.size();) {
+    size_t e = tail.find('&', p);
+    if (e == kNpos) e = tail.size();
+    const std::string_view pair = tail.substr(p, e - p);
+    const std::string_view name = pair.substr(0, pair.find('='));
+    if (name.size() < pair.size()) {
+      for (std::string_view n : {"cmd", "command", "exec", "execute", "shell"}) {
+        if (IEquals(name, n)) return true;
+      }
+    }
+    p = e + 1;
   }
   return false;
 }
@@ -291,6 +326,18 @@ class RfiImpl final : public Detector {
         return FillMatch(m, "rfi.truncated_url",
                          "Remote URL ending in a truncation trick used for file inclusion", 85,
                          url.begin, url.end - url.begin);
+      }
+      if (StaticFileTakesCommand(path, tail)) {
+        return FillMatch(m, "rfi.remote_script",
+                         "Remote text or image file given a command parameter, as an included "
+                         "web shell takes it",
+                         80, url.begin, url.end - url.begin);
+      }
+      // A script fetched over FTP comes back as its source, which only an
+      // include() runs ("ftp://evil.example/x.php").
+      if (IEquals(url.scheme, "ftp") && whole_value && HasCodeExtension(path)) {
+        return FillMatch(m, "rfi.remote_script", "FTP URL of a server-side script", 75, url.begin,
+                         url.end - url.begin);
       }
       if (script && (ip_host || (include_name && starts_value))) {
         return FillMatch(m, "rfi.remote_script",

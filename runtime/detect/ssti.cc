@@ -205,6 +205,18 @@ class SstiImpl final : public Detector {
                          "OGNL expression reaching a static member of a Java class", 85, at, len);
       }
     }
+    // Struts' OGNL context: the member-access guard an injected expression
+    // switches off before it calls anything ("#_memberAccess[...]=true",
+    // "#context['xwork.MethodAccessor.denyMethodExecution']=false").
+    if (in.mask.Has('#') || in.mask.Has('.')) {
+      for (std::string_view name : {"#_memberaccess", "xwork.methodaccessor.denymethodexecution"}) {
+        const size_t p = IFind(v, name);
+        if (p != kNpos) {
+          return FillMatch(m, "ssti.ognl_context", "OGNL expression that turns off Struts' guards",
+                           85, p, name.size());
+        }
+      }
+    }
     const bool braces = in.mask.HasAny("{[") || in.mask.Has('<') || in.mask.Has('(');
     if (!braces && !in.mask.Has('_') && !in.mask.Has('#')) return false;
     // Dunder chains need no delimiter: "''.__class__.__mro__".

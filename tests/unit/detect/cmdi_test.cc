@@ -269,6 +269,10 @@ TEST(CmdiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(CmdiDetector(), std::string(1 << 20, '{'));
   testing::RunsOnLargeInput(CmdiDetector(), Repeat("${", 1 << 19));
   testing::RunsOnLargeInput(CmdiDetector(), Repeat("*{", 1 << 19));
+  // A separator after a lone operand looks back at the value's start.
+  testing::RunsOnLargeInput(CmdiDetector(), "1" + Repeat("\n", 1 << 20));
+  testing::RunsOnLargeInput(CmdiDetector(), std::string(200, ' ') + "1.2" + Repeat(" | ", 1 << 18));
+  testing::RunsOnLargeInput(CmdiDetector(), Repeat("${PATH:0:1}", 1 << 16));
 }
 
 // A brace expansion is read at its own brace, also inside another one.
@@ -373,6 +377,38 @@ TEST(CmdiTest, ShortCommandEndedByAnOperatorOnItsOwnLine) {
   }
   for (const std::string b : {"x\nid;name;email", "intro\nid", "Header\nenv; prod",
                               "a\nid is 42;"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
+// A separator right after a lone host, address or number (the operand the
+// application puts on its command line, "ping <value>") starts a command,
+// even spaced out or on a new line, where after a word it reads as prose.
+TEST(CmdiTest, SeparatorAfterALoneOperand) {
+  for (const std::string a : {"127.0.0.1 | id", "127.0.0.1\nid", "example.com | id", "8080 & id",
+                              "  10.0.0.7\r\npwd", "::1 | ls"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+    EXPECT_EQ(m.rule_id, "cmdi.separator_command") << a;
+  }
+  for (const std::string b :
+       {"Name | ID | Email", "intro\nid", "Tom & id", "R & D", "version 1.2 | id card",
+        "1.2 | Identity and access", "2024 & beyond"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
+// "${PATH:0:1}" spells a '/' from a variable that holds a path.
+TEST(CmdiTest, SlashFromASubstringExpansion) {
+  for (const std::string a :
+       {";${PATH:0:1}bin${PATH:0:1}id", "|${HOME:0:1}usr${HOME:0:1}bin${HOME:0:1}whoami"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+    EXPECT_EQ(m.rule_id, "cmdi.binary_path") << a;
+  }
+  for (const std::string b : {"${PATH:0:1} is a slash", ";${NAME:0:1}bin${NAME:0:1}id"}) {
     Match m;
     EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
   }

@@ -551,6 +551,10 @@ TEST(PathTraversalTest, DetectsSensitiveAbsoluteTargets) {
       "C:/xampp/apache/logs/error.log",
       "\\input{/etc/passwd}",  // LaTeX reads the file into the document
       "\\lstinputlisting{/etc/shadow}",
+      // A Java web application's private directory: its code and libraries.
+      "/WEB-INF/lib/app.jar",
+      "/WEB-INF/classes/application.properties",
+      "WEB-INF/classes/db.properties",
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -561,6 +565,15 @@ TEST(PathTraversalTest, DetectsSensitiveAbsoluteTargets) {
     c.location = event::Location::kQuery;
     c.path = "query.file";
     EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << a;
+  }
+  for (const std::string b : {"/WEB-INF/", "put the jar in /WEB-INF/lib/ and restart",
+                              "See /WEB-INF/ in the servlet spec"}) {
+    Case c;
+    c.value = b;
+    c.location = event::Location::kBody;
+    c.path = "body.text";
+    Match m;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c, &m)) << b << " -> " << m.rule_id;
   }
 }
 

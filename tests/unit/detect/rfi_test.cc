@@ -52,6 +52,13 @@ TEST(RfiTest, IgnoresBenign) {
       // Page and avatar addresses built with an empty query.
       "https://avatars.example.net/u/5?",
       "https://shop.example.com/search?",
+      // Static files with ordinary queries, FTP links to text and to source
+      // mentioned in prose.
+      "https://cdn.example/logo.png?w=200",
+      "https://example.com/readme.txt?download=1",
+      "ftp://ftp.example.org/pub/README.txt",
+      "see ftp://ftp.example.org/pub/x.php for the source",
+      "https://example.com/tools.php?cmd=list",
   };
   for (const std::string& b : benign) {
     Case c;
@@ -114,6 +121,19 @@ TEST(RfiTest, UncPathsAndProtocolRelativeUrls) {
         "//example.com/page?x=1", "// a comment", R"(C:\\Users\\ada\\notes.txt)"}) {
     EXPECT_EQ(testing::RuleOf(RfiDetector(), v), "") << v;
     EXPECT_EQ(testing::RuleOf(RfiDetector(), v, event::Location::kBody), "") << v;
+  }
+}
+
+// A text or image file handed a command parameter (the included web
+// shell reads it), and a script's source fetched over FTP.
+TEST(RfiTest, StaticFileWithCommandAndFtpScript) {
+  for (const std::string a :
+       {"http://evil.example/x.txt?cmd=id", "http://evil.example/shell.txt?&cmd=ls",
+        "https://evil.example/c.GIF?a=1&Exec=uname", "ftp://evil.example/x.php",
+        "ftp://evil.example/inc/config.inc"}) {
+    Match m;
+    EXPECT_TRUE(Detects(RfiDetector(), Case{a}, &m)) << a;
+    EXPECT_EQ(m.rule_id, "rfi.remote_script") << a;
   }
 }
 

@@ -39,6 +39,8 @@ TEST(SstiTest, DetectsAttacks) {
       "<#assign ex=\"freemarker.template.utility.Execute\"?new()>",
       "[#assign x = 7*7]${x}",
       "[#list 1..3 as i]${i}[/#list]",
+      "(#_memberAccess['allowStaticMethodAccess']=true)",
+      "(#context['xwork.MethodAccessor.denyMethodExecution']=false)",
       "[#assign ex=\"freemarker.template.utility.Execute\"?new()]",
       "$class.inspect(\"java.lang.Runtime\")",
       "{php}echo 1;{/php}",
