@@ -12,10 +12,12 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -337,7 +339,7 @@ struct Decoder::State {
     encoding_lines = 0;
     fields_full = false;
     reported_limits = 0;
-    lifted_at = nullptr;
+    lifted_at.clear();
   }
 
   void AddFinding(LimitBit bit, std::string_view limit, std::string detail) {
@@ -443,9 +445,55 @@ struct Decoder::State {
 
   void PopTo(size_t mark) { path_len = mark; }
 
-  // The lifted body in place of the "" left for it in the parsed event.
+  // A lifted string in place of the "" left for it in the parsed event.
   std::string_view BodyOr(std::string_view s) const {
-    return s.data() == lifted_at && lifted_at != nullptr ? std::string_view(lifted_body) : s;
+    if (!s.empty() || lifted_at.empty()) return s;
+    const auto it =
+        std::lower_bound(lifted_at.begin(), lifted_at.end(), s.data(),
+                         [](const std::pair<const char*, std::string_view>& e, const char* p) {
+                           return std::less<const char*>()(e.first, p);
+                         });
+    return it != lifted_at.end() && it->first == s.data() ? it->second : s;
+  }
+
+  // Finds the "" left for each lifted string in `root` (the parsed rest) and
+  // fills `lifted_at`; false when one is not where it was lifted from.
+  bool PlaceLifted(dom::element root) {
+    lifted_at.clear();
+    dom::array records;
+    bool have_records = false;
+    dom::array::iterator record;
+    size_t index = 0;
+    for (const LiftedString& l : lifted) {
+      dom::element e;
+      if (l.record == LiftedString::kTopLevel) {
+        if (root.at_key("body").get(e) != simdjson::SUCCESS) return false;
+      } else {
+        if (!have_records) {
+          if (root.at_key("Records").get_array().get(records) != simdjson::SUCCESS) return false;
+          record = records.begin();
+          have_records = true;
+        }
+        // Records are lifted from in order, one or two strings each.
+        for (; index < l.record && record != records.end(); ++index) ++record;
+        if (record == records.end()) return false;
+        const simdjson::simdjson_result<dom::element> found =
+            l.sns_message ? (*record).at_key("Sns").at_key("Message") : (*record).at_key("body");
+        if (found.get(e) != simdjson::SUCCESS) return false;
+      }
+      std::string_view placeholder;
+      if (e.get_string().get(placeholder) != simdjson::SUCCESS || !placeholder.empty()) {
+        return false;
+      }
+      lifted_at.emplace_back(placeholder.data(),
+                             std::string_view(lifted_buffer.data() + l.offset, l.length));
+    }
+    std::sort(lifted_at.begin(), lifted_at.end(),
+              [](const std::pair<const char*, std::string_view>& a,
+                 const std::pair<const char*, std::string_view>& b) {
+                return std::less<const char*>()(a.first, b.first);
+              });
+    return true;
   }
 
   std::string_view path() const { return std::string_view(path_buf.data(), path_len); }
@@ -1146,7 +1194,7 @@ struct Decoder::State {
       if (fields_full) return;
       if (kv.key == "body" && kv.value.is_string()) {
         size_t mark = PushSegment("body");
-        DecodeBody(StringOf(kv.value), false, {}, Location::kMessage);
+        DecodeBody(BodyOr(StringOf(kv.value)), false, {}, Location::kMessage);
         PopTo(mark);
       } else if (kv.key == "messageAttributes") {
         EmitMessageAttributes(kv.value, "stringValue");
@@ -1161,7 +1209,7 @@ struct Decoder::State {
       if (fields_full) return;
       if (kv.key == "Message" && kv.value.is_string()) {
         size_t mark = PushSegment("message");
-        DecodeBody(StringOf(kv.value), false, {}, Location::kMessage);
+        DecodeBody(BodyOr(StringOf(kv.value)), false, {}, Location::kMessage);
         PopTo(mark);
       } else if (kv.key == "Subject" && kv.value.is_string()) {
         size_t mark = PushSegment("subject");
@@ -1478,11 +1526,14 @@ struct Decoder::State {
   size_t encoding_lines = 0;
   // WalkJson() passes over the string that starts here (EmitS3Record()).
   const char* walk_skips = nullptr;
-  // A large event's top-level `body`, lifted out before the parse, and the
-  // event without it (its "" starts at `lifted_at` in the parsed document).
-  std::string lifted_body;
+  // A large event's payload strings, lifted out before the parse
+  // (json_lift.h), and the event without them; `lifted_at` maps the "" left
+  // for each in the parsed document (by where it starts) to its value,
+  // ordered by that address.
+  std::string lifted_buffer;
+  std::vector<LiftedString> lifted;
   std::string lifted_rest;
-  const char* lifted_at = nullptr;
+  std::vector<std::pair<const char*, std::string_view>> lifted_at;
   ByteArena arena;
   // The path of what is being walked: PushKey() and PushIndex() add nothing
   // once it reaches kMaxPathBytes, and one segment adds at most a cut key
@@ -1512,17 +1563,16 @@ absl::Status Decoder::Decode(std::string_view json, DecodedEvent* out) {
   dom::element root;
   simdjson::error_code err = simdjson::UNINITIALIZED;
   if (json.size() >= kLiftEventBytes &&
-      LiftTopLevelString(json, "body", kLiftEventBytes / 2, &s.lifted_body, &s.lifted_rest)) {
+      LiftEventStrings(json, kLiftEventBytes / 2, &s.lifted_buffer, &s.lifted, &s.lifted_rest) >
+          0) {
     // The rest parses exactly when the whole event does; else the whole
     // event is parsed below, for its error.
     err = s.ParseJson(s.event_parser, s.lifted_rest, &root);
-    std::string_view placeholder;
-    if (err == simdjson::SUCCESS &&
-        root.at_key("body").get_string().get(placeholder) == simdjson::SUCCESS) {
-      s.lifted_at = placeholder.data();
-    } else {
+    if (err == simdjson::SUCCESS && !s.PlaceLifted(root)) {
+      s.lifted_at.clear();
       err = simdjson::UNINITIALIZED;
     }
+    if (err == simdjson::SUCCESS) out->lifted_strings = s.lifted_at.size();
   }
   if (err != simdjson::SUCCESS) err = s.ParseJson(s.event_parser, json, &root);
   if (err == simdjson::DEPTH_ERROR) {

@@ -110,12 +110,16 @@ struct DecodedEvent {
   std::string_view method;        // HTTP method, "" if not an HTTP event
   std::vector<Field> fields;
   std::vector<LimitFinding> limit_findings;
+  // How many payload strings were lifted out of the event before its parse
+  // (json_lift.h); the fields are the same either way.
+  size_t lifted_strings = 0;
   void Clear() {
     kind = Kind::kGeneric;
     content_type = {};
     method = {};
     fields.clear();
     limit_findings.clear();
+    lifted_strings = 0;
   }
 };
 

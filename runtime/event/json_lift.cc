@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -209,52 +211,138 @@ size_t UnescapeJsonString(std::string_view text, char* out, size_t* consumed) {
   return kNpos;  // no closing quote
 }
 
-bool LiftTopLevelString(std::string_view json, std::string_view key, size_t min_bytes,
-                        std::string* value, std::string* rest) {
-  size_t i = SkipSpaces(json, 0);
-  if (i >= json.size() || json[i] != '{') return false;
-  i = SkipSpaces(json, i + 1);
-  size_t open = kNpos;   // the value's opening quote
-  size_t close = kNpos;  // and its closing one
-  size_t written = 0;
-  for (;;) {
-    if (i >= json.size() || json[i] != '"') return false;
-    const size_t name_end = StringEnd(json, i + 1);
-    if (name_end == kNpos) return false;
-    const std::string_view name = json.substr(i + 1, name_end - i - 1);
-    if (name.find('\\') != std::string_view::npos) return false;  // the parser unescapes it
-    const bool is_key = name == key;
-    i = SkipSpaces(json, name_end + 1);
-    if (i >= json.size() || json[i] != ':') return false;
-    i = SkipSpaces(json, i + 1);
-    if (is_key) {
-      if (open != kNpos || i >= json.size() || json[i] != '"') return false;
-      const std::string_view content = json.substr(i + 1);
-      if (value->size() < content.size() + 32) value->resize(content.size() + 32);
-      size_t consumed = 0;
-      written = UnescapeJsonString(content, value->data(), &consumed);
-      if (written == kNpos || !simdjson::validate_utf8(content.data(), consumed)) return false;
-      open = i;
-      close = i + 1 + consumed;
-      i = close + 1;
-    } else {
-      i = SkipValue(json, i);
-      if (i == kNpos) return false;
+namespace {
+
+// One pass over an event's members, lifting the payload strings
+// (LiftEventStrings()). Each Read*() takes the index of a value's first byte
+// and returns the index just past it, or npos to give up.
+class Lifter {
+ public:
+  Lifter(std::string_view json, size_t min_bytes, std::string* buffer,
+         std::vector<LiftedString>* lifted)
+      : json_(json), min_bytes_(min_bytes), buffer_(buffer), lifted_(lifted) {}
+
+  // The whole document: one object and nothing after it.
+  bool ReadDocument() {
+    bool body = false, records = false;
+    size_t i = SkipSpaces(json_, 0);
+    if (i >= json_.size() || json_[i] != '{') return false;
+    i = ReadObject(i, [&](std::string_view name, size_t v) {
+      if (name == "body")
+        return Once(&body) ? ReadPayload(v, LiftedString::kTopLevel, false) : kNpos;
+      if (name == "Records") return Once(&records) ? ReadRecords(v) : kNpos;
+      return SkipValue(json_, v);
+    });
+    return i != kNpos && SkipSpaces(json_, i) == json_.size();
+  }
+
+ private:
+  static bool Once(bool* seen) { return !std::exchange(*seen, true); }
+
+  // The object at `i` ('{'), each member handed to `member(name, value)`,
+  // which returns the index past the value. A name written with an escape
+  // could be any name to the parser: npos.
+  template <typename Member>
+  size_t ReadObject(size_t i, Member&& member) {
+    i = SkipSpaces(json_, i + 1);
+    if (i < json_.size() && json_[i] == '}') return i + 1;
+    for (;;) {
+      if (i >= json_.size() || json_[i] != '"') return kNpos;
+      const size_t name_end = StringEnd(json_, i + 1);
+      if (name_end == kNpos) return kNpos;
+      const std::string_view name = json_.substr(i + 1, name_end - i - 1);
+      if (name.find('\\') != std::string_view::npos) return kNpos;
+      i = SkipSpaces(json_, name_end + 1);
+      if (i >= json_.size() || json_[i] != ':') return kNpos;
+      i = member(name, SkipSpaces(json_, i + 1));
+      if (i == kNpos) return kNpos;
+      i = SkipSpaces(json_, i);
+      if (i >= json_.size()) return kNpos;
+      if (json_[i] == '}') return i + 1;
+      if (json_[i] != ',') return kNpos;
+      i = SkipSpaces(json_, i + 1);
     }
-    i = SkipSpaces(json, i);
-    if (i >= json.size()) return false;
-    if (json[i] == '}') break;
-    if (json[i] != ',') return false;
-    i = SkipSpaces(json, i + 1);
   }
-  if (open == kNpos || close - open - 1 < min_bytes || SkipSpaces(json, i + 1) != json.size()) {
-    return false;
+
+  // The "Records" array: each object element is a record whose "body" and
+  // "Sns"."Message" are read. Any other value is skipped.
+  size_t ReadRecords(size_t i) {
+    if (i >= json_.size() || json_[i] != '[') return SkipValue(json_, i);
+    i = SkipSpaces(json_, i + 1);
+    if (i < json_.size() && json_[i] == ']') return i + 1;
+    for (size_t index = 0;; ++index) {
+      if (i >= json_.size()) return kNpos;
+      if (json_[i] == '{') {
+        bool body = false, sns = false;
+        i = ReadObject(i, [&](std::string_view name, size_t v) {
+          if (name == "body") return Once(&body) ? ReadPayload(v, index, false) : kNpos;
+          if (name == "Sns") return Once(&sns) ? ReadSns(v, index) : kNpos;
+          return SkipValue(json_, v);
+        });
+      } else {
+        i = SkipValue(json_, i);
+      }
+      if (i == kNpos) return kNpos;
+      i = SkipSpaces(json_, i);
+      if (i >= json_.size()) return kNpos;
+      if (json_[i] == ']') return i + 1;
+      if (json_[i] != ',') return kNpos;
+      i = SkipSpaces(json_, i + 1);
+    }
   }
-  rest->assign(json.substr(0, open + 1));
-  rest->push_back('"');
-  rest->append(json.substr(close + 1));
-  value->resize(written);
-  return true;
+
+  size_t ReadSns(size_t i, size_t index) {
+    if (i >= json_.size() || json_[i] != '{') return SkipValue(json_, i);
+    bool message = false;
+    return ReadObject(i, [&](std::string_view name, size_t v) {
+      if (name == "Message") return Once(&message) ? ReadPayload(v, index, true) : kNpos;
+      return SkipValue(json_, v);
+    });
+  }
+
+  // A payload member's value: a string of min_bytes or more as written is
+  // unescaped into the buffer and lifted; any other value is skipped. A
+  // string that is not valid: npos.
+  size_t ReadPayload(size_t i, size_t record, bool sns_message) {
+    if (i >= json_.size() || json_[i] != '"') return SkipValue(json_, i);
+    // Every value fits where the document would: unescaping never grows it.
+    if (buffer_->size() < json_.size() + 32) buffer_->resize(json_.size() + 32);
+    const std::string_view content = json_.substr(i + 1);
+    size_t consumed = 0;
+    const size_t written = UnescapeJsonString(content, buffer_->data() + used_, &consumed);
+    if (written == kNpos || !simdjson::validate_utf8(content.data(), consumed)) return kNpos;
+    if (consumed >= min_bytes_) {
+      lifted_->push_back(LiftedString{record, sns_message, i, consumed, used_, written});
+      used_ += written;
+    }
+    return i + 2 + consumed;
+  }
+
+  const std::string_view json_;
+  const size_t min_bytes_;
+  std::string* const buffer_;
+  std::vector<LiftedString>* const lifted_;
+  size_t used_ = 0;
+};
+
+}  // namespace
+
+size_t LiftEventStrings(std::string_view json, size_t min_bytes, std::string* buffer,
+                        std::vector<LiftedString>* lifted, std::string* rest) {
+  lifted->clear();
+  Lifter lifter(json, min_bytes, buffer, lifted);
+  if (!lifter.ReadDocument() || lifted->empty()) {
+    lifted->clear();
+    return 0;
+  }
+  rest->clear();
+  size_t from = 0;
+  for (const LiftedString& l : *lifted) {
+    rest->append(json.substr(from, l.quote_at + 1 - from));
+    from = l.quote_at + 1 + l.written;
+  }
+  rest->append(json.substr(from));
+  return lifted->size();
 }
 
 }  // namespace fnguard::event

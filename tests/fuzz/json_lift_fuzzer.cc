@@ -1,7 +1,8 @@
-// Fuzzes the lifting of a top-level string out of a JSON event
+// Fuzzes the lifting of payload strings out of a JSON event
 // (runtime/event/json_lift): the unescaper writes only within its output
 // room and reads a string exactly as the parser reads it, and a lifted
-// document whose rest parses parses whole, with the same string.
+// document whose rest parses parses whole, with the same strings where they
+// were lifted from.
 #include <simdjson.h>
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runtime/event/json_lift.h"
 
@@ -31,15 +33,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (parsed && s != std::string_view(out.get(), n)) std::abort();
   }
 
-  std::string value, rest;
-  if (!fnguard::event::LiftTopLevelString(in, "body", 0, &value, &rest)) return 0;
-  if (rest.size() + value.size() > size + 2 || rest.size() > size) std::abort();
+  static std::string buffer;
+  std::string rest;
+  std::vector<fnguard::event::LiftedString> lifted;
+  if (fnguard::event::LiftEventStrings(in, 0, &buffer, &lifted, &rest) == 0) return 0;
+  size_t total = 0;
+  for (const fnguard::event::LiftedString& l : lifted) total += l.length;
+  if (rest.size() > size || total > size || buffer.size() < size) std::abort();
   simdjson::dom::element root;
   if (parser.parse(rest).get(root) != simdjson::SUCCESS) return 0;
-  std::string_view body;
-  if (parser.parse(in.data(), in.size()).get(root) != simdjson::SUCCESS ||
-      root["body"].get_string().get(body) != simdjson::SUCCESS || body != value) {
-    std::abort();
+  if (parser.parse(in.data(), in.size()).get(root) != simdjson::SUCCESS) std::abort();
+  for (const fnguard::event::LiftedString& l : lifted) {
+    simdjson::dom::element e;
+    simdjson::error_code err;
+    if (l.record == fnguard::event::LiftedString::kTopLevel) {
+      err = root["body"].get(e);
+    } else {
+      simdjson::dom::element record;
+      err = root["Records"].at(l.record).get(record);
+      if (err == simdjson::SUCCESS) {
+        err = (l.sns_message ? record["Sns"]["Message"] : record["body"]).get(e);
+      }
+    }
+    std::string_view s;
+    if (err != simdjson::SUCCESS || e.get_string().get(s) != simdjson::SUCCESS ||
+        s != std::string_view(buffer.data() + l.offset, l.length)) {
+      std::abort();
+    }
   }
   return 0;
 }

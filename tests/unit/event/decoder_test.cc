@@ -189,14 +189,16 @@ TEST_F(DecoderTest, EveryCorpusSampleDecodesWithTheRightKind) {
   EXPECT_EQ(checked_kinds, expected.size());
 }
 
-// Events of 16 KiB and more have a top-level body of 8 KiB and more lifted
-// out before the parse (runtime/event/json_lift.h). Each sample is decoded
-// padded past those sizes with whitespace (after the event; at the end of a
-// string body) twice: as it is, which lifts the body, and with the member
-// name written `"bo\u0064y"`, which the parser reads as "body" and the
-// lifting leaves to it. Both decode to the same fields. Samples whose body is
-// not one string decode padded as they do whole.
-TEST_F(DecoderTest, CorpusSamplesDecodeAlikeWithTheirBodyLiftedOrNot) {
+// Events of 16 KiB and more have their payload strings of 8 KiB and more
+// (the top-level body, SQS record bodies, SNS messages) lifted out before
+// the parse (runtime/event/json_lift.h). Each sample is decoded padded past
+// those sizes with whitespace (after the event; at the end of each such
+// string) twice: as it is, which lifts the strings, and with their member
+// names written with an escape (`"bo\u0064y"`, `"Mess\u0061ge"`), which the
+// parser reads as the same names and the lifting leaves to it. Both decode
+// to the same fields. Samples without such strings decode padded as they do
+// whole.
+TEST_F(DecoderTest, CorpusSamplesDecodeAlikeWithTheirPayloadsLiftedOrNot) {
   std::filesystem::path dir = std::filesystem::path(FNGUARD_SOURCE_DIR) / "../shared/corpus/events";
   if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "no corpus at " << dir;
   const auto fields = [](const DecodedEvent& ev) {
@@ -208,44 +210,60 @@ TEST_F(DecoderTest, CorpusSamplesDecodeAlikeWithTheirBodyLiftedOrNot) {
     out.push_back(std::string(KindName(ev.kind)));
     return out;
   };
+  const auto lift = [](std::string_view json, size_t min_bytes) {
+    std::string buffer, rest;
+    std::vector<LiftedString> items;
+    LiftEventStrings(json, min_bytes, &buffer, &items, &rest);
+    return items;
+  };
   const std::string pad(16 * 1024, ' ');
   Decoder lifting, whole;
-  size_t lifted = 0, compared = 0;
+  size_t lifted = 0, compared = 0, from_records = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".json") continue;
     const std::string name = entry.path().filename().string();
     const std::string json = ReadFile(entry.path());
     DecodedEvent want, got;
     if (!whole.Decode(json, &want).ok()) continue;
-    std::string value, rest;
-    if (!LiftTopLevelString(json, "body", 0, &value, &rest) || rest == json) {  // or "body":""
+    const std::vector<LiftedString> items = lift(json, 0);
+    if (items.empty()) {
       ASSERT_TRUE(lifting.Decode(json + pad, &got).ok()) << name;
       EXPECT_EQ(fields(got), fields(want)) << name;
       ++compared;
       continue;
     }
-    // json = prefix "content" suffix; rest = prefix "" suffix.
-    const size_t open = static_cast<size_t>(
-        std::mismatch(json.begin(), json.end(), rest.begin(), rest.end()).first - json.begin() - 1);
-    const size_t close = json.size() - (rest.size() - open - 1);
-    const std::string prefix = json.substr(0, open);
-    const std::string padded_value = json.substr(open, close - open) + pad.substr(0, 8192);
-    const std::string suffix = json.substr(close) + pad;
-    const size_t name_at = prefix.rfind("\"body\"");
-    ASSERT_NE(name_at, std::string::npos) << name;
-    std::string escaped_name = prefix;
-    escaped_name.replace(name_at, 6, R"("bo\u0064y")");
-    const std::string a = prefix + padded_value + suffix;
-    const std::string b = escaped_name + padded_value + suffix;
-    ASSERT_TRUE(LiftTopLevelString(a, "body", 8192, &value, &rest)) << name;
-    ASSERT_FALSE(LiftTopLevelString(b, "body", 0, &value, &rest)) << name;
+    // Each lifted string padded at its end; in `b` its member's name escaped.
+    std::string a, b;
+    size_t from = 0;
+    for (const LiftedString& l : items) {
+      const size_t close = l.quote_at + 1 + l.written;
+      std::string before = json.substr(from, close - from);
+      a += before;
+      const std::string_view member = l.sns_message ? R"("Message")" : R"("body")";
+      const size_t name_at = before.rfind(member);
+      ASSERT_NE(name_at, std::string::npos) << name;
+      before.replace(name_at, member.size(),
+                     l.sns_message ? R"("Mess\u0061ge")" : R"("bo\u0064y")");
+      b += before;
+      a += pad.substr(0, 8192);
+      b += pad.substr(0, 8192);
+      from = close;
+      from_records += l.record != LiftedString::kTopLevel;
+    }
+    a += json.substr(from) + pad;
+    b += json.substr(from) + pad;
+    ASSERT_EQ(lift(a, 8192).size(), items.size()) << name;
+    ASSERT_TRUE(lift(b, 0).empty()) << name;
     ASSERT_TRUE(whole.Decode(b, &want).ok()) << name;
     ASSERT_TRUE(lifting.Decode(a, &got).ok()) << name;
+    EXPECT_EQ(got.lifted_strings, items.size()) << name;
+    EXPECT_EQ(want.lifted_strings, 0u) << name;
     EXPECT_EQ(fields(got), fields(want)) << name;
     ++lifted;
   }
   EXPECT_GE(compared + lifted, 190u);
-  EXPECT_GE(lifted, 30u);  // samples with a top-level string body
+  EXPECT_GE(lifted, 35u);       // samples with a top-level string body, SQS and SNS
+  EXPECT_GE(from_records, 5u);  // SQS bodies and SNS messages among them
 }
 
 // A large event whose body is not valid string content is rejected as
@@ -266,9 +284,13 @@ TEST_F(DecoderTest, LargeEventsWithALiftedBody) {
       "application/json",
       escaped(R"({"q":"caf\u00e9 \ud83d\ude00 \"quoted\" \\ back","pad":")" + filler + R"("})"),
       "f=" + filler);
-  std::string value, rest;
-  ASSERT_TRUE(LiftTopLevelString(text_, "body", 8192, &value, &rest));
+  {
+    std::string buffer, rest;
+    std::vector<LiftedString> items;
+    ASSERT_EQ(LiftEventStrings(text_, 8192, &buffer, &items, &rest), 1u);
+  }
   DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.lifted_strings, 1u);
   EXPECT_THAT(Values(ev, "body.q"), ElementsAre("caf\xC3\xA9 \xF0\x9F\x98\x80 \"quoted\" \\ back"));
   EXPECT_TRUE(Values(ev, "body.pad") == std::vector<std::string>{filler});
   EXPECT_TRUE(Values(ev, "query.f") == std::vector<std::string>{filler});
@@ -285,6 +307,57 @@ TEST_F(DecoderTest, LargeEventsWithALiftedBody) {
   ASSERT_EQ(Values(ev, "body").size(), 1u);
   EXPECT_TRUE(Values(ev, "body")[0] == "<script>alert(1)</script>" + filler);
   EXPECT_THAT(Values(ev, "note"), ElementsAre("a note"));
+}
+
+// A batch of large SQS bodies and SNS messages, lifted out record by
+// record: each is read at its own record's path, small ones are left to the
+// parser, and a record of no known kind still has its body walked.
+TEST_F(DecoderTest, LargeRecordBodiesAreLiftedRecordByRecord) {
+  // Strings of 8 KiB and more are lifted from events of 16 KiB and more.
+  const std::string filler(9 * 1024, 'x');
+  const std::string long_filler(17 * 1024, 'y');
+  const auto sqs = [&](int i, const std::string& body) {
+    return absl::StrCat(R"({"messageId":"m-)", i, R"(","eventSource":"aws:sqs","body":)", body,
+                        R"(,"messageAttributes":{}})");
+  };
+  text_ = absl::StrCat(
+      R"({"Records":[)", sqs(0, R"("{\"q\":\"1' OR 1=1\",\"pad\":\")" + filler + R"(\"}")"), ",",
+      sqs(1, R"("short \"one\"")"), ",", sqs(2, R"("plain \"text\" )" + filler + R"(")"), "]}");
+  {
+    std::string buffer, rest;
+    std::vector<LiftedString> items;
+    ASSERT_EQ(LiftEventStrings(text_, 8192, &buffer, &items, &rest), 2u);
+  }
+  DecodedEvent ev = DecodeOk(text_);
+  EXPECT_EQ(ev.lifted_strings, 2u);
+  EXPECT_EQ(ev.kind, Kind::kSqs);
+  EXPECT_THAT(Values(ev, "records[0].body.q"), ElementsAre("1' OR 1=1"));
+  EXPECT_TRUE(Values(ev, "records[0].body.pad") == std::vector<std::string>{filler});
+  EXPECT_THAT(Values(ev, "records[1].body"), ElementsAre("short \"one\""));
+  EXPECT_TRUE(Values(ev, "records[2].body") ==
+              std::vector<std::string>{"plain \"text\" " + filler});
+
+  text_ = absl::StrCat(
+      R"({"Records":[{"EventSource":"aws:sns","Sns":{"Subject":"hi","Message":"{\"user\":\"<svg onload=x>\",\"pad\":\")",
+      long_filler, R"(\"}"}}]})");
+  ev = DecodeOk(text_);
+  EXPECT_EQ(ev.lifted_strings, 1u);
+  EXPECT_EQ(ev.kind, Kind::kSns);
+  EXPECT_THAT(Values(ev, "records[0].message.user"), ElementsAre("<svg onload=x>"));
+  EXPECT_THAT(Values(ev, "records[0].subject"), ElementsAre("hi"));
+
+  // Records of no known kind are walked by their JSON paths.
+  text_ = absl::StrCat(R"({"Records":[{"kind":"custom","body":"$(id) )", long_filler, R"("}]})");
+  ev = DecodeOk(text_);
+  EXPECT_EQ(ev.lifted_strings, 1u);
+  EXPECT_EQ(ev.kind, Kind::kGeneric);
+  ASSERT_EQ(Values(ev, "Records[0].body").size(), 1u);
+  EXPECT_TRUE(Values(ev, "Records[0].body")[0] == "$(id) " + long_filler);
+
+  // An invalid record body in a large event is rejected as before.
+  DecodedEvent bad;
+  text_ = absl::StrCat(R"({"Records":[)", sqs(0, "\"" + filler + R"( \ud800 ")"), "]}");
+  EXPECT_FALSE(decoder_.Decode(text_, &bad).ok());
 }
 
 TEST_F(DecoderTest, CorpusFunctionUrlCookiesComeFromTheArrayOnly) {
