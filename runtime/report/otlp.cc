@@ -1,6 +1,7 @@
 #include "runtime/report/otlp.h"
 
 #include <google/protobuf/stubs/common.h>
+#include <google/protobuf/stubs/logging.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -10,7 +11,6 @@
 
 #include "absl/strings/escaping.h"
 #include "runtime/core/utf8.h"
-
 #include "runtime/report/event_map.h"
 #include "runtime/report/gzip.h"
 #include "runtime/report/otlp_json.h"
@@ -506,6 +506,10 @@ bool DecodeExportLogsRequest(std::string_view content_type, std::string_view con
   }
   out->Clear();
   if (is_protobuf) {
+    // The parser logs each string it refuses as not UTF-8 to stderr. The
+    // answer already says the body is invalid; a client that keeps sending
+    // such bodies must not fill the collector's log.
+    google::protobuf::LogSilencer quiet;
     if (!out->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
       return Fail(error, 400, "body is not a valid ExportLogsServiceRequest");
     }

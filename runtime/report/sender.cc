@@ -1,5 +1,6 @@
 #include "runtime/report/sender.h"
 
+#include <google/protobuf/stubs/logging.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -654,6 +655,9 @@ Sender::PostResult Sender::Post(const std::string& gzipped_body, const std::func
     if (content_type != nullptr && std::string_view(content_type).find("json") != std::string_view::npos) {
       parsed = ParseJsonExportLogsResponse(response.body, &answer).ok();
     } else {
+      // Quietly: a collector's malformed answer must not write protobuf's
+      // complaints into the function's log.
+      google::protobuf::LogSilencer quiet;
       parsed = answer.ParseFromString(response.body);
     }
     if (parsed && answer.has_partial_success()) {

@@ -204,6 +204,25 @@ TEST(OtlpDecodeTest, RefusesBadBodiesWithTheRightStatus) {
 // encoder serializes, for every shape of event: empty and long strings
 // (multi-byte length varints), negative counts, W3C and X-Ray trace ids,
 // zero times, every severity, an empty resource.
+// A protobuf body whose strings are not UTF-8 is refused with 400 without a
+// word on stderr: the collector's log is not the client's to fill.
+TEST(OtlpDecodeTest, RefusesNonUtf8StringsQuietly) {
+  // ExportLogsServiceRequest { resource_logs (1) { scope_logs (2) {
+  //   log_records (2) { severity_text (3): "\xff\xfe" } } } }
+  const std::string record = std::string("\x1a\x02\xff\xfe", 4);
+  const std::string scope = std::string("\x12", 1) + static_cast<char>(record.size()) + record;
+  const std::string resource = std::string("\x12", 1) + static_cast<char>(scope.size()) + scope;
+  const std::string wire = std::string("\x0a", 1) + static_cast<char>(resource.size()) + resource;
+  otlp_collector::ExportLogsServiceRequest out;
+  DecodeError err;
+  testing::internal::CaptureStderr();
+  const bool ok = DecodeExportLogsRequest("application/x-protobuf", "", wire, &out, &err);
+  const std::string logged = testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(ok);
+  EXPECT_EQ(err.http_status, 400);
+  EXPECT_EQ(logged, "");
+}
+
 TEST(OtlpTest, DirectEncoderIsByteIdenticalToTheMessages) {
   std::vector<SecurityEvent> events;
   events.push_back(SampleEvent());

@@ -232,6 +232,28 @@ TEST_F(SenderTest, PartialSuccessIsCountedNotRetried) {
   EXPECT_EQ(collector.seen().size(), 1u);
 }
 
+// A collector whose 200 answer is protobuf with a string that is not UTF-8:
+// the batch counts as delivered, and protobuf's complaint stays out of the
+// function's log.
+TEST_F(SenderTest, MalformedAnswerIsDeliveredQuietly) {
+  ScriptedCollector collector([](int, httplib::Response& res) {
+    // ExportLogsServiceResponse { partial_success (1) { error_message (2): "\xff" } }
+    res.set_content(std::string("\x0a\x03\x12\x01\xff", 5), "application/x-protobuf");
+    return 200;
+  });
+  ::testing::internal::CaptureStderr();
+  {
+    Sender sender(Options(collector.endpoint()));
+    for (int i = 0; i < 4; ++i) sender.Enqueue(Event(i));
+    EXPECT_TRUE(sender.Flush(5000));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(sender.stats().delivered, 4u);
+  }
+  const std::string logged = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(logged.find("libprotobuf"), std::string::npos) << logged;
+  EXPECT_EQ(collector.seen().size(), 1u);
+}
+
 TEST_F(SenderTest, DropsAtTheQueueCapAreReportedOnceDeliveryResumes) {
   ScriptedCollector collector([](int, httplib::Response&) { return 200; });
   SenderOptions o = Options(collector.endpoint());
