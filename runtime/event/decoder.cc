@@ -2,7 +2,8 @@
 // fields for every client-controlled string, decoding bodies by content type.
 //
 // Memory: the top-level event is parsed by `event_parser` (a large event
-// without its `body`, which is unescaped into `lifted_body`); nested documents
+// without its payload strings, which are unescaped into `lifted_buffer`);
+// nested documents
 // (JSON bodies, JSON queue messages) by a small pool of parsers so that their
 // strings stay valid without copying. Beyond the pool, nested documents share
 // one overflow parser and their strings are copied into the arena. All of it
@@ -39,10 +40,10 @@ namespace dom = simdjson::dom;
 
 // Nested documents parsed without copying their strings.
 constexpr size_t kPooledParsers = 4;
-// Events from this size on have their top-level `body` string lifted out
-// before the DOM parse (runtime/event/json_lift.h), when it is at least half
-// that size: below it, reading the top-level members once more costs more
-// than the escapes do.
+// Events from this size on have their payload strings (the top-level `body`,
+// SQS record bodies, SNS messages) lifted out before the DOM parse
+// (runtime/event/json_lift.h), each one that is at least half that size:
+// below it, reading the members once more costs more than the escapes do.
 constexpr size_t kLiftEventBytes = 16 * 1024;
 // File-upload parts whose content is inspected (text only, up to this size).
 constexpr size_t kMaxInspectedFileBytes = 64 * 1024;
@@ -445,14 +446,18 @@ struct Decoder::State {
 
   void PopTo(size_t mark) { path_len = mark; }
 
-  // A lifted string in place of the "" left for it in the parsed event.
-  std::string_view BodyOr(std::string_view s) const {
+  // `lifted_at` is ordered by the address of each "".
+  static bool ByAddress(const std::pair<const char*, std::string_view>& a,
+                        const std::pair<const char*, std::string_view>& b) {
+    return std::less<const char*>()(a.first, b.first);
+  }
+
+  // The lifted string in place of the "" left for it in the parsed event, or
+  // `s` itself.
+  std::string_view LiftedOr(std::string_view s) const {
     if (!s.empty() || lifted_at.empty()) return s;
-    const auto it =
-        std::lower_bound(lifted_at.begin(), lifted_at.end(), s.data(),
-                         [](const std::pair<const char*, std::string_view>& e, const char* p) {
-                           return std::less<const char*>()(e.first, p);
-                         });
+    const auto it = std::lower_bound(lifted_at.begin(), lifted_at.end(),
+                                     std::pair(s.data(), std::string_view()), ByAddress);
     return it != lifted_at.end() && it->first == s.data() ? it->second : s;
   }
 
@@ -488,11 +493,7 @@ struct Decoder::State {
       lifted_at.emplace_back(placeholder.data(),
                              std::string_view(lifted_buffer.data() + l.offset, l.length));
     }
-    std::sort(lifted_at.begin(), lifted_at.end(),
-              [](const std::pair<const char*, std::string_view>& a,
-                 const std::pair<const char*, std::string_view>& b) {
-                return std::less<const char*>()(a.first, b.first);
-              });
+    std::sort(lifted_at.begin(), lifted_at.end(), ByAddress);
     return true;
   }
 
@@ -523,7 +524,7 @@ struct Decoder::State {
     if (fields_full) return;
     switch (e.type()) {
       case dom::element_type::STRING: {
-        std::string_view s = BodyOr(StringOf(e));
+        std::string_view s = LiftedOr(StringOf(e));
         if (s.data() == walk_skips) return;  // emitted another way
         Emit(loc, copy ? arena.Copy(s) : s);
         return;
@@ -1114,10 +1115,10 @@ struct Decoder::State {
     size_t mark = PushSegment("body");
     if (content_types.n <= 1 && content_encodings.n <= 1 && encoding_lines <= 1) {
       // Each header given once (or not at all): one reading.
-      DecodeBody(BodyOr(StringOf(top.body)), base64, first_type, Location::kBody,
+      DecodeBody(LiftedOr(StringOf(top.body)), base64, first_type, Location::kBody,
                  content_encodings.n > 0 ? content_encodings.v[0] : "");
     } else {
-      DecodeBodyReadings(BodyOr(StringOf(top.body)), base64);
+      DecodeBodyReadings(LiftedOr(StringOf(top.body)), base64);
     }
     PopTo(mark);
   }
@@ -1194,7 +1195,7 @@ struct Decoder::State {
       if (fields_full) return;
       if (kv.key == "body" && kv.value.is_string()) {
         size_t mark = PushSegment("body");
-        DecodeBody(BodyOr(StringOf(kv.value)), false, {}, Location::kMessage);
+        DecodeBody(LiftedOr(StringOf(kv.value)), false, {}, Location::kMessage);
         PopTo(mark);
       } else if (kv.key == "messageAttributes") {
         EmitMessageAttributes(kv.value, "stringValue");
@@ -1209,7 +1210,7 @@ struct Decoder::State {
       if (fields_full) return;
       if (kv.key == "Message" && kv.value.is_string()) {
         size_t mark = PushSegment("message");
-        DecodeBody(BodyOr(StringOf(kv.value)), false, {}, Location::kMessage);
+        DecodeBody(LiftedOr(StringOf(kv.value)), false, {}, Location::kMessage);
         PopTo(mark);
       } else if (kv.key == "Subject" && kv.value.is_string()) {
         size_t mark = PushSegment("subject");

@@ -239,56 +239,54 @@ class Lifter {
  private:
   static bool Once(bool* seen) { return !std::exchange(*seen, true); }
 
+  // The array or object at `i` (its opening bracket), up to its `close`:
+  // each item (a member or an element) handed to `item(start, index)`, which
+  // returns the index past it.
+  template <typename Item>
+  size_t ReadItems(size_t i, char close, Item&& item) {
+    i = SkipSpaces(json_, i + 1);
+    if (i < json_.size() && json_[i] == close) return i + 1;
+    for (size_t index = 0;; ++index) {
+      i = item(i, index);
+      if (i == kNpos) return kNpos;
+      i = SkipSpaces(json_, i);
+      if (i >= json_.size()) return kNpos;
+      if (json_[i] == close) return i + 1;
+      if (json_[i] != ',') return kNpos;
+      i = SkipSpaces(json_, i + 1);
+    }
+  }
+
   // The object at `i` ('{'), each member handed to `member(name, value)`,
   // which returns the index past the value. A name written with an escape
   // could be any name to the parser: npos.
   template <typename Member>
   size_t ReadObject(size_t i, Member&& member) {
-    i = SkipSpaces(json_, i + 1);
-    if (i < json_.size() && json_[i] == '}') return i + 1;
-    for (;;) {
-      if (i >= json_.size() || json_[i] != '"') return kNpos;
-      const size_t name_end = StringEnd(json_, i + 1);
+    return ReadItems(i, '}', [&](size_t at, size_t) {
+      if (at >= json_.size() || json_[at] != '"') return kNpos;
+      const size_t name_end = StringEnd(json_, at + 1);
       if (name_end == kNpos) return kNpos;
-      const std::string_view name = json_.substr(i + 1, name_end - i - 1);
+      const std::string_view name = json_.substr(at + 1, name_end - at - 1);
       if (name.find('\\') != std::string_view::npos) return kNpos;
-      i = SkipSpaces(json_, name_end + 1);
-      if (i >= json_.size() || json_[i] != ':') return kNpos;
-      i = member(name, SkipSpaces(json_, i + 1));
-      if (i == kNpos) return kNpos;
-      i = SkipSpaces(json_, i);
-      if (i >= json_.size()) return kNpos;
-      if (json_[i] == '}') return i + 1;
-      if (json_[i] != ',') return kNpos;
-      i = SkipSpaces(json_, i + 1);
-    }
+      at = SkipSpaces(json_, name_end + 1);
+      if (at >= json_.size() || json_[at] != ':') return kNpos;
+      return member(name, SkipSpaces(json_, at + 1));
+    });
   }
 
   // The "Records" array: each object element is a record whose "body" and
   // "Sns"."Message" are read. Any other value is skipped.
   size_t ReadRecords(size_t i) {
     if (i >= json_.size() || json_[i] != '[') return SkipValue(json_, i);
-    i = SkipSpaces(json_, i + 1);
-    if (i < json_.size() && json_[i] == ']') return i + 1;
-    for (size_t index = 0;; ++index) {
-      if (i >= json_.size()) return kNpos;
-      if (json_[i] == '{') {
-        bool body = false, sns = false;
-        i = ReadObject(i, [&](std::string_view name, size_t v) {
-          if (name == "body") return Once(&body) ? ReadPayload(v, index, false) : kNpos;
-          if (name == "Sns") return Once(&sns) ? ReadSns(v, index) : kNpos;
-          return SkipValue(json_, v);
-        });
-      } else {
-        i = SkipValue(json_, i);
-      }
-      if (i == kNpos) return kNpos;
-      i = SkipSpaces(json_, i);
-      if (i >= json_.size()) return kNpos;
-      if (json_[i] == ']') return i + 1;
-      if (json_[i] != ',') return kNpos;
-      i = SkipSpaces(json_, i + 1);
-    }
+    return ReadItems(i, ']', [&](size_t at, size_t index) {
+      if (at >= json_.size() || json_[at] != '{') return SkipValue(json_, at);
+      bool body = false, sns = false;
+      return ReadObject(at, [&](std::string_view name, size_t v) {
+        if (name == "body") return Once(&body) ? ReadPayload(v, index, false) : kNpos;
+        if (name == "Sns") return Once(&sns) ? ReadSns(v, index) : kNpos;
+        return SkipValue(json_, v);
+      });
+    });
   }
 
   size_t ReadSns(size_t i, size_t index) {
