@@ -423,6 +423,8 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
         if (w.plain_len < kMaxWord && w.split_len < kMaxWord) {
           w.plain[w.plain_len++] = '/';
           w.split[w.split_len++] = '/';
+        } else {
+          w.too_long = true;  // as for any other byte past the limit
         }
         p += n;
         continue;

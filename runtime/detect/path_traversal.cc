@@ -93,7 +93,8 @@ constexpr std::string_view kAbsoluteSensitive[] = {
     "/var/log/",
     "/etc/",
     // A Java web application's private directory, which the container never
-    // serves: its classes, libraries and configuration.
+    // serves: its classes, libraries and configuration. (The first two also
+    // name it without the leading '/', for RelativeSystemPath().)
     "/web-inf/classes/",
     "/web-inf/lib/",
     "/web-inf/",

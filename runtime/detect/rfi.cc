@@ -54,18 +54,11 @@ std::string_view PathOf(std::string_view rest) {
   return q == kNpos ? rest : rest.substr(0, q);
 }
 
-// A script extension other than the text and image ones.
-bool HasCodeExtension(std::string_view path) {
+// Whether the path ends in a script extension; with `text` false, not
+// ".txt" (only a server-side language's own extensions).
+bool HasScriptExtension(std::string_view path, bool text = true) {
   for (std::string_view e : kScriptExtensions) {
-    if (e.back() == '?' || e == ".txt") continue;
-    if (scan::IEndsWith(path, e)) return true;
-  }
-  return false;
-}
-
-bool HasScriptExtension(std::string_view path) {
-  for (std::string_view e : kScriptExtensions) {
-    if (e.back() == '?') continue;
+    if (e.back() == '?' || (!text && e == ".txt")) continue;
     if (scan::IEndsWith(path, e)) return true;
   }
   return false;
@@ -335,7 +328,7 @@ class RfiImpl final : public Detector {
       }
       // A script fetched over FTP comes back as its source, which only an
       // include() runs ("ftp://evil.example/x.php").
-      if (IEquals(url.scheme, "ftp") && whole_value && HasCodeExtension(path)) {
+      if (IEquals(url.scheme, "ftp") && whole_value && HasScriptExtension(path, /*text=*/false)) {
         return FillMatch(m, "rfi.remote_script", "FTP URL of a server-side script", 75, url.begin,
                          url.end - url.begin);
       }

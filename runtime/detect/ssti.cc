@@ -189,6 +189,17 @@ bool FindOgnlStaticAccess(std::string_view v, size_t* at, size_t* len) {
   return false;
 }
 
+// FreeMarker's directives by name ("<#assign", "[#assign"), each opened by
+// '<' or '[' (SstiImpl::Inspect()); none is longer than 15 bytes.
+constexpr std::string_view kFreemarkerDirectives[] = {
+    "#assign", "#import", "#include", "#list", "#macro", "#function", "#if", "#setting"};
+static_assert([] {
+  for (std::string_view name : kFreemarkerDirectives) {
+    if (name.size() > 15) return false;
+  }
+  return true;
+}());
+
 class SstiImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kSsti; }
@@ -275,35 +286,28 @@ class SstiImpl final : public Detector {
         }
       }
     }
-    static const NeedleSet kAnyFreemarker{"<#assign", "<#import", "<#include", "<#list",
-                                          "<#macro", "<#function", "<#if", "<#setting"};
-    if (in.mask.Has('<') && in.mask.Has('#') && kAnyFreemarker.AnyIn(v)) {
-      for (std::string_view d : {"<#assign", "<#import", "<#include", "<#list", "<#macro",
-                                 "<#function", "<#if", "<#setting"}) {
-        size_t p = IFind(v, d);
-        if (p != kNpos) {
-          return FillMatch(m, "ssti.freemarker_directive", "FreeMarker directive in a value", 85, p,
-                           d.size());
-        }
-      }
-    }
-    // The same directives in FreeMarker's square-bracket syntax
-    // ("[#assign x=7*7]${x}", "[#list 1..3 as i]${i}[/#list]"), which a
-    // template that starts with a `[#ftl]` header uses. A bracket and a hash
-    // also open Markdown references ("[#list of items](#list)"), so the
-    // value must hold an interpolation, a closing tag or `?new()` after it.
-    static const NeedleSet kAnyBracketFreemarker{"[#assign", "[#import", "[#include",
-                                                 "[#list",   "[#macro",  "[#function",
-                                                 "[#if",     "[#setting"};
-    if (in.mask.Has('[') && in.mask.Has('#') && kAnyBracketFreemarker.AnyIn(v)) {
-      for (std::string_view d : {"[#assign", "[#import", "[#include", "[#list", "[#macro",
-                                 "[#function", "[#if", "[#setting"}) {
-        size_t p = IFind(v, d);
-        if (p == kNpos) continue;
-        const std::string_view after = v.substr(p + d.size());
-        if (after.empty() || !(scan::IsSpace(after[0]) || after[0] == ']')) continue;
-        if (after.find("${") != kNpos || after.find("[/#") != kNpos ||
-            IFind(after, "?new(") != kNpos) {
+    // FreeMarker's directives, in its angle-bracket syntax and in its
+    // square-bracket one ("[#assign x=7*7]${x}", "[#list 1..3 as i]${i}[/#list]"),
+    // which a template that starts with a `[#ftl]` header uses.
+    static const NeedleSet kAnyFreemarker(kFreemarkerDirectives);
+    if (in.mask.Has('#') && (in.mask.Has('<') || in.mask.Has('[')) && kAnyFreemarker.AnyIn(v)) {
+      for (const char open : {'<', '['}) {
+        for (std::string_view name : kFreemarkerDirectives) {
+          char buf[16];
+          buf[0] = open;
+          name.copy(buf + 1, sizeof(buf) - 1);
+          const std::string_view d(buf, name.size() + 1);
+          size_t p = IFind(v, d);
+          if (p == kNpos) continue;
+          // A bracket and a hash also open Markdown references ("[#list of
+          // items](#list)"): the directive must end its name, and the value
+          // must hold an interpolation, a closing tag or `?new()` after it.
+          const std::string_view after = v.substr(p + d.size());
+          if (open == '[' && (after.empty() || !(scan::IsSpace(after[0]) || after[0] == ']') ||
+                              (after.find("${") == kNpos && after.find("[/#") == kNpos &&
+                               IFind(after, "?new(") == kNpos))) {
+            continue;
+          }
           return FillMatch(m, "ssti.freemarker_directive", "FreeMarker directive in a value", 85, p,
                            d.size());
         }
