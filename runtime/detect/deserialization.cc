@@ -477,6 +477,26 @@ bool IsBase64Char(char c) {
 
 // Classes whose Marshal.load runs code (the Gem::Requirement and
 // Gem::Installer chains, ERB templates, ActiveSupport's deprecation proxy).
+// jsonpickle's tags (case matters to it) that load a class or a function,
+// call one or evaluate text when a document is decoded.
+bool IsJsonpickleTag(std::string_view tag) {
+  static constexpr std::string_view kTags[] = {
+      "py/object",  "py/type",      "py/function", "py/reduce", "py/newobj",
+      "py/newargs", "py/newargsex", "py/initargs", "py/repr",   "py/state"};
+  return std::find(std::begin(kTags), std::end(kTags), tag) != std::end(kTags);
+}
+
+// jsonpickle's decode() imports the class or function a "py/object",
+// "py/type" or "py/function" names, calls what "py/reduce" or "py/newobj"
+// gives it, and evaluates "py/repr". A request carries these tags only to be
+// decoded so.
+bool JsonpickleMatch(std::string_view tag, size_t at, size_t len, Match* m) {
+  return FillMatch(m, "deserialization.jsonpickle",
+                   "jsonpickle tag " + std::string(tag) +
+                       ": decoding it imports or calls what the request names",
+                   85, at, len);
+}
+
 constexpr std::string_view kRubyGadgets[] = {
     "Gem::Requirement",        "Gem::StubSpecification",     "ERB",
     "Gem::Installer",          "ActiveSupport::Deprecation", "Net::WriteAdapter",
@@ -686,7 +706,10 @@ class DeserializationImpl final : public Detector {
         }
       }
     }
-    if (in.IsObjectKey()) return false;
+    if (in.IsObjectKey()) {
+      // A JSON body the decoder has taken apart has jsonpickle's tags as keys.
+      return IsJsonpickleTag(v) && JsonpickleMatch(v, 0, v.size(), m);
+    }
     std::string_view raw = in.raw;
     if (v.size() < 4 && raw.size() < 4) return false;
     // Raw Java stream magic (normalization drops the NULs, so look at raw).
@@ -833,6 +856,17 @@ class DeserializationImpl final : public Detector {
                          "Node.js serialized function (node-serialize or funcster): "
                          "deserializing it runs code",
                          90, p, len);
+      }
+    }
+    // jsonpickle's tags inside a value that holds JSON.
+    if (in.mask.Has('/') && in.mask.Has('"')) {
+      for (size_t k = scan::Find(v, "\"py/"); k != kNpos; k = scan::Find(v, "\"py/", k + 1)) {
+        const size_t e = v.find('"', k + 1);
+        if (e == kNpos) break;
+        const size_t colon = scan::SkipSpaces(v, e + 1);
+        if (colon < v.size() && v[colon] == ':' && IsJsonpickleTag(v.substr(k + 1, e - k - 1))) {
+          return JsonpickleMatch(v.substr(k + 1, e - k - 1), k, e + 1 - k, m);
+        }
       }
     }
     // Python pickle: GLOBAL opcode naming a module and a callable.

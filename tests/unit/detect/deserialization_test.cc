@@ -316,6 +316,54 @@ TEST(DeserializationTest, RubyMarshalGadgetsInBase64) {
   }
 }
 
+// jsonpickle's tags make decode() import, call or evaluate what the document
+// names: in a value that holds JSON, or as a key of a body already taken
+// apart. The same words elsewhere are not tags.
+TEST(DeserializationTest, JsonpickleTags) {
+  const std::vector<std::string> tagged = {
+      R"({"py/reduce": [{"py/function": "os.system"}, {"py/tuple": ["id"]}]})",
+      R"({"py/object": "subprocess.Popen", "py/newargs": [["id"]]})",
+      R"j({"py/repr": "os/os.system('id')"})j",
+      R"({"py/type" : "builtins.eval"})",
+  };
+  for (const std::string& v : tagged) {
+    Case c;
+    c.value = v;
+    c.location = event::Location::kBody;
+    Match m;
+    EXPECT_TRUE(Detects(DeserializationDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "deserialization.jsonpickle") << v;
+  }
+  for (const std::string key : {"py/reduce", "py/object", "py/function"}) {
+    Case c;
+    c.is_key = true;
+    c.value = key;
+    c.path = "body[\"" + key + "\"]";
+    c.location = event::Location::kBody;
+    EXPECT_TRUE(Detects(DeserializationDetector(), c)) << key;
+  }
+  const std::vector<std::string> untagged = {
+      "py/reduce",                 // a value, not a key
+      R"({"py/tuple": [1, 2]})",   // a container tag: builds no object
+      R"({"path": "py/object"})",  // a tag's name as a value
+      "see py/object in the jsonpickle docs",
+      R"({"py/objects": "x"})",
+      R"({"PY/OBJECT": "x"})",  // jsonpickle reads its tags as written
+  };
+  for (const std::string& v : untagged) {
+    Case c;
+    c.value = v;
+    c.location = event::Location::kBody;
+    Match m;
+    EXPECT_FALSE(Detects(DeserializationDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+  Case tuple_key;
+  tuple_key.is_key = true;
+  tuple_key.value = "py/tuple";
+  tuple_key.location = event::Location::kBody;
+  EXPECT_FALSE(Detects(DeserializationDetector(), tuple_key));
+}
+
 TEST(DeserializationTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(DeserializationDetector(), std::string(1 << 20, '{'));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("a:1:{", 1 << 17));
