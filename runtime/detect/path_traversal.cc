@@ -42,27 +42,91 @@ constexpr size_t kMaxFolded = 64 * 1024;
 // Sensitive files and directories, written with '/' and lower case; matched
 // at a segment boundary (start, '/', or after a drive letter).
 constexpr std::string_view kSensitive[] = {
-    "etc/passwd",     "etc/shadow",        "etc/group",        "etc/hosts",
-    "etc/issue",      "etc/hostname",      "etc/sudoers",      "etc/crontab",
-    "etc/fstab",      "etc/mtab",          "etc/motd",         "etc/resolv.conf",
-    "etc/security/",  "etc/ssh/",          "etc/mysql/",       "etc/httpd/",
-    "etc/apache",     "etc/nginx/",        "etc/php",          "etc/profile",
-    "etc/master.passwd", "etc/pwd.db",     "etc/spwd.db",      "etc/inetd.conf",
-    "etc/environment", "etc/os-release",   "etc/proftp",       "etc/vsftpd",
-    "etc/shells",     "etc/netplan",       "etc/network/",     "etc/redis",
-    "proc/self/",     "proc/version",      "proc/cpuinfo",     "proc/meminfo",
-    "proc/net/",      "proc/mounts",       "proc/1/",          "proc/sched_debug",
-    "var/log/",       "var/run/secrets",   "var/lib/mysql",    "var/mail/",
-    "var/spool/",     "root/.",            ".ssh/id_",         ".ssh/authorized_keys",
-    ".ssh/known_hosts", ".aws/credentials", ".aws/config",      ".bash_history",
-    ".bashrc",        ".git/config",       ".git/head",        ".htpasswd",
-    ".htaccess",      ".docker/config.json", ".kube/config",   ".npmrc",
-    ".env",           "web-inf/web.xml",   "web-inf/",         "meta-inf/",
-    "wp-config.php",  "windows/win.ini",   "win.ini",          "boot.ini",
-    "system.ini",     "windows/system32",  "winnt/",           "windows/repair",
-    "inetpub/",       "web.config",        "applicationhost.config", "sam",
-    "php.ini",        "my.cnf",            "httpd.conf",       "id_rsa",
-    "dev/null",       "sys/class/",        "sys/power/",       "usr/local/",
+    "etc/passwd",
+    "etc/shadow",
+    "etc/group",
+    "etc/hosts",
+    "etc/issue",
+    "etc/hostname",
+    "etc/sudoers",
+    "etc/crontab",
+    "etc/fstab",
+    "etc/mtab",
+    "etc/motd",
+    "etc/resolv.conf",
+    "etc/security/",
+    "etc/ssh/",
+    "etc/mysql/",
+    "etc/httpd/",
+    "etc/apache",
+    "etc/nginx/",
+    "etc/php",
+    "etc/profile",
+    "etc/master.passwd",
+    "etc/pwd.db",
+    "etc/spwd.db",
+    "etc/inetd.conf",
+    "etc/environment",
+    "etc/os-release",
+    "etc/proftp",
+    "etc/vsftpd",
+    "etc/ld.so.preload",
+    "etc/shells",
+    "etc/netplan",
+    "etc/network/",
+    "etc/redis",
+    "proc/self/",
+    "proc/version",
+    "proc/cpuinfo",
+    "proc/meminfo",
+    "proc/net/",
+    "proc/mounts",
+    "proc/1/",
+    "proc/sched_debug",
+    "var/log/",
+    "var/run/secrets",
+    "var/lib/mysql",
+    "var/mail/",
+    "var/spool/",
+    "root/.",
+    ".ssh/id_",
+    ".ssh/authorized_keys",
+    ".ssh/known_hosts",
+    ".aws/credentials",
+    ".aws/config",
+    ".bash_history",
+    ".bashrc",
+    ".git/config",
+    ".git/head",
+    ".htpasswd",
+    ".htaccess",
+    ".docker/config.json",
+    ".kube/config",
+    ".npmrc",
+    ".env",
+    "web-inf/web.xml",
+    "web-inf/",
+    "meta-inf/",
+    "wp-config.php",
+    "windows/win.ini",
+    "win.ini",
+    "boot.ini",
+    "system.ini",
+    "windows/system32",
+    "winnt/",
+    "windows/repair",
+    "inetpub/",
+    "web.config",
+    "applicationhost.config",
+    "sam",
+    "php.ini",
+    "my.cnf",
+    "httpd.conf",
+    "id_rsa",
+    "dev/null",
+    "sys/class/",
+    "sys/power/",
+    "usr/local/",
 };
 
 // Targets that are sensitive even when written as an absolute path alone.
@@ -79,6 +143,9 @@ constexpr std::string_view kAbsoluteSensitive[] = {
     "/.aws/credentials",
     "/root/.",
     "/etc/crontab",
+    // Libraries every dynamically linked program loads first: a write there
+    // runs code in each of them.
+    "/etc/ld.so.preload",
     "/proc/version",
     "/var/run/secrets/",
     "/windows/win.ini",
@@ -927,12 +994,34 @@ bool IsHomeSecret(std::string_view p) {
          !rest.empty();
 }
 
-// `~/` and a dot file or directory of the home directory that IsHomeSecret()
-// accepts, as the whole value.
+// The part of a whole value below a home directory it names by path: `~/`,
+// `/home/<user>/` or `/Users/<user>/` (empty when it names none).
+std::string_view BelowHome(std::string_view whole) {
+  if (whole.size() > 2 && whole[0] == '~' && whole[1] == '/') return whole.substr(2);
+  size_t user = 0;
+  if (scan::IAt(whole, 0, "/home/")) {
+    user = 6;
+  } else if (scan::IAt(whole, 0, "/users/")) {
+    user = 7;
+  } else {
+    return {};
+  }
+  const size_t slash = whole.find('/', user);
+  if (slash == std::string_view::npos || slash == user) return {};
+  for (size_t i = user; i < slash; ++i) {
+    const char c = whole[i];
+    if (!scan::IsAlnum(c) && c != '.' && c != '_' && c != '-') return {};
+  }
+  return whole.substr(slash + 1);
+}
+
+// A dot file or directory of a home directory that IsHomeSecret() accepts,
+// named by its path from the home directory (BelowHome()) as the whole value.
 [[gnu::noinline]] bool HomeDotFile(std::string_view whole, Match* m) {
-  if (!(whole[1] == '/' && whole[2] == '.' && scan::IsAlnum(whole[3]))) return false;
+  const std::string_view rest = BelowHome(whole);
+  if (!(rest.size() > 1 && rest[0] == '.' && scan::IsAlnum(rest[1]))) return false;
   if (whole.find_first_of(" <>\"'") != std::string_view::npos) return false;
-  if (!IsHomeSecret(whole.substr(2))) return false;
+  if (!IsHomeSecret(rest)) return false;
   return FillMatch(m, "path_traversal.sensitive_file", "Value names a dot file in a home directory",
                    70, 0, whole.size());
 }
@@ -1159,11 +1248,14 @@ class PathTraversalImpl final : public Detector {
     }
     {
       std::string_view whole = g;
-      // A home directory's dot file named by its path (`~/.viminfo`), or a
+      // A home directory's dot file named by its path (`~/.viminfo`,
+      // `/home/alice/.bash_history`), or a
       // key or a client's credentials below one (`~/.ssh/identity`,
       // `~/.docker/config.json`): shell and editor state, histories, keys
       // and tokens, none of them request input.
-      if (whole.size() > 3 && whole[0] == '~' && HomeDotFile(whole, m)) return true;
+      if (whole.size() > 3 && (whole[0] == '~' || whole[0] == '/') && HomeDotFile(whole, m)) {
+        return true;
+      }
       if (whole.size() > 2 && whole[0] == '~' && whole[1] == '/') whole.remove_prefix(2);
       while (!whole.empty() && (whole.front() == '/' || whole.front() == '.') &&
              !(whole.size() > 1 && whole[0] == '.' && scan::IsAlpha(whole[1]))) {

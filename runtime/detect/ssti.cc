@@ -131,6 +131,31 @@ std::string_view JudgeExpression(std::string_view b) {
   return {};
 }
 
+// Whether an ERB or EJS tag's body is a backtick-quoted command
+// ("<%= `id` %>"): Ruby runs it in a shell and interpolates its output.
+bool RunsBacktickCommand(std::string_view body) {
+  const size_t open = scan::SkipSpaces(body, 0);
+  if (open + 2 >= body.size() || body[open] != '`' || !scan::IsAlpha(body[open + 1])) return false;
+  return body.find('`', open + 2) != std::string_view::npos;
+}
+
+// A template-detection probe ("${{<%[%'\"}}%\\."): the openers of three or
+// more template syntaxes packed into one short value, so that whichever
+// engine renders it fails or evaluates. Where the first opener is, or npos.
+constexpr size_t kMaxProbe = 64;
+size_t SyntaxProbeAt(std::string_view v) {
+  static constexpr std::string_view kOpeners[] = {"${", "{{", "<%", "[%", "#{", "{%", "*{", "@{"};
+  size_t first = kNpos;
+  int kinds = 0;
+  for (std::string_view o : kOpeners) {
+    const size_t p = v.find(o);
+    if (p == kNpos) continue;
+    ++kinds;
+    first = std::min(first, p);
+  }
+  return kinds >= 3 ? first : kNpos;
+}
+
 struct Region {
   std::string_view open;
   std::string_view close;
@@ -230,6 +255,14 @@ class SstiImpl final : public Detector {
     }
     const bool braces = in.mask.HasAny("{[") || in.mask.Has('<') || in.mask.Has('(');
     if (!braces && !in.mask.Has('_') && !in.mask.Has('#')) return false;
+    if (v.size() <= kMaxProbe && in.mask.Has('{')) {
+      if (const size_t at = SyntaxProbeAt(v); at != kNpos) {
+        return FillMatch(m, "ssti.syntax_probe",
+                         "Openers of three template syntaxes in one short value: a probe for "
+                         "which engine renders it",
+                         75, at, v.size() - at);
+      }
+    }
     // Dunder chains need no delimiter: "''.__class__.__mro__".
     static const NeedleSet kAnyDunder{"__class__", "__mro__", "__subclasses__", "__globals__",
                                       "__builtins__"};
@@ -372,6 +405,9 @@ class SstiImpl final : public Detector {
           continue;  // "${env:X}" lookups are the jndi detector's; "${a:b}" defaults.
         }
         std::string_view why = JudgeExpression(body);
+        if (r.open == "<%" && why.empty() && RunsBacktickCommand(body)) {
+          why = "shell command in backticks";
+        }
         if (r.open == "@{[" && why.empty()) {
           // "@{[ expr ]}" exists to run code inside a Perl string: a name
           // with an argument, an operator or a quote after it is code

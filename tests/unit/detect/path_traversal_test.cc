@@ -270,14 +270,17 @@ TEST(PathTraversalTest, ServerFilesWhereverInstalled) {
           "/opt2/tomcat9/logs/catalina.out", "/mnt/backup/web/php.ini", "/etc/login.defs",
           "C:/Program Files/MySQL/data/db7.err", "D:/Users/Bob/NTUSER.DAT",
           "c:/Program Files/FileZilla Server/FileZilla Server.xml", "~/.viminfo",
-          "~/.ssh/identity.pub", "~/.docker/config.json"}) {
+          "~/.ssh/identity.pub", "~/.docker/config.json", "/home/ann/.bash_history",
+          "/home/deploy-2/.ssh/id_ed25519", "/Users/ann/.aws/credentials"}) {
       c.value = v;
       EXPECT_TRUE(Detects(PathTraversalDetector(), c)) << v;
     }
     for (const char* v :
          {"/home/ann/projects/site/README.md", "/home/ann/app/config/app.yml",
           "/data/logs/2024-01-05.csv", "/Users/ann/Documents/notes.txt", "~/Documents/report.pdf",
-          "~/.", "~/.config/editor/theme.json", "/media/photos/php.ini.jpg", "C:/Users/Ann/Documents/server log.docx"}) {
+          "~/.", "~/.config/editor/theme.json", "/media/photos/php.ini.jpg",
+          "C:/Users/Ann/Documents/server log.docx", "/home/ann/.config/editor/theme.json",
+          "/home/.bashrc-notes", "/home/a b/.bashrc", "/users/ann/.cache/app/x.bin"}) {
       c.value = v;
       EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
     }

@@ -31,6 +31,10 @@ TEST(SstiTest, DetectsAttacks) {
       "#{7*7}",
       "*{T(java.lang.Runtime).getRuntime()}",
       "<%= 7*7 %>",
+      "<%= `id` %>",
+      "<%=`cat /etc/passwd`%>",
+      "${{<%[%'\"}}%\\.",  // a probe for which engine renders the value
+      "{{#{${x}",
       "#set($x = 1)",
       "{% import os %}",
       "{%\tif\tx\t%}y{%\tendif\t%}",
@@ -68,6 +72,8 @@ TEST(SstiTest, IgnoresBenign) {
       "Hello {{ user.first_name }}",
       "${HOME}",
       "$100",
+      "<%= `` %>",  // an empty command
+      "50% `off` %>",
       "{\"a\":1}",
       "p{color:red}",
       "{{ title|upper }}",
