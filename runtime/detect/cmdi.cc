@@ -214,7 +214,7 @@ constexpr std::array<uint8_t, 256> MakeWordStops() {
   t[','] = kStopBrace;
   t['}'] = kStopBrace;
   t['{'] = kStopBrace;
-  for (char c : std::string_view("'\"$\\")) t[static_cast<unsigned char>(c)] = kStopSpecial;
+  for (char c : std::string_view("'\"$\\^")) t[static_cast<unsigned char>(c)] = kStopSpecial;
   t['?'] = kStopGlob;
   t['*'] = kStopGlob;
   t['/'] = kStopSlash;
@@ -258,6 +258,7 @@ struct Word {
   bool too_long = false;
   bool glob = false;     // contains ? or * globs
   bool named_variable = false;  // a "$name" inside the letters was taken as empty
+  bool caret = false;           // a cmd.exe '^' between the letters was dropped
 };
 
 // True when `v` at `p` is the two-byte escape "\n" or "\r" for a line break.
@@ -317,6 +318,11 @@ bool CannotRunAt(std::string_view v, size_t pos, bool whole_line) {
     if (!error && !quoted_at_pos) return false;  // this reading runs it
   }
   return true;
+}
+
+// Windows' command interpreters, which parse their command lines themselves.
+bool IsWindowsShell(std::string_view name) {
+  return name == "powershell" || name == "pwsh" || name == "cmd";
 }
 
 // '+' is a space in form-encoded query strings that reach us undecoded.
@@ -466,6 +472,13 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
       ++p;
       continue;
     }
+    // cmd.exe's escape character between a name's letters ("w^h^o^a^m^i"):
+    // cmd drops it, so the name only counts as a Windows command.
+    if (c == '^' && w.plain_len > 0 && p + 1 < v.size() && IsAlnum(v[p + 1]) && IsAlnum(v[p - 1])) {
+      w.caret = true;
+      ++p;
+      continue;
+    }
     if (c == '?' || c == '*') w.glob = true;
     if (w.plain_len >= kMaxWord || w.split_len >= kMaxWord) {
       w.too_long = true;
@@ -560,7 +573,7 @@ Resolved ResolveWord(const Word& w) {
   if (r.tier == Tier::kNone || r.bin_dir) return r;
   const bool upper = r.from_split ? HadUpper(w.split, w.split_upper, r.name)
                                   : HadUpper(w.plain, w.plain_upper, r.name);
-  if (upper && !kWindowsCommandTable.Contains(r.name)) r.tier = Tier::kNone;
+  if ((upper || w.caret) && !kWindowsCommandTable.Contains(r.name)) r.tier = Tier::kNone;
   return r;
 }
 
@@ -730,6 +743,10 @@ bool IsActionOf(std::string_view command, std::string_view word) {
 // starts the value, so there is no quote or parenthesis for a following
 // one to close.
 ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, bool at_start) {
+  // "cat${IFS}x": a blank spelled as an expansion is the shell's alone.
+  size_t b = p;
+  while (b < v.size() && IsBlank(v[b])) ++b;
+  const bool ifs_blank = IfsLength(v, b) > 0;
   p = SkipBlanks(v, p);
   if (p >= v.size()) return ArgShape::kEnd;
   char c = v[p];
@@ -749,6 +766,11 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, boo
   if (c == '>' || c == '<') {
     return PlausibleRedirection(v, p) ? ArgShape::kShell : ArgShape::kInvalid;
   }
+  // A redirection of a numbered descriptor ("2>&1", "2>/dev/null").
+  if (IsDigit(c) && p + 1 < v.size() && v[p + 1] == '>' && PlausibleRedirection(v, p + 1)) {
+    return ArgShape::kShell;
+  }
+  if (ifs_blank) return ArgShape::kShell;
   if (c == '/' || c == '\\' || c == '~' || c == '$' || c == '%' || c == '*' || c == '{') {
     return ArgShape::kShell;
   }
@@ -1153,6 +1175,15 @@ class CmdiImpl final : public Detector {
         case '$':
         case '<':
         case '>':
+          // "$(<file)": bash's substitution of a file's contents.
+          if (c == '$' && next + 1 < v.size() && v[next] == '(' && v[next + 1] == '<' &&
+              closed_after(last_paren, next) && next + 2 < v.size() &&
+              (v[next + 2] == '/' || v[next + 2] == '~' || v[next + 2] == '.') &&
+              PlausibleRedirection(v, next + 1)) {
+            return FillMatch(m, "cmdi.substitution",
+                             "Command substitution reading a file into the command line", 90, i,
+                             next + 2 - i);
+          }
           // $(...), <(...), >(...), closed later in the value.
           if (next < v.size() && v[next] == '(' && closed_after(last_paren, next)) {
             ctx = Context::kSubstitution;
@@ -1852,7 +1883,11 @@ class CmdiImpl final : public Detector {
                               arg == ArgShape::kSeparator && OperatorEndsLine(v, w.end);
     if (!line_command && !Decide(ctx, r.tier, arg)) return false;
     // Bounded so that many rejected positions on one long line stay linear.
-    if (ctx != Context::kSubstitution && ctx != Context::kCodeSpan && *run_checks > 0) {
+    // (cmd.exe and PowerShell, which a Windows pipeline starts, read their
+    // own arguments: "| powershell IEX(New-Object ...)" is no bash syntax
+    // error to them.)
+    if (ctx != Context::kSubstitution && ctx != Context::kCodeSpan && *run_checks > 0 &&
+        !IsWindowsShell(r.name)) {
       --*run_checks;
       if (CannotRunAt(v, p, ctx == Context::kStart)) return false;
     }

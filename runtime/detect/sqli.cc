@@ -1445,6 +1445,17 @@ class Analysis {
       Expr e = ParseExpr(s + 1, s + kWindow - 2);
       return e.ok && e.call && (EndsAt(e.next) || At(e.next - 1).comment_after);
     }
+    if (k.Is("copy")) {
+      // PostgreSQL's COPY t FROM PROGRAM 'cmd' runs a shell command; COPY t
+      // TO '/path' writes a file on the server, COPY t FROM '/path' reads one.
+      const Token& to = Tok(s + 2);
+      if (n.type != TokenType::kWord || !(to.Is("from") || to.Is("to"))) return false;
+      const Token& target = Tok(s + 3);
+      if (target.Is("program")) return true;
+      const std::string_view path = target.type == TokenType::kString ? Text(target) : "";
+      return path.size() > 3 &&
+             (path[1] == '/' || path[1] == '\\' || (scan::IsAlpha(path[1]) && path[2] == ':'));
+    }
     if (k.Is("load")) {
       if (!n.Is("data") && !n.Is("xml")) return false;
       for (size_t j = s + 2; j < s + 5; ++j) {
@@ -1524,6 +1535,12 @@ class Analysis {
       shaped = EndsAt(s + 1) || At(s).comment_after || n.Is("end");
     } else if (k.Is("waitfor")) {
       shaped = n.Is("delay") || n.Is("time");
+    } else if (k.Is("backup") || k.Is("restore")) {
+      // T-SQL's BACKUP DATABASE db TO DISK = '\\host\x': the server writes
+      // (or reads) a whole database where the statement says.
+      shaped = (n.Is("database") || n.Is("log")) && Tok(s + 2).type == TokenType::kWord &&
+               (Tok(s + 3).Is("to") || Tok(s + 3).Is("from"));
+
     } else if (k.Is("grant") || k.Is("revoke")) {
       shaped = n.Is("all") || n.Is("select") || n.Is("dba") || n.Is("connect") ||
                n.Is("resource") || n.Is("execute");
@@ -1735,7 +1752,8 @@ bool HasStackedOnlyWord(std::string_view text) {
     while (e < n && e - j < 5 && sql::kWordBytes[static_cast<unsigned char>(text[e])]) ++e;
     if (e < n && sql::kWordBytes[static_cast<unsigned char>(text[e])]) continue;
     const std::string_view word = text.substr(j, e - j);
-    if (scan::IEquals(word, "call") || scan::IEquals(word, "load") || scan::IEquals(word, "do")) {
+    if (scan::IEquals(word, "call") || scan::IEquals(word, "load") || scan::IEquals(word, "do") ||
+        scan::IEquals(word, "copy")) {
       return true;
     }
   }
@@ -1860,7 +1878,9 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
     constexpr uint64_t kCall = CharMask::AlnumOf("call");
     constexpr uint64_t kLoad = CharMask::AlnumOf("load");
     constexpr uint64_t kDo = CharMask::AlnumOf("do");
-    if (mask.Has(';') && (has(kCall) || has(kLoad) || has(kDo)) && HasStackedOnlyWord(text)) {
+    constexpr uint64_t kCopy = CharMask::AlnumOf("copy");
+    if (mask.Has(';') && (has(kCall) || has(kLoad) || has(kDo) || has(kCopy)) &&
+        HasStackedOnlyWord(text)) {
       return true;
     }
   }

