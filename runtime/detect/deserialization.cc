@@ -306,6 +306,14 @@ constexpr JavaTypePrefix kJavaTypePrefixes[] = {
     {"org.apache.commons.collections", kAnyBelow},
     {"org.apache.commons.beanutils", kAnyBelow},
     {"org.omg.CORBA", kAnyBelow},
+    // Classes that load a Spring context, a script or Groovy code from a
+    // URL or a string (the PostgreSQL JDBC socketFactory and Jackson gadgets).
+    {"org.springframework.context.support.", "ClassPathXmlApplicationContext"},
+    {"org.springframework.context.support.", "FileSystemXmlApplicationContext"},
+    {"groovy.lang.", "GroovyShell"},
+    {"groovy.lang.", "GroovyClassLoader"},
+    {"bsh.Interpreter", kAnyBelow},
+    {"org.mozilla.javascript", kAnyBelow},
 };
 // The letters and digits of each prefix: a value without all of one
 // prefix's holds none of the names.

@@ -132,6 +132,11 @@ TEST(DeserializationTest, JavaTypeNamesStandingAlone) {
       "[\"org.apache.commons.beanutils.BeanMap\", {}]",
       "org.omg.CORBA.ORB",
       "java.lang.System",
+      "org.springframework.context.support.ClassPathXmlApplicationContext",
+      "[\"org.springframework.context.support.FileSystemXmlApplicationContext\", \"http://x/\"]",
+      "groovy.lang.GroovyShell",
+      "bsh.Interpreter",
+      "org.mozilla.javascript.Context",
   };
   for (const std::string& v : alone) {
     Case c;
@@ -157,6 +162,9 @@ TEST(DeserializationTest, JavaTypeNamesStandingAlone) {
       "\tat java.io.FileInputStream.open(FileInputStream.java:195)",
       "org.apache.commonsense",
       "java.lang.SystemTray",
+      "groovy.lang.GroovyObject",
+      "bsh.InterpreterError",
+      "We use org.mozilla.javascript.Context here",
       "javax.namingx",
   };
   for (const std::string& v : talk) {

@@ -66,6 +66,29 @@ TEST(SstiTest, DetectsAttacks) {
   }
 }
 
+// Java calls an injected expression makes without delimiters: a process,
+// the environment, system properties, exiting, native code, class loaders,
+// a timed wait. Another class's method of the same name is not one.
+TEST(SstiTest, JavaCallsWithoutDelimiters) {
+  for (const std::string v :
+       {"new ProcessBuilder(\"id\").start()", "System.getProperty(\"user.home\")",
+        "System.getenv()", "java.lang.System.exit(0)", "Thread.sleep(5000)",
+        "getClass().getClassLoader()", "x=System.loadLibrary(\"evil\")"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    ASSERT_TRUE(Detects(SstiDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "ssti.java_call") << v;
+  }
+  for (const std::string v : {"MySystem.exit(0)", "workerThread.sleep(5)", "system.getenv()",
+                              "the System.getenv docs", "thread.sleep(1)"}) {
+    Case c;
+    c.value = v;
+    Match m;
+    EXPECT_FALSE(Detects(SstiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SstiTest, IgnoresBenign) {
   const std::vector<std::string> benign = {
       "{{name}}",
