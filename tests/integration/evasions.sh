@@ -3,8 +3,9 @@
 # attack forms written from how each attack works (encoded addresses and
 # cluster names for SSRF, template engines' other syntaxes, nested Log4Shell
 # lookups, shell spaces and slashes spelled by expansions, serialized objects
-# and their encodings, XSS without the usual tags or quotes) and benign
-# near-misses (O'Brien, prose about SQL and shell commands, code snippets).
+# and their encodings, XSS without the usual tags or quotes, PHP and Java
+# code injection) and benign near-misses (O'Brien, prose about SQL and shell
+# commands, code snippets).
 # Every attack must be flagged and no benign value may be, in the query and
 # in a JSON body field, through the real binary (`fnguard eval --report`).
 set -uo pipefail
