@@ -325,6 +325,16 @@ bool IsWindowsShell(std::string_view name) {
   return name == "powershell" || name == "pwsh" || name == "cmd";
 }
 
+// PHP's functions that run a command or code they are given, and those that
+// decode a string (the layers code is hidden under).
+constexpr std::string_view kPhpRunners[] = {"system",  "passthru",       "shell_exec", "exec",
+                                            "popen",   "proc_open",      "pcntl_exec", "assert",
+                                            "phpinfo", "create_function"};
+constexpr std::string_view kPhpDecoders[] = {
+    "base64_decode", "str_rot13", "strrev",    "hex2bin",      "gzinflate",
+    "gzuncompress",  "gzdecode",  "urldecode", "rawurldecode", "convert_uudecode",
+    "implode",       "pack",      "chr"};
+
 // '+' is a space in form-encoded query strings that reach us undecoded.
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '+'; }
 
@@ -1282,12 +1292,10 @@ class CmdiImpl final : public Detector {
   // Whether a call of one of PHP's decoding functions starts at `a`
   // ("base64_decode(", "gzinflate("): code hidden from a reader.
   static bool DecoderCallAt(std::string_view v, size_t a) {
-    static constexpr std::string_view kDecoders[] = {
-        "base64_decode", "str_rot13", "strrev",    "hex2bin",      "gzinflate",
-        "gzuncompress",  "gzdecode",  "urldecode", "rawurldecode", "convert_uudecode"};
     size_t e = a;
     while (e < v.size() && e - a <= 20 && (IsAlnum(v[e]) || v[e] == '_')) ++e;
-    return e > a && e < v.size() && v[e] == '(' && scan::IEqualsAny(v.substr(a, e - a), kDecoders);
+    return e > a && e < v.size() && v[e] == '(' &&
+           scan::IEqualsAny(v.substr(a, e - a), kPhpDecoders);
   }
 
   // Whether the request superglobal at `d` ("$_GET", "$_POST",
@@ -1360,9 +1368,6 @@ class CmdiImpl final : public Detector {
   // "call_user_func('passthru', 'id')"): the callee runs it. Where the
   // quote opens, or npos.
   static size_t FindPhpCallback(std::string_view v) {
-    static constexpr std::string_view kRunners[] = {
-        "system",    "passthru",   "shell_exec", "exec",    "popen",
-        "proc_open", "pcntl_exec", "assert",     "phpinfo", "create_function"};
     for (size_t q = v.find_first_of("'\""); q != std::string_view::npos;
          q = v.find_first_of("'\"", q + 1)) {
       size_t b = q;
@@ -1372,7 +1377,7 @@ class CmdiImpl final : public Detector {
       const size_t rel = v.substr(q + 1, 21).find(v[q]);
       if (rel == std::string_view::npos) continue;
       const size_t close = q + 1 + rel;
-      if (!scan::IEqualsAny(v.substr(q + 1, close - q - 1), kRunners)) continue;
+      if (!scan::IEqualsAny(v.substr(q + 1, close - q - 1), kPhpRunners)) continue;
       const size_t after = scan::SkipSpaces(v, close + 1);
       if (after < v.size() && (v[after] == ',' || v[after] == ')')) return q;
     }
@@ -1385,9 +1390,6 @@ class CmdiImpl final : public Detector {
   // concatenates strings or names a command runner, a call of a decoding
   // function, or a quoted name. Where the callee starts, or npos.
   static size_t FindPhpComputedCall(std::string_view v, size_t* len) {
-    static constexpr std::string_view kDecoders[] = {
-        "base64_decode", "str_rot13",    "strrev",  "hex2bin", "gzinflate", "gzuncompress",
-        "urldecode",     "rawurldecode", "implode", "pack",    "chr",       "convert_uudecode"};
     int checks = 0;
     for (size_t k = v.find(")("); k != std::string_view::npos && checks < 64;
          k = v.find(")(", k + 1)) {
@@ -1413,10 +1415,8 @@ class CmdiImpl final : public Detector {
                                 inner.find("\".\"") != std::string_view::npos ||
                                 inner.find("'.\"") != std::string_view::npos ||
                                 inner.find("\".'") != std::string_view::npos;
-      const bool named =
-          callee.empty() &&
-          scan::IEqualsAny(inner, {"system", "passthru", "shell_exec", "exec", "popen", "assert"});
-      const bool decoded = !callee.empty() && scan::IEqualsAny(callee, kDecoders) &&
+      const bool named = callee.empty() && scan::IEqualsAny(inner, kPhpRunners);
+      const bool decoded = !callee.empty() && scan::IEqualsAny(callee, kPhpDecoders) &&
                            !inner.empty() && (inner[0] == '\'' || inner[0] == '"');
       if ((callee.empty() && concatenated) || named || decoded) {
         *len = a - n;
@@ -1432,8 +1432,7 @@ class CmdiImpl final : public Detector {
       if (rel == std::string_view::npos) continue;
       const size_t open = lo + rel;
       const std::string_view name = v.substr(open + 1, k - 2 - open);
-      if (name.find("\\x") != std::string_view::npos ||
-          scan::IEqualsAny(name, {"system", "passthru", "shell_exec", "exec", "popen", "assert"})) {
+      if (name.find("\\x") != std::string_view::npos || scan::IEqualsAny(name, kPhpRunners)) {
         *len = k + 1 - open;
         return open;
       }
