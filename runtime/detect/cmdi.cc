@@ -1289,6 +1289,25 @@ class CmdiImpl final : public Detector {
     return std::string_view::npos;
   }
 
+  // Where the name of the function called at `open` (its '(') starts. Read
+  // back at most 32 bytes: every name looked up is shorter.
+  static size_t CallNameStart(std::string_view v, size_t open) {
+    size_t n = open;
+    while (n > 0 && open - n < 32 && (IsAlnum(v[n - 1]) || v[n - 1] == '_')) --n;
+    return n;
+  }
+
+  // The '(' that a ')' at `k` would close (v[k] itself is read as that ')'),
+  // reading back at most 128 bytes; npos when none does.
+  static size_t OpenParenFor(std::string_view v, size_t k) {
+    int depth = 1;
+    for (size_t j = k; j-- > 0 && k - j < 128;) {
+      if (v[j] == ')') ++depth;
+      if (v[j] == '(' && --depth == 0) return j;
+    }
+    return std::string_view::npos;
+  }
+
   // Whether a call of one of PHP's decoding functions starts at `a`
   // ("base64_decode(", "gzinflate("): code hidden from a reader.
   static bool DecoderCallAt(std::string_view v, size_t a) {
@@ -1347,19 +1366,9 @@ class CmdiImpl final : public Detector {
                                                    "preg_replace_callback",
                                                    "mb_ereg_replace_callback",
                                                    "header_register_callback"};
-    // The unmatched '(' at or before `k`, within 128 bytes.
-    int depth = 0;
-    size_t open = std::string_view::npos;
-    for (size_t j = k + 1; j-- > 0 && k - j < 128;) {
-      if (v[j] == ')') ++depth;
-      if (v[j] == '(' && depth-- == 0) {
-        open = j;
-        break;
-      }
-    }
+    const size_t open = v[k] == '(' ? k : OpenParenFor(v, k);
     if (open == std::string_view::npos) return false;
-    size_t n = open;
-    while (n > 0 && open - n <= 32 && (IsAlnum(v[n - 1]) || v[n - 1] == '_')) --n;
+    const size_t n = CallNameStart(v, open);
     return scan::IEqualsAny(v.substr(n, open - n), kTakers);
   }
 
@@ -1396,20 +1405,10 @@ class CmdiImpl final : public Detector {
       ++checks;
       const size_t a = scan::SkipSpaces(v, k + 2);
       if (a >= v.size() || (v[a] != '\'' && v[a] != '"' && v[a] != '$')) continue;
-      // The '(' that the ')' at k closes, within 128 bytes.
-      int depth = 0;
-      size_t open = std::string_view::npos;
-      for (size_t j = k + 1; j-- > 0 && k - j < 128;) {
-        if (v[j] == ')') ++depth;
-        if (v[j] == '(' && --depth == 0) {
-          open = j;
-          break;
-        }
-      }
+      const size_t open = OpenParenFor(v, k);
       if (open == std::string_view::npos) continue;
       const std::string_view inner = v.substr(open + 1, k - open - 1);
-      size_t n = open;
-      while (n > 0 && (IsAlnum(v[n - 1]) || v[n - 1] == '_')) --n;
+      const size_t n = CallNameStart(v, open);
       const std::string_view callee = v.substr(n, open - n);
       const bool concatenated = inner.find("'.'") != std::string_view::npos ||
                                 inner.find("\".\"") != std::string_view::npos ||
@@ -1526,8 +1525,7 @@ class CmdiImpl final : public Detector {
     // the layers PHP droppers wrap their code in.
     for (size_t i = v.find('('); i != std::string_view::npos; i = v.find('(', i + 1)) {
       if (DecoderCallAt(v, scan::SkipSpaces(v, i + 1))) {
-        size_t b = i;
-        while (b > 0 && (IsAlnum(v[b - 1]) || v[b - 1] == '_')) --b;
+        const size_t b = CallNameStart(v, i);
         if (b < i && DecoderCallAt(v, b)) {
           return FillMatch(m, "cmdi.php_decoder_chain",
                            "PHP decoding functions nested to unpack hidden code", 80, b, i + 1 - b);
@@ -1622,8 +1620,7 @@ class CmdiImpl final : public Detector {
       }
     }
     for (size_t i = v.find('('); i != std::string_view::npos; i = v.find('(', i + 1)) {
-      size_t b = i;
-      while (b > 0 && (IsAlnum(v[b - 1]) || v[b - 1] == '_')) --b;
+      const size_t b = CallNameStart(v, i);
       if (b == i || i - b > 20) continue;
       std::string_view name = v.substr(b, i - b);
       if (!scan::IEqualsAny(name, kExecFunctions)) continue;

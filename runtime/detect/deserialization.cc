@@ -483,8 +483,6 @@ bool IsBase64Char(char c) {
   return scan::IsAlnum(c) || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
 }
 
-// Classes whose Marshal.load runs code (the Gem::Requirement and
-// Gem::Installer chains, ERB templates, ActiveSupport's deprecation proxy).
 // jsonpickle's tags (case matters to it) that load a class or a function,
 // call one or evaluate text when a document is decoded.
 bool IsJsonpickleTag(std::string_view tag) {
@@ -505,6 +503,8 @@ bool JsonpickleMatch(std::string_view tag, size_t at, size_t len, Match* m) {
                    85, at, len);
 }
 
+// Classes whose Marshal.load runs code (the Gem::Requirement and
+// Gem::Installer chains, ERB templates, ActiveSupport's deprecation proxy).
 constexpr std::string_view kRubyGadgets[] = {
     "Gem::Requirement",        "Gem::StubSpecification",     "ERB",
     "Gem::Installer",          "ActiveSupport::Deprecation", "Net::WriteAdapter",

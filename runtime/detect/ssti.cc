@@ -449,17 +449,21 @@ class SstiImpl final : public Detector {
     // a new process, the environment and system properties, exiting it,
     // loading native code or classes, a timed wait ("Thread.sleep(5000)").
     // Java names are case-sensitive.
-    if (in.mask.Has('(') && in.mask.Has('.')) {
-      static constexpr std::string_view kJavaCalls[] = {
-          "new ProcessBuilder(", "System.getenv(",   "System.getProperty(", "System.getProperties(",
-          "System.setProperty(", "System.exit(",     "System.load(",        "System.loadLibrary(",
-          "Thread.sleep(",       ".getClassLoader(", ".defineClass(",       ".newInstance().exec("};
+    static constexpr std::string_view kJavaCalls[] = {
+        "new ProcessBuilder(", "System.getenv(",   "System.getProperty(", "System.getProperties(",
+        "System.setProperty(", "System.exit(",     "System.load(",        "System.loadLibrary(",
+        "Thread.sleep(",       ".getClassLoader(", ".defineClass(",       ".newInstance().exec("};
+    // One pass tells whether any occurs (most values with a '(' and a '.'
+    // hold none).
+    static const NeedleSet kAnyJavaCall(kJavaCalls);
+    if (in.mask.Has('(') && in.mask.Has('.') && kAnyJavaCall.AnyIn(v)) {
       for (std::string_view call : kJavaCalls) {
         const size_t p = scan::Find(v, call);
         if (p == kNpos) continue;
         // A name before "System." or "Thread." would make it another class
         // ("MySystem.exit(", "workerThread.sleep(").
-        if (call[0] != '.' && call[0] != 'n' && p > 0 && (IsWordChar(v[p - 1]))) continue;
+        const bool class_call = call.starts_with("System.") || call.starts_with("Thread.");
+        if (class_call && p > 0 && IsWordChar(v[p - 1])) continue;
         return FillMatch(m, "ssti.java_call",
                          "Java code calling " + std::string(call.substr(0, call.size() - 1)) +
                              "(): an injected expression's probe or payload",
