@@ -458,12 +458,15 @@ class SstiImpl final : public Detector {
     static const NeedleSet kAnyJavaCall(kJavaCalls);
     if (in.mask.Has('(') && in.mask.Has('.') && kAnyJavaCall.AnyIn(v)) {
       for (std::string_view call : kJavaCalls) {
-        const size_t p = scan::Find(v, call);
-        if (p == kNpos) continue;
         // A name before "System." or "Thread." would make it another class
-        // ("MySystem.exit(", "workerThread.sleep(").
+        // ("MySystem.exit(", "workerThread.sleep("); a later occurrence may
+        // still be the real one.
         const bool class_call = call.starts_with("System.") || call.starts_with("Thread.");
-        if (class_call && p > 0 && IsWordChar(v[p - 1])) continue;
+        size_t p = scan::Find(v, call);
+        while (p != kNpos && class_call && p > 0 && IsWordChar(v[p - 1])) {
+          p = scan::Find(v, call, p + call.size());
+        }
+        if (p == kNpos) continue;
         return FillMatch(m, "ssti.java_call",
                          "Java code calling " + std::string(call.substr(0, call.size() - 1)) +
                              "(): an injected expression's probe or payload",

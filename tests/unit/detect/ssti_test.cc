@@ -73,7 +73,9 @@ TEST(SstiTest, JavaCallsWithoutDelimiters) {
   for (const std::string v :
        {"new ProcessBuilder(\"id\").start()", "System.getProperty(\"user.home\")",
         "System.getenv()", "java.lang.System.exit(0)", "Thread.sleep(5000)",
-        "getClass().getClassLoader()", "x=System.loadLibrary(\"evil\")"}) {
+        "getClass().getClassLoader()", "x=System.loadLibrary(\"evil\")",
+        // Another class's call first does not hide the real one after it.
+        "MySystem.exit(1);System.exit(0)", "workerThread.sleep(1);Thread.sleep(5000)"}) {
     Case c;
     c.value = v;
     Match m;
