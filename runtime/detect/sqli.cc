@@ -65,6 +65,32 @@ struct Slot {
 bool IsLogic(const Token& t) {
   return t.type == TokenType::kLogicOp || (t.type == TokenType::kWord && t.word == Word::kLogic);
 }
+// The system variables that tell the server's version, host and files:
+// "@@version", "@@global.datadir" (SQL Server, MySQL, MariaDB).
+bool IsServerIdentityVariable(std::string_view text) {
+  static constexpr std::string_view kNames[] = {"version",
+                                                "version_comment",
+                                                "version_compile_os",
+                                                "version_compile_machine",
+                                                "datadir",
+                                                "basedir",
+                                                "hostname",
+                                                "servername",
+                                                "servicename",
+                                                "spid",
+                                                "tmpdir",
+                                                "plugin_dir",
+                                                "secure_file_priv",
+                                                "innodb_version",
+                                                "log_error",
+                                                "general_log_file"};
+  if (!text.starts_with("@@")) return false;
+  text.remove_prefix(2);
+  for (std::string_view scope : {"global.", "session."}) {
+    if (scan::IAt(text, 0, scope)) text.remove_prefix(scope.size());
+  }
+  return scan::IEqualsAny(text, kNames);
+}
 bool IsPlainWordToken(const Token& t) {
   return t.type == TokenType::kWord && t.word == Word::kNone;
 }
@@ -768,6 +794,23 @@ class Analysis {
                e.next);
       }
     }
+    // A whole value that is a number joined to a constant truth, which a
+    // numeric context ("WHERE id=" + value) reads as always true: "1 or
+    // true", "1 OR 1", "1 && 1", "7 xor 7". Prose joins different numbers
+    // ("1 or 2 servings"), not the same number twice or a number and TRUE.
+    if (!from_context && Tok(0).type == TokenType::kNumber && IsLogic(Tok(1)) &&
+        !Tok(1).Is("and") && Tok(3).type == TokenType::kEnd) {
+      const Token& rhs = Tok(2);
+      const bool truth =
+          rhs.Is("true") || (rhs.type == TokenType::kNumber && Text(rhs) == Text(Tok(0)));
+      // "5&&5" without blanks is as likely a password or a code.
+      const bool spaced = Tok(1).offset > Tok(0).offset + Tok(0).length &&
+                          rhs.offset > Tok(1).offset + Tok(1).length;
+      if (truth && spaced && Text(Tok(0)) != "0") {
+        Report("sqli.tautology", "a number is joined by OR to a constant that is always true", 64,
+               0, 3);
+      }
+    }
     // The literal the query opened is closed, operators follow, and either a
     // new literal is opened for the query's own closing quote or a comment
     // cuts the query off: "x' DIV 2 = '0", "' - ( COS ( 'b')) --".
@@ -1179,6 +1222,15 @@ class Analysis {
         SqlPosition(a) && a > 0 && Tok(a + 1).type != TokenType::kOther &&
         Tok(a - 1).type != TokenType::kOther) {
       Report("sqli.function_call", "a server system variable is read", 66, a, a + 1);
+    }
+    // A whole value that names one of the server's identifying system
+    // variables: "@@version", "@@datadir#". Only these: template languages
+    // write "@@name" for their own variables ("@@include", "@@title").
+    // (With a comment after it, "@@version#", the rule for expressions cut
+    // off by a comment reports it.)
+    if (a == 0 && t.type == TokenType::kVariable && Tok(1).type == TokenType::kEnd &&
+        !saw_comment_ && IsServerIdentityVariable(Text(t))) {
+      Report("sqli.function_call", "a value names a server system variable", 62, 0, 1);
     }
     if (t.type == TokenType::kWord && Tok(a + 1).type == TokenType::kLParen &&
         Tok(a + 2).type == TokenType::kRParen && a > 0 && SqlPosition(a) &&

@@ -125,6 +125,21 @@ TEST(SqliGrammarTest, QueryShapes) {
                "kids having (fun or not) today", "limit 2, then stop", "3 select all, 4 rows"});
 }
 
+// Whole values that a numeric context reads as always true, and a bare
+// system variable that tells the server's identity.
+TEST(SqliGrammarTest, NumericTruthsAndServerVariables) {
+  const Case kCases[] = {
+      {"1 or true", "sqli.tautology"},     {"1 OR 1", "sqli.tautology"},
+      {"7 xor 7", "sqli.tautology"},       {"1 && 1", "sqli.tautology"},
+      {"2 || 2", "sqli.tautology"},        {"@@version", "sqli.function_call"},
+      {"@@DATADIR", "sqli.function_call"}, {"@@hostname", "sqli.function_call"},
+  };
+  ExpectDetected(std::begin(kCases), std::end(kCases));
+  ExpectQuiet({"1 or 2", "1 or more", "2 or 3 times", "1 and 1", "0 or 0", "1 or false", "5&&5",
+               "817576||2743", "1 || 2", "@@include", "@@title", "@@ 5pm",
+               "version @@version of the docs"});
+}
+
 TEST(SqliGrammarTest, RepeatedGrammarUnitsFinish) {
   // Units that start the new rules over and over; each rule reads a bounded
   // window, so a megabyte of them is linear work.
