@@ -335,6 +335,38 @@ constexpr std::string_view kPhpDecoders[] = {
     "gzuncompress",  "gzdecode",  "urldecode", "rawurldecode", "convert_uudecode",
     "implode",       "pack",      "chr"};
 
+// PHP's functions that read or change files, the process and its settings,
+// or dump the interpreter's state: what a probe calls once it runs code
+// ("scandir('/')", "php_uname()", "var_dump(get_defined_vars())"). They run
+// nothing themselves, so they count only as a statement of their own.
+constexpr std::string_view kPhpFileFunctions[] = {
+    "fopen",    "fwrite",      "fputs",           "file_get_contents",
+    "readfile", "fpassthru",   "unlink",          "rmdir",
+    "mkdir",    "copy",        "rename",          "chmod",
+    "chown",    "touch",       "tempnam",         "scandir",
+    "glob",     "opendir",     "getcwd",          "chdir",
+    "realpath", "is_writable", "disk_free_space", "sys_get_temp_dir"};
+constexpr std::string_view kPhpProcessFunctions[] = {
+    "getenv",        "putenv",         "posix_getpwuid",
+    "posix_getuid",  "posix_geteuid",  "posix_kill",
+    "posix_setuid",  "php_uname",      "phpversion",
+    "getmypid",      "getmyuid",       "get_current_user",
+    "fsockopen",     "pfsockopen",     "stream_socket_client",
+    "socket_create", "curl_exec",      "dl",
+    "apache_setenv", "__halt_compiler"};
+constexpr std::string_view kPhpSettingFunctions[] = {
+    "ini_get",   "ini_get_all",    "ini_set",           "ini_restore",
+    "ini_alter", "set_time_limit", "ignore_user_abort", "error_reporting"};
+constexpr std::string_view kPhpStateFunctions[] = {
+    "get_defined_vars", "get_defined_functions", "get_defined_constants", "var_dump", "print_r",
+    "var_export",       "debug_zval_dump"};
+
+bool IsPhpStatementFunction(std::string_view name) {
+  return scan::IEqualsAny(name, kPhpFileFunctions) ||
+         scan::IEqualsAny(name, kPhpProcessFunctions) ||
+         scan::IEqualsAny(name, kPhpSettingFunctions) || scan::IEqualsAny(name, kPhpStateFunctions);
+}
+
 // '+' is a space in form-encoded query strings that reach us undecoded.
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '+'; }
 
@@ -1007,12 +1039,24 @@ class CmdiImpl final : public Detector {
                          "Bash /dev/tcp redirection used for reverse shells", 90, p, 9);
       }
     }
+    // (A quote with ':' may open a remote include, with '/' or '\\' a
+    // server path's.)
     if ((in.mask.Has('(') || in.mask.Has('$') || (in.mask.Has('=') && in.mask.Has('_')) ||
-         (in.mask.Has(':') && in.mask.HasAny("'\""))) &&
+         (in.mask.HasAny(":/\\") && in.mask.HasAny("'\""))) &&
         InspectCodeExec(v, in.mask, m)) {
       return true;
     }
     if (InspectBatchControl(v, in.mask, m)) return true;
+    // Read in the raw value: normalizing decodes the escapes.
+    if (in.mask.Has('$') && in.mask.Has('\'') && AnsiCCommand(in.raw, m)) {
+      if (in.raw.data() != v.data()) {
+        m->offset = 0;
+        m->length = std::min(m->length, v.size());
+      }
+      return true;
+    }
+    static constexpr uint64_t kPhp = CharMask::AlnumOf("php");
+    if (in.mask.HasAlnumOf(kPhp) && in.mask.HasAny("_-") && InspectPhpHandler(v, m)) return true;
     // The last ')' tells in O(1) whether a '(' opened at some position is
     // closed later: "$(id" and "(id" are syntax errors, not commands.
     const size_t last_paren = in.mask.Has(')') ? v.rfind(')') : std::string_view::npos;
@@ -1341,6 +1385,68 @@ class CmdiImpl final : public Detector {
     return false;
   }
 
+  // Whether a PHP statement may start at `b`: the value's start, or after
+  // ';', '{' or '}', with '@' (errors silenced) and blanks between.
+  static bool PhpStatementStartsAt(std::string_view v, size_t b) {
+    size_t j = b;
+    while (j > 0 && (IsBlank(v[j - 1]) || v[j - 1] == '@' || v[j - 1] == '\n')) --j;
+    return j == 0 || v[j - 1] == ';' || v[j - 1] == '{' || v[j - 1] == '}';
+  }
+
+  // The ')' that closes the '(' at `open`, skipping quoted strings, read up
+  // to 256 bytes on; npos when none does.
+  static size_t ClosingParen(std::string_view v, size_t open) {
+    int depth = 0;
+    for (size_t j = open; j < v.size() && j - open < 256; ++j) {
+      const char c = v[j];
+      if (c == '\'' || c == '"') {
+        const size_t q = v.find(c, j + 1);
+        if (q == std::string_view::npos) return std::string_view::npos;
+        j = q;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')' && --depth == 0) {
+        return j;
+      }
+    }
+    return std::string_view::npos;
+  }
+
+  // A call of one of the functions above (IsPhpStatementFunction()) that is a statement of its own:
+  // it may start a statement (PhpStatementStartsAt), its argument opens
+  // with a quote, a variable, another such call or (for names with '_') a
+  // number, or it has none, and after it come only ';', "?>", a comment or
+  // the value's end: "scandir('/')", "@unlink('index.php');",
+  // "set_time_limit(0);". Where the name starts, or npos; `*len` to its '('.
+  static size_t FindPhpStatementCall(std::string_view v, size_t* len) {
+    int checks = 16;
+    for (size_t i = v.find('('); i != std::string_view::npos && checks > 0;
+         i = v.find('(', i + 1)) {
+      const size_t b = CallNameStart(v, i);
+      const std::string_view name = v.substr(b, i - b);
+      if (b == i || !IsPhpStatementFunction(name)) continue;
+      --checks;
+      if (!PhpStatementStartsAt(v, b)) continue;
+      const size_t a = scan::SkipSpaces(v, i + 1);
+      if (a >= v.size()) continue;
+      size_t inner = a;
+      while (inner < v.size() && inner - a < 32 && (IsAlnum(v[inner]) || v[inner] == '_')) ++inner;
+      const bool code_arg = v[a] == '\'' || v[a] == '"' || v[a] == '$' || v[a] == ')' ||
+                            (IsDigit(v[a]) && name.find('_') != std::string_view::npos) ||
+                            (IsAlpha(v[a]) && inner < v.size() && v[inner] == '(' &&
+                             IsPhpStatementFunction(v.substr(a, inner - a)));
+      if (!code_arg) continue;
+      const size_t close = ClosingParen(v, i);
+      if (close == std::string_view::npos) continue;
+      const size_t e = scan::SkipSpaces(v, close + 1);
+      if (e == v.size() || v[e] == ';' || v[e] == '#' || IAt(v, e, "?>") || IAt(v, e, "//")) {
+        *len = i + 1 - b;
+        return b;
+      }
+    }
+    return std::string_view::npos;
+  }
+
   // Whether the argument list that `k` (its '(' or a ',' in it) belongs to
   // is that of a PHP function that calls a callback it is given.
   static bool InCallbackTakingCall(std::string_view v, size_t k) {
@@ -1365,7 +1471,8 @@ class CmdiImpl final : public Detector {
                                                    "spl_autoload_register",
                                                    "preg_replace_callback",
                                                    "mb_ereg_replace_callback",
-                                                   "header_register_callback"};
+                                                   "header_register_callback",
+                                                   "reflectionfunction"};
     const size_t open = v[k] == '(' ? k : OpenParenFor(v, k);
     if (open == std::string_view::npos) return false;
     const size_t n = CallNameStart(v, open);
@@ -1447,6 +1554,7 @@ class CmdiImpl final : public Detector {
       return FillMatch(m, "cmdi.php_code", "PHP code block in a value", 85, p, 5);
     }
     int variable_calls = 0;
+    int underscore_vars = 0;
     for (size_t d = v.find('$'); d != std::string_view::npos; d = v.find('$', d + 1)) {
       if ((d + 1 < v.size() && v[d + 1] == '_' &&
            (IAt(v, d + 2, "get[") || IAt(v, d + 2, "post[") || IAt(v, d + 2, "request[") ||
@@ -1470,6 +1578,35 @@ class CmdiImpl final : public Detector {
           return FillMatch(m, "cmdi.php_dynamic_call",
                            "PHP call of a function named by a variable assigned in the value", 85,
                            d, a + 1 - d);
+        }
+      }
+      // "${'_GET'}[0]": a variable variable that names a request superglobal.
+      if (d + 3 < v.size() && v[d + 1] == '{' && (v[d + 2] == '\'' || v[d + 2] == '"')) {
+        const size_t q = v.find(v[d + 2], d + 3);
+        const std::string_view inner =
+            q == std::string_view::npos ? std::string_view() : v.substr(d + 3, q - d - 3);
+        if (q + 1 < v.size() && v[q + 1] == '}' &&
+            scan::IEqualsAny(inner, {"_get", "_post", "_request", "_cookie", "_server", "_env",
+                                     "_files", "_session", "globals"})) {
+          return FillMatch(m, "cmdi.php_superglobal",
+                           "PHP variable variable naming a request superglobal", 75, d, q + 2 - d);
+        }
+      }
+      // "$_", "$__", "$___": variables named without letters, the
+      // vocabulary of PHP written without alphanumerics
+      // ("$_=\"\";$_[+\"\"]='';$__=$_.$_;").
+      // (JavaScript written without letters names its variables "$_$_",
+      // "$$_$": '$' on both sides.)
+      if (d + 1 < v.size() && v[d + 1] == '_' && (d == 0 || (v[d - 1] != '$' && v[d - 1] != '_'))) {
+        size_t e = d + 1;
+        while (e < v.size() && v[e] == '_') ++e;
+        if ((e == v.size() ||
+             !(IsAlnum(v[e]) || v[e] == '$' || static_cast<unsigned char>(v[e]) >= 0x80)) &&
+            ++underscore_vars >= 3 && mask.Has('=') && mask.Has(';')) {
+          return FillMatch(m, "cmdi.php_code",
+                           "PHP variables named only with underscores (code written without "
+                           "letters)",
+                           70, d, e - d);
         }
       }
       if (d + 1 < v.size() && v[d + 1] == '{') {
@@ -1507,14 +1644,38 @@ class CmdiImpl final : public Detector {
         size_t e = k + inc.size();
         if (IAt(v, e, "_once")) e += 5;
         e = SkipBlanks(v, e);
-        if (e < v.size() && v[e] == '(') e = SkipBlanks(v, e + 1);
+        const bool paren = e < v.size() && v[e] == '(';
+        if (paren) e = SkipBlanks(v, e + 1);
         if (e >= v.size() || (v[e] != '\'' && v[e] != '"')) continue;
+        const char quote = v[e];
         ++e;
         for (std::string_view scheme : {"http://", "https://", "ftp://", "php://",
                                         "data:", "expect://", "zip://", "phar://", "\\\\"}) {
           if (IAt(v, e, scheme)) {
             return FillMatch(m, "cmdi.php_remote_include",
                              "PHP code that includes a remote or wrapped file", 85, k, e - k);
+          }
+        }
+        // A literal absolute or parent-relative path, "include('/var/log/
+        // apache2/access.log')": code that runs a file already on the
+        // server. Without parentheses the include must be a statement that
+        // the literal ends ("include '../up/x.php';"), not prose ("include
+        // '/tmp' in the list").
+        const bool absolute = (e < v.size() && v[e] == '/') || IAt(v, e, "../") ||
+                              IAt(v, e, "..\\") ||
+                              (e + 2 < v.size() && IsAlpha(v[e]) && v[e + 1] == ':' &&
+                               (v[e + 2] == '\\' || v[e + 2] == '/'));
+        const size_t rel = absolute ? v.substr(e, 257).find(quote) : std::string_view::npos;
+        if (rel != std::string_view::npos) {
+          const size_t end = e + rel;
+          const size_t after = scan::SkipSpaces(v, end + 1);
+          const bool closed =
+              paren ? (after < v.size() && v[after] == ')')
+                    : (PhpStatementStartsAt(v, k) && (after == v.size() || v[after] == ';'));
+          if (closed) {
+            return FillMatch(m, "cmdi.php_file_include",
+                             "PHP code that includes a file by its path on the server", 80, k,
+                             end + 1 - k);
           }
         }
       }
@@ -1659,7 +1820,98 @@ class CmdiImpl final : public Detector {
                          80, d - 1, close + 3 - (d - 1));
       }
     }
-    return StatementBreakout(v, m);
+    if (StatementBreakout(v, m)) return true;
+    if (size_t len = 0; mask.Has(')')) {
+      if (const size_t at = FindPhpStatementCall(v, &len); at != std::string_view::npos) {
+        return FillMatch(m, "cmdi.php_statement_call",
+                         "PHP call of " + std::string(v.substr(at, len - 1)) +
+                             "() as a statement of its own: files, process or settings",
+                         80, at, len);
+      }
+    }
+    return false;
+  }
+
+  // A command word written in bash's ANSI-C quoting as escape codes only,
+  // where a command starts: "$'\x69\x64'" runs id, "; $'\143\141\164'
+  // /etc/passwd" runs cat. Prose never writes "$'" followed by escapes.
+  static bool AnsiCCommand(std::string_view v, Match* m) {
+    int checks = 8;
+    for (size_t d = v.find("$'"); d != std::string_view::npos && checks-- > 0;
+         d = v.find("$'", d + 2)) {
+      size_t b = d;
+      while (b > 0 && IsBlank(v[b - 1])) --b;
+      const bool command_position = b == 0 || v[b - 1] == ';' || v[b - 1] == '|' ||
+                                    v[b - 1] == '&' || v[b - 1] == '\n' || v[b - 1] == '`' ||
+                                    (v[b - 1] == '(' && b >= 2 && v[b - 2] == '$');
+      if (!command_position) continue;
+      int escapes = 0;
+      size_t e = d + 2;
+      while (e < v.size() && e - d < 128 && v[e] == '\\') {
+        size_t digits = e + 1;
+        if (IAt(v, digits, "x")) {
+          ++digits;
+          while (digits < v.size() && digits - e <= 3 && scan::IsHex(v[digits])) ++digits;
+          if (digits == e + 2) break;
+        } else {
+          while (digits < v.size() && digits - e <= 3 && v[digits] >= '0' && v[digits] <= '7') {
+            ++digits;
+          }
+          if (digits == e + 1) break;
+        }
+        ++escapes;
+        e = digits;
+      }
+      if (escapes >= 2 && e < v.size() && v[e] == '\'') {
+        return FillMatch(m, "cmdi.substitution",
+                         "Shell command name written as escape codes in $'...' quoting", 80, d,
+                         e + 1 - d);
+      }
+    }
+    return false;
+  }
+
+  // Web-server configuration that makes PHP run what is uploaded or sent,
+  // the lines of an uploaded .htaccess: "AddType application/x-httpd-php
+  // .jpg", "SetHandler application/x-httpd-php", "php_value
+  // auto_prepend_file /tmp/x", "php_flag engine on".
+  static bool InspectPhpHandler(std::string_view v, Match* m) {
+    for (size_t k = scan::IFind(v, "application/x-httpd-php"); k != std::string_view::npos;
+         k = scan::IFind(v, "application/x-httpd-php", k + 1)) {
+      size_t b = k;
+      while (b > 0 && IsBlank(v[b - 1])) --b;
+      size_t n = b;
+      while (n > 0 && b - n < 16 && IsAlpha(v[n - 1])) --n;
+      if (b > n && b < k &&
+          scan::IEqualsAny(v.substr(n, b - n),
+                           {"addtype", "addhandler", "sethandler", "forcetype"})) {
+        return FillMatch(m, "cmdi.php_handler_directive",
+                         "Web server directive that hands files to PHP to run", 80, n, k + 23 - n);
+      }
+    }
+    for (size_t k = scan::IFind(v, "php_"); k != std::string_view::npos;
+         k = scan::IFind(v, "php_", k + 1)) {
+      if (k > 0 && (IsAlnum(v[k - 1]) || v[k - 1] == '_')) continue;
+      size_t e = k + 4;
+      if (IAt(v, e, "admin_")) e += 6;
+      if (!IAt(v, e, "value") && !IAt(v, e, "flag")) continue;
+      e += IAt(v, e, "value") ? 5 : 4;
+      const size_t a = SkipBlanks(v, e);
+      if (a == e) continue;
+      size_t z = a;
+      while (z < v.size() && z - a < 24 && (IsAlnum(v[z]) || v[z] == '_' || v[z] == '.')) ++z;
+      if (z < v.size() && !IsBlank(v[z])) continue;
+      if (scan::IEqualsAny(
+              v.substr(a, z - a),
+              {"auto_prepend_file", "auto_append_file", "allow_url_include", "allow_url_fopen",
+               "engine", "disable_functions", "open_basedir", "include_path"})) {
+        return FillMatch(m, "cmdi.php_ini_directive",
+                         "Web server directive that changes how PHP runs code: " +
+                             std::string(v.substr(a, z - a)),
+                         80, k, z - k);
+      }
+    }
+    return false;
   }
 
   // Ruby's %x(...) and Perl's qx(...), with any of their bracket or quote

