@@ -357,14 +357,18 @@ constexpr std::string_view kPhpProcessFunctions[] = {
 constexpr std::string_view kPhpSettingFunctions[] = {
     "ini_get",   "ini_get_all",    "ini_set",           "ini_restore",
     "ini_alter", "set_time_limit", "ignore_user_abort", "error_reporting"};
-constexpr std::string_view kPhpStateFunctions[] = {
-    "get_defined_vars", "get_defined_functions", "get_defined_constants", "var_dump", "print_r",
-    "var_export",       "debug_zval_dump"};
+constexpr std::string_view kPhpStateFunctions[] = {"get_defined_vars", "get_defined_functions",
+                                                   "get_defined_constants"};
+// These print what they are given, so they mean something only with an
+// argument.
+constexpr std::string_view kPhpDumpFunctions[] = {"var_dump", "print_r", "var_export",
+                                                  "debug_zval_dump"};
 
 bool IsPhpStatementFunction(std::string_view name) {
   return scan::IEqualsAny(name, kPhpFileFunctions) ||
          scan::IEqualsAny(name, kPhpProcessFunctions) ||
-         scan::IEqualsAny(name, kPhpSettingFunctions) || scan::IEqualsAny(name, kPhpStateFunctions);
+         scan::IEqualsAny(name, kPhpSettingFunctions) ||
+         scan::IEqualsAny(name, kPhpStateFunctions) || scan::IEqualsAny(name, kPhpDumpFunctions);
 }
 
 // '+' is a space in form-encoded query strings that reach us undecoded.
@@ -1431,7 +1435,8 @@ class CmdiImpl final : public Detector {
       if (a >= v.size()) continue;
       size_t inner = a;
       while (inner < v.size() && inner - a < 32 && (IsAlnum(v[inner]) || v[inner] == '_')) ++inner;
-      const bool code_arg = v[a] == '\'' || v[a] == '"' || v[a] == '$' || v[a] == ')' ||
+      const bool code_arg = v[a] == '\'' || v[a] == '"' || v[a] == '$' ||
+                            (v[a] == ')' && !scan::IEqualsAny(name, kPhpDumpFunctions)) ||
                             (IsDigit(v[a]) && name.find('_') != std::string_view::npos) ||
                             (IsAlpha(v[a]) && inner < v.size() && v[inner] == '(' &&
                              IsPhpStatementFunction(v.substr(a, inner - a)));
@@ -1595,13 +1600,14 @@ class CmdiImpl final : public Detector {
       // "$_", "$__", "$___": variables named without letters, the
       // vocabulary of PHP written without alphanumerics
       // ("$_=\"\";$_[+\"\"]='';$__=$_.$_;").
-      // (JavaScript written without letters names its variables "$_$_",
-      // "$$_$": '$' on both sides.)
-      if (d + 1 < v.size() && v[d + 1] == '_' && (d == 0 || (v[d - 1] != '$' && v[d - 1] != '_'))) {
+      // (JavaScript written without letters names its variables "$_$_" and
+      // "$$_$", its properties "$.$_" and its keys "$__:".)
+      if (d + 1 < v.size() && v[d + 1] == '_' &&
+          (d == 0 || (v[d - 1] != '$' && v[d - 1] != '_' && v[d - 1] != '.'))) {
         size_t e = d + 1;
         while (e < v.size() && v[e] == '_') ++e;
-        if ((e == v.size() ||
-             !(IsAlnum(v[e]) || v[e] == '$' || static_cast<unsigned char>(v[e]) >= 0x80)) &&
+        if ((e == v.size() || !(IsAlnum(v[e]) || v[e] == '$' || v[e] == ':' ||
+                                static_cast<unsigned char>(v[e]) >= 0x80)) &&
             ++underscore_vars >= 3 && mask.Has('=') && mask.Has(';')) {
           return FillMatch(m, "cmdi.php_code",
                            "PHP variables named only with underscores (code written without "

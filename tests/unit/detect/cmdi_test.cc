@@ -667,7 +667,11 @@ TEST(CmdiTest, PhpStatementsDirectivesAndEscapedCommands) {
         "glob patterns like glob('*.txt') match files", "getenv is how you read PATH",
         "include '/tmp' in the list", "Please include '/var/log' and more",
         "application/x-httpd-php is the MIME type", "php_value is an Apache directive",
-        "$_ is Perl's default variable", "it costs $'5", "say $'hello world'", "touch(1)"}) {
+        "$_ is Perl's default variable", "it costs $'5", "say $'hello world'", "touch(1)",
+        "Print_r( )", "var_dump()",
+        // JavaScript without letters (jjencode's shape), not PHP.
+        "$={___:++$,$$$$:(![]+\"\")[$],__$:++$,$_$_:(![]+\"\")[$],$__:++$,$___:++$};"
+        "$.$_=($.$_=$+\"\")[$.$_$];$.__=$.$_[$.$$_];$.$__=1;"}) {
     Match m;
     EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
   }
