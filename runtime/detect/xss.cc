@@ -2053,9 +2053,13 @@ class Scanner {
                k + 1);
         return true;
       }
+      // An evaluator or decoder called with nothing ("eval()" in prose)
+      // runs nothing; a dialog called so is still a probe ("alert()").
+      const bool no_arguments = k + 1 < s_.size() && s_[k] == '(' && s_[k + 1] == ')';
       if (k < s_.size() && (s_[k] == '(' || s_[k] == '`')) {
         for (std::string_view c : kCalls) {
-          if (scan::IEquals(word, c)) {
+          if (scan::IEquals(word, c) &&
+              !(no_arguments && !scan::IEqualsAny(word, {"alert", "prompt", "confirm"}))) {
             Report("xss.js_breakout", "a script dialog or evaluator is called", 65, i, k + 1);
             return true;
           }
