@@ -1060,7 +1060,9 @@ class CmdiImpl final : public Detector {
       return true;
     }
     static constexpr uint64_t kPhp = CharMask::AlnumOf("php");
-    if (in.mask.HasAlnumOf(kPhp) && in.mask.HasAny("_-") && InspectPhpHandler(v, m)) return true;
+    if (in.mask.HasAlnumOf(kPhp) && in.mask.HasAny("_/") && InspectPhpHandler(v, in.mask, m)) {
+      return true;
+    }
     // The last ')' tells in O(1) whether a '(' opened at some position is
     // closed later: "$(id" and "(id" are syntax errors, not commands.
     const size_t last_paren = in.mask.Has(')') ? v.rfind(')') : std::string_view::npos;
@@ -1881,9 +1883,14 @@ class CmdiImpl final : public Detector {
   // the lines of an uploaded .htaccess: "AddType application/x-httpd-php
   // .jpg", "SetHandler application/x-httpd-php", "php_value
   // auto_prepend_file /tmp/x", "php_flag engine on".
-  static bool InspectPhpHandler(std::string_view v, Match* m) {
-    for (size_t k = scan::IFind(v, "application/x-httpd-php"); k != std::string_view::npos;
-         k = scan::IFind(v, "application/x-httpd-php", k + 1)) {
+  // (Found from the '/' and the '_', which prose holds far less often than
+  // the letters around them.)
+  static bool InspectPhpHandler(std::string_view v, const CharMask& mask, Match* m) {
+    constexpr std::string_view kHandler = "application/x-httpd-php";
+    for (size_t s = mask.Has('/') && mask.Has('-') ? v.find('/') : std::string_view::npos;
+         s != std::string_view::npos; s = v.find('/', s + 1)) {
+      if (s < 11 || !IAt(v, s - 11, kHandler)) continue;
+      const size_t k = s - 11;
       size_t b = k;
       while (b > 0 && IsBlank(v[b - 1])) --b;
       size_t n = b;
@@ -1892,11 +1899,14 @@ class CmdiImpl final : public Detector {
           scan::IEqualsAny(v.substr(n, b - n),
                            {"addtype", "addhandler", "sethandler", "forcetype"})) {
         return FillMatch(m, "cmdi.php_handler_directive",
-                         "Web server directive that hands files to PHP to run", 80, n, k + 23 - n);
+                         "Web server directive that hands files to PHP to run", 80, n,
+                         k + kHandler.size() - n);
       }
     }
-    for (size_t k = scan::IFind(v, "php_"); k != std::string_view::npos;
-         k = scan::IFind(v, "php_", k + 1)) {
+    for (size_t u = mask.Has('_') ? v.find('_') : std::string_view::npos;
+         u != std::string_view::npos; u = v.find('_', u + 1)) {
+      if (u < 3 || !IAt(v, u - 3, "php_")) continue;
+      const size_t k = u - 3;
       if (k > 0 && (IsAlnum(v[k - 1]) || v[k - 1] == '_')) continue;
       size_t e = k + 4;
       if (IAt(v, e, "admin_")) e += 6;
