@@ -1063,6 +1063,7 @@ class CmdiImpl final : public Detector {
     if (in.mask.HasAlnumOf(kPhp) && in.mask.HasAny("_/") && InspectPhpHandler(v, in.mask, m)) {
       return true;
     }
+    if (in.mask.Has('-') && in.mask.Has('/') && SendmailLogOption(v, m)) return true;
     // The last ')' tells in O(1) whether a '(' opened at some position is
     // closed later: "$(id" and "(id" are syntax errors, not commands.
     const size_t last_paren = in.mask.Has(')') ? v.rfind(')') : std::string_view::npos;
@@ -1183,7 +1184,8 @@ class CmdiImpl final : public Detector {
           // in it is reported. So is a span that opens the value and is
           // followed by a word ("`id` is the key"); "`id`" alone or followed
           // by code is glued to the start. "$(`ls`)": a backtick right
-          // inside $( ) is glued too.
+          // inside $( ) is glued too, and so is one right inside a call's
+          // parentheses ("print(`id`)", Perl's and PHP's command operator).
           const auto word_follows_span = [&v, i] {
             const size_t close = v.find('`', i + 1);
             return close != std::string_view::npos && close + 2 < v.size() &&
@@ -1193,7 +1195,8 @@ class CmdiImpl final : public Detector {
           bool glued = (i == 0 && !word_follows_span()) ||
                        (i > 0 && !scan::IsSpace(v[i - 1]) && v[i - 1] != '(' && v[i - 1] != '[') ||
                        (i > 0 && v[i - 1] == '(' && i >= 2 &&
-                        (v[i - 2] == '$' || v[i - 2] == '<' || v[i - 2] == '>'));
+                        (v[i - 2] == '$' || v[i - 2] == '<' || v[i - 2] == '>' ||
+                         IsAlnum(v[i - 2]) || v[i - 2] == '_'));
           if (!glued) {
             if (prose < 0) prose = ProseAroundCodeSpans(v) ? 1 : 0;
             if (prose == 1) {
@@ -1925,6 +1928,31 @@ class CmdiImpl final : public Detector {
                          "Web server directive that changes how PHP runs code: " +
                              std::string(v.substr(a, z - a)),
                          80, k, z - k);
+      }
+    }
+    return false;
+  }
+
+  // Sendmail's -X option, which logs all mail traffic to a file, pointed at
+  // a script the web server runs: the arguments PHP's mail() and mailer
+  // libraries pass on from an address or parameter ("-X/var/www/s.php",
+  // "a@b.c -OQueueDirectory=/tmp -X/var/www/html/x.php").
+  static bool SendmailLogOption(std::string_view v, Match* m) {
+    int checks = 8;
+    for (size_t k = scan::Find(v, "-X"); k != std::string_view::npos && checks-- > 0;
+         k = scan::Find(v, "-X", k + 2)) {
+      if (k > 0 && !IsBlank(v[k - 1]) && v[k - 1] != '\'' && v[k - 1] != '"') continue;
+      const size_t a = SkipBlanks(v, k + 2);
+      if (a >= v.size() || (v[a] != '/' && v[a] != '.')) continue;
+      size_t e = a;
+      while (e < v.size() && e - a < 256 && !IsBlank(v[e]) && v[e] != '\'' && v[e] != '"') ++e;
+      const std::string_view path = v.substr(a, e - a);
+      const size_t dot = path.rfind('.');
+      if (dot == std::string_view::npos) continue;
+      if (scan::IEqualsAny(path.substr(dot + 1),
+                           {"php", "phtml", "php5", "phar", "jsp", "asp", "aspx", "cgi"})) {
+        return FillMatch(m, "cmdi.sendmail_arguments",
+                         "Sendmail -X option that logs mail into a server script", 80, k, e - k);
       }
     }
     return false;

@@ -656,6 +656,10 @@ TEST(CmdiTest, PhpStatementsDirectivesAndEscapedCommands) {
       {"php_flag engine on", "cmdi.php_ini_directive"},
       {"$'\\x69\\x64'", "cmdi.substitution"},
       {"; $'\\143\\141\\164' /etc/passwd", "cmdi.substitution"},
+      {"print(`id`);", "cmdi.substitution"},
+      {"mail('a','b','c','','-X /var/www/s.php')", "cmdi.sendmail_arguments"},
+      {"\"a\\\" -OQueueDirectory=/tmp -X/var/www/html/x.php x\"@example.com",
+       "cmdi.sendmail_arguments"},
   };
   for (const auto& [v, rule] : attacks) {
     Match m;
@@ -668,7 +672,8 @@ TEST(CmdiTest, PhpStatementsDirectivesAndEscapedCommands) {
         "include '/tmp' in the list", "Please include '/var/log' and more",
         "application/x-httpd-php is the MIME type", "php_value is an Apache directive",
         "$_ is Perl's default variable", "it costs $'5", "say $'hello world'", "touch(1)",
-        "Print_r( )", "var_dump()",
+        "Print_r( )", "var_dump()", "run it with -X /tmp/debug.log",
+        "send it with -X POST to /api/users.php",
         // JavaScript without letters (jjencode's shape), not PHP.
         "$={___:++$,$$$$:(![]+\"\")[$],__$:++$,$_$_:(![]+\"\")[$],$__:++$,$___:++$};"
         "$.$_=($.$_=$+\"\")[$.$_$];$.__=$.$_[$.$$_];$.$__=1;"}) {
