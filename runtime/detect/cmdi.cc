@@ -1494,18 +1494,21 @@ class CmdiImpl final : public Detector {
   // "call_user_func('passthru', 'id')"): the callee runs it. Where the
   // quote opens, or npos.
   static size_t FindPhpCallback(std::string_view v) {
-    for (size_t q = v.find_first_of("'\""); q != std::string_view::npos;
-         q = v.find_first_of("'\"", q + 1)) {
-      size_t b = q;
-      while (b > 0 && IsBlank(v[b - 1])) --b;
-      if (b == 0 || (v[b - 1] != '(' && v[b - 1] != ',')) continue;
-      if (!InCallbackTakingCall(v, b - 1)) continue;
-      const size_t rel = v.substr(q + 1, 21).find(v[q]);
-      if (rel == std::string_view::npos) continue;
-      const size_t close = q + 1 + rel;
-      if (!scan::IEqualsAny(v.substr(q + 1, close - q - 1), kPhpRunners)) continue;
-      const size_t after = scan::SkipSpaces(v, close + 1);
-      if (after < v.size() && (v[after] == ',' || v[after] == ')')) return q;
+    // One memchr pass per quote character (find_first_of() compares byte by
+    // byte).
+    for (const char quote : {'\'', '"'}) {
+      for (size_t q = v.find(quote); q != std::string_view::npos; q = v.find(quote, q + 1)) {
+        size_t b = q;
+        while (b > 0 && IsBlank(v[b - 1])) --b;
+        if (b == 0 || (v[b - 1] != '(' && v[b - 1] != ',')) continue;
+        if (!InCallbackTakingCall(v, b - 1)) continue;
+        const size_t rel = v.substr(q + 1, 21).find(quote);
+        if (rel == std::string_view::npos) continue;
+        const size_t close = q + 1 + rel;
+        if (!scan::IEqualsAny(v.substr(q + 1, close - q - 1), kPhpRunners)) continue;
+        const size_t after = scan::SkipSpaces(v, close + 1);
+        if (after < v.size() && (v[after] == ',' || v[after] == ')')) return q;
+      }
     }
     return std::string_view::npos;
   }
@@ -1648,18 +1651,25 @@ class CmdiImpl final : public Detector {
     }
     // PHP code that includes a remote or wrapped file, which PHP then runs:
     // "require_once('http://evil.example/x.txt')", "include 'php://input';".
-    for (std::string_view inc : {"include", "require"}) {
-      for (size_t k = scan::IFind(v, inc); k != std::string_view::npos;
-           k = scan::IFind(v, inc, k + 1)) {
+    // Read back from each quote, which prose holds less often than the
+    // letters of the two names.
+    const auto blanks_before = [&v](size_t at) {
+      size_t b = at;
+      while (b > 0 && at - b < 32 && IsBlank(v[b - 1])) --b;
+      return b;
+    };
+    for (const char quote_char : {'\'', '"'}) {
+      for (size_t q = mask.Has(quote_char) ? v.find(quote_char) : std::string_view::npos;
+           q != std::string_view::npos; q = v.find(quote_char, q + 1)) {
+        size_t b = blanks_before(q);
+        const bool paren = b > 0 && v[b - 1] == '(';
+        if (paren) b = blanks_before(b - 1);
+        if (b >= 5 && IAt(v, b - 5, "_once")) b -= 5;
+        if (b < 7 || !(IAt(v, b - 7, "include") || IAt(v, b - 7, "require"))) continue;
+        const size_t k = b - 7;
         if (k > 0 && (IsAlnum(v[k - 1]) || v[k - 1] == '_')) continue;
-        size_t e = k + inc.size();
-        if (IAt(v, e, "_once")) e += 5;
-        e = SkipBlanks(v, e);
-        const bool paren = e < v.size() && v[e] == '(';
-        if (paren) e = SkipBlanks(v, e + 1);
-        if (e >= v.size() || (v[e] != '\'' && v[e] != '"')) continue;
-        const char quote = v[e];
-        ++e;
+        const char quote = v[q];
+        size_t e = q + 1;
         for (std::string_view scheme : {"http://", "https://", "ftp://", "php://",
                                         "data:", "expect://", "zip://", "phar://", "\\\\"}) {
           if (IAt(v, e, scheme)) {
@@ -1939,8 +1949,12 @@ class CmdiImpl final : public Detector {
   // "a@b.c -OQueueDirectory=/tmp -X/var/www/html/x.php").
   static bool SendmailLogOption(std::string_view v, Match* m) {
     int checks = 8;
-    for (size_t k = scan::Find(v, "-X"); k != std::string_view::npos && checks-- > 0;
-         k = scan::Find(v, "-X", k + 2)) {
+    // Found from the 'X', which prose holds far less often than a '-'.
+    for (size_t x = v.find('X', 1); x != std::string_view::npos && checks > 0;
+         x = v.find('X', x + 1)) {
+      if (v[x - 1] != '-') continue;
+      --checks;
+      const size_t k = x - 1;
       if (k > 0 && !IsBlank(v[k - 1]) && v[k - 1] != '\'' && v[k - 1] != '"') continue;
       const size_t a = SkipBlanks(v, k + 2);
       if (a >= v.size() || (v[a] != '/' && v[a] != '.')) continue;

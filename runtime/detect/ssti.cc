@@ -453,20 +453,18 @@ class SstiImpl final : public Detector {
         "new ProcessBuilder(", "System.getenv(",   "System.getProperty(", "System.getProperties(",
         "System.setProperty(", "System.exit(",     "System.load(",        "System.loadLibrary(",
         "Thread.sleep(",       ".getClassLoader(", ".defineClass(",       ".newInstance().exec("};
-    // One pass tells whether any occurs (most values with a '(' and a '.'
-    // hold none).
-    static const NeedleSet kAnyJavaCall(kJavaCalls);
-    if (in.mask.Has('(') && in.mask.Has('.') && kAnyJavaCall.AnyIn(v)) {
+    // Each ends at a '(', which prose holds far less often than the letters
+    // the names start with: every '(' is compared with the names' ends.
+    for (size_t k = in.mask.Has('(') && in.mask.Has('.') ? v.find('(') : kNpos; k != kNpos;
+         k = v.find('(', k + 1)) {
       for (std::string_view call : kJavaCalls) {
+        if (k + 1 < call.size()) continue;
+        const size_t p = k + 1 - call.size();
+        if (v.compare(p, call.size(), call) != 0) continue;
         // A name before "System." or "Thread." would make it another class
-        // ("MySystem.exit(", "workerThread.sleep("); a later occurrence may
-        // still be the real one.
+        // ("MySystem.exit(", "workerThread.sleep(").
         const bool class_call = call.starts_with("System.") || call.starts_with("Thread.");
-        size_t p = scan::Find(v, call);
-        while (p != kNpos && class_call && p > 0 && IsWordChar(v[p - 1])) {
-          p = scan::Find(v, call, p + call.size());
-        }
-        if (p == kNpos) continue;
+        if (class_call && p > 0 && IsWordChar(v[p - 1])) continue;
         return FillMatch(m, "ssti.java_call",
                          "Java code calling " + std::string(call.substr(0, call.size() - 1)) +
                              "(): an injected expression's probe or payload",
