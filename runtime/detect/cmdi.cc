@@ -1715,8 +1715,12 @@ class CmdiImpl final : public Detector {
       }
     }
     // A string built from character codes, "chr(115).chr(121).chr(115)".
-    for (size_t k = scan::IFind(v, "chr("), run = 0, last = 0; k != std::string_view::npos;
-         k = scan::IFind(v, "chr(", k + 4)) {
+    // (Found from each '(', which prose holds less often than "chr"'s
+    // letters.)
+    for (size_t i = v.find('('), run = 0, last = 0; i != std::string_view::npos;
+         i = v.find('(', i + 1)) {
+      if (i < 3 || !IAt(v, i - 3, "chr")) continue;
+      const size_t k = i - 3;
       size_t e = k + 4;
       while (e < v.size() && IsDigit(v[e])) ++e;
       if (e == k + 4 || e >= v.size() || v[e] != ')') continue;
