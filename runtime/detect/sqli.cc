@@ -65,30 +65,25 @@ struct Slot {
 bool IsLogic(const Token& t) {
   return t.type == TokenType::kLogicOp || (t.type == TokenType::kWord && t.word == Word::kLogic);
 }
-// The system variables that tell the server's version, host and files:
-// "@@version", "@@global.datadir" (SQL Server, MySQL, MariaDB).
+// The system variables that tell the server's version, host and files
+// ("@@version", "@@datadir"; SQL Server, MySQL, MariaDB).
 bool IsServerIdentityVariable(std::string_view text) {
-  static constexpr std::string_view kNames[] = {"version",
-                                                "version_comment",
-                                                "version_compile_os",
-                                                "version_compile_machine",
-                                                "datadir",
-                                                "basedir",
-                                                "hostname",
-                                                "servername",
-                                                "servicename",
-                                                "spid",
-                                                "tmpdir",
-                                                "plugin_dir",
-                                                "secure_file_priv",
-                                                "innodb_version",
-                                                "log_error",
-                                                "general_log_file"};
-  if (!text.starts_with("@@")) return false;
-  text.remove_prefix(2);
-  for (std::string_view scope : {"global.", "session."}) {
-    if (scan::IAt(text, 0, scope)) text.remove_prefix(scope.size());
-  }
+  static constexpr std::string_view kNames[] = {"@@version",
+                                                "@@version_comment",
+                                                "@@version_compile_os",
+                                                "@@version_compile_machine",
+                                                "@@datadir",
+                                                "@@basedir",
+                                                "@@hostname",
+                                                "@@servername",
+                                                "@@servicename",
+                                                "@@spid",
+                                                "@@tmpdir",
+                                                "@@plugin_dir",
+                                                "@@secure_file_priv",
+                                                "@@innodb_version",
+                                                "@@log_error",
+                                                "@@general_log_file"};
   return scan::IEqualsAny(text, kNames);
 }
 bool IsPlainWordToken(const Token& t) {
