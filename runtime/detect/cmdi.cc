@@ -1402,25 +1402,6 @@ class CmdiImpl final : public Detector {
     return j == 0 || v[j - 1] == ';' || v[j - 1] == '{' || v[j - 1] == '}';
   }
 
-  // The ')' that closes the '(' at `open`, skipping quoted strings, read up
-  // to 256 bytes on; npos when none does.
-  static size_t ClosingParen(std::string_view v, size_t open) {
-    int depth = 0;
-    for (size_t j = open; j < v.size() && j - open < 256; ++j) {
-      const char c = v[j];
-      if (c == '\'' || c == '"') {
-        const size_t q = v.find(c, j + 1);
-        if (q == std::string_view::npos) return std::string_view::npos;
-        j = q;
-      } else if (c == '(') {
-        ++depth;
-      } else if (c == ')' && --depth == 0) {
-        return j;
-      }
-    }
-    return std::string_view::npos;
-  }
-
   // A call of one of the functions above (IsPhpStatementFunction()) that is a statement of its own:
   // it may start a statement (PhpStatementStartsAt), its argument opens
   // with a quote, a variable, another such call or (for names with '_') a
@@ -1446,7 +1427,7 @@ class CmdiImpl final : public Detector {
                             (IsAlpha(v[a]) && inner < v.size() && v[inner] == '(' &&
                              IsPhpStatementFunction(v.substr(a, inner - a)));
       if (!code_arg) continue;
-      const size_t close = ClosingParen(v, i);
+      const size_t close = CallCloses(v, i);
       if (close == std::string_view::npos) continue;
       const size_t e = scan::SkipSpaces(v, close + 1);
       if (e == v.size() || v[e] == ';' || v[e] == '#' || IAt(v, e, "?>") || IAt(v, e, "//")) {
