@@ -335,6 +335,23 @@ constexpr std::string_view kPhpDecoders[] = {
     "gzuncompress",  "gzdecode",  "urldecode", "rawurldecode", "convert_uudecode",
     "implode",       "pack",      "chr"};
 
+// PHP's request superglobals, without their "$_" ("$_GET", "$_SERVER").
+constexpr std::string_view kPhpSuperglobals[] = {"get",    "post", "request", "server",
+                                                 "cookie", "env",  "files",   "session"};
+
+// Whether a request superglobal's name (after "$_") starts at `p`; its length,
+// or 0.
+size_t PhpSuperglobalAt(std::string_view v, size_t p) {
+  for (std::string_view name : kPhpSuperglobals) {
+    if (scan::IAt(v, p, name)) return name.size();
+  }
+  return 0;
+}
+
+// The configuration directives that make PHP include remote or request code.
+constexpr std::string_view kPhpIncludeDirectives[] = {"allow_url_include", "auto_prepend_file",
+                                                      "auto_append_file"};
+
 // PHP's functions that read or change files, the process and its settings,
 // or dump the interpreter's state: what a probe calls once it runs code
 // ("scandir('/')", "php_uname()", "var_dump(get_defined_vars())"). They run
@@ -414,6 +431,14 @@ size_t SkipBlanks(std::string_view v, size_t p) {
     p += ifs;
   }
   return p;
+}
+
+// Where the run of blanks that ends at `at` starts, reading back at most
+// `max` bytes.
+size_t BlanksBefore(std::string_view v, size_t at, size_t max = std::string_view::npos) {
+  size_t b = at;
+  while (b > 0 && at - b < max && IsBlank(v[b - 1])) --b;
+  return b;
 }
 
 bool EndsWord(char c, bool in_brace) {
@@ -1224,8 +1249,7 @@ class CmdiImpl final : public Detector {
             if (table_line) continue;
           }
           // " & " or " | " between two words reads as prose.
-          size_t b = i;
-          while (b > 0 && IsBlank(v[b - 1])) --b;
+          size_t b = BlanksBefore(v, i);
           bool spaced_before = b < i;
           bool word_before = b > 0 && IsAlnum(v[b - 1]);
           bool spaced_after = next < v.size() && IsBlank(v[next]);
@@ -1376,8 +1400,7 @@ class CmdiImpl final : public Detector {
     size_t e = d + 2;
     while (e < v.size() && IsAlpha(v[e])) ++e;
     e = scan::SkipSpaces(v, e);
-    size_t b = d;
-    while (b > 0 && IsBlank(v[b - 1])) --b;
+    size_t b = BlanksBefore(v, d);
     return b > 0 && (v[b - 1] == '(' || v[b - 1] == ',') && e < v.size() &&
            (v[e] == ')' || v[e] == ',');
   }
@@ -1479,8 +1502,7 @@ class CmdiImpl final : public Detector {
     // byte).
     for (const char quote : {'\'', '"'}) {
       for (size_t q = v.find(quote); q != std::string_view::npos; q = v.find(quote, q + 1)) {
-        size_t b = q;
-        while (b > 0 && IsBlank(v[b - 1])) --b;
+        size_t b = BlanksBefore(v, q);
         if (b == 0 || (v[b - 1] != '(' && v[b - 1] != ',')) continue;
         if (!InCallbackTakingCall(v, b - 1)) continue;
         const size_t rel = v.substr(q + 1, 21).find(quote);
@@ -1550,10 +1572,9 @@ class CmdiImpl final : public Detector {
     int variable_calls = 0;
     int underscore_vars = 0;
     for (size_t d = v.find('$'); d != std::string_view::npos; d = v.find('$', d + 1)) {
-      if ((d + 1 < v.size() && v[d + 1] == '_' &&
-           (IAt(v, d + 2, "get[") || IAt(v, d + 2, "post[") || IAt(v, d + 2, "request[") ||
-            IAt(v, d + 2, "server[") || IAt(v, d + 2, "cookie[") || IAt(v, d + 2, "env[") ||
-            IAt(v, d + 2, "files[") || IAt(v, d + 2, "session[") ||
+      const size_t global = d + 1 < v.size() && v[d + 1] == '_' ? PhpSuperglobalAt(v, d + 2) : 0;
+      if ((global > 0 &&
+           ((d + 2 + global < v.size() && v[d + 2 + global] == '[') ||
             ((IAt(v, d + 2, "get") || IAt(v, d + 2, "post") || IAt(v, d + 2, "request")) &&
              SuperglobalPassed(v, d)))) ||
           v.compare(d + 1, 8, "GLOBALS[") == 0) {
@@ -1580,8 +1601,9 @@ class CmdiImpl final : public Detector {
         const std::string_view inner =
             q == std::string_view::npos ? std::string_view() : v.substr(d + 3, q - d - 3);
         if (q + 1 < v.size() && v[q + 1] == '}' &&
-            scan::IEqualsAny(inner, {"_get", "_post", "_request", "_cookie", "_server", "_env",
-                                     "_files", "_session", "globals"})) {
+            ((inner.size() > 1 && inner[0] == '_' &&
+              scan::IEqualsAny(inner.substr(1), kPhpSuperglobals)) ||
+             scan::IEquals(inner, "globals"))) {
           return FillMatch(m, "cmdi.php_superglobal",
                            "PHP variable variable naming a request superglobal", 75, d, q + 2 - d);
         }
@@ -1616,7 +1638,7 @@ class CmdiImpl final : public Detector {
       }
     }
     if (mask.Has('=') && mask.Has('_')) {
-      for (std::string_view d : {"allow_url_include", "auto_prepend_file", "auto_append_file"}) {
+      for (std::string_view d : kPhpIncludeDirectives) {
         for (size_t k = scan::IFind(v, d); k != std::string_view::npos;
              k = scan::IFind(v, d, k + 1)) {
           if (k > 0 && (IsAlnum(v[k - 1]) || v[k - 1] == '_')) continue;
@@ -1634,17 +1656,12 @@ class CmdiImpl final : public Detector {
     // "require_once('http://evil.example/x.txt')", "include 'php://input';".
     // Read back from each quote, which prose holds less often than the
     // letters of the two names.
-    const auto blanks_before = [&v](size_t at) {
-      size_t b = at;
-      while (b > 0 && at - b < 32 && IsBlank(v[b - 1])) --b;
-      return b;
-    };
     for (const char quote_char : {'\'', '"'}) {
       for (size_t q = mask.Has(quote_char) ? v.find(quote_char) : std::string_view::npos;
            q != std::string_view::npos; q = v.find(quote_char, q + 1)) {
-        size_t b = blanks_before(q);
+        size_t b = BlanksBefore(v, q, 32);
         const bool paren = b > 0 && v[b - 1] == '(';
-        if (paren) b = blanks_before(b - 1);
+        if (paren) b = BlanksBefore(v, b - 1, 32);
         if (b >= 5 && IAt(v, b - 5, "_once")) b -= 5;
         if (b < 7 || !(IAt(v, b - 7, "include") || IAt(v, b - 7, "require"))) continue;
         const size_t k = b - 7;
@@ -1739,8 +1756,7 @@ class CmdiImpl final : public Detector {
          y != std::string_view::npos; y = scan::Find(v, "xecute", y + 6)) {
       if (y < 2 || v[y - 1] != 'e' || v[y - 2] != '.') continue;
       const size_t x = y - 2;
-      size_t b = x;
-      while (b > 0 && IsBlank(v[b - 1])) --b;
+      size_t b = BlanksBefore(v, x);
       if (b == 0 || !(v[b - 1] == '"' || v[b - 1] == '\'' || v[b - 1] == ']')) continue;
       const size_t a = scan::SkipSpaces(v, x + 8);
       if (a < v.size() && v[a] == '(') {
@@ -1845,8 +1861,7 @@ class CmdiImpl final : public Detector {
     int checks = 8;
     for (size_t d = v.find("$'"); d != std::string_view::npos && checks-- > 0;
          d = v.find("$'", d + 2)) {
-      size_t b = d;
-      while (b > 0 && IsBlank(v[b - 1])) --b;
+      size_t b = BlanksBefore(v, d);
       const bool command_position = b == 0 || v[b - 1] == ';' || v[b - 1] == '|' ||
                                     v[b - 1] == '&' || v[b - 1] == '\n' || v[b - 1] == '`' ||
                                     (v[b - 1] == '(' && b >= 2 && v[b - 2] == '$');
@@ -1889,8 +1904,7 @@ class CmdiImpl final : public Detector {
          s != std::string_view::npos; s = v.find('/', s + 1)) {
       if (s < 11 || !IAt(v, s - 11, kHandler)) continue;
       const size_t k = s - 11;
-      size_t b = k;
-      while (b > 0 && IsBlank(v[b - 1])) --b;
+      size_t b = BlanksBefore(v, k);
       size_t n = b;
       while (n > 0 && b - n < 16 && IsAlpha(v[n - 1])) --n;
       if (b > n && b < k &&
@@ -1915,14 +1929,14 @@ class CmdiImpl final : public Detector {
       size_t z = a;
       while (z < v.size() && z - a < 24 && (IsAlnum(v[z]) || v[z] == '_' || v[z] == '.')) ++z;
       if (z < v.size() && !IsBlank(v[z])) continue;
-      if (scan::IEqualsAny(
-              v.substr(a, z - a),
-              {"auto_prepend_file", "auto_append_file", "allow_url_include", "allow_url_fopen",
-               "engine", "disable_functions", "open_basedir", "include_path"})) {
-        return FillMatch(m, "cmdi.php_ini_directive",
-                         "Web server directive that changes how PHP runs code: " +
-                             std::string(v.substr(a, z - a)),
-                         80, k, z - k);
+      const std::string_view directive = v.substr(a, z - a);
+      if (scan::IEqualsAny(directive, kPhpIncludeDirectives) ||
+          scan::IEqualsAny(directive, {"allow_url_fopen", "engine", "disable_functions",
+                                       "open_basedir", "include_path"})) {
+        return FillMatch(
+            m, "cmdi.php_ini_directive",
+            "Web server directive that changes how PHP runs code: " + std::string(directive), 80, k,
+            z - k);
       }
     }
     return false;
