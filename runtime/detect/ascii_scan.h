@@ -70,6 +70,13 @@ inline bool IEqualsAny(std::string_view s, std::span<const std::string_view> lit
   }
   return false;
 }
+// Index in `lits` of the name `s` equals, ignoring case; lits.size() when none.
+inline size_t IIndexOf(std::string_view s, std::span<const std::string_view> lits) {
+  for (size_t k = 0; k < lits.size(); ++k) {
+    if (IEquals(s, lits[k])) return k;
+  }
+  return lits.size();
+}
 inline bool IEqualsAny(std::string_view s, std::initializer_list<std::string_view> lits) {
   return IEqualsAny(s, std::span<const std::string_view>(lits.begin(), lits.size()));
 }

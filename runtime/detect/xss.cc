@@ -637,6 +637,47 @@ class Scanner {
     return p;
   }
 
+  // Whether the start tag whose name ends at `i` closes ('>' or "/>") with
+  // no attribute, after blanks only.
+  bool EndsWithoutAttributes(size_t i) const {
+    while (i < s_.size() && IsSpace(s_[i])) ++i;
+    if (i < s_.size() && s_[i] == '/') ++i;
+    return i < s_.size() && s_[i] == '>';
+  }
+
+  // Whether the start tag whose name ends at `i` holds only attributes that
+  // change no behaviour (lang, dir, class, id, xml:lang, xmlns with the
+  // XHTML namespace), each with a plain value, before its '>'.
+  bool EndsWithInertAttributes(size_t i) const {
+    static constexpr std::array<std::string_view, 6> kInert = {"lang", "dir",      "class",
+                                                               "id",   "xml:lang", "xmlns"};
+    for (int attrs = 0; attrs < 8; ++attrs) {
+      while (i < s_.size() && IsSpace(s_[i])) ++i;
+      if (i < s_.size() && s_[i] == '/') ++i;
+      if (i < s_.size() && s_[i] == '>') return true;
+      const size_t name = i;
+      while (i < s_.size() && i - name < 16 && (IsAlpha(s_[i]) || s_[i] == ':')) ++i;
+      const std::string_view attr = s_.substr(name, i - name);
+      if (!scan::IEqualsAny(attr, kInert) || i >= s_.size() || s_[i] != '=') return false;
+      ++i;
+      const char q = i < s_.size() && (s_[i] == '"' || s_[i] == '\'') ? s_[i++] : 0;
+      const size_t value = i;
+      while (i < s_.size() && i - value < 64 &&
+             (IsAlnum(s_[i]) || s_[i] == '-' || s_[i] == '_' || (q != 0 && s_[i] == ' ') ||
+              (scan::IEquals(attr, "xmlns") && (s_[i] == ':' || s_[i] == '/' || s_[i] == '.')))) {
+        ++i;
+      }
+      if (scan::IEquals(attr, "xmlns") && IsActiveNamespace(s_.substr(value, i - value))) {
+        return false;
+      }
+      if (q != 0) {
+        if (i >= s_.size() || s_[i] != q) return false;
+        ++i;
+      }
+    }
+    return false;
+  }
+
   // Reads one tag starting at s_[lt] == '<'. Returns where scanning resumes.
   size_t ReadTag(size_t lt) {
     size_t i = lt + 1;
@@ -684,21 +725,30 @@ class Scanner {
     // into the modes that mutation and XML-based injections rely on; page
     // structure and form tags take over or capture the page. Their end tags
     // close the page's own elements early.
+    // An <html>, <head> or <body> start tag inside a page only lends the
+    // page's element its attributes: without any (or with only a language,
+    // direction, class or id), it changes nothing, and the parser ignores
+    // their end tags.
     static constexpr std::array<std::string_view, 10> kTakeover = {
         "svg", "math", "style", "html", "body", "head", "form", "textarea", "xmp", "plaintext"};
-    if (scan::IEqualsAny(name, kTakeover)) {
+    static constexpr std::array<std::string_view, 3> kDocumentElements = {"html", "body", "head"};
+    if (scan::IEqualsAny(name, kTakeover) &&
+        (!scan::IEqualsAny(name, kDocumentElements) || (!closing && !EndsWithInertAttributes(i)))) {
       Report("xss.dangerous_tag", "a tag that switches parsing mode or takes over the page", 62,
              lt, i);
     }
+    // Leaving a raw-text element ends the context a value was placed in,
+    // unless the value opened that element itself.
+    static constexpr std::array<std::string_view, 7> kRawText = {
+        "style", "textarea", "title", "xmp", "noscript", "noembed", "plaintext"};
+    const size_t raw_text = scan::IIndexOf(name, kRawText);
     if (closing) {
-      // Leaving a raw-text element ends the context a value was placed in.
-      static constexpr std::array<std::string_view, 7> kRawText = {
-          "style", "textarea", "title", "xmp", "noscript", "noembed", "plaintext"};
-      if (scan::IEqualsAny(name, kRawText)) {
+      if (raw_text < kRawText.size() && !(opened_raw_text_ & (1u << raw_text))) {
         Report("xss.js_breakout", "an end tag closes a raw-text element", 63, lt, i);
       }
       return i;
     }
+    if (raw_text < kRawText.size()) opened_raw_text_ |= 1u << raw_text;
 
     // Embedding and redirecting tags, plus Netscape layers and IE XML data
     // islands (<xml src=...>, bound into the page by datasrc=).
@@ -911,6 +961,12 @@ class Scanner {
     if (scan::IAt(s_, lt, "<?php") || scan::IAt(s_, lt, "<?=") || PhpCallAt(lt + 2)) {
       Report("xss.dangerous_tag", "a server-side code block", 65, lt, lt + 3);
       return;
+    }
+    // "<!DOCTYPE html>" starts every page and declares nothing.
+    if (scan::IAt(s_, lt, "<!doctype")) {
+      size_t n = lt + 9;
+      while (n < s_.size() && IsSpace(s_[n])) ++n;
+      if (n > lt + 9 && scan::IAt(s_, n, "html") && EndsWithoutAttributes(n + 4)) return;
     }
     if (scan::IAt(s_, lt, "<!doctype") || scan::IAt(s_, lt, "<!attlist") ||
         scan::IAt(s_, lt, "<!element")) {
@@ -2090,6 +2146,8 @@ class Scanner {
   mutable size_t comment_close_ = kUnknown;
   mutable size_t last_comment_close_ = kUnknown;  // LastCommentClose()'s memo
   std::array<size_t, 3> no_quote_from_;
+  // Bit k: the value opened kRawText[k] (ReadTag) before its end tag.
+  unsigned opened_raw_text_ = 0;
   // CodeByteWithin256()'s memo: [from, to) holds none of its bytes.
   size_t code_free_from_ = 0;
   size_t code_free_to_ = 0;

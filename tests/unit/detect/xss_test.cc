@@ -184,7 +184,8 @@ TEST(XssTest, DetectsMarkupFamilies) {
       {"<?xml-stylesheet type=\"text/xsl\" href=\"#s\"?>", "xss.dangerous_tag"},
       {"<?import namespace=\"t\" implementation=\"#d\"?>", "xss.dangerous_tag"},
       {"<!--[if IE]><b>x</b><![endif]-->", "xss.dangerous_tag"},
-      {"<!DOCTYPE html><p>", "xss.dangerous_tag"},
+      {"<!DOCTYPE foo SYSTEM \"x.dtd\"><p>", "xss.dangerous_tag"},
+      {"<!DOCTYPE html lang=x><p>", "xss.dangerous_tag"},
       {"<? system('id'); ?>", "xss.dangerous_tag"},
       {"<b>hi</b><!-- rest of page", "xss.dangerous_tag"},
       // Foreign content and page takeover, open or left dangling.
@@ -258,6 +259,42 @@ TEST(XssTest, IgnoresBenignMarkupNeighbours) {
   for (std::string_view v : kCases) {
     Match m;
     EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+// Whole documents sent as data (a page, a feed, an XML message): the page
+// elements without attributes change nothing, and a raw-text element the
+// value opens itself is closed, not broken out of.
+TEST(XssTest, IgnoresWholeDocumentsWithoutActiveContent) {
+  const std::string_view kCases[] = {
+      "<!DOCTYPE html>\n<html><head><title>Landing</title></head><body><p>Hi</p></body></html>",
+      "<!doctype HTML><p>x</p>",
+      "<rss version=\"2.0\"><channel><title>Blog</title><link>https://b.example/</link>"
+      "</channel></rss>",
+      "<note><to>Tove</to><body>Don't forget me</body></note>",
+      "<HTML><BODY>",
+      "<html lang=\"en\" dir=ltr><body class='home page' id=top>",
+      "</body></html>",
+      "<title>Notes</title><p>x</p>",
+  };
+  for (std::string_view v : kCases) {
+    Match m;
+    EXPECT_FALSE(Detects(XssDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+  // Attributes, a breakout the value did not open, and a second element.
+  const AttackCase kAttacks[] = {
+      {"<body onload=go()>", "xss.event_handler"},
+      {"<html manifest=//evil.test/m>", "xss.dangerous_tag"},
+      {"<body lang=en background=//evil.test/x>", "xss.dangerous_tag"},
+      {"<body id=\"a\"onload=go()>", "xss.event_handler"},
+      {"</title><b>x</b>", "xss.js_breakout"},
+      {"<title>a</title></textarea><b>x</b>", "xss.js_breakout"},
+      {"<title>x</title><svg>", "xss.dangerous_tag"},
+  };
+  for (const AttackCase& c : kAttacks) {
+    Match m;
+    EXPECT_TRUE(Detects(XssDetector(), c.value, &m)) << c.value;
+    EXPECT_EQ(m.rule_id, c.rule) << c.value;
   }
 }
 
