@@ -81,22 +81,93 @@ bool IsLineFreeLocation(event::Location loc) {
   }
 }
 
+// Whether the text before a value's first line break is one token that
+// would be written into a header (an address, a URL, a language tag with a
+// region, an id), not a line of prose: no blanks, and a character prose
+// words do not have. Empty counts: the value starts with the break.
+bool IsHeaderTokenPrefix(std::string_view prefix) {
+  if (prefix.size() > 256) return false;
+  bool marked = prefix.empty();
+  for (size_t k = 0; k < prefix.size(); ++k) {
+    const char c = prefix[k];
+    if (c == ' ' || c == '\t') return false;
+    // A dot counts inside a name ("example.com"), not at a sentence's end.
+    if (scan::IsDigit(c) || c == '@' || c == '/' || c == '=' || c == '%' || c == '_' ||
+        (c == '.' && k + 1 < prefix.size() && scan::IsAlnum(prefix[k + 1]))) {
+      marked = true;
+    }
+  }
+  return marked;
+}
+
+// Length of a line break at v[p], 0 when there is none: CR or LF, or a
+// character that becomes one on the way into a header. Writers that keep
+// only the low byte of each character turn U+560A and U+560D ("嘊", "嘍")
+// into LF and CR, and U+0085, U+2028 and U+2029 end lines for
+// Unicode-aware parsers. `disguised` tells which.
+size_t BreakAt(std::string_view v, size_t p, bool* disguised) {
+  const unsigned char c = static_cast<unsigned char>(v[p]);
+  *disguised = false;
+  if (c == '\r' || c == '\n') return 1;
+  if (c < 0xc2) return 0;
+  size_t n = c < 0xe0 ? 2 : (c < 0xf0 ? 3 : 4);
+  if (p + n > v.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(v[p + k]) & 0xc0) != 0x80) return 0;
+  }
+  const unsigned char last = static_cast<unsigned char>(v[p + n - 1]);
+  const unsigned char before = static_cast<unsigned char>(v[p + n - 2]);
+  const bool low_byte_break = (before & 0x03) == 0 && (last == 0x8a || last == 0x8d);
+  const bool separator = (n == 2 && c == 0xc2 && last == 0x85) ||
+                         (n == 3 && c == 0xe2 && before == 0x80 && (last == 0xa8 || last == 0xa9));
+  if (!low_byte_break && !separator) return 0;
+  *disguised = true;
+  return n;
+}
+
 struct Injected {
   size_t offset = 0;
   size_t length = 0;
   bool status_line = false;
+  bool request_line = false;
   bool response_field = false;  // in kInjectedResponseFields
-  bool known_field = false;     // in kCommonFields or X-*
+  bool known_field = false;     // in kCommonFields, kMailFields or X-*
+  bool short_name = false;      // a known field of four letters or fewer
+  bool location_url = false;    // Location: followed by a URL or path
 };
 
+// Mail header fields a line break adds to a message (lower case).
+// (To, From and Subject label lines of quoted mail in prose too.)
+constexpr std::array<std::string_view, 3> kMailFields = {"bcc", "cc", "reply-to"};
+
+// "GET /admin HTTP/1.1": a request line, smuggled into a request the server
+// makes with the value (an upstream call, a Redis or SMTP command).
+bool IsRequestLine(std::string_view v, size_t p) {
+  size_t e = p;
+  while (e < v.size() && e - p < 8 && v[e] >= 'A' && v[e] <= 'Z') ++e;
+  if (e - p < 3 || e >= v.size() || v[e] != ' ') return false;
+  ++e;
+  if (e >= v.size() || !(v[e] == '/' || v[e] == '*' || scan::IAt(v, e, "http"))) return false;
+  const std::string_view line = v.substr(e, 2048);
+  const size_t http = line.find(" HTTP/");
+  return http != std::string_view::npos &&
+         line.substr(0, http).find_first_of("\r\n ") == std::string_view::npos;
+}
+
 // Reads the line starting at `p` (just after a CR/LF run). Returns false when
-// it is not an HTTP field or status line.
+// it is not an HTTP field, status or request line.
 bool ReadLine(std::string_view v, size_t p, Injected* out) {
   // "HTTP/1.1 200", "HTTP/2 302": a second response.
   if (scan::IAt(v, p, "http/") && p + 5 < v.size() && scan::IsDigit(v[p + 5])) {
     out->offset = p;
     out->length = 6;
     out->status_line = true;
+    return true;
+  }
+  if (IsRequestLine(v, p)) {
+    out->offset = p;
+    out->length = v.find(' ', p) - p;
+    out->request_line = true;
     return true;
   }
   size_t e = p;
@@ -109,7 +180,15 @@ bool ReadLine(std::string_view v, size_t p, Injected* out) {
   out->length = e - p + 1;
   out->response_field = scan::IEqualsAny(name, kInjectedResponseFields);
   out->known_field = out->response_field || scan::IEqualsAny(name, kCommonFields) ||
+                     scan::IEqualsAny(name, kMailFields) ||
                      (name.size() >= 3 && scan::IAt(name, 0, "x-"));
+  out->short_name = name.size() <= 4;
+  if (scan::IEquals(name, "location")) {
+    size_t k = e + 1;
+    while (k < v.size() && (v[k] == ' ' || v[k] == '\t')) ++k;
+    out->location_url = k < v.size() && (v[k] == '/' || v[k] == '\\' || scan::IAt(v, k, "http") ||
+                                         scan::IAt(v, k, "javascript:"));
+  }
   return true;
 }
 
@@ -118,46 +197,82 @@ class CrlfImpl final : public Detector {
   DetectorId id() const override { return DetectorId::kCrlf; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    // A line break is a control byte, and a field line needs its colon (a
-    // status line its slash).
-    if (!in.mask.has_control || !in.mask.HasAny(":/")) return false;
+    // A line break is a control byte or a multibyte character, and an
+    // injected line needs its colon (a status or request line its slash).
+    if (!(in.mask.has_control || in.mask.has_non_ascii) || !in.mask.HasAny(":/")) return false;
     std::string_view v = in.norm;
-    const bool strict = IsLineFreeLocation(in.location) && !in.IsObjectKey();
+    const bool line_free = IsLineFreeLocation(in.location) && !in.IsObjectKey();
+    bool strict = line_free;
+    bool first = true;
     size_t i = 0;
     // The next CR at or after `i`, searched for again only once `i` has
     // passed it: searching the rest of the value at every LF would read a
     // value of many lines and no CR once per line.
     const char* cr = static_cast<const char*>(std::memchr(v.data(), '\r', v.size()));
     while (i < v.size()) {
-      const void* hit = nullptr;
-      {
+      size_t p = i;
+      bool disguised = false;
+      if (in.mask.has_non_ascii) {
+        // Byte by byte: a disguised break is a multibyte character.
+        while (p < v.size() && BreakAt(v, p, &disguised) == 0) ++p;
+      } else {
         // The next CR or LF.
         const char* base = v.data() + i;
         const size_t n = v.size() - i;
         if (cr != nullptr && cr < base) cr = static_cast<const char*>(std::memchr(base, '\r', n));
         const void* lf = std::memchr(base, '\n', cr != nullptr ? cr - base : n);
-        hit = lf != nullptr ? lf : cr;
+        const void* hit = lf != nullptr ? lf : cr;
+        if (hit == nullptr) return false;
+        p = static_cast<const char*>(hit) - v.data();
       }
-      if (hit == nullptr) return false;
-      size_t p = static_cast<const char*>(hit) - v.data();
-      while (p < v.size() && (v[p] == '\r' || v[p] == '\n')) ++p;
-      Injected line;
-      if (p < v.size() && ReadLine(v, p, &line)) {
-        if (line.response_field) {
+      if (p >= v.size()) return false;
+      // A value of one token (an address, a URL) is a header value wherever
+      // it came from: its line break is an injection in any context.
+      if (first) strict = strict || IsHeaderTokenPrefix(v.substr(0, p));
+      first = false;
+      // The run of breaks (counting its LFs), and the blanks of a folded line.
+      size_t breaks = 0;
+      bool all_disguised = true;
+      bool any_disguised = false;
+      for (size_t len = 0; p < v.size() && (len = BreakAt(v, p, &disguised)) > 0; p += len) {
+        breaks += v[p] == '\n';
+        all_disguised = all_disguised && disguised;
+        any_disguised = any_disguised || disguised;
+      }
+      const size_t line = p;
+      while (p < v.size() && (v[p] == ' ' || v[p] == '\t')) ++p;
+      Injected field;
+      if (p < v.size() && ReadLine(v, p, &field)) {
+        if (field.response_field) {
           return FillMatch(m, "crlf.header_injection",
                            "Line break followed by a response header that changes what the "
                            "browser does (response splitting)",
-                           strict ? 90 : 75, line.offset, line.length);
+                           strict ? 90 : 75, field.offset, field.length);
         }
-        if (strict && (line.known_field || line.status_line)) {
-          return FillMatch(m, line.status_line ? "crlf.response_splitting" : "crlf.header_injection",
-                           line.status_line
-                               ? "Line break followed by an HTTP status line in a value that is "
-                                 "written into URLs or headers"
-                               : "Line break followed by an HTTP header in a value that is "
-                                 "written into URLs or headers",
-                           85, line.offset, line.length);
+        if (strict && field.request_line) {
+          return FillMatch(m, "crlf.request_splitting",
+                           "Line break followed by an HTTP request line (request splitting)", 85,
+                           field.offset, field.length);
         }
+        // Outside the line-free contexts, "Location:" opens labelled lines
+        // of prose; it is a header there only when a URL follows.
+        const bool known =
+            field.known_field && !(all_disguised && field.short_name) &&
+            (line_free || !scan::IAt(v, field.offset, "location") || field.location_url);
+        if (strict && (known || field.status_line)) {
+          return FillMatch(
+              m, field.status_line ? "crlf.response_splitting" : "crlf.header_injection",
+              field.status_line ? "Line break followed by an HTTP status line in a value that is "
+                                  "written into URLs or headers"
+                                : "Line break followed by an HTTP header in a value that is "
+                                  "written into URLs or headers",
+              85, field.offset, field.length);
+        }
+      } else if (strict && breaks >= 2 && !any_disguised && line < v.size() && v[line] == '<') {
+        // An empty line ends the headers; markup after it is a body.
+        return FillMatch(m, "crlf.response_splitting",
+                         "An empty line followed by markup: a response body of the value's own", 80,
+                         line, 1);
       }
       i = p > i ? p : i + 1;
     }

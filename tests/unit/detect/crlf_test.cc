@@ -88,6 +88,48 @@ TEST(CrlfTest, IgnoresBenignValues) {
   EXPECT_FALSE(testing::Detects(CrlfDetector(), key));
 }
 
+// A value of one token (an address, a URL, an id) is a header value wherever
+// it arrives: its line break injects, also in a body.
+TEST(CrlfTest, OneTokenValuesInBodies) {
+  for (const std::string a :
+       {"victim@example.com\r\nBcc: all@example.com", "\r\nLocation: https://evil.example/",
+        "/next\r\nX-Forwarded-For: 127.0.0.1", "https://a.example/\r\n\r\n<h1>x</h1>",
+        "id_42\nContent-Length: 0\n\nHTTP/1.1 200 OK", "/a\r\nGET /admin HTTP/1.1"}) {
+    EXPECT_TRUE(In(a, Location::kBody)) << a;
+  }
+  for (const std::string b :
+       {"Engineer\nLocation: Berlin", "2024-05-01\nLocation: Room 4", "Hello,\nCc: the team",
+        "Steps:\nHost: staging", "Thanks.\nX-Ref: 12",
+        "Here is my request:\nGET /api/v1/users HTTP/1.1\nHost: api.example.com"}) {
+    Match m;
+    EXPECT_FALSE(In(b, Location::kBody, &m)) << b << " -> " << m.rule_id;
+  }
+  // In a query or header, Location is a header whatever follows it.
+  EXPECT_TRUE(In("x\r\nLocation: Room 4", Location::kQuery));
+  EXPECT_TRUE(In("lang\r\nGET /admin HTTP/1.1", Location::kQuery));
+}
+
+// Characters that turn into CR or LF on the way into a header: U+560A and
+// U+560D ("嘊", "嘍") lose their high byte, and U+0085, U+2028 and U+2029
+// end lines for Unicode-aware parsers.
+TEST(CrlfTest, DisguisedLineBreaks) {
+  for (const std::string a :
+       {"\xe5\x98\x8a\xe5\x98\x8dSet-Cookie: a=1", "x\xe2\x80\xa8Set-Cookie: a=1",
+        "x\xc2\x85Refresh: 0;url=//e.example", "x\xe5\x98\x8aLocation: https://evil.example/"}) {
+    EXPECT_TRUE(In(a, Location::kQuery)) << a;
+  }
+  // Czech "č" (U+010D) ends in the same low byte: a short field name after
+  // it is a word ("přečte: ..."), and prose stays prose.
+  for (const std::string b :
+       {"p\xc5\x99"
+        "e\xc4\x8d"
+        "te: kapitolu",
+        "\xe5\x98\x8a\xe5\x98\x8d", "Ko\xc4\x8dka: ano", "x\xe2\x80\xa8Note: hi"}) {
+    Match m;
+    EXPECT_FALSE(In(b, Location::kQuery, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
 TEST(CrlfTest, CompletesOnPathologicalInput) {
   std::string lines;
   for (int i = 0; i < 200000; ++i) lines += "\r\nX";
@@ -96,6 +138,9 @@ TEST(CrlfTest, CompletesOnPathologicalInput) {
   for (int i = 0; i < 100000; ++i) colons += "\nabcdefghij:";
   testing::RunsOnLargeInput(CrlfDetector(), colons);
   testing::RunsOnLargeInput(CrlfDetector(), std::string(1 << 20, '\n'));
+  std::string disguised;
+  for (int i = 0; i < 100000; ++i) disguised += "\xe5\x98\x8a\xc4\x8dx:";
+  testing::RunsOnLargeInput(CrlfDetector(), disguised);
 }
 
 }  // namespace
