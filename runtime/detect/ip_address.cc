@@ -91,9 +91,24 @@ HostClass ClassifyEmbeddedIpv4(std::string_view name) {
       HostClass c = ClassifyIpv4(addr);
       if (c != HostClass::kPublic) return c;
     }
+    // A label of eight hex digits is an address too ("7f000001.rbndr.us",
+    // "0a000001.sslip.io").
+    size_t end = start;
+    while (end < name.size() && name[end] != '.' && name[end] != '-') ++end;
+    if (end - start == 8) {
+      uint32_t addr = 0;
+      size_t k = start;
+      for (; k < end && IsHex(Lower(name[k])); ++k) {
+        const char c = Lower(name[k]);
+        addr = addr << 4 | static_cast<uint32_t>(IsDigit(c) ? c - '0' : c - 'a' + 10);
+      }
+      if (k == end) {
+        HostClass c = ClassifyIpv4(addr);
+        if (c != HostClass::kPublic) return c;
+      }
+    }
     // Next label start.
-    while (start < name.size() && name[start] != '.' && name[start] != '-') ++start;
-    ++start;
+    start = end + 1;
   }
   return HostClass::kPublic;
 }
@@ -392,10 +407,11 @@ HostClass ClassifyHost(std::string_view host) {
   if (IEquals(host, "rancher-metadata") || IEquals(host, "metadata.internal")) {
     return HostClass::kMetadata;
   }
-  // Wildcard DNS services that answer with the IP written in the name.
+  // Wildcard DNS services that answer with the IP written in the name, and
+  // rebinding services that alternate between two written there.
   if (IEndsWith(host, ".nip.io") || IEndsWith(host, ".xip.io") || IEndsWith(host, ".sslip.io") ||
       IEndsWith(host, ".traefik.me") || IEndsWith(host, ".localh.st") ||
-      IEndsWith(host, ".nip.direct")) {
+      IEndsWith(host, ".nip.direct") || IEndsWith(host, ".rbndr.us") || IEndsWith(host, ".1u.ms")) {
     HostClass c = ClassifyEmbeddedIpv4(host);
     if (c != HostClass::kPublic) return c == HostClass::kMetadata ? c : HostClass::kInternalName;
   }

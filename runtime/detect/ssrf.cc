@@ -452,7 +452,8 @@ class SsrfImpl final : public Detector {
           return true;
         }
       }
-      if (IEquals(url.scheme, "file")) {
+      // ("file://" named in prose has neither host nor path.)
+      if (IEquals(url.scheme, "file") && !(url.authority.empty() && url.rest.empty())) {
         m->rule_id = "ssrf.file_scheme";
         m->reason = "file:// URL that makes the server read its own files";
         m->score = 75;
@@ -487,6 +488,16 @@ class SsrfImpl final : public Detector {
           m->length = url.end - url.begin;
           return true;
         }
+        const HostClass confused = HostAfterDelimiterAt(url, &folded);
+        if (confused != HostClass::kPublic) {
+          m->rule_id = "ssrf.parser_confusion";
+          m->reason = "URL that parsers split differently: one reads " +
+                      std::string(HostClassName(confused)) + " after an '@' past '#', '?' or '\\'";
+          m->score = 85;
+          m->offset = url.begin;
+          m->length = url.end - url.begin;
+          return true;
+        }
         for (std::string_view p : kMetadataPaths) {
           if (scan::IFind(url.rest, p) != std::string_view::npos) {
             m->rule_id = "ssrf.metadata_path";
@@ -502,6 +513,29 @@ class SsrfImpl final : public Detector {
       return FillUrl(m, url, c);
     }
     return false;
+  }
+
+  // "http://a.example#@10.0.0.1/", "http://a.example\\@10.0.0.1/": the
+  // browser's parser ends the authority at '#', '?' or '\\'; parsers that
+  // end it only at '/' take what follows the last '@' before it as the host.
+  // Returns that host's class (kPublic when there is none).
+  static HostClass HostAfterDelimiterAt(const UrlRef& url, std::string* folded) {
+    const std::string_view r = url.rest;
+    if (r.empty() || (r[0] != '#' && r[0] != '?' && r[0] != '\\')) return HostClass::kPublic;
+    const std::string_view head = r.substr(0, std::min<size_t>(r.find('/'), 256));
+    const size_t at = head.rfind('@');
+    if (at == std::string_view::npos) return HostClass::kPublic;
+    std::string_view host = head.substr(at + 1);
+    if (!host.empty() && host[0] == '[') {
+      host = host.substr(0, host.find(']') + 1);
+    } else {
+      host = host.substr(0, host.find_first_of(":?#\\"));
+    }
+    if (host.empty()) return HostClass::kPublic;
+    bool enclosed = false;
+    if (FoldHost(host, folded, &enclosed)) host = *folded;
+    const HostClass c = ClassifyHost(host);
+    return IsShortNumberIn0Slash8(host, c) ? HostClass::kPublic : c;
   }
 
   static bool FillUrl(Match* m, const UrlRef& url, HostClass c) {

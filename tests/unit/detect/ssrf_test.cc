@@ -132,6 +132,25 @@ TEST(SsrfTest, NulByteCutsTheHost) {
   }
 }
 
+// "http://a.example#@10.0.0.1/": the browser's parser ends the authority at
+// '#', '?' or '\\'; a parser that ends it at '/' only reads the host after
+// the last '@' before it.
+TEST(SsrfTest, HostThatParsersReadDifferently) {
+  for (const char* v : {"http://a.example#@127.0.0.1/", "https://a.example:443?@10.0.0.5:6379/",
+                        "http://a.example\\@169.254.169.254/latest/meta-data/",
+                        "http://a.example#x@[::1]/", "http://a.example%23@localhost/admin"}) {
+    Match m;
+    ASSERT_TRUE(testing::Detects(SsrfDetector(), v, &m)) << v;
+    EXPECT_EQ(m.rule_id, "ssrf.parser_confusion") << v;
+  }
+  for (const char* v : {"https://example.com/#@team", "https://example.com?ref=a@b.example",
+                        "https://example.com/docs#user@10.0.0.1", "http://a.example#@",
+                        "Chrome blocks file:// links, how do I open it?"}) {
+    Match m;
+    EXPECT_FALSE(testing::Detects(SsrfDetector(), v, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 TEST(SsrfTest, ReportsItsId) {
   EXPECT_EQ(Get(SsrfDetector().id()).id(), SsrfDetector().id());
 }
