@@ -18,6 +18,7 @@
 #include "runtime/detect/detector.h"
 #include "runtime/detect/fill_match.h"
 #include "runtime/detect/needle_set.h"
+#include "runtime/event/content_coding.h"
 #include "runtime/event/text_codecs.h"
 
 namespace fnguard::detect {
@@ -548,6 +549,71 @@ bool RubyMarshalGadget(std::string_view v, std::string_view raw) {
   return false;
 }
 
+// Python pickle GLOBAL opcodes naming a module and a callable that run code.
+constexpr std::string_view kPickleGlobals[] = {
+    "cos\nsystem",   "cposix\nsystem", "c__builtin__\n",    "cbuiltins\n",
+    "csubprocess\n", "cnt\nsystem",    "c__builtin__\neval"};
+
+// Serialized streams in a value that is base64 text, found in the decoded
+// bytes at any offset: a ViewState ("/wEy...") wrapping a BinaryFormatter
+// stream, a gzip-compressed Java stream ("H4sI..."), a protocol-0 pickle
+// ("Y29z..." is "cos"), which the base64 forms searched for as written
+// ("rO0AB", "AAEAAAD/////", "gASV") miss when the stream does not open the
+// token on a three-byte boundary. The value must hold no blank (base64 data
+// is one token); each token of at least kMinSerializedBase64 digits is
+// decoded, the first kMaxSerializedBase64 bytes in all.
+constexpr size_t kMinSerializedBase64 = 24;
+constexpr size_t kMaxSerializedBase64 = 64 * 1024;
+
+// The rule a stream in `bytes` matches ("" when none); `depth` > 0 once
+// inside decompressed data.
+std::string_view SerializedStreamIn(std::string_view bytes, int depth) {
+  static constexpr std::string_view kJavaMagic("\xac\xed\x00\x05", 4);
+  static constexpr std::string_view kBinaryFormatterHeader("\x00\x01\x00\x00\x00\xff\xff\xff\xff",
+                                                           9);
+  static const NeedleSet kAnyPickleGlobal(kPickleGlobals);
+  if (bytes.find(kJavaMagic) != kNpos) return "deserialization.java_base64";
+  if (bytes.find(kBinaryFormatterHeader) != kNpos) return "deserialization.dotnet_binaryformatter";
+  if (kAnyPickleGlobal.AnyIn(bytes)) return "deserialization.python_pickle";
+  // A gzip member (magic and the deflate method byte), decompressed once.
+  static constexpr std::string_view kGzipMagic("\x1f\x8b\x08", 3);
+  const size_t gzip = depth == 0 ? bytes.find(kGzipMagic) : kNpos;
+  if (gzip != kNpos) {
+    std::string inflated;
+    if (event::Inflate(bytes.substr(gzip), event::Coding::kGzip, kMaxSerializedBase64, &inflated) !=
+        event::InflateStatus::kCorrupt) {
+      return SerializedStreamIn(inflated, depth + 1);
+    }
+  }
+  return {};
+}
+
+std::string_view SerializedStreamInBase64(std::string_view raw) {
+  if (raw.size() < kMinSerializedBase64 || raw.find_first_of(" \t\r\n") != std::string_view::npos) {
+    return {};
+  }
+  std::string decoded;
+  size_t budget = kMaxSerializedBase64;
+  for (size_t p = 0; p < raw.size() && budget > 0;) {
+    while (p < raw.size() && event::Base64DigitValue(raw[p]) < 0) ++p;
+    size_t e = p;
+    while (e < raw.size() && event::Base64DigitValue(raw[e]) >= 0) ++e;
+    size_t len = std::min(e - p, budget / 3 * 4);
+    if (len % 4 == 1) --len;  // a lone digit holds no whole byte
+    if (len >= kMinSerializedBase64) {
+      decoded.resize(event::Base64MaxDecodedSize(len));
+      const std::optional<size_t> n = event::Base64Decode(raw.substr(p, len), decoded.data());
+      if (n) {
+        budget -= std::min(budget, *n);
+        const std::string_view rule = SerializedStreamIn(std::string_view(decoded.data(), *n), 0);
+        if (!rule.empty()) return rule;
+      }
+    }
+    p = e;
+  }
+  return {};
+}
+
 // A base64 token starting at `p` of at least `min_len` characters.
 bool Base64TokenAt(std::string_view v, size_t p, size_t min_len) {
   if (p > 0 && IsBase64Char(v[p - 1]) && v[p - 1] != '=') return false;
@@ -878,9 +944,6 @@ class DeserializationImpl final : public Detector {
       }
     }
     // Python pickle: GLOBAL opcode naming a module and a callable.
-    static constexpr std::string_view kPickleGlobals[] = {
-        "cos\nsystem", "cposix\nsystem", "c__builtin__\n", "cbuiltins\n",
-        "csubprocess\n", "cnt\nsystem", "c__builtin__\neval"};
     static const NeedleSet kAnyPickleGlobal(kPickleGlobals);
     const bool any_pickle =
         (in.mask.has_control && kAnyPickleGlobal.AnyIn(v)) ||
@@ -923,6 +986,11 @@ class DeserializationImpl final : public Detector {
     if (RubyMarshalGadget(v, raw)) {
       return FillMatch(m, "deserialization.ruby_marshal",
                        "Ruby Marshal payload with a known gadget", 90, 0, 3);
+    }
+    const std::string_view rule = SerializedStreamInBase64(raw);
+    if (!rule.empty()) {
+      return FillMatch(m, rule, "Base64 data that decodes to a serialized object stream", 85, 0,
+                       std::min<size_t>(raw.size(), 16));
     }
     return false;
   }

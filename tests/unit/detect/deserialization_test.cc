@@ -4,6 +4,7 @@
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "runtime/report/gzip.h"
 #include "tests/unit/detect/detector_cases.h"
 
 namespace fnguard::detect {
@@ -370,6 +371,59 @@ TEST(DeserializationTest, JsonpickleTags) {
   tuple_key.value = "py/tuple";
   tuple_key.location = event::Location::kBody;
   EXPECT_FALSE(Detects(DeserializationDetector(), tuple_key));
+}
+
+// Streams inside base64 data wherever their bytes fall: behind a wrapper's
+// own header (a ViewState around a BinaryFormatter stream), compressed, or
+// a pickle of protocol 0, which no base64 prefix gives away.
+TEST(DeserializationTest, SerializedStreamsInsideBase64) {
+  const std::string java = std::string("\xac\xed\x00\x05sr\x00\x11java.util.HashMap", 26);
+  const std::string binary_formatter =
+      std::string("\x00\x01\x00\x00\x00\xff\xff\xff\xff\x01\x00\x00\x00\x00\x00\x00\x00\x0c\x02",
+                  19) +
+      "System.Windows.Forms";
+  const std::string pickle = "cposix\nsystem\n(S'id'\ntR.";
+  const struct {
+    std::string bytes;
+    std::string_view rule;
+  } kStreams[] = {
+      {java, "deserialization.java_base64"},
+      {binary_formatter, "deserialization.dotnet_binaryformatter"},
+      {pickle, "deserialization.python_pickle"},
+      {report::GzipCompress(java + std::string(64, 'x')), "deserialization.java_base64"},
+  };
+  for (const auto& s : kStreams) {
+    for (size_t shift = 0; shift < 3; ++shift) {
+      // A ViewState-like header of one to three bytes moves the stream
+      // across the base64 groups.
+      const std::string bytes = std::string("\xff\x01\x32", shift + 1) + s.bytes;
+      for (const std::string& value :
+           {absl::Base64Escape(bytes), "__VIEWSTATE=" + absl::WebSafeBase64Escape(bytes)}) {
+        Case c;
+        c.value = value;
+        Match m;
+        ASSERT_TRUE(Detects(DeserializationDetector(), c, &m)) << value;
+        EXPECT_EQ(m.rule_id, s.rule) << value;
+      }
+    }
+  }
+  const std::vector<std::string> benign = {
+      // A LosFormatter ViewState, a JWT, an image, a hash, text in base64.
+      "/wEPDwUKLTEyODE0NjQ4MmRkZ0Nq3Tz2YZ5Q8yW+0pTq4CJ8GkE=",
+      "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+      absl::Base64Escape(std::string("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 16) +
+                         std::string(40, '\x01')),
+      "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+      absl::Base64Escape("the quick brown fox jumps over the lazy dog, twice over"),
+      // Base64 with blanks around it is prose, not one token.
+      "see " + absl::Base64Escape("\x01" + java) + " in the log",
+  };
+  for (const std::string& b : benign) {
+    Case c;
+    c.value = b;
+    Match m;
+    EXPECT_FALSE(Detects(DeserializationDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
 }
 
 TEST(DeserializationTest, CompletesOnPathologicalInput) {
