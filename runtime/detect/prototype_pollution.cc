@@ -116,6 +116,24 @@ size_t FindRenderCallbackKey(std::string_view s, std::string_view left, bool at_
   return kNpos;
 }
 
+// Whether the name at v[p, e) is a quoted element of an array of two or
+// more path segments (["__proto__", "isAdmin"], a path given to a deep
+// setter): quoted, after '[' or ',' and before ',' or ']', but not alone in
+// brackets (obj["__proto__"] reads the property).
+bool QuotedPathElement(std::string_view v, size_t p, size_t e) {
+  if (p == 0 || e >= v.size() || (v[p - 1] != '"' && v[p - 1] != '\'') || v[e] != v[p - 1]) {
+    return false;
+  }
+  size_t b = p - 1;
+  while (b > 0 && scan::IsSpace(v[b - 1])) --b;
+  const size_t a = scan::SkipSpaces(v, e + 1);
+  if (b == 0 || a >= v.size()) return false;
+  const char before = v[b - 1];
+  const char after = v[a];
+  return (before == '[' || before == ',') && (after == ',' || after == ']') &&
+         !(before == '[' && after == ']');
+}
+
 class PrototypePollutionImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kPrototypePollution; }
@@ -187,8 +205,11 @@ class PrototypePollutionImpl final : public Detector {
         size_t c = scan::SkipSpaces(v, e + 1);
         keyed = c < v.size() && v[c] == ':';
       }
-      if ((left && right && v[e] != '"' && v[e] != '\'') || keyed ||
-          (p == 0 && right && (v[e] == '.' || v[e] == '['))) {
+      // A JSON Pointer's segment ("/__proto__/isAdmin" in a JSON Patch).
+      const bool pointer =
+          p > 0 && v[p - 1] == '/' && (e == v.size() || v[e] == '/' || v[e] == '"' || v[e] == '\'');
+      if ((left && right && v[e] != '"' && v[e] != '\'') || keyed || pointer ||
+          QuotedPathElement(v, p, e) || (p == 0 && right && (v[e] == '.' || v[e] == '['))) {
         return FillMatch(m, "prototype_pollution.proto_in_value",
                          "__proto__ used as a key or path segment inside a value", 85, p, 9);
       }
@@ -196,7 +217,8 @@ class PrototypePollutionImpl final : public Detector {
     static constexpr uint64_t kPrototype = CharMask::AlnumOf("prototype");
     if (in.mask.HasAlnumOf(kPrototype) && scan::Find(v, "prototype") != kNpos) {
       size_t q = FindConstructorPrototype(v);
-      if (q != kNpos && (q == 0 || v[q - 1] == '[' || v[q - 1] == '"' || v[q - 1] == '.')) {
+      if (q != kNpos &&
+          (q == 0 || v[q - 1] == '[' || v[q - 1] == '"' || v[q - 1] == '.' || v[q - 1] == '/')) {
         return FillMatch(m, "prototype_pollution.constructor_prototype",
                          "constructor.prototype path inside a value", 80, q, 21);
       }

@@ -25,6 +25,11 @@ TEST(PrototypePollutionTest, DetectsAttacks) {
       "{\"__proto__\": {\"x\": 1}}",
       "constructor.prototype.x",
       "a[constructor][prototype][x]=1",
+      // JSON Patch paths and path arrays handed to a deep setter.
+      "[{\"op\": \"add\", \"path\": \"/__proto__/polluted\", \"value\": true}]",
+      "[{\"op\": \"replace\", \"path\": \"/constructor/prototype/isAdmin\"}]",
+      "{\"path\": [\"__proto__\", \"admin\"], \"value\": true}",
+      "['a', '__proto__', 'b']",
   };
   for (const std::string& a : attacks) {
     Case c;
@@ -42,6 +47,9 @@ TEST(PrototypePollutionTest, IgnoresBenign) {
       "my __proto__ notes",
       "constructor of the house",
       "prototype design",
+      "why is obj[\"__proto__\"] undefined here?",
+      "[\"__proto__\"]",
+      "see /docs/__proto__-notes for details",
   };
   for (const std::string& b : benign) {
     Case c;
