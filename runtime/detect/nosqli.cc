@@ -21,14 +21,30 @@ using scan::IsAlnum;
 
 constexpr size_t kNpos = std::string_view::npos;
 
+// ($comment only annotates a query, and JSON Schema documents use it as a
+// keyword: it counts after a breakout only, IsWeakOperator().)
 constexpr std::string_view kOperators[] = {
-    "ne",    "eq",     "gt",     "gte",        "lt",        "lte",      "in",      "nin",
-    "regex", "where",  "exists", "or",         "and",       "not",      "nor",     "expr",
-    "function", "accumulator", "lookup", "elemmatch", "size", "type",   "all",     "mod",
-    "text",  "search", "jsonschema", "options", "comment",  "set",      "unset",   "push",
-    "pull",  "inc",    "rename", "merge",      "out",       "group",    "match",   "project",
-    "unionwith", "graphlookup", "facet", "addfields", "replaceroot", "natural", "slice",
+    "ne",      "eq",        "gt",          "gte",         "lt",      "lte",        "in",
+    "nin",     "regex",     "where",       "exists",      "or",      "and",        "not",
+    "nor",     "expr",      "function",    "accumulator", "lookup",  "elemmatch",  "size",
+    "type",    "all",       "mod",         "text",        "search",  "jsonschema", "options",
+    "comment", "set",       "unset",       "push",        "pull",    "inc",        "rename",
+    "merge",   "out",       "group",       "match",       "project", "unionwith",  "graphlookup",
+    "facet",   "addfields", "replaceroot", "natural",     "slice",
 };
+
+bool IsWeakOperator(std::string_view name) { return scan::IEquals(name, "comment"); }
+
+// Whether v[0, p) closes a string and then an object or array ("' } ],"):
+// the breakout a weak operator needs before it.
+bool BreakoutBefore(std::string_view v, size_t p) {
+  for (size_t q = 0; q < p && q < 256; ++q) {
+    if (v[q] != '\'' && v[q] != '"') continue;
+    size_t k = scan::SkipSpaces(v, q + 1);
+    if (k < p && (v[k] == '}' || v[k] == ']')) return true;
+  }
+  return false;
+}
 
 // Length of a Mongo operator name starting at `p` (just after '$'), or 0.
 size_t OperatorAt(std::string_view v, size_t p) {
@@ -115,7 +131,8 @@ class NosqliImpl final : public Detector {
   bool Inspect(const Input& in, Match* m) const override {
     std::string_view v = in.norm;
     if (in.is_key) {
-      if (v.size() > 1 && v[0] == '$' && OperatorAt(v, 1) == v.size() - 1) {
+      if (v.size() > 1 && v[0] == '$' && OperatorAt(v, 1) == v.size() - 1 &&
+          !IsWeakOperator(v.substr(1))) {
         return FillMatch(m, "nosqli.operator_key",
                          "MongoDB query operator " + std::string(v) + " as an object key", 90, 0,
                          v.size());
@@ -155,7 +172,7 @@ class NosqliImpl final : public Detector {
           bool in_object = q == 0 || v[q - 1] == '{' || v[q - 1] == ',';
           if (!in_object) keyish = false;
         }
-        if (bracket || keyish) {
+        if ((bracket || keyish) && (!IsWeakOperator(v.substr(p + 1, n)) || BreakoutBefore(v, p))) {
           return FillMatch(m, "nosqli.operator_injection",
                            "MongoDB query operator $" + std::string(v.substr(p + 1, n)) +
                                " injected into a value",

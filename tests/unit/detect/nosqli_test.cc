@@ -78,6 +78,8 @@ TEST(NosqliTest, IgnoresBenign) {
       "this.is my handle",
       "this.value is checked before saving",
       "Please return this. It is not mine.",
+      // A JSON Schema's keywords ($comment only annotates a Mongo query).
+      "{\"$comment\": \"tighten later\", \"type\": \"string\"}",
   };
   for (const std::string& b : benign) {
     Case c;
@@ -125,10 +127,17 @@ TEST(NosqliTest, OperatorKeysAndPaths) {
   EXPECT_TRUE(Detects(NosqliDetector(), c));
   c.value = "$ref";
   EXPECT_FALSE(Detects(NosqliDetector(), c));
+  c.value = "$comment";  // a JSON Schema keyword; it only annotates a query
+  EXPECT_FALSE(Detects(NosqliDetector(), c));
   Case q;
   q.value = "1";
   q.path = "query.username[$ne]";
   EXPECT_TRUE(Detects(NosqliDetector(), q));
+  // $comment after a string, object and array are closed: the breakout
+  // shows the query is being rewritten.
+  Case b;
+  b.value = "x' } ], $comment: 'injected'";
+  EXPECT_TRUE(Detects(NosqliDetector(), b));
 }
 
 
