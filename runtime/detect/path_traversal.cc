@@ -995,7 +995,8 @@ bool IsHomeSecret(std::string_view p) {
 }
 
 // The part of a whole value below a home directory it names by path: `~/`,
-// `/home/<user>/` or `/Users/<user>/` (empty when it names none).
+// `/home/<user>/`, `/Users/<user>/` or `C:/Users/<user>/` (empty when it
+// names none).
 std::string_view BelowHome(std::string_view whole) {
   if (whole.size() > 2 && whole[0] == '~' && whole[1] == '/') return whole.substr(2);
   size_t user = 0;
@@ -1003,6 +1004,9 @@ std::string_view BelowHome(std::string_view whole) {
     user = 6;
   } else if (scan::IAt(whole, 0, "/users/")) {
     user = 7;
+  } else if (whole.size() > 9 && scan::IsAlpha(whole[0]) && whole[1] == ':' &&
+             scan::IAt(whole, 2, "/users/")) {
+    user = 9;  // a Windows profile, "C:\Users\<user>\" folded
   } else {
     return {};
   }
@@ -1214,7 +1218,10 @@ class PathTraversalImpl final : public Detector {
         if (w == "file://") {
           // file:// with a path; public web URLs never use it.
           size_t a = p + w.size();
-          if (a >= f.size()) continue;
+          if (a >= f.size() || scan::IsSpace(f[a]) || f[a] == '"' || f[a] == '\'' || f[a] == ')' ||
+              f[a] == ',') {
+            continue;  // "file://" named in prose
+          }
         }
         return FillMatch(m, "path_traversal.stream_wrapper",
                          "Stream wrapper " + std::string(w) + " used to read or include files", 85,
@@ -1253,7 +1260,8 @@ class PathTraversalImpl final : public Detector {
       // key or a client's credentials below one (`~/.ssh/identity`,
       // `~/.docker/config.json`): shell and editor state, histories, keys
       // and tokens, none of them request input.
-      if (whole.size() > 3 && (whole[0] == '~' || whole[0] == '/') && HomeDotFile(whole, m)) {
+      if (whole.size() > 3 && (whole[0] == '~' || whole[0] == '/' || whole[1] == ':') &&
+          HomeDotFile(whole, m)) {
         return true;
       }
       if (whole.size() > 2 && whole[0] == '~' && whole[1] == '/') whole.remove_prefix(2);
@@ -1298,7 +1306,9 @@ class PathTraversalImpl final : public Detector {
       // and libraries); below /etc/ and /var/log/ only what is worth reading.
       const bool web_inf = a.starts_with("/web-inf/");
       bool generic = a == "/etc/" || a == "/var/log/" || web_inf;
-      if (generic && !(p == 0 && f.find(' ') == std::string_view::npos && f.size() > a.size() &&
+      // ("//etc/passwd" is the same file to the kernel.)
+      const bool at_start = p == 0 || (p == 1 && f[0] == '/');
+      if (generic && !(at_start && f.find(' ') == std::string_view::npos && f.size() > a.size() &&
                        (web_inf || WorthReading(f)))) {
         continue;
       }
@@ -1310,8 +1320,9 @@ class PathTraversalImpl final : public Detector {
       // hands that path to whatever serves files below it.
       if (p > 0 && !(in.location == event::Location::kPath && !generic)) {
         char b = f[p - 1];
-        bool ok = b == '=' || b == ' ' || b == '"' || b == '\'' || b == ':' || b == '(' ||
-                  b == '{' || b == '.' || b == '\n' || b == '\t' || b == '>' || b == ',';
+        bool ok = at_start || b == '=' || b == ' ' || b == '"' || b == '\'' || b == ':' ||
+                  b == '(' || b == '{' || b == '.' || b == '\n' || b == '\t' || b == '>' ||
+                  b == ',';
         if (!ok) continue;
         if (b == ':' && p >= 2 && !scan::IsAlpha(f[p - 2])) continue;
       }

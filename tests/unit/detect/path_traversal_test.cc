@@ -429,7 +429,17 @@ TEST(PathTraversalTest, SshKeyFileRelativeToHome) {
     EXPECT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
     EXPECT_EQ(m.rule_id, "path_traversal.sensitive_file") << v;
   }
-  for (const std::string v : {".ssh/", "my .ssh/id_rsa key", "~/.ssh/notes.txt", "~/docs"}) {
+  // A Windows profile, and the root written with two slashes.
+  for (const std::string v : {"C:\\Users\\Administrator\\.ssh\\id_rsa",
+                              "d:/users/bob/.aws/credentials", "//etc//passwd"}) {
+    c.value = v;
+    Match m;
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "path_traversal.sensitive_file") << v;
+  }
+  for (const std::string v :
+       {".ssh/", "my .ssh/id_rsa key", "~/.ssh/notes.txt", "~/docs",
+        "C:\\Users\\bob\\Documents\\notes.txt", "Chrome blocks file:// links from web pages"}) {
     c.value = v;
     EXPECT_FALSE(Detects(PathTraversalDetector(), c)) << v;
   }
