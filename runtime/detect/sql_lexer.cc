@@ -188,6 +188,8 @@ void Lexer::Next(Token* out) {
     }
     return finish(TokenType::kNumber, i - start);
   }
+  // PostgreSQL's containment operator "@>" (jsonb, arrays, ranges).
+  if (c == '@' && n == '>') return finish(TokenType::kOperator, 2);
   if (c == '@') {
     size_t i = start + 1;
     if (i < text_.size() && text_[i] == '@') ++i;
@@ -207,7 +209,7 @@ void Lexer::Next(Token* out) {
       if (n == '=' && pos_ + 2 < text_.size() && text_[pos_ + 2] == '>') {
         return finish(TokenType::kComparison, 3);
       }
-      if (n == '<') return finish(TokenType::kOperator, 2);
+      if (n == '<' || n == '@') return finish(TokenType::kOperator, 2);  // << and <@
       return finish(TokenType::kComparison, (n == '=' || n == '>') ? 2 : 1);
     case '>':
       if (n == '>') return finish(TokenType::kOperator, 2);
@@ -222,7 +224,8 @@ void Lexer::Next(Token* out) {
       if (n == '|') return finish(TokenType::kLogicOp, 2);
       return finish(TokenType::kOperator, 1);
     case ':':
-      if (n == '=') return finish(TokenType::kOperator, 2);
+      // := assigns; :: is PostgreSQL's cast.
+      if (n == '=' || n == ':') return finish(TokenType::kOperator, 2);
       return finish(TokenType::kOther, 1);
     case '\\':
       if (n == 'N' && (pos_ + 2 >= text_.size() ||
@@ -232,7 +235,19 @@ void Lexer::Next(Token* out) {
         return finish(TokenType::kWord, 2);
       }
       return finish(TokenType::kOther, 1);
-    case '+': case '-': case '*': case '/': case '%': case '^': case '~':
+    case '-':
+      // -> and ->> read JSON members (MySQL, PostgreSQL, SQLite).
+      if (n == '>') {
+        return finish(TokenType::kOperator,
+                      pos_ + 2 < text_.size() && text_[pos_ + 2] == '>' ? 3 : 2);
+      }
+      return finish(TokenType::kOperator, 1);
+    case '+':
+    case '*':
+    case '/':
+    case '%':
+    case '^':
+    case '~':
       return finish(TokenType::kOperator, 1);
     default:
       return finish(TokenType::kOther, 1);

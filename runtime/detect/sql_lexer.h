@@ -17,11 +17,11 @@
 namespace fnguard::detect::sql {
 
 enum class TokenType : uint8_t {
-  kEnd = 0,     // past the last token
-  kString,      // '...', "..." (closed or not)
-  kNumber,      // 12, 1.5, 1e3, 0x1F, 0b101
-  kWord,        // identifier or keyword (see Word)
-  kVariable,    // @x, @@version
+  kEnd = 0,   // past the last token
+  kString,    // '...', "..." (closed or not)
+  kNumber,    // 12, 1.5, 1e3, 0x1F, 0b101
+  kWord,      // identifier or keyword (see Word)
+  kVariable,  // @x, @@version
   kLParen,
   kRParen,
   kComma,
@@ -29,7 +29,7 @@ enum class TokenType : uint8_t {
   kDot,
   kComparison,  // = == < > <= >= <> != <=>
   kLogicOp,     // && ||
-  kOperator,    // + - * / % ^ | & ~ ! := << >>
+  kOperator,    // + - * / % ^ | & ~ ! := << >> :: -> ->> @> <@
   kComment,     // /* ... */, -- ..., # ...
   kOther,
 };

@@ -546,7 +546,12 @@ class Analysis {
         }
         if (t.word != Word::kNone && t.word < Word::kTimeFunction) return 0;
         size_t n = i + 1;
-        if (Tok(n).type == TokenType::kDot && Tok(n + 1).type == TokenType::kWord) n += 2;
+        // schema.name, or schema.package.function (Oracle's CTXSYS.DRITHSX.SN).
+        for (int part = 0;
+             part < 2 && Tok(n).type == TokenType::kDot && Tok(n + 1).type == TokenType::kWord;
+             ++part) {
+          n += 2;
+        }
         if (Tok(n).type != TokenType::kLParen) {
           if (t.word != Word::kNone) return 0;
           e->ident = true;
@@ -1092,6 +1097,8 @@ class Analysis {
             const Token& table = Tok(j + 1);
             if (table.type != TokenType::kWord || table.word != Word::kNone) break;
             size_t k = j + 2;
+            // schema.table or database.schema.table
+            if (Tok(k).type == TokenType::kDot) k += 2;
             if (Tok(k).type == TokenType::kDot) k += 2;
             const Token& n = Tok(k);
             size_t cond_end = k;

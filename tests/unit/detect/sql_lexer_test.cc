@@ -53,6 +53,17 @@ TEST(SqlLexerTest, TypesOffsetsAndLengths) {
   EXPECT_TRUE(toks[13].closed);
 }
 
+// PostgreSQL's and MySQL's JSON, cast and containment operators are one
+// operator token each.
+TEST(SqlLexerTest, JsonCastAndContainmentOperators) {
+  const std::string_view q = "a->b a->>'c' x::jsonb y @> z <@ w -1";
+  std::vector<std::string> ops;
+  for (const Token& t : Lex(q)) {
+    if (t.type == TokenType::kOperator) ops.push_back(TextOf(q, t));
+  }
+  EXPECT_EQ(ops, (std::vector<std::string>{"->", "->>", "::", "@>", "<@", "-"}));
+}
+
 TEST(SqlLexerTest, WordsCompareInAnyCase) {
   const std::string_view q = "UnIoN sp_Who XP_cmdshell unions `union`";
   const std::vector<Token> toks = Lex(q);
