@@ -48,6 +48,17 @@ bool CarriesNul(std::string_view raw) {
          scan::Find(raw, "%2500") != kNpos;
 }
 
+// Whether what follows a URL's path is only '?' and '#' (at most a few) or
+// "%00": the tail that cuts off an extension the application appends.
+bool IsTruncatingTail(std::string_view tail) {
+  if (tail == "%00") return true;
+  if (tail.empty() || tail.size() > 4) return false;
+  for (char c : tail) {
+    if (c != '?' && c != '#') return false;
+  }
+  return true;
+}
+
 // The path part of `rest` (before '?' or '#').
 std::string_view PathOf(std::string_view rest) {
   size_t q = rest.find_first_of("?#");
@@ -301,10 +312,13 @@ class RfiImpl final : public Detector {
       std::string_view path = PathOf(url.rest);
       const bool script = HasScriptExtension(path);
       std::string_view tail = url.rest.substr(path.size());
-      // Trailing '?' (or '??', '#', '%00') that truncates an appended extension.
-      bool truncation = (!tail.empty() && (tail == "?" || tail == "??" || tail == "#" ||
-                                           tail == "?#" || tail == "%00")) ||
-                        (script && CarriesNul(in.raw));
+      // Trailing '?' (or a run of them, '#', '%00') that truncates an
+      // appended extension, or a query that is only a script extension
+      // ("inc.jpg?.php"), which an extension check reads as the file's.
+      bool truncation = IsTruncatingTail(tail) || (script && CarriesNul(in.raw)) ||
+                        (tail.size() > 1 && tail[0] == '?' && tail[1] == '.' &&
+                         HasScriptExtension(tail.substr(1), /*text=*/false) &&
+                         tail.find_first_of("/=&", 1) == kNpos);
       const bool ip_host = IsAddressHost(url.host);
       bool starts_value = url.begin == first;
       // The URL is the whole value: no prose around it.
@@ -369,7 +383,7 @@ class RfiImpl final : public Detector {
     while (last > 0 && !scan::IsSlash(path[last - 1])) --last;
     const std::string_view name = path.substr(last);
     const bool script = HasScriptExtension(name);
-    const bool truncation = tail == "?" || tail == "??" || (script && CarriesNul(in.raw));
+    const bool truncation = IsTruncatingTail(tail) || (script && CarriesNul(in.raw));
     const bool ip_host = IsAddressHost(unc.host);
     if (truncation && (script || NamesFileByExtension(name))) {
       return FillMatch(m, "rfi.unc_path",

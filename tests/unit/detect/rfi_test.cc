@@ -137,6 +137,25 @@ TEST(RfiTest, StaticFileWithCommandAndFtpScript) {
   }
 }
 
+// A run of '?' or a query that is only a script extension truncates or
+// disguises what the application appends.
+TEST(RfiTest, TruncatingTailsAndExtensionQueries) {
+  for (const std::string a : {"http://evil.example/c.txt???", "http://evil.example/inc.jpg?.php",
+                              "http://evil.example/s.txt?#"}) {
+    Case c;
+    c.value = a;
+    Match m;
+    ASSERT_TRUE(Detects(RfiDetector(), c, &m)) << a;
+  }
+  for (const std::string b : {"https://cdn.example/u/5?", "https://example.com/report.pdf?.x",
+                              "https://example.com/search?q=.php"}) {
+    Case c;
+    c.value = b;
+    Match m;
+    EXPECT_FALSE(Detects(RfiDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
 TEST(RfiTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(RfiDetector(), std::string(1 << 20, ':'));
   testing::RunsOnLargeInput(RfiDetector(), Repeat("http://", 1 << 17));
