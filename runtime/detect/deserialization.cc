@@ -565,9 +565,10 @@ constexpr std::string_view kPickleGlobals[] = {
 constexpr size_t kMinSerializedBase64 = 24;
 constexpr size_t kMaxSerializedBase64 = 64 * 1024;
 
-// The rule a stream in `bytes` matches ("" when none); `depth` > 0 once
-// inside decompressed data.
-std::string_view SerializedStreamIn(std::string_view bytes, int depth) {
+// The rule a stream in `bytes` matches ("" when none). A gzip member in it
+// is decompressed while `*may_inflate` (which it then clears): once per
+// value, so that many small compressed tokens cannot multiply the work.
+std::string_view SerializedStreamIn(std::string_view bytes, bool* may_inflate) {
   static constexpr std::string_view kJavaMagic("\xac\xed\x00\x05", 4);
   static constexpr std::string_view kBinaryFormatterHeader("\x00\x01\x00\x00\x00\xff\xff\xff\xff",
                                                            9);
@@ -575,14 +576,15 @@ std::string_view SerializedStreamIn(std::string_view bytes, int depth) {
   if (bytes.find(kJavaMagic) != kNpos) return "deserialization.java_base64";
   if (bytes.find(kBinaryFormatterHeader) != kNpos) return "deserialization.dotnet_binaryformatter";
   if (kAnyPickleGlobal.AnyIn(bytes)) return "deserialization.python_pickle";
-  // A gzip member (magic and the deflate method byte), decompressed once.
+  // A gzip member (magic and the deflate method byte).
   static constexpr std::string_view kGzipMagic("\x1f\x8b\x08", 3);
-  const size_t gzip = depth == 0 ? bytes.find(kGzipMagic) : kNpos;
+  const size_t gzip = *may_inflate ? bytes.find(kGzipMagic) : kNpos;
   if (gzip != kNpos) {
+    *may_inflate = false;
     std::string inflated;
     if (event::Inflate(bytes.substr(gzip), event::Coding::kGzip, kMaxSerializedBase64, &inflated) !=
         event::InflateStatus::kCorrupt) {
-      return SerializedStreamIn(inflated, depth + 1);
+      return SerializedStreamIn(inflated, may_inflate);
     }
   }
   return {};
@@ -594,6 +596,7 @@ std::string_view SerializedStreamInBase64(std::string_view raw) {
   }
   std::string decoded;
   size_t budget = kMaxSerializedBase64;
+  bool may_inflate = true;
   for (size_t p = 0; p < raw.size() && budget > 0;) {
     while (p < raw.size() && event::Base64DigitValue(raw[p]) < 0) ++p;
     size_t e = p;
@@ -605,7 +608,8 @@ std::string_view SerializedStreamInBase64(std::string_view raw) {
       const std::optional<size_t> n = event::Base64Decode(raw.substr(p, len), decoded.data());
       if (n) {
         budget -= std::min(budget, *n);
-        const std::string_view rule = SerializedStreamIn(std::string_view(decoded.data(), *n), 0);
+        const std::string_view rule =
+            SerializedStreamIn(std::string_view(decoded.data(), *n), &may_inflate);
         if (!rule.empty()) return rule;
       }
     }

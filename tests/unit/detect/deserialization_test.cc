@@ -436,6 +436,11 @@ TEST(DeserializationTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("getRuntime() .", 1 << 16));
   testing::RunsOnLargeInput(DeserializationDetector(), Repeat("BAhvOhVHZW06Ol ", 1 << 16));
   testing::RunsOnLargeInput(DeserializationDetector(), "BAh" + std::string(1 << 20, 'A'));
+  // Base64 with no blank, as one token and as many small compressed ones
+  // (each would inflate to 64 KiB of nothing).
+  testing::RunsOnLargeInput(DeserializationDetector(), std::string(1 << 20, 'Q'));
+  const std::string bomb = absl::Base64Escape(report::GzipCompress(std::string(1 << 16, 'x')));
+  testing::RunsOnLargeInput(DeserializationDetector(), Repeat(bomb + ".", (1 << 20) / bomb.size()));
 }
 
 TEST(DeserializationTest, ReportsItsId) {
