@@ -1139,6 +1139,48 @@ bool IsActionOf(std::string_view command, std::string_view word) {
 // The shape of what follows a command word at `p`. `at_start`: the word
 // starts the value, so there is no quote or parenthesis for a following
 // one to close.
+// Whether the value is the name an upload is stored under: a multipart
+// part's file name ("body.<field>.filename"), a JSON upload request's
+// "filename", or the header some upload APIs take it from (X-File-Name).
+bool IsUploadNameField(const Input& in) {
+  const std::string_view name = scan::LastPathName(in.path);
+  if (in.location == event::Location::kBody) {
+    return scan::IEqualsAny(name, {"filename", "file_name"});
+  }
+  return in.location == event::Location::kHeader &&
+         scan::IEqualsAny(name, {"x-filename", "x-file-name", "x_filename"});
+}
+
+// Whether a file name ends in an extension a web server runs as code
+// ("shell.php", "x.aspx", "a.jsp") or names server configuration
+// (".htaccess", ".user.ini", "web.config"), or carries a PHP extension
+// before another one ("x.php.jpg", which Apache's AddHandler runs). Windows
+// drops trailing dots and blanks and reads "::$DATA" as the file itself, so
+// those are cut first.
+bool ScriptUploadName(std::string_view v) {
+  const size_t slash = v.find_last_of("/\\");
+  std::string_view name = slash == std::string_view::npos ? v : v.substr(slash + 1);
+  if (name.size() > 255) return false;
+  if (scan::IEndsWith(name, "::$data")) name.remove_suffix(7);
+  while (!name.empty() && (name.back() == '.' || name.back() == ' ')) name.remove_suffix(1);
+  if (scan::IEqualsAny(name, {".htaccess", ".user.ini", "web.config"})) return true;
+  static constexpr std::string_view kServerScripts[] = {
+      "php",  "php3", "php4", "php5", "php7", "php8", "phtml", "phar", "pht", "phps",  "asp",
+      "aspx", "asa",  "ashx", "asmx", "cer",  "jsp",  "jspx",  "jsw",  "cfm", "shtml",
+  };
+  const size_t first_dot = name.find('.');
+  if (first_dot == std::string_view::npos || first_dot == 0) return false;
+  for (size_t dot = name.find('.', first_dot); dot != std::string_view::npos;) {
+    const size_t next = name.find('.', dot + 1);
+    const std::string_view ext =
+        name.substr(dot + 1, (next == std::string_view::npos ? name.size() : next) - dot - 1);
+    if (next == std::string_view::npos) return scan::IEqualsAny(ext, kServerScripts);
+    if (scan::IAt(ext, 0, "ph") && scan::IEqualsAny(ext, kServerScripts)) return true;
+    dot = next;
+  }
+  return false;
+}
+
 // Tools whose first operand is a host to connect to or look up.
 bool IsNetworkTool(std::string_view command) {
   return scan::IEqualsAny(command, {"nc", "ncat", "netcat", "socat", "telnet", "dig", "nslookup",
@@ -1386,6 +1428,12 @@ class CmdiImpl final : public Detector {
     if (in.IsObjectKey()) return false;
     std::string_view v = in.norm;
     if (v.size() < 2) return false;
+    if (in.mask.Has('.') && IsUploadNameField(in) && ScriptUploadName(v)) {
+      return FillMatch(m, "cmdi.script_upload",
+                       "An uploaded file is named as a server-side script or server "
+                       "configuration (a web shell once the server runs it)",
+                       80, 0, v.size());
+    }
     if (in.mask.Has('<') && InspectSsi(v, m)) return true;
     if (in.mask.Has('(') && in.mask.Has('{')) {
       size_t p = FindFunctionDefinition(v);

@@ -690,6 +690,39 @@ TEST(CmdiTest, PhpStatementsDirectivesAndEscapedCommands) {
   }
 }
 
+// The name an upload is stored under, as a multipart file name, a JSON
+// upload request's "filename" or an X-File-Name header.
+TEST(CmdiTest, ScriptUploadNames) {
+  for (const std::string v :
+       {"shell.php", "x.PHTML", "a.php5", "cmd.aspx", "s.jsp", "i.phar", "x.php.jpg", "shell.php.",
+        "shell.php::$DATA", "C:\\x\\s.asp", ".htaccess", "../.user.ini", "web.config"}) {
+    Case c{v};
+    c.location = event::Location::kBody;
+    c.path = "body.upload.filename";
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "cmdi.script_upload") << v;
+    c.location = event::Location::kHeader;
+    c.path = "headers.x-file-name";
+    EXPECT_TRUE(Detects(CmdiDetector(), c)) << v;
+  }
+  for (const std::string v : {"report.pdf", "photo.jpg", "notes.txt", "archive.tar.gz", "php",
+                              "my.photos.png", "graph.phpx", ".bashrc", "x.jsp.txt"}) {
+    Case c{v};
+    c.location = event::Location::kBody;
+    c.path = "body.upload.filename";
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+  // A mention elsewhere is not an upload.
+  for (const std::string v : {"shell.php", "see index.php"}) {
+    Case c{v};
+    c.location = event::Location::kBody;
+    c.path = "body.comment";
+    EXPECT_FALSE(Detects(CmdiDetector(), c)) << v;
+  }
+}
+
 TEST(CmdiTest, AdministrationAndDebuggingTools) {
   const std::vector<std::string> attacks = {
       // A network tool given a host, after a word; PowerShell cmdlets.
