@@ -590,7 +590,13 @@ std::string_view SerializedStreamIn(std::string_view bytes, bool* may_inflate) {
   return {};
 }
 
-std::string_view SerializedStreamInBase64(std::string_view raw) {
+std::string_view SerializedStreamInBase64(std::string_view raw, const CharMask& mask) {
+  constexpr uint64_t kUpper = 0x3FFFFFFull << ('A' - 32);
+  constexpr uint64_t kLower = 0x3FFFFFFull << ('a' - 96);
+  constexpr uint64_t kDigits = 0x3FFull << ('0' - 32);
+  if ((mask.bits & kUpper) == 0 || ((mask.high & kLower) == 0 && (mask.bits & kDigits) == 0)) {
+    return {};
+  }
   if (raw.size() < kMinSerializedBase64 || raw.find_first_of(" \t\r\n") != std::string_view::npos) {
     return {};
   }
@@ -599,11 +605,17 @@ std::string_view SerializedStreamInBase64(std::string_view raw) {
   bool may_inflate = true;
   for (size_t p = 0; p < raw.size() && budget > 0;) {
     while (p < raw.size() && event::Base64DigitValue(raw[p]) < 0) ++p;
+    // Binary data in base64 holds capitals and also small letters or digits
+    // (a stream of zero bytes is mostly "A"); ids, lower-case hex hashes,
+    // UUIDs, words and paths have no capital.
     size_t e = p;
-    while (e < raw.size() && event::Base64DigitValue(raw[e]) >= 0) ++e;
+    int classes = 0;
+    for (; e < raw.size() && event::Base64DigitValue(raw[e]) >= 0; ++e) {
+      classes |= scan::IsUpper(raw[e]) ? 1 : (scan::IsDigit(raw[e]) ? 2 : 4);
+    }
     size_t len = std::min(e - p, budget / 3 * 4);
     if (len % 4 == 1) --len;  // a lone digit holds no whole byte
-    if (len >= kMinSerializedBase64) {
+    if (len >= kMinSerializedBase64 && (classes & 1) != 0 && (classes & 6) != 0) {
       decoded.resize(event::Base64MaxDecodedSize(len));
       const std::optional<size_t> n = event::Base64Decode(raw.substr(p, len), decoded.data());
       if (n) {
@@ -991,7 +1003,7 @@ class DeserializationImpl final : public Detector {
       return FillMatch(m, "deserialization.ruby_marshal",
                        "Ruby Marshal payload with a known gadget", 90, 0, 3);
     }
-    const std::string_view rule = SerializedStreamInBase64(raw);
+    const std::string_view rule = SerializedStreamInBase64(raw, in.mask);
     if (!rule.empty()) {
       return FillMatch(m, rule, "Base64 data that decodes to a serialized object stream", 85, 0,
                        std::min<size_t>(raw.size(), 16));
