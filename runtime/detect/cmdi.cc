@@ -1164,9 +1164,11 @@ bool ScriptUploadName(std::string_view v) {
   if (scan::IEndsWith(name, "::$data")) name.remove_suffix(7);
   while (!name.empty() && (name.back() == '.' || name.back() == ' ')) name.remove_suffix(1);
   if (scan::IEqualsAny(name, {".htaccess", ".user.ini", "web.config"})) return true;
+  // (Not .shtml, .cer or .phps: server-side includes are rarely on, a
+  // certificate is an ordinary upload, and .phps shows a script's source.)
   static constexpr std::string_view kServerScripts[] = {
-      "php",  "php3", "php4", "php5", "php7", "php8", "phtml", "phar", "pht", "phps",  "asp",
-      "aspx", "asa",  "ashx", "asmx", "cer",  "jsp",  "jspx",  "jsw",  "cfm", "shtml",
+      "php", "php3", "php4", "php5", "php7", "php8", "phtml", "phar", "pht",
+      "asp", "aspx", "asa",  "ashx", "asmx", "jsp",  "jspx",  "jsw",  "cfm",
   };
   const size_t first_dot = name.find('.');
   if (first_dot == std::string_view::npos || first_dot == 0) return false;

@@ -706,8 +706,9 @@ TEST(CmdiTest, ScriptUploadNames) {
     c.path = "headers.x-file-name";
     EXPECT_TRUE(Detects(CmdiDetector(), c)) << v;
   }
-  for (const std::string v : {"report.pdf", "photo.jpg", "notes.txt", "archive.tar.gz", "php",
-                              "my.photos.png", "graph.phpx", ".bashrc", "x.jsp.txt"}) {
+  for (const std::string v :
+       {"report.pdf", "photo.jpg", "notes.txt", "archive.tar.gz", "php", "my.photos.png",
+        "graph.phpx", ".bashrc", "x.jsp.txt", "server.cer", "page.shtml", "source.phps"}) {
     Case c{v};
     c.location = event::Location::kBody;
     c.path = "body.upload.filename";
