@@ -64,6 +64,13 @@ inline bool IEquals(std::string_view s, std::string_view lit) {
 }
 
 // Whether `s` is one of `lits` (a table of names), ignoring case.
+inline bool EqualsAny(std::string_view s, std::initializer_list<std::string_view> lits) {
+  for (std::string_view l : lits) {
+    if (s == l) return true;
+  }
+  return false;
+}
+
 inline bool IEqualsAny(std::string_view s, std::span<const std::string_view> lits) {
   for (std::string_view lit : lits) {
     if (IEquals(s, lit)) return true;

@@ -1496,6 +1496,7 @@ class CmdiImpl final : public Detector {
       return true;
     }
     if (in.mask.Has('-') && in.mask.Has('/') && SendmailLogOption(v, m)) return true;
+    if (in.mask.Has('-') && ArgumentInjection(v, m)) return true;
     // The last ')' tells in O(1) whether a '(' opened at some position is
     // closed later: "$(id" and "(id" are syntax errors, not commands.
     const size_t last_paren = in.mask.Has(')') ? v.rfind(')') : std::string_view::npos;
@@ -2349,6 +2350,113 @@ class CmdiImpl final : public Detector {
     return false;
   }
 
+  // Options of the tools an application runs with a value as one argument
+  // (git, tar, find, ssh, rsync, zip, curl, wget), smuggled in as the start
+  // of a new option: one that runs a command ("--upload-pack=touch x",
+  // "--checkpoint-action=exec=sh s.sh", "-oProxyCommand=...", "-exec sh -c
+  // id \;") or, beside a URL, one that writes the download to a server path
+  // ("http://x/s.txt -o /var/www/html/s.php"). The value must open with an
+  // option, a path, a glob or a URL, as an argument list does; prose that
+  // names an option ("use -o to save it") opens with a word.
+  static bool ArgumentInjection(std::string_view v, Match* m) {
+    if (v.size() > 4096) return false;
+    struct Arg {
+      size_t at;
+      std::string_view text;
+    };
+    std::array<Arg, 24> args{};
+    size_t n = 0;
+    for (size_t k = SkipBlanks(v, 0); k < v.size() && n < args.size();) {
+      size_t e = k;
+      while (e < v.size() && v[e] != ' ' && v[e] != '\t') ++e;
+      args[n++] = Arg{k, v.substr(k, e - k)};
+      k = SkipBlanks(v, e);
+    }
+    if (n == 0) return false;
+    const std::string_view first = args[0].text;
+    if (first.starts_with("ext::") && n > 1) {
+      // git's remote helper that runs the rest as a command.
+      return FillMatch(m, "cmdi.argument_injection",
+                       "git ext:: transport that runs a command as the remote", 80, args[0].at,
+                       first.size());
+    }
+    const char c0 = first[0];
+    if (c0 != '-' && c0 != '/' && c0 != '.' && c0 != '*' && c0 != '~' &&
+        first.find("://") == std::string_view::npos) {
+      return false;
+    }
+    bool url = false;
+    bool find_end = false;
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view a = args[i].text;
+      url = url || a.find("://") != std::string_view::npos;
+      find_end = find_end || a == ";" || a == "\\;" || a == "+" || a == "'{}'" ||
+                 a == "{}" || a == "';'";
+    }
+    auto path_like = [](std::string_view a) {
+      while (!a.empty() && (a.front() == '\'' || a.front() == '"')) a.remove_prefix(1);
+      if (a.empty()) return false;
+      if (a[0] == '/' || a[0] == '~' || a.starts_with("./") || a.starts_with("../")) return true;
+      const size_t dot = a.rfind('.');
+      return dot != std::string_view::npos &&
+             scan::IEqualsAny(a.substr(dot + 1), {"php", "phtml", "phar", "jsp", "jspx", "asp",
+                                                 "aspx", "cgi", "pl", "sh", "py"});
+    };
+    for (size_t i = 0; i < n; ++i) {
+      const std::string_view a = args[i].text;
+      if (a.size() < 2 || a[0] != '-') continue;
+      const size_t eq = a.find('=');
+      const std::string_view name = a.substr(0, eq);
+      std::string_view inline_arg = eq == std::string_view::npos ? std::string_view() : a.substr(eq + 1);
+      const std::string_view next = i + 1 < n ? args[i + 1].text : std::string_view();
+      const std::string_view arg = eq != std::string_view::npos ? inline_arg : next;
+      const size_t len = (i + 1 < n ? args[i + 1].at + next.size() : args[i].at + a.size()) -
+                         args[i].at;
+      const bool runs =
+          !arg.empty() &&
+          (scan::EqualsAny(name, {"--upload-pack", "--receive-pack", "--checkpoint-action",
+                                  "--to-command", "--use-compress-program", "--rsh",
+                                  "--rsync-path", "--unzip-command", "--info-script",
+                                  "--new-volume-script"}) ||
+           scan::IAt(name, 0, "-oproxycommand") || scan::IAt(name, 0, "-olocalcommand") ||
+           (name == "-o" && (scan::IAt(arg, 0, "proxycommand") ||
+                             scan::IAt(arg, 0, "localcommand"))) ||
+           (name == "-TT" && eq == std::string_view::npos));
+      const bool find_exec = find_end && scan::EqualsAny(name, {"-exec", "-execdir", "-ok",
+                                                                "-okdir"}) &&
+                             !next.empty();
+      // rsync's remote shell: "-e 'sh -c id'".
+      std::string_view e_cmd = name == "-e" ? arg : std::string_view();
+      while (!e_cmd.empty() && (e_cmd.front() == '\'' || e_cmd.front() == '"')) {
+        e_cmd.remove_prefix(1);
+      }
+      const bool remote_shell = scan::EqualsAny(e_cmd, {"sh", "bash", "dash", "zsh", "ksh"});
+      if (runs || find_exec || remote_shell) {
+        return FillMatch(m, "cmdi.argument_injection",
+                         "Option " + std::string(name) + " injected as an argument runs a command",
+                         80, args[i].at, len);
+      }
+      // "-o/var/www/x.php", "--output /tmp/x", "-O shell.php" beside a URL.
+      if (url) {
+        std::string_view out;
+        if (name == "-o" || name == "-O" || name == "--output" || name == "--output-document" ||
+            name == "--post-file" || name == "--upload-file") {
+          out = arg;
+        } else if ((a.starts_with("-o") || a.starts_with("-O")) && a.size() > 2 &&
+                   eq == std::string_view::npos) {
+          out = a.substr(2);
+        }
+        if (!out.empty() && path_like(out)) {
+          return FillMatch(m, "cmdi.argument_injection",
+                           "Option " + std::string(name.substr(0, 2)) +
+                               " injected beside a URL reads or writes a server file",
+                           80, args[i].at, len);
+        }
+      }
+    }
+    return false;
+  }
+
   // Sendmail's -X option, which logs all mail traffic to a file, pointed at
   // a script the web server runs: the arguments PHP's mail() and mailer
   // libraries pass on from an address or parameter ("-X/var/www/s.php",
@@ -2792,6 +2900,15 @@ class CmdiImpl final : public Detector {
       p = SkipBlanks(v, p + 1);
       if (ctx == Context::kStart) ctx = Context::kStrong;
     }
+    // "|$0 -c 'uname -a'": $0 names the running shell.
+    if (p + 2 < v.size() && v[p] == '$' && v[p + 1] == '0' && IsBlank(v[p + 2]) &&
+        ctx != Context::kWeak && ctx != Context::kStart) {
+      const size_t q = SkipBlanks(v, p + 2);
+      if (IAt(v, q, "-c") && q + 2 < v.size() && IsBlank(v[q + 2])) {
+        return FillMatch(m, "cmdi.variable_command",
+                         "Runs the shell named by $0 with a command string", 80, p, q + 2 - p);
+      }
+    }
     if (p < v.size() && v[p] == '$' && ctx != Context::kWeak && ctx != Context::kStart) {
       const Variable var = VariableAt(v, p);
       const size_t n = var.length;
@@ -2805,6 +2922,15 @@ class CmdiImpl final : public Detector {
         // "|$u wget x": an unset variable alone expands to nothing, and the
         // next word is the command.
         const size_t q = SkipBlanks(v, p + n);
+        // "; $SHELL -c id", "|$0 -c 'uname -a'": the shell itself, named by
+        // a variable, given a command string.
+        if (q > p + n && IAt(v, q, "-c") && q + 2 < v.size() && IsBlank(v[q + 2]) &&
+            SkipBlanks(v, q + 2) < v.size()) {
+          return FillMatch(m, "cmdi.variable_command",
+                           "Runs the shell named by $" + std::string(var.name) +
+                               " with a command string",
+                           80, p, q + 2 - p);
+        }
         if (hops < 2 && q > p + n && q < v.size()) {
           return CheckPosition(v, q, ctx, m, in_brace, last_paren, run_checks, hops + 1);
         }

