@@ -914,6 +914,43 @@ class Analysis {
                p, end);
       }
     }
+    // "x', is_admin=1, email='a@b.c", "bob', role='admin' WHERE id=1-- -",
+    // "5, password='0wned'": the value ends its item of an UPDATE's SET list
+    // and assigns more columns. Each assignment is a plausible column name,
+    // '=' and a literal or call; the last one ends the value (a string there
+    // is closed by the query's own quote), a comment cuts the query off, or
+    // WHERE follows. After a bare number one assigned value must be quoted
+    // or called ("5, x=2" is arithmetic prose).
+    if (t.type == TokenType::kComma &&
+        (numeric || (from_context && PlausibleHead(Text(first).substr(0, first.length - 1))))) {
+      size_t i = p;
+      int assigned = 0;
+      bool quoted = false;
+      while (Tok(i).type == TokenType::kComma && assigned < 8) {
+        const Token& name = Tok(i + 1);
+        const Token& eq = Tok(i + 2);
+        if (!IsPlainWordToken(name) || !PlausibleName(Text(name)) ||
+            eq.type != TokenType::kComparison || Text(eq) != "=") {
+          break;
+        }
+        Operand o = ParseOperand(i + 3, i + 3 + kWindow - 2);
+        if (!o.ok || !(o.literal || o.call)) break;
+        quoted = quoted || o.call || Tok(o.first).type == TokenType::kString;
+        ++assigned;
+        i = o.next;
+      }
+      // A string left open for the query's quote holds one token: "bio='ok,
+      // will do" is a quotation.
+      const Token& last = Tok(i - 1);
+      const bool open_prose = last.type == TokenType::kString && !last.closed &&
+                              Text(last).find(' ') != std::string_view::npos;
+      if (assigned > 0 && (!numeric || quoted) && !open_prose &&
+          Tok(i).type != TokenType::kComma &&
+          (EndsAt(i) || At(i - 1).comment_after || Tok(i).Is("where"))) {
+        Report("sqli.set_clause", "a value breaks out of its SQL context into more SET assignments",
+               70, p, i);
+      }
+    }
     if (t.type == TokenType::kWord && t.word == Word::kCompareWord && !t.Is("is")) {
       Operand o = ParseOperand(p + 1, p + kWindow - 2);
       if (o.ok && (o.call || At(o.next - 1).comment_after)) {
@@ -947,6 +984,7 @@ class Analysis {
       // list became (cut off, mangled by a filter).
       const Token& n = Tok(p + 1);
       if (EndsAt(p + 1) || At(p).comment_after || n.Is("all") || n.Is("distinct") ||
+          n.Is("distinctrow") ||
           n.word == Word::kSelect ||
           (IsOperator(n, "*") && Tok(p + 2).type == TokenType::kWord) ||
           ((IsLiteral(n) || n.type == TokenType::kLParen) &&
@@ -1055,7 +1093,8 @@ class Analysis {
             break;
           }
           size_t j = a + 1;
-          while (Tok(j).Is("all") || Tok(j).Is("distinct") || Tok(j).type == TokenType::kLParen) {
+          while (Tok(j).Is("all") || Tok(j).Is("distinct") || Tok(j).Is("distinctrow") ||
+                 Tok(j).type == TokenType::kLParen) {
             ++j;
           }
           if (Tok(j).word == Word::kSelect &&
@@ -1829,6 +1868,8 @@ bool HasStackedOnlyWord(std::string_view text) {
 //    operator, truncated by a comment, or followed by a list item:
 //    CheckBreakout() at the token after the literal);
 //  - '(' with an operator after a breakout (an expression with a call);
+//  - a leading number followed by ',', with a quote and '=' later (a SET
+//    list continued after a numeric item);
 //  - a value that starts like an expression (a number, sign, '(', '@', '~',
 //    '!') and holds a comment ("--", "#", "/*"): an expression cut off by
 //    its comment;
@@ -1875,6 +1916,16 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
     }
   }
   if (breakout && mask.Has('(') && mask.HasAny("+-*/%^~!&|:")) return true;
+  // A number, then ',' and a quoted value: more SET assignments after a
+  // numeric item.
+  if (numeric_lead && quote && mask.Has(',') && mask.Has('=')) {
+    size_t e = lead;
+    while (e < n && (scan::IsDigit(text[e]) || text[e] == '-' || text[e] == '+' || text[e] == '.')) {
+      ++e;
+    }
+    while (e < n && sql::IsSpaceByte(static_cast<unsigned char>(text[e]))) ++e;
+    if (e > lead && e < n && text[e] == ',') return true;
+  }
   // The word token text[j, e), if it is one: a trigger?
   bool pair_first = false, pair_second = false;
   const auto triggers = [&](size_t j, size_t e) {

@@ -1,4 +1,5 @@
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "gtest/gtest.h"
@@ -374,6 +375,21 @@ TEST(SqliTest, PathologicalInputsFinish) {
   tail += "' or 1=1--";
   Match m;
   EXPECT_TRUE(Detects(SqliDetector(), tail, &m));
+}
+
+TEST(SqliTest, MoreAssignmentsInAnUpdatesSetList) {
+  for (const std::string v :
+       {"x', is_admin=1, email='a@b.c", "', role='admin", "bob', role='admin' WHERE id=1-- -",
+        "5, password='0wned'", "7, pw=MD5('x')#", "x\", admin=TRUE -- "}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), v), "sqli.set_clause") << v;
+  }
+  for (const std::string v : {"O'Brien, name='x'", "5, x=2", "I'm fine', ok='yes, thanks",
+                              "Dear 'Sam', note='hi' and bye", "3, 4, 5", "a', b",
+                              "it's, a=1", "x', a=1 and more words",
+                              "Sure', fine='ok, will do"}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), v), "") << v;
+  }
+  EXPECT_EQ(testing::RuleOf(SqliDetector(), "-5 UNION DISTINCTROW SELECT 1,2"), "sqli.union");
 }
 
 }  // namespace
