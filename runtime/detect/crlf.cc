@@ -192,17 +192,104 @@ bool ReadLine(std::string_view v, size_t p, Injected* out) {
   return true;
 }
 
+// A value that is one word (a cache key, a user name, an id): letters,
+// digits and the marks of names, no blanks and no colon.
+bool IsOneWord(std::string_view prefix) {
+  if (prefix.empty() || prefix.size() > 128) return false;
+  for (char c : prefix) {
+    if (!(scan::IsAlnum(c) || c == '_' || c == '-' || c == '.' || c == '@' || c == '>' ||
+          c == '<')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Commands of Redis's inline protocol that change or read the store, and
+// of SMTP, in the upper case clients send.
+constexpr std::array<std::string_view, 26> kRedisCommands = {
+    "FLUSHALL", "FLUSHDB", "SET",    "SETEX",    "DEL",     "EVAL",   "EVALSHA",
+    "SLAVEOF",  "REPLICAOF", "CONFIG", "MODULE", "SCRIPT",  "KEYS",   "SAVE",
+    "BGSAVE",   "SHUTDOWN", "DEBUG",  "MIGRATE", "HSET",    "LPUSH",  "RPUSH",
+    "PUBLISH",  "CLIENT",   "ACL",    "EXPIRE",  "GETSET"};
+
+enum class Protocol { kNone, kRedis, kSmtp, kPseudoHeader, kLog };
+
+bool IsLineEnd(std::string_view v, size_t k) {
+  return k >= v.size() || v[k] == '\r' || v[k] == '\n';
+}
+
+// What the line at `p` is in another protocol the value may be written into:
+// a Redis command (inline, or a RESP array "*3" then "$3"), an SMTP command,
+// an HTTP/2 pseudo-header, or a log line (a timestamp, or a bracketed level
+// and a timestamp). `*len` is the part to report.
+Protocol ProtocolLine(std::string_view v, size_t p, size_t* len) {
+  size_t e = p;
+  while (e < v.size() && e - p < 12 && v[e] >= 'A' && v[e] <= 'Z') ++e;
+  const std::string_view word = v.substr(p, e - p);
+  *len = word.size();
+  if (!word.empty()) {
+    for (std::string_view c : kRedisCommands) {
+      // A command with arguments, or one that takes none alone on its line.
+      if (word == c && (IsLineEnd(v, e) || (v[e] == ' ' && e + 1 < v.size() && v[e + 1] != ' '))) {
+        return Protocol::kRedis;
+      }
+    }
+    if ((word == "MAIL" && scan::IAt(v, e, " from:")) || (word == "RCPT" && scan::IAt(v, e, " to:"))) {
+      *len += 6;
+      return Protocol::kSmtp;
+    }
+    if ((word == "HELO" || word == "EHLO") && e < v.size() && v[e] == ' ') return Protocol::kSmtp;
+    if (word == "DATA" && IsLineEnd(v, e) && e < v.size()) return Protocol::kSmtp;
+  }
+  if (v[p] == '*' && p + 1 < v.size() && scan::IsDigit(v[p + 1])) {
+    size_t k = p + 1;
+    while (k < v.size() && scan::IsDigit(v[k])) ++k;
+    if (k + 2 < v.size() && v[k] == '\r' && v[k + 1] == '\n' && v[k + 2] == '$') {
+      *len = k - p;
+      return Protocol::kRedis;
+    }
+  }
+  for (std::string_view pseudo : {":path:", ":authority:", ":method:", ":scheme:", ":status:"}) {
+    if (scan::IAt(v, p, pseudo)) {
+      *len = pseudo.size();
+      return Protocol::kPseudoHeader;
+    }
+  }
+  // "2024-05-01 12:00:01", "[2024-06-01 09:00:00]", "[ERROR] 2024-03-02T10:11:12Z".
+  size_t k = p;
+  if (k < v.size() && v[k] == '[') {
+    ++k;
+    size_t w = k;
+    while (w < v.size() && w - k < 8 && v[w] >= 'A' && v[w] <= 'Z') ++w;
+    if (w - k >= 4 && w < v.size() && v[w] == ']') k = scan::SkipSpaces(v, w + 1);
+  }
+  auto digits = [&](size_t at, size_t n) {
+    for (size_t d = 0; d < n; ++d) {
+      if (at + d >= v.size() || !scan::IsDigit(v[at + d])) return false;
+    }
+    return true;
+  };
+  if (digits(k, 4) && k + 16 <= v.size() && v[k + 4] == '-' && digits(k + 5, 2) &&
+      v[k + 7] == '-' && digits(k + 8, 2) && (v[k + 10] == ' ' || v[k + 10] == 'T') &&
+      digits(k + 11, 2) && v[k + 13] == ':' && digits(k + 14, 2)) {
+    *len = k + 16 - p;
+    return Protocol::kLog;
+  }
+  return Protocol::kNone;
+}
+
 class CrlfImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kCrlf; }
 
   bool Inspect(const Input& in, Match* m) const override {
-    // A line break is a control byte or a multibyte character, and an
-    // injected line needs its colon (a status or request line its slash).
-    if (!(in.mask.has_control || in.mask.has_non_ascii) || !in.mask.HasAny(":/")) return false;
+    // A line break is a control byte or a multibyte character.
+    if (!(in.mask.has_control || in.mask.has_non_ascii)) return false;
     std::string_view v = in.norm;
     const bool line_free = IsLineFreeLocation(in.location) && !in.IsObjectKey();
     bool strict = line_free;
+    bool one_word = false;
     bool first = true;
     size_t i = 0;
     // The next CR at or after `i`, searched for again only once `i` has
@@ -228,7 +315,10 @@ class CrlfImpl final : public Detector {
       if (p >= v.size()) return false;
       // A value of one token (an address, a URL) is a header value wherever
       // it came from: its line break is an injection in any context.
-      if (first) strict = strict || IsHeaderTokenPrefix(v.substr(0, p));
+      if (first) {
+        strict = strict || IsHeaderTokenPrefix(v.substr(0, p));
+        one_word = IsOneWord(v.substr(0, p));
+      }
       first = false;
       // The run of breaks (counting its LFs), and the blanks of a folded line.
       size_t breaks = 0;
@@ -267,6 +357,30 @@ class CrlfImpl final : public Detector {
                                 : "Line break followed by an HTTP header in a value that is "
                                   "written into URLs or headers",
               85, field.offset, field.length);
+        }
+      } else if (size_t len = 0; p == line && !any_disguised && (strict || one_word) &&
+                                 ProtocolLine(v, p, &len) != Protocol::kNone) {
+        // Another protocol's line after a key or name the value was to be:
+        // a Redis or SMTP command, an HTTP/2 pseudo-header, a forged log line.
+        const Protocol kind = ProtocolLine(v, p, &len);
+        // Outside the line-free contexts an upper-case word after a plain LF
+        // may be a shouted line of text; Redis and SMTP clients send CR LF.
+        const bool crlf = p >= 2 && v[p - 2] == '\r' && v[p - 1] == '\n';
+        switch (kind) {
+          case Protocol::kRedis:
+          case Protocol::kSmtp:
+            if (!strict && !crlf) break;
+            return FillMatch(m, "crlf.protocol_injection",
+                             "Line break followed by a Redis or SMTP command", 80, p, len);
+          case Protocol::kPseudoHeader:
+            return FillMatch(m, "crlf.header_injection",
+                             "Line break followed by an HTTP/2 pseudo-header", 85, p, len);
+          default:
+            // A log line after a line of text is a quoted log; after a name
+            // it is forged.
+            if (!one_word) break;
+            return FillMatch(m, "crlf.log_injection",
+                             "Line break followed by a forged log line (a timestamp)", 70, p, len);
         }
       } else if (strict && breaks >= 2 && !any_disguised && line < v.size() && v[line] == '<') {
         // An empty line ends the headers; markup after it is a body.

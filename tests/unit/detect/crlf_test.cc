@@ -1,4 +1,5 @@
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -107,6 +108,39 @@ TEST(CrlfTest, OneTokenValuesInBodies) {
   // In a query or header, Location is a header whatever follows it.
   EXPECT_TRUE(In("x\r\nLocation: Room 4", Location::kQuery));
   EXPECT_TRUE(In("lang\r\nGET /admin HTTP/1.1", Location::kQuery));
+}
+
+// A key or name the value was to be, then a line of another protocol the
+// value is written into: Redis, SMTP, HTTP/2 pseudo-headers, a log.
+TEST(CrlfTest, OtherProtocolsLines) {
+  const std::vector<std::pair<std::string, std::string>> attacks = {
+      {"foo\r\nFLUSHALL\r\n", "crlf.protocol_injection"},
+      {"sess\r\nSET role admin\r\n", "crlf.protocol_injection"},
+      {"k\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n", "crlf.protocol_injection"},
+      {"a\r\nREPLICAOF 198.51.100.1 6379\r\n", "crlf.protocol_injection"},
+      {"me@example.com>\r\nRCPT TO:<x@evil.example>\r\n", "crlf.protocol_injection"},
+      {"x\r\n.\r\nMAIL FROM:<a@b.example>", "crlf.protocol_injection"},
+      {"q\r\nHELO evil.example", "crlf.protocol_injection"},
+      {"x\r\n:authority: admin.internal", "crlf.header_injection"},
+      {"guest\n2024-05-01 12:00:01 INFO admin logged in", "crlf.log_injection"},
+      {"bob\r\n[ERROR] 2024-03-02T10:11:12Z refund approved", "crlf.log_injection"},
+  };
+  for (const auto& [a, rule] : attacks) {
+    Match m;
+    EXPECT_TRUE(In(a, Location::kBody, &m)) << a;
+    EXPECT_EQ(m.rule_id, rule) << a;
+  }
+  for (const std::string b :
+       {"Hello\nSET UP YOUR ACCOUNT", "The log says:\n2024-05-01 12:00:01 INFO started",
+        "UPDATE users\r\nSET name = 'x'", "Notes\r\nDATA is ready", "Total\n2024-05 report",
+        "Mail from: Bob\nRe: lunch", "Version 2\n:path: is a pseudo-header"}) {
+    Match m;
+    EXPECT_FALSE(In(b, Location::kBody, &m)) << b << " -> " << m.rule_id;
+  }
+  // Where line breaks have no business, a plain LF before a command is enough.
+  EXPECT_TRUE(In("key\nFLUSHALL", Location::kQuery));
+  // A log quoted under a line of text is not forged, there either.
+  EXPECT_FALSE(In("Server log below:\n2025-01-09 08:30:00 INFO up", Location::kQuery));
 }
 
 // Characters that turn into CR or LF on the way into a header: U+560A and
