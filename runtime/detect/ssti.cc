@@ -40,6 +40,7 @@ constexpr std::string_view kDangerousRoots[] = {
     "namespace", "_self",      "url_for", "get_flashed_messages", "range", "dump", "app",
     "t",        "runtime",     "class",   "object",   "java",   "ex",     "product",
     "session",  "environment", "env",     "system",   "process", "global", "this",
+    "handler",  "applicationscope", "sessionscope", "requestscope", "pagecontext", "initparam",
 };
 
 constexpr std::string_view kDangerousWords[] = {
@@ -129,6 +130,40 @@ std::string_view JudgeExpression(std::string_view b) {
     }
   }
   return {};
+}
+
+// Go's text/template: a method of the data called with an argument
+// ("{{ .System "id" }}", "{{.Exec.Run $x}}"), `call` of a function field,
+// or the whole data object printed ("{{printf "%#v" .}}", "{{ . }}" alone,
+// probing what the template can reach). A plain field ("{{ .Name }}",
+// "{{ printf "%.2f" .Price }}") is not reported.
+bool GoTemplateCall(std::string_view b, bool whole_value) {
+  size_t s = scan::SkipSpaces(b, 0);
+  b = b.substr(s);
+  if (!b.empty() && b[0] == '-') b = b.substr(scan::SkipSpaces(b, 1));  // "{{- x -}}"
+  while (!b.empty() && (IsSpace(b.back()) || b.back() == '-')) b.remove_suffix(1);
+  if (b.empty()) return false;
+  if (b == ".") return whole_value;
+  // The first word: ".Field.Method" or a function name.
+  size_t e = 0;
+  while (e < b.size() && (IsWordChar(b[e]) || b[e] == '.')) ++e;
+  const std::string_view head = b.substr(0, e);
+  const size_t a = scan::SkipSpaces(b, e);
+  if (a == e || a >= b.size()) return false;
+  const char arg = b[a];
+  const bool literal_arg = arg == '"' || arg == '`' || arg == '$' || IsDigit(arg);
+  if (head.size() > 1 && head[0] == '.' && scan::IsAlpha(head[1]) && literal_arg) return true;
+  if (head == "call" && (arg == '.' || arg == '$')) return true;
+  if (head == "printf" || head == "print" || head == "println") {
+    // The bare dot or $ as an argument prints the whole data object.
+    for (size_t k = a; k < b.size(); ++k) {
+      if ((b[k] == '.' || b[k] == '$') && IsSpace(b[k - 1]) &&
+          (k + 1 == b.size() || IsSpace(b[k + 1]))) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 // Whether an ERB or EJS tag's body is a backtick-quoted command
@@ -239,6 +274,20 @@ class SstiImpl final : public Detector {
       if (FindOgnlStaticAccess(v, &at, &len)) {
         return FillMatch(m, "ssti.ognl_static_access",
                          "OGNL expression reaching a static member of a Java class", 85, at, len);
+      }
+    }
+    // Razor: "@System.Diagnostics.Process.Start(...)", "@System.IO.File.ReadAllText(...)":
+    // a call into the .NET class library from '@', which Razor evaluates.
+    if (in.mask.Has('@') && in.mask.Has('(')) {
+      for (size_t p = v.find("@System."); p != kNpos; p = v.find("@System.", p + 1)) {
+        size_t e = p + 8;
+        while (e < v.size() && e - p < 128 && (IsWordChar(v[e]) || v[e] == '.')) ++e;
+        if (e < v.size() && v[e] == '(' && v[e - 1] != '.' &&
+            std::string_view(v.data() + p + 8, e - p - 8).find('.') != kNpos) {
+          return FillMatch(m, "ssti.razor_expression",
+                           "Razor expression calling into the .NET class library", 85, p,
+                           e + 1 - p);
+        }
       }
     }
     // Struts' OGNL context: the member-access guard an injected expression
@@ -405,6 +454,11 @@ class SstiImpl final : public Detector {
           continue;  // "${env:X}" lookups are the jndi detector's; "${a:b}" defaults.
         }
         std::string_view why = JudgeExpression(body);
+        if (r.open == "{{" && why.empty() &&
+            GoTemplateCall(body, p == scan::SkipSpaces(v, 0) &&
+                                     scan::SkipSpaces(v, c + r.close.size()) == v.size())) {
+          why = "method call or data dump in a Go template";
+        }
         if (r.open == "<%" && why.empty() && RunsBacktickCommand(body)) {
           why = "shell command in backticks";
         }

@@ -147,5 +147,24 @@ TEST(SstiTest, ReportsItsId) {
 }
 
 
+TEST(SstiTest, GoTemplatesRazorAndImplicitObjects) {
+  for (const std::string v :
+       {"{{ .System \"id\" }}", "{{.Exec.Run `ls`}}", "{{ call .ExecFunc \"ls\" }}",
+        "{{printf \"%#v\" .}}", "{{.}}", " {{- . -}} ", "{{ handler.settings }}",
+        "${applicationScope}", "${pageContext.request.serverName}"}) {
+    EXPECT_EQ(RuleOf(SstiDetector(), v), "ssti.expression") << v;
+  }
+  EXPECT_EQ(RuleOf(SstiDetector(), "@System.Diagnostics.Process.Start(\"cmd.exe\",\"/c id\")"),
+            "ssti.razor_expression");
+  EXPECT_EQ(RuleOf(SstiDetector(), "@System.IO.File.ReadAllText(\"/etc/passwd\")"),
+            "ssti.razor_expression");
+  for (const std::string v :
+       {"Hi {{ .Name }}", "{{ printf \"%.2f\" .Price }}", "{{range .Items}}{{.}}{{end}}",
+        "Use {{.}} in mustache sections", "{{ .Title | upper }}", "email @System.Admin (team)",
+        "{{ len .Items }}"}) {
+    EXPECT_EQ(RuleOf(SstiDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
