@@ -288,6 +288,8 @@ struct Traversal {
   int climbs = 0;       // number of dot-only segments
   size_t first = std::string_view::npos;
   size_t end_of_last = 0;
+  bool parameter = false;                   // a climb written "..;/"
+  size_t alias = std::string_view::npos;    // "/static../": a name ending in ".."
 };
 
 bool IsDotSegmentChar(char c) { return c == '.'; }
@@ -719,6 +721,18 @@ Traversal CountClimbs(std::string_view f) {
       ++t.climbs;
       if (t.first == std::string_view::npos) t.first = b;
       t.end_of_last = e;
+      t.parameter = t.parameter || (e > i && f[i] == ';');
+    } else if (dots == 2 && e == i && slash_after && b > 0 && t.alias == std::string_view::npos &&
+               (scan::IsAlnum(f[b - 1]) || f[b - 1] == '_' || f[b - 1] == '-')) {
+      // nginx's "location /static { alias /data/static/; }" maps
+      // "/static../x" to "/data/static/../x".
+      size_t k = b;
+      while (k > 0 && (scan::IsAlnum(f[k - 1]) || f[k - 1] == '_' || f[k - 1] == '-')) --k;
+      // A name must follow: "/static../.env".
+      if (k > 0 && f[k - 1] == '/' && e + 1 < f.size() &&
+          (scan::IsAlnum(f[e + 1]) || f[e + 1] == '.' || f[e + 1] == '_')) {
+        t.alias = k;
+      }
     }
     i = e > i ? e : i;
   }
@@ -1362,6 +1376,26 @@ class PathTraversalImpl final : public Detector {
                          "configuration file (source and secret disclosure)",
                          70, at, v.size() - at);
       }
+    }
+    // "..;/" is no directory name: Tomcat and Spring drop the ";" and climb,
+    // wherever it stands ("/app/static/..;/admin/env").
+    if (t.climbs >= 1 && t.parameter) {
+      return FillMatch(m, "path_traversal.dot_dot_slash",
+                       "A climb written as '..;/' (a path parameter the server strips)", 80,
+                       t.first, t.end_of_last - t.first);
+    }
+    // Only a plain path: '/' first, then names, dots, '-' and '_' ("/static../x").
+    auto plain_path = [&] {
+      if (v.empty() || v[0] != '/' || v.size() > 512) return false;
+      for (char c : v) {
+        if (!(scan::IsAlnum(c) || c == '/' || c == '.' || c == '-' || c == '_')) return false;
+      }
+      return true;
+    };
+    if (t.climbs == 0 && t.alias != std::string_view::npos && plain_path()) {
+      return FillMatch(m, "path_traversal.dot_dot_slash",
+                       "A path segment ending in '..' climbs out of an aliased directory", 70,
+                       t.alias, g.size() - t.alias);
     }
     // One climb, after the rules that name what it reaches.
     if (t.climbs == 1) {

@@ -590,5 +590,21 @@ TEST(PathTraversalTest, DetectsSensitiveAbsoluteTargets) {
   }
 }
 
+TEST(PathTraversalTest, PathParameterClimbsAndAliasedDirectories) {
+  for (const std::string v : {"/app/static/..;/admin/env", "/a/b/..;/c", "x/..;/WEB-INF/web.xml",
+                              "/assets../config/app.yml", "/static../.env"}) {
+    Case c{v};
+    Match m;
+    EXPECT_TRUE(Detects(PathTraversalDetector(), c, &m)) << v;
+  }
+  for (const std::string v :
+       {"Wait../ what", "see /docs/intro..", "/img/logo..png", "x..;y", "/a/b..c/d",
+        "/v1/users../"}) {
+    Case c{v};
+    Match m;
+    EXPECT_FALSE(Detects(PathTraversalDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
