@@ -292,6 +292,7 @@ class SsrfImpl final : public Detector {
     if (in.IsObjectKey()) return false;
     std::string_view v = in.norm;
     if (in.mask.Has('/') || in.mask.Has('\\')) {
+      if (in.mask.Has(':') && UnixSocketUrl(v, m)) return true;
       if (InspectUrls(v, in.mask.Has(':'), m)) return true;
       if (in.mask.Has(':') && !in.RawIsNorm() && NulTruncatedHost(in.raw, m)) return true;
     }
@@ -303,6 +304,26 @@ class SsrfImpl final : public Detector {
   }
 
  private:
+  // "http://unix:/var/run/docker.sock:/containers/json": the socket-path
+  // syntax of Node's request and got libraries (and of curl's
+  // --unix-socket in wrappers) sends the request to a local socket, the
+  // Docker or containerd API.
+  static bool UnixSocketUrl(std::string_view v, Match* m) {
+    for (size_t p = scan::IFind(v, "://unix:"); p != std::string_view::npos;
+         p = scan::IFind(v, "://unix:", p + 8)) {
+      const size_t a = p + 8;
+      if (a < v.size() && v[a] == '/') {
+        m->rule_id = "ssrf.unix_socket";
+        m->reason = "A URL addressed to a local Unix socket";
+        m->score = 85;
+        m->offset = p;
+        m->length = std::min(v.size(), a + 64) - p;
+        return true;
+      }
+    }
+    return false;
+  }
+
   // "http://127.0.0.1%00.example.com": a NUL in the authority ends the host
   // for code that decodes the URL and hands it to a C string API, so the
   // host fetched is what comes before it. Read in the value as sent, since

@@ -166,5 +166,20 @@ TEST(SsrfTest, BareInternalHostInUrlField) {
 }
 
 
+TEST(SsrfTest, UnixSocketUrls) {
+  for (const std::string v : {"http://unix:/var/run/docker.sock:/containers/json",
+                              "https://UNIX:/run/containerd.sock:/v1/x"}) {
+    Case c{v};
+    Match m;
+    EXPECT_TRUE(Detects(SsrfDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "ssrf.unix_socket") << v;
+  }
+  for (const std::string v : {"http://unix.example.com/", "unix:/var/run/x.sock", "http://unix:8080/"}) {
+    Case c{v};
+    Match m;
+    EXPECT_FALSE(Detects(SsrfDetector(), c, &m) && m.rule_id == "ssrf.unix_socket") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
