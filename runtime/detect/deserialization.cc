@@ -718,6 +718,81 @@ size_t ParsePhp(std::string_view v, size_t p, int depth, int* objects) {
   }
 }
 
+// The length of a fully qualified Java class name at v[p] ("com.x.y.Name"):
+// three or more dotted identifiers, the last one capitalized; 0 if none.
+size_t QualifiedClassNameAt(std::string_view v, size_t p) {
+  size_t e = p;
+  int parts = 0;
+  size_t last = p;
+  while (e < v.size() && e - p < 200) {
+    if (!scan::IsAlpha(v[e]) && v[e] != '_') break;
+    last = e;
+    while (e < v.size() && (scan::IsCodeIdentChar(v[e]))) ++e;
+    ++parts;
+    if (e + 1 < v.size() && v[e] == '.' && (scan::IsAlpha(v[e + 1]) || v[e + 1] == '_')) {
+      ++e;
+      continue;
+    }
+    break;
+  }
+  return parts >= 3 && v[last] >= 'A' && v[last] <= 'Z' ? e - p : 0;
+}
+
+// XStream writes an object as an element named by its class; these packages
+// hold the classes its gadget chains are built from.
+bool IsLibraryPackage(std::string_view name) {
+  for (std::string_view pkg : {"java.", "javax.", "jdk.", "com.sun.", "sun.", "org.apache.",
+                               "org.springframework.", "org.codehaus.groovy.", "ch.qos.logback.",
+                               "com.mchange.", "org.hibernate."}) {
+    if (name.starts_with(pkg)) return true;
+  }
+  return false;
+}
+
+// Object syntaxes of deserializers that name the class to build: Jackson's
+// array typing ('["ch.qos.logback...Source", {"url": ...}]'), XStream's
+// elements named by class ("<jdk.nashorn.internal.objects.NativeString>",
+// "<dynamic-proxy>"), and a XAML ObjectDataProvider that calls a method.
+bool TypedObjectSyntax(std::string_view v, Match* m) {
+  size_t a = scan::SkipSpaces(v, 0);
+  if (a + 2 < v.size() && v[a] == '[') {
+    const size_t q = scan::SkipSpaces(v, a + 1);
+    if (q < v.size() && v[q] == '"') {
+      const size_t n = QualifiedClassNameAt(v, q + 1);
+      size_t k = q + 1 + n;
+      if (n > 0 && k < v.size() && v[k] == '"') {
+        k = scan::SkipSpaces(v, k + 1);
+        if (k < v.size() && v[k] == ',') {
+          k = scan::SkipSpaces(v, k + 1);
+          if (k < v.size() && (v[k] == '{' || v[k] == '[')) {
+            return FillMatch(m, "deserialization.polymorphic_type",
+                             "JSON array typed by a Java class name (Jackson default typing)", 80,
+                             q, n + 2);
+          }
+        }
+      }
+    }
+  }
+  for (size_t lt = v.find('<'); lt != kNpos; lt = v.find('<', lt + 1)) {
+    if (scan::IAt(v, lt + 1, "dynamic-proxy>")) {
+      return FillMatch(m, "deserialization.xstream", "XStream dynamic-proxy element", 85, lt, 15);
+    }
+    if (scan::IAt(v, lt + 1, "objectdataprovider") && IFind(v, "methodname") != kNpos) {
+      return FillMatch(m, "deserialization.dotnet_xaml",
+                       "XAML ObjectDataProvider that calls a method when the document loads", 85,
+                       lt, 19);
+    }
+    const size_t n = QualifiedClassNameAt(v, lt + 1);
+    const size_t e = lt + 1 + n;
+    if (n > 0 && e < v.size() && (v[e] == '>' || v[e] == ' ' || v[e] == '/') &&
+        IsLibraryPackage(v.substr(lt + 1, n))) {
+      return FillMatch(m, "deserialization.xstream",
+                       "XML element named by a Java class (XStream object syntax)", 80, lt, n + 1);
+    }
+  }
+  return false;
+}
+
 class DeserializationImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kDeserialization; }
@@ -799,6 +874,9 @@ class DeserializationImpl final : public Detector {
     if (in.IsObjectKey()) {
       // A JSON body the decoder has taken apart has jsonpickle's tags as keys.
       return IsJsonpickleTag(v) && JsonpickleMatch(v, 0, v.size(), m);
+    }
+    if ((in.mask.Has('<') || (in.mask.Has('[') && in.mask.Has('.'))) && TypedObjectSyntax(v, m)) {
+      return true;
     }
     std::string_view raw = in.raw;
     if (v.size() < 4 && raw.size() < 4) return false;

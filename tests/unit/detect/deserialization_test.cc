@@ -448,5 +448,33 @@ TEST(DeserializationTest, ReportsItsId) {
 }
 
 
+TEST(DeserializationTest, ObjectSyntaxesThatNameAClass) {
+  const std::vector<std::pair<std::string, std::string>> attacks = {
+      {"[\"ch.qos.logback.core.db.DriverManagerConnectionSource\", {\"url\": \"jdbc:h2:mem:\"}]",
+       "deserialization.polymorphic_type"},
+      {"[ \"org.example.util.Widget\" , [1]]", "deserialization.polymorphic_type"},
+      {"<map><entry><jdk.nashorn.internal.objects.NativeString><flags>0</flags>",
+       "deserialization.xstream"},
+      {"<sorted-set><dynamic-proxy><interface>java.lang.Comparable</interface>",
+       "deserialization.xstream"},
+      {"<ObjectDataProvider x:Key=\"k\" MethodName=\"Start\"></ObjectDataProvider>",
+       "deserialization.dotnet_xaml"},
+  };
+  for (const auto& [v, rule] : attacks) {
+    Case c{v};
+    Match m;
+    EXPECT_TRUE(Detects(DeserializationDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, rule) << v;
+  }
+  for (const std::string v :
+       {"[\"a.b\", {}]", "[\"com.example\", {\"x\": 1}]", "[\"see java.util.List\", {}]",
+        "<com.example.Config>x</com.example.Config>", "<ObjectDataProvider/>",
+        "<version>1.2.3</version>"}) {
+    Case c{v};
+    Match m;
+    EXPECT_FALSE(Detects(DeserializationDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
