@@ -128,8 +128,67 @@ class NosqliImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kNosqli; }
 
+  // Neo4j Cypher injected into a string of a query the application builds:
+  // a quote (and the brackets it closes), then a clause, and a construct
+  // only Cypher has further on: a node pattern after MATCH ("MATCH (n)",
+  // "MATCH (k:ApiKey)") with a clause or comment after it, DETACH DELETE, a procedure of db. or apoc., or
+  // LOAD CSV FROM, which also fetches a URL.
+  static bool CypherInjection(std::string_view v, Match* m) {
+    const size_t load = IFind(v, "load csv from");
+    if (load != kNpos) {
+      const size_t a = scan::SkipSpaces(v, load + 13);
+      if (a < v.size() && (v[a] == '\'' || v[a] == '"')) {
+        return FillMatch(m, "nosqli.cypher_injection",
+                         "Cypher LOAD CSV FROM a URL (reads a file or sends data out)", 85, load,
+                         a - load);
+      }
+    }
+    int quotes = 0;
+    for (size_t q = 0; q < v.size() && quotes < 8; ++q) {
+      if (v[q] != '\'' && v[q] != '"') continue;
+      ++quotes;
+      size_t k = q + 1;
+      while (k < v.size() && (v[k] == ' ' || v[k] == '\t' || v[k] == '}' || v[k] == ')' ||
+                              v[k] == ']')) {
+        ++k;
+      }
+      if (k == q + 1 && k < v.size() && v[k] != ' ') continue;
+      bool clause = false;
+      for (std::string_view w : {"return ", "match ", "match(", "with ", "call ", "union ",
+                                 "optional match", "merge ", "create ", "detach delete"}) {
+        clause = clause || IAt(v, k, w);
+      }
+      if (!clause) continue;
+      const std::string_view rest = v.substr(k);
+      bool cypher = IFind(rest, "detach delete") != kNpos || IFind(rest, "call db.") != kNpos ||
+                    IFind(rest, "call apoc.") != kNpos;
+      for (size_t p = IFind(rest, "match"); !cypher && p != kNpos; p = IFind(rest, "match", p + 5)) {
+        size_t a = scan::SkipSpaces(rest, p + 5);
+        if (a >= rest.size() || rest[a] != '(') continue;
+        size_t e = a + 1;
+        while (e < rest.size() && e - a < 40 && (IsAlnum(rest[e]) || rest[e] == '_' || rest[e] == ':')) {
+          ++e;
+        }
+        // ... and another clause after the pattern.
+        if (e < rest.size() && (rest[e] == ')' || rest[e] == '{') && e > a + 1) {
+          const std::string_view after = rest.substr(e);
+          for (std::string_view w : {"return", "delete", "with", "set ", "yield", "//"}) {
+            cypher = cypher || IFind(after, w) != kNpos;
+          }
+        }
+      }
+      if (cypher) {
+        return FillMatch(m, "nosqli.cypher_injection",
+                         "A quoted value is closed and Cypher clauses follow", 80, q,
+                         std::min<size_t>(v.size() - q, 64));
+      }
+    }
+    return false;
+  }
+
   bool Inspect(const Input& in, Match* m) const override {
     std::string_view v = in.norm;
+    if (in.mask.HasAny("'\"") && in.mask.HasAny("(.") && CypherInjection(v, m)) return true;
     if (in.is_key) {
       if (v.size() > 1 && v[0] == '$' && OperatorAt(v, 1) == v.size() - 1 &&
           !IsWeakOperator(v.substr(1))) {

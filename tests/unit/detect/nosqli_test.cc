@@ -141,5 +141,26 @@ TEST(NosqliTest, OperatorKeysAndPaths) {
 }
 
 
+TEST(NosqliTest, CypherAfterAQuote) {
+  for (const std::string v :
+       {"x' RETURN 1 UNION MATCH (n) DETACH DELETE n //",
+        "a'}) MATCH (k:ApiKey) RETURN k.value //", "' CALL db.labels() YIELD label RETURN label",
+        "x' WITH 1 AS a CALL apoc.load.json('http://e.example/') YIELD value RETURN 0",
+        "LOAD CSV FROM 'https://e.example/x' AS r RETURN r"}) {
+    Case c{v};
+    Match m;
+    EXPECT_TRUE(Detects(NosqliDetector(), c, &m)) << v;
+    EXPECT_EQ(m.rule_id, "nosqli.cypher_injection") << v;
+  }
+  for (const std::string v :
+       {"I said 'hello' with (n) friends", "Match (team) results: 'win' match (a)",
+        "the 'match (n) return n' query is slow", "it's a match (perfect) with them",
+        "How do I LOAD CSV FROM a file?"}) {
+    Case c{v};
+    Match m;
+    EXPECT_FALSE(Detects(NosqliDetector(), c, &m)) << v << " -> " << m.rule_id;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
