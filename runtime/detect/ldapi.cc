@@ -258,7 +258,11 @@ bool InspectFilter(std::string_view v, std::string_view raw, Match* m) {
       continue;
     }
     size_t end = ValueEnd(v, val);
-    bool wildcard = before == '*' || (val < v.size() && v[val] == '*');
+    // A trailing '*' too: "admin)(userPassword=a*" guesses a secret a prefix
+    // at a time ("2*3" is arithmetic).
+    const size_t value_end = end == kNpos ? v.size() : end;
+    bool wildcard = before == '*' || (val < v.size() && v[val] == '*') ||
+                    (value_end > val && value_end - val <= 64 && v[value_end - 1] == '*');
     bool closes = end != kNpos && v[end] == ')';
     // "admin)(cn=x))": the assertion also closes the application's outer
     // filter, or the value ends in a NUL that cuts off the rest.

@@ -216,5 +216,14 @@ TEST(LdapiTest, ReportsItsId) {
 }
 
 
+TEST(LdapiTest, BreakoutThatGuessesAPrefix) {
+  for (const std::string v : {"admin)(userPassword=a*", "jdoe)(mail=adm*"}) {
+    EXPECT_EQ(testing::RuleOf(LdapiDetector(), v), "ldapi.filter_breakout") << v;
+  }
+  for (const std::string v : {"f(x)(y=2*3)", "f(x)(y=2)"}) {
+    EXPECT_EQ(testing::RuleOf(LdapiDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
