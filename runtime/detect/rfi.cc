@@ -75,6 +75,26 @@ bool HasScriptExtension(std::string_view path, bool text = true) {
   return false;
 }
 
+// Whether a query only soaks up what the application appends: '?' then
+// nothing but '/', '&' and '?' ("x.txt?/", "x.txt?&"), one parameter
+// left empty for the appended name ("shell.php?ignore=", "x.txt?&page="),
+// a last value that is a script extension ("x.jpg?x=.php"), or a query
+// that ends in '&' ("/x?cmd=id&").
+bool IsAbsorbingQuery(std::string_view tail) {
+  if (tail.size() < 2 || tail.size() > 48 || tail[0] != '?') return false;
+  if (tail.find('#') != kNpos) return false;
+  bool only_marks = true;
+  for (char c : tail) only_marks = only_marks && (c == '?' || c == '/' || c == '&');
+  if (only_marks) return true;
+  if (tail.back() == '&') return true;
+  const size_t eq = tail.rfind('=');
+  if (eq == kNpos) return false;
+  if (eq + 1 == tail.size()) return tail.find('=') == eq;
+  const std::string_view last = tail.substr(eq + 1);
+  return last.size() > 1 && last[0] == '.' && last.find_first_of("/&?") == kNpos &&
+         HasScriptExtension(last, /*text=*/false);
+}
+
 // Whether a URL's path ends in a file no web server runs (text, an include,
 // an image) while its query hands a command to it ("shell.txt?cmd=id",
 // "x.gif?&exec=ls"): parameters mean something to such a file only once an
@@ -319,6 +339,13 @@ class RfiImpl final : public Detector {
                         (tail.size() > 1 && tail[0] == '?' && tail[1] == '.' &&
                          HasScriptExtension(tail.substr(1), /*text=*/false) &&
                          tail.find_first_of("/=&", 1) == kNpos);
+      // A paste site's raw view ("pastebin.com/raw/Xk9p?") serves text for
+      // an include to run.
+      const bool raw_paste = IFind(path, "/raw/") != kNpos;
+      truncation = truncation ||
+                   ((script || NamesFileByExtension(path) || IsAddressHost(url.host) ||
+                     raw_paste) &&
+                    IsAbsorbingQuery(tail));
       const bool ip_host = IsAddressHost(url.host);
       bool starts_value = url.begin == first;
       // The URL is the whole value: no prose around it.
@@ -328,7 +355,7 @@ class RfiImpl final : public Detector {
       // page's address with an empty query ("https://cdn.example/u/5?", as
       // APIs build avatar links) is not one.
       if (truncation &&
-          (script || NamesFileByExtension(path) || (ip_host && !path.empty()) ||
+          (script || NamesFileByExtension(path) || (ip_host && !path.empty()) || raw_paste ||
            (whole_value && (path.empty() || path == "/")))) {
         return FillMatch(m, "rfi.truncated_url",
                          "Remote URL ending in a truncation trick used for file inclusion", 85,

@@ -232,5 +232,19 @@ TEST(RfiTest, RemoteUrlAsServerDirectory) {
   }
 }
 
+TEST(RfiTest, QueriesThatAbsorbTheAppendedName) {
+  for (const std::string v :
+       {"http://evil.example/shell.txt?/", "http://evil.example/b.txt?&page=",
+        "https://evil.example/raw/shell.php?ignore=", "https://cdn.evil.example/p.jpg?x=.php",
+        "http://203.0.113.66/x?cmd=id&", "https://pastebin.com/raw/Xk9pQ2vL?"}) {
+    EXPECT_EQ(testing::RuleOf(RfiDetector(), v), "rfi.truncated_url") << v;
+  }
+  for (const std::string v :
+       {"https://example.com/search?q=a&", "https://example.com/page?id=", "https://cdn.example/u/5?",
+        "https://example.com/docs/readme.txt?v=2", "https://example.com/a.jpg?x=.png"}) {
+    EXPECT_EQ(testing::RuleOf(RfiDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
