@@ -1496,7 +1496,11 @@ class CmdiImpl final : public Detector {
       return true;
     }
     if (in.mask.Has('-') && in.mask.Has('/') && SendmailLogOption(v, m)) return true;
-    if (in.mask.Has('-') && ArgumentInjection(v, m)) return true;
+    // An option follows a blank or opens the value.
+    if (in.mask.Has('-') && !v.empty() &&
+        (in.mask.Has(' ') || in.mask.has_control || v[0] == '-') && ArgumentInjection(v, m)) {
+      return true;
+    }
     // The last ')' tells in O(1) whether a '(' opened at some position is
     // closed later: "$(id" and "(id" are syntax errors, not commands.
     const size_t last_paren = in.mask.Has(')') ? v.rfind(')') : std::string_view::npos;
@@ -2360,17 +2364,44 @@ class CmdiImpl final : public Detector {
   // names an option ("use -o to save it") opens with a word.
   static bool ArgumentInjection(std::string_view v, Match* m) {
     if (v.size() > 4096) return false;
+    const auto skip = [&v](size_t k) {
+      while (k < v.size() && (v[k] == ' ' || v[k] == '\t')) ++k;
+      return k;
+    };
+    // The first word decides before anything is read further.
+    {
+      const size_t a = skip(0);
+      if (a >= v.size()) return false;
+      const char c = v[a];
+      if (c != '-' && c != '/' && c != '.' && c != '*' && c != '~' &&
+          !scan::IsAlpha(c)) {
+        return false;
+      }
+      size_t e = a;
+      while (e < v.size() && v[e] != ' ' && v[e] != '\t') ++e;
+      const std::string_view w = v.substr(a, e - a);
+      if (scan::IsAlpha(c) && !w.starts_with("ext::") &&
+          w.find("://") == std::string_view::npos) {
+        return false;
+      }
+    }
     struct Arg {
       size_t at;
       std::string_view text;
     };
+    // Every rule below needs an option: at the start or after a blank.
+    if (v[skip(0)] != '-' && !v.starts_with("ext::") &&
+        scan::Find(v, " -") == std::string_view::npos &&
+        scan::Find(v, "\t-") == std::string_view::npos) {
+      return false;
+    }
     std::array<Arg, 24> args{};
     size_t n = 0;
-    for (size_t k = SkipBlanks(v, 0); k < v.size() && n < args.size();) {
+    for (size_t k = skip(0); k < v.size() && n < args.size();) {
       size_t e = k;
       while (e < v.size() && v[e] != ' ' && v[e] != '\t') ++e;
       args[n++] = Arg{k, v.substr(k, e - k)};
-      k = SkipBlanks(v, e);
+      k = skip(e);
     }
     if (n == 0) return false;
     const std::string_view first = args[0].text;
@@ -2900,20 +2931,13 @@ class CmdiImpl final : public Detector {
       p = SkipBlanks(v, p + 1);
       if (ctx == Context::kStart) ctx = Context::kStrong;
     }
-    // "|$0 -c 'uname -a'": $0 names the running shell.
-    if (p + 2 < v.size() && v[p] == '$' && v[p + 1] == '0' && IsBlank(v[p + 2]) &&
-        ctx != Context::kWeak && ctx != Context::kStart) {
-      const size_t q = SkipBlanks(v, p + 2);
-      if (IAt(v, q, "-c") && q + 2 < v.size() && IsBlank(v[q + 2])) {
-        return FillMatch(m, "cmdi.variable_command",
-                         "Runs the shell named by $0 with a command string", 80, p, q + 2 - p);
-      }
-    }
     if (p < v.size() && v[p] == '$' && ctx != Context::kWeak && ctx != Context::kStart) {
       const Variable var = VariableAt(v, p);
-      const size_t n = var.length;
+      // "|$0 -c 'uname -a'": $0 names the running shell.
+      const size_t n = var.length > 0 ? var.length
+                                      : (p + 2 < v.size() && v[p + 1] == '0' ? 2 : 0);
       if (n > 0) {
-        if (AssignedBefore(v, var.name, p)) {
+        if (var.length > 0 && AssignedBefore(v, var.name, p)) {
           return FillMatch(m, "cmdi.variable_command",
                            "Runs the command held in $" + std::string(var.name) +
                                ", assigned earlier in the value",
@@ -2927,7 +2951,7 @@ class CmdiImpl final : public Detector {
         if (q > p + n && IAt(v, q, "-c") && q + 2 < v.size() && IsBlank(v[q + 2]) &&
             SkipBlanks(v, q + 2) < v.size()) {
           return FillMatch(m, "cmdi.variable_command",
-                           "Runs the shell named by $" + std::string(var.name) +
+                           "Runs the shell named by " + std::string(v.substr(p, n)) +
                                " with a command string",
                            80, p, q + 2 - p);
         }

@@ -134,32 +134,53 @@ class NosqliImpl final : public Detector {
   // "MATCH (k:ApiKey)") with a clause or comment after it, DETACH DELETE, a procedure of db. or apoc., or
   // LOAD CSV FROM, which also fetches a URL.
   static bool CypherInjection(std::string_view v, Match* m) {
-    const size_t load = IFind(v, "load csv from");
-    if (load != kNpos) {
-      const size_t a = scan::SkipSpaces(v, load + 13);
-      if (a < v.size() && (v[a] == '\'' || v[a] == '"')) {
-        return FillMatch(m, "nosqli.cypher_injection",
-                         "Cypher LOAD CSV FROM a URL (reads a file or sends data out)", 85, load,
-                         a - load);
+    // Each check starts at a quote; the quotes are found with memchr, one
+    // cursor per kind, so prose is not read byte by byte.
+    size_t next_single = v.find('\'');
+    size_t next_double = v.find('"');
+    for (int quotes = 0; quotes < 64; ++quotes) {
+      const size_t q = std::min(next_single, next_double);
+      if (q == kNpos) break;
+      if (q == next_single) {
+        next_single = v.find('\'', q + 1);
+      } else {
+        next_double = v.find('"', q + 1);
       }
-    }
-    int quotes = 0;
-    for (size_t q = 0; q < v.size() && quotes < 8; ++q) {
-      if (v[q] != '\'' && v[q] != '"') continue;
-      ++quotes;
+      // "LOAD CSV FROM 'https://...'": read back from the quote.
+      size_t b = q;
+      while (b > 0 && scan::IsSpace(v[b - 1])) --b;
+      if (b >= 13 && (v[b - 1] | 0x20) == 'm' && IAt(v, b - 4, "from") &&
+          scan::IsSpace(v[b - 5])) {
+        size_t c = b - 5;
+        while (c > 0 && scan::IsSpace(v[c - 1])) --c;
+        if (c >= 8 && IAt(v, c - 3, "csv") && scan::IsSpace(v[c - 4])) {
+          size_t l = c - 4;
+          while (l > 0 && scan::IsSpace(v[l - 1])) --l;
+          if (l >= 4 && IAt(v, l - 4, "load") && (l == 4 || !IsAlnum(v[l - 5]))) {
+            return FillMatch(m, "nosqli.cypher_injection",
+                             "Cypher LOAD CSV FROM a URL (reads a file or sends data out)", 85,
+                             l - 4, q - (l - 4));
+          }
+        }
+      }
       size_t k = q + 1;
       while (k < v.size() && (v[k] == ' ' || v[k] == '\t' || v[k] == '}' || v[k] == ')' ||
                               v[k] == ']')) {
         ++k;
       }
       if (k == q + 1 && k < v.size() && v[k] != ' ') continue;
+      // The clauses' first letters.
+      if (k >= v.size() || std::string_view("rmwcuod").find(static_cast<char>(v[k] | 0x20)) ==
+                               kNpos) {
+        continue;
+      }
       bool clause = false;
       for (std::string_view w : {"return ", "match ", "match(", "with ", "call ", "union ",
                                  "optional match", "merge ", "create ", "detach delete"}) {
         clause = clause || IAt(v, k, w);
       }
       if (!clause) continue;
-      const std::string_view rest = v.substr(k);
+      const std::string_view rest = v.substr(k, 1024);
       bool cypher = IFind(rest, "detach delete") != kNpos || IFind(rest, "call db.") != kNpos ||
                     IFind(rest, "call apoc.") != kNpos;
       for (size_t p = IFind(rest, "match"); !cypher && p != kNpos; p = IFind(rest, "match", p + 5)) {

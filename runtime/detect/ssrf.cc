@@ -309,10 +309,9 @@ class SsrfImpl final : public Detector {
   // --unix-socket in wrappers) sends the request to a local socket, the
   // Docker or containerd API.
   static bool UnixSocketUrl(std::string_view v, Match* m) {
-    for (size_t p = scan::IFind(v, "://unix:"); p != std::string_view::npos;
-         p = scan::IFind(v, "://unix:", p + 8)) {
+    for (size_t p = v.find("://"); p != std::string_view::npos; p = v.find("://", p + 3)) {
       const size_t a = p + 8;
-      if (a < v.size() && v[a] == '/') {
+      if (a < v.size() && v[a] == '/' && scan::IAt(v, p + 3, "unix:")) {
         m->rule_id = "ssrf.unix_socket";
         m->reason = "A URL addressed to a local Unix socket";
         m->score = 85;
