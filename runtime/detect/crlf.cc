@@ -224,6 +224,8 @@ bool IsLineEnd(std::string_view v, size_t k) {
 // an HTTP/2 pseudo-header, or a log line (a timestamp, or a bracketed level
 // and a timestamp). `*len` is the part to report.
 Protocol ProtocolLine(std::string_view v, size_t p, size_t* len) {
+  *len = 0;
+  if (p >= v.size()) return Protocol::kNone;  // the value ends with its break
   size_t e = p;
   while (e < v.size() && e - p < 12 && v[e] >= 'A' && v[e] <= 'Z') ++e;
   const std::string_view word = v.substr(p, e - p);

@@ -139,6 +139,11 @@ TEST(CrlfTest, OtherProtocolsLines) {
   }
   // Where line breaks have no business, a plain LF before a command is enough.
   EXPECT_TRUE(In("key\nFLUSHALL", Location::kQuery));
+  // A value that ends with its line break has no line after it.
+  for (const std::string e : {"foo\r\n", "k\n", "a\r\n\r\n", "x\r\n.\r\n"}) {
+    EXPECT_FALSE(In(e, Location::kBody)) << e;
+    EXPECT_FALSE(In(e, Location::kQuery)) << e;
+  }
   // A log quoted under a line of text is not forged, there either.
   EXPECT_FALSE(In("Server log below:\n2025-01-09 08:30:00 INFO up", Location::kQuery));
 }
