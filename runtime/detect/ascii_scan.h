@@ -63,7 +63,7 @@ inline bool IEquals(std::string_view s, std::string_view lit) {
   return s.size() == lit.size() && IAt(s, 0, lit);
 }
 
-// Whether `s` is one of `lits` (a table of names), ignoring case.
+// Whether `s` is one of `lits`, byte for byte.
 inline bool EqualsAny(std::string_view s, std::initializer_list<std::string_view> lits) {
   for (std::string_view l : lits) {
     if (s == l) return true;
@@ -71,6 +71,7 @@ inline bool EqualsAny(std::string_view s, std::initializer_list<std::string_view
   return false;
 }
 
+// Whether `s` is one of `lits` (a table of names), ignoring case.
 inline bool IEqualsAny(std::string_view s, std::span<const std::string_view> lits) {
   for (std::string_view lit : lits) {
     if (IEquals(s, lit)) return true;

@@ -2368,53 +2368,42 @@ class CmdiImpl final : public Detector {
       while (k < v.size() && (v[k] == ' ' || v[k] == '\t')) ++k;
       return k;
     };
-    // The first word decides before anything is read further.
-    {
-      const size_t a = skip(0);
-      if (a >= v.size()) return false;
-      const char c = v[a];
-      if (c != '-' && c != '/' && c != '.' && c != '*' && c != '~' &&
-          !scan::IsAlpha(c)) {
-        return false;
-      }
-      size_t e = a;
-      while (e < v.size() && v[e] != ' ' && v[e] != '\t') ++e;
-      const std::string_view w = v.substr(a, e - a);
-      if (scan::IsAlpha(c) && !w.starts_with("ext::") &&
-          w.find("://") == std::string_view::npos) {
-        return false;
-      }
+    const auto word_end = [&v](size_t k) {
+      while (k < v.size() && v[k] != ' ' && v[k] != '\t') ++k;
+      return k;
+    };
+    // The first word decides before anything is read further: an option, a
+    // path, a glob, a URL or git's "ext::".
+    const size_t start = skip(0);
+    if (start >= v.size()) return false;
+    const char c = v[start];
+    const std::string_view first = v.substr(start, word_end(start) - start);
+    const bool ext = first.starts_with("ext::");
+    if (c != '-' && c != '/' && c != '.' && c != '*' && c != '~' &&
+        !(scan::IsAlpha(c) && (ext || first.find("://") != std::string_view::npos))) {
+      return false;
+    }
+    // Every rule below needs an option: at the start or after a blank.
+    if (c != '-' && !v.starts_with("ext::") && scan::Find(v, " -") == std::string_view::npos &&
+        scan::Find(v, "\t-") == std::string_view::npos) {
+      return false;
     }
     struct Arg {
       size_t at;
       std::string_view text;
     };
-    // Every rule below needs an option: at the start or after a blank.
-    if (v[skip(0)] != '-' && !v.starts_with("ext::") &&
-        scan::Find(v, " -") == std::string_view::npos &&
-        scan::Find(v, "\t-") == std::string_view::npos) {
-      return false;
-    }
     std::array<Arg, 24> args{};
     size_t n = 0;
-    for (size_t k = skip(0); k < v.size() && n < args.size();) {
-      size_t e = k;
-      while (e < v.size() && v[e] != ' ' && v[e] != '\t') ++e;
+    for (size_t k = start; k < v.size() && n < args.size(); k = skip(k)) {
+      const size_t e = word_end(k);
       args[n++] = Arg{k, v.substr(k, e - k)};
-      k = skip(e);
+      k = e;
     }
-    if (n == 0) return false;
-    const std::string_view first = args[0].text;
-    if (first.starts_with("ext::") && n > 1) {
+    if (ext && n > 1) {
       // git's remote helper that runs the rest as a command.
       return FillMatch(m, "cmdi.argument_injection",
-                       "git ext:: transport that runs a command as the remote", 80, args[0].at,
+                       "git ext:: transport that runs a command as the remote", 80, start,
                        first.size());
-    }
-    const char c0 = first[0];
-    if (c0 != '-' && c0 != '/' && c0 != '.' && c0 != '*' && c0 != '~' &&
-        first.find("://") == std::string_view::npos) {
-      return false;
     }
     bool url = false;
     bool find_end = false;
@@ -2438,9 +2427,8 @@ class CmdiImpl final : public Detector {
       if (a.size() < 2 || a[0] != '-') continue;
       const size_t eq = a.find('=');
       const std::string_view name = a.substr(0, eq);
-      std::string_view inline_arg = eq == std::string_view::npos ? std::string_view() : a.substr(eq + 1);
       const std::string_view next = i + 1 < n ? args[i + 1].text : std::string_view();
-      const std::string_view arg = eq != std::string_view::npos ? inline_arg : next;
+      const std::string_view arg = eq != std::string_view::npos ? a.substr(eq + 1) : next;
       const size_t len = (i + 1 < n ? args[i + 1].at + next.size() : args[i].at + a.size()) -
                          args[i].at;
       const bool runs =

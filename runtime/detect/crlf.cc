@@ -334,6 +334,7 @@ class CrlfImpl final : public Detector {
       const size_t line = p;
       while (p < v.size() && (v[p] == ' ' || v[p] == '\t')) ++p;
       Injected field;
+      size_t proto_len = 0;
       if (p < v.size() && ReadLine(v, p, &field)) {
         if (field.response_field) {
           return FillMatch(m, "crlf.header_injection",
@@ -360,11 +361,13 @@ class CrlfImpl final : public Detector {
                                   "written into URLs or headers",
               85, field.offset, field.length);
         }
-      } else if (size_t len = 0; p == line && !any_disguised && (strict || one_word) &&
-                                 ProtocolLine(v, p, &len) != Protocol::kNone) {
+      } else if (const Protocol kind = p == line && !any_disguised && (strict || one_word)
+                                           ? ProtocolLine(v, p, &proto_len)
+                                           : Protocol::kNone;
+                 kind != Protocol::kNone) {
         // Another protocol's line after a key or name the value was to be:
         // a Redis or SMTP command, an HTTP/2 pseudo-header, a forged log line.
-        const Protocol kind = ProtocolLine(v, p, &len);
+        const size_t len = proto_len;
         // Outside the line-free contexts an upper-case word after a plain LF
         // may be a shouted line of text; Redis and SMTP clients send CR LF.
         const bool crlf = p >= 2 && v[p - 2] == '\r' && v[p - 1] == '\n';

@@ -131,8 +131,8 @@ class NosqliImpl final : public Detector {
   // Neo4j Cypher injected into a string of a query the application builds:
   // a quote (and the brackets it closes), then a clause, and a construct
   // only Cypher has further on: a node pattern after MATCH ("MATCH (n)",
-  // "MATCH (k:ApiKey)") with a clause or comment after it, DETACH DELETE, a procedure of db. or apoc., or
-  // LOAD CSV FROM, which also fetches a URL.
+  // "MATCH (k:ApiKey)") with a clause or comment after it, DETACH DELETE,
+  // a procedure of db. or apoc.; or LOAD CSV FROM, which also fetches a URL.
   static bool CypherInjection(std::string_view v, Match* m) {
     // Each check starts at a quote; the quotes are found with memchr, one
     // cursor per kind, so prose is not read byte by byte.

@@ -342,11 +342,10 @@ class RfiImpl final : public Detector {
       // A paste site's raw view ("pastebin.com/raw/Xk9p?") serves text for
       // an include to run.
       const bool raw_paste = IFind(path, "/raw/") != kNpos;
-      truncation = truncation ||
-                   ((script || NamesFileByExtension(path) || IsAddressHost(url.host) ||
-                     raw_paste) &&
-                    IsAbsorbingQuery(tail));
       const bool ip_host = IsAddressHost(url.host);
+      truncation = truncation ||
+                   ((script || NamesFileByExtension(path) || ip_host || raw_paste) &&
+                    IsAbsorbingQuery(tail));
       bool starts_value = url.begin == first;
       // The URL is the whole value: no prose around it.
       bool whole_value = starts_value && url.end == scan::TrimEnd(v);
