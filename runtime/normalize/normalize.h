@@ -40,7 +40,7 @@ bool FoldUnicode(std::string_view in, std::string* out);
 bool LenientUtf8Separators(std::string_view in, std::string* out);
 // Whether `b` starts a sequence that LenientUtf8Separators() reads leniently.
 bool IsLenientUtf8Lead(unsigned char b);
-// Removes NUL and other control bytes except \t \n \r.
+// Removes NUL and other control bytes except \t \n \r; \v and \f become spaces.
 bool RemoveControl(std::string_view in, std::string* out);
 // Collapses runs of whitespace (space, \t, \n, \r, \v, \f) to one space.
 bool CollapseWhitespace(std::string_view in, std::string* out);

@@ -26,7 +26,14 @@ bool RemoveControl(std::string_view in, std::string* out) {
   result.reserve(in.size());
   result.append(in.substr(0, first));
   for (size_t i = first; i < in.size(); ++i) {
-    if (!IsDroppedControl(static_cast<unsigned char>(in[i]))) result.push_back(in[i]);
+    const char c = in[i];
+    // A vertical tab or form feed separates words as a space does (SQL,
+    // HTML and CSS read both as whitespace: "union\vselect" is two words).
+    if (c == '\v' || c == '\f') {
+      result.push_back(' ');
+    } else if (!IsDroppedControl(static_cast<unsigned char>(c))) {
+      result.push_back(c);
+    }
   }
   *out = std::move(result);
   return true;

@@ -3,8 +3,8 @@
 // Overlong sequences (C0 AE for '.', E0 80 AF for '/', F0 80 80 BC for '<')
 // are invalid UTF-8 that lenient decoders still map to ASCII. Full-width
 // forms (U+FF01..U+FF5E) are normalized to ASCII by NFKC-applying back ends.
-// A few look-alikes that back ends are known to fold are included: U+3000
-// (ideographic space), U+2024 (one dot leader) and U+2215 (division slash).
+// A few look-alikes that back ends are known to fold are included: U+00A0
+// (no-break space), U+3000 (ideographic space), U+2024 (one dot leader) and U+2215 (division slash).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -48,6 +48,10 @@ size_t FoldAt(std::string_view in, size_t i, char* ascii) {
       *ascii = static_cast<char>(at(2) - 0x80 + 0x60);
       return 3;
     }
+  }
+  if (b0 == 0xC2 && left >= 2 && at(1) == 0xA0) {
+    *ascii = ' ';  // U+00A0, the no-break space (NFKC folds it to a space)
+    return 2;
   }
   if (b0 == 0xE3 && left >= 3 && at(1) == 0x80 && at(2) == 0x80) {
     *ascii = ' ';

@@ -22,6 +22,7 @@ TEST(FoldUnicodeTest, OverlongAndFullWidth) {
       {"\xEF\xBC\x9Cscript\xEF\xBC\x9E", "<script>", true},
       {"\xEF\xBD\x93\xEF\xBD\x85\xEF\xBD\x8C", "sel", true},
       {"a\xE3\x80\x80" "b", "a b", true},
+      {"1'\xC2\xA0" "union\xC2\xA0" "select", "1' union select", true},  // no-break spaces
   });
   RunCases(FoldUnicode, {
       {"caf\xC3\xA9", "", false},
