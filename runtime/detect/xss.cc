@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -88,6 +89,47 @@ struct Finding {
   size_t length = 0;
 };
 
+// Whether the SVG image of a data: URL (its media type read up to `p`) is a
+// picture and nothing else: no script, event handler, link, embedded
+// document or foreign object anywhere in it. Icons travel as
+// "data:image/svg+xml;base64,PHN2Zy..." in API payloads. A body that does not
+// decode, or one longer than 64 KiB, is not inert.
+bool InertSvgData(std::string_view s, size_t p) {
+  size_t comma = s.find(',', p);
+  if (comma == std::string_view::npos || comma - p > 64) return false;
+  const std::string_view params = s.substr(p, comma - p);
+  size_t end = comma + 1;
+  while (end < s.size() && !IsSpace(s[end]) && s[end] != '"' && s[end] != '\'' &&
+         s[end] != ')' && end - comma <= 64 * 1024) {
+    ++end;
+  }
+  if (end - comma > 64 * 1024) return false;
+  std::string_view body = s.substr(comma + 1, end - comma - 1);
+  std::string decoded;
+  if (scan::Find(params, ";base64") != std::string_view::npos) {
+    decoded.resize(event::Base64MaxDecodedSize(body.size()));
+    const std::optional<size_t> n = event::Base64Decode(body, decoded.data());
+    if (!n) return false;
+    decoded.resize(*n);
+    body = decoded;
+  }
+  if (scan::IFind(body, "<svg") == std::string_view::npos) return false;
+  for (std::string_view active : {"script", "href", "foreignobject", "iframe", "embed", "object",
+                                  "&#", "set", "animate", "handler", "import", "url("}) {
+    if (scan::IFind(body, active) != std::string_view::npos) return false;
+  }
+  // An event handler: " on...=" (or after '/', a quote or a line break).
+  for (size_t k = scan::IFind(body, "on"); k != std::string_view::npos;
+       k = scan::IFind(body, "on", k + 2)) {
+    if (k == 0 || scan::IsAlnum(body[k - 1]) || body[k - 1] == '-') continue;
+    size_t e = k + 2;
+    while (e < body.size() && IsAlpha(body[e])) ++e;
+    while (e < body.size() && IsSpace(body[e])) ++e;
+    if (e < body.size() && body[e] == '=') return false;
+  }
+  return true;
+}
+
 // Script-running URL schemes at `pos` (leading spaces/controls skipped).
 // Returns the score (0: none) and sets `*end` past the scheme.
 // `in_attribute`: the URL is an attribute value, where spaces inside the
@@ -105,6 +147,7 @@ int ScriptUrlAt(std::string_view s, size_t pos, size_t* end, bool in_attribute =
   if (MatchUrlLoose(s, pos, "data:", end)) {
     size_t e = *end;
     while (e < s.size() && IsSpace(s[e])) ++e;
+    if (scan::IAt(s, e, "image/svg+xml") && InertSvgData(s, e + 13)) return 0;
     if (scan::IAt(s, e, "text/html") || scan::IAt(s, e, "image/svg+xml") ||
         scan::IAt(s, e, "application/xhtml") || scan::IAt(s, e, "text/xml") ||
         scan::IAt(s, e, "application/x-shockwave") ||
@@ -149,6 +192,23 @@ bool IsXsltInstruction(std::string_view name) {
       "value-of", "copy-of", "for-each", "apply-templates", "call-template", "apply-imports",
       "xsl:template"};
   return scan::IEqualsAny(name, kNames);
+}
+
+// A client-side framework's event or init directive, whose value the
+// framework evaluates as an expression once the page renders: AngularJS's
+// ng-click / ng-focus / ng-init (also as data-ng-*), Vue's v-on:*, Alpine's
+// x-on:* and x-init.
+bool IsFrameworkHandlerName(std::string_view name) {
+  if (scan::IAt(name, 0, "data-")) name.remove_prefix(5);
+  if (scan::IAt(name, 0, "v-on:") || scan::IAt(name, 0, "x-on:")) return name.size() > 5;
+  if (scan::IEquals(name, "x-init")) return true;
+  if (!scan::IAt(name, 0, "ng-")) return false;
+  static constexpr std::string_view kDirectives[] = {
+      "click",     "dblclick",   "focus",    "blur",      "change",    "submit",
+      "init",      "mouseenter", "mouseleave", "mouseover", "mousemove", "mousedown",
+      "mouseup",   "keydown",    "keyup",    "keypress",  "copy",      "cut",
+      "paste"};
+  return scan::IEqualsAny(name.substr(3), kDirectives);
 }
 
 bool IsEventHandlerName(std::string_view name) {
@@ -828,6 +888,10 @@ class Scanner {
       if (IsEventHandlerName(attr)) {
         Report("xss.event_handler", "an HTML tag with an event-handler attribute", 90, lt,
                value_end);
+      } else if (has_value && !value.empty() && IsFrameworkHandlerName(attr)) {
+        Report("xss.event_handler",
+               "an HTML tag with a framework event directive (its value runs as an expression)",
+               80, lt, value_end);
       }
       size_t scheme_end = 0;
       if (has_value && (IsUrlAttribute(attr) || meta || link)) {

@@ -544,5 +544,26 @@ TEST(XssTest, ClosersInARowEachLookTwelveBytesAround) {
   }
 }
 
+// Framework directives whose value runs as an expression, and SVG images
+// in data: URLs read for what they hold.
+TEST(XssTest, FrameworkDirectivesAndSvgDataUrls) {
+  for (const std::string a :
+       {"<input autofocus ng-focus=\"$event.view.alert(1)\">",
+        "<p data-ng-click=\"constructor.constructor('alert(1)')()\">x</p>",
+        "<a v-on:click=\"alert(1)\">x</a>", "<div x-init=\"alert(1)\"></div>",
+        // <svg onload=alert(1)>
+        "data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+",
+        "<img src=\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'><script>x()</script></svg>\">"}) {
+    EXPECT_NE(testing::RuleOf(XssDetector(), a), "") << a;
+  }
+  for (const std::string b :
+       {// <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><circle cx="4" cy="4" r="3"/></svg>
+        "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9"
+        "IjAgMCA4IDgiPjxjaXJjbGUgY3g9IjQiIGN5PSI0IiByPSIzIi8+PC9zdmc+",
+        "the ng-click directive", "data:image/png;base64,iVBORw0KGgo="}) {
+    EXPECT_EQ(testing::RuleOf(XssDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
