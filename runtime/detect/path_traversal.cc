@@ -919,6 +919,41 @@ bool WorthReading(const PathParts& p) {
 
 bool WorthReading(std::string_view path) { return WorthReading(SplitPath(path)); }
 
+// A path below the directories a Lambda function's own code lives in (folded:
+// lower case, '/'): the handler's package (/var/task), the runtime
+// (/var/runtime) and the layers' language directories below /opt. The
+// function's source and its dependencies' configuration are what an attacker
+// reads first; no request names them.
+bool IsFunctionCodePath(std::string_view f) {
+  if (f.starts_with("/var/task/") || f.starts_with("/var/runtime/")) return f.size() > 10;
+  if (!f.starts_with("/opt/")) return false;
+  // (Not /opt/bin or /opt/lib: many systems keep their own programs there.)
+  for (std::string_view dir : {"nodejs/", "python/", "java/", "ruby/", "extensions/"}) {
+    if (f.substr(5).starts_with(dir)) return f.size() > 5 + dir.size();
+  }
+  return false;
+}
+
+// Whether a folded Windows path holds a segment in 8.3 short-name form
+// ("progra~1", "micros~2"), which Windows resolves to the long name and which
+// people never type.
+bool HasShortName(std::string_view f) {
+  size_t seg = 0;
+  for (size_t k = 0; k <= f.size(); ++k) {
+    if (k < f.size() && f[k] != '/') continue;
+    const std::string_view s = f.substr(seg, k - seg);
+    const size_t t = s.find('~');
+    if (t != std::string_view::npos && t >= 1 && t <= 6 && t + 1 < s.size() &&
+        scan::IsDigit(s[t + 1]) && (t + 2 == s.size() || s[t + 2] == '.')) {
+      bool name = true;
+      for (size_t j = 0; j < t; ++j) name = name && scan::IsAlnum(s[j]);
+      if (name) return true;
+    }
+    seg = k + 1;
+  }
+  return false;
+}
+
 // Base names of server, database and system files that a request has no
 // reason to name by an absolute path: configuration, logs, accounts and data
 // files, known by name wherever the software is installed.
@@ -1440,6 +1475,16 @@ class PathTraversalImpl final : public Detector {
           whole.find_first_of(windows ? "<>\"'" : " <>\"'") == std::string_view::npos) {
         whole = fold().substr(0, whole.size());
         size_t slash = whole.find('/', root);
+        if (!windows && IsFunctionCodePath(whole)) {
+          return FillMatch(m, "path_traversal.system_path",
+                           "Value is an absolute path into the function's code or its layers",
+                           65, 0, whole.size());
+        }
+        if (windows && HasShortName(whole.substr(root))) {
+          return FillMatch(m, "path_traversal.system_path",
+                           "Value is a Windows path written with 8.3 short names", 65, 0,
+                           whole.size());
+        }
         if (slash != std::string_view::npos && slash + 1 < whole.size()) {
           const PathParts parts = SplitPath(whole.substr(root - 1));
           if (NamesServerFile(parts) ||

@@ -606,5 +606,19 @@ TEST(PathTraversalTest, PathParameterClimbsAndAliasedDirectories) {
   }
 }
 
+// The function's own code and layers, and Windows 8.3 short names.
+TEST(PathTraversalTest, FunctionCodeAndShortNames) {
+  for (const std::string a :
+       {"/var/task/index.js", "/var/runtime/bootstrap", "/opt/nodejs/node_modules/x/package.json",
+        "/opt/python/settings.py", "C:\\PROGRA~1\\app\\app.config", "d:/INETPU~1/wwwroot/x.aspx"}) {
+    EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), a), "path_traversal.system_path") << a;
+  }
+  for (const std::string b :
+       {"/opt/", "C:\\Users\\Ana\\cv~final.docx", "D:\\Photos\\beach~day.jpg",
+        "see /var/task/ in the docs", "~1 hour ago"}) {
+    EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
