@@ -308,10 +308,16 @@ class SsrfImpl final : public Detector {
   // syntax of Node's request and got libraries (and of curl's
   // --unix-socket in wrappers) sends the request to a local socket, the
   // Docker or containerd API.
+  // The schemes of Python's requests-unixsocket and Docker's clients name the
+  // socket itself: "http+unix://%2Fvar%2Frun%2Fdocker.sock/containers/json",
+  // "unix:///var/run/docker.sock".
   static bool UnixSocketUrl(std::string_view v, Match* m) {
     for (size_t p = v.find("://"); p != std::string_view::npos; p = v.find("://", p + 3)) {
       const size_t a = p + 8;
-      if (a < v.size() && v[a] == '/' && scan::IAt(v, p + 3, "unix:")) {
+      const bool unix_scheme =
+          (p >= 4 && scan::IAt(v, p - 4, "unix") && (p == 4 || !scan::IsAlnum(v[p - 5]))) &&
+          p + 3 < v.size() && (v[p + 3] == '/' || v[p + 3] == '%');
+      if (unix_scheme || (a < v.size() && v[a] == '/' && scan::IAt(v, p + 3, "unix:"))) {
         m->rule_id = "ssrf.unix_socket";
         m->reason = "A URL addressed to a local Unix socket";
         m->score = 85;
@@ -508,11 +514,13 @@ class SsrfImpl final : public Detector {
           m->length = url.end - url.begin;
           return true;
         }
-        const HostClass confused = HostAfterDelimiterAt(url, &folded);
+        HostClass confused = HostAfterDelimiterAt(url, &folded);
+        if (confused == HostClass::kPublic) confused = HostAfterBlankAt(v, url, &folded);
         if (confused != HostClass::kPublic) {
           m->rule_id = "ssrf.parser_confusion";
           m->reason = "URL that parsers split differently: one reads " +
-                      std::string(HostClassName(confused)) + " after an '@' past '#', '?' or '\\'";
+                      std::string(HostClassName(confused)) +
+                      " after an '@' past '#', '?', '\\' or a blank";
           m->score = 85;
           m->offset = url.begin;
           m->length = url.end - url.begin;
@@ -550,6 +558,35 @@ class SsrfImpl final : public Detector {
       host = host.substr(0, host.find(']') + 1);
     } else {
       host = host.substr(0, host.find_first_of(":?#\\"));
+    }
+    if (host.empty()) return HostClass::kPublic;
+    bool enclosed = false;
+    if (FoldHost(host, folded, &enclosed)) host = *folded;
+    const HostClass c = ClassifyHost(host);
+    return IsShortNumberIn0Slash8(host, c) ? HostClass::kPublic : c;
+  }
+
+  // "http://1.1.1.1 &@127.0.0.1# @x.example/": a parser that does not end
+  // the authority at a blank reads the host after an '@' the blank is
+  // followed by. Only an '@' within a few bytes of the blank counts, with no
+  // second blank before it (prose puts words there).
+  static HostClass HostAfterBlankAt(std::string_view v, const UrlRef& url,
+                                    std::string* folded) {
+    const size_t e = url.end;
+    if (!url.rest.empty() || e >= v.size() || (v[e] != ' ' && v[e] != '\t')) {
+      return HostClass::kPublic;
+    }
+    size_t at = e + 1;
+    while (at < v.size() && at - e < 16 && v[at] != '@' && v[at] != ' ' && v[at] != '\t' &&
+           v[at] != '/' && v[at] != '\n') {
+      ++at;
+    }
+    if (at >= v.size() || v[at] != '@') return HostClass::kPublic;
+    std::string_view host = v.substr(at + 1, 256);
+    if (!host.empty() && host[0] == '[') {
+      host = host.substr(0, host.find(']') + 1);
+    } else {
+      host = host.substr(0, host.find_first_of(":/?#\\ \t\r\n"));
     }
     if (host.empty()) return HostClass::kPublic;
     bool enclosed = false;

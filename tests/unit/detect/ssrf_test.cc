@@ -181,5 +181,20 @@ TEST(SsrfTest, UnixSocketUrls) {
   }
 }
 
+// Unix-socket schemes, and a host after an '@' past a blank.
+TEST(SsrfTest, SocketSchemesAndBlankConfusion) {
+  for (const std::string a :
+       {"http+unix://%2Fvar%2Frun%2Fdocker.sock/containers/json", "unix:///var/run/docker.sock"}) {
+    EXPECT_EQ(testing::RuleOf(SsrfDetector(), a), "ssrf.unix_socket") << a;
+  }
+  EXPECT_EQ(testing::RuleOf(SsrfDetector(), "http://1.1.1.1 &@127.0.0.1# @x.example/"),
+            "ssrf.parser_confusion");
+  for (const std::string b :
+       {"see http://example.com and mail me @localhost", "http://example.com @ 10.0.0.1",
+        "https://unix.example/docs", "a Unix socket"}) {
+    EXPECT_EQ(testing::RuleOf(SsrfDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
