@@ -630,6 +630,29 @@ std::string_view SerializedStreamInBase64(std::string_view raw, const CharMask& 
   return {};
 }
 
+// `raw` with the escapes %2F, %2B and %3D (any case) decoded and nothing
+// else; false when it holds none.
+bool UnescapeBase64Punctuation(std::string_view raw, std::string* out) {
+  bool any = false;
+  out->clear();
+  for (size_t k = 0; k < raw.size(); ++k) {
+    if (raw[k] == '%' && k + 2 < raw.size() && raw[k + 1] == '2' &&
+        (scan::Lower(raw[k + 2]) == 'f' || scan::Lower(raw[k + 2]) == 'b')) {
+      out->push_back(scan::Lower(raw[k + 2]) == 'f' ? '/' : '+');
+      k += 2;
+      any = true;
+    } else if (raw[k] == '%' && k + 2 < raw.size() && raw[k + 1] == '3' &&
+               scan::Lower(raw[k + 2]) == 'd') {
+      out->push_back('=');
+      k += 2;
+      any = true;
+    } else {
+      out->push_back(raw[k]);
+    }
+  }
+  return any;
+}
+
 // A base64 token starting at `p` of at least `min_len` characters.
 bool Base64TokenAt(std::string_view v, size_t p, size_t min_len) {
   if (p > 0 && IsBase64Char(v[p - 1]) && v[p - 1] != '=') return false;
@@ -781,6 +804,20 @@ bool TypedObjectSyntax(std::string_view v, Match* m) {
       return FillMatch(m, "deserialization.dotnet_xaml",
                        "XAML ObjectDataProvider that calls a method when the document loads", 85,
                        lt, 19);
+    }
+    // XmlSerializer's root element typed by a .NET gadget class
+    // ('<root type="System.Data.Services.Internal.ExpandedWrapper`2[[...'):
+    // the type attribute tells the server which class to build.
+    if (scan::IsAlpha(lt + 1 < v.size() ? v[lt + 1] : ' ')) {
+      const std::string_view tag = v.substr(lt, std::min<size_t>(v.find('>', lt), lt + 2048) - lt);
+      const size_t type = IFind(tag, "type=");
+      for (std::string_view g : kDotNetGadgets) {
+        if (type == kNpos) break;
+        if (IFind(tag.substr(type), g) != kNpos) {
+          return FillMatch(m, "deserialization.polymorphic_type",
+                           "XML type attribute names a .NET gadget class", 90, lt, tag.size());
+        }
+      }
     }
     const size_t n = QualifiedClassNameAt(v, lt + 1);
     const size_t e = lt + 1 + n;
@@ -1081,7 +1118,18 @@ class DeserializationImpl final : public Detector {
       return FillMatch(m, "deserialization.ruby_marshal",
                        "Ruby Marshal payload with a known gadget", 90, 0, 3);
     }
-    const std::string_view rule = SerializedStreamInBase64(raw, in.mask);
+    std::string_view rule = SerializedStreamInBase64(raw, in.mask);
+    // (Gated on the escapes of a ViewState's "/wE" and of the slashes of a
+    // BinaryFormatter header.)
+    if (rule.empty() && raw.size() >= kMinSerializedBase64 && raw.find('%') != kNpos &&
+        raw.find(' ') == kNpos && (IFind(raw, "%2fwe") != kNpos || IFind(raw, "%2f%2f%2f") != kNpos)) {
+      // Base64 sent form-encoded ("__VIEWSTATE=%2FwEy..."): its '/', '+' and
+      // '=' as escapes, the rest as written ('+' would decode to a blank).
+      std::string unescaped;
+      if (UnescapeBase64Punctuation(raw, &unescaped)) {
+        rule = SerializedStreamInBase64(unescaped, in.mask);
+      }
+    }
     if (!rule.empty()) {
       return FillMatch(m, rule, "Base64 data that decodes to a serialized object stream", 85, 0,
                        std::min<size_t>(raw.size(), 16));

@@ -387,8 +387,38 @@ class LdapiImpl final : public Detector {
   // The rules for values with no filter structure of their own.
   static bool InspectBare(const Input& in, Match* m) {
     if (in.location == event::Location::kHeader) return false;
+    if (NameThenNul(in.raw)) {
+      return FillMatch(m, "ldapi.nul_truncation",
+                       "A name cut off with a NUL byte (raw, %00 or the filter escape \\00): "
+                       "C-based directory clients end the filter there",
+                       70, 0, in.norm.size());
+    }
     if (in.norm.size() <= 8 && in.mask.HasAny("()|&!") && LoneMetachar(in, m)) return true;
     return in.mask.Has('*') && WildcardIdentity(in, m);
+  }
+
+  // A whole value that is one name ("admin") followed by a NUL: as sent, as
+  // "%00" or as the LDAP filter escape "\00".
+  static bool NameThenNul(std::string_view raw) {
+    if (raw.size() < 3 || raw.size() > 130 || (raw.back() != '\0' && raw.back() != '0')) {
+      return false;
+    }
+    size_t e;
+    if (raw.back() == '\0') {
+      e = raw.size() - 1;
+    } else if (raw.ends_with("%00") || raw.ends_with("\\00")) {
+      e = raw.size() - 3;
+    } else {
+      return false;
+    }
+    while (e > 0 && (raw[e - 1] == '\0')) --e;
+    bool letter = false;
+    for (size_t k = 0; k < e; ++k) {
+      const char c = raw[k];
+      if (!scan::IsAlnum(c) && c != '.' && c != '_' && c != '-' && c != '@') return false;
+      letter = letter || scan::IsAlpha(c);
+    }
+    return letter && e >= 2;
   }
 
   // A wildcard in a field that names one account ("username", "uid",

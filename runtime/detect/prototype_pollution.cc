@@ -205,11 +205,15 @@ class PrototypePollutionImpl final : public Detector {
         size_t c = scan::SkipSpaces(v, e + 1);
         keyed = c < v.size() && v[c] == ':';
       }
+      // A parameter's name opens at the start or after '?', '&' or '#' (query
+      // and fragment parsers such as jQuery deparam and can-deparam).
+      const bool param_start =
+          p == 0 || v[p - 1] == '?' || v[p - 1] == '&' || v[p - 1] == '#';
       // A JSON Pointer's segment ("/__proto__/isAdmin" in a JSON Patch).
       const bool pointer =
           p > 0 && v[p - 1] == '/' && (e == v.size() || v[e] == '/' || v[e] == '"' || v[e] == '\'');
       if ((left && right && v[e] != '"' && v[e] != '\'') || keyed || pointer ||
-          QuotedPathElement(v, p, e) || (p == 0 && right && (v[e] == '.' || v[e] == '['))) {
+          QuotedPathElement(v, p, e) || (param_start && right && (v[e] == '.' || v[e] == '['))) {
         return FillMatch(m, "prototype_pollution.proto_in_value",
                          "__proto__ used as a key or path segment inside a value", 85, p, 9);
       }

@@ -134,8 +134,8 @@ std::string_view JudgeExpression(std::string_view b) {
 
 // Go's text/template: a method of the data called with an argument
 // ("{{ .System "id" }}", "{{.Exec.Run $x}}"), `call` of a function field,
-// or the whole data object printed ("{{printf "%#v" .}}", "{{ . }}" alone,
-// probing what the template can reach). A plain field ("{{ .Name }}",
+// or the whole data object printed or walked ("{{printf "%#v" .}}", "{{ . }}"
+// alone, "{{ range $k, $v := . }}", probing what the template can reach). A plain field ("{{ .Name }}",
 // "{{ printf "%.2f" .Price }}") is not reported.
 bool GoTemplateCall(std::string_view b, bool whole_value) {
   size_t s = scan::SkipSpaces(b, 0);
@@ -154,6 +154,13 @@ bool GoTemplateCall(std::string_view b, bool whole_value) {
   const bool literal_arg = arg == '"' || arg == '`' || arg == '$' || IsDigit(arg);
   if (head.size() > 1 && head[0] == '.' && scan::IsAlpha(head[1]) && literal_arg) return true;
   if (head == "call" && (arg == '.' || arg == '$')) return true;
+  if (head == "range" || head == "with") {
+    // "{{ range $k, $v := . }}": every field of the data object, one by one.
+    std::string_view pipe = b.substr(a);
+    const size_t assign = pipe.find(":=");
+    if (assign != std::string_view::npos) pipe = pipe.substr(scan::SkipSpaces(pipe, assign + 2));
+    if (pipe == "." || pipe == "$") return true;
+  }
   if (head == "printf" || head == "print" || head == "println") {
     // The bare dot or $ as an argument prints the whole data object.
     for (size_t k = a; k < b.size(); ++k) {

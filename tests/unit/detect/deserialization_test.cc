@@ -476,5 +476,23 @@ TEST(DeserializationTest, ObjectSyntaxesThatNameAClass) {
   }
 }
 
+// A ViewState sent form-encoded, and XmlSerializer typed by a gadget.
+TEST(DeserializationTest, FormEncodedViewStateAndTypedXml) {
+  Match m;
+  Case c;
+  // BinaryFormatter's header behind "/wEy" with '/' written as %2F.
+  c.value = "__VIEWSTATE=%2FwEyAAEAAAD%2F%2F%2F%2F%2FAQAAAAAAAAAMAgAAAF9TeXN0ZW0";
+  EXPECT_TRUE(Detects(DeserializationDetector(), c, &m)) << c.value;
+  c.value =
+      "<root type=\"System.Data.Services.Internal.ExpandedWrapper`2[[System.Windows.Markup."
+      "XamlReader, PresentationFramework]]\"><x/></root>";
+  EXPECT_TRUE(Detects(DeserializationDetector(), c, &m)) << c.value;
+  EXPECT_EQ(m.rule_id, "deserialization.polymorphic_type");
+  for (const std::string b : {"50%2F100 done", "<item type=\"book\">System.IO.FileInfo</item>"}) {
+    c.value = b;
+    EXPECT_FALSE(Detects(DeserializationDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -225,5 +225,23 @@ TEST(LdapiTest, BreakoutThatGuessesAPrefix) {
   }
 }
 
+// A name cut off with a NUL, as sent, encoded or as the filter escape.
+TEST(LdapiTest, NameThenNul) {
+  for (const std::string& a : {std::string("admin\0", 6), std::string("admin%00"),
+                              std::string("svc_backup\\00")}) {
+    Match m;
+    Case c;
+    c.value = std::string(a);
+    EXPECT_TRUE(Detects(LdapiDetector(), c, &m)) << a;
+    EXPECT_EQ(m.rule_id, "ldapi.nul_truncation");
+  }
+  for (const std::string b : {"100%00", "50%", "a b%00", "x\\00y"}) {
+    Match m;
+    Case c;
+    c.value = b;
+    EXPECT_FALSE(Detects(LdapiDetector(), c, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

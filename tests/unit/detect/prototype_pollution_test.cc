@@ -178,5 +178,17 @@ TEST(PrototypePollutionTest, RenderCallbackKeyOnPathologicalInput) {
 }
 
 
+// __proto__ opening a parameter of a query or fragment string.
+TEST(PrototypePollutionTest, ProtoAfterQueryAndFragmentDelimiters) {
+  Match m;
+  Case c;
+  for (const std::string a : {"#__proto__[admin]=1", "?__proto__.role=admin", "a=1&__proto__[x]=y"}) {
+    c.value = a;
+    EXPECT_TRUE(Detects(PrototypePollutionDetector(), c, &m)) << a;
+  }
+  c.value = "see #__proto__ in the docs";
+  EXPECT_FALSE(Detects(PrototypePollutionDetector(), c, &m));
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -166,5 +166,14 @@ TEST(SstiTest, GoTemplatesRazorAndImplicitObjects) {
   }
 }
 
+// A Go template walking the whole data object.
+TEST(SstiTest, GoTemplateRangeOverTheData) {
+  for (const std::string a : {"{{ range $k, $v := . }}{{$k}}={{$v}}{{end}}", "{{range .}}{{.}}{{end}}",
+                              "{{with $}}{{.}}{{end}}"}) {
+    EXPECT_NE(testing::RuleOf(SstiDetector(), a), "") << a;
+  }
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{{ range .Items }}{{ .Name }}{{ end }}"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect
