@@ -207,9 +207,126 @@ class NosqliImpl final : public Detector {
     return false;
   }
 
+  // A value that is a path into a document store's HTTP API: CouchDB's
+  // "_all_docs" and design-document views, Elasticsearch's "_search",
+  // "_cat" and cluster endpoints (after an index name or not). An
+  // application that joins the value to its store's URL hands over every
+  // document ("/_all_docs?include_docs=true", "_search?q=*&size=10000").
+  static bool StoreEndpoint(std::string_view v, Match* m) {
+    // Every endpoint's name opens a segment with '_'.
+    if (v[0] != '_' && v.find("/_") == kNpos) return false;
+    size_t k = 0;
+    while (IAt(v, k, "../") || IAt(v, k, "./")) k += v[k + 1] == '.' ? 3 : 2;
+    if (k < v.size() && v[k] == '/') ++k;
+    for (int segment = 0; segment < 2 && k < v.size(); ++segment) {
+      size_t e = k;
+      while (e < v.size() && e - k < 64 && v[e] != '/' && v[e] != '?' && v[e] != '#') ++e;
+      const std::string_view name = v.substr(k, e - k);
+      const bool ends = e == v.size() || v[e] == '/' || v[e] == '?';
+      if (!name.empty() && name[0] == '_') {
+        static constexpr std::string_view kEndpoints[] = {
+            "_all_docs", "_search",  "_cat",     "_cluster", "_nodes",           "_bulk",
+            "_mapping",  "_aliases", "_snapshot", "_msearch", "_delete_by_query", "_update_by_query",
+            "_find",     "_changes", "_users",   "_config"};
+        bool hit = ends && scan::IEqualsAny(name, kEndpoints);
+        if (!hit && name == "_design" && e < v.size() && v[e] == '/') {
+          const std::string_view rest = v.substr(e, 256);
+          hit = rest.find("/_view/") != kNpos || rest.find("/_show/") != kNpos ||
+                rest.find("/_list/") != kNpos || rest.find("/_update/") != kNpos;
+        }
+        if (!hit) return false;
+        return FillMatch(m, "nosqli.store_endpoint",
+                         "Value is a path to a document store's API endpoint (" +
+                             std::string(name) + ")",
+                         80, k, e - k);
+      }
+      // An index or database name before the endpoint: one plain segment.
+      if (e >= v.size() || v[e] != '/' || name.empty()) return false;
+      for (char c : name) {
+        if (!scan::IsAlnum(c) && c != '-' && c != '.' && c != '*' && c != ',') return false;
+      }
+      k = e + 1;
+    }
+    return false;
+  }
+
+  // Calls of DynamoDB's condition functions and of Redis's Lua API, found
+  // from each '(' by the name before it:
+  // - a DynamoDB condition or filter expression extended with OR or AND
+  //   around one of its functions ("x OR attribute_exists(id)",
+  //   "attribute_exists(pk) OR #r = :r"): the value was to be a name or an
+  //   operand, and now the condition holds for every item;
+  // - a Lua script for Redis's EVAL that calls back into the server
+  //   ("EVAL \"return redis.call('CONFIG','GET','*')\" 0"); Lua's names are
+  //   case-sensitive.
+  static bool StoreCall(std::string_view v, Match* m) {
+    for (size_t p = v.find('('); p != kNpos; p = v.find('(', p + 1)) {
+      size_t b = p;
+      while (b > 0 && p - b < 24 && (scan::IsWordChar(v[b - 1]) || v[b - 1] == '.')) --b;
+      const std::string_view name = v.substr(b, p - b);
+      if (name == "redis.call" || name == "redis.pcall") {
+        return FillMatch(m, "nosqli.redis_script", "Redis Lua script calling a server command",
+                         80, b, name.size());
+      }
+      if (name.size() < 11 || !scan::IEqualsAny(name, {"attribute_exists", "attribute_not_exists",
+                                                       "attribute_type", "begins_with"})) {
+        continue;
+      }
+      size_t w = b;
+      while (w > 0 && scan::IsSpace(v[w - 1])) --w;
+      const bool before = (w >= 2 && IAt(v, w - 2, "or") && (w == 2 || !scan::IsAlnum(v[w - 3]))) ||
+                          (w >= 3 && IAt(v, w - 3, "and") && (w == 3 || !scan::IsAlnum(v[w - 4])));
+      const size_t close = v.find(')', p + 1);
+      if (close == kNpos) continue;
+      const size_t a = scan::SkipSpaces(v, close + 1);
+      const bool after = (IAt(v, a, "or") && a + 2 < v.size() && scan::IsSpace(v[a + 2])) ||
+                         (IAt(v, a, "and") && a + 3 < v.size() && scan::IsSpace(v[a + 3]));
+      if (before || after) {
+        return FillMatch(m, "nosqli.dynamodb_expression",
+                         "DynamoDB condition expression joined with OR/AND around " +
+                             std::string(name),
+                         80, b, close + 1 - b);
+      }
+    }
+    return false;
+  }
+
+  // DynamoDB's legacy comparison given where a plain value was expected:
+  // {"ComparisonOperator": "GT", "AttributeValueList": [...]}, inside a
+  // value or as a field of its own.
+  static bool DynamoOperator(const Input& in, std::string_view v, Match* m) {
+    static constexpr std::string_view kOperators[] = {
+        "eq", "ne", "le", "lt", "ge", "gt", "not_null", "null", "contains", "not_contains",
+        "begins_with", "in", "between"};  // lower case, as IEqualsAny() takes them
+    if (in.path.size() >= 18 && scan::IEndsWith(in.path, "comparisonoperator") &&
+        scan::IEqualsAny(v, kOperators)) {
+      return FillMatch(m, "nosqli.operator_injection",
+                       "DynamoDB ComparisonOperator given in a request field", 80, 0, v.size());
+    }
+    if (!in.mask.Has('"') || !in.mask.Has(':') || v.size() < 24) return false;
+    // (DynamoDB's keys are case-sensitive.)
+    for (size_t p = scan::Find(v, "\"ComparisonOperator\""); p != kNpos;
+         p = scan::Find(v, "\"ComparisonOperator\"", p + 1)) {
+      size_t k = scan::SkipSpaces(v, p + 20);
+      if (k >= v.size() || v[k] != ':') continue;
+      k = scan::SkipSpaces(v, k + 1);
+      if (k >= v.size() || v[k] != '"') continue;
+      const size_t e = v.find('"', k + 1);
+      if (e != kNpos && scan::IEqualsAny(v.substr(k + 1, e - k - 1), kOperators)) {
+        return FillMatch(m, "nosqli.operator_injection",
+                         "DynamoDB ComparisonOperator object given where a value was expected",
+                         80, p, e + 1 - p);
+      }
+    }
+    return false;
+  }
+
   bool Inspect(const Input& in, Match* m) const override {
     std::string_view v = in.norm;
     if (in.mask.HasAny("'\"") && in.mask.HasAny("(.") && CypherInjection(v, m)) return true;
+    if (in.mask.Has('_') && !v.empty() && StoreEndpoint(v, m)) return true;
+    if (in.mask.Has('(') && in.mask.HasAny("_.") && StoreCall(v, m)) return true;
+    if (DynamoOperator(in, v, m)) return true;
     if (in.is_key) {
       if (v.size() > 1 && v[0] == '$' && OperatorAt(v, 1) == v.size() - 1 &&
           !IsWeakOperator(v.substr(1))) {

@@ -162,5 +162,43 @@ TEST(NosqliTest, CypherAfterAQuote) {
   }
 }
 
+// Document stores' HTTP endpoints, DynamoDB expressions and comparison
+// objects, and Lua scripts for Redis.
+TEST(NosqliTest, StoreEndpointsDynamoAndRedisScripts) {
+  const std::vector<std::pair<std::string, std::string>> attacks = {
+      {"/_all_docs?include_docs=true", "nosqli.store_endpoint"},
+      {"_design/auth/_view/by_email", "nosqli.store_endpoint"},
+      {"orders/_search?q=*", "nosqli.store_endpoint"},
+      {"../_cat/indices", "nosqli.store_endpoint"},
+      {"x OR attribute_exists(id)", "nosqli.dynamodb_expression"},
+      {"attribute_not_exists(pk) or #r = :r", "nosqli.dynamodb_expression"},
+      {"{\"u\": {\"ComparisonOperator\": \"GT\", \"AttributeValueList\": []}}",
+       "nosqli.operator_injection"},
+      {"EVAL \"return redis.call('KEYS','*')\" 0", "nosqli.redis_script"},
+  };
+  for (const auto& [a, rule] : attacks) {
+    Match m;
+    Case c;
+    c.value = a;
+    EXPECT_TRUE(Detects(NosqliDetector(), c, &m)) << a;
+    EXPECT_EQ(m.rule_id, rule) << a;
+  }
+  Match m;
+  Case c;
+  c.value = "NE";
+  c.path = "body.filter.ComparisonOperator";
+  c.location = event::Location::kBody;
+  EXPECT_TRUE(Detects(NosqliDetector(), c, &m));
+  c.path = "body.direction";
+  EXPECT_FALSE(Detects(NosqliDetector(), c, &m));
+  for (const std::string b :
+       {"We tried _search in the docs", "my_search?q=shoes", "attribute_exists(x) is a function",
+        "https://shop.example/products/_all", "_design/ folder"}) {
+    Case d;
+    d.value = b;
+    EXPECT_FALSE(Detects(NosqliDetector(), d, &m)) << b << " -> " << m.rule_id;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
