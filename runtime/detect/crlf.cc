@@ -125,6 +125,12 @@ size_t BreakAt(std::string_view v, size_t p, bool* disguised) {
   return n;
 }
 
+// Whether `k` is the end of the value, of a line, or a blank run before it.
+bool IsLineEndAt(std::string_view v, size_t k) {
+  while (k < v.size() && (v[k] == ' ' || v[k] == '\t')) ++k;
+  return k >= v.size() || v[k] == '\r' || v[k] == '\n';
+}
+
 struct Injected {
   size_t offset = 0;
   size_t length = 0;
@@ -134,7 +140,29 @@ struct Injected {
   bool known_field = false;     // in kCommonFields, kMailFields or X-*
   bool short_name = false;      // a known field of four letters or fewer
   bool location_url = false;    // Location: followed by a URL or path
+  bool implausible_value = false;  // Host: or Date: followed by what neither holds
+  bool mail_field = false;         // in kMailFields
+  bool labelling_mail_field = false;  // To, From or Subject
 };
+
+// Whether the value after a "Host:" is a host as a header carries one (a
+// name or address, a port): one token ("Host: Dr. Patel" labels a line).
+bool IsHostValue(std::string_view v, size_t k) {
+  size_t e = k;
+  while (e < v.size() && (scan::IsAlnum(v[e]) || v[e] == '.' || v[e] == '-' || v[e] == ':' ||
+                          v[e] == '[' || v[e] == ']' || v[e] == '_')) {
+    ++e;
+  }
+  return e > k && IsLineEndAt(v, e);
+}
+
+// Whether the value after a "Date:" opens as an HTTP date does, with a day
+// name and a comma ("Sun, 06 Nov 1994 08:49:37 GMT"); "date: 2024-05-12" is
+// a line of YAML front matter.
+bool IsHttpDate(std::string_view v, size_t k) {
+  return k + 4 <= v.size() && scan::IsAlpha(v[k]) && scan::IsAlpha(v[k + 1]) &&
+         scan::IsAlpha(v[k + 2]) && v[k + 3] == ',';
+}
 
 // Mail header fields a line break adds to a message (lower case).
 // (To, From and Subject label lines of quoted mail in prose too.)
@@ -183,13 +211,38 @@ bool ReadLine(std::string_view v, size_t p, Injected* out) {
                      scan::IEqualsAny(name, kMailFields) ||
                      (name.size() >= 3 && scan::IAt(name, 0, "x-"));
   out->short_name = name.size() <= 4;
+  out->mail_field = scan::IEqualsAny(name, kMailFields);
+  out->labelling_mail_field = scan::IEqualsAny(name, {"to", "from", "subject"});
+  size_t k = e + 1;
+  while (k < v.size() && (v[k] == ' ' || v[k] == '\t')) ++k;
+  if (scan::IEquals(name, "host")) out->implausible_value = !IsHostValue(v, k);
+  if (scan::IEquals(name, "date")) out->implausible_value = !IsHttpDate(v, k);
   if (scan::IEquals(name, "location")) {
-    size_t k = e + 1;
-    while (k < v.size() && (v[k] == ' ' || v[k] == '\t')) ++k;
     out->location_url = k < v.size() && (v[k] == '/' || v[k] == '\\' || scan::IAt(v, k, "http") ||
                                          scan::IAt(v, k, "javascript:"));
   }
   return true;
+}
+
+// A person's name as a form field holds it ("John Smith", "Ana María
+// López-Ortiz"): two to four words of letters, nothing else.
+bool IsNameLine(std::string_view line) {
+  if (line.empty() || line.size() > 64) return false;
+  int words = 0;
+  bool in_word = false;
+  for (char c : line) {
+    if (c == ' ') {
+      in_word = false;
+      continue;
+    }
+    if (!(scan::IsAlpha(c) || c == '-' || c == '\'' || c == '.' ||
+          static_cast<unsigned char>(c) >= 0x80)) {
+      return false;
+    }
+    if (!in_word) ++words;
+    in_word = true;
+  }
+  return words >= 2 && words <= 4;
 }
 
 // A value that is one word (a cache key, a user name, an id): letters,
@@ -213,7 +266,7 @@ constexpr std::array<std::string_view, 26> kRedisCommands = {
     "BGSAVE",   "SHUTDOWN", "DEBUG",  "MIGRATE", "HSET",    "LPUSH",  "RPUSH",
     "PUBLISH",  "CLIENT",   "ACL",    "EXPIRE",  "GETSET"};
 
-enum class Protocol { kNone, kRedis, kSmtp, kPseudoHeader, kLog };
+enum class Protocol { kNone, kRedis, kSmtp, kMemcached, kIrc, kPseudoHeader, kLog };
 
 bool IsLineEnd(std::string_view v, size_t k) {
   return k >= v.size() || v[k] == '\r' || v[k] == '\n';
@@ -243,6 +296,42 @@ Protocol ProtocolLine(std::string_view v, size_t p, size_t* len) {
     }
     if ((word == "HELO" || word == "EHLO") && e < v.size() && v[e] == ' ') return Protocol::kSmtp;
     if (word == "DATA" && IsLineEnd(v, e) && e < v.size()) return Protocol::kSmtp;
+    // IRC: "PRIVMSG #ops :text", "NOTICE nick :text".
+    if ((word == "PRIVMSG" || word == "NOTICE") && e < v.size() && v[e] == ' ') {
+      const size_t colon = v.find(" :", e + 1);
+      if (colon != std::string_view::npos && colon > e + 1 &&
+          v.substr(e + 1, colon - e - 1).find_first_of(" \r\n") == std::string_view::npos) {
+        return Protocol::kIrc;
+      }
+    }
+  }
+  // memcached's text protocol: a storage command with its flags, expiry and
+  // length ("set key 0 3600 4"), or flush_all.
+  {
+    size_t w = p;
+    while (w < v.size() && w - p < 10 && ((v[w] >= 'a' && v[w] <= 'z') || v[w] == '_')) ++w;
+    const std::string_view cmd = v.substr(p, w - p);
+    if (cmd == "flush_all" && (IsLineEnd(v, w) || v[w] == ' ')) {
+      *len = cmd.size();
+      return Protocol::kMemcached;
+    }
+    if (scan::EqualsAny(cmd, {"set", "add", "replace", "append", "prepend", "cas"}) &&
+        w < v.size() && v[w] == ' ') {
+      size_t k = w + 1;
+      while (k < v.size() && k - w < 251 && v[k] > ' ' && v[k] != 0x7f) ++k;  // the key
+      int numbers = 0;
+      while (k < v.size() && v[k] == ' ' && numbers < 4) {
+        size_t d = k + 1;
+        while (d < v.size() && scan::IsDigit(v[d])) ++d;
+        if (d == k + 1) break;
+        ++numbers;
+        k = d;
+      }
+      if (numbers >= 3 && IsLineEnd(v, k)) {
+        *len = k - p;
+        return Protocol::kMemcached;
+      }
+    }
   }
   if (v[p] == '*' && p + 1 < v.size() && scan::IsDigit(v[p + 1])) {
     size_t k = p + 1;
@@ -260,6 +349,12 @@ Protocol ProtocolLine(std::string_view v, size_t p, size_t* len) {
   }
   // "2024-05-01 12:00:01", "[2024-06-01 09:00:00]", "[ERROR] 2024-03-02T10:11:12Z".
   size_t k = p;
+  // A level written bare before the timestamp ("ERROR 2024-05-12 11:00:00").
+  if (scan::EqualsAny(word, {"INFO", "WARN", "WARNING", "ERROR", "DEBUG", "FATAL", "TRACE",
+                             "CRITICAL"}) &&
+      e < v.size() && v[e] == ' ') {
+    k = scan::SkipSpaces(v, e);
+  }
   if (k < v.size() && v[k] == '[') {
     ++k;
     size_t w = k;
@@ -278,6 +373,22 @@ Protocol ProtocolLine(std::string_view v, size_t p, size_t* len) {
     *len = k + 16 - p;
     return Protocol::kLog;
   }
+  // An access log line in the Common Log Format: an address, the identity
+  // and user fields, then "[12/May/2024:10:33:00".
+  if (scan::IsDigit(v[p])) {
+    size_t a = p;
+    int dots = 0;
+    while (a < v.size() && a - p < 15 && (scan::IsDigit(v[a]) || v[a] == '.')) dots += v[a++] == '.';
+    if (dots == 3 && v.compare(a, 3, " - ") == 0) {
+      size_t b = a + 3;
+      while (b < v.size() && b - a < 64 && v[b] != ' ' && v[b] != '\r' && v[b] != '\n') ++b;
+      if (b + 13 < v.size() && v[b] == ' ' && v[b + 1] == '[' && digits(b + 2, 2) &&
+          v[b + 4] == '/' && scan::IsAlpha(v[b + 5]) && v[b + 8] == '/' && digits(b + 9, 4)) {
+        *len = b + 2 - p;
+        return Protocol::kLog;
+      }
+    }
+  }
   return Protocol::kNone;
 }
 
@@ -290,8 +401,14 @@ class CrlfImpl final : public Detector {
     if (!(in.mask.has_control || in.mask.has_non_ascii)) return false;
     std::string_view v = in.norm;
     const bool line_free = IsLineFreeLocation(in.location) && !in.IsObjectKey();
-    bool strict = line_free;
+    // A line break sent percent-encoded ("%0d%0a" in a JSON string) was
+    // meant for a URL or a header, where the decoding happens: text typed
+    // into a form carries its breaks as they are.
+    bool strict = line_free || (!in.RawIsNorm() && in.raw.find('%') != std::string_view::npos &&
+                                (scan::IFind(in.raw, "%0a") != std::string_view::npos ||
+                                 scan::IFind(in.raw, "%0d") != std::string_view::npos));
     bool one_word = false;
+    bool name_line = false;
     bool first = true;
     size_t i = 0;
     // The next CR at or after `i`, searched for again only once `i` has
@@ -320,6 +437,10 @@ class CrlfImpl final : public Detector {
       if (first) {
         strict = strict || IsHeaderTokenPrefix(v.substr(0, p));
         one_word = IsOneWord(v.substr(0, p));
+        // One word and a CR: typed text (a textarea's value in JSON) breaks
+        // lines with LF alone; a CR after a name is written for a protocol.
+        strict = strict || (one_word && v[p] == '\r');
+        name_line = IsNameLine(v.substr(0, p));
       }
       first = false;
       // The run of breaks (counting its LFs), and the blanks of a folded line.
@@ -342,6 +463,16 @@ class CrlfImpl final : public Detector {
                            "browser does (response splitting)",
                            strict ? 90 : 75, field.offset, field.length);
         }
+        // A name, then a mail header that adds a recipient with an address
+        // ("John Smith\r\nBcc: x@evil.example"): the value was to be the
+        // name in a From or To line.
+        if (!strict && name_line && field.mail_field &&
+            v.substr(field.offset, 256).find('@') < v.substr(field.offset, 256).find('\n')) {
+          return FillMatch(m, "crlf.header_injection",
+                           "Line break after a name followed by a mail header that adds "
+                           "recipients",
+                           75, field.offset, field.length);
+        }
         if (strict && field.request_line) {
           return FillMatch(m, "crlf.request_splitting",
                            "Line break followed by an HTTP request line (request splitting)", 85,
@@ -350,9 +481,11 @@ class CrlfImpl final : public Detector {
         // Outside the line-free contexts, "Location:" opens labelled lines
         // of prose; it is a header there only when a URL follows.
         const bool known =
-            field.known_field && !(all_disguised && field.short_name) &&
+            field.known_field && !(all_disguised && field.short_name) && !field.implausible_value &&
             (line_free || !scan::IAt(v, field.offset, "location") || field.location_url);
-        if (strict && (known || field.status_line)) {
+        // After one word (a name, an address), To, From and Subject start
+        // mail header lines, not the quoted mail of a message.
+        if (strict && (known || field.status_line || (one_word && field.labelling_mail_field))) {
           return FillMatch(
               m, field.status_line ? "crlf.response_splitting" : "crlf.header_injection",
               field.status_line ? "Line break followed by an HTTP status line in a value that is "
@@ -374,9 +507,12 @@ class CrlfImpl final : public Detector {
         switch (kind) {
           case Protocol::kRedis:
           case Protocol::kSmtp:
+          case Protocol::kMemcached:
+          case Protocol::kIrc:
             if (!strict && !crlf) break;
             return FillMatch(m, "crlf.protocol_injection",
-                             "Line break followed by a Redis or SMTP command", 80, p, len);
+                             "Line break followed by a Redis, memcached, SMTP or IRC command", 80,
+                             p, len);
           case Protocol::kPseudoHeader:
             return FillMatch(m, "crlf.header_injection",
                              "Line break followed by an HTTP/2 pseudo-header", 85, p, len);
@@ -385,7 +521,9 @@ class CrlfImpl final : public Detector {
             // it is forged.
             if (!one_word) break;
             return FillMatch(m, "crlf.log_injection",
-                             "Line break followed by a forged log line (a timestamp)", 70, p, len);
+                             "Line break followed by a forged log line (a timestamp or an "
+                             "access log entry)",
+                             70, p, len);
         }
       } else if (strict && breaks >= 2 && !any_disguised && line < v.size() && v[line] == '<') {
         // An empty line ends the headers; markup after it is a body.

@@ -182,5 +182,43 @@ TEST(CrlfTest, CompletesOnPathologicalInput) {
   testing::RunsOnLargeInput(CrlfDetector(), disguised);
 }
 
+// memcached, IRC, access-log lines and bare log levels; mail headers after a
+// name; breaks sent percent-encoded or with a CR after one word.
+TEST(CrlfTest, MoreProtocolsAndStrictnessCues) {
+  const std::vector<std::pair<std::string, std::string>> attacks = {
+      {"k1\r\nset session:1 0 900 5\r\nadmin", "crlf.protocol_injection"},
+      {"cache-key\r\nflush_all", "crlf.protocol_injection"},
+      {"alice\r\nPRIVMSG #general :hi", "crlf.protocol_injection"},
+      {"bob\n10.0.0.5 - admin [01/Jan/2025:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1",
+       "crlf.log_injection"},
+      {"ok\nWARN 2025-01-01 00:00:00 reset", "crlf.log_injection"},
+      {"Maria Lopez\r\nCc: list@attacker.example", "crlf.header_injection"},
+      {"x\r\nX-Forwarded-Host: evil.example", "crlf.header_injection"},
+      {"x\rLocation: https://evil.example/", "crlf.header_injection"},
+  };
+  for (const auto& [a, rule] : attacks) {
+    Match m;
+    EXPECT_TRUE(In(a, Location::kBody, &m)) << a;
+    EXPECT_EQ(m.rule_id, rule) << a;
+  }
+  // Percent-encoded breaks in a body: meant for a URL or a header.
+  EXPECT_TRUE(In("id%0d%0aX-Injected:%20yes", Location::kBody));
+  // After one word in a query, To/From/Subject start mail headers.
+  EXPECT_TRUE(In("someone\r\nSubject: Urgent", Location::kQuery));
+  for (const std::string b :
+       {"Thanks\nset the table 2 3 4 5", "Hi team\nCc: everyone", "x\nX-Forwarded-Host: a",
+        "Notes\nflush_all done?"}) {
+    Match m;
+    EXPECT_FALSE(In(b, Location::kBody, &m)) << b << " -> " << m.rule_id;
+  }
+  // Host and Date that hold no host or HTTP date label lines.
+  for (const std::string b : {"Location: floor 2\nHost: Dr. Patel", "---\ntitle: x\ndate: 2024-05-12\n---"}) {
+    Match m;
+    EXPECT_FALSE(In(b, Location::kQuery, &m)) << b << " -> " << m.rule_id;
+  }
+  EXPECT_TRUE(In("x\r\nHost: internal.example", Location::kQuery));
+  EXPECT_TRUE(In("x\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT", Location::kQuery));
+}
+
 }  // namespace
 }  // namespace fnguard::detect
