@@ -553,11 +553,17 @@ class SsrfImpl final : public Detector {
     const std::string_view head = r.substr(0, std::min<size_t>(r.find('/'), 256));
     const size_t at = head.rfind('@');
     if (at == std::string_view::npos) return HostClass::kPublic;
-    std::string_view host = head.substr(at + 1);
+    return ClassOfHostAt(head.substr(at + 1), ":?#\\", folded);
+  }
+
+  // The class of the host `text` opens with (a bracketed address, or the
+  // bytes before any of `ends`); kPublic when there is none.
+  static HostClass ClassOfHostAt(std::string_view text, const char* ends, std::string* folded) {
+    std::string_view host = text;
     if (!host.empty() && host[0] == '[') {
       host = host.substr(0, host.find(']') + 1);
     } else {
-      host = host.substr(0, host.find_first_of(":?#\\"));
+      host = host.substr(0, host.find_first_of(ends));
     }
     if (host.empty()) return HostClass::kPublic;
     bool enclosed = false;
@@ -582,17 +588,7 @@ class SsrfImpl final : public Detector {
       ++at;
     }
     if (at >= v.size() || v[at] != '@') return HostClass::kPublic;
-    std::string_view host = v.substr(at + 1, 256);
-    if (!host.empty() && host[0] == '[') {
-      host = host.substr(0, host.find(']') + 1);
-    } else {
-      host = host.substr(0, host.find_first_of(":/?#\\ \t\r\n"));
-    }
-    if (host.empty()) return HostClass::kPublic;
-    bool enclosed = false;
-    if (FoldHost(host, folded, &enclosed)) host = *folded;
-    const HostClass c = ClassifyHost(host);
-    return IsShortNumberIn0Slash8(host, c) ? HostClass::kPublic : c;
+    return ClassOfHostAt(v.substr(at + 1, 256), ":/?#\\ \t\r\n", folded);
   }
 
   static bool FillUrl(Match* m, const UrlRef& url, HostClass c) {
