@@ -57,6 +57,9 @@ UNITS = [
     "{{7*7}}", "<%", "%>", "#set(", "@(", "*{", "[[", "]]", "\\\\host\\",
     "\\\\?\\", "ftp://", "gopher://", "dict://", "0177.0.0.1", "[::1]",
     "169.254.169.254", "user@", "?x=", "#x", "@@", "a'b", "a\"b", "\x00",
+    "<a type=", "x\nPRIVMSG a", "\nset k 0 0 1", "begins_with(", "redis.call(",
+    "data:image/svg+xml,", "]::", "%A:~1%", "/_", "_design/", "%2fwE",
+    "http://a &@", "unix://", "{{range ", "-F @/", "$((1",
 ]
 
 # With --gates: the start of every value. One of each ASCII punctuation byte,

@@ -298,9 +298,10 @@ Protocol ProtocolLine(std::string_view v, size_t p, size_t* len) {
     if (word == "DATA" && IsLineEnd(v, e) && e < v.size()) return Protocol::kSmtp;
     // IRC: "PRIVMSG #ops :text", "NOTICE nick :text".
     if ((word == "PRIVMSG" || word == "NOTICE") && e < v.size() && v[e] == ' ') {
-      const size_t colon = v.find(" :", e + 1);
-      if (colon != std::string_view::npos && colon > e + 1 &&
-          v.substr(e + 1, colon - e - 1).find_first_of(" \r\n") == std::string_view::npos) {
+      // The target, one token, then " :" (read no further than that).
+      size_t colon = e + 1;
+      while (colon < v.size() && colon - e < 64 && v[colon] > ' ') ++colon;
+      if (colon > e + 1 && v.compare(colon, 2, " :") == 0) {
         return Protocol::kIrc;
       }
     }

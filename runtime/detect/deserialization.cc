@@ -809,7 +809,11 @@ bool TypedObjectSyntax(std::string_view v, Match* m) {
     // ('<root type="System.Data.Services.Internal.ExpandedWrapper`2[[...'):
     // the type attribute tells the server which class to build.
     if (scan::IsAlpha(lt + 1 < v.size() ? v[lt + 1] : ' ')) {
-      const std::string_view tag = v.substr(lt, std::min<size_t>(v.find('>', lt), lt + 2048) - lt);
+      // The tag ends at '>', or where the next one opens: the tags read
+      // never overlap, so a value of many '<' is read once.
+      size_t end = lt + 1;
+      while (end < v.size() && end - lt < 2048 && v[end] != '>' && v[end] != '<') ++end;
+      const std::string_view tag = v.substr(lt, end - lt);
       const size_t type = IFind(tag, "type=");
       for (std::string_view g : kDotNetGadgets) {
         if (type == kNpos) break;

@@ -276,7 +276,7 @@ class NosqliImpl final : public Detector {
       while (w > 0 && scan::IsSpace(v[w - 1])) --w;
       const bool before = (w >= 2 && IAt(v, w - 2, "or") && (w == 2 || !scan::IsAlnum(v[w - 3]))) ||
                           (w >= 3 && IAt(v, w - 3, "and") && (w == 3 || !scan::IsAlnum(v[w - 4])));
-      const size_t close = v.find(')', p + 1);
+      const size_t close = v.substr(0, p + 256).find(')', p + 1);  // (bounded)
       if (close == kNpos) continue;
       const size_t a = scan::SkipSpaces(v, close + 1);
       const bool after = (IAt(v, a, "or") && a + 2 < v.size() && scan::IsSpace(v[a + 2])) ||

@@ -101,6 +101,9 @@ bool InertSvgData(std::string_view s, size_t p) {
   size_t end = comma + 1;
   while (end < s.size() && !IsSpace(s[end]) && s[end] != '"' && s[end] != '\'' &&
          s[end] != ')' && end - comma <= 64 * 1024) {
+    // Another URL inside is no picture (and ends the read: the bodies read
+    // for a value never overlap).
+    if (s[end] == ':' && end >= 4 && scan::IAt(s, end - 4, "data")) return false;
     ++end;
   }
   if (end - comma > 64 * 1024) return false;
