@@ -1507,25 +1507,24 @@ class CmdiImpl final : public Detector {
       return true;
     }
     if (InspectBatchControl(v, in.mask, m)) return true;
-    // Read in the raw value: "%PATH:~0,1%12" is no percent escape to cmd.exe.
-    if (in.mask.Has('~') && in.mask.Has(':') && VariableSubstring(in.raw, m)) {
+    // A match in the raw value has no place in the normalized one: the
+    // whole value (up to the match's length) is reported.
+    const auto found_in_raw = [&] {
       if (in.raw.data() != v.data()) {
         m->offset = 0;
         m->length = std::min(m->length, v.size());
       }
       return true;
+    };
+    // Read in the raw value: "%PATH:~0,1%12" is no percent escape to cmd.exe.
+    if (in.mask.Has('~') && in.mask.Has(':') && VariableSubstring(in.raw, m)) {
+      return found_in_raw();
     }
     if (in.mask.Has('[') && in.mask.Has(']') && in.mask.Has(':') && PowerShellStaticCall(v, m)) {
       return true;
     }
     // Read in the raw value: normalizing decodes the escapes.
-    if (in.mask.Has('$') && in.mask.Has('\'') && AnsiCCommand(in.raw, m)) {
-      if (in.raw.data() != v.data()) {
-        m->offset = 0;
-        m->length = std::min(m->length, v.size());
-      }
-      return true;
-    }
+    if (in.mask.Has('$') && in.mask.Has('\'') && AnsiCCommand(in.raw, m)) return found_in_raw();
     static constexpr uint64_t kPhp = CharMask::AlnumOf("php");
     if (in.mask.HasAlnumOf(kPhp) && in.mask.HasAny("_/") && InspectPhpHandler(v, in.mask, m)) {
       return true;

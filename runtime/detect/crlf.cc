@@ -125,10 +125,14 @@ size_t BreakAt(std::string_view v, size_t p, bool* disguised) {
   return n;
 }
 
+bool IsLineEnd(std::string_view v, size_t k) {
+  return k >= v.size() || v[k] == '\r' || v[k] == '\n';
+}
+
 // Whether `k` is the end of the value, of a line, or a blank run before it.
 bool IsLineEndAt(std::string_view v, size_t k) {
   while (k < v.size() && (v[k] == ' ' || v[k] == '\t')) ++k;
-  return k >= v.size() || v[k] == '\r' || v[k] == '\n';
+  return IsLineEnd(v, k);
 }
 
 struct Injected {
@@ -268,9 +272,6 @@ constexpr std::array<std::string_view, 26> kRedisCommands = {
 
 enum class Protocol { kNone, kRedis, kSmtp, kMemcached, kIrc, kPseudoHeader, kLog };
 
-bool IsLineEnd(std::string_view v, size_t k) {
-  return k >= v.size() || v[k] == '\r' || v[k] == '\n';
-}
 
 // What the line at `p` is in another protocol the value may be written into:
 // a Redis command (inline, or a RESP array "*3" then "$3"), an SMTP command,
@@ -409,7 +410,7 @@ class CrlfImpl final : public Detector {
                                 (scan::IFind(in.raw, "%0a") != std::string_view::npos ||
                                  scan::IFind(in.raw, "%0d") != std::string_view::npos));
     bool one_word = false;
-    bool name_line = false;
+    std::string_view first_line;  // the text before the first break
     bool first = true;
     size_t i = 0;
     // The next CR at or after `i`, searched for again only once `i` has
@@ -441,7 +442,7 @@ class CrlfImpl final : public Detector {
         // One word and a CR: typed text (a textarea's value in JSON) breaks
         // lines with LF alone; a CR after a name is written for a protocol.
         strict = strict || (one_word && v[p] == '\r');
-        name_line = IsNameLine(v.substr(0, p));
+        first_line = v.substr(0, p);
       }
       first = false;
       // The run of breaks (counting its LFs), and the blanks of a folded line.
@@ -467,8 +468,9 @@ class CrlfImpl final : public Detector {
         // A name, then a mail header that adds a recipient with an address
         // ("John Smith\r\nBcc: x@evil.example"): the value was to be the
         // name in a From or To line.
-        if (!strict && name_line && field.mail_field &&
-            v.substr(field.offset, 256).find('@') < v.substr(field.offset, 256).find('\n')) {
+        const std::string_view header = v.substr(field.offset, 256);
+        if (!strict && field.mail_field && header.find('@') < header.find('\n') &&
+            IsNameLine(first_line)) {
           return FillMatch(m, "crlf.header_injection",
                            "Line break after a name followed by a mail header that adds "
                            "recipients",

@@ -815,11 +815,12 @@ bool TypedObjectSyntax(std::string_view v, Match* m) {
       while (end < v.size() && end - lt < 2048 && v[end] != '>' && v[end] != '<') ++end;
       const std::string_view tag = v.substr(lt, end - lt);
       const size_t type = IFind(tag, "type=");
-      for (std::string_view g : kDotNetGadgets) {
-        if (type == kNpos) break;
-        if (IFind(tag.substr(type), g) != kNpos) {
-          return FillMatch(m, "deserialization.polymorphic_type",
-                           "XML type attribute names a .NET gadget class", 90, lt, tag.size());
+      if (type != kNpos) {
+        for (std::string_view g : kDotNetGadgets) {
+          if (IFind(tag.substr(type), g) != kNpos) {
+            return FillMatch(m, "deserialization.polymorphic_type",
+                             "XML type attribute names a .NET gadget class", 90, lt, tag.size());
+          }
         }
       }
     }
