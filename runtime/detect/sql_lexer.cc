@@ -113,6 +113,10 @@ void Lexer::Next(Token* out) {
     context_quote_ = 0;
     return ReadString(q, 0, true, out);
   }
+  // What MySQL reads as a space (the opening of an executable comment, a
+  // number with an empty exponent) is skipped here, in a loop: a run of them
+  // must not recurse.
+restart:
   SkipSpace();
   if (pos_ >= text_.size()) {
     t.offset = static_cast<uint32_t>(text_.size());
@@ -151,7 +155,7 @@ void Lexer::Next(Token* out) {
       while (i < text_.size() && i - (pos_ + 3) < 6 && IsDigit(text_[i])) ++i;
       in_executable_comment_ = true;
       pos_ = i;
-      return Next(out);
+      goto restart;
     }
     size_t e = scan::Find(text_, "*/", start + 2);
     t.quote = '/';
@@ -169,13 +173,22 @@ void Lexer::Next(Token* out) {
       i += 2;
       while (i < text_.size() && std::isxdigit(static_cast<unsigned char>(text_[i]))) ++i;
     } else {
-      while (i < text_.size() && (IsDigit(text_[i]) || text_[i] == '.')) ++i;
+      bool dot = false;
+      while (i < text_.size() && (IsDigit(text_[i]) || text_[i] == '.')) dot |= text_[i++] == '.';
       if (i < text_.size() && (text_[i] == 'e' || text_[i] == 'E')) {
         size_t j = i + 1;
         if (j < text_.size() && (text_[j] == '+' || text_[j] == '-')) ++j;
         if (j < text_.size() && IsDigit(text_[j])) {
           i = j;
           while (i < text_.size() && IsDigit(text_[i])) ++i;
+        } else if (dot && i + 1 < text_.size() &&
+                   !kWordBytes[static_cast<unsigned char>(text_[i + 1])] && text_[i + 1] != '.') {
+          // A decimal with an empty exponent before a symbol ("1.e(", "1.e,",
+          // "2.5e)"): MySQL reads it as nothing at all, so it can hide a
+          // keyword from a filter ("1.e(select ...)") or stand between an
+          // operator and its operand ("or 1.e(1)=1.e(1)").
+          pos_ = i + 1;
+          goto restart;
         }
       }
     }

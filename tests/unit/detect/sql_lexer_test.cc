@@ -205,6 +205,33 @@ TEST(SqlLexerTest, NumbersAndTheirSuffixes) {
   EXPECT_EQ(toks[4].word, Word::kUnion);
 }
 
+// MySQL reads a decimal whose exponent is empty, before a symbol, as
+// nothing: "1.e(" hides the call after it. A word, a digit, a dot or the end
+// after the "e" keeps the number as it was.
+TEST(SqlLexerTest, DecimalsWithAnEmptyExponentAreSpaces) {
+  const std::string_view v = "or 1.e(1)=2.5E,x 3.e) 1.email 4.e7 5e( 6.e";
+  const std::vector<Token> toks = Lex(v);
+  std::vector<std::string> texts;
+  for (const Token& t : toks) texts.push_back(TextOf(v, t));
+  EXPECT_EQ(texts, (std::vector<std::string>{"or", "(", "1", ")", "=", ",", "x", ")", "1.",
+                                             "email", "4.e7", "5", "e", "(", "6.", "e"}));
+}
+
+// A long run of what reads as a space (executable comment openings, empty
+// exponents) is skipped in one call, without recursion.
+TEST(SqlLexerTest, RunsOfSkippedOpeningsEndInOneCall) {
+  std::string v;
+  for (int i = 0; i < 200000; ++i) v += "/*!";
+  v += " ";  // (digits right after "/*!" are its version)
+  for (int i = 0; i < 200000; ++i) v += "1.e ";
+  v += "union";
+  Lexer lexer(v, 0);
+  Token t;
+  lexer.Next(&t);
+  EXPECT_EQ(t.word, Word::kUnion);
+  EXPECT_EQ(t.offset, v.size() - 5);
+}
+
 TEST(SqlLexerTest, VariablesOperatorsAndMySqlNull) {
   std::string v = "@@version @x @ \\N || && != := <=> ";
   v.push_back('\0');
