@@ -60,6 +60,7 @@ UNITS = [
     "<a type=", "x\nPRIVMSG a", "\nset k 0 0 1", "begins_with(", "redis.call(",
     "data:image/svg+xml,", "]::", "%A:~1%", "/_", "_design/", "%2fwE",
     "http://a &@", "unix://", "{{range ", "-F @/", "$((1",
+    "1.e(", "1.e", "/*!1.e ", "\"{1}{0}\" -f ", "'{1}' -f '", "-f '",
 ]
 
 # With --gates: the start of every value. One of each ASCII punctuation byte,

@@ -1523,6 +1523,10 @@ class CmdiImpl final : public Detector {
     if (in.mask.Has('[') && in.mask.Has(']') && in.mask.Has(':') && PowerShellStaticCall(v, m)) {
       return true;
     }
+    if (in.mask.Has('{') && in.mask.Has('-') && in.mask.HasAny("'\"") &&
+        PowerShellFormatPieces(v, m)) {
+      return true;
+    }
     // Read in the raw value: normalizing decodes the escapes.
     if (in.mask.Has('$') && in.mask.Has('\'') && AnsiCCommand(in.raw, m)) return found_in_raw();
     static constexpr uint64_t kPhp = CharMask::AlnumOf("php");
@@ -2911,6 +2915,70 @@ class CmdiImpl final : public Detector {
         return FillMatch(m, "cmdi.powershell_static_call",
                          "PowerShell call of a .NET static method after a separator", 80, b - 1,
                          k + 1 - (b - 1));
+      }
+    }
+    return false;
+  }
+
+  // PowerShell's format operator putting a name together from pieces, the
+  // way obfuscators hide a cmdlet or type: "{1}{0}" -f 'ami','who'. The format
+  // string is placeholders only, or places them out of order, and at least
+  // two quoted pieces follow "-f".
+  static bool PowerShellFormatPieces(std::string_view v, Match* m) {
+    int checks = 16;
+    for (size_t f = v.find('-'); f != std::string_view::npos && checks-- > 0;
+         f = v.find('-', f + 1)) {
+      if (f + 2 >= v.size() || (v[f + 1] != 'f' && v[f + 1] != 'F') || !IsBlank(v[f + 2])) {
+        continue;
+      }
+      // The format string closes before "-f".
+      size_t e = f;
+      while (e > 0 && IsBlank(v[e - 1])) --e;
+      if (e == f || e == 0 || (v[e - 1] != '"' && v[e - 1] != '\'')) continue;
+      const char q = v[e - 1];
+      size_t b = e - 1;
+      while (b > 0 && e - b < 120 && v[b - 1] != q) --b;
+      if (b == 0 || v[b - 1] != q) continue;
+      const std::string_view fmt = v.substr(b, e - 1 - b);
+      int placeholders = 0;
+      bool only_placeholders = true, out_of_order = false;
+      int last = -1;
+      for (size_t i = 0; i < fmt.size();) {
+        if (fmt[i] == '{' && i + 2 < fmt.size() && IsDigit(fmt[i + 1])) {
+          size_t j = i + 1;
+          int n = 0;
+          while (j < fmt.size() && IsDigit(fmt[j]) && n < 1000) n = n * 10 + (fmt[j++] - '0');
+          if (j < fmt.size() && fmt[j] == '}') {
+            ++placeholders;
+            out_of_order = out_of_order || n < last;
+            last = n;
+            i = j + 1;
+            continue;
+          }
+        }
+        only_placeholders = false;
+        ++i;
+      }
+      if (placeholders < 2 || (!only_placeholders && !out_of_order)) continue;
+      // Two quoted pieces after "-f", joined by ','.
+      size_t k = f + 2;
+      int pieces = 0;
+      while (pieces < 2) {
+        while (k < v.size() && IsBlank(v[k])) ++k;
+        if (k >= v.size() || (v[k] != '"' && v[k] != '\'')) break;
+        const size_t close = v.substr(k + 1, 120).find(v[k]);
+        if (close == std::string_view::npos) break;
+        ++pieces;
+        k = k + 1 + close + 1;
+        if (pieces == 2) break;
+        while (k < v.size() && IsBlank(v[k])) ++k;
+        if (k >= v.size() || v[k] != ',') break;
+        ++k;
+      }
+      if (pieces == 2) {
+        return FillMatch(m, "cmdi.powershell_format_pieces",
+                         "PowerShell format operator assembles a name from quoted pieces", 80,
+                         b - 1, k - (b - 1));
       }
     }
     return false;

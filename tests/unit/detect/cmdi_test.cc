@@ -831,6 +831,22 @@ TEST(CmdiTest, WindowsShellsAndCanaries) {
   EXPECT_NE(testing::RuleOf(CmdiDetector(), "cat & whoami"), "");
 }
 
+// PowerShell's format operator building a name from quoted pieces: a
+// format string of placeholders only, or out of order, then two pieces.
+TEST(CmdiTest, PowerShellFormatPieces) {
+  for (const std::string a :
+       {"&(\"{1}{0}\" -f 'x','ie') 'id'", "; .'{2}{0}{1}' -F \"et-Pro\", \"cess\",\"G\"",
+        "$n=(\"{1}md{0}\" -f '.exe', 'c')", "x\"{1}-{0}\" -f 'Item','Remove'"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), a), "cmdi.powershell_format_pieces") << a;
+  }
+  for (const std::string b :
+       {"Write-Host (\"{0} of {1} done\" -f $a, $b)", "\"{0}{1}\" -f 'a'",
+        "\"{0}-{1}\" -f 'x','y' joins them", "use -f \"{1}{0}\" to force", "{1}{0} -f 'a','b'",
+        "\"{x}{y}\" -f 'a','b'"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), b), "") << b;
+  }
+}
+
 // Options of the tools an application runs, injected as arguments.
 TEST(CmdiTest, MoreArgumentInjection) {
   for (const std::string a :
