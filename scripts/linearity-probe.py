@@ -61,6 +61,8 @@ UNITS = [
     "data:image/svg+xml,", "]::", "%A:~1%", "/_", "_design/", "%2fwE",
     "http://a &@", "unix://", "{{range ", "-F @/", "$((1",
     "1.e(", "1.e", "/*!1.e ", "\"{1}{0}\" -f ", "'{1}' -f '", "-f '",
+    "un/**/ion ", "a/*", "uniunionon ", "'a' ", "'),('a',", "do $a", "::jsonb ? ",
+    "<!DOCTYPE html PUBLIC \"-//W3C//DTD ", "`eval`",
 ]
 
 # With --gates: the start of every value. One of each ASCII punctuation byte,

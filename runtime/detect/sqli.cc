@@ -54,6 +54,24 @@ struct Finding {
   size_t length = 0;
 };
 
+// A comment's text ("--@mail.example.org", "#@example.com") that is only
+// the '@' and domain of an e-mail address.
+bool IsEmailDomainTail(std::string_view comment) {
+  size_t i = 0;
+  while (i < comment.size() && (comment[i] == '-' || comment[i] == '#')) ++i;
+  if (i >= comment.size() || comment[i] != '@' || comment.size() - i > 256) return false;
+  bool dot = false;
+  for (size_t k = i + 1; k < comment.size(); ++k) {
+    const char c = comment[k];
+    if (c == '.' && k > i + 1 && k + 1 < comment.size()) {
+      dot = true;
+    } else if (!scan::IsAlnum(c) && c != '-') {
+      return false;
+    }
+  }
+  return dot;
+}
+
 // A lexed token with whether a comment directly follows it.
 struct Slot {
   Token tok;
@@ -132,6 +150,11 @@ class Analysis {
               prev.comment_has_text = true;
               break;
             }
+          }
+          // "admin'--@example.com": what follows the comment mark is the rest
+          // of the e-mail address the injection was typed into, no text.
+          if (prev.comment_has_text && t.quote != '/' && IsEmailDomainTail(body)) {
+            prev.comment_has_text = false;
           }
           if (prev.comment_has_text && MentionsSpPassword(body)) sp_password_comment_ = true;
         }
@@ -231,9 +254,17 @@ class Analysis {
     o.first = i;
     switch (t.type) {
       case TokenType::kNumber:
+        o.literal = true;
+        o.next = i + 1;
+        break;
       case TokenType::kString:
         o.literal = true;
         o.next = i + 1;
+        // MySQL joins adjacent string literals: 'adm' 'in' is 'admin'.
+        while (o.next < limit && Tok(o.next).type == TokenType::kString && Tok(o.next).closed &&
+               Tok(o.next - 1).closed) {
+          ++o.next;
+        }
         break;
       case TokenType::kVariable:
         o.next = i + 1;
@@ -271,7 +302,9 @@ class Analysis {
         }
         continue;
       }
-      if (n.type == TokenType::kOperator && depth < 4) {
+      // (JSON containment compares two operands: see ParseComparison().)
+      if (n.type == TokenType::kOperator && depth < 4 && !IsOperator(n, "@>") &&
+          !IsOperator(n, "<@")) {
         Operand rhs = ParseOperand(o.next + 1, limit, depth + 1);
         if (!rhs.ok) break;
         o.literal = o.literal && rhs.literal;
@@ -289,6 +322,18 @@ class Analysis {
   size_t ParseComparison(size_t i) const {
     const Token& t = Tok(i);
     if (t.type == TokenType::kComparison) return i + 1;
+    // PostgreSQL's JSON containment ("@>", "<@") and key tests ("?", "?|",
+    // "?&" after a ::json or ::jsonb cast) are truths about two values.
+    if (t.type == TokenType::kOperator && (IsOperator(t, "@>") || IsOperator(t, "<@"))) {
+      return i + 1;
+    }
+    if (t.type == TokenType::kOther && *t.begin == '?' && i >= 2 &&
+        (Tok(i - 1).Is("jsonb") || Tok(i - 1).Is("json")) && IsOperator(Tok(i - 2), "::")) {
+      return Tok(i + 1).type == TokenType::kOperator &&
+                     (IsOperator(Tok(i + 1), "|") || IsOperator(Tok(i + 1), "&"))
+                 ? i + 2
+                 : i + 1;
+    }
     if (t.type != TokenType::kWord) return 0;
     if (t.word == Word::kNot && Tok(i + 1).word == Word::kCompareWord) return i + 2;
     if (t.word != Word::kCompareWord) return 0;
@@ -710,6 +755,37 @@ class Analysis {
         (Tok(p + 3).type == TokenType::kEnd || IsPlainWordToken(Tok(p + 3)))) {
       Report("sqli.union", "a value closes a column expression and names it before FROM", 66, 0,
              p + 3);
+    }
+    // "x'),('admin','pw')-- ": the value closes a row of an INSERT's VALUES
+    // and adds rows of its own, each a list of constants, up to a comment,
+    // ';' or the end.
+    if (from_context && parens == 1 && Tok(p).type == TokenType::kComma &&
+        Tok(p + 1).type == TokenType::kLParen) {
+      size_t k = p + 1;
+      const size_t limit = p + kWindow - 2;
+      bool rows = false;
+      while (k < limit && Tok(k).type == TokenType::kLParen) {
+        size_t items = 0;
+        ++k;
+        while (k + 1 < limit && IsLiteral(Tok(k)) &&
+               (Tok(k + 1).type == TokenType::kComma || Tok(k + 1).type == TokenType::kRParen)) {
+          ++items;
+          k += 2;
+          if (Tok(k - 1).type == TokenType::kRParen) break;
+        }
+        if (items < 2 || Tok(k - 1).type != TokenType::kRParen) {
+          rows = false;
+          break;
+        }
+        rows = true;
+        if (At(k - 1).comment_after || Tok(k).type != TokenType::kComma) break;
+        ++k;
+      }
+      if (rows && (At(k - 1).comment_after || Tok(k).type == TokenType::kEnd ||
+                   Tok(k).type == TokenType::kSemicolon)) {
+        Report("sqli.stacked", "a value closes a row of VALUES and adds rows of its own", 72, 0,
+               k);
+      }
     }
     if (broke_out && Tok(p).Is("as") && IsPlainWordToken(Tok(p + 1))) p += 2;
     const size_t after_literal = p;
@@ -1572,6 +1648,14 @@ class Analysis {
              (StatementShape(e.next) || Tok(e.next).Is("shutdown") || Tok(e.next).Is("begin"));
     }
     if (k.Is("do")) {
+      // PostgreSQL's anonymous code block: DO $$ ... $$ or DO $tag$ ... $tag$.
+      if (n.length > 0 && *n.begin == '$') {
+        const std::string_view rest =
+            text_.substr(static_cast<size_t>(n.begin - text_.data()), 34);
+        size_t e = 1;
+        while (e < rest.size() && (scan::IsAlpha(rest[e]) || rest[e] == '_')) ++e;
+        if (e < rest.size() && rest[e] == '$') return true;
+      }
       Expr e = ParseExpr(s + 1, s + kWindow - 2);
       return n.type == TokenType::kLParen && e.ok && (e.comparison || e.call) &&
              EndsAt(e.next);
@@ -1614,9 +1698,21 @@ class Analysis {
     } else if (k.Is("delete")) {
       shaped = n.Is("from");
     } else if (k.Is("drop") || k.Is("create") || k.Is("alter") || k.Is("truncate")) {
-      shaped = n.Is("table") || n.Is("database") || n.Is("user") || n.Is("procedure") ||
-               n.Is("function") || n.Is("view") || n.Is("schema") || n.Is("login") ||
-               n.Is("trigger") || n.Is("index") || n.Is("sequence") || n.Is("keyspace");
+      // ... and then the object's name: a word, a quoted name without
+      // blanks, or T-SQL's "[name]" ("drop table\"" in text is no statement).
+      const Token& name = Tok(s + 2);
+      const auto quoted_name = [&] {
+        if (name.type != TokenType::kString || !name.closed) return false;
+        for (size_t k = 0; k < name.length; ++k) {
+          if (sql::IsSpaceByte(static_cast<unsigned char>(name.begin[k]))) return false;
+        }
+        return true;
+      };
+      shaped = (n.Is("table") || n.Is("database") || n.Is("user") || n.Is("procedure") ||
+                n.Is("function") || n.Is("view") || n.Is("schema") || n.Is("login") ||
+                n.Is("trigger") || n.Is("index") || n.Is("sequence") || n.Is("keyspace")) &&
+               (name.type == TokenType::kWord || quoted_name() ||
+                (name.type == TokenType::kOther && name.length == 1 && *name.begin == '['));
     } else if (k.Is("exec") || k.Is("execute")) {
       const Token& after = Tok(s + 2);
       shaped = n.type == TokenType::kVariable || n.type == TokenType::kLParen ||
@@ -1791,6 +1887,54 @@ std::string WithoutBackslashBeforeQuotes(std::string_view text) {
     }
     out.push_back(text[i]);
   }
+  return out;
+}
+
+// What a filter that deletes SQL comments, or deletes UNION and SELECT once,
+// hands the database: "UN/**/ION SEL/**/ECT" and "uniunionon selselectect"
+// both become UNION SELECT. A comment counts only between two word bytes
+// (elsewhere it reads as the space it is); a word counts only when it is
+// one of the two keywords with itself inserted. Empty when nothing changed.
+std::string AfterNaiveFilter(std::string_view text) {
+  std::string out;
+  bool changed = false;
+  const auto word_byte = [](char c) { return sql::kWordBytes[static_cast<unsigned char>(c)]; };
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == '/' && i + 1 < text.size() && text[i + 1] == '*' && i > 0 &&
+        word_byte(text[i - 1])) {
+      const size_t close = scan::Find(text, "*/", i + 2);
+      if (close == std::string_view::npos) break;  // (no later comment closes either)
+      if (close + 2 < text.size() && word_byte(text[close + 2])) {
+        i = close + 2;
+        changed = true;
+        continue;
+      }
+    }
+    if (scan::IsAlpha(text[i]) && (i == 0 || !word_byte(text[i - 1]))) {
+      size_t e = i;
+      while (e < text.size() && scan::IsAlpha(text[e])) ++e;
+      const std::string_view w = text.substr(i, e - i);
+      bool collapsed = false;
+      for (std::string_view k : {std::string_view("union"), std::string_view("select")}) {
+        if (w.size() != 2 * k.size()) continue;
+        for (size_t p = 1; p < k.size() && !collapsed; ++p) {
+          collapsed = scan::IEquals(w.substr(p, k.size()), k) &&
+                      scan::IEquals(w.substr(0, p), k.substr(0, p)) &&
+                      scan::IEquals(w.substr(p + k.size()), k.substr(p));
+        }
+        if (collapsed) {
+          out.append(k);
+          break;
+        }
+      }
+      if (!collapsed) out.append(w);
+      changed = changed || collapsed;
+      i = e;
+      continue;
+    }
+    out.push_back(text[i++]);
+  }
+  if (!changed) out.clear();
   return out;
 }
 
@@ -2057,6 +2201,13 @@ class SqliImpl final : public Detector {
     if (f.score < threshold && in.mask.Has('\\') && in.mask.HasAny("'\"")) {
       const std::string plain = WithoutBackslashBeforeQuotes(in.norm);
       if (plain.size() != in.norm.size()) try_reading(plain);
+    }
+    static constexpr uint64_t kUnionSelect = CharMask::AlnumOf("unionselect");
+    if (f.score < threshold && in.mask.HasAlnumOf(kUnionSelect) &&
+        ((in.mask.Has('*') && scan::Find(in.norm, "/*") != std::string_view::npos) ||
+         (in.norm.size() >= 20 && scan::IFind(in.norm, "union") != std::string_view::npos))) {
+      const std::string filtered = AfterNaiveFilter(in.norm);
+      if (!filtered.empty()) try_reading(filtered);
     }
     if (f.score < threshold) return false;
     m->rule_id = f.rule_id;

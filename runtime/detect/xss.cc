@@ -708,6 +708,40 @@ class Scanner {
     return i < s_.size() && s_[i] == '>';
   }
 
+  // After "<!DOCTYPE html" at `i`: the W3C's public identifier of an HTML or
+  // XHTML version, then optionally its DTD's address at www.w3.org, then '>'
+  // (`PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/..."`).
+  bool W3cPublicIdentifierAt(size_t i) const {
+    const auto blanks = [&](size_t k) {
+      while (k < s_.size() && IsSpace(s_[k])) ++k;
+      return k;
+    };
+    i = blanks(i);
+    if (!scan::IAt(s_, i, "public")) return false;
+    i = blanks(i + 6);
+    // A quoted string that starts with `prefix`; returns past its close.
+    const auto quoted = [&](size_t k, std::string_view prefix) -> size_t {
+      if (k >= s_.size() || (s_[k] != '"' && s_[k] != '\'')) return 0;
+      const char q = s_[k];
+      if (!scan::IAt(s_, k + 1, prefix)) return 0;
+      for (size_t e = k + 1; e < s_.size() && e - k < 128; ++e) {
+        if (s_[e] == q) return e + 1;
+        if (s_[e] == '<' || s_[e] == '>') return 0;
+      }
+      return 0;
+    };
+    size_t e = quoted(i, "-//w3c//dtd ");
+    if (e == 0) return false;
+    i = blanks(e);
+    if (i < s_.size() && s_[i] != '>') {
+      e = quoted(i, "http://www.w3.org/");
+      if (e == 0) e = quoted(i, "https://www.w3.org/");
+      if (e == 0) return false;
+      i = blanks(e);
+    }
+    return i < s_.size() && s_[i] == '>';
+  }
+
   // Whether the start tag whose name ends at `i` holds only attributes that
   // change no behaviour (lang, dir, class, id, xml:lang, xmlns with the
   // XHTML namespace), each with a plain value, before its '>'.
@@ -1034,6 +1068,7 @@ class Scanner {
       size_t n = lt + 9;
       while (n < s_.size() && IsSpace(s_[n])) ++n;
       if (n > lt + 9 && scan::IAt(s_, n, "html") && EndsWithoutAttributes(n + 4)) return;
+      if (n > lt + 9 && scan::IAt(s_, n, "html") && W3cPublicIdentifierAt(n + 4)) return;
     }
     if (scan::IAt(s_, lt, "<!doctype") || scan::IAt(s_, lt, "<!attlist") ||
         scan::IAt(s_, lt, "<!element")) {
@@ -2179,7 +2214,10 @@ class Scanner {
       // An evaluator or decoder called with nothing ("eval()" in prose)
       // runs nothing; a dialog called so is still a probe ("alert()").
       const bool no_arguments = k + 1 < s_.size() && s_[k] == '(' && s_[k + 1] == ')';
-      if (k < s_.size() && (s_[k] == '(' || s_[k] == '`')) {
+      // A name between backticks ("use `eval`") is a code span, not a
+      // tagged template.
+      const bool code_span = k < s_.size() && s_[k] == '`' && i > 0 && s_[i - 1] == '`';
+      if (k < s_.size() && (s_[k] == '(' || s_[k] == '`') && !code_span) {
         for (std::string_view c : kCalls) {
           if (scan::IEquals(word, c) &&
               !(no_arguments && !scan::IEqualsAny(word, {"alert", "prompt", "confirm"}))) {

@@ -412,5 +412,60 @@ TEST(SqliTest, OtherWhitespaceBetweenKeywords) {
   }
 }
 
+// An e-mail field's login bypass: the comment's only text is the rest of
+// the address. A domain that is not one, or other text, stays text.
+TEST(SqliTest, CommentHoldingTheRestOfAnEmailAddress) {
+  for (const std::string a : {"admin'--@example.com", "root'#@mail.example.org",
+                              "x')--@a-b.example"}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), a), "sqli.comment_truncation") << a;
+  }
+  for (const std::string b : {"o'neil--@example.com", "it's--@home", "ann'--@example.com today",
+                              "rock'n'roll--@example.com"}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), b), "") << b;
+  }
+}
+
+// DROP/CREATE/ALTER/TRUNCATE of an object name the object: "drop table"
+// quoted in a search filter is no statement.
+TEST(SqliTest, SchemaStatementsNameTheirObject) {
+  for (const std::string a : {"x\" drop table users--", "'; drop table [users]--",
+                              "'; DROP TABLE \"users\"--", "1; truncate table t--"}) {
+    EXPECT_NE(testing::RuleOf(SqliDetector(), a), "") << a;
+  }
+  for (const std::string b : {"status:active AND NOT tags:\"drop table\"",
+                              "title:\"create index\" OR title:\"alter view\""}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), b), "") << b;
+  }
+}
+
+// What a naive filter hands the database: comments deleted from inside
+// keywords, UNION and SELECT deleted once from inside themselves.
+TEST(SqliTest, KeywordsANaiveFilterReassembles) {
+  for (const std::string a : {"1 UN/**/ION SEL/**/ECT 1,2,3", "-1' uniunionon selselectect 1,2-- -",
+                              "9 UNIunionON SELselectECT null,null--"}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), a), "sqli.union") << a;
+  }
+  for (const std::string b : {"the reunion selection committee's news", "a/* note */b union c",
+                              "unionunion and selectselect are typos"}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), b), "") << b;
+  }
+}
+
+// Adjacent literals joined, JSON containment and key tests compared, rows
+// added to VALUES, PostgreSQL's DO block stacked.
+TEST(SqliTest, LiteralJoinsJsonTruthsRowsAndDoBlocks) {
+  for (const std::string a :
+       {"' OR 'adm' 'in'='admin'-- -", "1 AND '{\"b\":2}'::jsonb <@ '{\"a\":1,\"b\":2}'::jsonb",
+        "' OR '{\"x\":1}'::jsonb ? 'x'--", "' or data @> '{\"role\":\"admin\"}",
+        "a'),('eve','eve@evil.test','admin')-- -", "1;DO $$BEGIN PERFORM pg_sleep(5);END$$--",
+        "1; do $t$ begin perform pg_sleep(5); end $t$;"}) {
+    EXPECT_NE(testing::RuleOf(SqliDetector(), a), "") << a;
+  }
+  for (const std::string b : {"I'd say (see 'a', 'b'), ('c', 'd') are fine", "we do $$ stuff; ok",
+                              "Is it 'a' 'b' or not?", "what's the key? 'x' maybe"}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -565,5 +565,24 @@ TEST(XssTest, FrameworkDirectivesAndSvgDataUrls) {
   }
 }
 
+// The W3C's DOCTYPE of an HTML or XHTML version declares nothing; another
+// DTD address still counts. A name between backticks is a code span, not a
+// tagged template.
+TEST(XssTest, W3cDoctypesAndCodeSpans) {
+  for (const std::string b :
+       {"<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
+        "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">",
+        "<!doctype HTML public '-//W3C//DTD HTML 4.01//EN'>", "Never use `eval` on input.",
+        "`alert` and `prompt` block the page"}) {
+    EXPECT_EQ(testing::RuleOf(XssDetector(), b), "") << b;
+  }
+  for (const std::string a :
+       {"<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"http://x.example/a.dtd\">",
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\" onload=x>", "eval`alert\\x281\\x29`",
+        "x=alert`1`"}) {
+    EXPECT_NE(testing::RuleOf(XssDetector(), a), "") << a;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
