@@ -62,7 +62,8 @@ UNITS = [
     "http://a &@", "unix://", "{{range ", "-F @/", "$((1",
     "1.e(", "1.e", "/*!1.e ", "\"{1}{0}\" -f ", "'{1}' -f '", "-f '",
     "un/**/ion ", "a/*", "uniunionon ", "'a' ", "'),('a',", "do $a", "::jsonb ? ",
-    "<!DOCTYPE html PUBLIC \"-//W3C//DTD ", "`eval`",
+    "<!DOCTYPE html PUBLIC \"-//W3C//DTD ", "`eval`", "; aws s3 ", "<%= process.env.",
+    "!<tag:yaml.org,2002:", "?constructor[", "\"constructor\",", "{\"$type\":",
 ]
 
 # With --gates: the start of every value. One of each ASCII punctuation byte,

@@ -236,6 +236,9 @@ constexpr WordEntry<Tier> kCommands[] = {
     {"timedatectl", Tier::kTool},
     {"loginctl", Tier::kTool},
     {"kubectl", Tier::kTool},
+    {"aws", Tier::kWord},
+    {"gcloud", Tier::kTool},
+    {"gsutil", Tier::kTool},
     {"crictl", Tier::kTool},
     {"podman", Tier::kTool},
     {"iptables", Tier::kTool},
@@ -1134,12 +1137,16 @@ constexpr Action kActions[] = {
     {"docker", "run"},   {"docker", "exec"}, {"docker", "cp"},      {"docker", "pull"},
     {"npm", "install"},  {"npm", "exec"},    {"npm", "run"},        {"pip", "install"},
     {"pip", "download"}, {"apt", "install"}, {"apt", "remove"},
+    // The AWS CLI's services that read credentials, secrets and data.
+    {"aws", "s3"},       {"aws", "s3api"},   {"aws", "sts"},        {"aws", "ssm"},
+    {"aws", "secretsmanager"}, {"aws", "iam"}, {"aws", "ec2"},      {"aws", "kms"},
+    {"aws", "configure"}, {"aws", "dynamodb"},
 };
 
 // Tools a README or a package registry tells its reader to run.
 bool IsDeveloperTool(std::string_view command) {
   return command == "git" || command == "docker" || command == "npm" || command == "pip" ||
-         command == "apt";
+         command == "apt" || command == "aws";
 }
 
 bool IsActionOf(std::string_view command, std::string_view word) {

@@ -1118,6 +1118,22 @@ class DeserializationImpl final : public Detector {
         }
       }
     }
+    // The same tags written out: "!<tag:yaml.org,2002:python/object/apply:os.system>".
+    if (in.mask.Has('<') && in.mask.Has('!')) {
+      static constexpr std::string_view kLong = "!<tag:yaml.org,2002:";
+      const size_t p = IFind(v, kLong);
+      if (p != kNpos) {
+        const std::string_view rest = v.substr(p + kLong.size());
+        for (std::string_view tag : kYamlTags) {
+          tag.remove_prefix(tag.starts_with("!!") ? 2 : 1);
+          if (rest.size() >= tag.size() && scan::IEquals(rest.substr(0, tag.size()), tag)) {
+            return FillMatch(m, "deserialization.yaml_tag",
+                             "YAML tag that instantiates a language object", 90, p,
+                             kLong.size() + tag.size());
+          }
+        }
+      }
+    }
     // Ruby Marshal: raw 04 08 or base64 "BAh" carrying a known gadget.
     if (RubyMarshalGadget(v, raw)) {
       return FillMatch(m, "deserialization.ruby_marshal",

@@ -33,7 +33,12 @@ constexpr std::string_view kOperators[] = {
     "facet",   "addfields", "replaceroot", "natural",     "slice",
 };
 
-bool IsWeakOperator(std::string_view name) { return scan::IEquals(name, "comment"); }
+// Operators that decide nothing alone: $comment, and $type, which is also
+// Json.NET's type annotation ({"$type": "Contoso.Orders.OrderCreated, ..."};
+// the deserialization detector judges the type it names).
+bool IsWeakOperator(std::string_view name) {
+  return scan::IEquals(name, "comment") || scan::IEquals(name, "type");
+}
 
 // Whether v[0, p) closes a string and then an object or array ("' } ],"):
 // the breakout a weak operator needs before it.

@@ -85,6 +85,7 @@ constexpr std::string_view kSensitive[] = {
     "proc/sched_debug",
     "var/log/",
     "var/run/secrets",
+    "run/secrets/",
     "var/lib/mysql",
     "var/mail/",
     "var/spool/",
@@ -148,6 +149,8 @@ constexpr std::string_view kAbsoluteSensitive[] = {
     "/etc/ld.so.preload",
     "/proc/version",
     "/var/run/secrets/",
+    // Docker's and Compose's secrets, one file per secret.
+    "/run/secrets/",
     "/windows/win.ini",
     "/boot.ini",
     "/windows/system32/",

@@ -27,7 +27,8 @@ bool IsSep(char c) { return c == '.' || c == '[' || c == ']' || c == '/' || c ==
 // Finds `name` as a whole path segment of `s` (bounded by separators).
 size_t FindSegment(std::string_view s, std::string_view name, size_t from = 0) {
   for (size_t p = scan::Find(s, name, from); p != kNpos; p = scan::Find(s, name, p + 1)) {
-    bool left = p == 0 || IsSep(s[p - 1]);
+    // (A query or fragment parameter's name opens after '?', '&' or '#'.)
+    bool left = p == 0 || IsSep(s[p - 1]) || s[p - 1] == '?' || s[p - 1] == '&' || s[p - 1] == '#';
     size_t e = p + name.size();
     bool right = e == s.size() || IsSep(s[e]) || s[e] == '=' || s[e] == ':';
     if (left && right) return p;
@@ -41,7 +42,7 @@ size_t FindConstructorPrototype(std::string_view s) {
        p = FindSegment(s, "constructor", p + 1)) {
     size_t e = p + 11;
     while (e < s.size() && e - p < 20 &&
-           (IsSep(s[e]) || s[e] == ':' || s[e] == ' ' || s[e] == '{')) {
+           (IsSep(s[e]) || s[e] == ':' || s[e] == ' ' || s[e] == '{' || s[e] == ',')) {
       ++e;
     }
     if (s.compare(e, 9, "prototype") == 0) return p;
@@ -222,7 +223,8 @@ class PrototypePollutionImpl final : public Detector {
     if (in.mask.HasAlnumOf(kPrototype) && scan::Find(v, "prototype") != kNpos) {
       size_t q = FindConstructorPrototype(v);
       if (q != kNpos &&
-          (q == 0 || v[q - 1] == '[' || v[q - 1] == '"' || v[q - 1] == '.' || v[q - 1] == '/')) {
+          (q == 0 || v[q - 1] == '[' || v[q - 1] == '"' || v[q - 1] == '.' || v[q - 1] == '/' ||
+           v[q - 1] == '?' || v[q - 1] == '&' || v[q - 1] == '#')) {
         return FillMatch(m, "prototype_pollution.constructor_prototype",
                          "constructor.prototype path inside a value", 80, q, 21);
       }

@@ -50,6 +50,9 @@ constexpr std::string_view kDangerousWords[] = {
     "|map(",       "|join",    "registerundefinedfiltercallback", "getfilter",
     "mro",         "os.",      "newinstance", "invoke",        "passthru", "shell_exec",
     "file.open",   "file.read", "io.popen",  "require(",       "child_process", "constructor",
+    // The process environment, where a function's credentials live
+    // (Node's process.env, Ruby's ENV[...]).
+    "process.env", "env['",    "env[\"",
 };
 
 // An arithmetic probe: "7*7", "7 * '7'" anywhere in the body, or a body

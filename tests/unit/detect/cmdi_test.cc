@@ -862,5 +862,20 @@ TEST(CmdiTest, MoreArgumentInjection) {
   }
 }
 
+// The AWS CLI after a separator, on a service that reads credentials,
+// secrets or data; the word in prose, or an instruction opening the value,
+// is no command.
+TEST(CmdiTest, CloudClisAfterSeparators) {
+  for (const std::string a : {"1.1.1.1; aws s3 ls --recursive s3://", "|aws sts get-caller-identity",
+                              "x && aws secretsmanager get-secret-value --secret-id db",
+                              "`gcloud auth print-access-token`"}) {
+    EXPECT_NE(testing::RuleOf(CmdiDetector(), a), "") << a;
+  }
+  for (const std::string b : {"We moved to AWS; aws bills dropped by half", "gcp | aws | azure",
+                              "aws s3 ls s3://my-bucket", "S3 & aws lambda"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

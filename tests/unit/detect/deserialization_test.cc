@@ -4,6 +4,7 @@
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
 #include "runtime/report/gzip.h"
 #include "tests/unit/detect/detector_cases.h"
 
@@ -492,6 +493,14 @@ TEST(DeserializationTest, FormEncodedViewStateAndTypedXml) {
     c.value = b;
     EXPECT_FALSE(Detects(DeserializationDetector(), c, &m)) << b << " -> " << m.rule_id;
   }
+}
+
+// A YAML language tag written out in full.
+TEST(DeserializationTest, VerbatimYamlTags) {
+  EXPECT_EQ(testing::RuleOf(DeserializationDetector(),
+                            "!<tag:yaml.org,2002:python/object/apply:os.system> [\"id\"]"),
+            "deserialization.yaml_tag");
+  EXPECT_EQ(testing::RuleOf(DeserializationDetector(), "!<tag:yaml.org,2002:str> hello"), "");
 }
 
 }  // namespace

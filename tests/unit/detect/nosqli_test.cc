@@ -3,6 +3,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
 #include "tests/unit/detect/detector_cases.h"
 
 namespace fnguard::detect {
@@ -198,6 +199,14 @@ TEST(NosqliTest, StoreEndpointsDynamoAndRedisScripts) {
     d.value = b;
     EXPECT_FALSE(Detects(NosqliDetector(), d, &m)) << b << " -> " << m.rule_id;
   }
+}
+
+// $type is also Json.NET's type annotation: alone it decides nothing.
+TEST(NosqliTest, TypeAnnotationIsNoOperator) {
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(),
+                            "{\"$type\":\"Contoso.Orders.OrderCreated, Contoso\",\"id\":42}"),
+            "");
+  EXPECT_NE(testing::RuleOf(NosqliDetector(), "{\"user\":{\"$gt\":\"\"}}"), "");
 }
 
 }  // namespace

@@ -620,5 +620,13 @@ TEST(PathTraversalTest, FunctionCodeAndShortNames) {
   }
 }
 
+// Docker's and Compose's secrets, one file each under /run/secrets.
+TEST(PathTraversalTest, ContainerSecrets) {
+  for (const std::string a : {"/run/secrets/db_password", "../../run/secrets/api_key"}) {
+    EXPECT_NE(testing::RuleOf(PathTraversalDetector(), a), "") << a;
+  }
+  EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), "Mount it under /run/secrets in compose"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -3,6 +3,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
 #include "tests/unit/detect/detector_cases.h"
 
 namespace fnguard::detect {
@@ -188,6 +189,21 @@ TEST(PrototypePollutionTest, ProtoAfterQueryAndFragmentDelimiters) {
   }
   c.value = "see #__proto__ in the docs";
   EXPECT_FALSE(Detects(PrototypePollutionDetector(), c, &m));
+}
+
+// constructor.prototype as a query parameter's name, and as a path given
+// as an array of keys.
+TEST(PrototypePollutionTest, ConstructorPrototypeAsParameterOrKeyArray) {
+  for (const std::string a : {"?constructor[prototype][isAdmin]=1", "&constructor.prototype.x=1",
+                              "{\"path\":[\"constructor\",\"prototype\",\"role\"]}"}) {
+    EXPECT_EQ(testing::RuleOf(PrototypePollutionDetector(), a),
+              "prototype_pollution.constructor_prototype")
+        << a;
+  }
+  for (const std::string b : {"The constructor, prototype and factory patterns",
+                              "What is a constructor? prototype chains explained"}) {
+    EXPECT_EQ(testing::RuleOf(PrototypePollutionDetector(), b), "") << b;
+  }
 }
 
 }  // namespace

@@ -175,5 +175,17 @@ TEST(SstiTest, GoTemplateRangeOverTheData) {
   EXPECT_EQ(testing::RuleOf(SstiDetector(), "{{ range .Items }}{{ .Name }}{{ end }}"), "");
 }
 
+// The process environment read in a template: where a function's
+// credentials live.
+TEST(SstiTest, EnvironmentReads) {
+  for (const std::string a : {"<%= process.env.AWS_SECRET_ACCESS_KEY %>",
+                              "<%= ENV['DATABASE_URL'] %>", "{{ process.env.TOKEN }}"}) {
+    EXPECT_EQ(testing::RuleOf(SstiDetector(), a), "ssti.expression") << a;
+  }
+  for (const std::string b : {"process.env.NODE_ENV is read at start", "{{ env_name }}"}) {
+    EXPECT_EQ(testing::RuleOf(SstiDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
