@@ -64,6 +64,8 @@ UNITS = [
     "un/**/ion ", "a/*", "uniunionon ", "'a' ", "'),('a',", "do $a", "::jsonb ? ",
     "<!DOCTYPE html PUBLIC \"-//W3C//DTD ", "`eval`", "; aws s3 ", "<%= process.env.",
     "!<tag:yaml.org,2002:", "?constructor[", "\"constructor\",", "{\"$type\":",
+    "c[a]", "& %a%%b%", "ssh://-o", "<img src='http://", " or not ", "x = :p or x <> :p ",
+    "1; while(true)",
 ]
 
 # With --gates: the start of every value. One of each ASCII punctuation byte,

@@ -170,6 +170,7 @@ constexpr WordEntry<Tier> kCommands[] = {
     {"rmdir", Tier::kShort},
     {"route", Tier::kWord},
     {"rsync", Tier::kShort},
+    {"rev", Tier::kWord},
     {"ruby", Tier::kShort},
     {"rundll32", Tier::kTool},
     {"scp", Tier::kShort},
@@ -543,7 +544,7 @@ constexpr std::array<uint8_t, 256> MakeWordStops() {
   t[','] = kStopBrace;
   t['}'] = kStopBrace;
   t['{'] = kStopBrace;
-  for (char c : std::string_view("'\"$\\^")) t[static_cast<unsigned char>(c)] = kStopSpecial;
+  for (char c : std::string_view("'\"$\\^[")) t[static_cast<unsigned char>(c)] = kStopSpecial;
   t['?'] = kStopGlob;
   t['*'] = kStopGlob;
   t['/'] = kStopSlash;
@@ -887,6 +888,12 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
       continue;
     }
     if (c == '?' || c == '*') w.glob = true;
+    // A bracket expression of one letter or digit ("c[a]t") matches just
+    // that byte: the name is the one spelled without brackets.
+    if (c == '[' && p + 2 < v.size() && IsAlnum(v[p + 1]) && v[p + 2] == ']') {
+      c = v[p + 1];
+      p += 2;
+    }
     if (w.plain_len >= kMaxWord || w.split_len >= kMaxWord) {
       w.too_long = true;
       ++p;
@@ -1534,6 +1541,7 @@ class CmdiImpl final : public Detector {
         PowerShellFormatPieces(v, m)) {
       return true;
     }
+    if (in.mask.Has('%') && in.mask.HasAny("&|") && VariablesAsCommand(v, m)) return true;
     // Read in the raw value: normalizing decodes the escapes.
     if (in.mask.Has('$') && in.mask.Has('\'') && AnsiCCommand(in.raw, m)) return found_in_raw();
     static constexpr uint64_t kPhp = CharMask::AlnumOf("php");
@@ -1543,7 +1551,9 @@ class CmdiImpl final : public Detector {
     if (in.mask.Has('-') && in.mask.Has('/') && SendmailLogOption(v, m)) return true;
     // An option follows a blank or opens the value.
     if (in.mask.Has('-') && !v.empty() &&
-        (in.mask.Has(' ') || in.mask.has_control || v[0] == '-') && ArgumentInjection(v, m)) {
+        (in.mask.Has(' ') || in.mask.has_control || v[0] == '-' ||
+         (in.mask.Has(':') && in.mask.Has('/'))) &&
+        ArgumentInjection(v, m)) {
       return true;
     }
     // The last ')' tells in O(1) whether a '(' opened at some position is
@@ -2424,6 +2434,20 @@ class CmdiImpl final : public Detector {
     const char c = v[start];
     const std::string_view first = v.substr(start, word_end(start) - start);
     const bool ext = first.starts_with("ext::");
+    // An ssh URL whose host is an option (git, svn and hg hand the host to
+    // ssh as an argument): "ssh://-oProxyCommand=id/x".
+    if (const size_t colon = first.find("://");
+        colon != std::string_view::npos && colon >= 3 && colon <= 8 &&
+        scan::IEquals(first.substr(colon - 3, 3), "ssh")) {
+      size_t h = colon + 3;
+      const size_t at = first.find('@', h);
+      if (at != std::string_view::npos && at < first.find('/', h)) h = at + 1;
+      if (h + 1 < first.size() && first[h] == '-' && IsAlpha(first[h + 1])) {
+        return FillMatch(m, "cmdi.argument_injection",
+                         "an ssh URL's host is an option handed to ssh", 80, start + h,
+                         first.size() - h);
+      }
+    }
     // A file name the tool is given first ("x.zip -T --unzip-command=...").
     const auto file_name = [](std::string_view w) {
       const size_t dot = w.rfind('.');
@@ -2986,6 +3010,43 @@ class CmdiImpl final : public Detector {
         return FillMatch(m, "cmdi.powershell_format_pieces",
                          "PowerShell format operator assembles a name from quoted pieces", 80,
                          b - 1, k - (b - 1));
+      }
+    }
+    return false;
+  }
+
+  // cmd.exe running a command its variables spell: after '&' or '|' (and
+  // CALL), a word of two or more %name% expansions ("&& %a%%b%",
+  // "& set a=who&& set b=ami&& call %a%%b%").
+  static bool VariablesAsCommand(std::string_view v, Match* m) {
+    // The number of %name% expansions that make up the word at `p`, or 0.
+    const auto variables_at = [&](size_t p, size_t* end) {
+      int n = 0;
+      while (p < v.size() && v[p] == '%' && n < 8) {
+        size_t e = p + 1;
+        while (e < v.size() && e - p < 32 && (IsAlnum(v[e]) || v[e] == '_')) ++e;
+        if (e == p + 1 || e >= v.size() || v[e] != '%' || !IsAlpha(v[p + 1])) return 0;
+        p = e + 1;
+        ++n;
+      }
+      *end = p;
+      return p == v.size() || IsBlank(v[p]) || v[p] == '&' || v[p] == '|' || v[p] == '\n' ||
+                     v[p] == '\r'
+                 ? n
+                 : 0;
+    };
+    int checks = 16;
+    for (size_t s = v.find_first_of("&|"); s != std::string_view::npos && checks-- > 0;
+         s = v.find_first_of("&|", s + 1)) {
+      size_t p = s + 1;
+      if (p < v.size() && v[p] == v[s]) ++p;
+      p = SkipBlanks(v, p);
+      if (IAt(v, p, "call") && p + 4 < v.size() && IsBlank(v[p + 4])) p = SkipBlanks(v, p + 4);
+      size_t end = p;
+      const int n = variables_at(p, &end);
+      if (n >= 2) {
+        return FillMatch(m, "cmdi.variable_command",
+                         "cmd.exe runs a command spelled by its variables", 80, s, end - s);
       }
     }
     return false;

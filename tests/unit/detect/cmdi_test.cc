@@ -877,5 +877,19 @@ TEST(CmdiTest, CloudClisAfterSeparators) {
   }
 }
 
+// One-letter bracket expressions in a command's name, cmd.exe variables
+// spelling a command, an ssh URL whose host is an option.
+TEST(CmdiTest, BracketsVariablesAndSshHosts) {
+  for (const std::string a : {";c[a]t /tmp/x", "|/bin/c[a]t /e[t]c/pa[s]swd", "&& w[h]oami",
+                              "& set a=who&& set b=ami&& call %a%%b%", "| %x%%y% /c dir",
+                              "ssh://-oProxyCommand=touch${IFS}/tmp/x", "$(rev<<<'di')"}) {
+    EXPECT_NE(testing::RuleOf(CmdiDetector(), a), "") << a;
+  }
+  for (const std::string b : {"see array[0] and item[s] here", "rock & call %name% later",
+                              "ssh://git@github.com/acme/app.git", "rev 2; rev 3 | rev 4"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

