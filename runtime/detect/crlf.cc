@@ -402,6 +402,18 @@ class CrlfImpl final : public Detector {
     // A line break is a control byte or a multibyte character.
     if (!(in.mask.has_control || in.mask.has_non_ascii)) return false;
     std::string_view v = in.norm;
+    // A whole request written out ("GET / HTTP/1.1\r\nHost: internal\r\n\r\n"),
+    // its line ended by CRLF as the protocol ends it, then a header: for a
+    // raw connection the server opens (gopher://, a socket, a pipeline).
+    if (in.mask.has_control && IsRequestLine(v, 0)) {
+      const size_t eol = v.substr(0, 2048).find("\r\n");
+      Injected field;
+      if (eol != std::string_view::npos && eol + 2 < v.size() && ReadLine(v, eol + 2, &field) &&
+          field.known_field && !field.implausible_value) {
+        return FillMatch(m, "crlf.request_splitting",
+                         "Value is an HTTP request, request line and headers", 80, 0, eol);
+      }
+    }
     const bool line_free = IsLineFreeLocation(in.location) && !in.IsObjectKey();
     // A line break sent percent-encoded ("%0d%0a" in a JSON string) was
     // meant for a URL or a header, where the decoding happens: text typed

@@ -364,6 +364,28 @@ class NosqliImpl final : public Detector {
     return false;
   }
 
+  // A Lucene query string (Elasticsearch/OpenSearch query_string, Solr)
+  // widened by OR to every document, or to those holding a field the query
+  // was never to reach: "x OR _exists_:password", "x) OR (_index:users-*",
+  // "x OR *:*".
+  static bool LuceneWidening(std::string_view v, Match* m) {
+    int checks = 8;
+    for (size_t o = IFind(v, "or "); o != kNpos && checks-- > 0; o = IFind(v, "or ", o + 3)) {
+      if (o > 0 && !scan::IsSpace(v[o - 1]) && v[o - 1] != ')') continue;
+      if (v[o] != 'O' || v[o + 1] != 'R') continue;  // Lucene's operators are upper case
+      size_t k = scan::SkipSpaces(v, o + 3);
+      while (k < v.size() && v[k] == '(') k = scan::SkipSpaces(v, k + 1);
+      const std::string_view rest = v.substr(k, 16);
+      if (rest.starts_with("_exists_:") || rest.starts_with("_index:") ||
+          rest.starts_with("*:*")) {
+        return FillMatch(m, "nosqli.lucene_query",
+                         "Lucene query string widened by OR to documents it was not to reach",
+                         75, o, k + 3 - o);
+      }
+    }
+    return false;
+  }
+
   // DynamoDB's legacy comparison given where a plain value was expected:
   // {"ComparisonOperator": "GT", "AttributeValueList": [...]}, inside a
   // value or as a field of its own.
@@ -400,6 +422,7 @@ class NosqliImpl final : public Detector {
     if (in.mask.Has('_') && !v.empty() && StoreEndpoint(v, m)) return true;
     if (in.mask.Has('(') && in.mask.HasAny("_.") && StoreCall(v, m)) return true;
     if (DynamoOperator(in, v, m)) return true;
+    if (in.mask.Has(':') && in.mask.HasAny("_*") && LuceneWidening(v, m)) return true;
     if (in.mask.Has(':') && in.mask.HasAny("<>=(") && v.size() >= 12 && DynamoSelfNegation(v, m)) {
       return true;
     }

@@ -220,5 +220,17 @@ TEST(CrlfTest, MoreProtocolsAndStrictnessCues) {
   EXPECT_TRUE(In("x\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT", Location::kQuery));
 }
 
+// A whole HTTP request as the value, its request line ended by CRLF and a
+// header after it, in a body too; a request pasted into a question with LF
+// alone, or followed by no header, is text.
+TEST(CrlfTest, WholeRequestAsTheValue) {
+  Match m;
+  ASSERT_TRUE(In("GET / HTTP/1.1\r\nHost: internal\r\n\r\n", Location::kBody, &m));
+  EXPECT_EQ(m.rule_id, "crlf.request_splitting");
+  EXPECT_TRUE(In("POST /admin HTTP/1.0\r\nContent-Length: 0\r\n", Location::kBody));
+  EXPECT_FALSE(In("GET / HTTP/1.1\nHost: example.com\n\nwhy 400?", Location::kBody));
+  EXPECT_FALSE(In("GET /x HTTP/1.1\r\nfoo bar\r\n", Location::kBody));
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -225,5 +225,17 @@ TEST(NosqliTest, DynamoTautologiesAndNumericWhere) {
   }
 }
 
+// Lucene query strings widened by OR to every document or to fields the
+// query was never to reach.
+TEST(NosqliTest, LuceneWidenedByOr) {
+  for (const std::string a : {"status:active OR _exists_:password_hash",
+                              "name:foo) OR (_index:users-* AND role:admin", "title:x OR *:*"}) {
+    EXPECT_EQ(testing::RuleOf(NosqliDetector(), a), "nosqli.lucene_query") << a;
+  }
+  for (const std::string b : {"or _exists_: is how ES checks presence", "tea OR coffee: _exists_"}) {
+    EXPECT_EQ(testing::RuleOf(NosqliDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
