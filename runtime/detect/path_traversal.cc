@@ -922,13 +922,26 @@ bool WorthReading(const PathParts& p) {
 
 bool WorthReading(std::string_view path) { return WorthReading(SplitPath(path)); }
 
-// A path below the directories a Lambda function's own code lives in (folded:
-// lower case, '/'): the handler's package (/var/task), the runtime
-// (/var/runtime) and the layers' language directories below /opt. The
+// A path below the directories a function's own code lives in (folded:
+// lower case, '/'): on Lambda the handler's package (/var/task), the runtime
+// (/var/runtime) and the layers' language directories below /opt; on Azure
+// the app's and the host's directories below /home (or D:/home). The
 // function's source and its dependencies' configuration are what an attacker
 // reads first; no request names them.
+// Azure Functions and App Service: the app's code and settings below
+// /home/site/wwwroot, the host's keys below /home/data/Functions/secrets (on
+// Windows plans the same below D:/home; folded as above).
+bool IsAzureAppPath(std::string_view f) {
+  const std::string_view home = f.size() > 2 && f[1] == ':' && scan::IsAlpha(f[0]) ? f.substr(2) : f;
+  for (std::string_view dir : {"/home/site/wwwroot/", "/home/data/functions/secrets/"}) {
+    if (home.starts_with(dir)) return home.size() > dir.size();
+  }
+  return false;
+}
+
 bool IsFunctionCodePath(std::string_view f) {
   if (f.starts_with("/var/task/") || f.starts_with("/var/runtime/")) return f.size() > 10;
+  if (IsAzureAppPath(f)) return true;
   if (!f.starts_with("/opt/")) return false;
   // (Not /opt/bin or /opt/lib: many systems keep their own programs there.)
   for (std::string_view dir : {"nodejs/", "python/", "java/", "ruby/", "extensions/"}) {
@@ -1478,7 +1491,7 @@ class PathTraversalImpl final : public Detector {
           whole.find_first_of(windows ? "<>\"'" : " <>\"'") == std::string_view::npos) {
         whole = fold().substr(0, whole.size());
         size_t slash = whole.find('/', root);
-        if (!windows && IsFunctionCodePath(whole)) {
+        if (windows ? root == 3 && IsAzureAppPath(whole) : IsFunctionCodePath(whole)) {
           return FillMatch(m, "path_traversal.system_path",
                            "Value is an absolute path into the function's code or its layers",
                            65, 0, whole.size());

@@ -163,6 +163,13 @@ bool GoTemplateCall(std::string_view b, bool whole_value) {
     const size_t assign = pipe.find(":=");
     if (assign != std::string_view::npos) pipe = pipe.substr(scan::SkipSpaces(pipe, assign + 2));
     if (pipe == "." || pipe == "$") return true;
+    // ... or every variable of the environment the data hands over.
+    if (scan::IEquals(pipe, ".env") || scan::IEquals(pipe, ".environ")) return true;
+  }
+  // Sprig's and gomplate's environment readers (Helm, Hugo, gomplate):
+  // {{ env "AWS_SECRET_ACCESS_KEY" }}, {{ getenv "DB_PASSWORD" }}.
+  if ((head == "env" || head == "getenv" || head == "expandenv") && (arg == '"' || arg == '`')) {
+    return true;
   }
   if (head == "printf" || head == "print" || head == "println") {
     // The bare dot or $ as an argument prints the whole data object.

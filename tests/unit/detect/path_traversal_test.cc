@@ -628,5 +628,18 @@ TEST(PathTraversalTest, ContainerSecrets) {
   EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), "Mount it under /run/secrets in compose"), "");
 }
 
+// An Azure function's code, settings and host keys.
+TEST(PathTraversalTest, AzureAppPaths) {
+  for (const std::string a : {"/home/site/wwwroot/local.settings.json",
+                              "D:\\home\\data\\Functions\\secrets\\host.json",
+                              "d:/home/site/wwwroot/appsettings.json"}) {
+    EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), a), "path_traversal.system_path") << a;
+  }
+  for (const std::string b : {"/home/site/wwwroot/", "C:\\home\\docs\\readme.txt",
+                              "Deploy to /home/site/wwwroot in the portal"}) {
+    EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -187,5 +187,17 @@ TEST(SstiTest, EnvironmentReads) {
   }
 }
 
+// Go templates reading the environment: Sprig's and gomplate's readers, a
+// range over the data's Env.
+TEST(SstiTest, GoTemplateEnvironmentReads) {
+  for (const std::string a : {"{{ env \"AWS_SECRET_ACCESS_KEY\" }}", "{{getenv `DB_PASSWORD`}}",
+                              "{{range $k, $v := .Env}}{{$k}}={{$v}}{{end}}"}) {
+    EXPECT_NE(testing::RuleOf(SstiDetector(), a), "") << a;
+  }
+  for (const std::string b : {"{{ range .Items }}{{ .Name }}{{ end }}", "Set env \"PROD\" in {{ .Stage }}"}) {
+    EXPECT_EQ(testing::RuleOf(SstiDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
