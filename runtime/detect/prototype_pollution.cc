@@ -195,6 +195,21 @@ class PrototypePollutionImpl final : public Detector {
     }
     if (v.size() < 9) return false;
     size_t p = in.mask.Has('_') ? scan::Find(v, "__proto__") : kNpos;
+    // "__pro__proto__to__": what a filter that deletes "__proto__" once
+    // leaves is "__proto__" again. No text nests the name in itself.
+    if (p != kNpos) {
+      static constexpr std::string_view kProto = "__proto__";
+      for (size_t q = p; q != kNpos; q = scan::Find(v, kProto, q + 1)) {
+        for (size_t k = 1; k < kProto.size(); ++k) {
+          if (q >= k && v.compare(q - k, k, kProto.substr(0, k)) == 0 &&
+              v.compare(q + kProto.size(), kProto.size() - k, kProto.substr(k)) == 0) {
+            return FillMatch(m, "prototype_pollution.proto_in_value",
+                             "__proto__ nested in itself, for a filter that deletes it once", 85,
+                             q - k, 2 * kProto.size());
+          }
+        }
+      }
+    }
     if (p != kNpos) {
       size_t e = p + 9;
       bool left = p > 0 && (v[p - 1] == '[' || v[p - 1] == '.' || v[p - 1] == '"' ||

@@ -206,5 +206,17 @@ TEST(PrototypePollutionTest, ConstructorPrototypeAsParameterOrKeyArray) {
   }
 }
 
+// __proto__ nested in itself: what a filter that deletes it once leaves.
+TEST(PrototypePollutionTest, ProtoNestedInItself) {
+  for (const std::string a : {"{\"__pro__proto__to__\":{\"admin\":true}}", "a[_____proto__proto__][y]=1",
+                              "x.__p__proto__roto__.polluted=1"}) {
+    EXPECT_EQ(testing::RuleOf(PrototypePollutionDetector(), a), "prototype_pollution.proto_in_value")
+        << a;
+  }
+  for (const std::string b : {"__proto__ is deprecated", "____proto____"}) {
+    EXPECT_EQ(testing::RuleOf(PrototypePollutionDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
