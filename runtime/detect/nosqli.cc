@@ -376,8 +376,14 @@ class NosqliImpl final : public Detector {
       size_t k = scan::SkipSpaces(v, o + 3);
       while (k < v.size() && v[k] == '(') k = scan::SkipSpaces(v, k + 1);
       const std::string_view rest = v.substr(k, 16);
+      // ... or "field:*": every document that has the field at all.
+      size_t f = 0;
+      while (f < rest.size() && (scan::IsWordChar(rest[f]) || (f > 0 && rest[f] == '.'))) ++f;
+      const bool any_value = f > 0 && f + 2 <= rest.size() && rest[f] == ':' && rest[f + 1] == '*' &&
+                             (f + 2 == rest.size() || rest[f + 2] == ' ' || rest[f + 2] == ')' ||
+                              rest[f + 2] == '"');
       if (rest.starts_with("_exists_:") || rest.starts_with("_index:") ||
-          rest.starts_with("*:*")) {
+          rest.starts_with("*:*") || any_value) {
         return FillMatch(m, "nosqli.lucene_query",
                          "Lucene query string widened by OR to documents it was not to reach",
                          75, o, k + 3 - o);

@@ -229,7 +229,8 @@ TEST(NosqliTest, DynamoTautologiesAndNumericWhere) {
 // query was never to reach.
 TEST(NosqliTest, LuceneWidenedByOr) {
   for (const std::string a : {"status:active OR _exists_:password_hash",
-                              "name:foo) OR (_index:users-* AND role:admin", "title:x OR *:*"}) {
+                              "name:foo) OR (_index:users-* AND role:admin", "title:x OR *:*",
+                              "* OR tenant_id:*"}) {
     EXPECT_EQ(testing::RuleOf(NosqliDetector(), a), "nosqli.lucene_query") << a;
   }
   for (const std::string b : {"or _exists_: is how ES checks presence", "tea OR coffee: _exists_"}) {
