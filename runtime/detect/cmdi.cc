@@ -3035,9 +3035,15 @@ class CmdiImpl final : public Detector {
                  ? n
                  : 0;
     };
+    // A '%' before a letter must occur ("100% refund" has none).
+    bool named = false;
+    for (size_t k = v.find('%'); k != std::string_view::npos && !named; k = v.find('%', k + 1)) {
+      named = k + 1 < v.size() && IsAlpha(v[k + 1]);
+    }
+    if (!named) return false;
     int checks = 16;
-    for (size_t s = v.find_first_of("&|"); s != std::string_view::npos && checks-- > 0;
-         s = v.find_first_of("&|", s + 1)) {
+    for (size_t s = scan::FindAnyOf(v, 0, '&', '|', '|'); s != std::string_view::npos && checks-- > 0;
+         s = scan::FindAnyOf(v, s + 1, '&', '|', '|')) {
       size_t p = s + 1;
       if (p < v.size() && v[p] == v[s]) ++p;
       p = SkipBlanks(v, p);

@@ -304,6 +304,15 @@ class NosqliImpl final : public Detector {
   // its own negation, on the same name and placeholder:
   // "tenant_id = :t OR tenant_id <> :t", "contains(a, :x) OR NOT contains(a, :x)".
   static bool DynamoSelfNegation(std::string_view v, Match* m) {
+    // An expression attribute value's placeholder (":t" after a blank, '(',
+    // ',' or a comparison) must occur: prose's colons are followed by blanks.
+    bool placeholder = false;
+    for (size_t k = v.find(':'); k != kNpos && !placeholder; k = v.find(':', k + 1)) {
+      placeholder = k > 0 && k + 1 < v.size() && (scan::IsAlpha(v[k + 1]) || v[k + 1] == '_') &&
+                    (v[k - 1] == ' ' || v[k - 1] == '(' || v[k - 1] == ',' || v[k - 1] == '=' ||
+                     v[k - 1] == '<' || v[k - 1] == '>');
+    }
+    if (!placeholder) return false;
     // The condition that ends at `e` (back to '(', a comma-free start or
     // AND/OR), trimmed.
     const auto trim = [](std::string_view t) {
