@@ -65,7 +65,8 @@ UNITS = [
     "<!DOCTYPE html PUBLIC \"-//W3C//DTD ", "`eval`", "; aws s3 ", "<%= process.env.",
     "!<tag:yaml.org,2002:", "?constructor[", "\"constructor\",", "{\"$type\":",
     "c[a]", "& %a%%b%", "ssh://-o", "<img src='http://", " or not ", "x = :p or x <> :p ",
-    "1; while(true)", "GET / HTTP/1.1\r\n", " OR _exists_:", "OR ", "__pro__proto__",
+    "1; while(true)", "GET / HTTP/1.1\r\n", " OR _exists_:", "OR ", "__pro__proto__", "/a HTTP/1.1\r\n", "x\r\nContent-Type: a\r\n", "a.txt%00",
+    "return(db.", "<!DOCTYPE a PUBLIC \"-//",
 ]
 
 # With --gates: the start of every value. One of each ASCII punctuation byte,

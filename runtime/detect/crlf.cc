@@ -405,13 +405,45 @@ class CrlfImpl final : public Detector {
     // A whole request written out ("GET / HTTP/1.1\r\nHost: internal\r\n\r\n"),
     // its line ended by CRLF as the protocol ends it, then a header: for a
     // raw connection the server opens (gopher://, a socket, a pipeline).
-    if (in.mask.has_control && IsRequestLine(v, 0)) {
+    // So is the rest of a request line the value completes ("/x HTTP/1.1",
+    // after the method the server writes) followed the same way.
+    const auto request_line_tail = [&v] {
+      if (v.empty() || v[0] != '/') return false;
+      const std::string_view line = v.substr(0, 2048);
+      const size_t http = line.find(" HTTP/");
+      return http != std::string_view::npos &&
+             line.substr(0, http).find_first_of("\r\n ") == std::string_view::npos;
+    };
+    if (in.mask.has_control && (IsRequestLine(v, 0) || request_line_tail())) {
       const size_t eol = v.substr(0, 2048).find("\r\n");
       Injected field;
       if (eol != std::string_view::npos && eol + 2 < v.size() && ReadLine(v, eol + 2, &field) &&
           field.known_field && !field.implausible_value) {
         return FillMatch(m, "crlf.request_splitting",
                          "Value is an HTTP request, request line and headers", 80, 0, eol);
+      }
+    }
+    // One line, then content headers ended by an empty line, then a body,
+    // every break a CRLF ("Order update\r\nContent-Type: text/html\r\n\r\n<h1>..."):
+    // the value rewrites the message it is written into (a mail's subject,
+    // a header the server sets), whatever the context.
+    if (in.mask.has_control) {
+      const size_t eol = v.substr(0, 256).find("\r\n");
+      if (eol != std::string_view::npos && eol > 0 &&
+          v.substr(0, eol).find('\n') == std::string_view::npos &&
+          (scan::IAt(v, eol + 2, "content-") || scan::IAt(v, eol + 2, "mime-version"))) {
+        Injected field;
+        const size_t blank = v.substr(0, eol + 512).find("\r\n\r\n", eol + 2);
+        bool crlf_only = blank != std::string_view::npos;
+        for (size_t k = eol + 2; crlf_only && k < blank; ++k) {
+          crlf_only = v[k] != '\n' || v[k - 1] == '\r';
+        }
+        if (crlf_only && ReadLine(v, eol + 2, &field) && field.known_field &&
+            blank + 4 < v.size() && !scan::IsSpace(v[blank + 4])) {
+          return FillMatch(m, "crlf.header_injection",
+                           "Line break followed by content headers, an empty line and a body",
+                           80, eol + 2, blank - eol - 2);
+        }
       }
     }
     const bool line_free = IsLineFreeLocation(in.location) && !in.IsObjectKey();

@@ -90,9 +90,11 @@ bool SinkAfterJoin(std::string_view v, const std::string_view (&sinks)[N],
     };
     j = scan::SkipSpaces(v, j);
     if (at(j)) return true;
-    // "return db.users.find()": the sink returned by the statement.
-    return IAt(v, j, "return") && j + 6 < v.size() && scan::IsSpace(v[j + 6]) &&
-           at(scan::SkipSpaces(v, j + 6));
+    // "return db.users.find()", "return(db.x...)": the sink returned by the
+    // statement.
+    return IAt(v, j, "return") && j + 6 < v.size() &&
+           (scan::IsSpace(v[j + 6]) || v[j + 6] == '(') &&
+           at(scan::SkipSpaces(v, j + (v[j + 6] == '(' ? 7 : 6)));
   };
   if (IAt(v, scan::SkipSpaces(v, 0), "db.") || IAt(v, 0, "this.")) return true;
   for (char join : {';', '{'}) {
@@ -511,8 +513,10 @@ class NosqliImpl final : public Detector {
         while (b > 0 && scan::IsSpace(v[b - 1])) --b;
         // A sink returned by the injected statement ("'; return db.users.find();")
         // follows the break as closely.
+        // ("return(db.x...)": the returned expression in parentheses.)
+        if (b > 0 && v[b - 1] == '(' && b >= 7 && IAt(v, b - 7, "return")) --b;
         if (b >= 6 && IAt(v, b - 6, "return") && (b == 6 || !scan::IsCodeIdentChar(v[b - 7])) &&
-            b < p) {
+            (b < p || v[b] == '(')) {
           b -= 6;
           while (b > 0 && scan::IsSpace(v[b - 1])) --b;
         }

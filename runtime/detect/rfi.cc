@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <algorithm>
 #include <string_view>
 
 #include "runtime/detect/ascii_scan.h"
@@ -46,6 +47,20 @@ bool IsIncludeName(std::string_view name) { return scan::IEqualsAny(name, kInclu
 bool CarriesNul(std::string_view raw) {
   return raw.find('\0') != kNpos || scan::Find(raw, "%00") != kNpos ||
          scan::Find(raw, "%2500") != kNpos;
+}
+
+// Whether the raw value's first NUL (as sent, "%00" or "%2500") comes right
+// after a file name's extension ("shell.php.txt%00.html"): what the include
+// opens ends there, and the extension appended after it is cut off.
+bool NulAfterFileName(std::string_view raw) {
+  size_t nul = raw.find('\0');
+  for (std::string_view enc : {std::string_view("%00"), std::string_view("%2500")}) {
+    nul = std::min(nul, scan::Find(raw, enc));
+  }
+  if (nul == kNpos || nul < 3) return false;
+  size_t k = nul;
+  while (k > 0 && nul - k < 6 && scan::IsAlnum(raw[k - 1])) --k;
+  return k < nul && k > 1 && raw[k - 1] == '.' && scan::IsAlnum(raw[k - 2]);
 }
 
 // Whether what follows a URL's path is only '?' and '#' (at most a few) or
@@ -336,6 +351,7 @@ class RfiImpl final : public Detector {
       // appended extension, or a query that is only a script extension
       // ("inc.jpg?.php"), which an extension check reads as the file's.
       bool truncation = IsTruncatingTail(tail) || (script && CarriesNul(in.raw)) ||
+                        (NamesFileByExtension(path) && NulAfterFileName(in.raw)) ||
                         (tail.size() > 1 && tail[0] == '?' && tail[1] == '.' &&
                          HasScriptExtension(tail.substr(1), /*text=*/false) &&
                          tail.find_first_of("/=&", 1) == kNpos);

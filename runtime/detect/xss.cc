@@ -708,39 +708,44 @@ class Scanner {
     return i < s_.size() && s_[i] == '>';
   }
 
-  // After "<!DOCTYPE html" at `i`: the W3C's public identifier of an HTML or
-  // XHTML version, then optionally its DTD's address at www.w3.org, then '>'
+  // After "<!DOCTYPE name" at `i`: PUBLIC and a formal public identifier,
+  // then optionally a system identifier, then '>'
   // (`PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/..."`).
-  bool W3cPublicIdentifierAt(size_t i) const {
+  bool ExternalIdentifierOnlyAt(size_t i) const {
     const auto blanks = [&](size_t k) {
       while (k < s_.size() && IsSpace(s_[k])) ++k;
       return k;
     };
-    i = blanks(i);
-    if (!scan::IAt(s_, i, "public")) return false;
-    i = blanks(i + 6);
-    // A quoted string that starts with `prefix`; returns past its close.
-    const auto quoted = [&](size_t k, std::string_view prefix) -> size_t {
+    // A quoted literal without markup in it; returns past its close, or 0.
+    const auto quoted = [&](size_t k) -> size_t {
       if (k >= s_.size() || (s_[k] != '"' && s_[k] != '\'')) return 0;
       const char q = s_[k];
-      if (!scan::IAt(s_, k + 1, prefix)) return 0;
-      for (size_t e = k + 1; e < s_.size() && e - k < 128; ++e) {
+      for (size_t e = k + 1; e < s_.size() && e - k < 256; ++e) {
         if (s_[e] == q) return e + 1;
         if (s_[e] == '<' || s_[e] == '>') return 0;
       }
       return 0;
     };
-    size_t e = quoted(i, "-//w3c//dtd ");
+    i = blanks(i);
+    if (!scan::IAt(s_, i, "public")) return false;
+    // A formal public identifier: "-//Owner//DTD ...//EN" (or "+//" for a
+    // registered owner).
+    i = blanks(i + 6);
+    if (i + 4 >= s_.size() || (s_[i + 1] != '-' && s_[i + 1] != '+') || s_[i + 2] != '/' ||
+        s_[i + 3] != '/') {
+      return false;
+    }
+    size_t e = quoted(i);
     if (e == 0) return false;
     i = blanks(e);
     if (i < s_.size() && s_[i] != '>') {
-      e = quoted(i, "http://www.w3.org/");
-      if (e == 0) e = quoted(i, "https://www.w3.org/");
+      e = quoted(i);
       if (e == 0) return false;
       i = blanks(e);
     }
     return i < s_.size() && s_[i] == '>';
   }
+
 
   // Whether the start tag whose name ends at `i` holds only attributes that
   // change no behaviour (lang, dir, class, id, xml:lang, xmlns with the
@@ -1068,7 +1073,12 @@ class Scanner {
       size_t n = lt + 9;
       while (n < s_.size() && IsSpace(s_[n])) ++n;
       if (n > lt + 9 && scan::IAt(s_, n, "html") && EndsWithoutAttributes(n + 4)) return;
-      if (n > lt + 9 && scan::IAt(s_, n, "html") && W3cPublicIdentifierAt(n + 4)) return;
+      // A document type named by its public identifier alone (XHTML's, an
+      // Apple plist's): no markup is declared here. (The xxe detector judges
+      // where an external DTD comes from.)
+      size_t e = n;
+      while (e < s_.size() && e - n < 32 && (IsAlnum(s_[e]) || s_[e] == '-' || s_[e] == ':')) ++e;
+      if (n > lt + 9 && e > n && ExternalIdentifierOnlyAt(e)) return;
     }
     if (scan::IAt(s_, lt, "<!doctype") || scan::IAt(s_, lt, "<!attlist") ||
         scan::IAt(s_, lt, "<!element")) {

@@ -232,5 +232,18 @@ TEST(CrlfTest, WholeRequestAsTheValue) {
   EXPECT_FALSE(In("GET /x HTTP/1.1\r\nfoo bar\r\n", Location::kBody));
 }
 
+// The rest of a request line the value completes, then headers; one line
+// then content headers, an empty line and a body, every break a CRLF.
+TEST(CrlfTest, RequestLineTailsAndInjectedBodies) {
+  Match m;
+  ASSERT_TRUE(In("/index.html HTTP/1.1\r\nHost: internal.local\r\n\r\nGET /admin", Location::kBody, &m));
+  EXPECT_EQ(m.rule_id, "crlf.request_splitting");
+  ASSERT_TRUE(In("Order update\r\nContent-Type: text/html\r\n\r\n<h1>locked</h1>", Location::kBody, &m));
+  EXPECT_EQ(m.rule_id, "crlf.header_injection");
+  EXPECT_FALSE(In("Here is the response:\nContent-Type: text/html\n\n<html>", Location::kBody));
+  EXPECT_FALSE(In("Meeting notes\r\nContent: budget review\r\n\r\nAgenda below", Location::kBody));
+  EXPECT_FALSE(In("/docs HTTP/1.1 is old\nbye", Location::kBody));
+}
+
 }  // namespace
 }  // namespace fnguard::detect

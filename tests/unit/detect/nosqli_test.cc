@@ -238,5 +238,12 @@ TEST(NosqliTest, LuceneWidenedByOr) {
   }
 }
 
+// A $where breakout that returns its probe in parentheses.
+TEST(NosqliTest, ReturnInParentheses) {
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "';return(db.getCollectionNames().length>0);var a='"),
+            "nosqli.js_injection");
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "function f(){return(db.x)}"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

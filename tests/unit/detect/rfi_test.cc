@@ -246,5 +246,17 @@ TEST(RfiTest, QueriesThatAbsorbTheAppendedName) {
   }
 }
 
+// A NUL right after a file name's extension cuts off what the application
+// appends, whatever that name's own extension is.
+TEST(RfiTest, NulAfterAnyFileName) {
+  for (const std::string a : {"https://evil.test:8443/.x/shell.php.txt%00.html",
+                              "https://evil.test/shell.php%00.html", "http://evil.test/a.txt%2500"}) {
+    EXPECT_EQ(testing::RuleOf(RfiDetector(), a), "rfi.truncated_url") << a;
+  }
+  for (const std::string b : {"https://example.com/report.pdf", "https://example.com/a%00b/c.html"}) {
+    EXPECT_EQ(testing::RuleOf(RfiDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -565,21 +565,26 @@ TEST(XssTest, FrameworkDirectivesAndSvgDataUrls) {
   }
 }
 
-// The W3C's DOCTYPE of an HTML or XHTML version declares nothing; another
-// DTD address still counts. A name between backticks is a code span, not a
+// A DOCTYPE named by a formal public identifier (XHTML's, an Apple
+// plist's) declares no markup: where its DTD comes from is the xxe
+// detector's to judge. A name between backticks is a code span, not a
 // tagged template.
-TEST(XssTest, W3cDoctypesAndCodeSpans) {
+TEST(XssTest, PublicDoctypesAndCodeSpans) {
   for (const std::string b :
        {"<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
         "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">",
-        "<!doctype HTML public '-//W3C//DTD HTML 4.01//EN'>", "Never use `eval` on input.",
-        "`alert` and `prompt` block the page"}) {
+        "<!doctype HTML public '-//W3C//DTD HTML 4.01//EN'>",
+        "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+        "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\"><plist version=\"1.0\"></plist>",
+        "Never use `eval` on input.", "`alert` and `prompt` block the page"}) {
     EXPECT_EQ(testing::RuleOf(XssDetector(), b), "") << b;
   }
+  EXPECT_EQ(testing::RuleOf(XxeDetector(), "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" "
+                                           "\"http://x.example/a.dtd\">"),
+            "xxe.external_dtd");
   for (const std::string a :
-       {"<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"http://x.example/a.dtd\">",
-        "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\" onload=x>", "eval`alert\\x281\\x29`",
-        "x=alert`1`"}) {
+       {"<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\" onload=x>",
+        "<!DOCTYPE html PUBLIC \"x\">", "eval`alert\\x281\\x29`", "x=alert`1`"}) {
     EXPECT_NE(testing::RuleOf(XssDetector(), a), "") << a;
   }
 }
