@@ -1764,6 +1764,20 @@ class CmdiImpl final : public Detector {
       }
       if (CheckPosition(v, next, ctx, m, in_brace, last_paren, &run_checks)) return true;
     }
+    // bash's "${PATH:0:1}" (a '/' cut out of a variable that holds a path)
+    // joined to the word before it ("cat${PATH:0:1}etc"): written only to
+    // spell a path past a filter. (Opening a word, CheckPosition() reads it
+    // as part of a command's path; alone, prose may name it.)
+    if (in.mask.Has('$') && in.mask.Has('{') && in.mask.Has(':')) {
+      int checks = 16;
+      for (size_t p = scan::Find(v, "${"); p != std::string_view::npos && checks-- > 0;
+           p = scan::Find(v, "${", p + 2)) {
+        if (const size_t n = SlashExpansionLength(v, p); n > 0 && p > 0 && IsAlnum(v[p - 1])) {
+          return FillMatch(m, "cmdi.variable_substring",
+                           "bash substring of a path variable spells a '/'", 80, p, n);
+        }
+      }
+    }
     return false;
   }
 

@@ -891,5 +891,13 @@ TEST(CmdiTest, BracketsVariablesAndSshHosts) {
   }
 }
 
+// bash's ${PATH:0:1} spells a '/' past a filter wherever it stands.
+TEST(CmdiTest, PathVariableSubstrings) {
+  for (const std::string a : {";cat${PATH:0:1}etc${PATH:0:1}passwd", "x${HOME:0:1}tmp"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), a), "cmdi.variable_substring") << a;
+  }
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "price ${amount:0:2} today"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect
