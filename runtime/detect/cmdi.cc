@@ -826,6 +826,12 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
     }
     if (EndsWord(c, in_brace)) break;
     if (c == '\'' || c == '"') {
+      // A quote before '}', ']' or ',' closes a JSON string that held the
+      // command ({"arg":"x && whoami"}, a document sent as one value):
+      // the sink gets the string without it.
+      if (w.plain_len > 0 && p + 1 < v.size() && (v[p + 1] == '}' || v[p + 1] == ']' || v[p + 1] == ',')) {
+        break;
+      }
       ++p;
       continue;
     }
@@ -1542,6 +1548,7 @@ class CmdiImpl final : public Detector {
       return true;
     }
     if (in.mask.Has('%') && in.mask.HasAny("&|") && VariablesAsCommand(v, m)) return true;
+    if (in.mask.Has('|') && in.mask.Has('\'') && in.mask.Has('!') && DdeFormula(v, m)) return true;
     // Read in the raw value: normalizing decodes the escapes.
     if (in.mask.Has('$') && in.mask.Has('\'') && AnsiCCommand(in.raw, m)) return found_in_raw();
     static constexpr uint64_t kPhp = CharMask::AlnumOf("php");
@@ -3067,6 +3074,29 @@ class CmdiImpl final : public Detector {
       if (n >= 2) {
         return FillMatch(m, "cmdi.variable_command",
                          "cmd.exe runs a command spelled by its variables", 80, s, end - s);
+      }
+    }
+    return false;
+  }
+
+  // A spreadsheet formula that calls a program through DDE, as a cell of an
+  // exported CSV runs it when opened: "=cmd|' /C calc'!A0",
+  // "@SUM(1+1)*cmd|' /C calc'!A0", "=MSEXCEL|'\\..\\cmd.exe /c x'!''". The
+  // value opens as a formula does ('=', '+', '-' or '@').
+  static bool DdeFormula(std::string_view v, Match* m) {
+    size_t b = 0;
+    while (b < v.size() && (v[b] == ' ' || v[b] == '"' || v[b] == '\'')) ++b;
+    if (b >= v.size() || (v[b] != '=' && v[b] != '+' && v[b] != '-' && v[b] != '@')) return false;
+    int checks = 8;
+    for (size_t bar = v.find("|'", b); bar != std::string_view::npos && checks-- > 0;
+         bar = v.find("|'", bar + 2)) {
+      size_t w = bar;
+      while (w > b && bar - w < 32 && (IsAlnum(v[w - 1]) || v[w - 1] == '_')) --w;
+      if (bar - w < 2) continue;
+      const size_t close = v.substr(0, bar + 256).find("'!", bar + 2);
+      if (close != std::string_view::npos) {
+        return FillMatch(m, "cmdi.dde_formula",
+                         "spreadsheet formula runs a program through DDE", 80, w, close + 2 - w);
       }
     }
     return false;

@@ -997,22 +997,32 @@ class DeserializationImpl final : public Detector {
     }
     // PHP serialize(): O:8:"stdClass":1:{...}, a:2:{i:0;...}.
     if (in.mask.Has(':') && in.mask.Has('{')) {
-      for (size_t p = 0; p + 4 < v.size(); ++p) {
-        char t = v[p];
-        if ((t != 'O' && t != 'a' && t != 'C') || v[p + 1] != ':' ||
-            (p > 0 && scan::IsAlnum(v[p - 1]))) {
-          continue;
+      const auto php = [&](std::string_view text, bool raw_text) {
+        for (size_t p = 0; p + 4 < text.size(); ++p) {
+          char t = text[p];
+          if ((t != 'O' && t != 'a' && t != 'C') || text[p + 1] != ':' ||
+              (p > 0 && scan::IsAlnum(text[p - 1]))) {
+            continue;
+          }
+          int objects = 0;
+          size_t e = ParsePhp(text, p, 0, &objects);
+          if (e == kNpos) continue;
+          if (objects > 0 || e - p >= 12) {
+            // (Found in the raw value, the match is reported from the start.)
+            return FillMatch(m, "deserialization.php_object",
+                             objects > 0 ? "PHP serialized object" : "PHP serialized array",
+                             objects > 0 ? 90 : 70, raw_text ? 0 : p,
+                             raw_text ? std::min(e, v.size()) : e - p);
+          }
+          p = e - 1;
         }
-        int objects = 0;
-        size_t e = ParsePhp(v, p, 0, &objects);
-        if (e == kNpos) continue;
-        if (objects > 0 || e - p >= 12) {
-          return FillMatch(m, "deserialization.php_object",
-                           objects > 0 ? "PHP serialized object" : "PHP serialized array",
-                           objects > 0 ? 90 : 70, p, e - p);
-        }
-        p = e - 1;
-      }
+        return false;
+      };
+      if (php(v, false)) return true;
+      // A private or protected member's name holds NULs ("\0Class\0name",
+      // "\0*\0name") that its length counts and normalization removes: the
+      // raw value, as sent.
+      if (raw.data() != v.data() && raw.find('\0') != kNpos && php(raw, true)) return true;
     }
     // .NET BinaryFormatter stream in base64.
     {

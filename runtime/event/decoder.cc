@@ -40,6 +40,8 @@ namespace dom = simdjson::dom;
 
 // Nested documents parsed without copying their strings.
 constexpr size_t kPooledParsers = 4;
+// The largest string value read as a JSON document of its own.
+constexpr size_t kMaxJsonInString = 65536;
 // Events from this size on have their payload strings (the top-level `body`,
 // SQS record bodies, SNS messages) lifted out before the DOM parse
 // (runtime/event/json_lift.h), each one that is at least half that size:
@@ -526,7 +528,8 @@ struct Decoder::State {
       case dom::element_type::STRING: {
         std::string_view s = LiftedOr(StringOf(e));
         if (s.data() == walk_skips) return;  // emitted another way
-        Emit(loc, copy ? arena.Copy(s) : s);
+        if (copy) s = arena.Copy(s);
+        if (Emit(loc, s)) WalkJsonInString(s, loc);
         return;
       }
       case dom::element_type::ARRAY: {
@@ -589,6 +592,29 @@ struct Decoder::State {
     WalkJson(root, loc, 1, copy);
     return true;
   }
+
+  // A string value that is itself a JSON document (a filter, a settings
+  // blob, a message sent as one field): the application parses it again, so
+  // its members are fields too, below the string's own path (which was
+  // emitted first, as text). One level deep, and only while a pooled parser
+  // is free: the overflow parser may hold the document the string is in.
+  void WalkJsonInString(std::string_view s, Location loc) {
+    if (in_string_json || nested_used >= kPooledParsers || s.size() < 2 ||
+        s.size() > kMaxJsonInString) {
+      return;
+    }
+    size_t b = 0, e = s.size();
+    while (b < e && IsJsonSpace(s[b])) ++b;
+    while (e > b && IsJsonSpace(s[e - 1])) --e;
+    if (e - b < 2 || !((s[b] == '{' && s[e - 1] == '}') || (s[b] == '[' && s[e - 1] == ']'))) {
+      return;
+    }
+    in_string_json = true;
+    WalkNestedJson(s.substr(b, e - b), loc);
+    in_string_json = false;
+  }
+
+  static bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
   // --- bodies -----------------------------------------------------------------
 
@@ -857,7 +883,11 @@ struct Decoder::State {
       std::string_view name = PercentDecoded(raw_name, true);
       size_t mark = PushKey(name);
       bool ok = EmitUnusualName(loc, name);
-      if (ok) ok = Emit(loc, PercentDecoded(raw_value, true));
+      if (ok) {
+        const std::string_view value = PercentDecoded(raw_value, true);
+        ok = Emit(loc, value);
+        if (ok) WalkJsonInString(value, loc);
+      }
       PopTo(mark);
       return ok && !fields_full;
     });
@@ -975,6 +1005,7 @@ struct Decoder::State {
       if (!name.empty()) PushKey(name);
       bool ok = EmitUnusualName(Location::kCookie, name);
       if (ok) ok = Emit(Location::kCookie, value);
+      if (ok) WalkJsonInString(value, Location::kCookie);
       PopTo(mark);
       return ok;
     });
@@ -1042,7 +1073,9 @@ struct Decoder::State {
       auto one = [&](dom::element v) {
         if (ok && v.is_string()) {
           std::string_view s = StringOf(v);
-          ok = Emit(Location::kQuery, decode ? PercentDecoded(s, true) : s);
+          if (decode) s = PercentDecoded(s, true);
+          ok = Emit(Location::kQuery, s);
+          if (ok) WalkJsonInString(s, Location::kQuery);
         }
       };
       if (kv.value.is_array()) {
@@ -1511,6 +1544,7 @@ struct Decoder::State {
   dom::parser event_parser;
   std::vector<std::unique_ptr<dom::parser>> nested_parsers;
   size_t nested_used = 0;
+  bool in_string_json = false;  // WalkJsonInString() is walking a document
   dom::parser overflow_parser;
   std::string number_scratch;
   std::string xml_scratch;      // ReadXml()'s joined character data

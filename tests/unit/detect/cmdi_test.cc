@@ -899,5 +899,16 @@ TEST(CmdiTest, PathVariableSubstrings) {
   EXPECT_EQ(testing::RuleOf(CmdiDetector(), "price ${amount:0:2} today"), "");
 }
 
+// A spreadsheet formula that runs a program through DDE.
+TEST(CmdiTest, DdeFormulas) {
+  for (const std::string a : {"=cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
+                              "+MSEXCEL|'x /c calc.exe'!''"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), a), "cmdi.dde_formula") << a;
+  }
+  for (const std::string b : {"=SUM(A1:A3)", "a|'b'!c", "=A1 | 'x'"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

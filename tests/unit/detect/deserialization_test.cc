@@ -503,5 +503,17 @@ TEST(DeserializationTest, VerbatimYamlTags) {
   EXPECT_EQ(testing::RuleOf(DeserializationDetector(), "!<tag:yaml.org,2002:str> hello"), "");
 }
 
+// A PHP object with private and protected members, whose names hold the
+// NULs their lengths count (as PHPGGC writes them).
+TEST(DeserializationTest, PhpObjectsWithPrivateMembers) {
+  const std::string priv = std::string("O:31:\"GuzzleHttp\\Cookie\\FileCookieJar\":1:{s:41:\"") + '\0' +
+                           "GuzzleHttp\\Cookie\\FileCookieJar" + '\0' +
+                           "filename\";s:20:\"/var/www/html/sh.php\";}";
+  const std::string prot = std::string("O:4:\"Test\":1:{s:6:\"") + '\0' + "*" + '\0' + "cmd\";s:2:\"id\";}";
+  for (const std::string& a : {priv, prot}) {
+    EXPECT_EQ(testing::RuleOf(DeserializationDetector(), a), "deserialization.php_object") << a;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

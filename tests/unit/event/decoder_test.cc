@@ -1226,6 +1226,27 @@ TEST_F(DecoderTest, ValuesStayValidUntilTheNextDecodeAcrossManyNestedDocuments) 
   EXPECT_THAT(Values(again, "records[0].message.event"), ElementsAre("signup"));
 }
 
+// A string value that is itself a JSON document is read as one too (the
+// application parses it again): its members are fields below the string's
+// path, which keeps its text as a field of its own. One level deep.
+TEST_F(DecoderTest, JsonDocumentsInStringValuesAreWalked) {
+  DecodedEvent ev = DecodeOk(V2Post(
+      "application/json",
+      R"({\"filter\": \"{\\\"owner\\\": {\\\"$ne\\\": \\\"me\\\"}, \\\"inner\\\": \\\"{\\\\\\\"k\\\\\\\": \\\\\\\"v\\\\\\\"}\\\"}\"})",
+      "q=%5B%22a%22%2C%7B%22b%22%3A%22c%22%7D%5D&plain=%7Bnot%20json%7D"));
+  EXPECT_THAT(Values(ev, "body.filter"), ElementsAre(HasSubstr("\"owner\"")));
+  EXPECT_THAT(Values(ev, "body.filter.owner.$ne"), ElementsAre("me"));
+  // The document's own string that holds JSON is text only.
+  EXPECT_THAT(Values(ev, "body.filter.inner"), ElementsAre("{\"k\": \"v\"}"));
+  EXPECT_FALSE(AnyPathStartsWith(ev, "body.filter.inner.k"));
+  EXPECT_THAT(Values(ev, "query.q"), ElementsAre("[\"a\",{\"b\":\"c\"}]"));
+  EXPECT_THAT(Values(ev, "query.q[0]"), ElementsAre("a"));
+  EXPECT_THAT(Values(ev, "query.q[1].b"), ElementsAre("c"));
+  EXPECT_THAT(Values(ev, "query.plain"), ElementsAre("{not json}"));
+  EXPECT_FALSE(AnyPathStartsWith(ev, "query.plain."));
+  EXPECT_THAT(ev.limit_findings, IsEmpty());
+}
+
 // --- limits and bad input ---------------------------------------------------------
 
 TEST_F(DecoderTest, TenThousandDeepNestingIsALimitFindingNotACrash) {
