@@ -67,7 +67,7 @@ UNITS = [
     "c[a]", "& %a%%b%", "ssh://-o", "<img src='http://", " or not ", "x = :p or x <> :p ",
     "1; while(true)", "GET / HTTP/1.1\r\n", " OR _exists_:", "OR ", "__pro__proto__", "/a HTTP/1.1\r\n", "x\r\nContent-Type: a\r\n", "a.txt%00",
     "return(db.", "<!DOCTYPE a PUBLIC \"-//", "=cmd|'", "|'", "'!", "x\"}", "{\"a\":\"",
-    "O:1:\"A\":1:{s:3:\"\x00*\x00",
+    "O:1:\"A\":1:{s:3:\"\x00*\x00", "eyJhIjoiYiJ9", "\u2018", "\u2039", "__proto__:\n",
 ]
 
 # With --gates: the start of every value. One of each ASCII punctuation byte,

@@ -228,7 +228,12 @@ class PrototypePollutionImpl final : public Detector {
       // A JSON Pointer's segment ("/__proto__/isAdmin" in a JSON Patch).
       const bool pointer =
           p > 0 && v[p - 1] == '/' && (e == v.size() || v[e] == '/' || v[e] == '"' || v[e] == '\'');
-      if ((left && right && v[e] != '"' && v[e] != '\'') || keyed || pointer ||
+      // A YAML mapping's key at the start of a line ("__proto__:\n  admin: true"),
+      // which js-yaml and merge-based loaders copy onto the prototype.
+      size_t ls = p;
+      while (ls > 0 && (v[ls - 1] == ' ' || v[ls - 1] == '\t' || v[ls - 1] == '-')) --ls;
+      const bool yaml_key = (ls == 0 || v[ls - 1] == '\n') && e < v.size() && v[e] == ':';
+      if ((left && right && v[e] != '"' && v[e] != '\'') || keyed || pointer || yaml_key ||
           QuotedPathElement(v, p, e) || (param_start && right && (v[e] == '.' || v[e] == '['))) {
         return FillMatch(m, "prototype_pollution.proto_in_value",
                          "__proto__ used as a key or path segment inside a value", 85, p, 9);

@@ -359,9 +359,24 @@ class RfiImpl final : public Detector {
       // an include to run.
       const bool raw_paste = IFind(path, "/raw/") != kNpos;
       const bool ip_host = IsAddressHost(url.host);
+      // (A query that absorbs only once decoded again is a query as sent:
+      // "?search=%22C%23%22" is no empty parameter. Checked in the raw
+      // value when the URL up to its query reads the same there.)
+      const auto absorbing_as_sent = [&] {
+        if (in.RawIsNorm()) return true;
+        const std::string_view head = v.substr(url.begin, url.end - url.begin - tail.size());
+        const size_t at = scan::Find(in.raw, head);
+        if (at == kNpos) return true;
+        size_t e = at + head.size();
+        while (e < in.raw.size() && !scan::IsSpace(in.raw[e]) && in.raw[e] != '"' &&
+               in.raw[e] != '\'' && in.raw[e] != '<' && in.raw[e] != '>') {
+          ++e;
+        }
+        return IsAbsorbingQuery(in.raw.substr(at + head.size(), e - at - head.size()));
+      };
       truncation = truncation ||
                    ((script || NamesFileByExtension(path) || ip_host || raw_paste) &&
-                    IsAbsorbingQuery(tail));
+                    IsAbsorbingQuery(tail) && absorbing_as_sent());
       bool starts_value = url.begin == first;
       // The URL is the whole value: no prose around it.
       bool whole_value = starts_value && url.end == scan::TrimEnd(v);

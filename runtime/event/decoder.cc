@@ -30,6 +30,7 @@
 #include "runtime/event/json_numbers.h"
 #include "runtime/event/multipart.h"
 #include "runtime/event/relaxed_json.h"
+#include "runtime/core/utf8.h"
 #include "runtime/event/text_codecs.h"
 #include "runtime/event/xml.h"
 
@@ -42,6 +43,9 @@ namespace dom = simdjson::dom;
 constexpr size_t kPooledParsers = 4;
 // The largest string value read as a JSON document of its own.
 constexpr size_t kMaxJsonInString = 65536;
+// The shortest and longest string values read as base64 text.
+constexpr size_t kMinBase64InString = 16;
+constexpr size_t kMaxBase64InString = 16384;
 // Events from this size on have their payload strings (the top-level `body`,
 // SQS record bodies, SNS messages) lifted out before the DOM parse
 // (runtime/event/json_lift.h), each one that is at least half that size:
@@ -529,7 +533,7 @@ struct Decoder::State {
         std::string_view s = LiftedOr(StringOf(e));
         if (s.data() == walk_skips) return;  // emitted another way
         if (copy) s = arena.Copy(s);
-        if (Emit(loc, s)) WalkJsonInString(s, loc);
+        EmitString(loc, s);
         return;
       }
       case dom::element_type::ARRAY: {
@@ -615,6 +619,51 @@ struct Decoder::State {
   }
 
   static bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+  // A string value that is wholly base64 (either alphabet, padded or not)
+  // and decodes to text: a token the function decodes before use (a filter,
+  // a SAML response, a serialized session). The text is a field too, at the
+  // same path, and is read as a JSON document when it is one. What decodes
+  // to binary (images, archives, keys, random tokens) is not. (Inside a
+  // document read from a string, the text is not read as JSON again.)
+  void ReadBase64InString(std::string_view s, Location loc) {
+    if (s.size() < kMinBase64InString || s.size() > kMaxBase64InString) return;
+    size_t end = s.size();
+    while (end > 0 && s[end - 1] == '=') --end;
+    if (s.size() - end > 2) return;
+    for (size_t i = 0; i < end; ++i) {
+      if (Base64DigitValue(s[i]) < 0) return;
+    }
+    const std::optional<std::string_view> text = Base64InArena(s.substr(0, end));
+    if (!text || text->size() < 8 || !IsText(*text)) return;
+    if (Emit(loc, *text)) WalkJsonInString(*text, loc);
+  }
+
+  // Printable text: well-formed UTF-8 without control bytes other than tab
+  // and line breaks.
+  static bool IsText(std::string_view t) {
+    for (size_t i = 0; i < t.size();) {
+      const unsigned char c = static_cast<unsigned char>(t[i]);
+      if (c < 0x80) {
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return false;
+        ++i;
+        continue;
+      }
+      const size_t n = core::Utf8SequenceLength(t, i);
+      if (n == 0) return false;
+      i += n;
+    }
+    return true;
+  }
+
+  // A string value, emitted, then read again as what it may wrap (a JSON
+  // document, base64 text). False once the field limit stops it.
+  bool EmitString(Location loc, std::string_view s) {
+    if (!Emit(loc, s)) return false;
+    WalkJsonInString(s, loc);
+    ReadBase64InString(s, loc);
+    return !fields_full;
+  }
 
   // --- bodies -----------------------------------------------------------------
 
@@ -884,9 +933,7 @@ struct Decoder::State {
       size_t mark = PushKey(name);
       bool ok = EmitUnusualName(loc, name);
       if (ok) {
-        const std::string_view value = PercentDecoded(raw_value, true);
-        ok = Emit(loc, value);
-        if (ok) WalkJsonInString(value, loc);
+        ok = EmitString(loc, PercentDecoded(raw_value, true));
       }
       PopTo(mark);
       return ok && !fields_full;
@@ -1004,8 +1051,7 @@ struct Decoder::State {
       size_t mark = PushSegment("cookies");
       if (!name.empty()) PushKey(name);
       bool ok = EmitUnusualName(Location::kCookie, name);
-      if (ok) ok = Emit(Location::kCookie, value);
-      if (ok) WalkJsonInString(value, Location::kCookie);
+      if (ok) ok = EmitString(Location::kCookie, value);
       PopTo(mark);
       return ok;
     });
@@ -1074,8 +1120,7 @@ struct Decoder::State {
         if (ok && v.is_string()) {
           std::string_view s = StringOf(v);
           if (decode) s = PercentDecoded(s, true);
-          ok = Emit(Location::kQuery, s);
-          if (ok) WalkJsonInString(s, Location::kQuery);
+          ok = EmitString(Location::kQuery, s);
         }
       };
       if (kv.value.is_array()) {

@@ -27,7 +27,9 @@ bool JsUnescape(std::string_view in, std::string* out);
 // generic chain applies, since decoding "\n" or "\b" would corrupt Windows
 // paths ("..\\boot.ini") that other detectors inspect.
 bool JsUnescapeNumeric(std::string_view in, std::string* out);
-// Overlong UTF-8 (e.g. C0 AE) to ASCII, full-width forms (U+FF01..FF5E) to ASCII.
+// Overlong UTF-8 (e.g. C0 AE) to ASCII, full-width forms (U+FF01..FF5E) to ASCII,
+// typographic and angle quotes to the ASCII quotes and '<' '>' (as best-fit
+// code-page conversion maps them), no-break and ideographic spaces to ' '.
 bool FoldUnicode(std::string_view in, std::string* out);
 // What a lenient decoder (IIS 4 and 5 before MS00-078, October 2000) made of invalid
 // multi-byte sequences, for path separators only: a sequence whose lead byte

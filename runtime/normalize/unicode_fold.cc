@@ -61,6 +61,20 @@ size_t FoldAt(std::string_view in, size_t i, char* ascii) {
     *ascii = '.';
     return 3;
   }
+  // Typographic quotes and angle quotes, as best-fit code-page conversion
+  // (Windows' WideCharToMultiByte, SQL Server's varchar) turns them into the
+  // ASCII ones: U+2018, U+2019, U+201B and the prime U+2032 into '\'',
+  // U+201C, U+201D, U+201F and U+2033 into '"', U+2039 and U+203A into '<'
+  // and '>'.
+  if (b0 == 0xE2 && left >= 3 && at(1) == 0x80) {
+    switch (at(2)) {
+      case 0x98: case 0x99: case 0x9B: case 0xB2: *ascii = '\''; return 3;
+      case 0x9C: case 0x9D: case 0x9F: case 0xB3: *ascii = '"'; return 3;
+      case 0xB9: *ascii = '<'; return 3;
+      case 0xBA: *ascii = '>'; return 3;
+      default: break;
+    }
+  }
   if (b0 == 0xE2 && left >= 3 && at(1) == 0x88 && at(2) == 0x95) {
     *ascii = '/';
     return 3;

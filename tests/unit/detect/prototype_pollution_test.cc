@@ -218,5 +218,17 @@ TEST(PrototypePollutionTest, ProtoNestedInItself) {
   }
 }
 
+// __proto__ as a YAML mapping's key at the start of a line.
+TEST(PrototypePollutionTest, YamlKey) {
+  for (const std::string a : {"__proto__:\n  polluted: true\n", "user:\n  __proto__:\n    admin: true",
+                              "- __proto__: {x: 1}"}) {
+    EXPECT_EQ(testing::RuleOf(PrototypePollutionDetector(), a), "prototype_pollution.proto_in_value")
+        << a;
+  }
+  for (const std::string b : {"What is __proto__: a getter", "note: __proto__ is legacy"}) {
+    EXPECT_EQ(testing::RuleOf(PrototypePollutionDetector(), b), "") << b;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

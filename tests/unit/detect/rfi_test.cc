@@ -258,5 +258,14 @@ TEST(RfiTest, NulAfterAnyFileName) {
   }
 }
 
+// A query that absorbs an appended extension only once decoded again is a
+// query as sent ("?search=%22C%23%22" holds no empty parameter).
+TEST(RfiTest, AbsorbingQueryAsSent) {
+  EXPECT_EQ(testing::RuleOf(RfiDetector(),
+                            "https://en.wikipedia.org/w/index.php?search=%22C%23%22+language"),
+            "");
+  EXPECT_EQ(testing::RuleOf(RfiDetector(), "http://evil.example/shell.php?x="), "rfi.truncated_url");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -1247,6 +1247,25 @@ TEST_F(DecoderTest, JsonDocumentsInStringValuesAreWalked) {
   EXPECT_THAT(ev.limit_findings, IsEmpty());
 }
 
+// A string value that is wholly base64 and decodes to text is a field too,
+// at the same path, and read as JSON when it is a document; what decodes to
+// binary, or is no base64 at all, is not.
+TEST_F(DecoderTest, Base64TextInStringValuesIsReadToo) {
+  // {"id":{"$gt":""}} and "status' OR '1'='1" (base64), a hex digest, a PNG's first bytes.
+  DecodedEvent ev = DecodeOk(V2Post(
+      "application/json",
+      R"({\"t\": \"eyJpZCI6eyIkZ3QiOiIifX0=\", \"f\": \"{\\\"q\\\":\\\"c3RhdHVzJyBPUiAnMSc9JzE=\\\"}\", )"
+      R"(\"h\": \"3f1c9a7e5b2d4c6e8a0b1c2d3e4f5a6b\", \"img\": \"iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB\"})",
+      "s=c3RhdHVzJyBPUiAnMSc9JzE"));
+  EXPECT_THAT(Values(ev, "body.t"), ElementsAre("eyJpZCI6eyIkZ3QiOiIifX0=", "{\"id\":{\"$gt\":\"\"}}"));
+  EXPECT_THAT(Values(ev, "body.t.id.$gt"), IsEmpty());  // (an empty string is no field)
+  EXPECT_NE(FindField(ev, "body.t.id.$gt", /*is_key=*/true), nullptr);
+  EXPECT_THAT(Values(ev, "body.f.q"), ElementsAre("c3RhdHVzJyBPUiAnMSc9JzE=", "status' OR '1'='1"));
+  EXPECT_THAT(Values(ev, "query.s"), ElementsAre("c3RhdHVzJyBPUiAnMSc9JzE", "status' OR '1'='1"));
+  EXPECT_THAT(Values(ev, "body.h"), ElementsAre("3f1c9a7e5b2d4c6e8a0b1c2d3e4f5a6b"));
+  EXPECT_THAT(Values(ev, "body.img"), ElementsAre("iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"));
+}
+
 // --- limits and bad input ---------------------------------------------------------
 
 TEST_F(DecoderTest, TenThousandDeepNestingIsALimitFindingNotACrash) {

@@ -34,6 +34,19 @@ TEST(FoldUnicodeTest, OverlongAndFullWidth) {
   });
 }
 
+// Typographic and angle quotes fold as best-fit code-page conversion folds
+// them; other punctuation of the block (dashes, ellipsis) stays.
+TEST(FoldUnicodeTest, TypographicAndAngleQuotes) {
+  RunCases(FoldUnicode, {
+      {"\xE2\x80\x98 OR \xE2\x80\x98" "1\xE2\x80\x99=\xE2\x80\x99" "1", "' OR '1'='1", true},
+      {"\xE2\x80\x9Cx\xE2\x80\x9D \xE2\x80\xB2\xE2\x80\xB3", "\"x\" '\"", true},
+      {"\xE2\x80\xB9script\xE2\x80\xBA", "<script>", true},
+  });
+  RunCases(FoldUnicode, {
+      {"a\xE2\x80\x94" "b\xE2\x80\xA6", "", false},  // an em dash, an ellipsis
+  });
+}
+
 TEST(FoldUnicodeTest, OverlongThreeByteTraversal) {
   RunCases(FoldUnicode, {
       // "..\" and "../" with every byte spelled as a three-byte sequence.
