@@ -335,6 +335,7 @@ class RfiImpl final : public Detector {
       return false;
     }
     const bool include_name = IsIncludeName(scan::LastPathName(in.path));
+    const bool raw_nul = CarriesNul(in.raw);
     size_t pos = 0;
     UrlRef url;
     int n = 0;
@@ -351,7 +352,7 @@ class RfiImpl final : public Detector {
       // appended extension, or a query that is only a script extension
       // ("inc.jpg?.php"), which an extension check reads as the file's.
       bool truncation = IsTruncatingTail(tail) || (script && CarriesNul(in.raw)) ||
-                        (NamesFileByExtension(path) && NulAfterFileName(in.raw)) ||
+                        (raw_nul && NamesFileByExtension(path) && NulAfterFileName(in.raw)) ||
                         (tail.size() > 1 && tail[0] == '?' && tail[1] == '.' &&
                          HasScriptExtension(tail.substr(1), /*text=*/false) &&
                          tail.find_first_of("/=&", 1) == kNpos);

@@ -46,6 +46,15 @@ constexpr size_t kMaxJsonInString = 65536;
 // The shortest and longest string values read as base64 text.
 constexpr size_t kMinBase64InString = 16;
 constexpr size_t kMaxBase64InString = 16384;
+// The digits of either base64 alphabet (standard +/ and URL-safe -_).
+constexpr std::array<bool, 256> kBase64Bytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '+' || c == '/' || c == '-' || c == '_';
+  }
+  return t;
+}();
 // Events from this size on have their payload strings (the top-level `body`,
 // SQS record bodies, SNS messages) lifted out before the DOM parse
 // (runtime/event/json_lift.h), each one that is at least half that size:
@@ -602,7 +611,7 @@ struct Decoder::State {
   // its members are fields too, below the string's own path (which was
   // emitted first, as text). One level deep, and only while a pooled parser
   // is free: the overflow parser may hold the document the string is in.
-  void WalkJsonInString(std::string_view s, Location loc) {
+  [[gnu::noinline]] void WalkJsonInString(std::string_view s, Location loc) {
     if (in_string_json || nested_used >= kPooledParsers || s.size() < 2 ||
         s.size() > kMaxJsonInString) {
       return;
@@ -626,13 +635,13 @@ struct Decoder::State {
   // same path, and is read as a JSON document when it is one. What decodes
   // to binary (images, archives, keys, random tokens) is not. (Inside a
   // document read from a string, the text is not read as JSON again.)
-  void ReadBase64InString(std::string_view s, Location loc) {
+  [[gnu::noinline]] void ReadBase64InString(std::string_view s, Location loc) {
     if (s.size() < kMinBase64InString || s.size() > kMaxBase64InString) return;
     size_t end = s.size();
     while (end > 0 && s[end - 1] == '=') --end;
     if (s.size() - end > 2) return;
     for (size_t i = 0; i < end; ++i) {
-      if (Base64DigitValue(s[i]) < 0) return;
+      if (!IsBase64Byte(s[i])) return;
     }
     const std::optional<std::string_view> text = Base64InArena(s.substr(0, end));
     if (!text || text->size() < 8 || !IsText(*text)) return;
@@ -658,12 +667,17 @@ struct Decoder::State {
 
   // A string value, emitted, then read again as what it may wrap (a JSON
   // document, base64 text). False once the field limit stops it.
-  bool EmitString(Location loc, std::string_view s) {
+  [[gnu::always_inline]] bool EmitString(Location loc, std::string_view s) {
     if (!Emit(loc, s)) return false;
-    WalkJsonInString(s, loc);
-    ReadBase64InString(s, loc);
+    // (Most values are neither: their first byte or their length says so.)
+    if (s.size() < 2) return true;
+    const char c = s[0];
+    if (c == '{' || c == '[' || IsJsonSpace(c)) WalkJsonInString(s, loc);
+    if (s.size() >= kMinBase64InString && IsBase64Byte(c)) ReadBase64InString(s, loc);
     return !fields_full;
   }
+
+  static bool IsBase64Byte(char c) { return kBase64Bytes[static_cast<unsigned char>(c)]; }
 
   // --- bodies -----------------------------------------------------------------
 
