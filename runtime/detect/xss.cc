@@ -1421,8 +1421,10 @@ class Scanner {
       }
       size_t close = s_.find('`', t + 1);
       if (close == std::string_view::npos) return;
-      for (size_t d = scan::Find(s_, "${", t + 1); d != std::string_view::npos && d < close;
-           d = scan::Find(s_, "${", d + 2)) {
+      // (Searched within the template only: each template's text is read once.)
+      const std::string_view body = s_.substr(0, close);
+      for (size_t d = scan::Find(body, "${", t + 1); d != std::string_view::npos;
+           d = scan::Find(body, "${", d + 2)) {
         size_t n = d + 2;
         while (n < close && IsSpace(s_[n])) ++n;
         size_t e = n;

@@ -23,6 +23,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/core/utf8.h"
 #include "runtime/event/arena.h"
 #include "runtime/event/content_coding.h"
 #include "runtime/event/event.h"
@@ -30,7 +31,6 @@
 #include "runtime/event/json_numbers.h"
 #include "runtime/event/multipart.h"
 #include "runtime/event/relaxed_json.h"
-#include "runtime/core/utf8.h"
 #include "runtime/event/text_codecs.h"
 #include "runtime/event/xml.h"
 
