@@ -351,7 +351,7 @@ class RfiImpl final : public Detector {
       // Trailing '?' (or a run of them, '#', '%00') that truncates an
       // appended extension, or a query that is only a script extension
       // ("inc.jpg?.php"), which an extension check reads as the file's.
-      bool truncation = IsTruncatingTail(tail) || (script && CarriesNul(in.raw)) ||
+      bool truncation = IsTruncatingTail(tail) || (script && raw_nul) ||
                         (raw_nul && NamesFileByExtension(path) && NulAfterFileName(in.raw)) ||
                         (tail.size() > 1 && tail[0] == '?' && tail[1] == '.' &&
                          HasScriptExtension(tail.substr(1), /*text=*/false) &&
