@@ -596,6 +596,29 @@ bool IsLiteralLineBreak(std::string_view v, size_t p) {
   return p + 1 < v.size() && v[p] == '\\' && (v[p + 1] == 'n' || v[p + 1] == 'r');
 }
 
+// Whether the value's first two lines are rows of a pipe-delimited table
+// ("id|name|price" then "7|Cafe|3.50"): the same number (two or more) of
+// '|' on each, and no other shell operator. (A header's first cell may
+// name a command; a pipeline's next line has no reason to repeat its
+// shape.)
+bool PipeDelimitedTable(std::string_view v) {
+  const size_t nl = v.find('\n');
+  if (nl == std::string_view::npos) return false;
+  size_t end = v.find('\n', nl + 1);
+  if (end == std::string_view::npos) end = v.size();
+  const auto pipes = [&](size_t from, size_t to) {
+    int n = 0;
+    for (size_t i = from; i < to; ++i) {
+      const char c = v[i];
+      if (c == ';' || c == '&' || c == '$' || c == '`' || c == '<' || c == '>') return -1;
+      n += c == '|' && (i + 1 >= to || v[i + 1] != '|') && (i == from || v[i - 1] != '|');
+    }
+    return n;
+  };
+  const int head = pipes(0, nl);
+  return head >= 2 && pipes(nl + 1, end) == head;
+}
+
 // True when a shell cannot run a command at `pos` whatever quote the value
 // starts in (outside quotes, or inside '...' or "..." left open by the
 // command line it is pasted into): in each reading either `pos` is inside
@@ -2955,7 +2978,15 @@ class CmdiImpl final : public Detector {
         dotted = dotted || v[b - 1] == '.';
         --b;
       }
-      if (b == t || b == 0 || v[b - 1] != '[' || !dotted || !IsAlpha(v[b])) continue;
+      // (Type accelerators name their class in one word: [ScriptBlock],
+      // [Convert], [PowerShell].)
+      static constexpr std::array<std::string_view, 7> kAccelerators = {
+          "scriptblock", "convert", "powershell", "runspacefactory", "activator", "wmiclass",
+          "adsi"};
+      if (b == t || b == 0 || v[b - 1] != '[' || !IsAlpha(v[b]) ||
+          !(dotted || scan::IEqualsAny(v.substr(b, t - b), kAccelerators))) {
+        continue;
+      }
       size_t a = b - 1;
       while (a > 0 && IsBlank(v[a - 1])) --a;
       const bool opens = a == 0 || v[a - 1] == ';' || v[a - 1] == '|' || v[a - 1] == '&' ||
@@ -3338,6 +3369,7 @@ class CmdiImpl final : public Detector {
         return FillMatch(m, "cmdi.substitution",
                          "Command substitution running " + std::string(r.name), 90, p, w.end - p);
       case Context::kStart:
+        if (PipeDelimitedTable(v)) return false;
         return FillMatch(m, "cmdi.command_line",
                          "Value is a " + std::string(r.name) + " command line", 70, p, w.end - p);
       case Context::kStrong:

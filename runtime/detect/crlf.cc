@@ -402,6 +402,16 @@ class CrlfImpl final : public Detector {
     // A line break is a control byte or a multibyte character.
     if (!(in.mask.has_control || in.mask.has_non_ascii)) return false;
     std::string_view v = in.norm;
+    // U+010D U+010A ("čĊ"), which a latin1 conversion truncates to CR LF:
+    // Node.js's request splitting (its http client wrote a path's
+    // characters as latin1 bytes). No language writes the two side by side.
+    if (in.mask.has_non_ascii) {
+      const size_t p = scan::Find(v, "\xC4\x8D\xC4\x8A");
+      if (p != std::string_view::npos) {
+        return FillMatch(m, "crlf.request_splitting",
+                         "Characters that a latin1 conversion truncates to CR LF", 80, p, 4);
+      }
+    }
     // A whole request written out ("GET / HTTP/1.1\r\nHost: internal\r\n\r\n"),
     // its line ended by CRLF as the protocol ends it, then a header: for a
     // raw connection the server opens (gopher://, a socket, a pipeline).

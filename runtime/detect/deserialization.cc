@@ -691,6 +691,27 @@ size_t ParsePhpString(std::string_view v, size_t p, std::string_view* s) {
   return p + len + 1;
 }
 
+// Whether a serialized PHP value holds a boolean or a reference entry
+// ("b:1;", "r:2;" after ';' or '{').
+bool HoldsPhpBoolean(std::string_view v) {
+  for (size_t b = v.find(':'); b != kNpos; b = v.find(':', b + 1)) {
+    if (b > 1 && (v[b - 1] == 'b' || v[b - 1] == 'r' || v[b - 1] == 'R') &&
+        (v[b - 2] == ';' || v[b - 2] == '{')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether a space and a word that is not hexadecimal follow at `p`.
+bool ProseWordAfter(std::string_view v, size_t p) {
+  if (p + 2 >= v.size() || v[p] != ' ') return false;
+  bool not_hex = false;
+  size_t e = p + 1;
+  for (; e < v.size() && scan::IsAlpha(v[e]); ++e) not_hex = not_hex || !scan::IsHex(v[e]);
+  return e > p + 2 && not_hex;
+}
+
 size_t ParsePhp(std::string_view v, size_t p, int depth, int* objects) {
   if (depth > 16 || p + 1 >= v.size() || v[p + 1] != ':') {
     if (p + 1 < v.size() && v[p] == 'N' && v[p + 1] == ';') return p + 2;
@@ -704,6 +725,8 @@ size_t ParsePhp(std::string_view v, size_t p, int depth, int* objects) {
     case 'i':
     case 'd':
     case 'b':
+    case 'r':  // a reference to an earlier value ("r:2;", "R:2;")
+    case 'R':
       p = ParseNumber(v, p, &n);
       return (p != kNpos && p < v.size() && v[p] == ';') ? p + 1 : kNpos;
     case 's':
@@ -949,7 +972,8 @@ class DeserializationImpl final : public Detector {
     }
     for (size_t p = java_hex_magic ? IFind(v, "aced0005") : kNpos; p != kNpos;
          p = IFind(v, "aced0005", p + 1)) {
-      if (p == 0 || !scan::IsHex(v[p - 1])) {
+      // (The magic written about: "aced0005 is the magic header".)
+      if ((p == 0 || !scan::IsHex(v[p - 1])) && !ProseWordAfter(v, p + 8)) {
         return FillMatch(m, "deserialization.java_hex", "Hex Java serialization stream (aced0005)",
                          90, p, 8);
       }
@@ -1007,7 +1031,10 @@ class DeserializationImpl final : public Detector {
           int objects = 0;
           size_t e = ParsePhp(text, p, 0, &objects);
           if (e == kNpos) continue;
-          if (objects > 0 || e - p >= 12) {
+          // An array of strings and numbers is data (WordPress keeps its
+          // options so); one that holds booleans is the type-juggling form
+          // (`s:8:"password";b:1;` equals any string under PHP's ==).
+          if (objects > 0 || (e - p >= 12 && HoldsPhpBoolean(text.substr(p, e - p)))) {
             // (Found in the raw value, the match is reported from the start.)
             return FillMatch(m, "deserialization.php_object",
                              objects > 0 ? "PHP serialized object" : "PHP serialized array",

@@ -36,6 +36,16 @@ constexpr std::string_view kSensitiveLookups[] = {
 
 };
 
+// A Java system property that holds a directory: "user.home",
+// "catalina.base", "java.io.tmpdir", "user.dir", "app.log.dir".
+bool IsDirectoryProperty(std::string_view name) {
+  for (char c : name) {
+    if (!(scan::IsAlnum(c) || c == '.' || c == '_' || c == '-')) return false;
+  }
+  return scan::IEndsWith(name, ".home") || scan::IEndsWith(name, ".base") ||
+         scan::IEndsWith(name, ".dir") || scan::IEndsWith(name, ".tmpdir");
+}
+
 // Commons Text lookups that act (the key must be closed by '}').
 constexpr std::string_view kActingLookups[] = {"script:", "url:", "file:", "dns:"};
 
@@ -130,6 +140,9 @@ class Evaluator {
     }
     for (std::string_view p : kSensitiveLookups) {
       if (IAt(k, 0, p) && (p.back() == ':' || k.size() == p.size())) {
+        // A directory's system property ("${sys:catalina.home}/logs/app.log"
+        // in a logging configuration) names where files go, nothing secret.
+        if (closed && p == "sys:" && IsDirectoryProperty(k.substr(p.size()))) break;
         if (!ev_.sensitive) {
           ev_.sensitive = true;
           ev_.sensitive_name = p;

@@ -131,6 +131,30 @@ bool BusyWaitAfterBreakout(std::string_view v) {
   return false;
 }
 
+// Whether the operands around the "==" at `eq` (the left one starting at
+// `from`) are two different bare names.
+bool DifferentNamesCompared(std::string_view v, size_t from, size_t eq) {
+  const auto name_at = [&](size_t a, size_t* end) {
+    a = scan::SkipSpaces(v, a);
+    size_t e = a;
+    if (e < v.size() && scan::IsAlpha(v[e])) {
+      while (e < v.size() && (scan::IsAlnum(v[e]) || v[e] == '_')) ++e;
+    }
+    *end = e;
+    return v.substr(a, e - a);
+  };
+  size_t left_end = 0;
+  const std::string_view left = name_at(from, &left_end);
+  if (left.empty() || scan::SkipSpaces(v, left_end) != eq) return false;
+  size_t r = eq + 2;
+  if (r < v.size() && v[r] == '=') ++r;
+  size_t right_end = 0;
+  const std::string_view right = name_at(r, &right_end);
+  return !right.empty() && left != right &&
+         (right_end == v.size() || !(scan::IsAlnum(v[right_end]) || v[right_end] == '.' ||
+                                     v[right_end] == '(' || v[right_end] == '['));
+}
+
 class NosqliImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kNosqli; }
@@ -603,6 +627,9 @@ class NosqliImpl final : public Detector {
         std::string_view mid = v.substr(join + 2, p - join - 2);
         bool simple = true;
         for (char c : mid) simple = simple && (IsAlnum(c) || c == ' ' || c == '\'' || c == '"');
+        // Two different names compared ("a != b || c == d") are a
+        // condition, not one that is always true.
+        if (simple && DifferentNamesCompared(v, join + 2, p)) simple = false;
         if (simple) {
           return FillMatch(m, "nosqli.js_tautology",
                            "JavaScript tautology joined with || or && (MongoDB $where)", 75,

@@ -1095,6 +1095,29 @@ std::string_view BelowHome(std::string_view whole) {
                    70, 0, whole.size());
 }
 
+// Whether the path at [p, end) of `f` stands inside a sentence ("asked why
+// /etc/passwd is world-readable"): a word of letters before it that reads
+// no file, a word of letters after it.
+bool WrittenAbout(std::string_view f, size_t p, size_t end) {
+  if (p < 3 || f[p - 1] != ' ' || end + 2 >= f.size() || f[end] != ' ' ||
+      !scan::IsAlpha(f[end + 1])) {
+    return false;
+  }
+  size_t w = p - 1;
+  while (w > 0 && scan::IsAlpha(f[w - 1])) --w;
+  const std::string_view before = f.substr(w, p - 1 - w);
+  if (before.size() < 2 || (w > 0 && !scan::IsSpace(f[w - 1]))) return false;
+  static constexpr std::string_view kReaders[] = {
+      "cat",  "more",   "less", "head",    "tail",    "type", "nl",   "tac",  "strings",
+      "xxd",  "od",     "base", "curl",    "wget",    "cp",   "mv",   "scp",  "include",
+      "require", "source", "file", "get",  "open",    "read", "load", "view", "show",
+      "print", "echo",  "grep", "sed",     "awk",     "vi",   "vim",  "nano", "sort"};
+  for (std::string_view r : kReaders) {
+    if (scan::IEquals(before, r)) return false;
+  }
+  return true;
+}
+
 // The last key of a field path ("body.items[0].src" -> "src").
 std::string_view LastKey(std::string_view path) {
   while (!path.empty() && path.back() == ']') {
@@ -1361,6 +1384,7 @@ class PathTraversalImpl final : public Detector {
     const bool any_absolute =
         first_slash != std::string_view::npos && kAnyAbsolute.AnyIn(g.substr(first_slash));
     if (any_absolute) fold();
+    bool written_about = false;  // a sensitive path stands inside a sentence
     for (std::string_view a : kAbsoluteSensitive) {
       if (!any_absolute) break;
       size_t p = scan::Find(f, a);
@@ -1393,10 +1417,14 @@ class PathTraversalImpl final : public Detector {
       }
       size_t end = p + a.size();
       if (a.back() != '/' && end < f.size() && (scan::IsAlnum(f[end]) || f[end] == '_')) continue;
+      if (a.back() != '/' && WrittenAbout(f, p, end)) {
+        written_about = true;
+        continue;
+      }
       return FillMatch(m, "path_traversal.sensitive_file",
                        "Reference to the sensitive system file " + std::string(a), 80, p, a.size());
     }
-    if (skeleton) {
+    if (skeleton && !written_about) {
       std::string_view target;
       // The two escape readings differ only where a '%' is followed by a
       // letter or digit; elsewhere both build the same skeleton.

@@ -24,11 +24,17 @@ constexpr size_t kNpos = std::string_view::npos;
 
 bool IsSep(char c) { return c == '.' || c == '[' || c == ']' || c == '/' || c == '"' || c == '\''; }
 
+// Whether a query or fragment parameter's name may open at `p` of `s`: at
+// the start or after '?', '&' or '#' (the forms that query and fragment
+// parsers such as jQuery deparam and can-deparam read as nested keys).
+bool ParamNameOpensAt(std::string_view s, size_t p) {
+  return p == 0 || s[p - 1] == '?' || s[p - 1] == '&' || s[p - 1] == '#';
+}
+
 // Finds `name` as a whole path segment of `s` (bounded by separators).
 size_t FindSegment(std::string_view s, std::string_view name, size_t from = 0) {
   for (size_t p = scan::Find(s, name, from); p != kNpos; p = scan::Find(s, name, p + 1)) {
-    // (A query or fragment parameter's name opens after '?', '&' or '#'.)
-    bool left = p == 0 || IsSep(s[p - 1]) || s[p - 1] == '?' || s[p - 1] == '&' || s[p - 1] == '#';
+    bool left = ParamNameOpensAt(s, p) || IsSep(s[p - 1]);
     size_t e = p + name.size();
     bool right = e == s.size() || IsSep(s[e]) || s[e] == '=' || s[e] == ':';
     if (left && right) return p;
@@ -221,10 +227,7 @@ class PrototypePollutionImpl final : public Detector {
         size_t c = scan::SkipSpaces(v, e + 1);
         keyed = c < v.size() && v[c] == ':';
       }
-      // A parameter's name opens at the start or after '?', '&' or '#' (query
-      // and fragment parsers such as jQuery deparam and can-deparam).
-      const bool param_start =
-          p == 0 || v[p - 1] == '?' || v[p - 1] == '&' || v[p - 1] == '#';
+      const bool param_start = ParamNameOpensAt(v, p);
       // A JSON Pointer's segment ("/__proto__/isAdmin" in a JSON Patch).
       const bool pointer =
           p > 0 && v[p - 1] == '/' && (e == v.size() || v[e] == '/' || v[e] == '"' || v[e] == '\'');
@@ -243,8 +246,8 @@ class PrototypePollutionImpl final : public Detector {
     if (in.mask.HasAlnumOf(kPrototype) && scan::Find(v, "prototype") != kNpos) {
       size_t q = FindConstructorPrototype(v);
       if (q != kNpos &&
-          (q == 0 || v[q - 1] == '[' || v[q - 1] == '"' || v[q - 1] == '.' || v[q - 1] == '/' ||
-           v[q - 1] == '?' || v[q - 1] == '&' || v[q - 1] == '#')) {
+          (ParamNameOpensAt(v, q) || v[q - 1] == '[' || v[q - 1] == '"' || v[q - 1] == '.' ||
+           v[q - 1] == '/')) {
         return FillMatch(m, "prototype_pollution.constructor_prototype",
                          "constructor.prototype path inside a value", 80, q, 21);
       }

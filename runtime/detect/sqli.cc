@@ -1298,7 +1298,7 @@ class Analysis {
           if (t.Is("where") || t.Is("having") ||
               (t.Is("when") && a > 0 && Tok(a - 1).Is("case"))) {
             size_t end = a + 1;
-            if (ParseCondition(a + 1, &end) == Condition::kLiteralCompare) {
+            if (ParseCondition(a + 1, &end) == Condition::kLiteralCompare && !BareNameAt(end)) {
               Report("sqli.tautology", "a WHERE/WHEN condition compares two constants", 70, a,
                      end);
             }
@@ -1328,7 +1328,7 @@ class Analysis {
       Condition c = ParseCondition(a + 1, &end);
       const Token& prev = Tok(a - 1);
       bool after_value = prev.type != TokenType::kWord || prev.word != Word::kNone;
-      if (c == Condition::kLiteralCompare) {
+      if (c == Condition::kLiteralCompare && !BareNameAt(end)) {
         Report("sqli.tautology", "a boolean condition compares two constants", 72, a, end);
       } else if (c == Condition::kCall && after_value) {
         Report("sqli.tautology", "a boolean condition runs a sub-select", 72, a, end);
@@ -1499,6 +1499,22 @@ class Analysis {
   //   DROP <object> IF EXISTS t, or DROP <object> t then ';' or a comment
   //   TRUNCATE [TABLE] t then the end, ';' or a comment
   // Returns the index after the part read, 0 when it is not one.
+  // Whether token `i` is a name that is no keyword: after a complete
+  // condition or statement, a syntax error ("1 = 1 obviously").
+  // (T-SQL runs statements without ';' between them: "... and 1 = 1 OPEN
+  // c" goes on with a statement, which the words below start.)
+  bool BareNameAt(size_t i) const {
+    const Token& t = Tok(i);
+    if (t.type != TokenType::kWord || t.word != Word::kNone || At(i - 1).comment_after) {
+      return false;
+    }
+    static constexpr std::array<std::string_view, 22> kTsqlStatements = {
+        "open",  "fetch",    "close",    "deallocate", "print",  "go",     "raiserror", "throw",
+        "return", "break",   "continue", "goto",       "while",  "use",    "kill",      "shutdown",
+        "grant", "revoke",   "deny",     "dbcc",       "bulk",   "checkpoint"};
+    return !scan::IEqualsAny(Text(t), kTsqlStatements);
+  }
+
   size_t CompleteStatement(size_t s) const {
     const Token& k = Tok(s);
     const size_t limit = s + kWindow - 2;
@@ -1592,7 +1608,12 @@ class Analysis {
       if (if_exists) j += 2;
       j = NameEnd(j);
       if (j == 0) return 0;
-      return if_exists || Tok(j).type == TokenType::kSemicolon || At(j - 1).comment_after ? j : 0;
+      // ("drop table if exists syntax postgres": a second name is no SQL.)
+      const bool option = Tok(j).Is("cascade") || Tok(j).Is("restrict") || Tok(j).Is("purge");
+      return (if_exists && (!BareNameAt(j) || option)) || Tok(j).type == TokenType::kSemicolon ||
+                     At(j - 1).comment_after
+                 ? j
+                 : 0;
     }
     if (k.Is("truncate")) {
       size_t j = s + 1;

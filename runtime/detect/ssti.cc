@@ -88,11 +88,79 @@ bool HasArithmetic(std::string_view b) {
 }
 
 // Judges an expression body. Returns a reason or an empty view.
+// Whether a template expression is a translation helper called with a
+// message key ("$t('nav.home')", "t(\"cart.items\", { n: count })",
+// "__('Welcome')"): vue-i18n, i18next and gettext placeholders in a
+// template that a front end renders. `b` is trimmed.
+bool TranslationCall(std::string_view b) {
+  size_t i = 0;
+  if (i < b.size() && b[i] == '$') ++i;
+  static constexpr std::string_view kHelpers[] = {"i18n.t", "gettext", "trans", "tc", "te",
+                                                  "__",     "t",       "_"};
+  size_t name = 0;
+  for (std::string_view h : kHelpers) {
+    if (b.compare(i, h.size(), h) == 0 && i + h.size() < b.size() && b[i + h.size()] == '(') {
+      name = h.size();
+      break;
+    }
+  }
+  if (name == 0) return false;
+  i = scan::SkipSpaces(b, i + name + 1);
+  if (i >= b.size() || (b[i] != '\'' && b[i] != '"')) return false;
+  const char q = b[i];
+  size_t k = i + 1;
+  while (k < b.size() && b[k] != q) {
+    if (b[k] == '\\' || b[k] == '(' || b[k] == '{' || b[k] == '$' || b[k] == '`') return false;
+    ++k;
+  }
+  if (k >= b.size() || k == i + 1) return false;
+  k = scan::SkipSpaces(b, k + 1);
+  if (k < b.size() && b[k] == ',') {
+    // Named values for the message: names, numbers, ':' ',' '{' '}' '.'.
+    for (++k; k < b.size() && b[k] != ')'; ++k) {
+      const char c = b[k];
+      if (!(IsWordChar(c) || c == ' ' || c == ':' || c == ',' || c == '{' || c == '}' ||
+            c == '.')) {
+        return false;
+      }
+    }
+  }
+  return k + 1 == b.size() && b[k] == ')';
+}
+
+// Whether a Jinja/Liquid/Twig "if" tag's condition, from `b` to its "%}",
+// only compares names and literals ("{% if vip %}", "{% if customer.tags
+// contains 'vip' %}"): no call, index, filter, expression block or
+// interpreter name; it opens with a name, not a constant.
+bool PlainCondition(std::string_view v, size_t b) {
+  b = scan::SkipSpaces(v, b);
+  if (b >= v.size() || !scan::IsAlpha(v[b])) return false;
+  for (size_t k = b; k < v.size() && k - b < 200; ++k) {
+    const char c = v[k];
+    if (c == '%') return k + 1 < v.size() && v[k + 1] == '}';
+    if (c == '\'' || c == '"') {
+      const size_t close = v.find(c, k + 1);
+      if (close == kNpos || close - k > 64) return false;
+      for (size_t j = k + 1; j < close; ++j) {
+        if (v[j] == '(' || v[j] == '{' || v[j] == '%' || v[j] == '\\') return false;
+      }
+      k = close;
+      continue;
+    }
+    if (c == '_' && k + 1 < v.size() && v[k + 1] == '_') return false;
+    if (!(IsWordChar(c) || c == ' ' || c == '.' || c == '=' || c == '!' || c == '<' ||
+          c == '>' || c == '-')) {
+      return false;
+    }
+  }
+  return false;
+}
+
 std::string_view JudgeExpression(std::string_view b) {
   size_t s = scan::SkipSpaces(b, 0);
   b = b.substr(s);
   while (!b.empty() && IsSpace(b.back())) b.remove_suffix(1);
-  if (b.empty()) return {};
+  if (b.empty() || TranslationCall(b)) return {};
   for (std::string_view d : kDunders) {
     if (IFind(b, d) != kNpos) return "Python attribute chain reaching interpreter internals";
   }
@@ -170,6 +238,14 @@ bool GoTemplateCall(std::string_view b, bool whole_value) {
   // {{ env "AWS_SECRET_ACCESS_KEY" }}, {{ getenv "DB_PASSWORD" }}.
   if ((head == "env" || head == "getenv" || head == "expandenv") && (arg == '"' || arg == '`')) {
     return true;
+  }
+  // A variable of that environment picked by name: {{ index .Env "KEY" }}.
+  if (head == "index") {
+    const std::string_view rest = b.substr(a);
+    if ((scan::IAt(rest, 0, ".env ") || scan::IAt(rest, 0, ".environ ")) &&
+        rest.find_first_of("\"`") != std::string_view::npos) {
+      return true;
+    }
   }
   if (head == "printf" || head == "print" || head == "println") {
     // The bare dot or $ as an argument prints the whole data object.
@@ -355,6 +431,7 @@ class SstiImpl final : public Detector {
           const bool spaced = name.size() == t.size() ||
                               (b + t.size() <= v.size() && scan::IsSpace(v[b + name.size()]));
           if (spaced && IAt(v, b, name) && scan::Find(v, "%}", b) != kNpos) {
+            if (name == "if" && PlainCondition(v, b + 2)) break;
             return FillMatch(m, "ssti.template_tag", "Jinja/Twig/Django template tag in a value",
                              80, p, b + t.size() - p);
           }

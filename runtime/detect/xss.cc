@@ -188,6 +188,51 @@ bool IsForeignOnlyElement(std::string_view name) {
   return scan::IEqualsAny(name, kNames);
 }
 
+// SVG and MathML elements that only draw shapes, text and formulas. (Not
+// animations, links, <use>, <image>, filters that load images, foreign
+// objects or the MathML text-integration points mutation XSS relies on.)
+bool IsInertDrawingElement(std::string_view name) {
+  static constexpr std::array<std::string_view, 38> kNames = {
+      "svg",     "math",   "g",        "path",     "circle",         "rect",
+      "line",    "ellipse", "polygon", "polyline", "text",           "tspan",
+      "defs",    "stop",   "lineargradient", "radialgradient", "clippath", "mask",
+      "symbol",  "title",  "desc",     "mi",       "mn",             "mo",
+      "mrow",    "msup",   "msub",     "msubsup",  "mfrac",          "msqrt",
+      "mroot",   "mspace", "mstyle",   "mtable",   "mtr",            "mtd",
+      "munder",  "mover"};
+  return scan::IEqualsAny(name, kNames);
+}
+
+// Elements of ordinary rich text, which leave drawing markup beside them
+// inert.
+bool IsTextElement(std::string_view name) {
+  static constexpr std::array<std::string_view, 24> kNames = {
+      "p",  "div", "span", "b",  "i",    "em",         "strong", "br",
+      "ul", "ol",  "li",   "h1", "h2",   "h3",         "h4",     "h5",
+      "h6", "code", "pre", "blockquote", "small",      "sub",    "sup", "figure"};
+  return scan::IEqualsAny(name, kNames);
+}
+
+// Presentation attributes of drawing elements (not style, href or events).
+bool IsInertDrawingAttribute(std::string_view attr) {
+  static constexpr std::array<std::string_view, 56> kNames = {
+      "xmlns",          "xmlns:xlink",     "viewbox",          "width",
+      "height",         "d",               "fill",             "stroke",
+      "stroke-width",   "stroke-linecap",  "stroke-linejoin",  "stroke-opacity",
+      "stroke-dasharray", "fill-opacity",  "fill-rule",        "clip-rule",
+      "opacity",        "cx",              "cy",               "r",
+      "rx",             "ry",              "x",                "y",
+      "x1",             "y1",              "x2",               "y2",
+      "dx",             "dy",              "points",           "transform",
+      "class",          "id",              "offset",           "stop-color",
+      "stop-opacity",   "gradientunits",   "gradienttransform", "font-size",
+      "font-family",    "font-weight",     "text-anchor",      "aria-hidden",
+      "aria-label",     "role",            "focusable",        "version",
+      "preserveaspectratio", "display",    "mathvariant",      "clip-path",
+      "mask",           "dominant-baseline", "letter-spacing", "xml:space"};
+  return scan::IEqualsAny(attr, kNames);
+}
+
 // XSLT instructions that copy or compute output (a style sheet injected into
 // an XML document that is transformed into the page).
 bool IsXsltInstruction(std::string_view name) {
@@ -373,6 +418,48 @@ bool IsActiveNamespace(std::string_view v) {
          ContainsCI(v, "w3.org/1999/xlink") || ContainsCI(v, "w3.org/1998/math/mathml") ||
          ContainsCI(v, "wd-xsl") || ContainsCI(v, "x-schema:") ||
          ContainsCI(v, "urn:schemas-microsoft-com");
+}
+
+// Whether script starting at `k` of `s` opens with two names side by side
+// on one line ("tags into the CMS", "The Good Parts"): prose, which no
+// script engine compiles. The first name must not be a keyword that takes
+// an operand ("new Image", "void 0", "typeof x") and the second not one
+// that joins two operands ("a in b").
+bool JsProseAt(std::string_view s, size_t k) {
+  const auto skip_blanks = [&](size_t i) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    return i;
+  };
+  const auto name_end = [&](size_t i) {
+    if (i >= s.size() || !(IsAlpha(s[i]) || s[i] == '_' || s[i] == '$')) return i;
+    while (i < s.size() && (IsAlnum(s[i]) || s[i] == '_' || s[i] == '$')) ++i;
+    return i;
+  };
+  static constexpr std::array<std::string_view, 30> kOperandKeywords = {
+      "var",   "let",    "const",  "function", "new",    "return",  "throw",  "if",
+      "for",   "while",  "do",     "try",      "await",  "async",   "void",   "typeof",
+      "delete", "import", "export", "class",   "with",   "yield",   "else",   "switch",
+      "case",  "label",  "static", "get",      "set",    "debugger"};
+  static constexpr std::array<std::string_view, 3> kJoining = {"in", "instanceof", "of"};
+  // ("tags in user bio": a joining word passes to the next pair.)
+  size_t a = skip_blanks(k);
+  for (int pairs = 0; pairs < 4; ++pairs) {
+    const size_t a_end = name_end(a);
+    if (a_end == a || scan::IEqualsAny(s.substr(a, a_end - a), kOperandKeywords)) return false;
+    const size_t b = skip_blanks(a_end);
+    if (b == a_end) return false;
+    const size_t b_end = name_end(b);
+    if (b_end == b) return false;
+    if (!scan::IEqualsAny(s.substr(b, b_end - b), kJoining)) return true;
+    a = skip_blanks(b_end);
+    if (a == b_end) return false;
+  }
+  return false;
+}
+
+// The SVG and MathML namespaces (which drawing markup declares itself).
+bool IsDrawingNamespace(std::string_view v) {
+  return ContainsCI(v, "w3.org/2000/svg") || ContainsCI(v, "w3.org/1998/math/mathml");
 }
 
 // Letters (and digits) of the literals a scan looks for (AlnumNeeds()): a
@@ -800,8 +887,17 @@ class Scanner {
       return lt + 1;
     }
     if (!closing && scan::IEquals(name, "script")) {
-      Report("xss.script_tag", "a <script> tag", 92, lt, i);
-      return i;
+      // A bare <script> that prose or an end tag follows ("<script> tags
+      // are escaped", "<code><script></code>"): the value writes about
+      // the tag; what follows it runs nowhere.
+      const bool written_about =
+          i < s_.size() && s_[i] == '>' &&
+          (JsProseAt(s_, i + 1) || (i + 2 < s_.size() && s_[i + 1] == '<' && s_[i + 2] == '/' &&
+                                    !scan::IAt(s_, i + 1, "</script")));
+      if (!written_about) {
+        Report("xss.script_tag", "a <script> tag", 92, lt, i);
+        return i;
+      }
     }
     // A tag name ends at whitespace, '/', '>' or the end of the value.
     // (A NUL or other control byte also ends it for the legacy parsers that
@@ -834,10 +930,19 @@ class Scanner {
     static constexpr std::array<std::string_view, 10> kTakeover = {
         "svg", "math", "style", "html", "body", "head", "form", "textarea", "xmp", "plaintext"};
     static constexpr std::array<std::string_view, 3> kDocumentElements = {"html", "body", "head"};
+    const bool drawing = IsInertDrawingElement(name);
+    if (!drawing && !IsTextElement(name)) markup_active_ = true;
+    if (scan::IEquals(name, "svg") || scan::IEquals(name, "math")) {
+      open_drawings_ += closing ? -1 : 1;
+    }
     if (scan::IEqualsAny(name, kTakeover) &&
         (!scan::IEqualsAny(name, kDocumentElements) || (!closing && !EndsWithInertAttributes(i)))) {
-      Report("xss.dangerous_tag", "a tag that switches parsing mode or takes over the page", 62,
-             lt, i);
+      if (drawing) {
+        ReportDrawing("a tag that switches parsing mode or takes over the page", 62, lt, i);
+      } else {
+        Report("xss.dangerous_tag", "a tag that switches parsing mode or takes over the page", 62,
+               lt, i);
+      }
     }
     // Leaving a raw-text element ends the context a value was placed in,
     // unless the value opened that element itself.
@@ -867,7 +972,11 @@ class Scanner {
       Report("xss.dangerous_tag", "a tag that embeds or redirects active content", 80, lt, i);
     }
     if (IsForeignOnlyElement(name)) {
-      Report("xss.dangerous_tag", "an element that only SVG or MathML markup has", 61, lt, i);
+      if (drawing) {
+        ReportDrawing("an element that only SVG or MathML markup has", 61, lt, i);
+      } else {
+        Report("xss.dangerous_tag", "an element that only SVG or MathML markup has", 61, lt, i);
+      }
     }
     if (IsXsltInstruction(name)) {
       Report("xss.dangerous_tag", "an XSLT instruction element", 65, lt, i);
@@ -902,6 +1011,7 @@ class Scanner {
         continue;
       }
       std::string_view attr = s_.substr(an, i - an);
+      if (drawing && !IsInertDrawingAttribute(attr)) markup_active_ = true;
       size_t j = i;
       while (j < s_.size() && IsSpace(s_[j])) ++j;
       size_t value_start = j;
@@ -984,8 +1094,12 @@ class Scanner {
       }
       if (has_value && (scan::IEquals(attr, "xmlns") || scan::IAt(attr, 0, "xmlns:")) &&
           IsActiveNamespace(value)) {
-        Report("xss.dangerous_tag", "markup declares an active-content namespace", 70, lt,
-               value_end);
+        if (drawing && IsDrawingNamespace(value)) {
+          ReportDrawing("markup declares an active-content namespace", 70, lt, value_end);
+        } else {
+          Report("xss.dangerous_tag", "markup declares an active-content namespace", 70, lt,
+                 value_end);
+        }
       }
       if (meta && has_value && (ContainsCI(value, "utf-7") || ContainsCI(value, "utf7"))) {
         Report("xss.dangerous_tag", "a <meta> tag switches the page to UTF-7", 80, lt, value_end);
@@ -1073,6 +1187,9 @@ class Scanner {
       size_t n = lt + 9;
       while (n < s_.size() && IsSpace(s_[n])) ++n;
       if (n > lt + 9 && scan::IAt(s_, n, "html") && EndsWithoutAttributes(n + 4)) return;
+      // A quote where the name belongs: markup quoted in an error message
+      // ("Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON").
+      if (n < s_.size() && (s_[n] == '"' || s_[n] == '\'')) return;
       // A document type named by its public identifier alone (XHTML's, an
       // Apple plist's): no markup is declared here. (The xxe detector judges
       // where an external DTD comes from.)
@@ -1097,11 +1214,36 @@ class Scanner {
     while (k < s_.size() && IsSpace(s_[k])) ++k;
     if (k + 3 < s_.size() && s_[k] == '[' &&
         (scan::IAt(s_, k + 1, "if") || scan::IAt(s_, k + 1, "endif"))) {
-      size_t w = k + (Lower(s_[k + 1]) == 'i' ? 3 : 6);
+      const bool opening = Lower(s_[k + 1]) == 'i';
+      size_t w = k + (opening ? 3 : 6);
       if (w < s_.size() && (IsSpace(s_[w]) || s_[w] == ']')) {
-        Report("xss.dangerous_tag", "an IE conditional comment", 70, lt, w);
+        // Outlook's conditions ("[if mso]", "[if gte mso 9]") select markup
+        // for Word's renderer in HTML e-mail, which runs no script; their
+        // "[endif]" closes them.
+        if (opening && OutlookCondition(w)) {
+          outlook_conditional_ = true;
+        } else if (opening || !outlook_conditional_) {
+          Report("xss.dangerous_tag", "an IE conditional comment", 70, lt, w);
+        }
       }
     }
+  }
+
+  // Whether the condition at `w` (after "[if") names Outlook's renderer
+  // ("mso", after an optional comparison or '!').
+  bool OutlookCondition(size_t w) const {
+    while (w < s_.size() && IsSpace(s_[w])) ++w;
+    if (w < s_.size() && s_[w] == '!') ++w;
+    static constexpr std::array<std::string_view, 4> kComparisons = {"gte", "gt", "lte", "lt"};
+    for (std::string_view c : kComparisons) {
+      if (scan::IAt(s_, w, c) && w + c.size() < s_.size() && IsSpace(s_[w + c.size()])) {
+        w += c.size();
+        while (w < s_.size() && IsSpace(s_[w])) ++w;
+        break;
+      }
+    }
+    return scan::IAt(s_, w, "mso") &&
+           (w + 3 == s_.size() || s_[w + 3] == ']' || IsSpace(s_[w + 3]));
   }
 
   size_t LastCommentClose() const {
@@ -1126,6 +1268,27 @@ class Scanner {
       // (A run of tags: the next one often starts where this one ended.)
       i = next < s_.size() && s_[next] == '<' ? next : s_.find('<', next);
     }
+    // SVG and MathML that only draw (shapes, text, formulas with their
+    // presentation attributes, inside ordinary text markup) are an icon or
+    // a formula pasted into rich text. Anything else beside them (another
+    // element, a link, a style, a comment, CDATA) keeps what they switch on.
+    if (drawing_.score > 0) {
+      // (An <svg> or <math> left open parses the page that follows as
+      // foreign content.)
+      inert_drawing_ = !markup_active_ && open_drawings_ <= 0 &&
+                       s_.find("<!") == std::string_view::npos &&
+                       s_.find("<?") == std::string_view::npos;
+      if (!inert_drawing_) {
+        Report(drawing_.rule_id, drawing_.reason, drawing_.score, drawing_.offset,
+               drawing_.offset + drawing_.length);
+      }
+    }
+  }
+
+  void ReportDrawing(std::string_view reason, int score, size_t from, size_t to) {
+    if (score <= drawing_.score) return;
+    to = std::min(std::max(to, from), s_.size());
+    drawing_ = Finding{"xss.dangerous_tag", reason, score, from, to - from};
   }
 
   // ScanAttributeInjection() reports only an "on" + three or more letters
@@ -1261,6 +1424,8 @@ class Scanner {
     if (score == 0) return i + 1;
     bool data = c == 'd' || (c == 'm' && score == 80);  // data: and mhtml: load documents
     bool code = data || CodeByteWithin256(end);
+    // A title or sentence after the scheme ("JavaScript: The Good Parts").
+    if (!data && JsProseAt(s_, end)) return end;
     if (!code) {
       // The scheme's letters broken up by bytes browsers strip ("java\tscript:",
       // "ja&Tab;vascript:"): nothing but an evasion writes it so.
@@ -1693,7 +1858,8 @@ class Scanner {
              !IsSpace(s_[k]) && s_[k] != '>') {
         ++k;
       }
-      if (IsActiveNamespace(s_.substr(v, k - v))) {
+      const std::string_view ns = s_.substr(v, k - v);
+      if (IsActiveNamespace(ns) && !(inert_drawing_ && IsDrawingNamespace(ns))) {
         Report("xss.dangerous_tag", "markup declares an active-content namespace", 70, a, k);
         return;
       }
@@ -2265,6 +2431,13 @@ class Scanner {
   std::array<size_t, 3> no_quote_from_;
   // Bit k: the value opened kRawText[k] (ReadTag) before its end tag.
   unsigned opened_raw_text_ = 0;
+  // SVG/MathML drawing markup's finding, reported at the end of ScanTags()
+  // when markup_active_ or a declaration is seen beside it.
+  Finding drawing_;
+  bool markup_active_ = false;
+  bool inert_drawing_ = false;  // ScanTags() found drawing markup alone
+  int open_drawings_ = 0;        // <svg> and <math> start tags less end tags
+  bool outlook_conditional_ = false;  // an "[if mso]" comment was read
   // CodeByteWithin256()'s memo: [from, to) holds none of its bytes.
   size_t code_free_from_ = 0;
   size_t code_free_to_ = 0;

@@ -388,7 +388,14 @@ class XxeImpl final : public Detector {
     }
     if (in.mask.Has(':') && in.mask.Has('<')) {
       size_t p = IFind(v, "xi:include");
-      if (p == kNpos) p = IFind(v, "http://www.w3.org/2001/xinclude");
+      if (p == kNpos) {
+        // The namespace under another prefix (or as the default one) with
+        // an include element after it; the declaration alone includes
+        // nothing.
+        constexpr std::string_view kNamespace = "http://www.w3.org/2001/xinclude";
+        p = IFind(v, kNamespace);
+        if (p != kNpos && IFind(v, "include", p + kNamespace.size()) == kNpos) p = kNpos;
+      }
       if (p != kNpos) {
         return FillMatch(m, "xxe.xinclude", "XInclude element that pulls in external content", 90,
                          p, 10);

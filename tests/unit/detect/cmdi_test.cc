@@ -910,5 +910,15 @@ TEST(CmdiTest, DdeFormulas) {
   }
 }
 
+TEST(CmdiTest, PipeTablesAndTypeAccelerators) {
+  // A pipe-delimited table whose first cell names a command.
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "id|name|price\n7|Tea|3.50\n8|Jam|2.10"), "");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "id|sh\nwhoami"), "cmdi.command_line");
+  // PowerShell's one-word type accelerators.
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "x; [ScriptBlock]::Create('id').Invoke()"),
+            "cmdi.powershell_static_call");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "see [Convert]::ToInt32 docs"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

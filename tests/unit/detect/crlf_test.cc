@@ -245,5 +245,13 @@ TEST(CrlfTest, RequestLineTailsAndInjectedBodies) {
   EXPECT_FALSE(In("/docs HTTP/1.1 is old\nbye", Location::kBody));
 }
 
+TEST(CrlfTest, Latin1TruncatedLineBreaks) {
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "/x\u0120HTTP/1.1\u010d\u010aHost:\u0120a"),
+            "crlf.request_splitting");
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "/x HTTP/1.1\xC4\x8D\xC4\x8AHost: a"),
+            "crlf.request_splitting");
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "Kč and Ċ apart"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

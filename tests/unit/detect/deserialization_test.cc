@@ -32,7 +32,7 @@ TEST(DeserializationTest, DetectsAttacks) {
       "{\"@type\":\"com.sun.rowset.JdbcRowSetImpl\",\"dataSourceName\":\"ldap://x\"}",
       "{\"$type\":\"System.Windows.Data.ObjectDataProvider, PresentationFramework\"}",
       "O:8:\"stdClass\":1:{s:1:\"a\";i:1;}",
-      "a:2:{i:0;s:3:\"abc\";i:1;s:1:\"x\";}",
+      "a:2:{s:8:\"username\";b:1;s:8:\"password\";b:1;}",
       "!!python/object/apply:os.system [\"id\"]",
       "!!javax.script.ScriptEngineManager [x]",
       "AAEAAAD/////AQAAAAAAAAAMAgAAAA==",
@@ -513,6 +513,25 @@ TEST(DeserializationTest, PhpObjectsWithPrivateMembers) {
   for (const std::string& a : {priv, prot}) {
     EXPECT_EQ(testing::RuleOf(DeserializationDetector(), a), "deserialization.php_object") << a;
   }
+}
+
+TEST(DeserializationTest, PhpArraysOfDataAndWrittenMagic) {
+  // Strings and numbers in a serialized array are data.
+  EXPECT_EQ(testing::RuleOf(DeserializationDetector(),
+                            "a:2:{i:0;s:5:\"apple\";i:1;s:6:\"banana\";}"),
+            "");
+  // Booleans (type juggling), references and objects are not.
+  EXPECT_EQ(testing::RuleOf(DeserializationDetector(), "a:1:{s:5:\"admin\";b:1;}"),
+            "deserialization.php_object");
+  EXPECT_EQ(testing::RuleOf(DeserializationDetector(), "a:2:{i:0;i:7;i:1;R:2;}"),
+            "deserialization.php_object");
+  EXPECT_EQ(testing::RuleOf(DeserializationDetector(),
+                            "O:1:\"A\":2:{s:1:\"a\";i:1;s:1:\"b\";r:1;}"),
+            "deserialization.php_object");
+  // The magic written about in a sentence; the magic and more hex.
+  EXPECT_EQ(testing::RuleOf(DeserializationDetector(), "ACED0005 starts every stream"), "");
+  EXPECT_EQ(testing::RuleOf(DeserializationDetector(), "aced0005 7372 0011"),
+            "deserialization.java_hex");
 }
 
 }  // namespace

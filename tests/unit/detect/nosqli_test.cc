@@ -245,5 +245,12 @@ TEST(NosqliTest, ReturnInParentheses) {
   EXPECT_EQ(testing::RuleOf(NosqliDetector(), "function f(){return(db.x)}"), "");
 }
 
+TEST(NosqliTest, ComparisonOfTwoNamesIsNoTautology) {
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "a != b || c == d"), "");
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "x && left === right"), "");
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "' || a == a"), "nosqli.js_tautology");
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "' || 1==1"), "nosqli.js_tautology");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -641,5 +641,17 @@ TEST(PathTraversalTest, AzureAppPaths) {
   }
 }
 
+TEST(PathTraversalTest, SystemFilesWrittenAbout) {
+  EXPECT_EQ(testing::RuleOf(PathTraversalDetector(),
+                            "Our auditor asked why /etc/passwd is world-readable here."),
+            "");
+  EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), "/etc/passwd"),
+            "path_traversal.sensitive_file");
+  EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), "please cat /etc/shadow now"),
+            "path_traversal.sensitive_file");
+  EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), "file=/etc/passwd and more"),
+            "path_traversal.sensitive_file");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

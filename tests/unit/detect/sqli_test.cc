@@ -467,5 +467,19 @@ TEST(SqliTest, LiteralJoinsJsonTruthsRowsAndDoBlocks) {
   }
 }
 
+TEST(SqliTest, NameAfterACompleteConditionIsProse) {
+  EXPECT_EQ(testing::RuleOf(SqliDetector(), "2 + 2 = 4, and 1 = 1 obviously"), "");
+  EXPECT_EQ(testing::RuleOf(SqliDetector(), "fix: WHERE 1=1 default condition was slow"), "");
+  EXPECT_EQ(testing::RuleOf(SqliDetector(), "drop table if exists syntax postgres"), "");
+  EXPECT_EQ(testing::RuleOf(SqliDetector(), "1 and 1=1"), "sqli.tautology");
+  EXPECT_EQ(testing::RuleOf(SqliDetector(), "x' WHERE 1=1 --"), "sqli.tautology");
+  EXPECT_EQ(testing::RuleOf(SqliDetector(), "drop table if exists users cascade"),
+            "sqli.statement");
+  // T-SQL goes on with a statement without ';'.
+  EXPECT_NE(testing::RuleOf(SqliDetector(), "a'; declare c cursor for select name from t "
+                                            "where 1 = 1 OPEN c"),
+            "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

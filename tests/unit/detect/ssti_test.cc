@@ -199,5 +199,22 @@ TEST(SstiTest, GoTemplateEnvironmentReads) {
   }
 }
 
+TEST(SstiTest, TranslationHelpersAndPlainConditions) {
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{{ $t('nav.home') }}"), "");
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{{ t(\"cart.items\", { n: count }) }}"), "");
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{% if vip %}Free{% endif %}"), "");
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{% if order.total >= 50 %}ok{% endif %}"), "");
+  // Code in the same places.
+  EXPECT_NE(testing::RuleOf(SstiDetector(), "{{ t('x').__class__ }}"), "");
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{{ t('x') + config }}"), "ssti.expression");
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{{ T(java.lang.Runtime).getRuntime() }}"),
+            "ssti.expression");
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{% if request.application(x) %}1{% endif %}"),
+            "ssti.template_tag");
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{% if 1 == 1 %}y{% endif %}"), "ssti.template_tag");
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{{ index .Env \"DB_PASSWORD\" }}"),
+            "ssti.expression");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -63,7 +63,8 @@ TEST(XssGrammarTest, QuoteThenTagCloseThenMarkup) {
 }
 
 TEST(XssGrammarTest, ForeignOnlyAndXsltElements) {
-  ExpectDetected({"<ellipse rx=3 ry=2/>", "xss.dangerous_tag"});
+  ExpectDetected({"<ellipse rx=3 ry=2/><a href=//evil.test>", "xss.dangerous_tag"});
+  ExpectDetected({"<ellipse rx=3 ry=2 style=x/>", "xss.dangerous_tag"});
   ExpectDetected({"<foreignObject width=9>", "xss.dangerous_tag"});
   ExpectDetected({"<feTurbulence baseFrequency=1>", "xss.dangerous_tag"});
   ExpectDetected({"<math><mglyph>", "xss.dangerous_tag"});
@@ -73,6 +74,31 @@ TEST(XssGrammarTest, ForeignOnlyAndXsltElements) {
   ExpectClean("usage: tool <path> <text> [<image>]");
   ExpectClean("<template id=row><td>1</td></template>");
   ExpectClean("Draw a <rectangle> here");
+}
+
+TEST(XssGrammarTest, DrawingsAloneAreInert) {
+  // Icons and formulas pasted into rich text: shapes, text and presentation
+  // attributes, closed, beside ordinary text markup.
+  ExpectClean("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><rect x=\"1\" "
+              "y=\"1\" width=\"14\" height=\"14\" rx=\"2\" fill=\"none\"/></svg>");
+  ExpectClean("<p>Area: <math><mi>&pi;</mi><msup><mi>r</mi><mn>2</mn></msup></math></p>");
+  ExpectClean("<span class=icon><svg width=8 height=8><circle cx=4 cy=4 r=3/></svg></span> ok");
+  // Left open, beside another element or an attribute that is not a
+  // presentation one, behind a comment: what the element switches on counts.
+  ExpectDetected({"<svg width=8 height=8><circle cx=4 cy=4 r=3/>", "xss.dangerous_tag"});
+  ExpectDetected({"<svg><circle r=3/></svg><img src=x>", "xss.dangerous_tag"});
+  ExpectDetected({"<svg><rect href=\"//evil.test/\"/></svg>", "xss.dangerous_tag"});
+  ExpectDetected({"<svg><!--<rect/>--></svg>", "xss.dangerous_tag"});
+  ExpectDetected({"<math><mtext><table><mglyph><style>x</style></mglyph></table></mtext></math>",
+                  "xss.dangerous_tag"});
+  ExpectDetected({"<div xmlns=\"http://www.w3.org/2000/svg\"><rect/></div>", "xss.dangerous_tag"});
+}
+
+TEST(XssGrammarTest, OutlookConditionalComments) {
+  ExpectClean("<!--[if mso]><table><tr><td>Hi</td></tr></table><![endif]-->");
+  ExpectClean("<!--[if gte mso 9]><p>x</p><![endif]-->");
+  ExpectDetected({"<!--[if IE]><b>x</b><![endif]-->", "xss.dangerous_tag"});
+  ExpectDetected({"<![endif]--><b>x</b>", "xss.dangerous_tag"});
 }
 
 TEST(XssGrammarTest, InjectedFormControls) {

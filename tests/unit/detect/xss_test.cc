@@ -601,5 +601,21 @@ TEST(XssTest, DanglingMarkup) {
   }
 }
 
+TEST(XssTest, TagsAndSchemesWrittenAbout) {
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "Don't paste <script> tags into the CMS."), "");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "Escape <script> tags in user bios"), "");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "<code>&lt;script&gt;</code> tags are removed"), "");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "JavaScript: The Good Parts (book)"), "");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "Unexpected token '<', \"<!DOCTYPE \"... is not JSON"),
+            "");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "<script> alert(1)"), "xss.script_tag");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "<script>new Image().src=1</script>"),
+            "xss.script_tag");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "<script>x in alert(1)</script>"), "xss.script_tag");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "<script></script><script>a()</script>"),
+            "xss.script_tag");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "javascript:void fetch(1)"), "xss.js_url");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

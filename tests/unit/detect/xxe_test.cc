@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "runtime/detect/detector.h"
+#include "tests/unit/detect/detect_test_support.h"
 #include "tests/unit/detect/detector_cases.h"
 
 namespace fnguard::detect {
@@ -186,6 +187,16 @@ TEST(XxeTest, ReportsItsId) {
   EXPECT_EQ(Get(XxeDetector().id()).id(), XxeDetector().id());
 }
 
+
+TEST(XxeTest, XIncludeNeedsAnIncludeElement) {
+  EXPECT_EQ(testing::RuleOf(XxeDetector(),
+                            "<doc xmlns:xi=\"http://www.w3.org/2001/XInclude\"><p>a</p></doc>"),
+            "");
+  EXPECT_EQ(testing::RuleOf(XxeDetector(),
+                            "<doc xmlns:z=\"http://www.w3.org/2001/XInclude\"><z:include "
+                            "href=\"/etc/hosts\" parse=\"text\"/></doc>"),
+            "xxe.xinclude");
+}
 
 }  // namespace
 }  // namespace fnguard::detect
