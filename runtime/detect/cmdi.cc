@@ -1570,6 +1570,18 @@ class CmdiImpl final : public Detector {
         PowerShellFormatPieces(v, m)) {
       return true;
     }
+    // (Every alias command holds "al", both runners "iex"; the alias is
+    // used after a ';' or a line break.)
+    static constexpr uint64_t kComSpecNeeds = CharMask::AlnumOf("envcomspec");
+    static constexpr uint64_t kAliasNeeds = CharMask::AlnumOf("aliex");
+    if (in.mask.Has('$') && in.mask.Has(':') && in.mask.HasAlnumOf(kComSpecNeeds) &&
+        EnvComSpecCall(v, m)) {
+      return true;
+    }
+    if ((in.mask.Has(';') || in.mask.has_control) && in.mask.HasAlnumOf(kAliasNeeds) &&
+        AliasedInvokeExpression(v, m)) {
+      return true;
+    }
     if (in.mask.Has('%') && in.mask.HasAny("&|") && VariablesAsCommand(v, m)) return true;
     if (in.mask.Has('|') && in.mask.Has('\'') && in.mask.Has('!') && DdeFormula(v, m)) return true;
     // Read in the raw value: normalizing decodes the escapes.
@@ -2561,7 +2573,8 @@ class CmdiImpl final : public Detector {
           (scan::EqualsAny(name, {"--upload-pack", "--receive-pack", "--checkpoint-action",
                                   "--to-command", "--use-compress-program", "--rsh",
                                   "--rsync-path", "--unzip-command", "--info-script",
-                                  "--new-volume-script", "--use-askpass"}) ||
+                                  "--new-volume-script", "--use-askpass",
+                                  "--open-files-in-pager"}) ||
            scan::IAt(name, 0, "-oproxycommand") || scan::IAt(name, 0, "-olocalcommand") ||
            (name == "-o" && (scan::IAt(arg, 0, "proxycommand") ||
                              scan::IAt(arg, 0, "localcommand"))) ||
@@ -2589,6 +2602,20 @@ class CmdiImpl final : public Detector {
         return FillMatch(m, "cmdi.argument_injection",
                          "Option " + std::string(name) + " injected as an argument runs a command",
                          80, args[i].at, len);
+      }
+      // "--output=/var/www/html/s.php": even without a URL, a download
+      // or a log written as a server-side script below a directory.
+      if (!url && (name == "--output" || name == "--output-document" || name == "-o") &&
+          arg.find('/') != std::string_view::npos) {
+        const size_t dot = arg.rfind('.');
+        if (dot != std::string_view::npos && dot > arg.rfind('/') &&
+            scan::IEqualsAny(arg.substr(dot + 1),
+                             {"php", "phtml", "phar", "jsp", "jspx", "asp", "aspx"})) {
+          return FillMatch(m, "cmdi.argument_injection",
+                           "Option " + std::string(name) +
+                               " injected as an argument writes a server-side script",
+                           80, args[i].at, len);
+        }
       }
       // "-o/var/www/x.php", "--output /tmp/x", "-O shell.php" beside a URL.
       if (url) {
@@ -3003,6 +3030,54 @@ class CmdiImpl final : public Detector {
     return false;
   }
 
+  // PowerShell running what it has no name for in the value: the shell
+  // named by $env:ComSpec through the call operator ("& $env:ComSpec /c
+  // whoami") ...
+  static bool EnvComSpecCall(std::string_view v, Match* m) {
+    int checks = 8;
+    for (size_t e = scan::IFind(v, "$env:comspec"); e != std::string_view::npos && checks-- > 0;
+         e = scan::IFind(v, "$env:comspec", e + 12)) {
+      size_t b = e;
+      while (b > 0 && IsBlank(v[b - 1])) --b;
+      const bool called = b > 0 && (v[b - 1] == '&' || v[b - 1] == '.');
+      const size_t a = SkipBlanks(v, e + 12);
+      const bool switched = a + 1 < v.size() && v[a] == '/' &&
+                            (Lower(v[a + 1]) == 'c' || Lower(v[a + 1]) == 'k');
+      if (called || switched) {
+        return FillMatch(m, "cmdi.powershell_indirection",
+                         "PowerShell runs the shell that $env:ComSpec names", 85, e, 12);
+      }
+    }
+    return false;
+  }
+
+  // ... or Invoke-Expression under an alias made for it ("sal x iex;
+  // x 'whoami'").
+  static bool AliasedInvokeExpression(std::string_view v, Match* m) {
+    static constexpr std::string_view kAliasCommands[] = {"set-alias", "new-alias", "sal", "nal"};
+    static constexpr std::array<std::string_view, 2> kRunners = {"iex", "invoke-expression"};
+    for (std::string_view c : kAliasCommands) {
+      for (size_t k = scan::IFind(v, c); k != std::string_view::npos; k = scan::IFind(v, c, k + 1)) {
+        if (k > 0 && (IsAlnum(v[k - 1]) || v[k - 1] == '-')) continue;
+        size_t n = k + c.size();
+        if (n >= v.size() || !IsBlank(v[n])) continue;
+        n = SkipBlanks(v, n);
+        size_t ne = n;
+        while (ne < v.size() && (IsAlnum(v[ne]) || v[ne] == '-' || v[ne] == '_')) ++ne;
+        if (ne == n) continue;
+        const size_t t = SkipBlanks(v, ne);
+        size_t te = t;
+        while (te < v.size() && (IsAlnum(v[te]) || v[te] == '-')) ++te;
+        if (te > ne && t > ne && scan::IEqualsAny(v.substr(t, te - t), kRunners)) {
+          return FillMatch(m, "cmdi.powershell_indirection",
+                           "PowerShell alias made for a cmdlet that runs code", 85, k, te - k);
+        }
+        break;  // one look per spelling
+      }
+    }
+    return false;
+  }
+
   // PowerShell's format operator putting a name together from pieces, the
   // way obfuscators hide a cmdlet or type: "{1}{0}" -f 'ami','who'. The format
   // string is placeholders only, or places them out of order, and at least
@@ -3281,6 +3356,15 @@ class CmdiImpl final : public Detector {
                            "Runs the shell named by " + std::string(v.substr(p, n)) +
                                " with a command string",
                            80, p, q + 2 - p);
+        }
+        // ";$0<<<id": the shell reads its commands from a here-string.
+        const bool shell_variable = var.length == 0 || scan::IEquals(var.name, "shell") ||
+                                    scan::IEquals(var.name, "bash");
+        if (shell_variable && IAt(v, q, "<<<") && SkipBlanks(v, q + 3) < v.size()) {
+          return FillMatch(m, "cmdi.variable_command",
+                           "Runs the shell named by " + std::string(v.substr(p, n)) +
+                               " on a here-string",
+                           80, p, q + 3 - p);
         }
         if (hops < 2 && q > p + n && q < v.size()) {
           return CheckPosition(v, q, ctx, m, in_brace, last_paren, run_checks, hops + 1);

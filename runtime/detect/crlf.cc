@@ -394,11 +394,39 @@ Protocol ProtocolLine(std::string_view v, size_t p, size_t* len) {
   return Protocol::kNone;
 }
 
+// "%%0a0a" or "%%0d0d" (either case, in a run) followed by a header name and
+// ':' in the raw value (see CrlfImpl::Inspect()).
+bool NestedEncodedBreak(std::string_view raw, Match* m) {
+  int checks = 8;
+  for (size_t p = raw.find("%%0"); p != std::string_view::npos && checks-- > 0;
+       p = raw.find("%%0", p + 3)) {
+    size_t e = p;
+    while (e + 6 <= raw.size() && raw[e] == '%' && raw[e + 1] == '%' && raw[e + 2] == '0' &&
+           (scan::Lower(raw[e + 3]) == 'a' || scan::Lower(raw[e + 3]) == 'd') &&
+           raw[e + 4] == '0' && scan::Lower(raw[e + 5]) == scan::Lower(raw[e + 3])) {
+      e += 6;
+    }
+    if (e == p) continue;
+    size_t n = e;
+    while (n < raw.size() && n - e < 64 && (scan::IsAlnum(raw[n]) || raw[n] == '-')) ++n;
+    if (n > e + 1 && n < raw.size() && raw[n] == ':') {
+      return FillMatch(m, "crlf.header_injection",
+                       "Encoded line break nested in itself, then a header (for a filter that "
+                       "strips it once)",
+                       80, 0, n + 1);
+    }
+  }
+  return false;
+}
+
 class CrlfImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kCrlf; }
 
   bool Inspect(const Input& in, Match* m) const override {
+    // "%%0a0aSet-Cookie:": a line break nested in itself, for a filter
+    // that deletes "%0a" once and leaves the outer one ("%0a") behind.
+    if (in.mask.Has('%') && NestedEncodedBreak(in.raw, m)) return true;
     // A line break is a control byte or a multibyte character.
     if (!(in.mask.has_control || in.mask.has_non_ascii)) return false;
     std::string_view v = in.norm;

@@ -224,6 +224,18 @@ class JndiImpl final : public Detector {
         m->length = std::min<size_t>(in.norm.size() - std::min(off, in.norm.size()), 64);
         return true;
       }
+      // A lookup whose key is itself an obfuscated lookup
+      // ("${${::-${::-$${::-j}}}}"): Log4j 2.16 recursed on it until the
+      // stack overflowed (CVE-2021-45105); nothing but a probe writes it.
+      if (ev.obfuscated && !ev.sensitive && scan::Find(v, "${${") != std::string_view::npos &&
+          scan::Find(v, ":-") != std::string_view::npos) {
+        m->rule_id = "jndi.recursive_lookup";
+        m->reason = "Log4j lookup nested in its own key with defaults (recursion)";
+        m->score = 75;
+        m->offset = off;
+        m->length = std::min<size_t>(in.norm.size() - std::min(off, in.norm.size()), 64);
+        return true;
+      }
       if (ev.sensitive) {
         m->rule_id = "jndi.sensitive_lookup";
         m->reason = "Log4j lookup that reads " + std::string(ev.sensitive_name) +

@@ -268,7 +268,14 @@ bool InspectFilter(std::string_view v, std::string_view raw, Match* m) {
     // filter, or the value ends in a NUL that cuts off the rest.
     bool then_more = closes && (end + 1 == v.size() ? raw.find('\0') != kNpos
                                                     : v[end + 1] == ')');
-    if (wildcard || (closes && (p == 0 || before == ')')) || then_more) {
+    // An extensible match by a matching rule's OID ("userAccountControl:
+    // 1.2.840.113556.1.4.803:=2", Active Directory's bitwise AND) is LDAP
+    // and nothing else.
+    bool oid_rule = false;
+    for (size_t k = a; k + 1 < val && !oid_rule; ++k) {
+      oid_rule = v[k] == ':' && scan::IsDigit(v[k + 1]);
+    }
+    if (wildcard || (closes && (p == 0 || before == ')' || oid_rule)) || then_more) {
       return FillMatch(m, "ldapi.filter_breakout",
                        "LDAP filter breakout adding an attribute assertion", 85, p, a - p);
     }

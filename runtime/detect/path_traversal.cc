@@ -1409,9 +1409,13 @@ class PathTraversalImpl final : public Detector {
       // hands that path to whatever serves files below it.
       if (p > 0 && !(in.location == event::Location::kPath && !generic)) {
         char b = f[p - 1];
-        bool ok = at_start || b == '=' || b == ' ' || b == '"' || b == '\'' || b == ':' ||
-                  b == '(' || b == '{' || b == '.' || b == '\n' || b == '\t' || b == '>' ||
-                  b == ',';
+        // A Win32 device path (\\.\GLOBALROOT\Device\HarddiskVolumeShadowCopy1
+        // then \Windows\System32\config\SAM) reaches a volume's files below
+        // the device's own name.
+        const bool device_path = scan::IAt(f, 0, "//./") || scan::IAt(f, 0, "//?/");
+        bool ok = device_path || at_start || b == '=' || b == ' ' || b == '"' || b == '\'' ||
+                  b == ':' || b == '(' || b == '{' || b == '.' || b == '\n' || b == '\t' ||
+                  b == '>' || b == ',';
         if (!ok) continue;
         if (b == ':' && p >= 2 && !scan::IsAlpha(f[p - 2])) continue;
       }

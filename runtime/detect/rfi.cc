@@ -275,6 +275,19 @@ bool ParseUncPath(std::string_view v, size_t first, UncPath* out) {
   return !out->host.empty();
 }
 
+// Whether a URL scheme alternates case twice or more after a lower-case
+// first letter ("hTtP", "hTTp"); "Http", "HTTPS" and "httpS" do not.
+bool AlternatingCase(std::string_view scheme) {
+  if (scheme.size() < 3 || !(scheme[0] >= 'a' && scheme[0] <= 'z')) return false;
+  int changes = 0;
+  for (size_t i = 1; i < scheme.size(); ++i) {
+    const bool upper = scheme[i] >= 'A' && scheme[i] <= 'Z';
+    const bool was_upper = scheme[i - 1] >= 'A' && scheme[i - 1] <= 'Z';
+    changes += upper != was_upper;
+  }
+  return changes >= 2;
+}
+
 class RfiImpl final : public Detector {
  public:
   DetectorId id() const override { return DetectorId::kRfi; }
@@ -419,6 +432,14 @@ class RfiImpl final : public Detector {
         return FillMatch(m, "rfi.remote_base_dir",
                          "Remote URL given where a server directory to include from is named",
                          75, url.begin, url.end - url.begin);
+      }
+      // "hTtP://": a scheme spelled in alternating case, as written to get
+      // past a filter that compares it case-sensitively; people and
+      // clients write it in lower case, capitalized or in capitals.
+      if (starts_value && AlternatingCase(url.scheme)) {
+        return FillMatch(m, "rfi.scheme_case_evasion",
+                         "Remote URL whose scheme alternates case to slip past a filter", 75,
+                         url.begin, url.end - url.begin);
       }
       if (IEquals(url.scheme, "ftp") && starts_value && include_name) {
         return FillMatch(m, "rfi.remote_script", "FTP URL passed where a file is included", 70,

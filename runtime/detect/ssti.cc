@@ -128,6 +128,38 @@ bool TranslationCall(std::string_view b) {
   return k + 1 == b.size() && b[k] == ')';
 }
 
+// Whether a str.format replacement field ("{user.groups.model._meta.
+// app_config.module.admin.settings.SECRET_KEY}", "{0.__init__.__globals__}")
+// walks four or more attributes to a private name (a leading '_') or to a
+// setting (an upper-case NAME_WITH_UNDERSCORE, "settings", "environ").
+bool FormatAttributeWalk(std::string_view body) {
+  if (body.size() < 8 || body.size() > 256) return false;
+  int segments = 1;
+  bool target = false;
+  size_t start = 0;
+  for (size_t i = 0; i <= body.size(); ++i) {
+    if (i == body.size() || body[i] == '.') {
+      const std::string_view seg = body.substr(start, i - start);
+      if (seg.empty()) return false;
+      if (start > 0) {
+        bool upper = seg.size() >= 3, underscore = false;
+        for (char c : seg) {
+          upper = upper && ((c >= 'A' && c <= 'Z') || c == '_' || IsDigit(c));
+          underscore = underscore || c == '_';
+        }
+        target = target || seg[0] == '_' || (upper && underscore) || seg == "settings" ||
+                 seg == "environ";
+      }
+      start = i + 1;
+      if (i < body.size()) ++segments;
+      continue;
+    }
+    const char c = body[i];
+    if (!(IsWordChar(c) || c == '[' || c == ']')) return false;
+  }
+  return segments >= 4 && target;
+}
+
 // Whether a Jinja/Liquid/Twig "if" tag's condition, from `b` to its "%}",
 // only compares names and literals ("{% if vip %}", "{% if customer.tags
 // contains 'vip' %}"): no call, index, filter, expression block or
@@ -219,6 +251,16 @@ bool GoTemplateCall(std::string_view b, bool whole_value) {
   size_t e = 0;
   while (e < b.size() && (IsWordChar(b[e]) || b[e] == '.')) ++e;
   const std::string_view head = b.substr(0, e);
+  // A field of the data that holds a secret ("{{.PasswordHash}}",
+  // "{{ .Config.APIKey }}"): printed into the page, it leaves the server.
+  if (head.size() > 1 && head[0] == '.' && e == b.size()) {
+    static constexpr std::string_view kSecrets[] = {"password", "passwd", "secret", "apikey",
+                                                   "api_key", "privatekey", "private_key",
+                                                   "credential", "token"};
+    for (std::string_view w : kSecrets) {
+      if (IFind(head, w) != kNpos) return true;
+    }
+  }
   const size_t a = scan::SkipSpaces(b, e);
   if (a == e || a >= b.size()) return false;
   const char arg = b[a];
@@ -540,7 +582,15 @@ class SstiImpl final : public Detector {
         from = c + r.close.size();
         if (r.open == "{" ) {
           // Bare braces: only Smarty-style "{$x|...}" calls; JSON and CSS
-          // braces are common, so require a '$' root and a call.
+          // braces are common, so require a '$' root and a call. Or a
+          // Python str.format field walking attributes to a private or
+          // settings name, which format() reads off the object it is given.
+          if (FormatAttributeWalk(body)) {
+            return FillMatch(m, "ssti.format_attribute_walk",
+                             "Python str.format field walking attributes to a private or "
+                             "settings name",
+                             80, p, c + 1 - p);
+          }
           if (body.empty() || body[0] != '$' || body.find('(') == kNpos) continue;
         }
         if (r.open == "${" && !body.empty() && body.find(':') != kNpos &&

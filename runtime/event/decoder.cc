@@ -643,8 +643,20 @@ struct Decoder::State {
     for (size_t i = 0; i < end; ++i) {
       if (!IsBase64Byte(s[i])) return;
     }
-    const std::optional<std::string_view> text = Base64InArena(s.substr(0, end));
-    if (!text || text->size() < 8 || !IsText(*text)) return;
+    std::optional<std::string_view> text = Base64InArena(s.substr(0, end));
+    if (!text || text->size() < 8) return;
+    // UTF-16 or UTF-32 text (told by its byte order mark or its zero
+    // bytes, as a Windows client writes an XML document) is read as UTF-8.
+    if (const UnicodeForm form = DetectUnicodeForm(*text, ""); form != UnicodeForm::kNone) {
+      const std::string_view wide = *text;
+      text = InArena(2 * wide.size(), [&](char* out) { return UnicodeToUtf8(wide, form, out); });
+      // (Binary bytes that happen to look so come out as scattered CJK and
+      // replacement characters: most of a document is ASCII.)
+      size_t ascii = 0;
+      for (char c : *text) ascii += static_cast<unsigned char>(c) < 0x80;
+      if (ascii * 4 < text->size() * 3) return;
+    }
+    if (!IsText(*text)) return;
     if (Emit(loc, *text)) WalkJsonInString(*text, loc);
   }
 

@@ -920,5 +920,31 @@ TEST(CmdiTest, PipeTablesAndTypeAccelerators) {
   EXPECT_EQ(testing::RuleOf(CmdiDetector(), "see [Convert]::ToInt32 docs"), "");
 }
 
+TEST(CmdiTest, PowerShellIndirectionAndShellHereStrings) {
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "x; & $env:ComSpec /c ver"),
+            "cmdi.powershell_indirection");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "a | . $ENV:comspec"), "cmdi.powershell_indirection");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "a; Set-Alias run Invoke-Expression; run 'hostname'"),
+            "cmdi.powershell_indirection");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "a;$SHELL <<< 'uname -a'"), "cmdi.variable_command");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "x|$0<<<hostname"), "cmdi.variable_command");
+  for (const std::string v : {"The $env:ComSpec variable names cmd.exe; see docs",
+                              "universal; sale x index", "price $0<<<5"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), "") << v;
+  }
+}
+
+TEST(CmdiTest, ArgumentsThatWriteScriptsOrRunAPager) {
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "--output=/srv/www/htdocs/x.phtml"),
+            "cmdi.argument_injection");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "-o /var/www/html/up.jsp"), "cmdi.argument_injection");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "--open-files-in-pager=touch /tmp/p"),
+            "cmdi.argument_injection");
+  for (const std::string v : {"--output=/tmp/report.pdf", "--output=index.php",
+                              "see -o /srv/app/index.php in the docs"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

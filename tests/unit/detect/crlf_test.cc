@@ -253,5 +253,12 @@ TEST(CrlfTest, Latin1TruncatedLineBreaks) {
   EXPECT_EQ(testing::RuleOf(CrlfDetector(), "Kč and Ċ apart"), "");
 }
 
+TEST(CrlfTest, EncodedBreakNestedInItself) {
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "%%0a0aSet-Cookie:a=1"), "crlf.header_injection");
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "v%%0D0D%%0A0ALocation:x"), "crlf.header_injection");
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "50%%0a0a off"), "");
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "100%%0"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

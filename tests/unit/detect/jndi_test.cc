@@ -124,5 +124,12 @@ TEST(JndiTest, DirectoryPropertiesInLogPaths) {
   EXPECT_NE(testing::RuleOf(JndiDetector(), "${jndi:ldap://${sys:user.home}.e.test/a}"), "");
 }
 
+TEST(JndiTest, LookupNestedInItsOwnKey) {
+  EXPECT_EQ(testing::RuleOf(JndiDetector(), "${${::-${::-$${::-j}}}}"), "jndi.recursive_lookup");
+  EXPECT_EQ(testing::RuleOf(JndiDetector(), "${${:-${::-x}}}"), "jndi.recursive_lookup");
+  EXPECT_EQ(testing::RuleOf(JndiDetector(), "${${lower:x}}"), "");
+  EXPECT_EQ(testing::RuleOf(JndiDetector(), "${${project.version}}"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -243,5 +243,12 @@ TEST(LdapiTest, NameThenNul) {
   }
 }
 
+TEST(LdapiTest, ExtensibleMatchByRuleOid) {
+  EXPECT_EQ(testing::RuleOf(LdapiDetector(), "bob)(userAccountControl:1.2.840.113556.1.4.803:=2)"),
+            "ldapi.filter_breakout");
+  EXPECT_EQ(testing::RuleOf(LdapiDetector(), "f(x)(y=2)"), "");
+  EXPECT_EQ(testing::RuleOf(LdapiDetector(), "see g(a)(b:c=1)"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -653,5 +653,15 @@ TEST(PathTraversalTest, SystemFilesWrittenAbout) {
             "path_traversal.sensitive_file");
 }
 
+TEST(PathTraversalTest, Win32DevicePaths) {
+  EXPECT_EQ(testing::RuleOf(PathTraversalDetector(),
+                            "\\\\.\\GLOBALROOT\\Device\\HarddiskVolumeShadowCopy3\\Windows\\System32"
+                            "\\config\\SYSTEM"),
+            "path_traversal.sensitive_file");
+  EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), "\\\\?\\Volume{x}\\Windows\\win.ini"),
+            "path_traversal.sensitive_file");
+  EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), "https://x.example/docs/windows/win.ini"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

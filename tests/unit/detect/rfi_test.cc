@@ -267,5 +267,15 @@ TEST(RfiTest, AbsorbingQueryAsSent) {
   EXPECT_EQ(testing::RuleOf(RfiDetector(), "http://evil.example/shell.php?x="), "rfi.truncated_url");
 }
 
+TEST(RfiTest, SchemeInAlternatingCase) {
+  EXPECT_EQ(testing::RuleOf(RfiDetector(), "hTtP://files.example/a.txt"), "rfi.scheme_case_evasion");
+  EXPECT_EQ(testing::RuleOf(RfiDetector(), "hTTps://files.example/notes.txt"),
+            "rfi.scheme_case_evasion");
+  for (const std::string v : {"Http://example.com/a", "HTTPS://EXAMPLE.COM/", "httpS://x.example/",
+                              "see hTtP://x.example/ in the log"}) {
+    EXPECT_EQ(testing::RuleOf(RfiDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

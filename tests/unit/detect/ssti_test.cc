@@ -216,5 +216,19 @@ TEST(SstiTest, TranslationHelpersAndPlainConditions) {
             "ssti.expression");
 }
 
+TEST(SstiTest, FormatFieldWalksAndGoSecretFields) {
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{u.profile.model._meta.app_config.module.settings}"),
+            "ssti.format_attribute_walk");
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{req.app.config.DATABASE_URL}"),
+            "ssti.format_attribute_walk");
+  EXPECT_EQ(testing::RuleOf(SstiDetector(), "{{range .Accounts}}{{.APIKey}}{{end}}"),
+            "ssti.expression");
+  for (const std::string v : {"Dear {user.first_name}, order {order.id} shipped",
+                              "{a.b.c.d}", "Reset: {{.ResetURL}} for {{.Email}}",
+                              "{config.MAX_SIZE}"}) {
+    EXPECT_EQ(testing::RuleOf(SstiDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

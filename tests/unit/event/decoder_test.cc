@@ -1266,6 +1266,21 @@ TEST_F(DecoderTest, Base64TextInStringValuesIsReadToo) {
   EXPECT_THAT(Values(ev, "body.img"), ElementsAre("iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB"));
 }
 
+// Base64 of UTF-16 text (with a byte order mark, or told by its zero
+// bytes) is read as UTF-8; bytes that only look so are not.
+TEST_F(DecoderTest, Base64OfUtf16TextInStringValuesIsReadToo) {
+  const std::string le = "//48AGEAIAB4AD0AMQA+AGMAYQBmAOkAIAAmAGEAbQBwADsAIAB0AGUAYQA8AC8AYQA+AA==";
+  const std::string be = "ADwAYQAgAHgAPQAxAD4AYwBhAGYA6QAgACYAYQBtAHAAOwAgAHQAZQBhADwALwBhAD4=";
+  const std::string junk = "QQAATkKfM4wQeohhAZl3ZlVE";
+  DecodedEvent ev = DecodeOk(V2Post("application/json", R"({\"le\": \")" + le +
+                                                            R"(\", \"be\": \")" + be +
+                                                            R"(\", \"junk\": \")" + junk + R"(\"})"));
+  const std::string doc = "<a x=1>caf\u00e9 &amp; tea</a>";
+  EXPECT_THAT(Values(ev, "body.le"), ElementsAre(le, doc));
+  EXPECT_THAT(Values(ev, "body.be"), ElementsAre(be, doc));
+  EXPECT_THAT(Values(ev, "body.junk"), ElementsAre(junk));
+}
+
 // --- limits and bad input ---------------------------------------------------------
 
 TEST_F(DecoderTest, TenThousandDeepNestingIsALimitFindingNotACrash) {
