@@ -20,6 +20,7 @@
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
 #include "runtime/detect/fill_match.h"
+#include "runtime/detect/needle_set.h"
 #include "runtime/detect/word_table.h"
 
 namespace fnguard::detect {
@@ -3054,6 +3055,15 @@ class CmdiImpl final : public Detector {
   // ... or Invoke-Expression under an alias made for it ("sal x iex;
   // x 'whoami'").
   static bool AliasedInvokeExpression(std::string_view v, Match* m) {
+    // (The runner's name first, found from its 'x', which prose holds far
+    // less often than the other letters.)
+    bool runner = false;
+    for (size_t x = scan::FindAnyOf(v, 0, 'x', 'X', 'x'); x != std::string_view::npos && !runner;
+         x = scan::FindAnyOf(v, x + 1, 'x', 'X', 'x')) {
+      runner = (x >= 2 && scan::IAt(v, x - 2, "iex")) ||
+               (x >= 8 && scan::IAt(v, x - 8, "invoke-expression"));
+    }
+    if (!runner) return false;
     static constexpr std::string_view kAliasCommands[] = {"set-alias", "new-alias", "sal", "nal"};
     static constexpr std::array<std::string_view, 2> kRunners = {"iex", "invoke-expression"};
     for (std::string_view c : kAliasCommands) {
