@@ -423,6 +423,27 @@ class NosqliImpl final : public Detector {
                          "Lucene query string widened by OR to documents it was not to reach",
                          75, o, k + 3 - o);
       }
+      // "*) OR (role:admin": a ')' that closes the application's group
+      // (the value opened none before it), OR, and a new group on a field.
+      if (k > o + 3 && v[k - 1] == '(' && f > 0 && f < rest.size() && rest[f] == ':' &&
+          f + 1 < rest.size() && rest[f + 1] != ' ' && rest[f + 1] != '/') {
+        int depth = 0;
+        bool closed_outer = false;
+        for (size_t i = 0; i < o && !closed_outer; ++i) {
+          depth += v[i] == '(';
+          // (After a term: a word, a wildcard or a quote; ":)" is a smile.)
+          if (v[i] == ')') {
+            closed_outer = --depth < 0 && i > 0 &&
+                           (scan::IsAlnum(v[i - 1]) || v[i - 1] == '*' || v[i - 1] == '"' ||
+                            v[i - 1] == '\'');
+          }
+        }
+        if (closed_outer) {
+          return FillMatch(m, "nosqli.lucene_query",
+                           "Lucene query string broken out of its group and widened by OR", 75,
+                           o, k + f - o);
+        }
+      }
     }
     return false;
   }
@@ -463,7 +484,7 @@ class NosqliImpl final : public Detector {
     if (in.mask.Has('_') && !v.empty() && StoreEndpoint(v, m)) return true;
     if (in.mask.Has('(') && in.mask.HasAny("_.") && StoreCall(v, m)) return true;
     if (DynamoOperator(in, v, m)) return true;
-    if (in.mask.Has(':') && in.mask.HasAny("_*") && LuceneWidening(v, m)) return true;
+    if (in.mask.Has(':') && in.mask.HasAny("_*)") && LuceneWidening(v, m)) return true;
     if (in.mask.Has(':') && in.mask.HasAny("<>=(") && v.size() >= 12 && DynamoSelfNegation(v, m)) {
       return true;
     }

@@ -252,5 +252,14 @@ TEST(NosqliTest, ComparisonOfTwoNamesIsNoTautology) {
   EXPECT_EQ(testing::RuleOf(NosqliDetector(), "' || 1==1"), "nosqli.js_tautology");
 }
 
+TEST(NosqliTest, LuceneGroupBrokenOutOf) {
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "*) OR (owner:root"), "nosqli.lucene_query");
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "abc\") OR (tenant:b"), "nosqli.lucene_query");
+  for (const std::string v : {"(status:open) OR (priority:high)", "see f(x) OR (time: 5pm)",
+                              "smile :) OR (maybe:later", "a) or (b:c"}) {
+    EXPECT_EQ(testing::RuleOf(NosqliDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
