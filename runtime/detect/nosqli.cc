@@ -405,9 +405,10 @@ class NosqliImpl final : public Detector {
   // "x OR *:*".
   static bool LuceneWidening(std::string_view v, Match* m) {
     int checks = 8;
-    for (size_t o = IFind(v, "or "); o != kNpos && checks-- > 0; o = IFind(v, "or ", o + 3)) {
+    // (Lucene's operators are upper case: "OR" is searched for as it is.)
+    for (size_t o = scan::Find(v, "OR "); o != kNpos && checks-- > 0;
+         o = scan::Find(v, "OR ", o + 3)) {
       if (o > 0 && !scan::IsSpace(v[o - 1]) && v[o - 1] != ')') continue;
-      if (v[o] != 'O' || v[o + 1] != 'R') continue;  // Lucene's operators are upper case
       size_t k = scan::SkipSpaces(v, o + 3);
       while (k < v.size() && v[k] == '(') k = scan::SkipSpaces(v, k + 1);
       const std::string_view rest = v.substr(k, 16);
