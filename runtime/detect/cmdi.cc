@@ -1469,8 +1469,12 @@ size_t ClosingFenceAfter(std::string_view v, size_t from, size_t run) {
 // a value are inline code of documentation, an issue or a chat message
 // ("Use `grep -r TODO src/` to find them"), not commands the value runs. An
 // unclosed backtick's tail counts as inside a span.
+// Markdown's own marks (bold, a quote, a heading or a list item at the
+// start) lower that to three words ("> **Note**: run `npm test` first").
 bool ProseAroundCodeSpans(std::string_view v) {
-  constexpr int kMinWords = 4;
+  const bool markdown = v.find("**") != std::string_view::npos || v.starts_with("> ") ||
+                        v.starts_with("# ") || v.starts_with("- ");
+  const int kMinWords = markdown ? 3 : 4;
   int words = 0;
   bool in_span = false;
   size_t letters = 0;
@@ -1575,8 +1579,14 @@ class CmdiImpl final : public Detector {
     // used after a ';' or a line break.)
     static constexpr uint64_t kComSpecNeeds = CharMask::AlnumOf("envcomspec");
     static constexpr uint64_t kAliasNeeds = CharMask::AlnumOf("aliex");
+    static constexpr uint64_t kPerl5OptNeeds = CharMask::AlnumOf("PERL5OPT");
     if (in.mask.Has('$') && in.mask.Has(':') && in.mask.HasAlnumOf(kComSpecNeeds) &&
         EnvComSpecCall(v, m)) {
+      return true;
+    }
+    // (Every name but PERL5OPT holds '_'.)
+    if (in.mask.Has('=') && (in.mask.Has('_') || in.mask.HasAlnumOf(kPerl5OptNeeds)) &&
+        EnvironmentInjection(v, m)) {
       return true;
     }
     if ((in.mask.Has(';') || in.mask.has_control) && in.mask.HasAlnumOf(kAliasNeeds) &&
@@ -2516,7 +2526,9 @@ class CmdiImpl final : public Detector {
       }
       return true;
     };
-    if (c != '-' && c != '/' && c != '.' && c != '*' && c != '~' &&
+    // (A number or an image geometry opens ImageMagick's arguments: "85
+    // -write /var/www/x.php", "800x600 -write ...".)
+    if (c != '-' && c != '/' && c != '.' && c != '*' && c != '~' && !IsDigit(c) &&
         !(scan::IsAlpha(c) &&
           (ext || first.find("://") != std::string_view::npos || file_name(first)))) {
       return false;
@@ -2599,14 +2611,20 @@ class CmdiImpl final : public Detector {
                         t.find(':', at) != std::string_view::npos;
         }
       }
-      if (runs || find_exec || remote_shell || scp_program) {
+      // Node's preloads ("--require /tmp/uploads/x.js" as NODE_OPTIONS).
+      const bool preload =
+          scan::EqualsAny(name, {"--require", "--import", "--loader", "--experimental-loader"}) &&
+          path_like(arg);
+      if (runs || find_exec || remote_shell || scp_program || preload) {
         return FillMatch(m, "cmdi.argument_injection",
                          "Option " + std::string(name) + " injected as an argument runs a command",
                          80, args[i].at, len);
       }
       // "--output=/var/www/html/s.php": even without a URL, a download
       // or a log written as a server-side script below a directory.
-      if (!url && (name == "--output" || name == "--output-document" || name == "-o") &&
+      if (!url &&
+          (name == "--output" || name == "--output-document" || name == "-o" ||
+           name == "-write") &&
           arg.find('/') != std::string_view::npos) {
         const size_t dot = arg.rfind('.');
         if (dot != std::string_view::npos && dot > arg.rfind('/') &&
@@ -3026,6 +3044,54 @@ class CmdiImpl final : public Detector {
         return FillMatch(m, "cmdi.powershell_static_call",
                          "PowerShell call of a .NET static method after a separator", 80, b - 1,
                          k + 1 - (b - 1));
+      }
+    }
+    return false;
+  }
+
+  // An environment setting that makes the next program run code of the
+  // sender's choosing, as a function's or a build's settings take it:
+  // LD_PRELOAD/LD_AUDIT (a library), BASH_ENV and PROMPT_COMMAND (a script or
+  // command), GIT_SSH_COMMAND, PERL5OPT with -M or -d, NODE_OPTIONS with a
+  // preload, JAVA_TOOL_OPTIONS or _JAVA_OPTIONS with -javaagent.
+  // ("NODE_OPTIONS=--max-old-space-size=4096" is not reported.)
+  static bool EnvironmentInjection(std::string_view v, Match* m) {
+    int checks = 16;
+    for (size_t eq = v.find('='); eq != std::string_view::npos && checks-- > 0;
+         eq = v.find('=', eq + 1)) {
+      size_t b = eq;
+      while (b > 0 && eq - b < 24 &&
+             ((v[b - 1] >= 'A' && v[b - 1] <= 'Z') || IsDigit(v[b - 1]) || v[b - 1] == '_')) {
+        --b;
+      }
+      if (b == eq || (b > 0 && !scan::IsSpace(v[b - 1]) && v[b - 1] != ';' && v[b - 1] != '&' &&
+                      v[b - 1] != '"' && v[b - 1] != '\'')) {
+        continue;
+      }
+      const std::string_view name = v.substr(b, eq - b);
+      size_t a = eq + 1;
+      if (a < v.size() && (v[a] == '"' || v[a] == '\'')) ++a;
+      const std::string_view value = v.substr(a, 256);
+      if (value.empty() || scan::IsSpace(value[0])) continue;
+      bool dangerous = false;
+      if (scan::EqualsAny(name, {"LD_PRELOAD", "LD_AUDIT", "BASH_ENV", "PROMPT_COMMAND",
+                                 "GIT_SSH_COMMAND"})) {
+        dangerous = true;
+      } else if (name == "PERL5OPT") {
+        dangerous = value.starts_with("-M") || value.starts_with("-d");
+      } else if (name == "NODE_OPTIONS") {
+        dangerous = scan::Find(value, "--require") != std::string_view::npos ||
+                    scan::Find(value, "--import") != std::string_view::npos ||
+                    scan::Find(value, "-r ") != std::string_view::npos ||
+                    scan::Find(value, "loader") != std::string_view::npos;
+      } else if (name == "JAVA_TOOL_OPTIONS" || name == "_JAVA_OPTIONS") {
+        dangerous = scan::Find(value, "-javaagent") != std::string_view::npos;
+      }
+      if (dangerous) {
+        return FillMatch(m, "cmdi.environment_injection",
+                         "Environment setting " + std::string(name) +
+                             " makes the next program run code of the sender's choosing",
+                         80, b, std::min(v.size(), a + 32) - b);
       }
     }
     return false;

@@ -125,6 +125,41 @@ size_t BreakAt(std::string_view v, size_t p, bool* disguised) {
   return n;
 }
 
+// Length of an event-stream field name and its ':' at `p` ("data:",
+// "event:", "id:", "retry:", as the stream writes them, in lower case),
+// 0 when there is none.
+size_t SseFieldAt(std::string_view v, size_t p) {
+  for (std::string_view f : {"data:", "event:", "id:", "retry:"}) {
+    if (v.compare(p, f.size(), f) == 0) return f.size();
+  }
+  return 0;
+}
+
+// Whether the line after the one at `p` is an event-stream field too.
+bool NextLineIsSseField(std::string_view v, size_t p) {
+  const size_t nl = v.find('\n', p);
+  return nl != std::string_view::npos && nl - p < 4096 && SseFieldAt(v, nl + 1) > 0;
+}
+
+// Whether a log level in capitals starts at `p`, then a blank and a word.
+bool BareLogLevelAt(std::string_view v, size_t p) {
+  for (std::string_view level :
+       {"INFO", "WARN", "WARNING", "ERROR", "DEBUG", "FATAL", "TRACE", "CRITICAL", "NOTICE"}) {
+    if (v.compare(p, level.size(), level) == 0) {
+      const size_t e = p + level.size();
+      return e + 1 < v.size() && v[e] == ' ' && scan::IsAlnum(v[e + 1]);
+    }
+  }
+  return false;
+}
+
+// Whether v[p] starts U+0085, U+2028 or U+2029.
+bool IsUnicodeLineSeparator(std::string_view v, size_t p) {
+  return (p + 1 < v.size() && v[p] == '\xC2' && v[p + 1] == '\x85') ||
+         (p + 2 < v.size() && v[p] == '\xE2' && v[p + 1] == '\x80' &&
+          (v[p + 2] == '\xA8' || v[p + 2] == '\xA9'));
+}
+
 bool IsLineEnd(std::string_view v, size_t k) {
   return k >= v.size() || v[k] == '\r' || v[k] == '\n';
 }
@@ -229,8 +264,20 @@ bool ReadLine(std::string_view v, size_t p, Injected* out) {
 }
 
 // A person's name as a form field holds it ("John Smith", "Ana María
-// López-Ortiz"): two to four words of letters, nothing else.
+// López-Ortiz"): two to four words of letters, nothing else; or a mailbox,
+// one to four such words and an address in angle brackets ("山田
+// <yamada@example.jp>").
 bool IsNameLine(std::string_view line) {
+  int min_words = 2;
+  if (line.size() > 5 && line.back() == '>') {
+    const size_t open = line.rfind(" <");
+    if (open == std::string_view::npos ||
+        line.find('@', open) == std::string_view::npos) {
+      return false;
+    }
+    line = line.substr(0, open);
+    min_words = 1;
+  }
   if (line.empty() || line.size() > 64) return false;
   int words = 0;
   bool in_word = false;
@@ -246,7 +293,7 @@ bool IsNameLine(std::string_view line) {
     if (!in_word) ++words;
     in_word = true;
   }
-  return words >= 2 && words <= 4;
+  return words >= min_words && words <= 4;
 }
 
 // A value that is one word (a cache key, a user name, an id): letters,
@@ -270,7 +317,7 @@ constexpr std::array<std::string_view, 26> kRedisCommands = {
     "BGSAVE",   "SHUTDOWN", "DEBUG",  "MIGRATE", "HSET",    "LPUSH",  "RPUSH",
     "PUBLISH",  "CLIENT",   "ACL",    "EXPIRE",  "GETSET"};
 
-enum class Protocol { kNone, kRedis, kSmtp, kMemcached, kIrc, kPseudoHeader, kLog };
+enum class Protocol { kNone, kRedis, kSmtp, kMemcached, kIrc, kPseudoHeader, kLog, kSse };
 
 
 // What the line at `p` is in another protocol the value may be written into:
@@ -342,6 +389,12 @@ Protocol ProtocolLine(std::string_view v, size_t p, size_t* len) {
       *len = k - p;
       return Protocol::kRedis;
     }
+  }
+  // A Server-Sent Events field: the value is written into an event stream
+  // (a reflected Last-Event-ID, a message's text).
+  if (const size_t n = SseFieldAt(v, p); n > 0) {
+    *len = n;
+    return Protocol::kSse;
   }
   for (std::string_view pseudo : {":path:", ":authority:", ":method:", ":scheme:", ":status:"}) {
     if (scan::IAt(v, p, pseudo)) {
@@ -531,12 +584,24 @@ class CrlfImpl final : public Detector {
       size_t breaks = 0;
       bool all_disguised = true;
       bool any_disguised = false;
+      // (U+0085, U+2028 and U+2029 end the lines of a log that Java's \R,
+      // Python's splitlines() or a JavaScript reader splits.)
+      bool unicode_lines = true;
       for (size_t len = 0; p < v.size() && (len = BreakAt(v, p, &disguised)) > 0; p += len) {
         breaks += v[p] == '\n';
         all_disguised = all_disguised && disguised;
         any_disguised = any_disguised || disguised;
+        unicode_lines = unicode_lines && (!disguised || IsUnicodeLineSeparator(v, p));
       }
       const size_t line = p;
+      // After one word, a Unicode line separator and a log level
+      // ("carol\u0085WARN audit disabled"): no one types the separator,
+      // and a log reader splits the line there.
+      if (any_disguised && unicode_lines && one_word && BareLogLevelAt(v, p)) {
+        return FillMatch(m, "crlf.log_injection",
+                         "Unicode line separator followed by a forged log line (a level)", 70,
+                         p, 4);
+      }
       while (p < v.size() && (v[p] == ' ' || v[p] == '\t')) ++p;
       Injected field;
       size_t proto_len = 0;
@@ -579,10 +644,20 @@ class CrlfImpl final : public Detector {
                                   "written into URLs or headers",
               85, field.offset, field.length);
         }
-      } else if (const Protocol kind = p == line && !any_disguised && (strict || one_word)
+        // An event-stream field reads as a header line too ("data: {...}").
+        if (p == line && !any_disguised && (strict || one_word) && SseFieldAt(v, p) > 0) {
+          const bool crlf = p >= 2 && v[p - 2] == '\r' && v[p - 1] == '\n';
+          if (strict || crlf || NextLineIsSseField(v, p)) {
+            return FillMatch(m, "crlf.protocol_injection",
+                             "Line break followed by a Server-Sent Events field", 75, p,
+                             SseFieldAt(v, p));
+          }
+        }
+      } else if (const Protocol kind = p == line && (!any_disguised || unicode_lines) &&
+                                               (strict || one_word)
                                            ? ProtocolLine(v, p, &proto_len)
                                            : Protocol::kNone;
-                 kind != Protocol::kNone) {
+                 kind != Protocol::kNone && (!any_disguised || kind == Protocol::kLog)) {
         // Another protocol's line after a key or name the value was to be:
         // a Redis or SMTP command, an HTTP/2 pseudo-header, a forged log line.
         const size_t len = proto_len;
@@ -601,6 +676,11 @@ class CrlfImpl final : public Detector {
           case Protocol::kPseudoHeader:
             return FillMatch(m, "crlf.header_injection",
                              "Line break followed by an HTTP/2 pseudo-header", 85, p, len);
+          case Protocol::kSse:
+            // (After a plain LF, two fields: one "data:" line may be text.)
+            if (!strict && !crlf && !NextLineIsSseField(v, p)) break;
+            return FillMatch(m, "crlf.protocol_injection",
+                             "Line break followed by a Server-Sent Events field", 75, p, len);
           default:
             // A log line after a line of text is a quoted log; after a name
             // it is forged.

@@ -403,6 +403,34 @@ class NosqliImpl final : public Detector {
   // widened by OR to every document, or to those holding a field the query
   // was never to reach: "x OR _exists_:password", "x) OR (_index:users-*",
   // "x OR *:*".
+  // An Elasticsearch script that rewrites the documents it runs on
+  // ("ctx._source.role = 'admin'" in an update-by-query): a value the
+  // application puts into a script's source, or a whole script object.
+  static bool PainlessAssignment(std::string_view v, Match* m) {
+    int checks = 8;
+    for (size_t p = scan::Find(v, "ctx._source"); p != kNpos && checks-- > 0;
+         p = scan::Find(v, "ctx._source", p + 11)) {
+      size_t k = p + 11;
+      // The field: ".name" or "['name']" / "[\"name\"]", possibly nested.
+      while (k < v.size() && k - p < 96 &&
+             (scan::IsWordChar(v[k]) || v[k] == '.' || v[k] == '[' || v[k] == ']' ||
+              v[k] == '\'' || v[k] == '"' || v[k] == '\\')) {
+        ++k;
+      }
+      k = scan::SkipSpaces(v, k);
+      const bool assigns = k + 1 < v.size() &&
+                           ((v[k] == '=' && v[k + 1] != '=') ||
+                            ((v[k] == '+' || v[k] == '-') && v[k + 1] == '='));
+      const bool removes = scan::IAt(v, k, ".remove(");
+      if (assigns || removes) {
+        return FillMatch(m, "nosqli.es_script",
+                         "Elasticsearch script that rewrites the documents it runs on", 75, p,
+                         k + 1 - p);
+      }
+    }
+    return false;
+  }
+
   static bool LuceneWidening(std::string_view v, Match* m) {
     int checks = 8;
     // (Lucene's operators are upper case: "OR" is searched for as it is.)
@@ -486,6 +514,11 @@ class NosqliImpl final : public Detector {
     if (in.mask.Has('(') && in.mask.HasAny("_.") && StoreCall(v, m)) return true;
     if (DynamoOperator(in, v, m)) return true;
     if (in.mask.Has(':') && in.mask.HasAny("_*)") && LuceneWidening(v, m)) return true;
+    static constexpr uint64_t kCtxSourceNeeds = CharMask::AlnumOf("ctxsource");
+    if (in.mask.Has('_') && in.mask.HasAny("=(") && in.mask.HasAlnumOf(kCtxSourceNeeds) &&
+        PainlessAssignment(v, m)) {
+      return true;
+    }
     if (in.mask.Has(':') && in.mask.HasAny("<>=(") && v.size() >= 12 && DynamoSelfNegation(v, m)) {
       return true;
     }

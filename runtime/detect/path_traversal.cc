@@ -1099,12 +1099,15 @@ std::string_view BelowHome(std::string_view whole) {
 // /etc/passwd is world-readable"): a word of letters before it that reads
 // no file, a word of letters after it.
 bool WrittenAbout(std::string_view f, size_t p, size_t end) {
-  if (p < 3 || f[p - 1] != ' ' || end + 2 >= f.size() || f[end] != ' ' ||
-      !scan::IsAlpha(f[end + 1])) {
+  // (Letters of any script: "Mac の /etc/hosts を編集する".)
+  const auto letter = [](char c) {
+    return scan::IsAlpha(c) || static_cast<unsigned char>(c) >= 0x80;
+  };
+  if (p < 3 || f[p - 1] != ' ' || end + 2 >= f.size() || f[end] != ' ' || !letter(f[end + 1])) {
     return false;
   }
   size_t w = p - 1;
-  while (w > 0 && scan::IsAlpha(f[w - 1])) --w;
+  while (w > 0 && letter(f[w - 1])) --w;
   const std::string_view before = f.substr(w, p - 1 - w);
   if (before.size() < 2 || (w > 0 && !scan::IsSpace(f[w - 1]))) return false;
   static constexpr std::string_view kReaders[] = {

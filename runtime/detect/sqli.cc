@@ -192,6 +192,22 @@ class Analysis {
   }
   const Token& Tok(size_t i) const { return At(i).tok; }
   std::string_view Text(const Token& t) const { return text_.substr(t.offset, t.length); }
+  // Whether the value is a JSON document read for a double-quoted context:
+  // it opens with '{' or '[' (and more of them) then '"', and closes with
+  // '}' or ']'. Its first quote opens a key, not a breakout ("{\"and\":
+  // [{\">=\": …" is a JsonLogic rule); the strings inside are walked as
+  // fields of their own.
+  bool JsonDocumentValue() const {
+    if (context_quote_ != '"') return false;
+    size_t i = 0;
+    while (i < text_.size() && scan::IsSpace(text_[i])) ++i;
+    if (i >= text_.size() || (text_[i] != '{' && text_[i] != '[')) return false;
+    while (i < text_.size() && (text_[i] == '{' || text_[i] == '[' || scan::IsSpace(text_[i]))) ++i;
+    if (i >= text_.size() || text_[i] != '"') return false;
+    size_t e = text_.size();
+    while (e > 0 && scan::IsSpace(text_[e - 1])) --e;
+    return e > i && (text_[e - 1] == '}' || text_[e - 1] == ']');
+  }
   bool IsOperator(const Token& t, std::string_view op) const {
     return t.type == TokenType::kOperator && Text(t) == op;
   }
@@ -837,7 +853,7 @@ class Analysis {
         case Condition::kBareClause: score = broke_out ? 72 : 55; break;
         case Condition::kNone: break;
       }
-      if (score > 0) {
+      if (score > 0 && !(from_context && JsonDocumentValue())) {
         Report("sqli.tautology",
                "a value breaks out of its SQL context and adds a boolean condition", score,
                p, end);

@@ -421,10 +421,10 @@ bool IsActiveNamespace(std::string_view v) {
 }
 
 // Whether script starting at `k` of `s` opens with two names side by side
-// on one line ("tags into the CMS", "The Good Parts"): prose, which no
-// script engine compiles. The first name must not be a keyword that takes
-// an operand ("new Image", "void 0", "typeof x") and the second not one
-// that joins two operands ("a in b").
+// on one line ("tags into the CMS", "The Good Parts"), or a name and a
+// quote: prose, which no script engine compiles. The first name must not be
+// a keyword that takes an operand ("new Image", "void 0", "typeof x") and
+// the second not one that joins two operands ("a in b").
 bool JsProseAt(std::string_view s, size_t k) {
   const auto skip_blanks = [&](size_t i) {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
@@ -447,6 +447,9 @@ bool JsProseAt(std::string_view s, size_t k) {
     const size_t a_end = name_end(a);
     if (a_end == a || scan::IEqualsAny(s.substr(a, a_end - a), kOperandKeywords)) return false;
     const size_t b = skip_blanks(a_end);
+    // A name then a string ("tag\"," in a JSON document): no operator
+    // joins them, so no engine compiles it either.
+    if (b < s.size() && (s[b] == '"' || s[b] == '\'')) return true;
     if (b == a_end) return false;
     const size_t b_end = name_end(b);
     if (b_end == b) return false;

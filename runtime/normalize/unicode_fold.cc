@@ -4,7 +4,9 @@
 // are invalid UTF-8 that lenient decoders still map to ASCII. Full-width
 // forms (U+FF01..U+FF5E) are normalized to ASCII by NFKC-applying back ends.
 // A few look-alikes that back ends are known to fold are included: U+00A0
-// (no-break space), U+3000 (ideographic space), U+2024 (one dot leader) and U+2215 (division slash).
+// (no-break space), U+3000 (ideographic space), U+2024 (one dot leader) and U+2215 (division slash),
+// and the compatibility characters NFKC maps to one ASCII character (circled
+// and mathematical letters, small form variants, one-letter Roman numerals).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -78,6 +80,65 @@ size_t FoldAt(std::string_view in, size_t i, char* ascii) {
   if (b0 == 0xE2 && left >= 3 && at(1) == 0x88 && at(2) == 0x95) {
     *ascii = '/';
     return 3;
+  }
+  // What NFKC (Python's unicodedata, Java's Normalizer, IDNA's UTS 46
+  // mapping) makes ASCII of, one character for one:
+  // U+017F (long s) to 's';
+  if (b0 == 0xC5 && left >= 2 && at(1) == 0xBF) {
+    *ascii = 's';
+    return 2;
+  }
+  if (b0 == 0xE2 && left >= 3 && IsCont(at(1)) && IsCont(at(2))) {
+    const uint32_t cp = (0x2u << 12) | ((at(1) & 0x3Fu) << 6) | (at(2) & 0x3Fu);
+    // circled letters (U+24B6..U+24E9);
+    if (cp >= 0x24B6 && cp <= 0x24CF) {
+      *ascii = static_cast<char>('A' + (cp - 0x24B6));
+      return 3;
+    }
+    if (cp >= 0x24D0 && cp <= 0x24E9) {
+      *ascii = static_cast<char>('a' + (cp - 0x24D0));
+      return 3;
+    }
+    // the script small l (U+2113) and the Kelvin sign (U+212A);
+    if (cp == 0x2113 || cp == 0x212A) {
+      *ascii = cp == 0x2113 ? 'l' : 'K';
+      return 3;
+    }
+    // the Roman numerals of one letter (U+2160..U+217F).
+    if (cp >= 0x2160 && cp <= 0x217F) {
+      static constexpr char kRoman[16] = {'I', 0, 0, 0, 'V', 0, 0, 0,
+                                          0,   'X', 0, 0, 'L', 'C', 'D', 'M'};
+      const char r = kRoman[(cp - 0x2160) & 0x0F];
+      if (r != 0) {
+        *ascii = cp >= 0x2170 ? static_cast<char>(r + ('a' - 'A')) : r;
+        return 3;
+      }
+    }
+  }
+  // The small form variants (U+FE50..U+FE6B: "﹛﹛", "﹤script﹥").
+  if (b0 == 0xEF && left >= 3 && at(1) == 0xB9 && at(2) >= 0x90 && at(2) <= 0xAB) {
+    static constexpr char kSmall[28] = {',', 0,   '.', 0,   ';', ':', '?', '!', 0,   '(',
+                                        ')', '{', '}', 0,   0,   '#', '&', '*', '+', '-',
+                                        '<', '>', '=', 0,   '\\', '$', '%', '@'};
+    const char c = kSmall[at(2) - 0x90];
+    if (c != 0) {
+      *ascii = c;
+      return 3;
+    }
+  }
+  // Mathematical letters and digits (U+1D400..U+1D6A3 in runs of A..Z a..z
+  // per style; U+1D7CE..U+1D7FF in runs of 0..9).
+  if (b0 == 0xF0 && left >= 4 && at(1) == 0x9D && IsCont(at(2)) && IsCont(at(3))) {
+    const uint32_t cp = 0x1D000u | ((at(2) & 0x3Fu) << 6) | (at(3) & 0x3Fu);
+    if (cp >= 0x1D400 && cp <= 0x1D6A3) {
+      const uint32_t k = (cp - 0x1D400) % 52;
+      *ascii = static_cast<char>(k < 26 ? 'A' + k : 'a' + (k - 26));
+      return 4;
+    }
+    if (cp >= 0x1D7CE && cp <= 0x1D7FF) {
+      *ascii = static_cast<char>('0' + (cp - 0x1D7CE) % 10);
+      return 4;
+    }
   }
   return 0;
 }

@@ -946,5 +946,24 @@ TEST(CmdiTest, ArgumentsThatWriteScriptsOrRunAPager) {
   }
 }
 
+TEST(CmdiTest, EnvironmentPreloadsAndMoreArguments) {
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "LD_PRELOAD=/tmp/u/x.so"),
+            "cmdi.environment_injection");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "A=1 BASH_ENV=/tmp/x.sh"), "cmdi.environment_injection");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "NODE_OPTIONS=--require /tmp/h.js"),
+            "cmdi.environment_injection");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "JAVA_TOOL_OPTIONS=-javaagent:/tmp/a.jar"),
+            "cmdi.environment_injection");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "--require /tmp/uploads/p.js"),
+            "cmdi.argument_injection");
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "90 -write /var/www/html/i.php"),
+            "cmdi.argument_injection");
+  for (const std::string v : {"NODE_OPTIONS=--max-old-space-size=4096", "LD_LIBRARY_PATH=/opt/lib",
+                              "MY_LD_PRELOAD=x", "85 -quality 90", "800x600 -write out.png",
+                              "> **Note**: run `npm install && npm test` first"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

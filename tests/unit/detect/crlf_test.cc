@@ -260,5 +260,24 @@ TEST(CrlfTest, EncodedBreakNestedInItself) {
   EXPECT_EQ(testing::RuleOf(CrlfDetector(), "100%%0"), "");
 }
 
+TEST(CrlfTest, EventStreamFieldsUnicodeLogLinesAndMailboxes) {
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "id-7\r\ndata: {\"admin\":true}", Location::kBody),
+            "crlf.protocol_injection");
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "hi\n\nevent: logout\ndata: {}", Location::kBody),
+            "crlf.protocol_injection");
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "Agenda\ndata: see attached", Location::kBody), "");
+  // U+2028, U+0085 before a forged log line; typed LF before a level is text.
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "bo\xE2\x80\xA8[WARN] 2024-05-01 10:00:00 ok",
+                            Location::kBody),
+            "crlf.log_injection");
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "carol\xC2\x85" "ERROR audit off", Location::kBody),
+            "crlf.log_injection");
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "carol\nERROR audit off", Location::kBody), "");
+  // A mailbox, then a header that adds recipients.
+  EXPECT_EQ(testing::RuleOf(CrlfDetector(), "\xE5\xB1\xB1\xE7\x94\xB0 <y@example.jp>\r\nBcc: z@e.test",
+                            Location::kBody),
+            "crlf.header_injection");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

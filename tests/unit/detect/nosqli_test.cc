@@ -261,5 +261,13 @@ TEST(NosqliTest, LuceneGroupBrokenOutOf) {
   }
 }
 
+TEST(NosqliTest, ElasticsearchScriptsThatRewriteDocuments) {
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(),
+                            "{\"script\":{\"source\":\"ctx._source.role = 'admin'\"}}"),
+            "nosqli.es_script");
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "x'; ctx._source['owner'] = 'me"), "nosqli.es_script");
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "if (ctx._source.n == 0) { ctx.op = 'none' }"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

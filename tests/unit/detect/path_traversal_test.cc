@@ -663,5 +663,11 @@ TEST(PathTraversalTest, Win32DevicePaths) {
   EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), "https://x.example/docs/windows/win.ini"), "");
 }
 
+TEST(PathTraversalTest, SystemFilesWrittenAboutInAnyScript) {
+  EXPECT_EQ(testing::RuleOf(PathTraversalDetector(),
+                            "Mac \xE3\x81\xAE /etc/hosts \xE3\x82\x92 edit"),
+            "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -481,5 +481,13 @@ TEST(SqliTest, NameAfterACompleteConditionIsProse) {
             "");
 }
 
+TEST(SqliTest, JsonDocumentKeysAreNoBreakout) {
+  EXPECT_EQ(testing::RuleOf(SqliDetector(),
+                            "{\"and\": [{\">=\": [{\"var\": \"v\"}, \"2.4\"]}, {\"==\": [1, 1]}]}"),
+            "");
+  EXPECT_NE(testing::RuleOf(SqliDetector(), "{\"id\": \"1\" or \"1\"=\"1\"}"), "");
+  EXPECT_EQ(testing::RuleOf(SqliDetector(), "x\" and \"a\"=\"a"), "sqli.tautology");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -617,5 +617,11 @@ TEST(XssTest, TagsAndSchemesWrittenAbout) {
   EXPECT_EQ(testing::RuleOf(XssDetector(), "javascript:void fetch(1)"), "xss.js_url");
 }
 
+TEST(XssTest, ScriptTagThenANameAndAQuote) {
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "{\"q\":\"<script> tag\",\"n\":2}"), "");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "<script>alert`1`</script>"), "xss.script_tag");
+  EXPECT_EQ(testing::RuleOf(XssDetector(), "<script>x='1'</script>"), "xss.script_tag");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

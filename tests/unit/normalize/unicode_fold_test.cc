@@ -47,6 +47,32 @@ TEST(FoldUnicodeTest, TypographicAndAngleQuotes) {
   });
 }
 
+// The compatibility characters NFKC maps to one ASCII character: circled
+// and mathematical letters and digits, small form variants, the long s, the
+// script l, one-letter Roman numerals. Others of their blocks stay.
+TEST(FoldUnicodeTest, CompatibilityCharactersNfkcMakesAscii) {
+  RunCases(FoldUnicode, {
+      // "ⓤⓝⓘⓞⓝ Ⓢ", "𝐔𝐍" (bold), "𝟏𝟐𝟕" (bold digits)
+      {"\xE2\x93\xA4\xE2\x93\x9D\xE2\x93\x98\xE2\x93\x9E\xE2\x93\x9D \xE2\x93\x88",
+       "union S", true},
+      {"\xF0\x9D\x90\x94\xF0\x9D\x90\x8D", "UN", true},
+      {"\xF0\x9D\x9F\x8F\xF0\x9D\x9F\x90\xF0\x9D\x9F\x95", "127", true},
+      // "﹛﹛ x ﹜﹜", "﹤a﹥"
+      {"\xEF\xB9\x9B\xEF\xB9\x9B x \xEF\xB9\x9C\xEF\xB9\x9C", "{{ x }}", true},
+      {"\xEF\xB9\xA4" "a\xEF\xB9\xA5", "<a>", true},
+      // "ſcript", "ℓocalhost", "ⅼocalhost", "Ⅿ"
+      {"\xC5\xBF" "cript", "script", true},
+      {"\xE2\x84\x93ocalhost", "localhost", true},
+      {"\xE2\x85\xBCocalhost", "localhost", true},
+      {"\xE2\x85\xAF", "M", true},
+  });
+  RunCases(FoldUnicode, {
+      // "Ⅱ" (two letters under NFKC), "﹑" (an ideographic comma), a bold
+      // Greek alpha, "①"
+      {"\xE2\x85\xA1 \xEF\xB9\x91 \xF0\x9D\x9B\x82 \xE2\x91\xA0", "", false},
+  });
+}
+
 TEST(FoldUnicodeTest, OverlongThreeByteTraversal) {
   RunCases(FoldUnicode, {
       // "..\" and "../" with every byte spelled as a three-byte sequence.
