@@ -247,6 +247,17 @@ bool FoldHost(std::string_view host, std::string* out, bool* enclosed) {
   return changed;
 }
 
+// Whether the value's host was written in characters normalization folded
+// to ASCII (circled or mathematical letters, small forms: "http://ⓔⓧⓐⓜⓟⓛⓔ.ⓒⓞⓜ"):
+// the raw value (given when normalization changed it) holds non-ASCII bytes
+// and not the host as it reads now.
+bool HostFoldedFromLookAlikes(std::string_view raw, std::string_view host) {
+  if (raw.empty() || host.empty()) return false;
+  bool non_ascii = false;
+  for (char c : raw) non_ascii |= static_cast<unsigned char>(c) >= 0x80;
+  return non_ascii && scan::IFind(raw, host) == std::string_view::npos;
+}
+
 // Service names that container and cluster DNS resolve inside the network.
 constexpr std::string_view kInternalServiceNames[] = {
     "kubernetes", "consul", "vault", "redis", "memcached", "elasticsearch", "docker", "etcd",
@@ -293,7 +304,9 @@ class SsrfImpl final : public Detector {
     std::string_view v = in.norm;
     if (in.mask.Has('/') || in.mask.Has('\\')) {
       if (in.mask.Has(':') && UnixSocketUrl(v, m)) return true;
-      if (InspectUrls(v, in.mask.Has(':'), m)) return true;
+      if (InspectUrls(v, in.mask.Has(':'), in.RawIsNorm() ? std::string_view() : in.raw, m)) {
+        return true;
+      }
       if (in.mask.Has(':') && !in.RawIsNorm() && NulTruncatedHost(in.raw, m)) return true;
     }
     if (in.location == event::Location::kQuery || in.location == event::Location::kBody ||
@@ -449,7 +462,8 @@ class SsrfImpl final : public Detector {
   // "?next=http://127.0.0.1/"), and protocol-relative ones ("//10.0.0.1/")
   // that start the value or a parameter. `has_colon`: whether the value has
   // a ':' at all, without which no scheme can occur.
-  static bool InspectUrls(std::string_view v, bool has_colon, Match* m) {
+  // `raw`: the value before normalization when that changed it, else empty.
+  static bool InspectUrls(std::string_view v, bool has_colon, std::string_view raw, Match* m) {
     size_t pos = 0;
     UrlRef url;
     std::string folded;
@@ -496,7 +510,7 @@ class SsrfImpl final : public Detector {
         c = HostClass::kInternalName;
       }
       if (c == HostClass::kPublic) {
-        if (enclosed) {
+        if (enclosed || HostFoldedFromLookAlikes(raw, url.host)) {
           m->rule_id = "ssrf.obfuscated_host";
           m->reason = "URL host written with enclosed alphanumerics to evade host filters";
           m->score = 70;

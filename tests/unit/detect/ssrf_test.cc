@@ -196,5 +196,16 @@ TEST(SsrfTest, SocketSchemesAndBlankConfusion) {
   }
 }
 
+TEST(SsrfTest, HostsWrittenInLookAlikesNormalizationFolds) {
+  // Circled and mathematical letters fold to ASCII before the detectors
+  // read the value; the raw value still shows the host was disguised.
+  EXPECT_EQ(testing::RuleOf(SsrfDetector(), "http://\xE2\x93\x94\xE2\x93\xA7.com/"),
+            "ssrf.obfuscated_host");
+  EXPECT_EQ(testing::RuleOf(SsrfDetector(), "http://\xF0\x9D\x90\x9E\xF0\x9D\x90\xB1.io/"),
+            "ssrf.obfuscated_host");
+  EXPECT_EQ(testing::RuleOf(SsrfDetector(), "Step \xE2\x91\xA0 open http://example.com"), "");
+  EXPECT_EQ(testing::RuleOf(SsrfDetector(), "http://m\xC3\xBCnchen.de/"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect
