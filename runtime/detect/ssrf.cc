@@ -247,15 +247,24 @@ bool FoldHost(std::string_view host, std::string* out, bool* enclosed) {
   return changed;
 }
 
-// Whether the value's host was written in characters normalization folded
-// to ASCII (circled or mathematical letters, small forms: "http://ⓔⓧⓐⓜⓟⓛⓔ.ⓒⓞⓜ"):
-// the raw value (given when normalization changed it) holds non-ASCII bytes
-// and not the host as it reads now.
-bool HostFoldedFromLookAlikes(std::string_view raw, std::string_view host) {
-  if (raw.empty() || host.empty()) return false;
-  bool non_ascii = false;
-  for (char c : raw) non_ascii |= static_cast<unsigned char>(c) >= 0x80;
-  return non_ascii && scan::IFind(raw, host) == std::string_view::npos;
+// Whether the raw value holds a look-alike FoldUnicode() folds to a letter
+// or digit: circled letters (E2 92 B6 .. E2 93 A9), mathematical letters and
+// digits (F0 9D), the script l and the Kelvin sign (E2 84 93, E2 84 AA),
+// Roman numerals (E2 85 A0..BF) or the long s (C5 BF). A host written in
+// them ("http://ⓔⓧⓐⓜⓟⓛⓔ.ⓒⓞⓜ") reads as plain ASCII once normalized.
+bool RawHasLookAlikes(std::string_view raw) {
+  for (size_t i = 0; i + 1 < raw.size(); ++i) {
+    const auto b0 = static_cast<unsigned char>(raw[i]);
+    if (b0 < 0xC5) continue;
+    const auto b1 = static_cast<unsigned char>(raw[i + 1]);
+    const auto b2 = i + 2 < raw.size() ? static_cast<unsigned char>(raw[i + 2]) : 0;
+    if ((b0 == 0xC5 && b1 == 0xBF) || (b0 == 0xF0 && b1 == 0x9D) ||
+        (b0 == 0xE2 && ((b1 == 0x92 && b2 >= 0xB6) || (b1 == 0x93 && b2 <= 0xA9) ||
+                        (b1 == 0x84 && (b2 == 0x93 || b2 == 0xAA)) || b1 == 0x85))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Service names that container and cluster DNS resolve inside the network.
@@ -468,6 +477,15 @@ class SsrfImpl final : public Detector {
     UrlRef url;
     std::string folded;
     int urls = 0;
+    // RawHasLookAlikes(raw), read once (-1: not yet); the host looked for in
+    // the raw value for the first four URLs only.
+    int look_alikes = raw.empty() ? 0 : -1;
+    int raw_searches = 4;
+    const auto folded_from_look_alikes = [&](std::string_view host) {
+      if (look_alikes < 0) look_alikes = RawHasLookAlikes(raw) ? 1 : 0;
+      return look_alikes == 1 && !host.empty() && raw_searches-- > 0 &&
+             scan::IFind(raw, host) == std::string_view::npos;
+    };
     while (urls < 64 && NextUrl(v, &pos, &url, /*allow_protocol_relative=*/true)) {
       ++urls;
       if (url.scheme.empty()) {
@@ -510,7 +528,7 @@ class SsrfImpl final : public Detector {
         c = HostClass::kInternalName;
       }
       if (c == HostClass::kPublic) {
-        if (enclosed || HostFoldedFromLookAlikes(raw, url.host)) {
+        if (enclosed || folded_from_look_alikes(url.host)) {
           m->rule_id = "ssrf.obfuscated_host";
           m->reason = "URL host written with enclosed alphanumerics to evade host filters";
           m->score = 70;
