@@ -68,6 +68,9 @@ UNITS = [
     "1; while(true)", "GET / HTTP/1.1\r\n", " OR _exists_:", "OR ", "__pro__proto__", "/a HTTP/1.1\r\n", "x\r\nContent-Type: a\r\n", "a.txt%00",
     "return(db.", "<!DOCTYPE a PUBLIC \"-//", "=cmd|'", "|'", "'!", "x\"}", "{\"a\":\"",
     "O:1:\"A\":1:{s:3:\"\x00*\x00", "eyJhIjoiYiJ9", "\u2018", "\u2039", "__proto__:\n",
+    "<svg><circle/>", "<script> a ", "{% if a %}", "{{ $t('a') }}", "\u24e4",
+    "\ufe5b", "a\u2028", "data: ", "LD_PRELOAD=", "ctx._source", ") OR (a:", "$env:comspec",
+    "sal x iex;", "{a.b.c._d}", "%%0a0a", "\\\\.\\",
 ]
 
 # With --gates: the start of every value. One of each ASCII punctuation byte,
