@@ -20,7 +20,6 @@
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
 #include "runtime/detect/fill_match.h"
-#include "runtime/detect/needle_set.h"
 #include "runtime/detect/word_table.h"
 
 namespace fnguard::detect {
