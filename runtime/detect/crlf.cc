@@ -135,8 +135,11 @@ size_t SseFieldAt(std::string_view v, size_t p) {
   return 0;
 }
 
-// Whether the line after the one at `p` is an event-stream field too.
-bool NextLineIsSseField(std::string_view v, size_t p) {
+// Whether the event-stream field at `p` (after a line break) is injected:
+// in a strict context, after CR LF, or followed by a second field. (After a
+// plain LF, one "data:" line may be text.)
+bool SseFieldInjected(std::string_view v, size_t p, bool strict) {
+  if (strict || (p >= 2 && v[p - 2] == '\r' && v[p - 1] == '\n')) return true;
   const size_t nl = v.find('\n', p);
   return nl != std::string_view::npos && nl - p < 4096 && SseFieldAt(v, nl + 1) > 0;
 }
@@ -645,13 +648,11 @@ class CrlfImpl final : public Detector {
               85, field.offset, field.length);
         }
         // An event-stream field reads as a header line too ("data: {...}").
-        if (p == line && !any_disguised && (strict || one_word) && SseFieldAt(v, p) > 0) {
-          const bool crlf = p >= 2 && v[p - 2] == '\r' && v[p - 1] == '\n';
-          if (strict || crlf || NextLineIsSseField(v, p)) {
-            return FillMatch(m, "crlf.protocol_injection",
-                             "Line break followed by a Server-Sent Events field", 75, p,
-                             SseFieldAt(v, p));
-          }
+        if (const size_t sse = SseFieldAt(v, p); sse > 0 && p == line && !any_disguised &&
+                                                  (strict || one_word) &&
+                                                  SseFieldInjected(v, p, strict)) {
+          return FillMatch(m, "crlf.protocol_injection",
+                           "Line break followed by a Server-Sent Events field", 75, p, sse);
         }
       } else if (const Protocol kind = p == line && (!any_disguised || unicode_lines) &&
                                                (strict || one_word)
@@ -677,8 +678,7 @@ class CrlfImpl final : public Detector {
             return FillMatch(m, "crlf.header_injection",
                              "Line break followed by an HTTP/2 pseudo-header", 85, p, len);
           case Protocol::kSse:
-            // (After a plain LF, two fields: one "data:" line may be text.)
-            if (!strict && !crlf && !NextLineIsSseField(v, p)) break;
+            if (!SseFieldInjected(v, p, strict)) break;
             return FillMatch(m, "crlf.protocol_injection",
                              "Line break followed by a Server-Sent Events field", 75, p, len);
           default:

@@ -1115,10 +1115,7 @@ bool WrittenAbout(std::string_view f, size_t p, size_t end) {
       "xxd",  "od",     "base", "curl",    "wget",    "cp",   "mv",   "scp",  "include",
       "require", "source", "file", "get",  "open",    "read", "load", "view", "show",
       "print", "echo",  "grep", "sed",     "awk",     "vi",   "vim",  "nano", "sort"};
-  for (std::string_view r : kReaders) {
-    if (scan::IEquals(before, r)) return false;
-  }
-  return true;
+  return !scan::IEqualsAny(before, kReaders);
 }
 
 // The last key of a field path ("body.items[0].src" -> "src").
@@ -1388,6 +1385,11 @@ class PathTraversalImpl final : public Detector {
         first_slash != std::string_view::npos && kAnyAbsolute.AnyIn(g.substr(first_slash));
     if (any_absolute) fold();
     bool written_about = false;  // a sensitive path stands inside a sentence
+    // A Win32 device path (\\.\GLOBALROOT\Device\HarddiskVolumeShadowCopy1
+    // then \Windows\System32\config\SAM) reaches a volume's files below
+    // the device's own name.
+    const bool device_path =
+        any_absolute && (scan::IAt(f, 0, "//./") || scan::IAt(f, 0, "//?/"));
     for (std::string_view a : kAbsoluteSensitive) {
       if (!any_absolute) break;
       size_t p = scan::Find(f, a);
@@ -1412,10 +1414,6 @@ class PathTraversalImpl final : public Detector {
       // hands that path to whatever serves files below it.
       if (p > 0 && !(in.location == event::Location::kPath && !generic)) {
         char b = f[p - 1];
-        // A Win32 device path (\\.\GLOBALROOT\Device\HarddiskVolumeShadowCopy1
-        // then \Windows\System32\config\SAM) reaches a volume's files below
-        // the device's own name.
-        const bool device_path = scan::IAt(f, 0, "//./") || scan::IAt(f, 0, "//?/");
         bool ok = device_path || at_start || b == '=' || b == ' ' || b == '"' || b == '\'' ||
                   b == ':' || b == '(' || b == '{' || b == '.' || b == '\n' || b == '\t' ||
                   b == '>' || b == ',';

@@ -940,12 +940,8 @@ class Scanner {
     }
     if (scan::IEqualsAny(name, kTakeover) &&
         (!scan::IEqualsAny(name, kDocumentElements) || (!closing && !EndsWithInertAttributes(i)))) {
-      if (drawing) {
-        ReportDrawing("a tag that switches parsing mode or takes over the page", 62, lt, i);
-      } else {
-        Report("xss.dangerous_tag", "a tag that switches parsing mode or takes over the page", 62,
-               lt, i);
-      }
+      ReportForeign(drawing, "a tag that switches parsing mode or takes over the page", 62, lt,
+                    i);
     }
     // Leaving a raw-text element ends the context a value was placed in,
     // unless the value opened that element itself.
@@ -975,11 +971,7 @@ class Scanner {
       Report("xss.dangerous_tag", "a tag that embeds or redirects active content", 80, lt, i);
     }
     if (IsForeignOnlyElement(name)) {
-      if (drawing) {
-        ReportDrawing("an element that only SVG or MathML markup has", 61, lt, i);
-      } else {
-        Report("xss.dangerous_tag", "an element that only SVG or MathML markup has", 61, lt, i);
-      }
+      ReportForeign(drawing, "an element that only SVG or MathML markup has", 61, lt, i);
     }
     if (IsXsltInstruction(name)) {
       Report("xss.dangerous_tag", "an XSLT instruction element", 65, lt, i);
@@ -1097,12 +1089,8 @@ class Scanner {
       }
       if (has_value && (scan::IEquals(attr, "xmlns") || scan::IAt(attr, 0, "xmlns:")) &&
           IsActiveNamespace(value)) {
-        if (drawing && IsDrawingNamespace(value)) {
-          ReportDrawing("markup declares an active-content namespace", 70, lt, value_end);
-        } else {
-          Report("xss.dangerous_tag", "markup declares an active-content namespace", 70, lt,
-                 value_end);
-        }
+        ReportForeign(drawing && IsDrawingNamespace(value),
+                      "markup declares an active-content namespace", 70, lt, value_end);
       }
       if (meta && has_value && (ContainsCI(value, "utf-7") || ContainsCI(value, "utf7"))) {
         Report("xss.dangerous_tag", "a <meta> tag switches the page to UTF-7", 80, lt, value_end);
@@ -1288,7 +1276,13 @@ class Scanner {
     }
   }
 
-  void ReportDrawing(std::string_view reason, int score, size_t from, size_t to) {
+  // An xss.dangerous_tag finding of foreign content: reported now, or, for
+  // drawing markup, kept in drawing_ for the end of ScanTags().
+  void ReportForeign(bool drawing, std::string_view reason, int score, size_t from, size_t to) {
+    if (!drawing) {
+      Report("xss.dangerous_tag", reason, score, from, to);
+      return;
+    }
     if (score <= drawing_.score) return;
     to = std::min(std::max(to, from), s_.size());
     drawing_ = Finding{"xss.dangerous_tag", reason, score, from, to - from};
