@@ -29,6 +29,7 @@
 #include "runtime/event/event.h"
 #include "runtime/event/json_lift.h"
 #include "runtime/event/json_numbers.h"
+#include "runtime/event/json_surrogates.h"
 #include "runtime/event/multipart.h"
 #include "runtime/event/relaxed_json.h"
 #include "runtime/event/text_codecs.h"
@@ -516,10 +517,15 @@ struct Decoder::State {
 
   // --- JSON -------------------------------------------------------------------
 
-  // Parses `text` with `parser`, retrying once with numbers blanked out when
-  // simdjson cannot represent one of them.
+  // Parses `text` with `parser`, retrying with lone surrogate escapes written
+  // as U+FFFD when simdjson rejects a string, and with numbers blanked out
+  // when it cannot represent one of them.
   simdjson::error_code ParseJson(dom::parser& parser, std::string_view text, dom::element* root) {
     simdjson::error_code err = parser.parse(text.data(), text.size(), true).get(*root);
+    if (err == simdjson::STRING_ERROR && ReplaceLoneSurrogates(text, &surrogate_scratch)) {
+      text = surrogate_scratch;
+      err = parser.parse(text.data(), text.size(), true).get(*root);
+    }
     if ((err == simdjson::NUMBER_ERROR || err == simdjson::NUMBER_OUT_OF_RANGE) &&
         BlankOutNumbers(text, &number_scratch)) {
       err = parser.parse(number_scratch.data(), number_scratch.size(), true).get(*root);
@@ -1618,6 +1624,7 @@ struct Decoder::State {
   bool in_string_json = false;  // WalkJsonInString() is walking a document
   dom::parser overflow_parser;
   std::string number_scratch;
+  std::string surrogate_scratch;  // ParseJson()'s text with lone surrogates replaced
   std::string xml_scratch;      // ReadXml()'s joined character data
   std::string xml_key;          // "@" + an attribute name
   std::vector<size_t> xml_marks;  // path marks of the open elements

@@ -120,6 +120,19 @@ python3 - "$TMP/report.jsonl" <<'PY' || fail=$((fail + 1))
 import json, sys
 assert all("findings" not in json.loads(l) for l in open(sys.argv[1]))
 PY
+# A line holding a lone surrogate escape is valid JSON text: it is read,
+# with U+FFFD in place of the half pair, not skipped as an error.
+cat >"$TMP/surrogates.jsonl" <<'JSONL'
+{"id":"s1","label":"sqli","payload":"\ud800' OR 1=1-- "}
+{"id":"s2","label":"benign","payload":"great \ud83d"}
+JSONL
+expect_exit 0 "eval lone surrogates" "$FN" eval --input "$TMP/surrogates.jsonl" --embed query
+python3 - "$TMP/out" <<'PY' || fail=$((fail + 1))
+import json, sys
+d = json.loads(open(sys.argv[1]).read())
+assert d["total"] == 2 and d["errors"] == 0, d
+assert d["by_label"]["sqli"]["flagged"] == 1 and d["by_label"]["benign"]["flagged"] == 0, d
+PY
 expect_exit 2 "eval missing input" "$FN" eval --input "$TMP/none.jsonl"
 expect_exit 2 "eval bad embed" "$FN" eval --input "$TMP/corpus.jsonl" --embed cookie
 

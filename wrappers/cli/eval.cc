@@ -21,6 +21,7 @@
 
 #include "runtime/core/json.h"
 #include "runtime/engine/engine.h"
+#include "runtime/event/json_surrogates.h"
 #include "runtime/event/text_codecs.h"
 #include "wrappers/cli/cli.h"
 #include "wrappers/cli/eval_events.h"
@@ -142,6 +143,7 @@ int EvalCommand(const Args& args) {
   const bool all_findings = ap.Has("--all-findings");
   engine::Inspector inspector(*pol);
   simdjson::dom::parser parser;
+  std::string repaired;  // a line with its lone surrogates replaced
   std::map<std::string, Counts> by_label;
   std::map<std::string, Counts> by_source;
   std::map<std::string, Counts> by_detector;  // flagged items per first detector
@@ -186,7 +188,13 @@ int EvalCommand(const Args& args) {
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     simdjson::dom::element doc;
-    if (auto err = parser.parse(line).get(doc); err) {
+    simdjson::error_code err = parser.parse(line).get(doc);
+    // A lone surrogate escape is valid JSON text the parser rejects; the
+    // line is read with U+FFFD in its place, as the decoder reads events.
+    if (err == simdjson::STRING_ERROR && event::ReplaceLoneSurrogates(line, &repaired)) {
+      err = parser.parse(repaired).get(doc);
+    }
+    if (err) {
       std::fprintf(stderr, "fnguard eval: %s:%zu: not JSON: %s\n", input->c_str(), line_no,
                    simdjson::error_message(err));
       ++errors;

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "absl/status/status.h"
+#include "runtime/event/json_surrogates.h"
 #include "wrappers/cli/eval_events.h"
 
 namespace fnguard::cli {
@@ -181,7 +182,12 @@ std::string_view RequestSourceName(RequestSource source) {
 absl::StatusOr<EventRequest> HttpRequestFromEvent(std::string_view event_json) {
   simdjson::dom::parser parser;
   element event;
-  if (auto err = parser.parse(event_json.data(), event_json.size()).get(event); err) {
+  simdjson::error_code err = parser.parse(event_json.data(), event_json.size()).get(event);
+  std::string repaired;  // as the decoder reads it: lone surrogates as U+FFFD
+  if (err == simdjson::STRING_ERROR && event::ReplaceLoneSurrogates(event_json, &repaired)) {
+    err = parser.parse(repaired).get(event);
+  }
+  if (err) {
     return absl::InvalidArgumentError(std::string("event is not JSON: ") +
                                       simdjson::error_message(err));
   }

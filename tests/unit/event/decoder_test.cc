@@ -296,10 +296,15 @@ TEST_F(DecoderTest, LargeEventsWithALiftedBody) {
   EXPECT_TRUE(Values(ev, "query.f") == std::vector<std::string>{filler});
 
   DecodedEvent bad;
-  for (std::string_view body : {R"(lone \ud800 surrogate)", "a \x01 control", R"(\q)"}) {
+  for (std::string_view body : {"a \x01 control", R"(\q)"}) {
     text_ = V2Post("text/plain", filler + std::string(body), "f=" + filler);
     EXPECT_FALSE(decoder_.Decode(text_, &bad).ok()) << body;
   }
+  // A lone surrogate is read as U+FFFD, lifted or not.
+  text_ = V2Post("text/plain", filler + R"(lone \ud800 surrogate)", "f=" + filler);
+  ev = DecodeOk(text_);
+  EXPECT_TRUE(Values(ev, "body") ==
+              std::vector<std::string>{filler + "lone \xEF\xBF\xBD surrogate"});
 
   text_ = R"({"note":"a note","body":"<script>alert(1)<\/script>)" + filler + R"("})";
   ev = DecodeOk(text_);
@@ -356,8 +361,13 @@ TEST_F(DecoderTest, LargeRecordBodiesAreLiftedRecordByRecord) {
 
   // An invalid record body in a large event is rejected as before.
   DecodedEvent bad;
-  text_ = absl::StrCat(R"({"Records":[)", sqs(0, "\"" + filler + R"( \ud800 ")"), "]}");
+  text_ = absl::StrCat(R"({"Records":[)", sqs(0, "\"" + filler + R"( \q ")"), "]}");
   EXPECT_FALSE(decoder_.Decode(text_, &bad).ok());
+  // A lone surrogate in one is read as U+FFFD.
+  text_ = absl::StrCat(R"({"Records":[)", sqs(0, "\"" + filler + R"( \ud800 ")"), "]}");
+  ev = DecodeOk(text_);
+  EXPECT_TRUE(Values(ev, "records[0].body") ==
+              std::vector<std::string>{filler + " \xEF\xBF\xBD "});
 }
 
 TEST_F(DecoderTest, CorpusFunctionUrlCookiesComeFromTheArrayOnly) {
@@ -1388,6 +1398,22 @@ TEST_F(DecoderTest, HugeNumbersDoNotBreakDecoding) {
   // A malformed number stays an error.
   DecodedEvent ev3;
   EXPECT_FALSE(decoder_.Decode(R"({"a":01,"b":1e999999})", &ev3).ok());
+}
+
+TEST_F(DecoderTest, LoneSurrogateEscapesAreReadAsReplacementCharacters) {
+  // JSON.parse and Python's json accept a string cut inside an emoji; the
+  // event is read, not rejected, with U+FFFD where the half pair was.
+  DecodedEvent ev = DecodeOk(R"({"a":"\ud83d' OR 1=1--","b":"\ude00x","c":"\ud83d\ude00"})");
+  EXPECT_THAT(Values(ev, "a"), ElementsAre("\xEF\xBF\xBD' OR 1=1--"));
+  EXPECT_THAT(Values(ev, "b"), ElementsAre("\xEF\xBF\xBDx"));
+  EXPECT_THAT(Values(ev, "c"), ElementsAre("\xF0\x9F\x98\x80"));
+  // Inside a JSON body the fields keep their paths.
+  DecodedEvent ev2 = DecodeOk(
+      V2Post("application/json", R"({\"q\":\"\\ud800<script>alert(1)</script>\",\"n\":1e999})"));
+  EXPECT_THAT(Values(ev2, "body.q"), ElementsAre("\xEF\xBF\xBD<script>alert(1)</script>"));
+  // Other string errors stay errors.
+  DecodedEvent ev3;
+  EXPECT_FALSE(decoder_.Decode(R"({"a":"\ud800","b":"\q"})", &ev3).ok());
 }
 
 TEST_F(DecoderTest, NonObjectTopLevel) {
