@@ -17,6 +17,7 @@
 #include "runtime/detect/word_table.h"
 #include "runtime/detect/ip_address.h"
 #include "runtime/detect/url_scan.h"
+#include "runtime/normalize/normalize.h"
 
 namespace fnguard::detect {
 namespace {
@@ -247,26 +248,6 @@ bool FoldHost(std::string_view host, std::string* out, bool* enclosed) {
   return changed;
 }
 
-// Whether the raw value holds a look-alike FoldUnicode() folds to a letter
-// or digit: circled letters (E2 92 B6 .. E2 93 A9), mathematical letters and
-// digits (F0 9D), the script l and the Kelvin sign (E2 84 93, E2 84 AA),
-// Roman numerals (E2 85 A0..BF) or the long s (C5 BF). A host written in
-// them ("http://ⓔⓧⓐⓜⓟⓛⓔ.ⓒⓞⓜ") reads as plain ASCII once normalized.
-bool RawHasLookAlikes(std::string_view raw) {
-  for (size_t i = 0; i + 1 < raw.size(); ++i) {
-    const auto b0 = static_cast<unsigned char>(raw[i]);
-    if (b0 < 0xC5) continue;
-    const auto b1 = static_cast<unsigned char>(raw[i + 1]);
-    const auto b2 = i + 2 < raw.size() ? static_cast<unsigned char>(raw[i + 2]) : 0;
-    if ((b0 == 0xC5 && b1 == 0xBF) || (b0 == 0xF0 && b1 == 0x9D) ||
-        (b0 == 0xE2 && ((b1 == 0x92 && b2 >= 0xB6) || (b1 == 0x93 && b2 <= 0xA9) ||
-                        (b1 == 0x84 && (b2 == 0x93 || b2 == 0xAA)) || b1 == 0x85))) {
-      return true;
-    }
-  }
-  return false;
-}
-
 // Service names that container and cluster DNS resolve inside the network.
 constexpr std::string_view kInternalServiceNames[] = {
     "kubernetes", "consul", "vault", "redis", "memcached", "elasticsearch", "docker", "etcd",
@@ -477,12 +458,14 @@ class SsrfImpl final : public Detector {
     UrlRef url;
     std::string folded;
     int urls = 0;
-    // RawHasLookAlikes(raw), read once (-1: not yet); the host looked for in
-    // the raw value for the first four URLs only.
+    // Whether the raw value holds look-alikes normalization folds to letters
+    // or digits (a host written in them, "http://ⓔⓧⓐⓜⓟⓛⓔ.ⓒⓞⓜ", reads as
+    // plain ASCII once normalized), read once (-1: not yet); the host looked
+    // for in the raw value for the first four URLs only.
     int look_alikes = raw.empty() ? 0 : -1;
     int raw_searches = 4;
     const auto folded_from_look_alikes = [&](std::string_view host) {
-      if (look_alikes < 0) look_alikes = RawHasLookAlikes(raw) ? 1 : 0;
+      if (look_alikes < 0) look_alikes = normalize::HasCompatibilityAlnum(raw) ? 1 : 0;
       return look_alikes == 1 && !host.empty() && raw_searches-- > 0 &&
              scan::IFind(raw, host) == std::string_view::npos;
     };

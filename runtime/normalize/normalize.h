@@ -31,6 +31,10 @@ bool JsUnescapeNumeric(std::string_view in, std::string* out);
 // typographic and angle quotes to the ASCII quotes and '<' '>' (as best-fit
 // code-page conversion maps them), no-break and ideographic spaces to ' '.
 bool FoldUnicode(std::string_view in, std::string* out);
+// Whether `in` holds a character NFKC folds to one ASCII letter or digit,
+// as FoldUnicode() folds it: the long s, circled and mathematical letters and
+// digits, the script l, the Kelvin sign, Roman numerals of one letter.
+bool HasCompatibilityAlnum(std::string_view in);
 // What a lenient decoder (IIS 4 and 5 before MS00-078, October 2000) made of invalid
 // multi-byte sequences, for path separators only: a sequence whose lead byte
 // is never valid or always overlong (C0, C1, E0, F0, F8..FD) is read from the

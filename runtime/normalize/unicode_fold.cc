@@ -18,6 +18,62 @@ namespace {
 
 bool IsCont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+// The letter or digit NFKC (Python's unicodedata, Java's Normalizer, IDNA's
+// UTS 46 mapping) makes of the one character at in[i], with its length; 0
+// when it makes none.
+size_t CompatibilityAlnumAt(std::string_view in, size_t i, char* ascii) {
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(in[i + k]); };
+  const unsigned char b0 = at(0);
+  const size_t left = in.size() - i;
+  // U+017F (long s) to 's';
+  if (b0 == 0xC5 && left >= 2 && at(1) == 0xBF) {
+    *ascii = 's';
+    return 2;
+  }
+  if (b0 == 0xE2 && left >= 3 && IsCont(at(1)) && IsCont(at(2))) {
+    const uint32_t cp = (0x2u << 12) | ((at(1) & 0x3Fu) << 6) | (at(2) & 0x3Fu);
+    // circled letters (U+24B6..U+24E9);
+    if (cp >= 0x24B6 && cp <= 0x24CF) {
+      *ascii = static_cast<char>('A' + (cp - 0x24B6));
+      return 3;
+    }
+    if (cp >= 0x24D0 && cp <= 0x24E9) {
+      *ascii = static_cast<char>('a' + (cp - 0x24D0));
+      return 3;
+    }
+    // the script small l (U+2113) and the Kelvin sign (U+212A);
+    if (cp == 0x2113 || cp == 0x212A) {
+      *ascii = cp == 0x2113 ? 'l' : 'K';
+      return 3;
+    }
+    // the Roman numerals of one letter (U+2160..U+217F).
+    if (cp >= 0x2160 && cp <= 0x217F) {
+      static constexpr char kRoman[16] = {'I', 0, 0, 0, 'V', 0, 0, 0,
+                                          0,   'X', 0, 0, 'L', 'C', 'D', 'M'};
+      const char r = kRoman[(cp - 0x2160) & 0x0F];
+      if (r != 0) {
+        *ascii = cp >= 0x2170 ? static_cast<char>(r + ('a' - 'A')) : r;
+        return 3;
+      }
+    }
+  }
+  // Mathematical letters and digits (U+1D400..U+1D6A3 in runs of A..Z a..z
+  // per style; U+1D7CE..U+1D7FF in runs of 0..9).
+  if (b0 == 0xF0 && left >= 4 && at(1) == 0x9D && IsCont(at(2)) && IsCont(at(3))) {
+    const uint32_t cp = 0x1D000u | ((at(2) & 0x3Fu) << 6) | (at(3) & 0x3Fu);
+    if (cp >= 0x1D400 && cp <= 0x1D6A3) {
+      const uint32_t k = (cp - 0x1D400) % 52;
+      *ascii = static_cast<char>(k < 26 ? 'A' + k : 'a' + (k - 26));
+      return 4;
+    }
+    if (cp >= 0x1D7CE && cp <= 0x1D7FF) {
+      *ascii = static_cast<char>('0' + (cp - 0x1D7CE) % 10);
+      return 4;
+    }
+  }
+  return 0;
+}
+
 // ASCII byte that the sequence at in[i] folds to, with its length; 0 length
 // when the sequence is left alone.
 size_t FoldAt(std::string_view in, size_t i, char* ascii) {
@@ -81,39 +137,10 @@ size_t FoldAt(std::string_view in, size_t i, char* ascii) {
     *ascii = '/';
     return 3;
   }
-  // What NFKC (Python's unicodedata, Java's Normalizer, IDNA's UTS 46
-  // mapping) makes ASCII of, one character for one:
-  // U+017F (long s) to 's';
-  if (b0 == 0xC5 && left >= 2 && at(1) == 0xBF) {
-    *ascii = 's';
-    return 2;
-  }
-  if (b0 == 0xE2 && left >= 3 && IsCont(at(1)) && IsCont(at(2))) {
-    const uint32_t cp = (0x2u << 12) | ((at(1) & 0x3Fu) << 6) | (at(2) & 0x3Fu);
-    // circled letters (U+24B6..U+24E9);
-    if (cp >= 0x24B6 && cp <= 0x24CF) {
-      *ascii = static_cast<char>('A' + (cp - 0x24B6));
-      return 3;
-    }
-    if (cp >= 0x24D0 && cp <= 0x24E9) {
-      *ascii = static_cast<char>('a' + (cp - 0x24D0));
-      return 3;
-    }
-    // the script small l (U+2113) and the Kelvin sign (U+212A);
-    if (cp == 0x2113 || cp == 0x212A) {
-      *ascii = cp == 0x2113 ? 'l' : 'K';
-      return 3;
-    }
-    // the Roman numerals of one letter (U+2160..U+217F).
-    if (cp >= 0x2160 && cp <= 0x217F) {
-      static constexpr char kRoman[16] = {'I', 0, 0, 0, 'V', 0, 0, 0,
-                                          0,   'X', 0, 0, 'L', 'C', 'D', 'M'};
-      const char r = kRoman[(cp - 0x2160) & 0x0F];
-      if (r != 0) {
-        *ascii = cp >= 0x2170 ? static_cast<char>(r + ('a' - 'A')) : r;
-        return 3;
-      }
-    }
+  // NFKC's letters and digits: CompatibilityAlnumAt().
+  if (b0 >= 0xC5) {
+    const size_t n = CompatibilityAlnumAt(in, i, ascii);
+    if (n != 0) return n;
   }
   // The small form variants (U+FE50..U+FE6B: "﹛﹛", "﹤script﹥").
   if (b0 == 0xEF && left >= 3 && at(1) == 0xB9 && at(2) >= 0x90 && at(2) <= 0xAB) {
@@ -124,20 +151,6 @@ size_t FoldAt(std::string_view in, size_t i, char* ascii) {
     if (c != 0) {
       *ascii = c;
       return 3;
-    }
-  }
-  // Mathematical letters and digits (U+1D400..U+1D6A3 in runs of A..Z a..z
-  // per style; U+1D7CE..U+1D7FF in runs of 0..9).
-  if (b0 == 0xF0 && left >= 4 && at(1) == 0x9D && IsCont(at(2)) && IsCont(at(3))) {
-    const uint32_t cp = 0x1D000u | ((at(2) & 0x3Fu) << 6) | (at(3) & 0x3Fu);
-    if (cp >= 0x1D400 && cp <= 0x1D6A3) {
-      const uint32_t k = (cp - 0x1D400) % 52;
-      *ascii = static_cast<char>(k < 26 ? 'A' + k : 'a' + (k - 26));
-      return 4;
-    }
-    if (cp >= 0x1D7CE && cp <= 0x1D7FF) {
-      *ascii = static_cast<char>('0' + (cp - 0x1D7CE) % 10);
-      return 4;
     }
   }
   return 0;
@@ -175,6 +188,16 @@ size_t LenientSeparatorAt(std::string_view in, size_t i, char* ascii) {
 }
 
 }  // namespace
+
+bool HasCompatibilityAlnum(std::string_view in) {
+  char ascii = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (static_cast<unsigned char>(in[i]) >= 0xC5 && CompatibilityAlnumAt(in, i, &ascii) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
 
 bool IsLenientUtf8Lead(unsigned char b) { return LenientLength(b) != 0; }
 

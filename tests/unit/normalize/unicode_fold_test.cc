@@ -196,6 +196,25 @@ TEST(LenientUtf8SeparatorsTest, InvalidSequencesReadAsSeparators) {
   });
 }
 
+TEST(HasCompatibilityAlnumTest, LettersAndDigitsNfkcMakesAsciiOf) {
+  for (const char* yes : {"http://\xE2\x93\x94x.com",   // circled e
+                          "\xF0\x9D\x90\x9A",            // mathematical bold a
+                          "\xF0\x9D\x9F\x8F",            // mathematical bold 1
+                          "po\xC5\xBFt",                 // long s
+                          "\xE2\x84\x93ocalhost",        // script l
+                          "\xE2\x85\xAC"}) {             // Roman numeral fifty
+    EXPECT_TRUE(HasCompatibilityAlnum(yes)) << yes;
+  }
+  for (const char* no : {"", "plain ascii", "caf\xC3\xA9",
+                         "\xEF\xBD\x81",       // full-width a: folded, but not by NFKC's table here
+                         "\xEF\xB9\x92",       // small full stop: punctuation
+                         "\xE2\x85\xA1",       // Roman numeral two: two letters, not folded
+                         "\xF0\x9F\x98\x80",   // an emoji
+                         "\xE2\x80\x99"}) {    // a typographic quote
+    EXPECT_FALSE(HasCompatibilityAlnum(no)) << no;
+  }
+}
+
 TEST(LenientUtf8SeparatorsTest, MegabyteInputs) {
   std::string out;
   const std::string lenient = Repeat("\xC0\xEE", kMegabyte);
