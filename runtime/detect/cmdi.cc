@@ -905,6 +905,12 @@ Word ReadWord(std::string_view v, size_t p, bool in_brace = false) {
       }
     }
     if (c == '\\') {
+      // A backslash before a line break continues the line: the shell
+      // removes both ("wh", '\\', a newline, "oami" is whoami).
+      if (w.plain_len > 0 && p + 1 < v.size() && (v[p + 1] == '\n' || v[p + 1] == '\r')) {
+        p += v[p + 1] == '\r' && p + 2 < v.size() && v[p + 2] == '\n' ? 3 : 2;
+        continue;
+      }
       if (w.split_len < kMaxWord) w.split[w.split_len++] = '/';
       ++p;
       continue;
@@ -1601,6 +1607,7 @@ class CmdiImpl final : public Detector {
       return true;
     }
     if (in.mask.Has('-') && in.mask.Has('/') && SendmailLogOption(v, m)) return true;
+    if (in.mask.Has('>') && in.mask.Has('/') && RedirectionIntoServerFile(v, m)) return true;
     // An option follows a blank or opens the value.
     if (in.mask.Has('-') && !v.empty() &&
         (in.mask.Has(' ') || in.mask.has_control || v[0] == '-' ||
@@ -1802,7 +1809,17 @@ class CmdiImpl final : public Detector {
           }
           continue;
         case '{': {
-          // Brace expansion {cmd,arg,...}.
+          // Brace expansion {cmd,arg,...}, where a command starts: the
+          // value's start, a separator or a quote before it. After a word
+          // its words are that word's arguments ("Use {cat,dog} notation").
+          size_t b = i;
+          while (b > 0 && (v[b - 1] == ' ' || v[b - 1] == '\t')) --b;
+          const char before = b > 0 ? v[b - 1] : ';';
+          if (!(before == ';' || before == '|' || before == '&' || before == '\n' ||
+                before == '\r' || before == '`' || before == '(' || before == '\'' ||
+                before == '"' || before == '{')) {
+            continue;
+          }
           Word w = ReadWord(v, next, /*in_brace=*/true);
           if (w.end < v.size() && v[w.end] == ',' && ResolveWord(w).tier != Tier::kNone) {
             ctx = Context::kSubstitution;
@@ -2527,9 +2544,22 @@ class CmdiImpl final : public Detector {
     };
     // (A number or an image geometry opens ImageMagick's arguments: "85
     // -write /var/www/x.php", "800x600 -write ...".)
+    // (A name pattern opens find's: "x -o -exec curl ... ;". A whole find
+    // command line is the tool's own.)
+    const auto find_exec_follows = [&v] {
+      for (std::string_view o : {" -exec ", " -execdir ", " -ok ", " -okdir "}) {
+        const size_t at = scan::Find(v, o);
+        if (at != std::string_view::npos) {
+          const size_t last = v.find_last_not_of(" \t");
+          return v[last] == ';' || v[last] == '+';
+        }
+      }
+      return false;
+    };
     if (c != '-' && c != '/' && c != '.' && c != '*' && c != '~' && !IsDigit(c) &&
         !(scan::IsAlpha(c) &&
-          (ext || first.find("://") != std::string_view::npos || file_name(first)))) {
+          (ext || first.find("://") != std::string_view::npos || file_name(first) ||
+           (first != "find" && find_exec_follows())))) {
       return false;
     }
     // Every rule below needs an option: at the start or after a blank.
@@ -2635,6 +2665,15 @@ class CmdiImpl final : public Detector {
                            80, args[i].at, len);
         }
       }
+      // "video.mp4 -f lavfi -i anullsrc -y /var/www/html/x.php": after an
+      // injected option, a server-side script below a directory as the last
+      // argument, where tools take the file they write.
+      if (!url && i + 1 < n && a != "-" && ServerScriptPath(args[n - 1].text)) {
+        return FillMatch(m, "cmdi.argument_injection",
+                         "Option " + std::string(name) +
+                             " injected before a server-side script path, the file written",
+                         80, args[i].at, args[n - 1].at + args[n - 1].text.size() - args[i].at);
+      }
       // "-o/var/www/x.php", "--output /tmp/x", "-O shell.php" beside a URL.
       if (url) {
         std::string_view out;
@@ -2657,6 +2696,62 @@ class CmdiImpl final : public Detector {
                                " injected beside a URL reads or writes a server file",
                            80, args[i].at, len);
         }
+      }
+    }
+    return false;
+  }
+
+  // An absolute path (or ~/) to a script a web server runs: "/var/www/x.php".
+  static bool ServerScriptPath(std::string_view p) {
+    while (!p.empty() && (p.front() == '\'' || p.front() == '"')) p.remove_prefix(1);
+    while (!p.empty() && (p.back() == '\'' || p.back() == '"')) p.remove_suffix(1);
+    if (p.size() < 4 || (p[0] != '/' && !p.starts_with("~/"))) return false;
+    const size_t dot = p.rfind('.');
+    return dot != std::string_view::npos && dot > p.rfind('/') &&
+           scan::IEqualsAny(p.substr(dot + 1),
+                            {"php", "phtml", "phar", "jsp", "jspx", "asp", "aspx"});
+  }
+
+  // A redirection that writes a file the server then serves or runs, or one
+  // that controls logins and scheduled jobs: "x.log > /var/www/html/i.html",
+  // ">> ~/.ssh/authorized_keys", "> /etc/cron.d/x". The '>' stands alone
+  // (not "->", "=>", ">=" or a tag's end) and a path follows it.
+  static bool RedirectionIntoServerFile(std::string_view v, Match* m) {
+    static constexpr std::string_view kWebRoots[] = {
+        "/var/www/", "/srv/www/", "/srv/http/", "/usr/share/nginx/", "/usr/local/apache2/htdocs/",
+        "/var/lib/tomcat", "/opt/lampp/htdocs/"};
+    static constexpr std::string_view kControlFiles[] = {
+        "/etc/passwd", "/etc/shadow", "/etc/sudoers", "/etc/crontab", "/etc/cron.", "/etc/profile",
+        "/etc/ld.so.preload", "/etc/rc.local", "/var/spool/cron/", "/.ssh/authorized_keys",
+        "/.bashrc", "/.bash_profile", "/.profile"};
+    int checks = 16;
+    for (size_t gt = v.find('>'); gt != std::string_view::npos && checks-- > 0;
+         gt = v.find('>', gt + 1)) {
+      if (gt > 0) {
+        const char b = v[gt - 1];
+        if (b == '-' || b == '=' || b == '<' || b == '"' || b == '\'' || b == '/' ||
+            scan::IsAlpha(b)) {
+          continue;
+        }
+      }
+      size_t a = gt + 1;
+      if (a < v.size() && v[a] == '>') ++a;
+      if (a < v.size() && (v[a] == '=' || v[a] == '>')) continue;
+      a = SkipBlanks(v, a);
+      if (a >= v.size() || (v[a] != '/' && !scan::IAt(v, a, "~/"))) continue;
+      size_t e = a;
+      while (e < v.size() && e - a < 256 && !IsBlank(v[e]) && v[e] != ';' && v[e] != '&' &&
+             v[e] != '|' && v[e] != '\'' && v[e] != '"') {
+        ++e;
+      }
+      const std::string_view path = v.substr(a, e - a);
+      bool hit = ServerScriptPath(path);
+      for (std::string_view r : kWebRoots) hit = hit || (path.starts_with(r) && path.size() > r.size());
+      for (std::string_view f : kControlFiles) hit = hit || scan::Find(path, f) != std::string_view::npos;
+      if (hit) {
+        return FillMatch(m, "cmdi.redirection",
+                         "a shell redirection writes a file the server serves, runs or trusts",
+                         80, gt, e - gt);
       }
     }
     return false;

@@ -277,10 +277,13 @@ TEST(CmdiTest, CompletesOnPathologicalInput) {
 
 // A brace expansion is read at its own brace, also inside another one.
 TEST(CmdiTest, NestedBraceExpansions) {
-  for (const std::string a : {"x;{{cat,/etc/passwd}}", "x;{a{cat,/etc/passwd}", "{{{id,-a}"}) {
+  for (const std::string a : {"x;{{cat,/etc/passwd}}", "{{{id,-a}", "x|{cat,/etc/passwd}"}) {
     EXPECT_TRUE(Detects(CmdiDetector(), Case{a})) << a;
   }
-  for (const std::string b : {"{{a}}", "{x{y}z}", "a{b,c}d", "{{name}}, {{date}}"}) {
+  // After a word, an expansion gives that word's arguments: "a{cat,b}" is
+  // "acat ab", "Use {cat,dog}" runs Use.
+  for (const std::string b : {"{{a}}", "{x{y}z}", "a{b,c}d", "{{name}}, {{date}}",
+                              "x;{a{cat,/etc/passwd}", "Use {cat,dog} notation in your notes"}) {
     Match m;
     EXPECT_FALSE(Detects(CmdiDetector(), Case{b}, &m)) << b << " -> " << m.rule_id;
   }
@@ -961,6 +964,30 @@ TEST(CmdiTest, EnvironmentPreloadsAndMoreArguments) {
   for (const std::string v : {"NODE_OPTIONS=--max-old-space-size=4096", "LD_LIBRARY_PATH=/opt/lib",
                               "MY_LD_PRELOAD=x", "85 -quality 90", "800x600 -write out.png",
                               "> **Note**: run `npm install && npm test` first"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), "") << v;
+  }
+}
+
+TEST(CmdiTest, FindActionsScriptOutputsRedirectionsAndLineContinuations) {
+  // A value find is given as its -name pattern, a media file name followed
+  // by the options and output of ffmpeg, redirections into a web root or a
+  // file that controls logins, and a name split by a line continuation.
+  const std::pair<std::string, std::string> attacks[] = {
+      {"x -o -exec curl http://203.0.113.3/ ;", "cmdi.argument_injection"},
+      {"*.log -execdir sh -c id {} +", "cmdi.argument_injection"},
+      {"video.mp4 -f lavfi -i anullsrc -y /var/www/html/x.php", "cmdi.argument_injection"},
+      {"test.log > /var/www/html/index.html", "cmdi.redirection"},
+      {"key >> ~/.ssh/authorized_keys", "cmdi.redirection"},
+      {"x 2> /srv/www/shell.jsp", "cmdi.redirection"},
+      {"* * * * * root id > /etc/cron.d/job", "cmdi.redirection"},
+      {";wh\\\noami", "cmdi.separator_command"},
+      {"a;ca\\\r\nt /etc/hosts", "cmdi.separator_command"},
+  };
+  for (const auto& [v, rule] : attacks) EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), rule) << v;
+  for (const std::string v :
+       {"x => /var/www/html", "price > /var/www", "<b>/var/www/html/x.php</b>",
+        "a -> /etc/passwd is the file", "report.pdf -v", "find . -name '*.tmp' -exec rm {} \\;",
+        "x -o -exec", "line one \\\nline two", "C:\\\\Users\\\\x\\\nnotes"}) {
     EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), "") << v;
   }
 }
