@@ -242,8 +242,9 @@ restart:
       return finish(TokenType::kOther, 1);
     case '\\':
       if (n == 'N' && (pos_ + 2 >= text_.size() ||
-                       !kWordBytes[static_cast<unsigned char>(text_[pos_ + 2])])) {
-        // MySQL's \N is NULL.
+                       !kWordBytes[static_cast<unsigned char>(text_[pos_ + 2])] ||
+                       KeywordAfterSuffix(pos_ + 2))) {
+        // MySQL's \N is NULL, also glued to the keyword after it ("\Nunion").
         t.word = Word::kLiteral;
         return finish(TokenType::kWord, 2);
       }

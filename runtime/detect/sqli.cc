@@ -890,17 +890,54 @@ class Analysis {
     // numeric context ("WHERE id=" + value) reads as always true: "1 or
     // true", "1 OR 1", "1 && 1", "7 xor 7". Prose joins different numbers
     // ("1 or 2 servings"), not the same number twice or a number and TRUE.
-    if (!from_context && Tok(0).type == TokenType::kNumber && IsLogic(Tok(1)) &&
-        !Tok(1).Is("and") && Tok(3).type == TokenType::kEnd) {
-      const Token& rhs = Tok(2);
+    // The number may close parentheses the query opened that the constant
+    // reopens as many times: "1)) or ((1".
+    size_t closes = 0;
+    while (closes < 4 && Tok(1 + closes).type == TokenType::kRParen) ++closes;
+    const size_t op = 1 + closes;
+    size_t opens = 0;
+    while (opens < 4 && Tok(op + 1 + opens).type == TokenType::kLParen) ++opens;
+    if (!from_context && Tok(0).type == TokenType::kNumber && opens == closes &&
+        IsLogic(Tok(op)) && !Tok(op).Is("and") &&
+        Tok(op + 2 + opens).type == TokenType::kEnd) {
+      const Token& lhs = Tok(op - 1);
+      const Token& rhs = Tok(op + 1 + opens);
       const bool truth =
           rhs.Is("true") || (rhs.type == TokenType::kNumber && Text(rhs) == Text(Tok(0)));
       // "5&&5" without blanks is as likely a password or a code.
-      const bool spaced = Tok(1).offset > Tok(0).offset + Tok(0).length &&
-                          rhs.offset > Tok(1).offset + Tok(1).length;
+      const Token& rhs_lead = Tok(op + 1);
+      const bool spaced = Tok(op).offset > lhs.offset + lhs.length &&
+                          rhs_lead.offset > Tok(op).offset + Tok(op).length;
       if (truth && spaced && Text(Tok(0)) != "0") {
         Report("sqli.tautology", "a number is joined by OR to a constant that is always true", 64,
-               0, 3);
+               0, op + 2 + opens);
+      }
+    }
+    // A whole value that is a select list naming its own table, cut off by a
+    // comment: "email FROM users--", "name,password FROM app.accounts#". A
+    // column parameter pasted into "SELECT <value> FROM ..." reads another
+    // table and drops the rest of the query.
+    if (!from_context && saw_comment_) {
+      const auto plain_name = [this](size_t k) {
+        return Tok(k).type == TokenType::kWord && Tok(k).word == Word::kNone;
+      };
+      size_t k = 0;
+      bool names = false;
+      while (k < 16 && (plain_name(k) || (Tok(k).type == TokenType::kOperator &&
+                                          Text(Tok(k)) == "*"))) {
+        names = true;
+        ++k;
+        if (Tok(k).type != TokenType::kComma) break;
+        ++k;
+      }
+      if (names && Tok(k).Is("from") && plain_name(k + 1)) {
+        size_t e = k + 2;
+        if (Tok(e).type == TokenType::kDot && plain_name(e + 1)) e += 2;
+        if (Tok(e).type == TokenType::kEnd && At(e - 1).comment_after &&
+            !At(e - 1).comment_has_text) {
+          Report("sqli.comment_truncation",
+                 "a select list names its own table and a comment cuts the query off", 66, 0, e);
+        }
       }
     }
     // The literal the query opened is closed, operators follow, and either a
@@ -2152,6 +2189,11 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
       (numeric_lead || text[lead] == '(' || text[lead] == '@' || text[lead] == '~' ||
        text[lead] == '!') &&
       (mask.Has('#') || HasCommentStart(text))) {
+    return true;
+  }
+  // A select list that names its table, then a comment ("email FROM users--").
+  if (mask.HasAny("#-") && lead < n && (scan::IsAlpha(text[lead]) || text[lead] == '*') &&
+      (mask.Has('#') || HasCommentStart(text)) && scan::IFind(text, "from") != std::string_view::npos) {
     return true;
   }
   if (mask.Has('(') || mask.Has(';')) {

@@ -489,5 +489,27 @@ TEST(SqliTest, JsonDocumentKeysAreNoBreakout) {
   EXPECT_EQ(testing::RuleOf(SqliDetector(), "x\" and \"a\"=\"a"), "sqli.tautology");
 }
 
+TEST(SqliTest, GluedNullParenthesizedTruthsAndSelectLists) {
+  const std::pair<std::string, std::string> attacks[] = {
+      // MySQL reads \N as NULL, also glued to the keyword after it.
+      {"\\Nunion select 1,password,3 from users-- -", "sqli.union"},
+      // A number that closes the query's parentheses and reopens them.
+      {"1)) or ((1", "sqli.tautology"},
+      {"7) || (7", "sqli.tautology"},
+      // A column parameter that names its own table and cuts the query off.
+      {"email FROM users--", "sqli.comment_truncation"},
+      {"name,password FROM app.accounts#", "sqli.comment_truncation"},
+      {"* FROM users-- -", "sqli.comment_truncation"},
+  };
+  for (const auto& [v, rule] : attacks) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), v), rule) << v;
+  }
+  for (const std::string v :
+       {"C:\\Nightly\\build", "\\Notes\\union.txt", "1) or 1", "2) or (3", "chapter 1) or (1 more",
+        "email FROM users", "quote from me -- Bob", "data from db -- cached"}) {
+    EXPECT_EQ(testing::RuleOf(SqliDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
