@@ -193,9 +193,19 @@ bool IsShortNumberIn0Slash8(std::string_view host, HostClass c) {
 // True when the text after the authority is a network prefix length
 // ("10.0.0.0/8", "fd00::/8"): CIDR notation, not a URL path.
 bool IsPrefixLength(std::string_view rest) {
-  if (rest.size() < 2 || rest.size() > 4 || rest[0] != '/') return false;
-  for (size_t i = 1; i < rest.size(); ++i) {
-    if (!scan::IsDigit(rest[i])) return false;
+  if (rest.size() < 2 || rest[0] != '/') return false;
+  size_t i = 1;
+  while (i < rest.size() && i < 4 && scan::IsDigit(rest[i])) ++i;
+  if (i == 1) return false;
+  if (i == rest.size()) return true;
+  // More networks of a list after it: "/8,172.16.0.0/12,192.168.0.0/16".
+  if (rest[i] != ',' && rest[i] != ';') return false;
+  for (; i < rest.size(); ++i) {
+    const char c = rest[i];
+    if (!scan::IsDigit(c) && c != '.' && c != '/' && c != ',' && c != ';' && c != ':' &&
+        c != ' ' && !((c | 0x20) >= 'a' && (c | 0x20) <= 'f')) {
+      return false;
+    }
   }
   return true;
 }
@@ -246,6 +256,14 @@ bool FoldHost(std::string_view host, std::string* out, bool* enclosed) {
     else out->push_back('?');
   }
   return changed;
+}
+
+// Schemes of database and message-broker connection strings, which drivers
+// open and URL fetchers (curl, HTTP clients) do not.
+bool IsConnectionStringScheme(std::string_view scheme) {
+  return scan::IEqualsAny(scheme, {"postgres", "postgresql", "mysql", "mariadb", "mongodb",
+                                   "mongodb+srv", "amqp", "amqps", "sqlserver", "cockroachdb",
+                                   "clickhouse", "nats", "kafka", "cassandra", "neo4j"});
 }
 
 // Service names that container and cluster DNS resolve inside the network.
@@ -510,6 +528,15 @@ class SsrfImpl final : public Detector {
           (!url.port.empty() || IsInternalServiceName(host))) {
         c = HostClass::kInternalName;
       }
+      // A database's or broker's connection string ("postgres://app@db:5432/app",
+      // "amqp://guest@rabbitmq:5672") names the service's own network: no
+      // URL fetcher speaks these schemes. Loopback, metadata and link-local
+      // addresses in one are still reported.
+      if ((c == HostClass::kPrivate || c == HostClass::kInternalName ||
+           c == HostClass::kSharedCgnat) &&
+          IsConnectionStringScheme(url.scheme)) {
+        continue;
+      }
       if (c == HostClass::kPublic) {
         if (enclosed || folded_from_look_alikes(url.host)) {
           m->rule_id = "ssrf.obfuscated_host";
@@ -531,11 +558,12 @@ class SsrfImpl final : public Detector {
         }
         HostClass confused = HostAfterDelimiterAt(url, &folded);
         if (confused == HostClass::kPublic) confused = HostAfterBlankAt(v, url, &folded);
+        if (confused == HostClass::kPublic) confused = HostBetweenTwoAts(url, &folded);
         if (confused != HostClass::kPublic) {
           m->rule_id = "ssrf.parser_confusion";
           m->reason = "URL that parsers split differently: one reads " +
                       std::string(HostClassName(confused)) +
-                      " after an '@' past '#', '?', '\\' or a blank";
+                      " after an '@' past '#', '?', '\\' or a blank, or between two '@'";
           m->score = 85;
           m->offset = url.begin;
           m->length = url.end - url.begin;
@@ -569,6 +597,19 @@ class SsrfImpl final : public Detector {
     const size_t at = head.rfind('@');
     if (at == std::string_view::npos) return HostClass::kPublic;
     return ClassOfHostAt(head.substr(at + 1), ":?#\\", folded);
+  }
+
+  // "http://a@127.0.0.1:80@x.example/": parsers that end the user
+  // information at the first '@' (older curl, Python's urllib before 3.x
+  // fixes, many hand-written splitters) read the host after it; WHATWG
+  // parsers read the one after the last.
+  static HostClass HostBetweenTwoAts(const UrlRef& url, std::string* folded) {
+    if (!url.has_userinfo) return HostClass::kPublic;
+    const std::string_view a = url.authority.substr(0, std::min<size_t>(url.authority.size(), 256));
+    const size_t first = a.find('@');
+    const size_t last = a.rfind('@');
+    if (first == std::string_view::npos || first == last) return HostClass::kPublic;
+    return ClassOfHostAt(a.substr(first + 1, last - first - 1), ":@", folded);
   }
 
   // The class of the host `text` opens with (a bracketed address, or the

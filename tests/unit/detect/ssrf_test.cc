@@ -207,5 +207,30 @@ TEST(SsrfTest, HostsWrittenInLookAlikesNormalizationFolds) {
   EXPECT_EQ(testing::RuleOf(SsrfDetector(), "http://m\xC3\xBCnchen.de/"), "");
 }
 
+TEST(SsrfTest, TwoAtSignsNetworkListsAndConnectionStrings) {
+  // Parsers that end the user information at the first '@' read the host
+  // after it.
+  EXPECT_EQ(testing::RuleOf(SsrfDetector(), "http://a@127.0.0.1:80@attacker.example/"),
+            "ssrf.parser_confusion");
+  EXPECT_EQ(testing::RuleOf(SsrfDetector(), "https://x@169.254.169.254@cdn.example/i.png"),
+            "ssrf.parser_confusion");
+  // Loopback and metadata addresses in a connection string are still reported.
+  EXPECT_EQ(testing::RuleOf(SsrfDetector(), "mysql://root@127.0.0.1:3306/x"),
+            "ssrf.internal_host");
+  EXPECT_EQ(testing::RuleOf(SsrfDetector(), "mongodb://169.254.169.254/x"),
+            "ssrf.metadata_endpoint");
+  EXPECT_EQ(testing::RuleOf(SsrfDetector(), "http://db:5432/"), "ssrf.internal_host");
+  // A list of networks, a user name with an '@' before a public host, and
+  // a database's or broker's own service name.
+  for (const char* v :
+       {"10.0.0.0/8,172.16.0.0/12,192.168.0.0/16", "10.0.0.0/8, fd00::/8",
+        "http://user@mail@x.example/", "amqp://guest@rabbitmq:5672/%2F",
+        "postgres://app@db:5432/app", "postgresql://app_user@db.internal:5432/app?sslmode=require",
+        "spring.datasource.url=${DB_URL:jdbc:postgresql://db:5432/app}",
+        "mongodb+srv://cluster0.mongo.internal/test"}) {
+    EXPECT_EQ(testing::RuleOf(SsrfDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
