@@ -16,6 +16,7 @@
 
 #include "runtime/detect/ascii_scan.h"
 #include "runtime/detect/detector.h"
+#include "runtime/normalize/normalize.h"
 #include "runtime/detect/fill_match.h"
 #include "runtime/detect/needle_set.h"
 #include "runtime/event/content_coding.h"
@@ -1050,6 +1051,13 @@ class DeserializationImpl final : public Detector {
       // "\0*\0name") that its length counts and normalization removes: the
       // raw value, as sent.
       if (raw.data() != v.data() && raw.find('\0') != kNpos && php(raw, true)) return true;
+      // The NULs sent percent-encoded ("s:9:%22%00*%00events%22"), once or
+      // twice: the raw value URL-decoded, the NULs kept.
+      if (raw.data() != v.data() &&
+          (scan::Find(raw, "%00") != kNpos || scan::Find(raw, "%2500") != kNpos)) {
+        std::string decoded;
+        if (normalize::UrlDecodeRepeated(raw, &decoded) && php(decoded, true)) return true;
+      }
     }
     // .NET BinaryFormatter stream in base64.
     {

@@ -513,6 +513,17 @@ TEST(DeserializationTest, PhpObjectsWithPrivateMembers) {
   for (const std::string& a : {priv, prot}) {
     EXPECT_EQ(testing::RuleOf(DeserializationDetector(), a), "deserialization.php_object") << a;
   }
+  // The same with the NULs (and the rest) sent percent-encoded, once or twice.
+  for (const std::string& a :
+       {std::string("O:4:%22Test%22:1:{s:6:%22%00*%00cmd%22;s:2:%22id%22;}"),
+        std::string("O%3A4%3A%22Test%22%3A1%3A%7Bs%3A6%3A%22%2500*%2500cmd%22%3Bs%3A2%3A%22id%22%3B%7D"),
+        std::string("a:2:{i:0;s:4:%22cart%22;i:1;O:4:%22Test%22:1:{s:6:%22%00*%00cmd%22;s:2:%22id%22;}}")}) {
+    EXPECT_EQ(testing::RuleOf(DeserializationDetector(), a), "deserialization.php_object") << a;
+  }
+  // A length that does not count the NULs fails unserialize() too.
+  EXPECT_EQ(testing::RuleOf(DeserializationDetector(),
+                            "a:1:{i:0;s:3:%22%00*%00cmd%22;}"),
+            "");
 }
 
 TEST(DeserializationTest, PhpArraysOfDataAndWrittenMagic) {
