@@ -161,7 +161,7 @@ bool FormatAttributeWalk(std::string_view body) {
 }
 
 // Whether a Jinja/Liquid/Twig "if" tag's condition, from `b` to its "%}",
-// only compares names and literals ("{% if vip %}", "{% if customer.tags
+// only compares names, indexes and literals ("{% if vip %}", "{% if customer.tags
 // contains 'vip' %}"): no call, index, filter, expression block or
 // interpreter name; it opens with a name, not a constant.
 bool PlainCondition(std::string_view v, size_t b) {
@@ -181,11 +181,103 @@ bool PlainCondition(std::string_view v, size_t b) {
     }
     if (c == '_' && k + 1 < v.size() && v[k + 1] == '_') return false;
     if (!(IsWordChar(c) || c == ' ' || c == '.' || c == '=' || c == '!' || c == '<' ||
-          c == '>' || c == '-')) {
+          c == '>' || c == '-' || c == '[' || c == ']')) {
       return false;
     }
   }
   return false;
+}
+
+// Whether a "for" tag, from `b` to its "%}", loops one or two names over a
+// plain name, index or literal ("{% for host in groups['web'] %}", "{% for
+// k, v in items %}"), as PlainCondition() reads an "if".
+bool PlainLoop(std::string_view v, size_t b) {
+  b = scan::SkipSpaces(v, b);
+  for (int names = 0; names < 2; ++names) {
+    size_t e = b;
+    while (e < v.size() && IsWordChar(v[e])) ++e;
+    if (e == b) return false;
+    b = scan::SkipSpaces(v, e);
+    if (b < v.size() && v[b] == ',') {
+      b = scan::SkipSpaces(v, b + 1);
+      continue;
+    }
+    break;
+  }
+  if (!IAt(v, b, "in") || b + 2 >= v.size() || !IsSpace(v[b + 2])) return false;
+  return PlainCondition(v, b + 3);
+}
+
+// The literal or dotted name at `i` in `b`: where it ends, or `i` when none
+// starts there.
+size_t OperandEnd(std::string_view b, size_t i) {
+  if (i >= b.size()) return i;
+  if (b[i] == '\'' || b[i] == '"') {
+    const size_t close = b.find(b[i], i + 1);
+    if (close == kNpos || close - i > 64) return i;
+    for (size_t k = i + 1; k < close; ++k) {
+      if (b[k] == '\\' || b[k] == '{' || b[k] == '(' || b[k] == '$' || b[k] == '%') return i;
+    }
+    return close + 1;
+  }
+  size_t e = i;
+  while (e < b.size() && (IsWordChar(b[e]) || (b[e] == '.' && e > i))) ++e;
+  return e;
+}
+
+// Whether a Jinja/Twig expression only formats a name or literal with
+// filters that take literals ("app_port | default(8080)", "'now'|date('Y')",
+// "price|round(2)|string"): no filter that takes a callable or an attribute
+// name, whose arguments reach code.
+bool FormattingFilters(std::string_view b) {
+  static constexpr std::string_view kCallableFilters[] = {
+      "attr", "filter", "map", "reduce", "sort", "select", "reject", "selectattr", "rejectattr",
+      "groupby", "format", "call", "apply", "invoke", "batch", "slice"};
+  size_t i = OperandEnd(b, 0);
+  if (i == 0) return false;
+  bool filtered = false;
+  for (int filters = 0; filters < 8; ++filters) {
+    i = scan::SkipSpaces(b, i);
+    if (i == b.size()) return filtered;
+    if (b[i] != '|') return false;
+    i = scan::SkipSpaces(b, i + 1);
+    size_t e = i;
+    while (e < b.size() && IsWordChar(b[e])) ++e;
+    if (e == i || scan::IEqualsAny(b.substr(i, e - i), kCallableFilters)) return false;
+    filtered = true;
+    i = e;
+    if (i < b.size() && b[i] == '(') {
+      // Literal arguments: strings, numbers, true/false/none.
+      for (i = scan::SkipSpaces(b, i + 1); i < b.size() && b[i] != ')';) {
+        const size_t a = OperandEnd(b, i);
+        if (a == i || (b[i] != '\'' && b[i] != '"' && !IsDigit(b[i]) &&
+                       !scan::IEqualsAny(b.substr(i, a - i), {"true", "false", "none"}))) {
+          return false;
+        }
+        i = scan::SkipSpaces(b, a);
+        if (i < b.size() && b[i] == ',') i = scan::SkipSpaces(b, i + 1);
+      }
+      if (i >= b.size()) return false;
+      ++i;
+    }
+  }
+  return false;
+}
+
+// Whether the expression is a dotted name whose method is called with
+// numbers only ("total.toFixed(2)", "title.substring(0, 40)").
+bool NumericMethodCall(std::string_view b) {
+  const size_t open = b.find('(');
+  if (open == kNpos || b.back() != ')' || open + 1 == b.size()) return false;
+  const std::string_view callee = b.substr(0, open);
+  if (callee.find('.') == kNpos || OperandEnd(callee, 0) != callee.size() ||
+      !scan::IsAlpha(callee[0])) {
+    return false;
+  }
+  for (size_t k = open + 1; k + 1 < b.size(); ++k) {
+    if (!(IsDigit(b[k]) || b[k] == ',' || b[k] == ' ' || b[k] == '.')) return false;
+  }
+  return true;
 }
 
 std::string_view JudgeExpression(std::string_view b) {
@@ -224,6 +316,7 @@ std::string_view JudgeExpression(std::string_view b) {
       return "template expression on an object that exposes the server";
     }
   }
+  if (call && (FormattingFilters(b) || NumericMethodCall(b))) return {};
   if (call) return "function call inside template delimiters";
   // String literal with a method or subscript: ''.x, "a"[0].
   if ((b[0] == '\'' || b[0] == '"') && b.size() > 2) {
@@ -474,6 +567,7 @@ class SstiImpl final : public Detector {
                               (b + t.size() <= v.size() && scan::IsSpace(v[b + name.size()]));
           if (spaced && IAt(v, b, name) && scan::Find(v, "%}", b) != kNpos) {
             if (name == "if" && PlainCondition(v, b + 2)) break;
+            if (name == "for" && PlainLoop(v, b + 3)) break;
             return FillMatch(m, "ssti.template_tag", "Jinja/Twig/Django template tag in a value",
                              80, p, b + t.size() - p);
           }

@@ -230,5 +230,25 @@ TEST(SstiTest, FormatFieldWalksAndGoSecretFields) {
   }
 }
 
+TEST(SstiTest, FormattingFiltersNumericMethodsAndPlainLoops) {
+  for (const char* v :
+       {"{{ 'now'|date('Y') }} prints the current year in Twig, nice for footers.",
+        "listen {{ app_port | default(8080) }};", "{{ price|round(2)|string }}",
+        "Total: ${total.toFixed(2)}", "{{ title.substring(0, 40) }}",
+        "{% for host in groups['web'] %}\nserver {{ hostvars[host]['ansible_host'] }};\n"
+        "{% endfor %}",
+        "{% for k, v in items %}{{ k }}={{ v }}{% endfor %}"}) {
+    EXPECT_EQ(testing::RuleOf(SstiDetector(), v), "") << v;
+  }
+  // Filters that take callables or attribute names, calls of other things,
+  // dangerous roots and loops over calls are still reported.
+  for (const char* v :
+       {"{{ ['id']|filter('system') }}", "{{ request|attr('application') }}",
+        "{{ ['id','']|sort('passthru') }}", "{{ lipsum|default(1) }}", "{{ range(10) }}",
+        "{{ config.items() }}", "{% for x in range(10) %}", "${x.getClass().forName(1)}"}) {
+    EXPECT_NE(testing::RuleOf(SstiDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect
