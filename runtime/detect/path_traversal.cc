@@ -897,6 +897,9 @@ bool WorthReading(const PathParts& p) {
   const std::string_view base = p.base;
   const bool sensitive_dir = p.sensitive_dir, web_dir = p.web_dir, kernel = p.kernel;
   if (base.empty()) return sensitive_dir;
+  // A glob ("/var/log/nginx/*.log") names files for a shell or a log
+  // shipper; file APIs open no such name.
+  if (base.find('*') != std::string_view::npos) return false;
   if (base[0] == '.') return true;  // dot files: shell history, keys, tokens
   size_t dot = base.rfind('.');
   std::string_view stem = base.substr(0, base.find_first_of("._-"));
@@ -1520,8 +1523,9 @@ class PathTraversalImpl final : public Detector {
       // A space ends a Unix path in prose ("see /etc/ for that"); Windows
       // directories hold spaces ("c:/program files/mysql/my.ini").
       const bool windows = root == 3 || (root == 1 && mk.Has('\\'));
+      // (A glob, "/etc/nginx/conf.d/*.conf", is no file a file API opens.)
       if (root != std::string_view::npos &&
-          whole.find_first_of(windows ? "<>\"'" : " <>\"'") == std::string_view::npos) {
+          whole.find_first_of(windows ? "<>\"'*" : " <>\"'*") == std::string_view::npos) {
         whole = fold().substr(0, whole.size());
         size_t slash = whole.find('/', root);
         if (windows ? root == 3 && IsAzureAppPath(whole) : IsFunctionCodePath(whole)) {

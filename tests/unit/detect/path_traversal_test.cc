@@ -669,5 +669,15 @@ TEST(PathTraversalTest, SystemFilesWrittenAboutInAnyScript) {
             "");
 }
 
+TEST(PathTraversalTest, GlobsNameNoFile) {
+  for (const char* v : {"/var/log/nginx/*.log", "/etc/nginx/conf.d/*.conf",
+                        "C:/xampp/apache/logs/*.log"}) {
+    EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), v), "") << v;
+  }
+  EXPECT_EQ(testing::RuleOf(PathTraversalDetector(), "/var/log/nginx/access.log"),
+            "path_traversal.sensitive_file");
+  EXPECT_NE(testing::RuleOf(PathTraversalDetector(), "../../var/log/*.log"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect
