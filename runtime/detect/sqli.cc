@@ -853,7 +853,11 @@ class Analysis {
         case Condition::kBareClause: score = broke_out ? 72 : 55; break;
         case Condition::kNone: break;
       }
-      if (score > 0 && !(from_context && JsonDocumentValue())) {
+      // A bare name after the comparison ("`OR 1=1` style", the name being
+      // the rest of the value) is a syntax error: the query runs nothing.
+      const bool name_follows =
+          (c == Condition::kCompare || c == Condition::kLiteralCompare) && BareNameAt(end);
+      if (score > 0 && !(from_context && JsonDocumentValue()) && !name_follows) {
         Report("sqli.tautology",
                "a value breaks out of its SQL context and adds a boolean condition", score,
                p, end);
@@ -1098,7 +1102,9 @@ class Analysis {
       size_t end = p + 1;
       Condition c = ParseCondition(p + 1, &end);
       size_t constants_end = p + 1;
-      if (c == Condition::kCompare || c == Condition::kLiteralCompare ||
+      const bool name_follows =
+          (c == Condition::kCompare || c == Condition::kLiteralCompare) && BareNameAt(end);
+      if (((c == Condition::kCompare || c == Condition::kLiteralCompare) && !name_follows) ||
           c == Condition::kCall || ConstantsToEnd(p + 1, &constants_end)) {
         end = std::max(end, constants_end);
         Report("sqli.tautology",
