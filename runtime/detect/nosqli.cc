@@ -607,9 +607,11 @@ class NosqliImpl final : public Detector {
                         scan::IEndsWith(left, "&&") || scan::IEndsWith(left, "||") ||
                         scan::IEndsWith(left, "{");
         if (!breakout) continue;
-        // "{ return 1; }" without a quote to break out of is a function body
-        // written out, as in a code snippet; "'}; return true; {'" has one.
-        if (IAt(s, 0, "return") && scan::IEndsWith(left, "{") && !in.mask.HasAny("'\"")) {
+        // "{ return 1; }" or "{ this.name = name; }" without a quote to
+        // break out of is a function body written out, as in a code snippet;
+        // "'}; return true; {'" has one.
+        if ((IAt(s, 0, "return") || s == "this.") && scan::IEndsWith(left, "{") &&
+            !in.mask.HasAny("'\"")) {
           continue;
         }
         if (s == "db." && IFind(v, "find") == kNpos && IFind(v, "drop") == kNpos &&

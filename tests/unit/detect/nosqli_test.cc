@@ -70,6 +70,8 @@ TEST(NosqliTest, IgnoresBenign) {
       "foo() { return 1; }",
       "const ok = () => { return true; };",
       "module.exports = (function() { return 1; })();",
+      "class User {\n  constructor(name) {\n    this.name = name;\n  }\n"
+      "  get tag() { return `<${this.name}>`; }\n}",
       "Mr. O'Brien (function manager) said hi",
       // Code snippets whose first quote opens a literal, and prose.
       "const msg = 'wait'; while (Date.now() < deadline) { poll(); }",
