@@ -71,6 +71,10 @@ UNITS = [
     "<svg><circle/>", "<script> a ", "{% if a %}", "{{ $t('a') }}", "\u24e4",
     "\ufe5b", "a\u2028", "data: ", "LD_PRELOAD=", "ctx._source", ") OR (a:", "$env:comspec",
     "sal x iex;", "{a.b.c._d}", "%%0a0a", "\\\\.\\",
+    "javascript:void(0) ", " onclick=\"return false", "setTimeout((", "document.querySelector(",
+    " -exec ", "x > /var/www/", "wh\\\n", ";{cat,", "\\Nunion ", "1)) or ((",
+    "a FROM b--", "http://a@127.0.0.1@", "10.0.0.0/8,", "postgres://db:1/",
+    "s:1:%22%00", "{{ a|round(2) }}", "{% for a in b['c'] %}", "${env:A_DIR}", "/var/log/*",
 ]
 
 # With --gates: the start of every value. One of each ASCII punctuation byte,

@@ -853,10 +853,11 @@ class Analysis {
         case Condition::kBareClause: score = broke_out ? 72 : 55; break;
         case Condition::kNone: break;
       }
-      // A bare name after the comparison ("`OR 1=1` style", the name being
-      // the rest of the value) is a syntax error: the query runs nothing.
+      // A quoted name right after the comparison ("Is `OR 1=1` style ...":
+      // a Markdown code span read in a backtick context, the name being the
+      // rest of the value) is a syntax error: the query runs nothing.
       const bool name_follows =
-          (c == Condition::kCompare || c == Condition::kLiteralCompare) && BareNameAt(end);
+          (c == Condition::kCompare || c == Condition::kLiteralCompare) && QuotedNameAt(end);
       if (score > 0 && !(from_context && JsonDocumentValue()) && !name_follows) {
         Report("sqli.tautology",
                "a value breaks out of its SQL context and adds a boolean condition", score,
@@ -1103,7 +1104,7 @@ class Analysis {
       Condition c = ParseCondition(p + 1, &end);
       size_t constants_end = p + 1;
       const bool name_follows =
-          (c == Condition::kCompare || c == Condition::kLiteralCompare) && BareNameAt(end);
+          (c == Condition::kCompare || c == Condition::kLiteralCompare) && QuotedNameAt(end);
       if (((c == Condition::kCompare || c == Condition::kLiteralCompare) && !name_follows) ||
           c == Condition::kCall || ConstantsToEnd(p + 1, &constants_end)) {
         end = std::max(end, constants_end);
@@ -1572,6 +1573,13 @@ class Analysis {
         "return", "break",   "continue", "goto",       "while",  "use",    "kill",      "shutdown",
         "grant", "revoke",   "deny",     "dbcc",       "bulk",   "checkpoint"};
     return !scan::IEqualsAny(Text(t), kTsqlStatements);
+  }
+
+  // A backtick-quoted name at `i`, with no comment before it.
+  bool QuotedNameAt(size_t i) const {
+    const Token& t = Tok(i);
+    return t.type == TokenType::kWord && t.length > 0 && t.begin[0] == '`' &&
+           !At(i - 1).comment_after;
   }
 
   size_t CompleteStatement(size_t s) const {

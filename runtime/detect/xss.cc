@@ -1476,9 +1476,8 @@ class Scanner {
   bool QuotedInertAt(size_t j) const {
     while (j < s_.size() && IsSpace(s_[j])) ++j;
     if (j >= s_.size() || (s_[j] != '"' && s_[j] != '\'')) return false;
-    const size_t close = s_.find(s_[j], j + 1);
-    return close != std::string_view::npos && close - j <= 64 &&
-           InertScript(s_.substr(j + 1, close - j - 1));
+    const size_t close = s_.substr(0, std::min(s_.size(), j + 65)).find(s_[j], j + 1);
+    return close != std::string_view::npos && InertScript(s_.substr(j + 1, close - j - 1));
   }
 
   // Whether the code of a script URL (from `from`, up to a quote, '>', a
@@ -2103,8 +2102,8 @@ class Scanner {
     while (a < n && IsSpace(s_[a])) ++a;
     if (a >= n) return false;
     if (s_[a] == '(') {
-      const size_t close = s_.find(')', a);
-      if (close == std::string_view::npos || close - a > 64) return false;
+      const size_t close = s_.substr(0, std::min(n, a + 65)).find(')', a);
+      if (close == std::string_view::npos) return false;
       size_t k = close + 1;
       while (k < n && IsSpace(s_[k])) ++k;
       return k + 1 < n && s_[k] == '=' && s_[k + 1] == '>';

