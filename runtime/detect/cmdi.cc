@@ -2546,13 +2546,12 @@ class CmdiImpl final : public Detector {
     // -write /var/www/x.php", "800x600 -write ...".)
     // (A name pattern opens find's: "x -o -exec curl ... ;". A whole find
     // command line is the tool's own.)
+    // (The action's end is read first: prose rarely ends in ';' or '+'.)
     const auto find_exec_follows = [&v] {
+      const size_t last = v.find_last_not_of(" \t");
+      if (last == std::string_view::npos || (v[last] != ';' && v[last] != '+')) return false;
       for (std::string_view o : {" -exec ", " -execdir ", " -ok ", " -okdir "}) {
-        const size_t at = scan::Find(v, o);
-        if (at != std::string_view::npos) {
-          const size_t last = v.find_last_not_of(" \t");
-          return v[last] == ';' || v[last] == '+';
-        }
+        if (scan::Find(v, o) != std::string_view::npos) return true;
       }
       return false;
     };
