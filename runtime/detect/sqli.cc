@@ -1814,7 +1814,9 @@ class Analysis {
     } else if (k.Is("set")) {
       shaped = n.type == TokenType::kVariable && Tok(s + 2).type == TokenType::kComparison;
     } else if (k.Is("shutdown")) {
-      shaped = EndsAt(s + 1) || At(s).comment_after || n.Is("end");
+      // (T-SQL's SHUTDOWN WITH NOWAIT stops the server without a checkpoint.)
+      shaped = EndsAt(s + 1) || At(s).comment_after || n.Is("end") ||
+               (n.Is("with") && Tok(s + 2).Is("nowait"));
     } else if (k.Is("waitfor")) {
       shaped = n.Is("delay") || n.Is("time");
     } else if (k.Is("backup") || k.Is("restore")) {
@@ -2206,7 +2208,9 @@ bool MayFindSql(std::string_view text, const CharMask& mask) {
     return true;
   }
   // A select list that names its table, then a comment ("email FROM users--").
-  if (mask.HasAny("#-") && lead < n && (scan::IsAlpha(text[lead]) || text[lead] == '*') &&
+  constexpr uint64_t kFrom = CharMask::AlnumOf("from");
+  if (mask.HasAny("#-") && mask.HasAlnumOf(kFrom) && lead < n &&
+      (scan::IsAlpha(text[lead]) || text[lead] == '*') &&
       (mask.Has('#') || HasCommentStart(text)) && scan::IFind(text, "from") != std::string_view::npos) {
     return true;
   }

@@ -47,6 +47,10 @@ constexpr size_t kMaxJsonInString = 65536;
 // The shortest and longest string values read as base64 text.
 constexpr size_t kMinBase64InString = 16;
 constexpr size_t kMaxBase64InString = 16384;
+// The most a compressed base64 string value is inflated to.
+constexpr size_t kMaxInflatedString = 262144;
+// The shortest string value read as hex-encoded text (four bytes of text).
+constexpr size_t kMinHexInString = 8;
 // The digits of either base64 alphabet (standard +/ and URL-safe -_).
 constexpr std::array<bool, 256> kBase64Bytes = [] {
   std::array<bool, 256> t{};
@@ -641,8 +645,18 @@ struct Decoder::State {
   // same path, and is read as a JSON document when it is one. What decodes
   // to binary (images, archives, keys, random tokens) is not. (Inside a
   // document read from a string, the text is not read as JSON again.)
+  // Its '+', '/' and '=' may arrive percent-encoded, as a client that encodes
+  // the token once more for a URL sends them ("...IA%3D%3D").
+  // Decoded bytes that are compressed (a gzip member, zlib data, or raw
+  // deflate as SAML's redirect binding sends its messages) are inflated, at
+  // most kMaxInflatedString bytes, and read if they are text.
   [[gnu::noinline]] void ReadBase64InString(std::string_view s, Location loc) {
     if (s.size() < kMinBase64InString || s.size() > kMaxBase64InString) return;
+    if (s.find('%') != std::string_view::npos) {
+      const std::optional<std::string_view> plain = Base64PercentDecoded(s);
+      if (!plain) return;
+      s = *plain;
+    }
     size_t end = s.size();
     while (end > 0 && s[end - 1] == '=') --end;
     if (s.size() - end > 2) return;
@@ -661,18 +675,108 @@ struct Decoder::State {
       size_t ascii = 0;
       for (char c : *text) ascii += static_cast<unsigned char>(c) < 0x80;
       if (ascii * 4 < text->size() * 3) return;
+    } else if (!IsText(*text, /*nuls=*/true)) {
+      const std::optional<std::string_view> inflated = InflatedText(*text);
+      if (!inflated) return;
+      text = inflated;
     }
-    if (!IsText(*text)) return;
+    if (!IsText(*text, /*nuls=*/true)) return;
     if (Emit(loc, *text)) WalkJsonInString(*text, loc);
   }
 
-  // Printable text: well-formed UTF-8 without control bytes other than tab
-  // and line breaks.
-  static bool IsText(std::string_view t) {
+  // `s` with "%2B", "%2F" and "%3D" (any case) as '+', '/' and '=', in the
+  // arena; nullopt when it holds another '%'.
+  std::optional<std::string_view> Base64PercentDecoded(std::string_view s) {
+    bool ok = true;
+    const std::string_view out = InArena(s.size(), [&](char* buf) {
+      size_t n = 0;
+      for (size_t i = 0; i < s.size() && ok; ++i) {
+        if (s[i] != '%') {
+          buf[n++] = s[i];
+          continue;
+        }
+        if (i + 2 >= s.size()) {
+          ok = false;
+          break;
+        }
+        const char a = s[i + 1], b = static_cast<char>(s[i + 2] | 0x20);
+        if (a == '2' && b == 'b') buf[n++] = '+';
+        else if (a == '2' && b == 'f') buf[n++] = '/';
+        else if (a == '3' && b == 'd') buf[n++] = '=';
+        else ok = false;
+        i += 2;
+      }
+      return ok ? n : size_t{0};
+    });
+    if (!ok || out.empty()) return std::nullopt;
+    return out;
+  }
+
+  // `bytes` inflated (gzip, zlib or raw deflate, told by their first bytes)
+  // into the arena when the result is text, else nullopt.
+  std::optional<std::string_view> InflatedText(std::string_view bytes) {
+    const auto b0 = static_cast<unsigned char>(bytes[0]);
+    const auto b1 = static_cast<unsigned char>(bytes[1]);
+    const bool gzip = b0 == 0x1f && b1 == 0x8b;
+    const bool zlib = (b0 & 0x0f) == 8 && (b0 >> 4) <= 7 && (b0 * 256 + b1) % 31 == 0;
+    // Raw deflate: the first block's type (bits 1-2) is stored, fixed or
+    // dynamic Huffman, never the reserved 3.
+    const bool raw = !gzip && !zlib && ((b0 >> 1) & 3) != 3;
+    if (!gzip && !zlib && !raw) return std::nullopt;
+    const InflateStatus st =
+        Inflate(bytes, gzip ? Coding::kGzip : Coding::kDeflate,
+                std::min(limits.max_body_bytes, kMaxInflatedString), &inflate_scratch);
+    if (st == InflateStatus::kCorrupt || inflate_scratch.size() < 8 || !IsText(inflate_scratch)) {
+      return std::nullopt;
+    }
+    return arena.Copy(inflate_scratch);
+  }
+
+  // A string value that is wholly hex digits (not digits alone), an even
+  // number of at least kMinHexInString, and decodes to text: a parameter the function
+  // hex-decodes (hex2bin, Buffer.from(x, "hex")). The text is a field too,
+  // at the same path. Digests and random identifiers decode to binary.
+  [[gnu::noinline]] void ReadHexInString(std::string_view s, Location loc) {
+    if (s.size() < kMinHexInString || s.size() > kMaxBase64InString || s.size() % 2 != 0) return;
+    // A string of digits alone is a number (an order or phone number, an
+    // account): hex-encoded text holds a letter.
+    bool letter = false;
+    for (char c : s) {
+      const int h = HexValue(c);
+      if (h < 0) return;
+      letter = letter || h >= 10;
+    }
+    if (!letter) return;
+    const std::string_view text = InArena(s.size() / 2, [&](char* buf) {
+      for (size_t i = 0; i < s.size(); i += 2) {
+        buf[i / 2] = static_cast<char>(HexValue(s[i]) * 16 + HexValue(s[i + 1]));
+      }
+      return s.size() / 2;
+    });
+    if (!IsText(text, /*nuls=*/false, /*spaces=*/true)) return;
+    // Mostly letters, digits and punctuation: not a table of small numbers.
+    size_t printable = 0;
+    for (char c : text) printable += c >= 0x20 && c < 0x7f;
+    if (printable * 4 < text.size() * 3) return;
+    Emit(loc, text);
+  }
+
+  // Printable text: well-formed UTF-8 without control bytes other than tab,
+  // line breaks, and with `spaces` the vertical tab and form feed. With
+  // `nuls`, NUL bytes too, fewer than one in sixteen (the names of a PHP
+  // object's private and protected members hold them: "\0*\0name").
+  static bool IsText(std::string_view t, bool nuls = false, bool spaces = false) {
+    size_t nul_count = 0;
     for (size_t i = 0; i < t.size();) {
       const unsigned char c = static_cast<unsigned char>(t[i]);
       if (c < 0x80) {
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return false;
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+          if (nuls && c == 0) {
+            ++nul_count;
+          } else if (!(spaces && (c == '\v' || c == '\f'))) {
+            return false;
+          }
+        }
         ++i;
         continue;
       }
@@ -680,7 +784,7 @@ struct Decoder::State {
       if (n == 0) return false;
       i += n;
     }
-    return true;
+    return nul_count * 16 < t.size();
   }
 
   // A string value, emitted, then read again as what it may wrap (a JSON
@@ -692,6 +796,9 @@ struct Decoder::State {
     const char c = s[0];
     if (c == '{' || c == '[' || IsJsonSpace(c)) WalkJsonInString(s, loc);
     if (s.size() >= kMinBase64InString && IsBase64Byte(c)) ReadBase64InString(s, loc);
+    if (s.size() >= kMinHexInString && HexValue(c) >= 0 && HexValue(s[s.size() - 1]) >= 0) {
+      ReadHexInString(s, loc);
+    }
     return !fields_full;
   }
 
@@ -1625,6 +1732,7 @@ struct Decoder::State {
   dom::parser overflow_parser;
   std::string number_scratch;
   std::string surrogate_scratch;  // ParseJson()'s text with lone surrogates replaced
+  std::string inflate_scratch;    // InflatedText()'s attempts
   std::string xml_scratch;      // ReadXml()'s joined character data
   std::string xml_key;          // "@" + an attribute name
   std::vector<size_t> xml_marks;  // path marks of the open elements

@@ -60,6 +60,19 @@ size_t NumericEscapeAt(std::string_view in, size_t i, uint32_t* cp) {
   return 6;
 }
 
+// A legacy octal escape of three digits with a leading zero for a space,
+// a digit or punctuation ("\074" '<', "\075" '=', "\050" '('): 4 bytes
+// consumed, 0 when there is none. Letters (\101 and up) and control bytes
+// are left as written, which keeps Windows paths with numbered directories
+// ("C:\2024\") and NUL escapes as they are.
+size_t PunctuationOctalAt(std::string_view in, size_t i, uint32_t* cp) {
+  if (i + 3 >= in.size() || in[i + 1] != '0') return 0;
+  const char a = in[i + 2], b = in[i + 3];
+  if (a < '4' || a > '7' || b < '0' || b > '7') return 0;
+  *cp = static_cast<uint32_t>((a - '0') * 8 + (b - '0'));
+  return 4;
+}
+
 // Decodes any escape at in[i] == '\\' (numeric, octal, simple). Returns bytes
 // consumed (0: leave the backslash as is).
 size_t AnyEscapeAt(std::string_view in, size_t i, uint32_t* cp) {
@@ -106,7 +119,8 @@ bool Unescape(std::string_view in, std::string* out, bool numeric_only) {
       *decoded = false;
       return 2;
     }
-    return NumericEscapeAt(in, i, cp);
+    if (const size_t n = NumericEscapeAt(in, i, cp); n != 0) return n;
+    return PunctuationOctalAt(in, i, cp);
   };
   uint32_t cp = 0;
   bool decoded = false;

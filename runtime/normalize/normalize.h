@@ -23,9 +23,10 @@ bool UrlDecodeRepeated(std::string_view in, std::string* out, int max_rounds = 4
 bool HtmlEntityDecode(std::string_view in, std::string* out);
 // JavaScript/JSON escapes: \uXXXX, \u{X..}, \xXX, \NNN octal, \n \t ...
 bool JsUnescape(std::string_view in, std::string* out);
-// Only the numeric JavaScript escapes (\uXXXX, \u{X..}, \xXX): the subset the
-// generic chain applies, since decoding "\n" or "\b" would corrupt Windows
-// paths ("..\\boot.ini") that other detectors inspect.
+// Only the numeric JavaScript escapes (\uXXXX, \u{X..}, \xXX, and the octal
+// \040..\077 of spaces, digits and punctuation): the subset the generic
+// chain applies, since decoding "\n" or "\b" would corrupt Windows paths
+// ("..\\boot.ini") that other detectors inspect.
 bool JsUnescapeNumeric(std::string_view in, std::string* out);
 // Overlong UTF-8 (e.g. C0 AE) to ASCII, full-width forms (U+FF01..FF5E) to ASCII,
 // typographic and angle quotes to the ASCII quotes and '<' '>' (as best-fit

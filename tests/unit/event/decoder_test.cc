@@ -1291,6 +1291,46 @@ TEST_F(DecoderTest, Base64OfUtf16TextInStringValuesIsReadToo) {
   EXPECT_THAT(Values(ev, "body.junk"), ElementsAre(junk));
 }
 
+// Base64 whose '=' arrive percent-encoded, base64 of compressed text (a
+// gzip member, zlib data, raw deflate as SAML's redirect binding sends
+// it), base64 of a PHP object whose member names hold NULs, and hex of
+// text are read as the text too; compressed binary and digests are not.
+TEST_F(DecoderTest, EncodedAndCompressedTextInStringValuesIsReadToo) {
+  const std::string gz =
+      "H4sIAAAAAAACAzNUVwj18/T3Uwh29XF1DlEoSCwuLs8vSlFwC/L3VSgtTi0q1tVV0AUAsblR5ScAAAA=";
+  const std::string raw =
+      "s1F08XcOiQxwVShSiLZRdPUL8QyJVKhQCI4MDnH1VVBKy8xJtdLX108tSdYvSCwuLk9Rsou1symyU6uwttEvsgMA";
+  const std::string zl =
+      "eJyrrlZIrkzOSS3Si4/PzMssiY8HMtJz8pMSc4qB7PxivYL8gtQ8DfXMFHVNvaLUxBQNTYXaWgA8RhOG";
+  const std::string pct = "JyBPUiAnMSc9JzEnIC0tIA%3D%3D";
+  const std::string php = "Tzo0OiJUZXN0IjoxOntzOjY6IgAqAGNtZCI7czoyOiJpZCI7fQ==";
+  const std::string gz_binary =
+      "H4sIAAAAAAACA2NgZGJmYWVj5+Dk4ubh5eMXEBQSFhEVE5eQlJKWkZWTV1BUUlZRVVPX0NTS1tHV0zcw";
+  DecodedEvent ev = DecodeOk(V2Post(
+      "application/json",
+      absl::StrCat(R"({\"gz\": \")", gz, R"(\", \"raw\": \")", raw, R"(\", \"zl\": \")", zl,
+                   R"(\", \"pct\": \")", pct, R"(\", \"php\": \")", php, R"(\", \"gzb\": \")",
+                   gz_binary, R"(\", \"hex\": \"3127204f5220313d312d2d202d\", )",
+                   R"(\"tick\": \"60696460\", \"vt\": \"610b4f52\", )",
+                   R"(\"sha\": \"3f1c9a7e5b2d4c6e8a0b1c2d3e4f5a6b\", \"n\": \"2226226735734653\"})")));
+  EXPECT_THAT(Values(ev, "body.gz"), ElementsAre(gz, "1' UNION SELECT password FROM users-- -"));
+  EXPECT_THAT(Values(ev, "body.raw"),
+              ElementsAre(raw, "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>"));
+  EXPECT_THAT(Values(ev, "body.zl"),
+              ElementsAre(zl, "{{ cycler.__init__.__globals__.os.popen('id').read() }}"));
+  EXPECT_THAT(Values(ev, "body.pct"), ElementsAre(pct, "' OR '1'='1' -- "));
+  EXPECT_THAT(Values(ev, "body.php"),
+              ElementsAre(php, std::string("O:4:\"Test\":1:{s:6:\"\0*\0cmd\";s:2:\"id\";}", 37)));
+  EXPECT_THAT(Values(ev, "body.gzb"), ElementsAre(gz_binary));
+  EXPECT_THAT(Values(ev, "body.hex"), ElementsAre("3127204f5220313d312d2d202d", "1' OR 1=1-- -"));
+  // Digits alone are a number, whatever they would decode to ("\"&\"g5sFS").
+  EXPECT_THAT(Values(ev, "body.tick"), ElementsAre("60696460"));
+  EXPECT_THAT(Values(ev, "body.vt"), ElementsAre("610b4f52", "a\vOR"));
+  // (Base64 of a digest is binary too.)
+  EXPECT_THAT(Values(ev, "body.sha"), ElementsAre("3f1c9a7e5b2d4c6e8a0b1c2d3e4f5a6b"));
+  EXPECT_THAT(Values(ev, "body.n"), ElementsAre("2226226735734653"));
+}
+
 // --- limits and bad input ---------------------------------------------------------
 
 TEST_F(DecoderTest, TenThousandDeepNestingIsALimitFindingNotACrash) {

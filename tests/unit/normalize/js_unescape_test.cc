@@ -42,6 +42,21 @@ TEST(JsUnescapeTest, NumericOnlyKeepsWindowsPaths) {
   });
 }
 
+// Legacy octal escapes of spaces, digits and punctuation (\040..\077) are
+// read in the generic chain too; letters, control bytes and paths are not.
+TEST(JsUnescapeTest, NumericOnlyReadsPunctuationOctal) {
+  RunCases(JsUnescapeNumeric, {
+      {"\\074img src\\075x onerror\\075alert\\0501\\051\\076", "<img src=x onerror=alert(1)>",
+       true},
+      {"a\\040b", "a b", true},
+      {"C:\\2024\\reports", "", false},
+      {"\\0141lert", "", false},   // a letter: "\0141" is not read
+      {"\\012x", "", false},       // a line break
+      {"\\07", "", false},         // cut short
+      {"..\\\\074", "", false},    // an escaped backslash before the digits
+  });
+}
+
 // An escaped backslash is one unit: the escape after it is text, as a
 // JavaScript or JSON parser reads it.
 TEST(JsUnescapeTest, EscapedBackslashIsNotTheStartOfAnEscape) {
