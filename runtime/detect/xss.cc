@@ -490,7 +490,10 @@ bool JsProseAt(std::string_view s, size_t k) {
 
 // The SVG and MathML namespaces (which drawing markup declares itself).
 bool IsDrawingNamespace(std::string_view v) {
-  return ContainsCI(v, "w3.org/2000/svg") || ContainsCI(v, "w3.org/1998/math/mathml");
+  // (XLink's is declared on icons that never use it; an xlink:href is read
+  // on its own.)
+  return ContainsCI(v, "w3.org/2000/svg") || ContainsCI(v, "w3.org/1998/math/mathml") ||
+         ContainsCI(v, "w3.org/1999/xlink");
 }
 
 // Letters (and digits) of the literals a scan looks for (AlnumNeeds()): a
@@ -1300,12 +1303,26 @@ class Scanner {
       // foreign content.)
       inert_drawing_ = !markup_active_ && open_drawings_ <= 0 &&
                        s_.find("<!") == std::string_view::npos &&
-                       s_.find("<?") == std::string_view::npos;
+                       !ProcessingInstructionBeyondXmlDeclaration();
       if (!inert_drawing_) {
         Report(drawing_.rule_id, drawing_.reason, drawing_.score, drawing_.offset,
                drawing_.offset + drawing_.length);
       }
     }
+  }
+
+  // Whether a "<?" stands anywhere but in an XML declaration that opens the
+  // value (`<?xml version="1.0" encoding="UTF-8"?>` before an SVG file).
+  bool ProcessingInstructionBeyondXmlDeclaration() const {
+    size_t lead = 0;
+    while (lead < s_.size() && IsSpace(s_[lead])) ++lead;
+    size_t from = 0;
+    if (scan::IAt(s_, lead, "<?xml ")) {
+      const size_t end = s_.find("?>", lead);
+      if (end == std::string_view::npos) return true;
+      from = end + 2;
+    }
+    return s_.find("<?", from) != std::string_view::npos;
   }
 
   // An xss.dangerous_tag finding of foreign content: reported now, or, for

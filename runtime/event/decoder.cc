@@ -652,7 +652,15 @@ struct Decoder::State {
   // most kMaxInflatedString bytes, and read if they are text.
   [[gnu::noinline]] void ReadBase64InString(std::string_view s, Location loc) {
     if (s.size() < kMinBase64InString || s.size() > kMaxBase64InString) return;
-    if (s.find('%') != std::string_view::npos) {
+    // (Text stops at its first space: the bytes are looked at once.)
+    bool percent = false;
+    for (char c : s) {
+      if (!IsBase64Byte(c) && c != '=') {
+        if (c != '%') return;
+        percent = true;
+      }
+    }
+    if (percent) {
       const std::optional<std::string_view> plain = Base64PercentDecoded(s);
       if (!plain) return;
       s = *plain;
@@ -726,7 +734,8 @@ struct Decoder::State {
     const InflateStatus st =
         Inflate(bytes, gzip ? Coding::kGzip : Coding::kDeflate,
                 std::min(limits.max_body_bytes, kMaxInflatedString), &inflate_scratch);
-    if (st == InflateStatus::kCorrupt || inflate_scratch.size() < 8 || !IsText(inflate_scratch)) {
+    if (st == InflateStatus::kCorrupt || inflate_scratch.size() < 8 ||
+        !IsText(inflate_scratch, /*nuls=*/true)) {
       return std::nullopt;
     }
     return arena.Copy(inflate_scratch);

@@ -666,5 +666,26 @@ TEST(XssTest, ElementLookupsAndTimersGivenFunctionsAreNotEvaluators) {
   }
 }
 
+TEST(XssTest, SvgFilesWithTheirXmlDeclarationAndXlinkNamespace) {
+  for (const char* v :
+       {"<?xml version=\"1.0\" encoding=\"UTF-8\"?><svg xmlns=\"http://www.w3.org/2000/svg\" "
+        "width=\"120\" height=\"40\"><text x=\"4\" y=\"28\" fill=\"#333\">ACME</text></svg>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+        "viewBox=\"0 0 10 10\"><defs><linearGradient id=\"g\"><stop offset=\"0\" "
+        "stop-color=\"#f00\"/></linearGradient></defs><rect width=\"10\" height=\"10\" "
+        "fill=\"url(#g)\"/></svg>"}) {
+    EXPECT_EQ(RuleOf(XssDetector(), v), "") << v;
+  }
+  // Another processing instruction, an xlink:href, or script keep the verdict.
+  EXPECT_NE(RuleOf(XssDetector(),
+                   "<?xml version=\"1.0\"?><?xml-stylesheet href=\"x.xsl\"?><svg "
+                   "xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>"),
+            "");
+  EXPECT_NE(RuleOf(XssDetector(),
+                   "<svg xmlns:xlink=\"http://www.w3.org/1999/xlink\"><a "
+                   "xlink:href=\"javascript:alert(1)\"><rect/></a></svg>"),
+            "");
+}
+
 }  // namespace
 }  // namespace fnguard::detect

@@ -1304,13 +1304,14 @@ TEST_F(DecoderTest, EncodedAndCompressedTextInStringValuesIsReadToo) {
       "eJyrrlZIrkzOSS3Si4/PzMssiY8HMtJz8pMSc4qB7PxivYL8gtQ8DfXMFHVNvaLUxBQNTYXaWgA8RhOG";
   const std::string pct = "JyBPUiAnMSc9JzEnIC0tIA%3D%3D";
   const std::string php = "Tzo0OiJUZXN0IjoxOntzOjY6IgAqAGNtZCI7czoyOiJpZCI7fQ==";
+  const std::string gz_php = "H4sIAAAAAAACA/O3MrFSCkktLlGyMrSqLrYys1Ji0GJIzk1Rsi62MrJSygQyagHc84DwJQAAAA==";
   const std::string gz_binary =
       "H4sIAAAAAAACA2NgZGJmYWVj5+Dk4ubh5eMXEBQSFhEVE5eQlJKWkZWTV1BUUlZRVVPX0NTS1tHV0zcw";
   DecodedEvent ev = DecodeOk(V2Post(
       "application/json",
       absl::StrCat(R"({\"gz\": \")", gz, R"(\", \"raw\": \")", raw, R"(\", \"zl\": \")", zl,
-                   R"(\", \"pct\": \")", pct, R"(\", \"php\": \")", php, R"(\", \"gzb\": \")",
-                   gz_binary, R"(\", \"hex\": \"3127204f5220313d312d2d202d\", )",
+                   R"(\", \"pct\": \")", pct, R"(\", \"php\": \")", php,
+                   R"(\", \"gzphp\": \")", gz_php, R"(\", \"gzb\": \")", gz_binary, R"(\", \"hex\": \"3127204f5220313d312d2d202d\", )",
                    R"(\"tick\": \"60696460\", \"vt\": \"610b4f52\", )",
                    R"(\"sha\": \"3f1c9a7e5b2d4c6e8a0b1c2d3e4f5a6b\", \"n\": \"2226226735734653\"})")));
   EXPECT_THAT(Values(ev, "body.gz"), ElementsAre(gz, "1' UNION SELECT password FROM users-- -"));
@@ -1322,6 +1323,8 @@ TEST_F(DecoderTest, EncodedAndCompressedTextInStringValuesIsReadToo) {
   EXPECT_THAT(Values(ev, "body.php"),
               ElementsAre(php, std::string("O:4:\"Test\":1:{s:6:\"\0*\0cmd\";s:2:\"id\";}", 37)));
   EXPECT_THAT(Values(ev, "body.gzb"), ElementsAre(gz_binary));
+  EXPECT_THAT(Values(ev, "body.gzphp"),
+              ElementsAre(gz_php, std::string("O:4:\"Test\":1:{s:6:\"\0*\0cmd\";s:2:\"id\";}", 37)));
   EXPECT_THAT(Values(ev, "body.hex"), ElementsAre("3127204f5220313d312d2d202d", "1' OR 1=1-- -"));
   // Digits alone are a number, whatever they would decode to ("\"&\"g5sFS").
   EXPECT_THAT(Values(ev, "body.tick"), ElementsAre("60696460"));
