@@ -75,6 +75,8 @@ UNITS = [
     " -exec ", "x > /var/www/", "wh\\\n", ";{cat,", "\\Nunion ", "1)) or ((",
     "a FROM b--", "http://a@127.0.0.1@", "10.0.0.0/8,", "postgres://db:1/",
     "s:1:%22%00", "{{ a|round(2) }}", "{% for a in b['c'] %}", "${env:A_DIR}", "/var/log/*",
+    "QUJD%3D", "H4sI", "3c73", "\\074", "=DDE(", "=WEBSERVICE(\"http://a\"&A1", "{\"$type\":2",
+    "<?xml a?>",
 ]
 
 # With --gates: the start of every value. One of each ASCII punctuation byte,
