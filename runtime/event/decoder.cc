@@ -354,6 +354,7 @@ struct Decoder::State {
     path_len = 0;
     nested_used = 0;
     body_buffers_used = 0;
+    inflate_left = limits.max_body_bytes;
     content_types = {};
     content_encodings = {};
     encoding_joined.clear();
@@ -731,9 +732,12 @@ struct Decoder::State {
     // dynamic Huffman, never the reserved 3.
     const bool raw = !gzip && !zlib && ((b0 >> 1) & 3) != 3;
     if (!gzip && !zlib && !raw) return std::nullopt;
-    const InflateStatus st =
-        Inflate(bytes, gzip ? Coding::kGzip : Coding::kDeflate,
-                std::min(limits.max_body_bytes, kMaxInflatedString), &inflate_scratch);
+    // All the string values of one event inflate to at most max_body_bytes
+    // between them, as one compressed body does.
+    if (inflate_left < 8) return std::nullopt;
+    const InflateStatus st = Inflate(bytes, gzip ? Coding::kGzip : Coding::kDeflate,
+                                     std::min(inflate_left, kMaxInflatedString), &inflate_scratch);
+    inflate_left -= std::min(inflate_left, inflate_scratch.size());
     if (st == InflateStatus::kCorrupt || inflate_scratch.size() < 8 ||
         !IsText(inflate_scratch, /*nuls=*/true)) {
       return std::nullopt;
@@ -1742,6 +1746,7 @@ struct Decoder::State {
   std::string number_scratch;
   std::string surrogate_scratch;  // ParseJson()'s text with lone surrogates replaced
   std::string inflate_scratch;    // InflatedText()'s attempts
+  size_t inflate_left = 0;        // what string values may still inflate to
   std::string xml_scratch;      // ReadXml()'s joined character data
   std::string xml_key;          // "@" + an attribute name
   std::vector<size_t> xml_marks;  // path marks of the open elements
