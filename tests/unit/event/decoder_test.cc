@@ -786,6 +786,44 @@ TEST_F(DecoderTest, CorruptCompressedBodyIsInspectedAsItIs) {
   EXPECT_THAT(Values(ev, "body.name"), ElementsAre("not compressed"));
 }
 
+// Compressed base64 string values inflate to at most max_body_bytes
+// between them: of four 3,000-byte texts under an 8,000-byte limit, two are
+// read whole, the third up to the limit (as a body cut there is), the
+// fourth not.
+TEST_F(DecoderTest, CompressedStringValuesShareTheBodyLimit) {
+  Limits limits;
+  limits.max_body_bytes = 8000;
+  Decoder small(limits);
+  const std::string text = "' OR 1=1 -- " + std::string(2988, 'x');
+  std::string b64;
+  {
+    const std::string gz = report::GzipCompress(text, 9);
+    b64.resize(((gz.size() + 2) / 3) * 4 + 4);
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+    for (size_t i = 0; i < gz.size(); i += 3) {
+      uint32_t v = static_cast<uint8_t>(gz[i]) << 16;
+      if (i + 1 < gz.size()) v |= static_cast<uint8_t>(gz[i + 1]) << 8;
+      if (i + 2 < gz.size()) v |= static_cast<uint8_t>(gz[i + 2]);
+      b64[o++] = kAlphabet[(v >> 18) & 63];
+      b64[o++] = kAlphabet[(v >> 12) & 63];
+      b64[o++] = i + 1 < gz.size() ? kAlphabet[(v >> 6) & 63] : '=';
+      b64[o++] = i + 2 < gz.size() ? kAlphabet[v & 63] : '=';
+    }
+    b64.resize(o);
+  }
+  DecodedEvent ev = DecodeOk(
+      V2Post("application/json",
+             absl::StrCat(R"({\"a\": \")", b64, R"(\", \"b\": \")", b64, R"(\", \"c\": \")", b64,
+                          R"(\", \"d\": \")", b64, R"(\"})")),
+      &small);
+  EXPECT_THAT(Values(ev, "body.a"), ElementsAre(b64, text));
+  EXPECT_THAT(Values(ev, "body.b"), ElementsAre(b64, text));
+  EXPECT_THAT(Values(ev, "body.c"), ElementsAre(b64, text.substr(0, 2000)));
+  EXPECT_THAT(Values(ev, "body.d"), ElementsAre(b64));
+}
+
 TEST_F(DecoderTest, DecompressionBombIsCutAtTheBodyLimit) {
   Limits limits;
   limits.max_body_bytes = 4096;
