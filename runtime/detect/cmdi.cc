@@ -3425,7 +3425,7 @@ class CmdiImpl final : public Detector {
         while (digits < head.size() && digits - letters < 7 && IsDigit(head[digits])) ++digits;
         if (letters > c && digits > letters &&
             (digits == head.size() || !(IsAlnum(head[digits]) || head[digits] == '_'))) {
-          return FillMatch(m, "cmdi.dde_formula",
+          return FillMatch(m, "cmdi.formula_injection",
                            "spreadsheet formula sends cells to a URL it fetches or links to", 75,
                            b + p, digits - p);
         }

