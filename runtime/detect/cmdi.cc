@@ -3407,10 +3407,10 @@ class CmdiImpl final : public Detector {
         "webservice(", "importxml(", "importdata(", "importhtml(", "importfeed(",
         "importrange(", "image(", "hyperlink("};
     const std::string_view head = v.substr(b, std::min<size_t>(v.size() - b, 512));
+    if (scan::IFind(head, "http") == std::string_view::npos) return false;
     for (std::string_view f : kFetchers) {
       const size_t p = scan::IFind(head, f);
       if (p == std::string_view::npos || (p > 0 && IsAlnum(head[p - 1]))) continue;
-      if (scan::IFind(head, "http") == std::string_view::npos) continue;
       // A cell reference joined in: after '&' or ',' (CONCAT's arguments).
       for (size_t k = p + f.size(); k < head.size(); ++k) {
         if (head[k] != '&' && head[k] != ',') continue;

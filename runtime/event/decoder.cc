@@ -60,6 +60,14 @@ constexpr std::array<bool, 256> kBase64Bytes = [] {
   }
   return t;
 }();
+// Hex digits, for the first test of a string read as hex.
+constexpr std::array<bool, 256> kHexBytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+  return t;
+}();
 // Events from this size on have their payload strings (the top-level `body`,
 // SQS record bodies, SNS messages) lifted out before the DOM parse
 // (runtime/event/json_lift.h), each one that is at least half that size:
@@ -666,12 +674,10 @@ struct Decoder::State {
       if (!plain) return;
       s = *plain;
     }
+    // (Every byte is a base64 digit or '=' now: the '=' must close it.)
     size_t end = s.size();
     while (end > 0 && s[end - 1] == '=') --end;
-    if (s.size() - end > 2) return;
-    for (size_t i = 0; i < end; ++i) {
-      if (!IsBase64Byte(s[i])) return;
-    }
+    if (s.size() - end > 2 || s.substr(0, end).find('=') != std::string_view::npos) return;
     std::optional<std::string_view> text = Base64InArena(s.substr(0, end));
     if (!text || text->size() < 8) return;
     // UTF-16 or UTF-32 text (told by its byte order mark or its zero
@@ -809,7 +815,8 @@ struct Decoder::State {
     const char c = s[0];
     if (c == '{' || c == '[' || IsJsonSpace(c)) WalkJsonInString(s, loc);
     if (s.size() >= kMinBase64InString && IsBase64Byte(c)) ReadBase64InString(s, loc);
-    if (s.size() >= kMinHexInString && HexValue(c) >= 0 && HexValue(s[s.size() - 1]) >= 0) {
+    if (s.size() >= kMinHexInString && kHexBytes[static_cast<unsigned char>(c)] &&
+        kHexBytes[static_cast<unsigned char>(s.back())]) {
       ReadHexInString(s, loc);
     }
     return !fields_full;
